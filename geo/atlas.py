@@ -1,0 +1,308 @@
+"""The atlas: load the data folder, validate, enrich, and answer where a point is.
+
+>>> import geo
+>>> atlas = geo.load()
+>>> atlas.locate(lat=40.41, lon=49.87).iso3
+'AZE'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.countries import CountryIndex, load_country_index
+from geo.enrich import country_columns, enrich_features
+from geo.errors import DataError, Problem, UsageError
+from geo.fileio import read_json
+from geo.regions import Membership, load_membership
+from geo.validate import check_documents
+
+__all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
+
+#: Reference files (not places) that a data folder may hold.
+MEMBERS_FILE = "wco_members.csv"
+TERRITORIES_FILE = "nonmember_territories.csv"
+COUNTRIES_FILE = "countries.fgb.gz"
+DISPLAY_FILE = "countries_display.geojson"
+_REFERENCE_FILES = (MEMBERS_FILE, TERRITORIES_FILE, COUNTRIES_FILE, DISPLAY_FILE)
+
+
+def default_data_dir() -> Path:
+    """The data folder used when none is given: ``$GEO_DATA``, else the project's ``data/``."""
+    env = os.environ.get("GEO_DATA")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def _project_data_dir() -> Path:
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def _reference(data_dir: Path, name: str) -> Path:
+    """A reference file from ``data_dir``, else the project's own copy."""
+    own = data_dir / name
+    return own if own.exists() else _project_data_dir() / name
+
+
+def place_files(data_dir: Path) -> list[Path]:
+    """The place files of a data folder: every ``*.geojson`` except the country layers, sorted."""
+    if not data_dir.is_dir():
+        problem = Problem(str(data_dir), "(folder)", "an existing data folder", str(data_dir))
+        raise DataError([problem])
+    return sorted(p for p in data_dir.glob("*.geojson") if p.name not in _REFERENCE_FILES)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a point is.
+
+    Attributes
+    ----------
+    lat, lon : float
+        The point, degrees, EPSG:4326.
+    iso3 : str or None
+        ISO 3166-1 alpha-3 code of the country, ``None`` at sea.
+    country : str or None
+        Its name.
+    region : str or None
+        WCO region code (``EUR``, ``AP``, ``AC``, ``ESA``, ``WCA``, ``MENA``),
+        ``None`` for a non-member or at sea.
+    region_name : str or None
+        The region's name.
+    member : bool
+        Whether the country or customs territory is a WCO Member.
+    located_by : str
+        ``'inside'``, ``'nearest'`` (within 25 km off the coast or a border)
+        or ``'none'`` (at sea).
+    distance_km : float
+        Geodesic distance to the country, 0 inside, ``nan`` at sea.
+    """
+
+    lat: float
+    lon: float
+    iso3: str | None
+    country: str | None
+    region: str | None
+    region_name: str | None
+    member: bool
+    located_by: str
+    distance_km: float
+
+
+class Atlas:
+    """The places of a data folder, validated and enriched.
+
+    Build one with :func:`load`.  ``places`` is a GeoDataFrame (EPSG:4326)
+    with one row per place; ``offices`` and ``border_posts`` are its two parts.
+    """
+
+    def __init__(
+        self,
+        places: gpd.GeoDataFrame,
+        countries: CountryIndex,
+        membership: Membership,
+        data_dir: Path,
+        display_path: Path,
+    ) -> None:
+        self.places = places
+        self.countries = countries
+        self.membership = membership
+        self.data_dir = data_dir
+        self._display_path = display_path
+
+    def __repr__(self) -> str:
+        return f"<Atlas {len(self.places)} places from {self.data_dir}>"
+
+    @property
+    def offices(self) -> gpd.GeoDataFrame:
+        """Every place that is not a border post."""
+        return self.places[self.places["kind"] != "border_post"].copy()
+
+    @property
+    def border_posts(self) -> gpd.GeoDataFrame:
+        """The border posts."""
+        return self.places[self.places["kind"] == "border_post"].copy()
+
+    @functools.cached_property
+    def countries_display(self) -> gpd.GeoDataFrame:
+        """The simplified country layer for maps: ``iso3``, ``name``, ``region``, ``member``."""
+        frame = gpd.read_file(self._display_path)
+        infos = [self.membership.get(c, fallback_name=n) for c, n in zip(frame.iso3, frame.name, strict=True)]
+        frame["name"] = pd.Series([i.name if i else n for i, n in zip(infos, frame.name, strict=True)], dtype=object)
+        frame["region"] = pd.Series([i.region if i else None for i in infos], dtype=object)
+        frame["member"] = [bool(i and i.member) for i in infos]
+        return frame[["iso3", "name", "region", "member", "geometry"]]
+
+    # -- queries (implemented in geo.query; these are the public entry points) --
+    def nearest(
+        self, *, lat: float, lon: float, k: int = 1, kind: str | None = None
+    ) -> gpd.GeoDataFrame:
+        """The ``k`` places nearest to a point, sorted by geodesic ``distance_km``.
+
+        See :func:`geo.query.nearest`.
+        """
+        from geo import query  # noqa: PLC0415
+
+        return query.nearest(self, lat=lat, lon=lon, k=k, kind=kind)
+
+    def within(
+        self, *, lat: float, lon: float, km: float, kind: str | None = None
+    ) -> gpd.GeoDataFrame:
+        """Places within ``km`` geodesic kilometres of a point. See :func:`geo.query.within`."""
+        from geo import query  # noqa: PLC0415
+
+        return query.within(self, lat=lat, lon=lon, km=km, kind=kind)
+
+    def in_region(self, region: str, *, kind: str | None = None) -> gpd.GeoDataFrame:
+        """Places whose WCO region is ``region`` (code or name). See :func:`geo.query.in_region`."""
+        from geo import query  # noqa: PLC0415
+
+        return query.in_region(self, region, kind=kind)
+
+    def in_country(self, country: str, *, kind: str | None = None) -> gpd.GeoDataFrame:
+        """Places in a country (ISO3 code or name). See :func:`geo.query.in_country`."""
+        from geo import query  # noqa: PLC0415
+
+        return query.in_country(self, country, kind=kind)
+
+    def crossings_between(self, country_a: str, country_b: str) -> gpd.GeoDataFrame:
+        """Border posts joining two countries. See :func:`geo.query.crossings_between`."""
+        from geo import query  # noqa: PLC0415
+
+        return query.crossings_between(self, country_a, country_b)
+
+    def distance_km(self, id_a: str, id_b: str) -> float:
+        """Geodesic distance (WGS84) between two places by id. See :func:`geo.query.distance_km`."""
+        from geo import query  # noqa: PLC0415
+
+        return query.distance_km(self, id_a, id_b)
+
+    def to_map(self, result: gpd.GeoDataFrame, *, title: str = "Query result") -> Any:
+        """A folium map of any query result, styled like the built maps."""
+        from geo.render import render_map  # noqa: PLC0415
+
+        return render_map(result, self.countries_display, title=title)
+
+    def locate(self, *, lat: float, lon: float) -> Location:
+        """Country and WCO region of any point on Earth.
+
+        Parameters
+        ----------
+        lat, lon : float
+            Latitude in [-90, 90] and longitude in [-180, 180], degrees, EPSG:4326.
+
+        Returns
+        -------
+        Location
+            A point on a border belongs to the country whose ISO3 code sorts
+            first; a point outside every polygon but within 25 km of one
+            belongs to the nearest; farther out at sea, ``iso3`` is ``None``.
+
+        Raises
+        ------
+        UsageError
+            If ``lat`` or ``lon`` is not a finite number in range.
+        """
+        lat, lon = check_lat_lon(lat, lon)
+        row = country_columns(np.array([lon]), np.array([lat]), self.countries, self.membership)
+        values: dict[str, Any] = row.iloc[0].to_dict()
+        return Location(
+            lat=lat,
+            lon=lon,
+            iso3=values["iso3"],
+            country=values["country"],
+            region=values["region"],
+            region_name=values["region_name"],
+            member=bool(values["member"]),
+            located_by=str(values["located_by"]),
+            distance_km=float(values["country_distance_km"]),
+        )
+
+
+def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
+    """Return ``(lat, lon)`` as floats, or raise :class:`UsageError` naming the bad argument."""
+    for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            msg = f"Got {name}={value!r}; `{name}` must be a finite number of degrees"
+            raise UsageError(msg)
+        if not -limit <= value <= limit:
+            msg = f"Got {name}={value!r}; `{name}` must be within [-{limit}, {limit}]"
+            if name == "lat" and -90 <= lon <= 90:
+                msg += " (are lat and lon swapped?)"
+            raise UsageError(msg)
+    return float(lat), float(lon)
+
+
+def _read_all(data_dir: Path) -> tuple[list[Any], list[Problem], CountryIndex, Membership]:
+    files = place_files(data_dir)
+    membership = load_membership(
+        _reference(data_dir, MEMBERS_FILE), _reference(data_dir, TERRITORIES_FILE)
+    )
+    countries = load_country_index(_reference(data_dir, COUNTRIES_FILE))
+    documents: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            documents[path.name] = read_json(path)
+        except DataError as err:
+            problems.extend(err.problems)
+    features, found = check_documents(documents, countries, membership)
+    return features, problems + found, countries, membership
+
+
+def validate(data_dir: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Check every place file of a data folder and return all problems (empty when valid).
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Folder of ``*.geojson`` place files (default :func:`default_data_dir`).
+
+    Raises
+    ------
+    DataError
+        Only when a reference table (membership, countries) is itself broken.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    _, problems, _, _ = _read_all(folder)
+    return problems
+
+
+def load(data_dir: str | os.PathLike[str] | None = None) -> Atlas:
+    """Load, validate and enrich a data folder.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        Folder of ``*.geojson`` place files (default :func:`default_data_dir`).
+        Reference tables (``wco_members.csv``, ``nonmember_territories.csv``,
+        ``countries.fgb.gz``, ``countries_display.geojson``) are read from it
+        when present, else from the project's own ``data/``.
+
+    Returns
+    -------
+    Atlas
+
+    Raises
+    ------
+    DataError
+        Listing every problem in every file, when any is found.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    features, problems, countries, membership = _read_all(folder)
+    if problems:
+        raise DataError(problems)
+    places = enrich_features(features, countries, membership)
+    return Atlas(places, countries, membership, folder, _reference(folder, DISPLAY_FILE))
+
+

@@ -1,0 +1,160 @@
+"""The ``geo`` command: a thin layer over the Python API.
+
+Data goes to stdout, messages to stderr; a user's mistake gives a message
+and a non-zero exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from geo.errors import DataError, GeoError, UsageError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+__all__ = ["main"]
+
+
+def _errors_to_exit(func: F) -> F:
+    """Turn library errors into a message on stderr and an exit status."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DataError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+        except UsageError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+        except GeoError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Data folder of *.geojson place files (default: the project's data/ or $GEO_DATA).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--quiet", "-q", is_flag=True, help="Print only errors on stderr.")
+@click.version_option(package_name="geo")
+def cli(quiet: bool) -> None:
+    """An atlas of the WCO capacity-building network and the border posts it serves.
+
+    \b
+    Example:
+      geo validate && geo build
+    """
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr
+    )
+
+
+@cli.command()
+@data_option
+@_errors_to_exit
+def validate(data_dir: str | None) -> None:
+    """Check the data files and list every problem (exit 1 if any).
+
+    \b
+    Example:
+      geo validate --data data/
+    """
+    from geo.atlas import validate as run  # noqa: PLC0415
+
+    problems = run(data_dir)
+    if problems:
+        raise DataError(problems)
+    click.echo("data is valid", err=True)
+
+
+@cli.command()
+@data_option
+@click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default="output",
+    show_default=True,
+    help="Folder to write the maps and places.geojson into.",
+)
+@_errors_to_exit
+def build(data_dir: str | None, output_dir: str) -> None:
+    """Validate, enrich and write the maps and places.geojson.
+
+    \b
+    Example:
+      geo build --output output/
+    """
+    from geo.build import build as run  # noqa: PLC0415
+
+    result = run(data_dir, output_dir)
+    click.echo(f"built {len(result.written)} files for {result.places} places in {output_dir}", err=True)
+
+
+@cli.command()
+@data_option
+@click.option("--lat", type=float, required=True, help="Latitude, degrees (WGS84).")
+@click.option("--lon", type=float, required=True, help="Longitude, degrees (WGS84).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@_errors_to_exit
+def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
+    """Country and WCO region of a point.
+
+    \b
+    Example:
+      geo locate --lat 40.41 --lon 49.87
+    """
+    from dataclasses import asdict  # noqa: PLC0415
+
+    from geo.atlas import load  # noqa: PLC0415
+
+    loc = load(data_dir).locate(lat=lat, lon=lon)
+    if fmt == "json":
+        values = {k: (None if v != v else v) for k, v in asdict(loc).items()}
+        click.echo(json.dumps(values, ensure_ascii=False, sort_keys=True))
+    elif loc.iso3 is None:
+        click.echo(f"{lat}, {lon}: at sea (no country within 25 km)")
+    else:
+        region = f"{loc.region} ({loc.region_name})" if loc.region else "no WCO region (not a Member)"
+        click.echo(f"{lat}, {lon}: {loc.country} ({loc.iso3}), {region}")
+
+
+def _register_extensions() -> None:
+    # Command groups defined in their own modules (each a thin layer over the API).
+    import importlib  # noqa: PLC0415
+
+    for name in ("geo.cli_query",):
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue
+        module.register(cli)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    """Entry point of the ``geo`` console script."""
+    cli()

@@ -1,0 +1,306 @@
+"""Country polygons and the rule that puts a point in a country.
+
+The polygons are Natural Earth admin-0 at 1:10m (see
+``data/countries.provenance.json``), one row per unit with its ISO 3166-1
+alpha-3 code.  Coordinates are EPSG:4326, ``(lon, lat)`` in degrees.
+
+The rule (:meth:`CountryIndex.locate_many`), applied to each point:
+
+1. **Covered by**: the polygons that cover the point (a point on a boundary is
+   covered by the polygons on both sides).  When several do, the one with the
+   alphabetically first ISO3 code wins, so that the answer is stable; a point
+   exactly on a shared border is a tie that no data can break.
+2. **Nearest within a tolerance**: otherwise the polygon nearest to the point
+   by geodesic distance (WGS84), if it is within ``tolerance_km`` (default
+   :data:`COAST_TOLERANCE_KM`, 25 km: territorial waters reach 22 km).  This
+   resolves ports, coastal cities and islands drawn a little off by the
+   coastline's generalisation.
+3. **At sea**: no country.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+
+from geo.errors import DataError, Problem
+
+__all__ = ["COAST_TOLERANCE_KM", "CountryIndex", "load_country_index"]
+
+#: How far off the coast (geodesic km) a point still belongs to the nearest country.
+COAST_TOLERANCE_KM = 25.0
+_GEOD = pyproj.Geod(ellps="WGS84")
+_KM_PER_DEG = 111.32
+# rule codes returned by locate_many
+INSIDE, NEAREST, NONE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Located:
+    """Vectorised result of :meth:`CountryIndex.locate_many`.
+
+    Attributes
+    ----------
+    row : numpy.ndarray
+        Row of the country frame for each point, ``-1`` when none.
+    distance_km : numpy.ndarray
+        Geodesic distance to that country (0 when inside), ``nan`` when none.
+    """
+
+    row: np.ndarray
+    distance_km: np.ndarray
+
+
+class CountryIndex:
+    """Country polygons with a spatial index.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        Columns ``iso3``, ``name`` and a polygon geometry, EPSG:4326.
+    """
+
+    def __init__(self, frame: gpd.GeoDataFrame) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self._geoms = np.asarray(self.frame.geometry.values)
+        # Index the parts of multipolygons: France's overseas departments would
+        # otherwise give it a bounding box as wide as the world.
+        self._parts, self._part_row = shapely.get_parts(self._geoms, return_index=True)
+        shapely.prepare(self._parts)
+        self._tree = shapely.STRtree(self._parts)
+        # Boundaries cut into short pieces: the nearest point of a polygon to a
+        # point outside it lies on its boundary, and short pieces keep both the
+        # index query and the distance computation cheap.
+        self._edges, self._edge_row, self._piece_xy = _boundary_pieces(
+            self._parts, self._part_row
+        )
+        self._edge_tree = shapely.STRtree(self._edges)
+        self._iso3 = self.frame["iso3"].to_numpy()
+        # rank of each row's iso3 in alphabetical order, for the tie rule
+        order = np.argsort(self._iso3, kind="stable")
+        self._rank = np.empty(len(order), dtype=np.int64)
+        self._rank[order] = np.arange(len(order))
+        self._by_iso3: dict[str, list[int]] = {}
+        for i, code in enumerate(self._iso3):
+            self._by_iso3.setdefault(str(code), []).append(i)
+
+    @property
+    def codes(self) -> frozenset[str]:
+        """The ISO3 codes that have a polygon."""
+        return frozenset(self._by_iso3)
+
+    def locate_many(
+        self, lon: np.ndarray, lat: np.ndarray, *, tolerance_km: float = COAST_TOLERANCE_KM
+    ) -> Located:
+        """Find the country row of many points by the module's rule.
+
+        Parameters
+        ----------
+        lon, lat : numpy.ndarray
+            Longitudes in [-180, 180] and latitudes in [-90, 90], degrees, EPSG:4326.
+        tolerance_km : float
+            Geodesic distance within which a point outside every polygon goes
+            to the nearest one.
+
+        Returns
+        -------
+        Located
+            Row and distance per point.
+        """
+        lon = np.asarray(lon, dtype=float)
+        lat = np.asarray(lat, dtype=float)
+        n = len(lon)
+        row = np.full(n, -1, dtype=np.int64)
+        dist = np.full(n, np.nan)
+        if n == 0:
+            return Located(row, dist)
+        pt_idx, poly_idx = self._covering(lon, lat)
+        if len(pt_idx):
+            # for each point keep the covering polygon with the lowest iso3 rank
+            order = np.lexsort((self._rank[poly_idx], pt_idx))
+            pt_sorted, poly_sorted = pt_idx[order], poly_idx[order]
+            first = np.ones(len(pt_sorted), dtype=bool)
+            first[1:] = pt_sorted[1:] != pt_sorted[:-1]
+            row[pt_sorted[first]] = poly_sorted[first]
+            dist[pt_sorted[first]] = 0.0
+        missing = np.flatnonzero(row < 0)
+        if len(missing) and tolerance_km > 0:
+            self._nearest(lon, lat, missing, tolerance_km, row, dist)
+        return Located(row, dist)
+
+    def _covering(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(point, country row) pairs where the country's polygon covers the point."""
+        pt_idx, part_idx = self._tree.query(shapely.points(lon, lat))
+        if not len(pt_idx):
+            return pt_idx, part_idx
+        keep = np.zeros(len(pt_idx), dtype=bool)
+        order = np.argsort(part_idx, kind="stable")
+        parts, starts = np.unique(part_idx[order], return_index=True)
+        bounds = [*starts[1:], len(order)]
+        for part, start, stop in zip(parts, starts, bounds, strict=True):
+            sel = order[start:stop]
+            # intersects_xy uses the prepared part: fast, and true on the boundary
+            keep[sel] = shapely.intersects_xy(self._parts[part], lon[pt_idx[sel]], lat[pt_idx[sel]])
+        return pt_idx[keep], self._part_row[part_idx[keep]]
+
+    def _nearest(
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        which: np.ndarray,
+        tolerance_km: float,
+        row: np.ndarray,
+        dist: np.ndarray,
+    ) -> None:
+        # Search radius in degrees: wide enough in longitude at this latitude.
+        cos_lat = np.maximum(np.cos(np.radians(np.abs(lat[which]))), 1e-6)
+        radius = np.minimum(tolerance_km / (_KM_PER_DEG * cos_lat) * 1.01, 360.0)
+        best = np.full(len(which), np.inf)
+        best_row = np.full(len(which), -1, dtype=np.int64)
+        for shift in (0.0, 360.0, -360.0):  # candidates across the antimeridian
+            shifted = lon[which] + shift
+            if shift:
+                near = (shifted - radius <= 180.0) & (shifted + radius >= -180.0)
+            else:
+                near = np.ones(len(which), dtype=bool)
+            if not near.any():
+                continue
+            local = np.flatnonzero(near)
+            pts = shapely.points(shifted[local], lat[which][local])
+            pt_i, edge_i = self._edge_tree.query(
+                pts, predicate="dwithin", distance=radius[local]
+            )
+            if not len(pt_i):
+                continue
+            poly_i = self._edge_row[edge_i]
+            qlon, qlat = shifted[local][pt_i], lat[which][local][pt_i]
+            near_lon, near_lat = _nearest_on_pieces(self._piece_xy[edge_i], qlon, qlat)
+            _, _, d_m = _GEOD.inv(qlon - shift, qlat, near_lon, near_lat)
+            d_km = np.asarray(d_m) / 1000.0
+            # per point, the nearest polygon (ties: lowest iso3 rank)
+            order = np.lexsort((self._rank[poly_i], d_km, pt_i))
+            first = np.ones(len(order), dtype=bool)
+            first[1:] = pt_i[order][1:] != pt_i[order][:-1]
+            pick = order[first]
+            j = local[pt_i[pick]]
+            better = (d_km[pick] < best[j]) | (
+                (d_km[pick] == best[j]) & (self._rank[poly_i[pick]] < self._rank[best_row[j]])
+            )
+            best[j[better]] = d_km[pick][better]
+            best_row[j[better]] = poly_i[pick][better]
+        ok = best <= tolerance_km
+        row[which[ok]] = best_row[ok]
+        dist[which[ok]] = best[ok]
+
+    def distance_km(self, lon: float, lat: float, iso3: str) -> float:
+        """Geodesic distance (km, WGS84) from a point to a country; 0 inside, ``inf`` if unknown.
+
+        The nearest point of the country is taken in lon/lat coordinates and
+        the distance to it measured on the ellipsoid; the point is also tried
+        shifted by 360 degrees so that countries across the antimeridian are near.
+        """
+        rows = self._by_iso3.get(iso3)
+        if not rows:
+            return math.inf
+        best = math.inf
+        for shift in (0.0, 360.0, -360.0):
+            pt = shapely.Point(lon + shift, lat)
+            for r in rows:
+                geom = self._geoms[r]
+                if shapely.intersects(geom, pt):
+                    return 0.0
+                line = shapely.shortest_line(pt, geom)
+                (x0, y0), (x1, y1) = shapely.get_coordinates(line)
+                _, _, d = _GEOD.inv(x0 - shift, y0, x1, y1)
+                best = min(best, d / 1000.0)
+        return best
+
+
+_PIECE = 32  # vertices per boundary piece
+
+
+def _nearest_on_pieces(
+    pieces: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest point of each piece (``(n, _PIECE, 2)`` lon/lat) to each point.
+
+    Computed in a local equirectangular frame centred on the point (longitude
+    scaled by the cosine of its latitude), which within tens of kilometres is
+    close to isotropic, unlike raw degrees.
+    """
+    scale = np.cos(np.radians(lat))[:, None]
+    x = (pieces[:, :, 0] - lon[:, None]) * scale
+    y = pieces[:, :, 1] - lat[:, None]
+    ax, ay, bx, by = x[:, :-1], y[:, :-1], x[:, 1:], y[:, 1:]
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    px, py = ax + t * dx, ay + t * dy
+    best = np.argmin(px * px + py * py, axis=1)
+    pick = np.arange(len(best))
+    near_x, near_y = px[pick, best], py[pick, best]
+    scale1 = scale[:, 0]
+    near_lon = np.where(scale1 > 0, near_x / np.where(scale1 > 0, scale1, 1.0), 0.0) + lon
+    return near_lon, near_y + lat
+
+
+def _boundary_pieces(
+    parts: np.ndarray, part_row: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cut every ring of ``parts`` into linestrings of at most ``_PIECE`` vertices.
+
+    Returns the linestrings, the country row of each, and their coordinates as
+    an ``(n, _PIECE, 2)`` array padded by repeating the last vertex.
+    """
+    ring_geoms, ring_part = shapely.get_rings(parts, return_index=True)
+    coords, ring_of = shapely.get_coordinates(ring_geoms, return_index=True)
+    starts = np.flatnonzero(np.r_[True, ring_of[1:] != ring_of[:-1]])
+    stops = np.r_[starts[1:], len(coords)]
+    chunks: list[np.ndarray] = []
+    piece_ids: list[np.ndarray] = []
+    owner: list[int] = []
+    padded: list[np.ndarray] = []
+    for start, stop in zip(starts, stops, strict=True):
+        row = int(part_row[ring_part[ring_of[start]]])
+        firsts = np.arange(start, stop - 1, _PIECE - 1)
+        for first in firsts:
+            last = min(first + _PIECE, stop)
+            chunk = coords[first:last]
+            chunks.append(chunk)
+            padded.append(np.vstack([chunk, np.repeat(chunk[-1:], _PIECE - len(chunk), axis=0)]))
+            piece_ids.append(np.full(last - first, len(owner)))
+            owner.append(row)
+    lines = shapely.linestrings(np.concatenate(chunks), indices=np.concatenate(piece_ids))
+    return np.asarray(lines), np.asarray(owner, dtype=np.int64), np.stack(padded)
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path, mtime_ns: int) -> CountryIndex:
+    try:
+        frame = gpd.read_file(f"/vsigzip/{path}" if path.suffix == ".gz" else path)
+    except Exception as err:  # pyogrio raises several types for unreadable files
+        problem = Problem(path.name, "(file)", "a readable country polygon file", str(err))
+        raise DataError([problem]) from err
+    missing = [c for c in ("iso3", "name") if c not in frame.columns]
+    if missing:
+        problem = Problem(path.name, "(columns)", "columns 'iso3' and 'name'", list(frame.columns))
+        raise DataError([problem])
+    return CountryIndex(frame)
+
+
+def load_country_index(path: Path) -> CountryIndex:
+    """Load (and cache while the file is unchanged) the country polygons at ``path``."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError as err:
+        raise DataError([Problem(path.name, "(file)", "an existing file", str(path))]) from err
+    return _load(path, mtime)

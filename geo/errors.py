@@ -1,0 +1,86 @@
+"""Exceptions raised by geo.
+
+Every error a user can cause derives from :class:`GeoError`; the CLI turns
+these into a message on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["DataError", "GeoError", "Problem", "UsageError"]
+
+
+class GeoError(Exception):
+    """Base class of every error geo raises on purpose."""
+
+
+class UsageError(GeoError, ValueError):
+    """A bad argument to a public function (unknown id, region, kind, out-of-range value)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a data file.
+
+    Attributes
+    ----------
+    file : str
+        File name as the user knows it (relative to the data folder).
+    field : str
+        The property or member at fault, e.g. ``'kind'`` or ``'geometry.coordinates'``.
+    expected : str
+        What a valid value looks like.
+    value : Any
+        The value found (``None`` when missing).
+    index : int or None
+        Zero-based feature index, or ``None`` for a problem with the whole file.
+    feature_id : str or None
+        The feature's ``id`` when it has one.
+    hint : str or None
+        A suggestion that helps fix it.
+    line : int or None
+        1-based line, for JSON syntax errors.
+    column : int or None
+        1-based column, for JSON syntax errors.
+    """
+
+    file: str
+    field: str
+    expected: str
+    value: Any = None
+    index: int | None = None
+    feature_id: str | None = None
+    hint: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column}"
+        if self.index is not None:
+            where += f": feature #{self.index}"
+            if self.feature_id is not None:
+                where += f" (id={self.feature_id!r})"
+        text = f"{where}: field {self.field!r}: got {_show(self.value)}; expected {self.expected}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+class DataError(GeoError):
+    """The data files hold one or more problems; ``problems`` lists them all."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the data:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))

@@ -1,0 +1,49 @@
+"""Write places as deterministic GeoJSON: sorted keys, fixed precision, no timestamps."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import geopandas as gpd
+
+__all__ = ["COORD_DECIMALS", "places_geojson"]
+
+#: Decimals kept for coordinates in outputs: 1e-6 degree is about 0.1 m.
+COORD_DECIMALS = 6
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean(value.item())
+    return value
+
+
+def places_geojson(places: gpd.GeoDataFrame) -> str:
+    """Serialise places as an RFC 7946 FeatureCollection (EPSG:4326, ``[lon, lat]``).
+
+    The output is byte-identical for the same frame: properties in sorted
+    key order, coordinates rounded to :data:`COORD_DECIMALS`, NaN as null,
+    one feature per line.
+    """
+    lines = []
+    columns = [c for c in places.columns if c != places.geometry.name]
+    for row, geom in zip(places[columns].to_dict("records"), places.geometry, strict=True):
+        feature = {
+            "type": "Feature",
+            "properties": {k: _clean(v) for k, v in row.items()},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(geom.x, COORD_DECIMALS), round(geom.y, COORD_DECIMALS)],
+            },
+        }
+        lines.append(json.dumps(feature, sort_keys=True, ensure_ascii=False, allow_nan=False))
+    body = ",\n".join(lines)
+    return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"

@@ -1,0 +1,341 @@
+"""Check place files and report every problem at once.
+
+A place file is a GeoJSON FeatureCollection (RFC 7946: WGS84, ``[lon, lat]``)
+of Point features whose properties follow :mod:`geo.schema`.  Checks are
+gathered, never stopped at the first: :func:`check_documents` returns the
+valid features and the full list of :class:`~geo.errors.Problem`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.countries import COAST_TOLERANCE_KM, CountryIndex
+from geo.errors import Problem
+from geo.fileio import is_finite_number
+from geo.regions import Membership
+from geo.schema import (
+    BORDER_POST_FIELDS,
+    DATE_PATTERN,
+    ID_PATTERN,
+    KINDS,
+    OFFICE_FIELDS,
+    REQUIRED_FIELDS,
+    STATUSES,
+)
+
+__all__ = ["BORDER_TOLERANCE_KM", "Feature", "check_documents", "parse_date"]
+
+#: How far (geodesic km) a border post may lie from each of its two countries.
+BORDER_TOLERANCE_KM = 25.0
+_WGS84_CRS_NAMES = {
+    "urn:ogc:def:crs:OGC:1.3:CRS84",
+    "urn:ogc:def:crs:OGC::CRS84",
+    "urn:ogc:def:crs:EPSG::4326",
+    "EPSG:4326",
+    "OGC:CRS84",
+}
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A feature that passed validation.
+
+    Attributes
+    ----------
+    file : str
+        File name it came from.
+    index : int
+        Zero-based position in the file's ``features``.
+    lon, lat : float
+        Coordinates, degrees, EPSG:4326.
+    properties : dict
+        The feature's properties as written.
+    """
+
+    file: str
+    index: int
+    lon: float
+    lat: float
+    properties: dict[str, Any] = field(hash=False)
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` to the first day it covers.
+
+    Returns ``None`` when the text is not such a date (including ``2011-02-30``).
+
+    >>> parse_date("2011-10")
+    datetime.date(2011, 10, 1)
+    >>> parse_date("2011-13") is None
+    True
+    """
+    match = DATE_PATTERN.match(text)
+    if not match:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+class _Checker:
+    def __init__(self, countries: CountryIndex, membership: Membership) -> None:
+        self.countries = countries
+        self.membership = membership
+        self.problems: list[Problem] = []
+        self.features: list[Feature] = []
+        self.seen_ids: dict[str, str] = {}
+
+    # -- helpers -----------------------------------------------------------
+    def add(self, file: str, field_: str, value: Any, expected: str, **where: Any) -> None:
+        self.problems.append(Problem(file, field_, expected, value, **where))
+
+    def known_codes(self) -> list[str]:
+        return sorted(set(self.membership.members) | set(self.membership.others))
+
+    def check_iso3(self, file: str, where: dict[str, Any], field_: str, value: Any) -> bool:
+        if not isinstance(value, str) or not value:
+            self.add(file, field_, value, "an ISO 3166-1 alpha-3 code such as 'AZE'", **where)
+            return False
+        if self.membership.known(value) and value in self.countries.codes:
+            return True
+        close = difflib.get_close_matches(value.upper(), self.known_codes(), n=3)
+        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
+        if value.upper() != value and self.membership.known(value.upper()):
+            hint = f"codes are upper case: {value.upper()!r}"
+        self.add(file, field_, value, "a known ISO 3166-1 alpha-3 code", hint=hint, **where)
+        return False
+
+    # -- document ------------------------------------------------------------
+    def document(self, file: str, doc: Any) -> None:
+        if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+            got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+            self.add(file, "type", got, "a GeoJSON FeatureCollection")
+            return
+        if "crs" in doc:
+            self.crs(file, doc["crs"])
+        features = doc.get("features")
+        if not isinstance(features, list):
+            self.add(file, "features", features, "a list of features")
+            return
+        for index, feature in enumerate(features):
+            self.feature(file, index, feature)
+
+    def crs(self, file: str, crs: Any) -> None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        if name in _WGS84_CRS_NAMES:
+            self.add(
+                file, "crs", name, "no 'crs' member",
+                hint="RFC 7946 GeoJSON is always WGS84 [lon, lat]: delete the 'crs' member",
+            )
+        else:
+            self.add(
+                file, "crs", name if name is not None else crs,
+                "WGS84 longitude/latitude (EPSG:4326) with no 'crs' member",
+                hint="reproject the file to EPSG:4326, e.g. ogr2ogr -t_srs EPSG:4326",
+            )
+
+    def feature(self, file: str, index: int, feature: Any) -> None:
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            got = feature.get("type") if isinstance(feature, dict) else feature
+            self.add(file, "type", got, "'Feature'", index=index)
+            return
+        props = feature.get("properties")
+        if not isinstance(props, dict):
+            self.add(file, "properties", props, "an object of properties", index=index)
+            return
+        raw_id = props.get("id")
+        fid = raw_id if isinstance(raw_id, str) else None
+        where = {"index": index, "feature_id": fid}
+        before = len(self.problems)
+        self.identity(file, where, raw_id)
+        self.required(file, where, props)
+        position = self.geometry(file, where, feature.get("geometry"))
+        self.dates(file, where, props)
+        kind = props.get("kind")
+        if kind == "border_post":
+            sides_ok = self.border_sides(file, where, props)
+        else:
+            sides_ok = self.office_country(file, where, props)
+        if position is not None and sides_ok:
+            if kind == "border_post":
+                self.border_location(file, where, props, *position)
+            else:
+                self.office_location(file, where, props, *position)
+        if len(self.problems) == before and position is not None:
+            self.features.append(Feature(file, index, position[0], position[1], props))
+
+    def identity(self, file: str, where: dict[str, Any], raw_id: Any) -> None:
+        if raw_id is None:
+            self.add(file, "id", None, "a unique id such as 'rocb-europe'", **where)
+            return
+        if not isinstance(raw_id, str) or not ID_PATTERN.match(raw_id):
+            self.add(
+                file, "id", raw_id,
+                "lower-case letters and digits joined by hyphens, e.g. 'rocb-europe'", **where,
+            )
+            return
+        if raw_id in self.seen_ids:
+            self.add(file, "id", raw_id, "an id used once", hint=f"also used by {self.seen_ids[raw_id]}", **where)
+        else:
+            self.seen_ids[raw_id] = f"{file} feature #{where['index']}"
+
+    def required(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> None:
+        for name in REQUIRED_FIELDS:
+            if name == "id":
+                continue
+            value = props.get(name)
+            if not isinstance(value, str) or not value.strip():
+                self.add(file, name, value, "a non-empty string", hint="required property", **where)
+        kind = props.get("kind")
+        if isinstance(kind, str) and kind and kind not in KINDS:
+            close = difflib.get_close_matches(kind, KINDS, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else None
+            self.add(file, "kind", kind, f"one of {list(KINDS)}", hint=hint, **where)
+        status = props.get("status")
+        if isinstance(status, str) and status and status not in STATUSES:
+            self.add(file, "status", status, f"one of {list(STATUSES)}", **where)
+
+    def geometry(self, file: str, where: dict[str, Any], geom: Any) -> tuple[float, float] | None:
+        if geom is None:
+            self.add(file, "geometry", None, "a Point geometry", hint="the geometry is null", **where)
+            return None
+        if not isinstance(geom, dict) or geom.get("type") != "Point":
+            got = geom.get("type") if isinstance(geom, dict) else geom
+            self.add(file, "geometry.type", got, "'Point'", **where)
+            return None
+        coords = geom.get("coordinates")
+        if not isinstance(coords, list) or len(coords) not in (2, 3):
+            hint = "the point is empty" if coords in ([], None) else None
+            self.add(file, "geometry.coordinates", coords, "[lon, lat]", hint=hint, **where)
+            return None
+        if not all(is_finite_number(c) for c in coords):
+            self.add(file, "geometry.coordinates", coords, "[lon, lat] as finite numbers", **where)
+            return None
+        lon, lat = float(coords[0]), float(coords[1])
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            swapped = -180 <= lat <= 180 and -90 <= lon <= 90
+            self.add(
+                file, "geometry.coordinates", coords,
+                "[lon, lat] with -180 <= lon <= 180 and -90 <= lat <= 90",
+                hint="are lon and lat swapped?" if swapped else None, **where,
+            )
+            return None
+        return lon, lat
+
+    def dates(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> None:
+        parsed: dict[str, dt.date] = {}
+        for name in ("opened", "closed"):
+            value = props.get(name)
+            if value is None:
+                continue
+            date = parse_date(value) if isinstance(value, str) else None
+            if date is None:
+                self.add(
+                    file, name, value, "a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or null",
+                    hint=f"put free text in '{name}_note'", **where,
+                )
+            else:
+                parsed[name] = date
+        if "opened" in parsed and "closed" in parsed and parsed["closed"] < parsed["opened"]:
+            self.add(file, "closed", props["closed"], f"a date after opened ({props['opened']})", **where)
+
+    def office_country(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> bool:
+        ok = True
+        for name in OFFICE_FIELDS:
+            ok = self.check_iso3(file, where, name, props.get(name)) and ok
+        return ok
+
+    def border_sides(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> bool:
+        ok = True
+        for name in BORDER_POST_FIELDS:
+            value = props.get(name)
+            if name.endswith("_iso3"):
+                ok = self.check_iso3(file, where, name, value) and ok
+            elif not isinstance(value, str) or not value.strip():
+                self.add(file, name, value, "a non-empty string (the local name of this side)", **where)
+        if ok and props["side_a_iso3"] == props["side_b_iso3"]:
+            self.add(file, "side_b_iso3", props["side_b_iso3"], "a country other than side_a_iso3", **where)
+            ok = False
+        return ok
+
+    def _where_is(self, lon: float, lat: float) -> str:
+        located = self.countries.locate_many([lon], [lat])  # type: ignore[arg-type]
+        row = int(located.row[0])
+        if row < 0:
+            return "at sea"
+        code = str(self.countries.frame.at[row, "iso3"])
+        return f"in {code} ({self.countries.frame.at[row, 'name']})"
+
+    def _swap_hint(self, lon: float, lat: float, codes: Iterable[str], tolerance: float) -> str | None:
+        if not -90 <= lon <= 90:
+            return None
+        if all(self.countries.distance_km(lat, lon, code) <= tolerance for code in codes):
+            return f"are lon and lat swapped? [{lat}, {lon}] lies there"
+        return None
+
+    def office_location(self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float) -> None:
+        declared = props["iso3"]
+        distance = self.countries.distance_km(lon, lat, declared)
+        if distance <= COAST_TOLERANCE_KM:
+            return
+        hint = self._swap_hint(lon, lat, [declared], COAST_TOLERANCE_KM)
+        self.add(
+            file, "iso3", declared,
+            f"the country at [lon, lat] = [{lon}, {lat}], which is {self._where_is(lon, lat)}, "
+            f"{distance:.0f} km from {declared}",
+            hint=hint or "fix the coordinates or the declared country", **where,
+        )
+
+    def border_location(self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float) -> None:
+        codes = [props["side_a_iso3"], props["side_b_iso3"]]
+        far = [(c, self.countries.distance_km(lon, lat, c)) for c in codes]
+        far = [(c, d) for c, d in far if d > BORDER_TOLERANCE_KM]
+        if not far:
+            return
+        hint = self._swap_hint(lon, lat, codes, BORDER_TOLERANCE_KM)
+        field_ = "side_a_iso3" if far[0][0] == codes[0] else "side_b_iso3"
+        detail = ", ".join(f"{d:.0f} km from {c}" for c, d in far)
+        self.add(
+            file, field_, far[0][0],
+            f"a border post within {BORDER_TOLERANCE_KM:.0f} km of both sides; the point "
+            f"[{lon}, {lat}] is {self._where_is(lon, lat)}, {detail}",
+            hint=hint or "fix the coordinates or the declared sides", **where,
+        )
+
+
+def check_documents(
+    documents: Mapping[str, Any], countries: CountryIndex, membership: Membership
+) -> tuple[list[Feature], list[Problem]]:
+    """Validate parsed GeoJSON documents.
+
+    Parameters
+    ----------
+    documents : mapping of str to Any
+        File name -> parsed JSON, in the order to check (ids must be unique
+        across all of them).
+    countries : CountryIndex
+        Polygons used to check declared countries against locations.
+    membership : Membership
+        Known Members and territories, for ISO3 codes.
+
+    Returns
+    -------
+    features : list of Feature
+        Features with no problem, in file order.
+    problems : list of Problem
+        Every problem found, in file order.
+    """
+    checker = _Checker(countries, membership)
+    for name, doc in documents.items():
+        checker.document(name, doc)
+    return checker.features, checker.problems
+
+

@@ -1,0 +1,121 @@
+"""The command line: build writes the outputs, validate fails clearly, nothing is lost."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import cli
+from tests.conftest_data import copy_data, edit_feature
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args], capture_output=True, text=True, check=False
+    )
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_the_maps_and_places(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    result = run("build", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "built 8 files for 71 places" in result.stderr
+    assert result.stdout == ""
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert names == [
+        "index.html", "places.geojson",
+        "regions/ac.html", "regions/ap.html", "regions/esa.html",
+        "regions/eur.html", "regions/mena.html", "regions/wca.html",
+    ]
+    places = json.loads((out / "places.geojson").read_text(encoding="utf-8"))
+    assert places["type"] == "FeatureCollection" and len(places["features"]) == 71
+    baku = next(f for f in places["features"] if f["properties"]["id"] == "rocb-europe")
+    assert baku["properties"]["region"] == "EUR" and baku["properties"]["iso3"] == "AZE"
+    assert baku["geometry"]["coordinates"] == [49.892, 40.3777]
+    for page in ("index.html", "regions/eur.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        assert html.startswith("<!DOCTYPE html>") and "<title>" in html
+
+
+def test_build_twice_is_byte_identical(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for name in ("a", "b"):
+        result = runner.invoke(cli, ["build", "--output", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_validate_passes_on_shipped_data() -> None:
+    result = run("validate")
+    assert result.returncode == 0
+    assert result.stderr.strip() == "data is valid"
+
+
+def test_validate_fails_clearly_on_broken_copy(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="rcob"))
+    edit_feature(data, "border_posts.geojson", "samur", lambda f: f.update(geometry=None))
+    result = run("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "error: 2 problems in the data:",
+        "  border_posts.geojson: feature #0 (id='samur'): field 'geometry': got None; "
+        "expected a Point geometry (the geometry is null)",
+        "  offices.geojson: feature #6 (id='rocb-europe'): field 'kind': got 'rcob'; "
+        "expected one of ['hq', 'rocb', 'rtc', 'rilo', 'border_post'] (did you mean 'rocb'?)",
+    ]
+
+
+def test_failed_build_changes_nothing(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    out = tmp_path / "output"
+    assert run("build", "--data", str(data), "--output", str(out)).returncode == 0
+    before_out = snapshot(out)
+    path = data / "offices.geojson"
+    path.write_text(path.read_text(encoding="utf-8")[:-40], encoding="utf-8")  # truncated file
+    before_data = snapshot(data)
+    result = run("build", "--data", str(data), "--output", str(out))
+    assert result.returncode == 1
+    assert "offices.geojson:" in result.stderr and "expected valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before_out
+    assert snapshot(data) == before_data
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_locate_text_and_json() -> None:
+    result = run("locate", "--lat", "40.41", "--lon", "49.87")
+    assert result.returncode == 0
+    assert result.stdout == "40.41, 49.87: Azerbaijan (AZE), EUR (Europe)\n"
+    result = run("locate", "--lat", "0", "--lon", "-30", "--format", "json")
+    assert json.loads(result.stdout)["iso3"] is None
+
+
+def test_locate_bad_latitude_is_a_clean_error() -> None:
+    result = run("locate", "--lat", "95", "--lon", "10")
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: Got lat=95.0; `lat` must be within [-90, 90] (are lat and lon swapped?)\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "locate"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_readme_lists_every_command() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for command in cli.commands:
+        assert f"geo {command}" in readme, command
