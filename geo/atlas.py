@@ -118,7 +118,7 @@ class Atlas:
         self.countries = countries
         self.membership = membership
         self.data_dir = data_dir
-        self._display_path = display_path
+        self.display_path = display_path
 
     def __repr__(self) -> str:
         return f"<Atlas {len(self.places)} places from {self.data_dir}>"
@@ -136,7 +136,7 @@ class Atlas:
     @functools.cached_property
     def countries_display(self) -> gpd.GeoDataFrame:
         """The simplified country layer for maps: ``iso3``, ``name``, ``region``, ``member``."""
-        frame = gpd.read_file(self._display_path)
+        frame = _read_display(self.display_path, self.display_path.stat().st_mtime_ns).copy()
         infos = [self.membership.get(c, fallback_name=n) for c, n in zip(frame.iso3, frame.name, strict=True)]
         frame["name"] = pd.Series([i.name if i else n for i, n in zip(infos, frame.name, strict=True)], dtype=object)
         frame["region"] = pd.Series([i.region if i else None for i in infos], dtype=object)
@@ -227,6 +227,11 @@ class Atlas:
             located_by=str(values["located_by"]),
             distance_km=float(values["country_distance_km"]),
         )
+
+
+@functools.lru_cache(maxsize=2)
+def _read_display(path: Path, mtime_ns: int) -> gpd.GeoDataFrame:
+    return gpd.read_file(path)
 
 
 def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:

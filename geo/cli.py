@@ -51,6 +51,16 @@ data_option = click.option(
 )
 
 
+output_option = click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default="output",
+    show_default=True,
+    help="Folder to write the maps and places.geojson into.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors on stderr.")
 @click.version_option(package_name="geo")
@@ -86,17 +96,14 @@ def validate(data_dir: str | None) -> None:
 
 @cli.command()
 @data_option
-@click.option(
-    "--output",
-    "output_dir",
-    type=click.Path(file_okay=False, path_type=str),
-    default="output",
-    show_default=True,
-    help="Folder to write the maps and places.geojson into.",
-)
+@output_option
+@click.option("--force", is_flag=True, help="Rewrite every output, changed or not.")
 @_errors_to_exit
-def build(data_dir: str | None, output_dir: str) -> None:
+def build(data_dir: str | None, output_dir: str, force: bool) -> None:
     """Validate, enrich and write the maps and places.geojson.
+
+    Only the outputs whose inputs changed are rewritten; each file is
+    replaced atomically.
 
     \b
     Example:
@@ -104,8 +111,12 @@ def build(data_dir: str | None, output_dir: str) -> None:
     """
     from geo.build import build as run  # noqa: PLC0415
 
-    result = run(data_dir, output_dir)
-    click.echo(f"built {len(result.written)} files for {result.places} places in {output_dir}", err=True)
+    result = run(data_dir, output_dir, force=force)
+    click.echo(
+        f"built {len(result.written)} files ({len(result.unchanged)} unchanged) "
+        f"for {result.places} places in {output_dir}",
+        err=True,
+    )
 
 
 @cli.command()
@@ -138,11 +149,68 @@ def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
         click.echo(f"{lat}, {lon}: {loc.country} ({loc.iso3}), {region}")
 
 
+@cli.command()
+@data_option
+@output_option
+@click.option("--serve", is_flag=True, help="Also serve the output on 127.0.0.1 with live reload.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port for --serve (0 picks a free one).")
+@_errors_to_exit
+def watch(data_dir: str | None, output_dir: str, serve: bool, port: int) -> None:
+    """Build, then rebuild whenever a data file is saved (Ctrl-C to stop).
+
+    A burst of saves ends in one rebuild.  Invalid data keeps the last good
+    maps and prints the problems (and, with --serve, shows them in the page).
+
+    \b
+    Example:
+      geo watch --serve --port 8000
+    """
+    from pathlib import Path  # noqa: PLC0415
+
+    from geo.watch import watch as run  # noqa: PLC0415
+
+    if not serve:
+        run(data_dir, output_dir)
+        return
+    from geo.serve import LiveServer  # noqa: PLC0415
+
+    try:
+        server = LiveServer(Path(output_dir), port)
+    except OSError as err:
+        raise UsageError(f"Got port={port}; cannot listen on 127.0.0.1:{port} ({err.strerror})") from err
+    server.start()
+    click.echo(f"serving {output_dir} at {server.url}", err=True)
+    try:
+        run(data_dir, output_dir, on_event=server.publish)
+    finally:
+        server.close()
+
+
+@cli.command()
+@click.argument("map_file", type=click.Path(dir_okay=False, path_type=str))
+@click.argument("png_file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--width", type=int, default=1280, show_default=True, help="Viewport width, CSS px.")
+@click.option("--height", type=int, default=800, show_default=True, help="Viewport height, CSS px.")
+@_errors_to_exit
+def snapshot(map_file: str, png_file: str, width: int, height: int) -> None:
+    """Save a PNG of a generated map (headless Chromium, no network).
+
+    \b
+    Example:
+      geo snapshot output/regions/eur.html eur.png --width 1600 --height 900
+    """
+    from geo.snapshot import snapshot as run  # noqa: PLC0415
+
+    path = run(map_file, png_file, width=width, height=height)
+    click.echo(f"wrote {path}", err=True)
+
+
 def _register_extensions() -> None:
     # Command groups defined in their own modules (each a thin layer over the API).
     import importlib  # noqa: PLC0415
 
-    for name in ("geo.cli_query",):
+    for name in ("geo.cli_query", "geo.cli_edit", "geo.cli_enrich"):
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as err:

@@ -8,7 +8,7 @@ from typing import Any
 
 import geopandas as gpd
 
-__all__ = ["COORD_DECIMALS", "places_geojson"]
+__all__ = ["COORD_DECIMALS", "feature_lines", "join_features", "places_geojson"]
 
 #: Decimals kept for coordinates in outputs: 1e-6 degree is about 0.1 m.
 COORD_DECIMALS = 6
@@ -26,6 +26,30 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def feature_lines(places: gpd.GeoDataFrame) -> list[str]:
+    """One deterministic JSON line per place (see :func:`places_geojson`)."""
+    columns = [c for c in places.columns if c != places.geometry.name]
+    records = places[columns].to_dict("records")
+    xs, ys = places.geometry.x.to_numpy(), places.geometry.y.to_numpy()
+    lines = []
+    for row, x, y in zip(records, xs, ys, strict=True):
+        feature = {
+            "type": "Feature",
+            "properties": {k: _clean(v) for k, v in row.items()},
+            "geometry": {
+                "type": "Point",
+                "coordinates": [round(float(x), COORD_DECIMALS), round(float(y), COORD_DECIMALS)],
+            },
+        }
+        lines.append(json.dumps(feature, sort_keys=True, ensure_ascii=False, allow_nan=False))
+    return lines
+
+
+def join_features(lines: list[str]) -> str:
+    """A FeatureCollection document from lines made by :func:`feature_lines`."""
+    return '{"type": "FeatureCollection", "features": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
 def places_geojson(places: gpd.GeoDataFrame) -> str:
     """Serialise places as an RFC 7946 FeatureCollection (EPSG:4326, ``[lon, lat]``).
 
@@ -33,17 +57,4 @@ def places_geojson(places: gpd.GeoDataFrame) -> str:
     key order, coordinates rounded to :data:`COORD_DECIMALS`, NaN as null,
     one feature per line.
     """
-    lines = []
-    columns = [c for c in places.columns if c != places.geometry.name]
-    for row, geom in zip(places[columns].to_dict("records"), places.geometry, strict=True):
-        feature = {
-            "type": "Feature",
-            "properties": {k: _clean(v) for k, v in row.items()},
-            "geometry": {
-                "type": "Point",
-                "coordinates": [round(geom.x, COORD_DECIMALS), round(geom.y, COORD_DECIMALS)],
-            },
-        }
-        lines.append(json.dumps(feature, sort_keys=True, ensure_ascii=False, allow_nan=False))
-    body = ",\n".join(lines)
-    return '{"type": "FeatureCollection", "features": [\n' + body + "\n]}\n"
+    return join_features(feature_lines(places))

@@ -28,9 +28,11 @@ def test_build_writes_the_maps_and_places(tmp_path: Path) -> None:
     out = tmp_path / "output"
     result = run("build", "--output", str(out))
     assert result.returncode == 0, result.stderr
-    assert "built 8 files for 71 places" in result.stderr
+    assert "built 8 files (0 unchanged) for 71 places" in result.stderr
     assert result.stdout == ""
-    names = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    names = sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")
+    )
     assert names == [
         "index.html", "places.geojson",
         "regions/ac.html", "regions/ap.html", "regions/esa.html",

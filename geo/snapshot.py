@@ -1,0 +1,117 @@
+"""A PNG of a generated map, taken in headless Chromium with the network blocked.
+
+Uses Playwright (``pip install -e '.[snapshot]'``) driving an installed
+Chromium: ``$GEO_CHROMIUM`` if set, else ``chromium`` (Debian's package) or
+``chromium-browser`` / ``google-chrome`` on the ``PATH``.  No browser is
+ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from geo.errors import GeoError, UsageError
+from geo.fileio import atomic_write_bytes
+
+__all__ = ["CHROMIUM_ARGS", "SnapshotError", "find_chromium", "snapshot"]
+
+#: Flags for a headless Chromium on a machine with no network and no screen.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+class SnapshotError(GeoError):
+    """No browser, or the page did not render."""
+
+
+def find_chromium() -> str:
+    """The path of the Chromium to drive.
+
+    Raises
+    ------
+    SnapshotError
+        When none is installed, with the command that installs one.
+    """
+    env = os.environ.get("GEO_CHROMIUM")
+    if env:
+        return env
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    msg = "no Chromium found; install Debian's package (apt-get install chromium) or set GEO_CHROMIUM"
+    raise SnapshotError(msg)
+
+
+def snapshot(
+    map_path: str | os.PathLike[str],
+    png_path: str | os.PathLike[str],
+    *,
+    width: int = 1280,
+    height: int = 800,
+    timeout_s: float = 30.0,
+) -> Path:
+    """Render ``map_path`` (an HTML file) to ``png_path`` at ``width`` x ``height`` CSS pixels.
+
+    Every request that is not for a local file is aborted, so what the PNG
+    shows is what the file shows offline.  The PNG is written atomically.
+
+    Raises
+    ------
+    UsageError
+        If the map file does not exist or the size is not positive.
+    SnapshotError
+        If Playwright or Chromium is missing, or the page fails to render.
+    """
+    source = Path(map_path)
+    if not source.is_file():
+        msg = f"Got map_path={str(source)!r}; no such file (build the maps first: geo build)"
+        raise UsageError(msg)
+    if width <= 0 or height <= 0:
+        msg = f"Got width={width}, height={height}; both must be positive pixel counts"
+        raise UsageError(msg)
+    try:
+        from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    except ImportError as err:
+        msg = "geo snapshot needs Playwright: pip install -e '.[snapshot]'"
+        raise SnapshotError(msg) from err
+    executable = find_chromium()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
+            try:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.route(
+                    "**/*",
+                    lambda route: route.continue_()
+                    if route.request.url.startswith(("file:", "data:"))
+                    else route.abort(),
+                )
+                page.goto(source.resolve().as_uri(), timeout=timeout_s * 1000)
+                page.wait_for_selector(".leaflet-container", timeout=timeout_s * 1000)
+                page.wait_for_function(
+                    "document.documentElement.getAttribute('data-atlas-ready') === 'true'"
+                    " || !window.geoAtlas",
+                    timeout=timeout_s * 1000,
+                )
+                page.wait_for_timeout(300)  # let marker and tile fades finish
+                png = page.screenshot(full_page=False)
+            finally:
+                browser.close()
+    except PlaywrightError as err:
+        msg = f"Chromium could not render {source}: {err}"
+        raise SnapshotError(msg) from err
+    target = Path(png_path)
+    atomic_write_bytes(target, png)
+    return target

@@ -1,0 +1,161 @@
+"""Rebuild the outputs whenever the data changes.
+
+:func:`watch` builds once, then waits for changes under the data folder
+(with ``watchfiles``), and rebuilds after each burst of saves: a rebuild
+starts once the data files (their sizes and modification times) have stayed
+the same for ``quiet_ms``, and never for a state already built, so a burst
+ends in one rebuild that reads the last state.  Data that fails validation keeps the last
+good outputs on disk and reports the problems.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.atlas import default_data_dir, load
+from geo.build import BuildResult, build_atlas
+from geo.errors import DataError, GeoError
+
+__all__ = ["BuildEvent", "rebuild", "watch"]
+
+log = logging.getLogger(__name__)
+_WATCHED_SUFFIXES = (".geojson", ".csv", ".gz")
+
+
+@dataclass(frozen=True)
+class BuildEvent:
+    """The outcome of one rebuild.
+
+    Attributes
+    ----------
+    ok : bool
+        Whether the outputs now reflect the data.
+    result : BuildResult or None
+        What was written, when ``ok``.
+    problems : tuple of str
+        The validation problems (or the error), when not ``ok``.
+    generation : int
+        Counts rebuilds from 1.
+    """
+
+    ok: bool
+    result: BuildResult | None
+    problems: tuple[str, ...]
+    generation: int
+
+
+def rebuild(data_dir: Path, output_dir: Path, generation: int) -> BuildEvent:
+    """Load and build once, turning a data error into a failed event instead of raising."""
+    try:
+        result = build_atlas(load(data_dir), output_dir)
+    except DataError as err:
+        return BuildEvent(False, None, tuple(str(p) for p in err.problems), generation)
+    except GeoError as err:
+        return BuildEvent(False, None, (str(err),), generation)
+    return BuildEvent(True, result, (), generation)
+
+
+def _is_data_file(_change: object, path: str) -> bool:
+    name = os.path.basename(path)
+    return name.endswith(_WATCHED_SUFFIXES) and not name.startswith(".")
+
+
+def watch(
+    data_dir: str | os.PathLike[str] | None = None,
+    output_dir: str | os.PathLike[str] = "output",
+    *,
+    on_event: Callable[[BuildEvent], None] | None = None,
+    stop: threading.Event | None = None,
+    quiet_ms: int = 150,
+    force_polling: bool | None = None,
+) -> None:
+    """Build, then rebuild after every burst of changes to the data, until ``stop`` is set.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (default :func:`geo.default_data_dir`).
+    output_dir : path
+        Where the outputs go.
+    on_event : callable, optional
+        Called with each :class:`BuildEvent` (the first build included).
+    stop : threading.Event, optional
+        Set it to end the loop; otherwise it runs until interrupted.
+    quiet_ms : int
+        A burst ends when the data files have not changed for this long.
+    force_polling : bool, optional
+        Poll the file system instead of using OS notifications.
+    """
+    import watchfiles  # noqa: PLC0415
+
+    data = Path(data_dir) if data_dir is not None else default_data_dir()
+    out = Path(output_dir)
+    generation = 1
+    built = _signature(data)
+    event = rebuild(data, out, generation)
+    _report(event)
+    if on_event:
+        on_event(event)
+    for _changes in watchfiles.watch(
+        data,
+        watch_filter=_is_data_file,
+        stop_event=stop,
+        force_polling=force_polling,
+        raise_interrupt=False,
+    ):
+        state = _settle(data, quiet_ms, stop)
+        if state == built:
+            continue  # changes already built, or saved back to what was built
+        built = state
+        generation += 1
+        event = rebuild(data, out, generation)
+        _report(event)
+        if on_event:
+            on_event(event)
+
+
+def _signature(data: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, modification time and size of every data file: changes with any save."""
+    entries = []
+    for path in sorted(data.iterdir()):
+        if _is_data_file(None, str(path)):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            entries.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(entries)
+
+
+def _settle(
+    data: Path, quiet_ms: int, stop: threading.Event | None
+) -> tuple[tuple[str, int, int], ...]:
+    """Wait until the data files stop changing for ``quiet_ms``, and return their signature."""
+    current = _signature(data)
+    while True:
+        if stop is not None and stop.wait(quiet_ms / 1000):
+            return current
+        if stop is None:
+            time.sleep(quiet_ms / 1000)
+        latest = _signature(data)
+        if latest == current:
+            return current
+        current = latest
+
+
+def _report(event: BuildEvent) -> None:
+    if event.ok and event.result is not None:
+        names = ", ".join(p.name for p in event.result.written) or "nothing"
+        log.info("build %d: rebuilt %s", event.generation, names)
+    else:
+        log.warning(
+            "build %d: the data has problems; the previous outputs are kept:\n  %s",
+            event.generation,
+            "\n  ".join(event.problems),
+        )

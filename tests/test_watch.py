@@ -1,0 +1,105 @@
+"""geo watch: bursts of saves, invalid saves."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+from geo.build import build
+from geo.watch import BuildEvent, watch
+from tests.conftest_data import copy_data
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+class Watcher:
+    """Run geo.watch in a thread and collect its events."""
+
+    def __init__(self, data: Path, out: Path) -> None:
+        self.events: list[BuildEvent] = []
+        self.stop = threading.Event()
+        self.arrived = threading.Condition()
+        self.thread = threading.Thread(
+            target=watch, args=(data, out), kwargs={"on_event": self._on, "stop": self.stop}, daemon=True
+        )
+
+    def _on(self, event: BuildEvent) -> None:
+        with self.arrived:
+            self.events.append(event)
+            self.arrived.notify_all()
+
+    def wait_for(self, count: int, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        with self.arrived:
+            while len(self.events) < count:
+                left = deadline - time.monotonic()
+                assert left > 0, f"only {len(self.events)} builds after {timeout} s"
+                self.arrived.wait(left)
+
+    def __enter__(self) -> Watcher:
+        self.thread.start()
+        self.wait_for(1)
+        time.sleep(0.3)  # the file watcher is armed after the first build
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(10)
+
+
+def set_name(path: Path, place_id: str, name: str) -> None:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    for feature in doc["features"]:
+        if feature["properties"]["id"] == place_id:
+            feature["properties"]["name"] = name
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def test_burst_of_100_saves_ends_in_one_rebuild_of_the_last_state(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    out = tmp_path / "out"
+    offices = data / "offices.geojson"
+    with Watcher(data, out) as watcher:
+        assert watcher.events[0].ok
+        start = time.monotonic()
+        for i in range(100):
+            set_name(offices, "rocb-europe", f"ROCB Europe, save {i}")
+        assert time.monotonic() - start < 1.0
+        watcher.wait_for(2)
+        time.sleep(2.5)  # any further rebuild would have started by now
+        assert len(watcher.events) == 2, [e.generation for e in watcher.events]
+        assert watcher.events[1].ok
+    clean = tmp_path / "clean"
+    build(data, clean)
+    assert outputs(out) == outputs(clean)
+    assert b"ROCB Europe, save 99" in (out / "places.geojson").read_bytes()
+
+
+def test_invalid_save_keeps_outputs_and_reports(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    out = tmp_path / "out"
+    offices = data / "offices.geojson"
+    with Watcher(data, out) as watcher:
+        before = outputs(out)
+        text = offices.read_text(encoding="utf-8")
+        offices.write_text(text.replace('"kind": "rocb"', '"kind": "rcob"', 1), encoding="utf-8")
+        watcher.wait_for(2)
+        bad = watcher.events[1]
+        assert not bad.ok
+        assert bad.problems == (
+            "offices.geojson: feature #1 (id='rocb-ap'): field 'kind': got 'rcob'; expected one of "
+            "['hq', 'rocb', 'rtc', 'rilo', 'border_post'] (did you mean 'rocb'?)",
+        )
+        assert outputs(out) == before
+        offices.write_text(text, encoding="utf-8")
+        watcher.wait_for(3)
+        assert watcher.events[2].ok
+    assert outputs(out) == before
