@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import os
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,8 @@ from geo.enrich import country_columns, enrich_features
 from geo.errors import DataError, Problem, UsageError
 from geo.fileio import read_json
 from geo.regions import Membership, load_membership
-from geo.validate import check_documents
+from geo.history import parse_as_of, state_at
+from geo.validate import Feature, check_documents
 
 __all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
 
@@ -113,15 +116,41 @@ class Atlas:
         membership: Membership,
         data_dir: Path,
         display_path: Path,
+        *,
+        features: Sequence[Feature] = (),
+        as_of: dt.date | None = None,
     ) -> None:
         self.places = places
+        self.as_of = as_of
+        self._features = tuple(features)
         self.countries = countries
         self.membership = membership
         self.data_dir = data_dir
         self.display_path = display_path
 
     def __repr__(self) -> str:
-        return f"<Atlas {len(self.places)} places from {self.data_dir}>"
+        when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
+        return f"<Atlas {len(self.places)} places{when} from {self.data_dir}>"
+
+    def at(self, as_of: str | dt.date) -> Atlas:
+        """The atlas as it stood on ``as_of`` (see :mod:`geo.history`).
+
+        Places not yet opened that day are left out, unless their history
+        says they were planned or under construction; offices that moved are
+        at the seat they had; ``status`` and ``planned_opening`` are those of
+        that day.
+        """
+        day = parse_as_of(as_of)
+        assert day is not None  # noqa: S101 - parse_as_of returns None only for None
+        features = _features_at(self._features, day)
+        places = enrich_features(features, self.countries, self.membership)
+        return Atlas(
+            places, self.countries, self.membership, self.data_dir, self.display_path,
+            features=self._features, as_of=day,
+        )
+
+    def _view(self, as_of: str | dt.date | None) -> Atlas:
+        return self if as_of is None else self.at(as_of)
 
     @property
     def offices(self) -> gpd.GeoDataFrame:
@@ -145,47 +174,65 @@ class Atlas:
 
     # -- queries (implemented in geo.query; these are the public entry points) --
     def nearest(
-        self, *, lat: float, lon: float, k: int = 1, kind: str | None = None
+        self,
+        *,
+        lat: float,
+        lon: float,
+        k: int = 1,
+        kind: str | None = None,
+        as_of: str | dt.date | None = None,
     ) -> gpd.GeoDataFrame:
         """The ``k`` places nearest to a point, sorted by geodesic ``distance_km``.
 
-        See :func:`geo.query.nearest`.
+        See :func:`geo.query.nearest`; ``as_of`` asks the atlas of that day.
         """
         from geo import query  # noqa: PLC0415
 
-        return query.nearest(self, lat=lat, lon=lon, k=k, kind=kind)
+        return query.nearest(self._view(as_of), lat=lat, lon=lon, k=k, kind=kind)
 
     def within(
-        self, *, lat: float, lon: float, km: float, kind: str | None = None
+        self,
+        *,
+        lat: float,
+        lon: float,
+        km: float,
+        kind: str | None = None,
+        as_of: str | dt.date | None = None,
     ) -> gpd.GeoDataFrame:
         """Places within ``km`` geodesic kilometres of a point. See :func:`geo.query.within`."""
         from geo import query  # noqa: PLC0415
 
-        return query.within(self, lat=lat, lon=lon, km=km, kind=kind)
+        return query.within(self._view(as_of), lat=lat, lon=lon, km=km, kind=kind)
 
-    def in_region(self, region: str, *, kind: str | None = None) -> gpd.GeoDataFrame:
+    def in_region(
+        self, region: str, *, kind: str | None = None, as_of: str | dt.date | None = None
+    ) -> gpd.GeoDataFrame:
         """Places whose WCO region is ``region`` (code or name). See :func:`geo.query.in_region`."""
         from geo import query  # noqa: PLC0415
 
-        return query.in_region(self, region, kind=kind)
+        return query.in_region(self._view(as_of), region, kind=kind)
 
-    def in_country(self, country: str, *, kind: str | None = None) -> gpd.GeoDataFrame:
+    def in_country(
+        self, country: str, *, kind: str | None = None, as_of: str | dt.date | None = None
+    ) -> gpd.GeoDataFrame:
         """Places in a country (ISO3 code or name). See :func:`geo.query.in_country`."""
         from geo import query  # noqa: PLC0415
 
-        return query.in_country(self, country, kind=kind)
+        return query.in_country(self._view(as_of), country, kind=kind)
 
-    def crossings_between(self, country_a: str, country_b: str) -> gpd.GeoDataFrame:
+    def crossings_between(
+        self, country_a: str, country_b: str, *, as_of: str | dt.date | None = None
+    ) -> gpd.GeoDataFrame:
         """Border posts joining two countries. See :func:`geo.query.crossings_between`."""
         from geo import query  # noqa: PLC0415
 
-        return query.crossings_between(self, country_a, country_b)
+        return query.crossings_between(self._view(as_of), country_a, country_b)
 
-    def distance_km(self, id_a: str, id_b: str) -> float:
+    def distance_km(self, id_a: str, id_b: str, *, as_of: str | dt.date | None = None) -> float:
         """Geodesic distance (WGS84) between two places by id. See :func:`geo.query.distance_km`."""
         from geo import query  # noqa: PLC0415
 
-        return query.distance_km(self, id_a, id_b)
+        return query.distance_km(self._view(as_of), id_a, id_b)
 
     def to_map(self, result: gpd.GeoDataFrame, *, title: str = "Query result") -> Any:
         """A folium map of any query result, styled like the built maps."""
@@ -283,7 +330,32 @@ def validate(data_dir: str | os.PathLike[str] | None = None) -> list[Problem]:
     return problems
 
 
-def load(data_dir: str | os.PathLike[str] | None = None) -> Atlas:
+def _features_at(features: Sequence[Feature], day: dt.date) -> list[Feature]:
+    result = []
+    for feature in features:
+        state = state_at(feature.properties, day)
+        if state is None:
+            continue
+        props = dict(feature.properties)
+        props["status"] = state.status
+        props["planned_opening"] = state.planned_opening
+        lon, lat = feature.lon, feature.lat
+        if state.lon is not None and state.lat is not None:
+            lon, lat = state.lon, state.lat
+            props["city"] = state.city
+            seat_iso3 = next(
+                (s.get("iso3") for s in props.get("seats") or [] if s.get("lon") == lon and s.get("lat") == lat),
+                None,
+            )
+            if seat_iso3 and "iso3" in props:
+                props["iso3"] = seat_iso3
+        result.append(Feature(feature.file, feature.index, lon, lat, props))
+    return result
+
+
+def load(
+    data_dir: str | os.PathLike[str] | None = None, *, as_of: str | dt.date | None = None
+) -> Atlas:
     """Load, validate and enrich a data folder.
 
     Parameters
@@ -294,6 +366,10 @@ def load(data_dir: str | os.PathLike[str] | None = None) -> Atlas:
         ``countries.fgb.gz``, ``countries_display.geojson``) are read from it
         when present, else from the project's own ``data/``.
 
+    as_of : str or datetime.date, optional
+        A day (``YYYY-MM-DD``, or ``YYYY-MM``/``YYYY`` for their first day):
+        the atlas as it stood then (see :meth:`Atlas.at`).
+
     Returns
     -------
     Atlas
@@ -302,12 +378,19 @@ def load(data_dir: str | os.PathLike[str] | None = None) -> Atlas:
     ------
     DataError
         Listing every problem in every file, when any is found.
+    UsageError
+        If ``as_of`` is not a date.
     """
+    day = parse_as_of(as_of)
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     features, problems, countries, membership = _read_all(folder)
     if problems:
         raise DataError(problems)
-    places = enrich_features(features, countries, membership)
-    return Atlas(places, countries, membership, folder, _reference(folder, DISPLAY_FILE))
+    atlas = Atlas(
+        enrich_features(features, countries, membership),
+        countries, membership, folder, _reference(folder, DISPLAY_FILE),
+        features=features,
+    )
+    return atlas if day is None else atlas.at(day)
 
 

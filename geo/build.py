@@ -11,6 +11,7 @@ from writing to the same folder at once.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import importlib.metadata
@@ -116,14 +117,15 @@ def _outputs(atlas: Atlas) -> list[_Output]:
     def page(places: gpd.GeoDataFrame, **kwargs: Any) -> Callable[[], str]:
         return lambda: to_html(render_map(places, atlas.countries_display, **kwargs))
 
+    when = f" as of {atlas.as_of.isoformat()}" if atlas.as_of else ""
     region_links = [(name, f"regions/{code.lower()}.html") for code, name in REGIONS.items()]
     lines = feature_lines(atlas.places)  # serialised once; subsets pick their lines
     everything = join_features(lines)
     outputs = [
         _Output(
             "index.html",
-            _key(*base, everything, WORLD_TITLE, region_links),
-            page(atlas.places, title=WORLD_TITLE, links=region_links),
+            _key(*base, everything, WORLD_TITLE + when, region_links),
+            page(atlas.places, title=WORLD_TITLE + when, links=region_links),
         )
     ]
     for code, name in REGIONS.items():
@@ -132,7 +134,7 @@ def _outputs(atlas: Atlas) -> list[_Output]:
         ]
         mask = region_mask(atlas.places, code)
         subset = atlas.places[mask]
-        title = f"WCO {name} region"
+        title = f"WCO {name} region{when}"
         outputs.append(
             _Output(
                 f"regions/{code.lower()}.html",
@@ -236,13 +238,15 @@ def build(
     output_dir: str | os.PathLike[str] = "output",
     *,
     force: bool = False,
+    as_of: str | dt.date | None = None,
 ) -> BuildResult:
     """Validate and enrich ``data_dir`` and write the maps and places to ``output_dir``.
 
     Writes ``index.html`` (world map), ``regions/<code>.html`` for each WCO
     region (lower-case code) and ``places.geojson`` (the enriched places);
     only the outputs whose inputs changed since the last build, unless
-    ``force``.  Input files are only read.
+    ``force``.  With ``as_of`` (``YYYY-MM-DD``), the maps show the network as
+    it stood that day (see :meth:`geo.Atlas.at`).  Input files are only read.
 
     Raises
     ------
@@ -251,4 +255,4 @@ def build(
     BuildLockedError
         When another build is writing to ``output_dir``.
     """
-    return build_atlas(load(data_dir), output_dir, force=force)
+    return build_atlas(load(data_dir, as_of=as_of), output_dir, force=force)

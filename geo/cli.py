@@ -21,6 +21,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 __all__ = ["main"]
 
+log = logging.getLogger("geo.cli")
+
 
 def _errors_to_exit(func: F) -> F:
     """Turn library errors into a message on stderr and an exit status."""
@@ -98,8 +100,10 @@ def validate(data_dir: str | None) -> None:
 @data_option
 @output_option
 @click.option("--force", is_flag=True, help="Rewrite every output, changed or not.")
+@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
+              help="Build the maps as the network stood on that day.")
 @_errors_to_exit
-def build(data_dir: str | None, output_dir: str, force: bool) -> None:
+def build(data_dir: str | None, output_dir: str, force: bool, as_of: str | None) -> None:
     """Validate, enrich and write the maps and places.geojson.
 
     Only the outputs whose inputs changed are rewritten; each file is
@@ -108,14 +112,14 @@ def build(data_dir: str | None, output_dir: str, force: bool) -> None:
     \b
     Example:
       geo build --output output/
+      geo build --as-of 2010-09-08 --output output/2010
     """
     from geo.build import build as run  # noqa: PLC0415
 
-    result = run(data_dir, output_dir, force=force)
-    click.echo(
-        f"built {len(result.written)} files ({len(result.unchanged)} unchanged) "
-        f"for {result.places} places in {output_dir}",
-        err=True,
+    result = run(data_dir, output_dir, force=force, as_of=as_of)
+    log.info(
+        "built %d files (%d unchanged) for %d places in %s",
+        len(result.written), len(result.unchanged), result.places, output_dir,
     )
 
 

@@ -86,9 +86,10 @@ def parse_date(text: str) -> dt.date | None:
 
 
 class _Checker:
-    def __init__(self, countries: CountryIndex, membership: Membership) -> None:
+    def __init__(self, countries: CountryIndex, membership: Membership, today: dt.date) -> None:
         self.countries = countries
         self.membership = membership
+        self.today = today
         self.problems: list[Problem] = []
         self.features: list[Feature] = []
         self.seen_ids: dict[str, str] = {}
@@ -230,22 +231,89 @@ class _Checker:
             return None
         return lon, lat
 
+    def date(
+        self, file: str, where: dict[str, Any], field_: str, value: Any, *, future_ok: bool = False
+    ) -> dt.date | None:
+        """Check one date field (``None`` allowed) and return it parsed."""
+        if value is None:
+            return None
+        date = parse_date(value) if isinstance(value, str) else None
+        if date is None:
+            note = field_.rsplit(".", 1)[-1]
+            self.add(
+                file, field_, value, "a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or null",
+                hint=f"put free text in '{note}_note'", **where,
+            )
+            return None
+        if date > self.today and not future_ok:
+            self.add(
+                file, field_, value, f"a date not after today ({self.today.isoformat()})",
+                hint="record plans with status 'planned' and a 'planned_opening' date", **where,
+            )
+        return date
+
     def dates(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> None:
-        parsed: dict[str, dt.date] = {}
-        for name in ("opened", "closed"):
-            value = props.get(name)
-            if value is None:
-                continue
-            date = parse_date(value) if isinstance(value, str) else None
-            if date is None:
-                self.add(
-                    file, name, value, "a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or null",
-                    hint=f"put free text in '{name}_note'", **where,
-                )
-            else:
-                parsed[name] = date
-        if "opened" in parsed and "closed" in parsed and parsed["closed"] < parsed["opened"]:
+        opened = self.date(file, where, "opened", props.get("opened"))
+        closed = self.date(file, where, "closed", props.get("closed"))
+        if opened and closed and closed < opened:
             self.add(file, "closed", props["closed"], f"a date after opened ({props['opened']})", **where)
+        self.history(file, where, props.get("history"))
+        self.seats(file, where, props.get("seats"))
+
+    def history(self, file: str, where: dict[str, Any], events: Any) -> None:
+        if events is None:
+            return
+        if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+            self.add(file, "history", events, "a list of events {date, status, note}", **where)
+            return
+        previous: tuple[dt.date, str] | None = None
+        for i, event in enumerate(events):
+            name = f"history[{i}]"
+            when = self.date(file, where, f"{name}.date", event.get("date"))
+            if event.get("date") is None:
+                self.add(file, f"{name}.date", None, "the date of the event", **where)
+            if event.get("status") not in STATUSES:
+                self.add(file, f"{name}.status", event.get("status"), f"one of {list(STATUSES)}", **where)
+            self.date(file, where, f"{name}.planned_opening", event.get("planned_opening"), future_ok=True)
+            if when is not None:
+                if previous is not None and when < previous[0]:
+                    self.add(
+                        file, f"{name}.date", event["date"],
+                        f"a date on or after the previous event ({previous[1]})",
+                        hint="list history events in date order", **where,
+                    )
+                previous = (when, event["date"])
+
+    def seats(self, file: str, where: dict[str, Any], seats: Any) -> None:
+        if seats is None:
+            return
+        if not isinstance(seats, list) or not all(isinstance(e, dict) for e in seats):
+            self.add(file, "seats", seats, "a list of seats {city, iso3, lon, lat, from, to}", **where)
+            return
+        spans: list[tuple[dt.date, dt.date, int]] = []
+        for i, seat in enumerate(seats):
+            name = f"seats[{i}]"
+            lon, lat = seat.get("lon"), seat.get("lat")
+            if not (is_finite_number(lon) and is_finite_number(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+                self.add(file, f"{name}.lon/lat", [lon, lat], "finite degrees with -180 <= lon <= 180 and -90 <= lat <= 90", **where)
+            self.check_iso3(file, where, f"{name}.iso3", seat.get("iso3"))
+            start = self.date(file, where, f"{name}.from", seat.get("from"))
+            end = self.date(file, where, f"{name}.to", seat.get("to"))
+            if start and end and end <= start:
+                self.add(file, f"{name}.to", seat["to"], f"a date after from ({seat['from']})", **where)
+                continue
+            if seat.get("status") == "planned":
+                continue
+            low, high = start or dt.date.min, end or dt.date.max
+            for other_low, other_high, j in spans:
+                if low < other_high and other_low < high:
+                    self.add(
+                        file, f"{name}.from", seat.get("from"),
+                        f"a seat that does not overlap seats[{j}] ({seats[j].get('from')} to {seats[j].get('to')})",
+                        hint="an office has one seat at a time: end the earlier seat ('to') where the next begins",
+                        **where,
+                    )
+            spans.append((low, high, i))
 
     def office_country(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> bool:
         ok = True
@@ -312,7 +380,11 @@ class _Checker:
 
 
 def check_documents(
-    documents: Mapping[str, Any], countries: CountryIndex, membership: Membership
+    documents: Mapping[str, Any],
+    countries: CountryIndex,
+    membership: Membership,
+    *,
+    today: dt.date | None = None,
 ) -> tuple[list[Feature], list[Problem]]:
     """Validate parsed GeoJSON documents.
 
@@ -325,6 +397,9 @@ def check_documents(
         Polygons used to check declared countries against locations.
     membership : Membership
         Known Members and territories, for ISO3 codes.
+    today : datetime.date, optional
+        Dates after this day are errors (default: today); planned openings
+        may be later.
 
     Returns
     -------
@@ -333,7 +408,7 @@ def check_documents(
     problems : list of Problem
         Every problem found, in file order.
     """
-    checker = _Checker(countries, membership)
+    checker = _Checker(countries, membership, today or dt.date.today())
     for name, doc in documents.items():
         checker.document(name, doc)
     return checker.features, checker.problems

@@ -1,0 +1,168 @@
+"""The network's history: as-of atlases and builds, and validation of history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+import geo
+from geo.build import build
+from geo.history import parse_as_of, segments, state_at
+from tests.conftest_data import copy_data, edit_feature
+
+DAY = dt.timedelta(days=1)
+
+
+@pytest.fixture(scope="module")
+def atlas() -> geo.Atlas:
+    return geo.load()
+
+
+def place(atlas: geo.Atlas, place_id: str, when: str) -> dict | None:
+    places = atlas.at(when).places.set_index("id")
+    return places.loc[place_id].to_dict() if place_id in places.index else None
+
+
+def test_baku_as_a_construction_site(atlas: geo.Atlas) -> None:
+    assert place(atlas, "rocb-europe", "2009-05-31") is None
+    assert place(atlas, "rocb-europe", "2009-06-01")["status"] == "planned"
+    baku = place(atlas, "rocb-europe", "2010-09-08")
+    assert (baku["status"], baku["planned_opening"]) == ("under_construction", "2011-02")
+    assert place(atlas, "rocb-europe", "2011-10-16")["status"] == "under_construction"
+    opened = place(atlas, "rocb-europe", "2011-10-17")
+    assert (opened["status"], opened["planned_opening"]) == ("operational", None)
+
+
+def test_americas_office_moves_without_a_new_identity(atlas: geo.Atlas) -> None:
+    assert place(atlas, "rocb-americas", "2007-11-08") is None
+    ba = place(atlas, "rocb-americas", "2016-12-31")
+    assert (ba["city"], ba["iso3"], ba["region"]) == ("Buenos Aires", "ARG", "AC")
+    mv = place(atlas, "rocb-americas", "2017-01-01")
+    assert (mv["city"], mv["iso3"]) == ("Montevideo", "URY")
+    assert mv["geometry"].x == pytest.approx(-56.1882)
+
+
+def test_rtc_ukraine_seats(atlas: geo.Atlas) -> None:
+    assert place(atlas, "rtc-ukraine", "2015-12-31")["city"] == "Dnipropetrovsk (Dnipro)"
+    assert place(atlas, "rtc-ukraine", "2016-01-01")["city"] == "Khmelnytskyi"
+
+
+@pytest.mark.parametrize(
+    ("place_id", "opened"),
+    [("rtc-korea", "2010-09-08"), ("rocb-wca", "2009-01-16"), ("chirundu", "2009-12-05"),
+     ("busia", "2018-02-24"), ("rtc-kyrgyzstan", "2019-04-16")],
+)
+def test_opening_days(atlas: geo.Atlas, place_id: str, opened: str) -> None:
+    day = dt.date.fromisoformat(opened)
+    assert place(atlas, place_id, (day - DAY).isoformat()) is None
+    assert place(atlas, place_id, opened)["status"] == "operational"
+
+
+def test_every_recorded_event_changes_something(atlas: geo.Atlas) -> None:
+    """Around every cut of every place's life, the state before and on the day differ."""
+    checked = 0
+    for row in atlas.places.to_dict("records"):
+        props = {k: v for k, v in row.items() if k != "geometry"}
+        for piece in segments(props, row["geometry"].x, row["geometry"].y):
+            if piece["from"] is None:
+                continue
+            day = dt.date.fromisoformat(piece["from"])
+            assert state_at(props, day - DAY) != state_at(props, day), (row["id"], day)
+            checked += 1
+    assert checked >= 40
+
+
+def test_planned_rtc_is_shown_as_planned(atlas: geo.Atlas) -> None:
+    assert place(atlas, "rtc-turkmenistan", "2025-04-30") is None
+    assert place(atlas, "rtc-turkmenistan", "2025-05-01")["status"] == "planned"
+
+
+def test_queries_take_as_of(atlas: geo.Atlas) -> None:
+    assert "rocb-europe" not in set(atlas.in_region("EUR", as_of="2009-01-01")["id"])
+    assert "rocb-europe" in set(atlas.in_region("EUR", as_of="2012-01-01")["id"])
+    then = atlas.nearest(lat=-34.6, lon=-58.4, k=1, kind="rocb", as_of="2010-01-01")
+    assert list(then["id"]) == ["rocb-americas"] and then["distance_km"].iloc[0] < 5
+
+
+def test_load_as_of_and_bad_dates() -> None:
+    assert len(geo.load(as_of="2005").places) < len(geo.load().places)
+    with pytest.raises(geo.UsageError, match=r"Got as_of='yesterday'; `as_of` must be a date"):
+        geo.load(as_of="yesterday")
+    assert parse_as_of("2011-10") == dt.date(2011, 10, 1)
+
+
+def test_build_as_of_writes_maps_of_that_day(tmp_path: Path) -> None:
+    result = build(None, tmp_path, as_of="2010-09-08")
+    assert result.places == len(geo.load(as_of="2010-09-08").places)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "as of 2010-09-08" in html
+    features = json.loads((tmp_path / "places.geojson").read_text(encoding="utf-8"))["features"]
+    baku = next(f for f in features if f["properties"]["id"] == "rocb-europe")
+    assert baku["properties"]["status"] == "under_construction"
+    assert baku["properties"]["planned_opening"] == "2011-02"
+    assert not any(f["properties"]["id"] == "rtc-iran" for f in features)
+
+
+# -- validation of history ---------------------------------------------------
+
+
+def only_problem(folder: Path) -> str:
+    found = [str(p) for p in geo.validate(folder)]
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_future_date_is_an_error(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    edit_feature(data, "offices.geojson", "rtc-iran", lambda f: f["properties"].update(opened="2099-01-01"))
+    assert only_problem(data).startswith(
+        "offices.geojson: feature #15 (id='rtc-iran'): field 'opened': got '2099-01-01'; "
+        "expected a date not after today ("
+    )
+
+
+def test_overlapping_seats(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    edit_feature(data, "offices.geojson", "rocb-americas", lambda f: f["properties"]["seats"][1].update({"from": "2015"}))
+    assert only_problem(data) == (
+        "offices.geojson: feature #3 (id='rocb-americas'): field 'seats[1].from': got '2015'; "
+        "expected a seat that does not overlap seats[0] (2007-11-09 to 2017) (an office has one "
+        "seat at a time: end the earlier seat ('to') where the next begins)"
+    )
+
+
+def test_seat_that_ends_before_it_starts(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    edit_feature(data, "offices.geojson", "rtc-ukraine", lambda f: f["properties"]["seats"][0].update({"to": "2009"}))
+    assert only_problem(data) == (
+        "offices.geojson: feature #20 (id='rtc-ukraine'): field 'seats[0].to': got '2009'; "
+        "expected a date after from (2010-09-01)"
+    )
+
+
+def test_history_out_of_order(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"]["history"][2].update({"date": "2010-01-01"}))
+    assert only_problem(data) == (
+        "offices.geojson: feature #6 (id='rocb-europe'): field 'history[2].date': got "
+        "'2010-01-01'; expected a date on or after the previous event (2010-09-08) "
+        "(list history events in date order)"
+    )
+
+
+def test_history_bad_status(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"]["history"][1].update({"status": "building"}))
+    assert only_problem(data) == (
+        "offices.geojson: feature #6 (id='rocb-europe'): field 'history[1].status': got "
+        "'building'; expected one of ['planned', 'under_construction', 'operational', 'closed']"
+    )
+
+
+def test_planned_opening_may_be_in_the_future(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"]["history"][1].update({"planned_opening": "2099-02"}))
+    assert geo.validate(data) == []
