@@ -1,0 +1,159 @@
+"""Leaflet, its plugins and the atlas's own scripts and styles, read for inlining.
+
+Leaflet and Leaflet.markercluster come from the installed XStatic packages
+(``xstatic-leaflet``, ``xstatic-leaflet-markercluster``); nothing is vendored
+by hand.  The atlas's own script and style sheet (search, legend, filters,
+list view, fullscreen, measure, minimap) live in ``geo/assets/``.
+
+Every text is made safe to inline: source-map comments are dropped (they
+would make a browser's developer tools fetch files that are not there),
+images that a style sheet refers to are inlined as ``data:`` URIs, and a
+closing ``</script`` or ``</style`` is refused, so that no asset can end the
+element it is inlined in.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
+from pathlib import Path
+
+from geo.errors import GeoError
+
+__all__ = ["Asset", "AssetError", "Assets", "load_assets"]
+
+
+class AssetError(GeoError):
+    """A script or style sheet the maps need is missing or cannot be inlined."""
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One script or style sheet, ready to inline.
+
+    Attributes
+    ----------
+    name : str
+        Where it comes from, e.g. ``'leaflet 1.9.3: leaflet.js'``.
+    text : str
+        Its content, safe to put between ``<script>`` (or ``<style>``) tags.
+    """
+
+    name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The scripts and style sheets of a map page, in load order.
+
+    Attributes
+    ----------
+    scripts : tuple of Asset
+        JavaScript: Leaflet, Leaflet.markercluster, then the atlas's own.
+    styles : tuple of Asset
+        CSS in the same order.
+    """
+
+    scripts: tuple[Asset, ...]
+    styles: tuple[Asset, ...]
+
+
+_SOURCE_MAP = re.compile(r"^\s*//[#@] sourceMappingURL=.*$|/\*# sourceMappingURL=.*?\*/", re.M)
+_CSS_URL = re.compile(r"url\((['\"]?)(images/[A-Za-z0-9_.-]+\.png)\1\)")
+_CLOSERS = {
+    "script": re.compile(r"</script|<!--", re.I),
+    "style": re.compile(r"</style|<!--", re.I),
+}
+
+
+@cache
+def load_assets() -> Assets:
+    """Read every script and style sheet a map page inlines.
+
+    The result is cached: the files do not change while the process runs.
+
+    Returns
+    -------
+    Assets
+        Scripts and styles, in the order the page must load them.
+
+    Raises
+    ------
+    AssetError
+        When an XStatic package is not installed or a file is missing.
+    """
+    leaflet_dir, leaflet_version = _xstatic("leaflet", "xstatic-leaflet")
+    cluster_dir, cluster_version = _xstatic(
+        "leaflet_markercluster", "xstatic-leaflet-markercluster"
+    )
+    own = Path(__file__).with_name("assets")
+    scripts = (
+        _asset(
+            f"leaflet {leaflet_version}: leaflet.js", _read(leaflet_dir / "leaflet.js"), "script"
+        ),
+        _asset(
+            f"leaflet.markercluster {cluster_version}: leaflet.markercluster.js",
+            _read(cluster_dir / "leaflet.markercluster.js"),
+            "script",
+        ),
+        _asset("geo: atlas.js", _read(own / "atlas.js"), "script"),
+    )
+    styles = (
+        _asset(
+            f"leaflet {leaflet_version}: leaflet.css",
+            _inline_images(_read(leaflet_dir / "leaflet.css"), leaflet_dir),
+            "style",
+        ),
+        _asset(
+            f"leaflet.markercluster {cluster_version}: MarkerCluster.css",
+            _read(cluster_dir / "MarkerCluster.css"),
+            "style",
+        ),
+        _asset("geo: atlas.css", _read(own / "atlas.css"), "style"),
+    )
+    return Assets(scripts=scripts, styles=styles)
+
+
+def _xstatic(module: str, dist: str) -> tuple[Path, str]:
+    """Return the data folder and upstream version of an XStatic package."""
+    try:
+        pkg = import_module(f"xstatic.pkg.{module}")
+    except ImportError as err:
+        msg = f"the map assets need the {dist} package; install it with `pip install {dist}`"
+        raise AssetError(msg) from err
+    return Path(pkg.BASE_DIR), str(pkg.VERSION)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as err:
+        msg = f"cannot read map asset {path}: {err.strerror}; reinstall the package that ships it"
+        raise AssetError(msg) from err
+
+
+def _inline_images(css: str, base: Path) -> str:
+    """Replace ``url(images/x.png)`` with a ``data:`` URI of that image."""
+
+    def data_uri(match: re.Match[str]) -> str:
+        try:
+            raw = (base / match.group(2)).read_bytes()
+        except OSError as err:
+            msg = f"cannot read map asset {base / match.group(2)}: {err.strerror}"
+            raise AssetError(msg) from err
+        return f"url(data:image/png;base64,{base64.b64encode(raw).decode('ascii')})"
+
+    return _CSS_URL.sub(data_uri, css)
+
+
+def _asset(name: str, text: str, element: str) -> Asset:
+    """Drop source-map comments and check ``text`` cannot close its element."""
+    text = _SOURCE_MAP.sub("", text).strip() + "\n"
+    if _CLOSERS[element].search(text):
+        msg = f"map asset {name!r} contains '</{element}' or '<!--' and cannot be inlined"
+        raise AssetError(msg)
+    return Asset(name=name, text=text)

@@ -1,0 +1,362 @@
+"""End-to-end tests of the generated maps in headless Chromium, with no network at all.
+
+Every page is opened from disk (``file://``); any request that is not ``file:``
+is aborted and fails the test, as does any console error, page error, dialog
+or write to the ``window.__pwned`` trap (see ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+from hostile import HOSTILE, hostile_frames, sample_frames
+from playwright.sync_api import expect
+from pyproj import Geod
+from shapely.geometry import Point
+
+from geo.render import render_map, write_map
+
+pytestmark = pytest.mark.browser
+
+TITLE = "WCO capacity-building atlas"
+REGION_LINKS = [("Europe", "regions/eur.html"), ("Asia/Pacific", "regions/ap.html")]
+
+
+@pytest.fixture(scope="module")
+def frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    return sample_frames()
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory, frames) -> dict[str, Path]:
+    places, countries = frames
+    out = tmp_path_factory.mktemp("maps")
+    pacific = gpd.GeoDataFrame(
+        {
+            "id": ["suva", "apia"],
+            "kind": ["rtc", "border_post"],
+            "name": ["Suva training centre", "Apia wharf"],
+            "status": ["operational", "planned"],
+            "source": ["https://example.org/fj", "https://example.org/ws"],
+            "region": ["AP", "AP"],
+            "country": ["Fiji", "Samoa"],
+        },
+        geometry=[Point(178.44, -18.14), Point(-171.76, -13.83)],
+        crs="EPSG:4326",
+    )
+    hostile_places, hostile_countries = hostile_frames()
+    pages = {
+        "index": render_map(places, countries, title=TITLE, links=REGION_LINKS),
+        "eur": render_map(
+            places[places["region"] == "EUR"],
+            countries,
+            title="Europe",
+            links=[("World", "../index.html")],
+            focus_region="EUR",
+        ),
+        "pacific": render_map(pacific, countries, title="Pacific"),
+        "ap": render_map(
+            places[places["region"] == "AP"], countries, title="Asia/Pacific", focus_region="AP"
+        ),
+        "hostile": render_map(
+            hostile_places, hostile_countries, title=HOSTILE[1], links=[(HOSTILE[0], HOSTILE[5])]
+        ),
+        "empty": render_map(places.head(0), countries, title="Nothing here"),
+        "single": render_map(places[places["id"] == "samur"], countries, title="Samur"),
+    }
+    paths = {}
+    for name, m in pages.items():
+        paths[name] = out / f"{name}.html"
+        write_map(m, paths[name])
+    return paths
+
+
+def open_map(page: Any, path: Path) -> None:
+    # Polling with wait_for_function would need eval, which the page's CSP forbids.
+    page.goto(path.as_uri())
+    page.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=15_000)
+
+
+def popup_title(page: Any) -> str:
+    title = page.locator(".leaflet-popup-content .atlas-popup-title")
+    expect(title).to_have_count(1)  # a closed popup fades out for 200 ms
+    title.wait_for(state="visible", timeout=5_000)
+    return str(title.text_content())
+
+
+#: Places drawn in the current view: single markers plus the counts of cluster icons.
+VISIBLE_TOTAL = """() => {
+  const b = geoAtlas.map.getContainer().getBoundingClientRect();
+  let n = 0;
+  document.querySelectorAll('.atlas-marker, .atlas-cluster').forEach((el) => {
+    const r = el.getBoundingClientRect();
+    if (r.right < b.left || r.left > b.right || r.bottom < b.top || r.top > b.bottom) return;
+    n += el.classList.contains('atlas-cluster') ? Number(el.querySelector('span').textContent) : 1;
+  });
+  return n;
+}"""
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def test_world_map_and_offline_basemap_render(page, maps, frames, tmp_path: Path) -> None:
+    places, countries = frames
+    open_map(page, maps["index"])
+    assert page.evaluate(
+        "document.querySelectorAll('.leaflet-atlas-countries-pane path').length"
+    ) == len(countries)
+    assert page.evaluate("document.querySelector('.atlas-minimap canvas') !== null")
+    assert page.evaluate("geoAtlas.shownIds().length") == len(places)
+    assert page.evaluate(VISIBLE_TOTAL) == len(places)
+    assert page.title() == TITLE
+    assert page.locator("nav.atlas-nav a").all_text_contents() == [
+        label for label, _ in REGION_LINKS
+    ]
+    render_ms = page.evaluate("geoAtlas.renderMs")
+    assert render_ms < 5_000
+    shot = tmp_path / "map.png"
+    page.screenshot(path=shot)
+    assert shot.stat().st_size > 50_000  # a drawn map, not a blank page
+
+
+def test_list_view_shows_every_place_and_flies_to_it(page, maps, frames) -> None:
+    places, _ = frames
+    open_map(page, maps["index"])
+    page.click("#atlas-list-toggle")
+    rows = page.locator("#atlas-list tbody tr:not([hidden])")
+    assert rows.count() == len(places)
+    name = places.loc[places["id"] == "samur", "name"].item()
+    page.locator("#atlas-list tbody tr", has_text=name).locator("button").click()
+    assert popup_title(page) == name
+    assert page.evaluate("geoAtlas.map.getZoom()") >= 6
+
+
+def test_list_view_sorts_by_column(page, maps, frames) -> None:
+    places, _ = frames
+    open_map(page, maps["index"])
+    page.click("#atlas-list-toggle")
+    header = page.locator("#atlas-list th", has_text="Country")
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    first = page.locator("#atlas-list tbody tr").first.locator("td").nth(2).text_content()
+    assert first == min(places["country"].dropna())
+    header.locator("button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    first = page.locator("#atlas-list tbody tr").first.locator("td").nth(2).text_content()
+    assert first == max(places["country"].dropna())
+
+
+def test_clicking_a_marker_opens_its_popup_and_hover_shows_a_tooltip(page, maps, frames) -> None:
+    places, _ = frames
+    open_map(page, maps["index"])
+    name = places.loc[places["kind"] == "hq", "name"].item()
+    marker = page.locator(f'.atlas-marker[title="{name}"]')
+    marker.hover()
+    assert page.locator(".leaflet-tooltip").text_content() == name
+    marker.click()
+    assert popup_title(page) == name
+    source = page.locator(".leaflet-popup-content .atlas-source a")
+    assert source.get_attribute("href").startswith("https://")
+    assert source.get_attribute("rel") == "noopener noreferrer"
+
+
+def test_markers_are_reachable_by_keyboard(page, maps, frames) -> None:
+    places, _ = frames
+    open_map(page, maps["index"])
+    name = places.loc[places["kind"] == "hq", "name"].item()
+    marker = page.locator(f'.atlas-marker[title="{name}"]')
+    assert marker.get_attribute("tabindex") == "0" and marker.get_attribute("role") == "button"
+    assert marker.get_attribute("aria-label").startswith(name)
+    marker.focus()
+    page.keyboard.press("Enter")
+    assert popup_title(page) == name
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("Baku", "ROCB Europe"), ("Samur", "Samur \u2013 Yarag-Kazmalyar (Samur\u2013Khachmaz)")],
+)
+def test_search_finds_places_inside_clusters(page, maps, query: str, expected: str) -> None:
+    open_map(page, maps["index"])
+    box = page.get_by_role("combobox", name="Search places")
+    box.fill(query)
+    options = page.locator("#atlas-search-results [role=option] .atlas-search-name")
+    options.first.wait_for()
+    names = options.all_text_contents()
+    assert expected in names
+    for _ in range(names.index(expected) + 1):
+        box.press("ArrowDown")
+    box.press("Enter")
+    assert popup_title(page) == expected
+
+
+def test_layer_control_hides_a_kind_even_when_clustered(page, maps, frames) -> None:
+    places, _ = frames
+    open_map(page, maps["index"])
+    page.hover(".leaflet-control-layers")
+    toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Border post").locator(
+        "input"
+    )
+    toggle.uncheck()
+    remaining = int((places["kind"] != "border_post").sum())
+    assert page.evaluate("geoAtlas.shownIds().length") == remaining
+    assert page.evaluate(VISIBLE_TOTAL) == remaining
+    kinds = page.evaluate(
+        "geoAtlas.places.filter(p => geoAtlas.shownIds().includes(p.id)).map(p => p.kind)"
+    )
+    assert "border_post" not in kinds
+    legend_box = page.get_by_role("checkbox", name="Border post: 25 places")
+    assert not legend_box.is_checked()
+    legend_box.check()
+    assert page.evaluate("geoAtlas.shownIds().length") == len(places)
+    assert toggle.is_checked()
+
+
+def test_region_filter_reaches_clustered_markers(page, maps, frames) -> None:
+    places, _ = frames
+    open_map(page, maps["index"])
+    europe = int((places["region"] == "EUR").sum())
+    page.get_by_role("checkbox", name=f"Europe: {europe} places", exact=False).uncheck()
+    assert page.evaluate("geoAtlas.shownIds().length") == len(places) - europe
+    assert page.evaluate(VISIBLE_TOTAL) == len(places) - europe
+    assert (
+        page.locator(".atlas-shown").text_content()
+        == f"Showing {len(places) - europe} of {len(places)} places"
+    )
+    page.click("#atlas-list-toggle")
+    assert page.locator("#atlas-list tbody tr:not([hidden])").count() == len(places) - europe
+
+
+def test_regions_layer_can_be_turned_off(page, maps) -> None:
+    open_map(page, maps["index"])
+    paths = "document.querySelectorAll('.leaflet-atlas-countries-pane path')"
+    fills = f"new Set([...{paths}].map(p => p.getAttribute('fill')))"
+    assert len(page.evaluate(f"[...{fills}]")) >= 7  # six regions and the hatch
+    page.hover(".leaflet-control-layers")
+    page.locator(".leaflet-control-layers-overlays label", has_text="WCO regions").locator(
+        "input"
+    ).uncheck()
+    assert page.evaluate(f"[...{fills}]") == ["#f3f0ea"]
+
+
+def test_measure_tool_gives_geodesic_distance(page, maps) -> None:
+    open_map(page, maps["index"])
+    page.get_by_role("button", name="Measure distance").click()
+    page.evaluate("geoAtlas.measure.add(50.8538, 4.3728); geoAtlas.measure.add(40.3777, 49.892)")
+    km = page.evaluate("geoAtlas.measuredKm")
+    _, _, metres = Geod(ellps="WGS84").inv(4.3728, 50.8538, 49.892, 40.3777)
+    assert km == pytest.approx(metres / 1000, abs=0.001)
+    assert "km" in page.locator(".atlas-measure-total").text_content()
+    box = page.locator("#map_atlas").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert page.evaluate("geoAtlas.measuredKm") > km
+    page.keyboard.press("Escape")
+    assert (
+        page.get_by_role("button", name="Measure distance").get_attribute("aria-pressed") == "false"
+    )
+
+
+def test_fullscreen_button_toggles(page, maps) -> None:
+    open_map(page, maps["index"])
+    button = page.get_by_role("button", name="Full screen")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "true")
+    button.click()
+    expect(button).to_have_attribute("aria-pressed", "false")
+
+
+# ------------------------------------------------------------------ regions, antimeridian, edges
+
+
+def test_region_page_fits_its_region(page, maps) -> None:
+    open_map(page, maps["eur"])
+    assert page.locator(".atlas-focus .atlas-row-label").text_content() == "Europe"
+    assert page.evaluate("geoAtlas.map.getBounds().contains([40.4, 49.9])")  # Baku
+    assert page.evaluate("geoAtlas.map.getBounds().contains([50.85, 4.37])")  # Brussels
+    assert page.locator("nav.atlas-nav a").get_attribute("href") == "../index.html"
+
+
+def test_fiji_and_samoa_are_neighbours(page, maps) -> None:
+    open_map(page, maps["pacific"])
+    inside = page.evaluate(
+        "geoAtlas.places.map(p => geoAtlas.map.getBounds().contains(p.marker.getLatLng()))"
+    )
+    assert inside == [True, True]
+    width = page.evaluate("(b => b.getEast() - b.getWest())(geoAtlas.map.getBounds())")
+    assert width < 60
+    samoa = page.evaluate(
+        "(b => [...document.querySelectorAll('.leaflet-atlas-countries-pane path')].length)()"
+    )
+    assert samoa > 200
+    open_map(page, maps["ap"])  # Asia/Pacific reaches Samoa and Tonga: past 180 degrees east
+    assert page.evaluate("geoAtlas.map.getBounds().getEast()") > 185
+
+
+def test_empty_and_single_place_maps(page, maps) -> None:
+    open_map(page, maps["empty"])
+    assert page.evaluate("geoAtlas.shownIds().length") == 0
+    assert page.locator(".atlas-none").text_content() == "No places on this map."
+    open_map(page, maps["single"])
+    assert page.evaluate("geoAtlas.shownIds()") == ["samur"]
+    page.evaluate("geoAtlas.select('samur')")
+    assert popup_title(page).startswith("Samur")
+
+
+# ------------------------------------------------------------------ safety and reproducibility
+
+
+def test_hostile_strings_render_as_text_and_run_nothing(page, maps) -> None:
+    places, _ = hostile_frames()
+    open_map(page, maps["hostile"])
+    assert page.locator("h1").text_content() == HOSTILE[1]
+    assert page.locator("nav a").text_content() == HOSTILE[0]
+    contents = page.evaluate(
+        """geoAtlas.places.map(p => {
+             const node = p.marker.getPopup().getContent()(p.marker);
+             return [p.name, node.querySelector('h2').textContent,
+                     node.querySelectorAll('img, iframe, script, style, a, details').length];
+           })"""
+    )
+    for name, shown, injected in contents:
+        assert shown == name and injected == 0
+    for place_id in ("h00", "h05", "h16", "__proto__"):
+        page.evaluate(f"geoAtlas.select({place_id!r})")
+        assert popup_title(page) == places.loc[places["id"] == place_id, "name"].item()
+    page.click("#atlas-list-toggle")
+    assert sorted(page.locator("#atlas-list .atlas-row-button").all_text_contents()) == sorted(
+        HOSTILE
+    )
+    page.get_by_role("combobox", name="Search places").fill("<img")
+    assert (
+        page.locator("#atlas-search-results .atlas-search-name").first.text_content() == HOSTILE[0]
+    )
+    page.hover(".leaflet-control-layers")
+    assert page.locator(".leaflet-control-layers-overlays", has_text="<b>new-kind</b>").count() == 1
+    assert (
+        page.evaluate("document.querySelectorAll('img, iframe, b, details[ontoggle]').length") == 0
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwnedValue") is None
+
+
+def test_csp_blocks_injected_inline_script(page, maps, guard) -> None:
+    open_map(page, maps["index"])
+    ran = page.evaluate(
+        """() => { const s = document.createElement('script');
+                   s.textContent = 'window.__csp = 1'; document.body.appendChild(s);
+                   return window.__csp === 1; }"""
+    )
+    assert ran is False
+    assert any("Content Security Policy" in e for e in guard.errors), guard.errors
+    guard.errors.clear()
+
+
+def test_two_renders_are_byte_identical(tmp_path: Path, frames) -> None:
+    places, countries = frames
+    for name in ("a.html", "b.html"):
+        write_map(render_map(places, countries, title=TITLE, links=REGION_LINKS), tmp_path / name)
+    assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
