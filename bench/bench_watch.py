@@ -72,13 +72,31 @@ def main() -> None:
         label = f"HQ cold {i}"
         save(offices, label)
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "geo", "-q", "build", "--data", str(data), "--output", str(tmp / "cold")], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "geo",
+                "-q",
+                "build",
+                "--data",
+                str(data),
+                "--output",
+                str(tmp / "cold"),
+            ],
+            check=True,
+        )
         cold.append(time.perf_counter() - start)
 
     server = LiveServer(out, 0)
     server.start()
     stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(data, out), kwargs={"on_event": server.publish, "stop": stop}, daemon=True)
+    thread = threading.Thread(
+        target=watch,
+        args=(data, out),
+        kwargs={"on_event": server.publish, "stop": stop},
+        daemon=True,
+    )
     thread.start()
     while server.state()["generation"] < 1:
         time.sleep(0.05)
@@ -91,7 +109,7 @@ def main() -> None:
         disk.append(wait_for(out / "index.html", label.encode()) - start)
         time.sleep(0.5)
 
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    from playwright.sync_api import sync_playwright
 
     page_times = []
     with sync_playwright() as pw:
@@ -106,7 +124,10 @@ def main() -> None:
             start = time.perf_counter()
             save(offices, label)
             page.wait_for_function("() => window.__marker === undefined", timeout=30000)
-            page.wait_for_function("() => document.documentElement.getAttribute('data-atlas-ready') === 'true'", timeout=30000)
+            page.wait_for_function(
+                "() => document.documentElement.getAttribute('data-atlas-ready') === 'true'",
+                timeout=30000,
+            )
             page_times.append(time.perf_counter() - start)
         browser.close()
     stop.set()
@@ -117,9 +138,15 @@ def main() -> None:
     med = statistics.median
     print(f"rounds: {args.rounds}; places: 71; machine: {sys.platform}")
     print(f"{'save -> map on disk, fresh `geo build` process':<52} {med(cold):7.3f} s")
-    print(f"{'save -> map on disk, `geo watch` (warm)':<52} {med(disk):7.3f} s   ratio {med(cold) / med(disk):5.1f}x faster")
+    print(
+        f"{'save -> map on disk, `geo watch` (warm)':<52} {med(disk):7.3f} s   "
+        f"ratio {med(cold) / med(disk):5.1f}x faster"
+    )
     print(f"{'save -> reloaded page, `geo watch --serve`':<52} {med(page_times):7.3f} s")
-    print(f"targets: < 1 s to disk ({'met' if med(disk) < 1 else 'NOT met'}), < 2 s to the reloaded page ({'met' if med(page_times) < 2 else 'NOT met'})")
+    print(
+        f"targets: < 1 s to disk ({'met' if med(disk) < 1 else 'NOT met'}), "
+        f"< 2 s to the reloaded page ({'met' if med(page_times) < 2 else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -12,8 +12,8 @@ import datetime as dt
 import functools
 import math
 import os
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +25,8 @@ from geo.countries import CountryIndex, load_country_index
 from geo.enrich import country_columns, enrich_features
 from geo.errors import DataError, Problem, UsageError
 from geo.fileio import read_json
-from geo.regions import Membership, load_membership
 from geo.history import parse_as_of, state_at
+from geo.regions import Membership, load_membership
 from geo.validate import Feature, check_documents
 
 __all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
@@ -141,12 +141,17 @@ class Atlas:
         that day.
         """
         day = parse_as_of(as_of)
-        assert day is not None  # noqa: S101 - parse_as_of returns None only for None
+        assert day is not None
         features = _features_at(self._features, day)
         places = enrich_features(features, self.countries, self.membership)
         return Atlas(
-            places, self.countries, self.membership, self.data_dir, self.display_path,
-            features=self._features, as_of=day,
+            places,
+            self.countries,
+            self.membership,
+            self.data_dir,
+            self.display_path,
+            features=self._features,
+            as_of=day,
         )
 
     def _view(self, as_of: str | dt.date | None) -> Atlas:
@@ -166,8 +171,13 @@ class Atlas:
     def countries_display(self) -> gpd.GeoDataFrame:
         """The simplified country layer for maps: ``iso3``, ``name``, ``region``, ``member``."""
         frame = _read_display(self.display_path, self.display_path.stat().st_mtime_ns).copy()
-        infos = [self.membership.get(c, fallback_name=n) for c, n in zip(frame.iso3, frame.name, strict=True)]
-        frame["name"] = pd.Series([i.name if i else n for i, n in zip(infos, frame.name, strict=True)], dtype=object)
+        infos = [
+            self.membership.get(c, fallback_name=n)
+            for c, n in zip(frame.iso3, frame.name, strict=True)
+        ]
+        frame["name"] = pd.Series(
+            [i.name if i else n for i, n in zip(infos, frame.name, strict=True)], dtype=object
+        )
         frame["region"] = pd.Series([i.region if i else None for i in infos], dtype=object)
         frame["member"] = [bool(i and i.member) for i in infos]
         return frame[["iso3", "name", "region", "member", "geometry"]]
@@ -186,7 +196,7 @@ class Atlas:
 
         See :func:`geo.query.nearest`; ``as_of`` asks the atlas of that day.
         """
-        from geo import query  # noqa: PLC0415
+        from geo import query
 
         return query.nearest(self._view(as_of), lat=lat, lon=lon, k=k, kind=kind)
 
@@ -200,7 +210,7 @@ class Atlas:
         as_of: str | dt.date | None = None,
     ) -> gpd.GeoDataFrame:
         """Places within ``km`` geodesic kilometres of a point. See :func:`geo.query.within`."""
-        from geo import query  # noqa: PLC0415
+        from geo import query
 
         return query.within(self._view(as_of), lat=lat, lon=lon, km=km, kind=kind)
 
@@ -208,7 +218,7 @@ class Atlas:
         self, region: str, *, kind: str | None = None, as_of: str | dt.date | None = None
     ) -> gpd.GeoDataFrame:
         """Places whose WCO region is ``region`` (code or name). See :func:`geo.query.in_region`."""
-        from geo import query  # noqa: PLC0415
+        from geo import query
 
         return query.in_region(self._view(as_of), region, kind=kind)
 
@@ -216,7 +226,7 @@ class Atlas:
         self, country: str, *, kind: str | None = None, as_of: str | dt.date | None = None
     ) -> gpd.GeoDataFrame:
         """Places in a country (ISO3 code or name). See :func:`geo.query.in_country`."""
-        from geo import query  # noqa: PLC0415
+        from geo import query
 
         return query.in_country(self._view(as_of), country, kind=kind)
 
@@ -224,19 +234,19 @@ class Atlas:
         self, country_a: str, country_b: str, *, as_of: str | dt.date | None = None
     ) -> gpd.GeoDataFrame:
         """Border posts joining two countries. See :func:`geo.query.crossings_between`."""
-        from geo import query  # noqa: PLC0415
+        from geo import query
 
         return query.crossings_between(self._view(as_of), country_a, country_b)
 
     def distance_km(self, id_a: str, id_b: str, *, as_of: str | dt.date | None = None) -> float:
         """Geodesic distance (WGS84) between two places by id. See :func:`geo.query.distance_km`."""
-        from geo import query  # noqa: PLC0415
+        from geo import query
 
         return query.distance_km(self._view(as_of), id_a, id_b)
 
     def to_map(self, result: gpd.GeoDataFrame, *, title: str = "Query result") -> Any:
         """A folium map of any query result, styled like the built maps."""
-        from geo.render import render_map  # noqa: PLC0415
+        from geo.render import render_map
 
         return render_map(result, self.countries_display, title=title)
 
@@ -284,7 +294,11 @@ def _read_display(path: Path, mtime_ns: int) -> gpd.GeoDataFrame:
 def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
     """Return ``(lat, lon)`` as floats, or raise :class:`UsageError` naming the bad argument."""
     for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             msg = f"Got {name}={value!r}; `{name}` must be a finite number of degrees"
             raise UsageError(msg)
         if not -limit <= value <= limit:
@@ -344,7 +358,11 @@ def _features_at(features: Sequence[Feature], day: dt.date) -> list[Feature]:
             lon, lat = state.lon, state.lat
             props["city"] = state.city
             seat_iso3 = next(
-                (s.get("iso3") for s in props.get("seats") or [] if s.get("lon") == lon and s.get("lat") == lat),
+                (
+                    s.get("iso3")
+                    for s in props.get("seats") or []
+                    if s.get("lon") == lon and s.get("lat") == lat
+                ),
                 None,
             )
             if seat_iso3 and "iso3" in props:
@@ -388,9 +406,10 @@ def load(
         raise DataError(problems)
     atlas = Atlas(
         enrich_features(features, countries, membership),
-        countries, membership, folder, _reference(folder, DISPLAY_FILE),
+        countries,
+        membership,
+        folder,
+        _reference(folder, DISPLAY_FILE),
         features=features,
     )
     return atlas if day is None else atlas.at(day)
-
-

@@ -32,7 +32,14 @@ from geo.export import feature_lines, join_features
 from geo.fileio import atomic_write_text
 from geo.schema import REGIONS
 
-__all__ = ["BuildLockedError", "BuildResult", "build", "build_atlas", "region_mask", "region_places"]
+__all__ = [
+    "BuildLockedError",
+    "BuildResult",
+    "build",
+    "build_atlas",
+    "region_mask",
+    "region_places",
+]
 
 log = logging.getLogger(__name__)
 WORLD_TITLE = "WCO capacity-building network and border posts"
@@ -89,7 +96,12 @@ def renderer_fingerprint() -> str:
     """A hash of everything besides the data that shapes the pages: code and asset versions."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    files = [package / "render.py", package / "assets.py", package / "build.py", package / "export.py"]
+    files = [
+        package / "render.py",
+        package / "assets.py",
+        package / "build.py",
+        package / "export.py",
+    ]
     files += sorted((package / "assets").glob("*"))
     for path in files:
         if path.is_file():
@@ -109,7 +121,7 @@ def _key(*parts: Any) -> str:
 
 
 def _outputs(atlas: Atlas) -> list[_Output]:
-    from geo.render import render_map, to_html  # noqa: PLC0415  (keeps `geo locate` light)
+    from geo.render import render_map, to_html
 
     basemap = hashlib.sha256(atlas.display_path.read_bytes()).hexdigest()
     base = (renderer_fingerprint(), basemap)
@@ -138,7 +150,13 @@ def _outputs(atlas: Atlas) -> list[_Output]:
         outputs.append(
             _Output(
                 f"regions/{code.lower()}.html",
-                _key(*base, [line for line, keep in zip(lines, mask, strict=True) if keep], title, links, code),
+                _key(
+                    *base,
+                    [line for line, keep in zip(lines, mask, strict=True) if keep],
+                    title,
+                    links,
+                    code,
+                ),
                 page(subset, title=title, links=links, focus_region=code),
             )
         )
@@ -148,7 +166,7 @@ def _outputs(atlas: Atlas) -> list[_Output]:
 
 @contextlib.contextmanager
 def _lock(out: Path) -> Iterator[None]:
-    import fcntl  # noqa: PLC0415  (POSIX only)
+    import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
     path = out / LOCK
@@ -202,7 +220,9 @@ def _unchanged(out: Path, output: _Output, manifest: dict[str, dict[str, str]]) 
     return hashlib.sha256(current).hexdigest() == entry.get("sha256")
 
 
-def build_atlas(atlas: Atlas, output_dir: str | os.PathLike[str] = "output", *, force: bool = False) -> BuildResult:
+def build_atlas(
+    atlas: Atlas, output_dir: str | os.PathLike[str] = "output", *, force: bool = False
+) -> BuildResult:
     """Write the outputs of an already loaded atlas (see :func:`build`)."""
     out = Path(output_dir)
     with _lock(out):
@@ -226,7 +246,10 @@ def build_atlas(atlas: Atlas, output_dir: str | os.PathLike[str] = "output", *, 
                 "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
             }
             # record progress so that an interrupted build redoes only what is left
-            atomic_write_text(out / MANIFEST, json.dumps({**manifest, **new_manifest}, indent=1, sort_keys=True) + "\n")
+            atomic_write_text(
+                out / MANIFEST,
+                json.dumps({**manifest, **new_manifest}, indent=1, sort_keys=True) + "\n",
+            )
         atomic_write_text(out / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True) + "\n")
     if unchanged:
         log.info("%d outputs unchanged", len(unchanged))

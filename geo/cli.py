@@ -88,7 +88,7 @@ def validate(data_dir: str | None) -> None:
     Example:
       geo validate --data data/
     """
-    from geo.atlas import validate as run  # noqa: PLC0415
+    from geo.atlas import validate as run
 
     problems = run(data_dir)
     if problems:
@@ -100,8 +100,13 @@ def validate(data_dir: str | None) -> None:
 @data_option
 @output_option
 @click.option("--force", is_flag=True, help="Rewrite every output, changed or not.")
-@click.option("--as-of", "as_of", default=None, metavar="YYYY-MM-DD",
-              help="Build the maps as the network stood on that day.")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Build the maps as the network stood on that day.",
+)
 @_errors_to_exit
 def build(data_dir: str | None, output_dir: str, force: bool, as_of: str | None) -> None:
     """Validate, enrich and write the maps and places.geojson.
@@ -114,12 +119,15 @@ def build(data_dir: str | None, output_dir: str, force: bool, as_of: str | None)
       geo build --output output/
       geo build --as-of 2010-09-08 --output output/2010
     """
-    from geo.build import build as run  # noqa: PLC0415
+    from geo.build import build as run
 
     result = run(data_dir, output_dir, force=force, as_of=as_of)
     log.info(
         "built %d files (%d unchanged) for %d places in %s",
-        len(result.written), len(result.unchanged), result.places, output_dir,
+        len(result.written),
+        len(result.unchanged),
+        result.places,
+        output_dir,
     )
 
 
@@ -138,9 +146,9 @@ def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
     Example:
       geo locate --lat 40.41 --lon 49.87
     """
-    from dataclasses import asdict  # noqa: PLC0415
+    from dataclasses import asdict
 
-    from geo.atlas import load  # noqa: PLC0415
+    from geo.atlas import load
 
     loc = load(data_dir).locate(lat=lat, lon=lon)
     if fmt == "json":
@@ -149,7 +157,9 @@ def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
     elif loc.iso3 is None:
         click.echo(f"{lat}, {lon}: at sea (no country within 25 km)")
     else:
-        region = f"{loc.region} ({loc.region_name})" if loc.region else "no WCO region (not a Member)"
+        region = (
+            f"{loc.region} ({loc.region_name})" if loc.region else "no WCO region (not a Member)"
+        )
         click.echo(f"{lat}, {lon}: {loc.country} ({loc.iso3}), {region}")
 
 
@@ -157,8 +167,13 @@ def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
 @data_option
 @output_option
 @click.option("--serve", is_flag=True, help="Also serve the output on 127.0.0.1 with live reload.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port for --serve (0 picks a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port for --serve (0 picks a free one).",
+)
 @_errors_to_exit
 def watch(data_dir: str | None, output_dir: str, serve: bool, port: int) -> None:
     """Build, then rebuild whenever a data file is saved (Ctrl-C to stop).
@@ -170,19 +185,21 @@ def watch(data_dir: str | None, output_dir: str, serve: bool, port: int) -> None
     Example:
       geo watch --serve --port 8000
     """
-    from pathlib import Path  # noqa: PLC0415
+    from pathlib import Path
 
-    from geo.watch import watch as run  # noqa: PLC0415
+    from geo.watch import watch as run
 
     if not serve:
         run(data_dir, output_dir)
         return
-    from geo.serve import LiveServer  # noqa: PLC0415
+    from geo.serve import LiveServer
 
     try:
         server = LiveServer(Path(output_dir), port)
     except OSError as err:
-        raise UsageError(f"Got port={port}; cannot listen on 127.0.0.1:{port} ({err.strerror})") from err
+        raise UsageError(
+            f"Got port={port}; cannot listen on 127.0.0.1:{port} ({err.strerror})"
+        ) from err
     server.start()
     click.echo(f"serving {output_dir} at {server.url}", err=True)
     try:
@@ -204,7 +221,7 @@ def snapshot(map_file: str, png_file: str, width: int, height: int) -> None:
     Example:
       geo snapshot output/regions/eur.html eur.png --width 1600 --height 900
     """
-    from geo.snapshot import snapshot as run  # noqa: PLC0415
+    from geo.snapshot import snapshot as run
 
     path = run(map_file, png_file, width=width, height=height)
     click.echo(f"wrote {path}", err=True)
@@ -212,7 +229,7 @@ def snapshot(map_file: str, png_file: str, width: int, height: int) -> None:
 
 def _register_extensions() -> None:
     # Command groups defined in their own modules (each a thin layer over the API).
-    import importlib  # noqa: PLC0415
+    import importlib
 
     for name in ("geo.cli_query", "geo.cli_edit", "geo.cli_enrich"):
         try:

@@ -60,9 +60,13 @@ def country_columns(
     lookup: dict[int, tuple[Any, ...]] = {}
     for row in np.unique(located.row[located.row >= 0]):
         info = membership.get(str(codes[row]), fallback_name=str(names[row]))
-        assert info is not None  # fallback_name given  # noqa: S101
+        assert info is not None  # fallback_name given
         lookup[int(row)] = (
-            info.iso3, info.name, info.region, REGIONS.get(info.region or ""), info.member
+            info.iso3,
+            info.name,
+            info.region,
+            REGIONS.get(info.region or ""),
+            info.member,
         )
     empty = (None, None, None, None, False)
     values = [lookup.get(int(r), empty) for r in located.row]
@@ -105,7 +109,11 @@ def enrich_features(
             info = membership.get(code)
             if info is not None:
                 joined.loc[i, ["iso3", "country", "region", "region_name", "member"]] = [
-                    info.iso3, info.name, info.region, REGIONS.get(info.region or ""), info.member
+                    info.iso3,
+                    info.name,
+                    info.region,
+                    REGIONS.get(info.region or ""),
+                    info.member,
                 ]
                 joined.at[i, "located_by"] = "declared"
                 joined.at[i, "country_distance_km"] = round(

@@ -57,9 +57,7 @@ def read_json(path: Path, *, label: str | None = None) -> Any:
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
-        problem = Problem(
-            name, "(json)", "valid JSON", err.msg, line=err.lineno, column=err.colno
-        )
+        problem = Problem(name, "(json)", "valid JSON", err.msg, line=err.lineno, column=err.colno)
         raise DataError([problem]) from err
     except ValueError as err:
         problem = Problem(name, "(json)", "valid JSON (no NaN or Infinity)", str(err))

@@ -89,7 +89,9 @@ def load_membership(members_csv: Path, territories_csv: Path) -> Membership:
     for line, row in enumerate(rows, start=2):
         iso3 = row["iso3"].strip()
         if not _is_iso3(iso3):
-            problems.append(_row_problem(territories_csv, line, "iso3", iso3, "three capital letters"))
+            problems.append(
+                _row_problem(territories_csv, line, "iso3", iso3, "three capital letters")
+            )
             continue
         if iso3 in members:
             expected = "a territory that is not also a Member"

@@ -41,10 +41,14 @@ EVENTS_PATH = "/__geo/events"
 _CLIENT = """<script>(function(){
 var box=null;
 function show(problems){
- if(!box){box=document.createElement('div');box.id='geo-live-problems';box.setAttribute('role','alert');
-  box.style.cssText='position:fixed;left:0;right:0;top:0;z-index:100000;max-height:50vh;overflow:auto;background:#7f1d1d;color:#fff;font:13px/1.4 system-ui,sans-serif;padding:10px 14px;white-space:pre-wrap';
+ if(!box){box=document.createElement('div');box.id='geo-live-problems';
+  box.setAttribute('role','alert');
+  box.style.cssText='position:fixed;left:0;right:0;top:0;z-index:100000;max-height:50vh;'
+   +'overflow:auto;background:#7f1d1d;color:#fff;font:13px/1.4 system-ui,sans-serif;'
+   +'padding:10px 14px;white-space:pre-wrap';
   document.body.appendChild(box);}
- box.textContent='The data has problems; this map shows the last good build.\\n\\n'+problems.join('\\n');
+ box.textContent='The data has problems; this map shows the last good build.\\n\\n'
+  +problems.join('\\n');
 }
 var es=new EventSource('/__geo/events');
 es.addEventListener('state',function(e){
@@ -114,14 +118,18 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}/"
 
     def publish(self, event: BuildEvent) -> None:
-        """Tell every open page about a build: reload after a good one, show problems after a bad one."""
+        """Tell open pages about a build: reload after a good one, show problems after a bad one."""
         with self._changed:
             generation = event.generation if event.ok else self._state["generation"]
-            self._state = {"ok": event.ok, "problems": list(event.problems), "generation": generation}
+            self._state = {
+                "ok": event.ok,
+                "problems": list(event.problems),
+                "generation": generation,
+            }
             self._changed.notify_all()
 
     def state(self) -> dict[str, Any]:
-        """The state sent to pages: ``ok``, ``problems`` and the ``generation`` of the last good build."""
+        """The state sent to pages: ``ok``, ``problems``, ``generation`` of the last good build."""
         with self._changed:
             return dict(self._state)
 
@@ -169,14 +177,14 @@ def _make_handler(server: LiveServer) -> type[BaseHTTPRequestHandler]:
         server_version = "geo"
         sys_version = ""
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             log.debug("%s " + format, self.client_address[0], *args)
 
         def _host_ok(self) -> bool:
             host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
             return host in ("127.0.0.1", "localhost", "::1")
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if not self._host_ok():
                 self.send_error(HTTPStatus.FORBIDDEN, "Host not allowed")
                 return
@@ -200,7 +208,7 @@ def _make_handler(server: LiveServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def do_HEAD(self) -> None:  # noqa: N802
+        def do_HEAD(self) -> None:
             self.send_error(HTTPStatus.METHOD_NOT_ALLOWED)
 
         def _events(self) -> None:

@@ -49,7 +49,9 @@ def find_chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    msg = "no Chromium found; install Debian's package (apt-get install chromium) or set GEO_CHROMIUM"
+    msg = (
+        "no Chromium found; install Debian's package (apt-get install chromium) or set GEO_CHROMIUM"
+    )
     raise SnapshotError(msg)
 
 
@@ -81,8 +83,8 @@ def snapshot(
         msg = f"Got width={width}, height={height}; both must be positive pixel counts"
         raise UsageError(msg)
     try:
-        from playwright.sync_api import Error as PlaywrightError  # noqa: PLC0415
-        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import sync_playwright
     except ImportError as err:
         msg = "geo snapshot needs Playwright: pip install -e '.[snapshot]'"
         raise SnapshotError(msg) from err
@@ -94,9 +96,11 @@ def snapshot(
                 page = browser.new_page(viewport={"width": width, "height": height})
                 page.route(
                     "**/*",
-                    lambda route: route.continue_()
-                    if route.request.url.startswith(("file:", "data:"))
-                    else route.abort(),
+                    lambda route: (
+                        route.continue_()
+                        if route.request.url.startswith(("file:", "data:"))
+                        else route.abort()
+                    ),
                 )
                 page.goto(source.resolve().as_uri(), timeout=timeout_s * 1000)
                 page.wait_for_selector(".leaflet-container", timeout=timeout_s * 1000)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -133,12 +132,17 @@ class _Checker:
         name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
         if name in _WGS84_CRS_NAMES:
             self.add(
-                file, "crs", name, "no 'crs' member",
+                file,
+                "crs",
+                name,
+                "no 'crs' member",
                 hint="RFC 7946 GeoJSON is always WGS84 [lon, lat]: delete the 'crs' member",
             )
         else:
             self.add(
-                file, "crs", name if name is not None else crs,
+                file,
+                "crs",
+                name if name is not None else crs,
                 "WGS84 longitude/latitude (EPSG:4326) with no 'crs' member",
                 hint="reproject the file to EPSG:4326, e.g. ogr2ogr -t_srs EPSG:4326",
             )
@@ -179,12 +183,22 @@ class _Checker:
             return
         if not isinstance(raw_id, str) or not ID_PATTERN.match(raw_id):
             self.add(
-                file, "id", raw_id,
-                "lower-case letters and digits joined by hyphens, e.g. 'rocb-europe'", **where,
+                file,
+                "id",
+                raw_id,
+                "lower-case letters and digits joined by hyphens, e.g. 'rocb-europe'",
+                **where,
             )
             return
         if raw_id in self.seen_ids:
-            self.add(file, "id", raw_id, "an id used once", hint=f"also used by {self.seen_ids[raw_id]}", **where)
+            self.add(
+                file,
+                "id",
+                raw_id,
+                "an id used once",
+                hint=f"also used by {self.seen_ids[raw_id]}",
+                **where,
+            )
         else:
             self.seen_ids[raw_id] = f"{file} feature #{where['index']}"
 
@@ -206,7 +220,9 @@ class _Checker:
 
     def geometry(self, file: str, where: dict[str, Any], geom: Any) -> tuple[float, float] | None:
         if geom is None:
-            self.add(file, "geometry", None, "a Point geometry", hint="the geometry is null", **where)
+            self.add(
+                file, "geometry", None, "a Point geometry", hint="the geometry is null", **where
+            )
             return None
         if not isinstance(geom, dict) or geom.get("type") != "Point":
             got = geom.get("type") if isinstance(geom, dict) else geom
@@ -224,9 +240,12 @@ class _Checker:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             swapped = -180 <= lat <= 180 and -90 <= lon <= 90
             self.add(
-                file, "geometry.coordinates", coords,
+                file,
+                "geometry.coordinates",
+                coords,
                 "[lon, lat] with -180 <= lon <= 180 and -90 <= lat <= 90",
-                hint="are lon and lat swapped?" if swapped else None, **where,
+                hint="are lon and lat swapped?" if swapped else None,
+                **where,
             )
             return None
         return lon, lat
@@ -241,14 +260,22 @@ class _Checker:
         if date is None:
             note = field_.rsplit(".", 1)[-1]
             self.add(
-                file, field_, value, "a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or null",
-                hint=f"put free text in '{note}_note'", **where,
+                file,
+                field_,
+                value,
+                "a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or null",
+                hint=f"put free text in '{note}_note'",
+                **where,
             )
             return None
         if date > self.today and not future_ok:
             self.add(
-                file, field_, value, f"a date not after today ({self.today.isoformat()})",
-                hint="record plans with status 'planned' and a 'planned_opening' date", **where,
+                file,
+                field_,
+                value,
+                f"a date not after today ({self.today.isoformat()})",
+                hint="record plans with status 'planned' and a 'planned_opening' date",
+                **where,
             )
         return date
 
@@ -256,7 +283,9 @@ class _Checker:
         opened = self.date(file, where, "opened", props.get("opened"))
         closed = self.date(file, where, "closed", props.get("closed"))
         if opened and closed and closed < opened:
-            self.add(file, "closed", props["closed"], f"a date after opened ({props['opened']})", **where)
+            self.add(
+                file, "closed", props["closed"], f"a date after opened ({props['opened']})", **where
+            )
         self.history(file, where, props.get("history"))
         self.seats(file, where, props.get("seats"))
 
@@ -273,14 +302,21 @@ class _Checker:
             if event.get("date") is None:
                 self.add(file, f"{name}.date", None, "the date of the event", **where)
             if event.get("status") not in STATUSES:
-                self.add(file, f"{name}.status", event.get("status"), f"one of {list(STATUSES)}", **where)
-            self.date(file, where, f"{name}.planned_opening", event.get("planned_opening"), future_ok=True)
+                self.add(
+                    file, f"{name}.status", event.get("status"), f"one of {list(STATUSES)}", **where
+                )
+            self.date(
+                file, where, f"{name}.planned_opening", event.get("planned_opening"), future_ok=True
+            )
             if when is not None:
                 if previous is not None and when < previous[0]:
                     self.add(
-                        file, f"{name}.date", event["date"],
+                        file,
+                        f"{name}.date",
+                        event["date"],
                         f"a date on or after the previous event ({previous[1]})",
-                        hint="list history events in date order", **where,
+                        hint="list history events in date order",
+                        **where,
                     )
                 previous = (when, event["date"])
 
@@ -288,19 +324,34 @@ class _Checker:
         if seats is None:
             return
         if not isinstance(seats, list) or not all(isinstance(e, dict) for e in seats):
-            self.add(file, "seats", seats, "a list of seats {city, iso3, lon, lat, from, to}", **where)
+            self.add(
+                file, "seats", seats, "a list of seats {city, iso3, lon, lat, from, to}", **where
+            )
             return
         spans: list[tuple[dt.date, dt.date, int]] = []
         for i, seat in enumerate(seats):
             name = f"seats[{i}]"
             lon, lat = seat.get("lon"), seat.get("lat")
-            if not (is_finite_number(lon) and is_finite_number(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-                self.add(file, f"{name}.lon/lat", [lon, lat], "finite degrees with -180 <= lon <= 180 and -90 <= lat <= 90", **where)
+            if not (
+                is_finite_number(lon)
+                and is_finite_number(lat)
+                and -180 <= lon <= 180
+                and -90 <= lat <= 90
+            ):
+                self.add(
+                    file,
+                    f"{name}.lon/lat",
+                    [lon, lat],
+                    "finite degrees with -180 <= lon <= 180 and -90 <= lat <= 90",
+                    **where,
+                )
             self.check_iso3(file, where, f"{name}.iso3", seat.get("iso3"))
             start = self.date(file, where, f"{name}.from", seat.get("from"))
             end = self.date(file, where, f"{name}.to", seat.get("to"))
             if start and end and end <= start:
-                self.add(file, f"{name}.to", seat["to"], f"a date after from ({seat['from']})", **where)
+                self.add(
+                    file, f"{name}.to", seat["to"], f"a date after from ({seat['from']})", **where
+                )
                 continue
             if seat.get("status") == "planned":
                 continue
@@ -308,9 +359,13 @@ class _Checker:
             for other_low, other_high, j in spans:
                 if low < other_high and other_low < high:
                     self.add(
-                        file, f"{name}.from", seat.get("from"),
-                        f"a seat that does not overlap seats[{j}] ({seats[j].get('from')} to {seats[j].get('to')})",
-                        hint="an office has one seat at a time: end the earlier seat ('to') where the next begins",
+                        file,
+                        f"{name}.from",
+                        seat.get("from"),
+                        f"a seat that does not overlap seats[{j}] "
+                        f"({seats[j].get('from')} to {seats[j].get('to')})",
+                        hint="an office has one seat at a time: "
+                        "end the earlier seat ('to') where the next begins",
                         **where,
                     )
             spans.append((low, high, i))
@@ -328,9 +383,17 @@ class _Checker:
             if name.endswith("_iso3"):
                 ok = self.check_iso3(file, where, name, value) and ok
             elif not isinstance(value, str) or not value.strip():
-                self.add(file, name, value, "a non-empty string (the local name of this side)", **where)
+                self.add(
+                    file, name, value, "a non-empty string (the local name of this side)", **where
+                )
         if ok and props["side_a_iso3"] == props["side_b_iso3"]:
-            self.add(file, "side_b_iso3", props["side_b_iso3"], "a country other than side_a_iso3", **where)
+            self.add(
+                file,
+                "side_b_iso3",
+                props["side_b_iso3"],
+                "a country other than side_a_iso3",
+                **where,
+            )
             ok = False
         return ok
 
@@ -342,27 +405,36 @@ class _Checker:
         code = str(self.countries.frame.at[row, "iso3"])
         return f"in {code} ({self.countries.frame.at[row, 'name']})"
 
-    def _swap_hint(self, lon: float, lat: float, codes: Iterable[str], tolerance: float) -> str | None:
+    def _swap_hint(
+        self, lon: float, lat: float, codes: Iterable[str], tolerance: float
+    ) -> str | None:
         if not -90 <= lon <= 90:
             return None
         if all(self.countries.distance_km(lat, lon, code) <= tolerance for code in codes):
             return f"are lon and lat swapped? [{lat}, {lon}] lies there"
         return None
 
-    def office_location(self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float) -> None:
+    def office_location(
+        self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float
+    ) -> None:
         declared = props["iso3"]
         distance = self.countries.distance_km(lon, lat, declared)
         if distance <= COAST_TOLERANCE_KM:
             return
         hint = self._swap_hint(lon, lat, [declared], COAST_TOLERANCE_KM)
         self.add(
-            file, "iso3", declared,
+            file,
+            "iso3",
+            declared,
             f"the country at [lon, lat] = [{lon}, {lat}], which is {self._where_is(lon, lat)}, "
             f"{distance:.0f} km from {declared}",
-            hint=hint or "fix the coordinates or the declared country", **where,
+            hint=hint or "fix the coordinates or the declared country",
+            **where,
         )
 
-    def border_location(self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float) -> None:
+    def border_location(
+        self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float
+    ) -> None:
         codes = [props["side_a_iso3"], props["side_b_iso3"]]
         far = [(c, self.countries.distance_km(lon, lat, c)) for c in codes]
         far = [(c, d) for c, d in far if d > BORDER_TOLERANCE_KM]
@@ -372,10 +444,13 @@ class _Checker:
         field_ = "side_a_iso3" if far[0][0] == codes[0] else "side_b_iso3"
         detail = ", ".join(f"{d:.0f} km from {c}" for c, d in far)
         self.add(
-            file, field_, far[0][0],
+            file,
+            field_,
+            far[0][0],
             f"a border post within {BORDER_TOLERANCE_KM:.0f} km of both sides; the point "
             f"[{lon}, {lat}] is {self._where_is(lon, lat)}, {detail}",
-            hint=hint or "fix the coordinates or the declared sides", **where,
+            hint=hint or "fix the coordinates or the declared sides",
+            **where,
         )
 
 
@@ -412,5 +487,3 @@ def check_documents(
     for name, doc in documents.items():
         checker.document(name, doc)
     return checker.features, checker.problems
-
-

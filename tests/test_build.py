@@ -39,10 +39,17 @@ def test_an_edit_rebuilds_only_what_shows_it(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
     out = tmp_path / "out"
     build(data, out)
-    edit_feature(data, "offices.geojson", "rtc-kenya", lambda f: f["properties"].update(name="RTC Kenya (Mombasa)"))
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rtc-kenya",
+        lambda f: f["properties"].update(name="RTC Kenya (Mombasa)"),
+    )
     result = build(data, out)
     assert sorted(str(p.relative_to(out)) for p in result.written) == [
-        "index.html", "places.geojson", "regions/esa.html"
+        "index.html",
+        "places.geojson",
+        "regions/esa.html",
     ]
     assert len(result.unchanged) == 5
 
@@ -66,7 +73,9 @@ def test_invalid_data_keeps_previous_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(data, out)
     before = outputs(out)
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="office"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="office")
+    )
     with pytest.raises(geo.DataError, match="field 'kind': got 'office'"):
         build(data, out)
     assert outputs(out) == before
@@ -80,9 +89,12 @@ def test_build_never_modifies_inputs(tmp_path: Path) -> None:
 
 
 def test_second_concurrent_build_gets_a_clear_message(tmp_path: Path) -> None:
-    with _lock(tmp_path), pytest.raises(
-        BuildLockedError,
-        match=rf"^another geo build is writing to {tmp_path} \(pid {os.getpid()}\); wait for it",
+    with (
+        _lock(tmp_path),
+        pytest.raises(
+            BuildLockedError,
+            match=rf"^another geo build is writing to {tmp_path} \(pid {os.getpid()}\); wait",
+        ),
     ):
         build(None, tmp_path)
 
@@ -91,7 +103,9 @@ def test_concurrent_cli_build_exits_non_zero(tmp_path: Path) -> None:
     with _lock(tmp_path):
         result = subprocess.run(
             [sys.executable, "-m", "geo", "build", "--output", str(tmp_path)],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
     assert result.returncode == 1
     assert result.stderr.startswith("error: another geo build is writing to")
@@ -103,7 +117,9 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
     check that every output is always one of the two complete versions."""
     data = copy_data(tmp_path)
     state_a = (data / "offices.geojson").read_bytes()
-    edit_feature(data, "offices.geojson", "wco-hq", lambda f: f["properties"].update(name="WCO HQ (B)"))
+    edit_feature(
+        data, "offices.geojson", "wco-hq", lambda f: f["properties"].update(name="WCO HQ (B)")
+    )
     state_b = (data / "offices.geojson").read_bytes()
     refs = {}
     for label, state in (("a", state_a), ("b", state_b)):
@@ -117,8 +133,20 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
     for attempt in range(12):
         (data / "offices.geojson").write_bytes(state_a if attempt % 2 else state_b)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "geo", "-q", "build", "--force", "--data", str(data), "--output", str(out)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "geo",
+                "-q",
+                "build",
+                "--force",
+                "--data",
+                str(data),
+                "--output",
+                str(out),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         time.sleep(rng.uniform(0.8, 3.5))
         if proc.poll() is None:
@@ -126,7 +154,9 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
             kills += 1
         proc.wait()
         for name, body in outputs(out).items():
-            assert body in (refs["a"][name], refs["b"][name]), f"attempt {attempt}: {name} is partial"
+            assert body in (refs["a"][name], refs["b"][name]), (
+                f"attempt {attempt}: {name} is partial"
+            )
     assert kills >= 6, "too few builds were killed mid-way to prove anything"
     (data / "offices.geojson").write_bytes(state_a)
     build(data, out)

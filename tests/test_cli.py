@@ -21,7 +21,9 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_build_writes_the_maps_and_places(tmp_path: Path) -> None:
@@ -31,12 +33,19 @@ def test_build_writes_the_maps_and_places(tmp_path: Path) -> None:
     assert "built 8 files (0 unchanged) for 71 places" in result.stderr
     assert result.stdout == ""
     names = sorted(
-        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")
+        str(p.relative_to(out))
+        for p in out.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
     )
     assert names == [
-        "index.html", "places.geojson",
-        "regions/ac.html", "regions/ap.html", "regions/esa.html",
-        "regions/eur.html", "regions/mena.html", "regions/wca.html",
+        "index.html",
+        "places.geojson",
+        "regions/ac.html",
+        "regions/ap.html",
+        "regions/esa.html",
+        "regions/eur.html",
+        "regions/mena.html",
+        "regions/wca.html",
     ]
     places = json.loads((out / "places.geojson").read_text(encoding="utf-8"))
     assert places["type"] == "FeatureCollection" and len(places["features"]) == 71
@@ -64,7 +73,9 @@ def test_validate_passes_on_shipped_data() -> None:
 
 def test_validate_fails_clearly_on_broken_copy(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="rcob"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="rcob")
+    )
     edit_feature(data, "border_posts.geojson", "samur", lambda f: f.update(geometry=None))
     result = run("validate", "--data", str(data))
     assert result.returncode == 1

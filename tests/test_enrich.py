@@ -25,7 +25,13 @@ def atlas() -> geo.Atlas:
 
 @pytest.mark.parametrize(("name", "lat", "lon", "iso3", "region", "member"), CASES)
 def test_catalogue(
-    atlas: geo.Atlas, name: str, lat: float, lon: float, iso3: str | None, region: str | None, member: bool
+    atlas: geo.Atlas,
+    name: str,
+    lat: float,
+    lon: float,
+    iso3: str | None,
+    region: str | None,
+    member: bool,
 ) -> None:
     loc = atlas.locate(lat=lat, lon=lon)
     assert (loc.iso3, loc.region, loc.member) == (iso3, region, member), name
@@ -37,7 +43,9 @@ def test_point_on_shared_border_goes_to_first_code(atlas: geo.Atlas) -> None:
     rus = frame.geometry[frame.iso3 == "RUS"].iloc[0]
     shared = shapely.intersection(shapely.boundary(aze), shapely.boundary(rus))
     lon, lat = shapely.get_coordinates(shared)[0]
-    assert shapely.covers(aze, shapely.Point(lon, lat)) and shapely.covers(rus, shapely.Point(lon, lat))
+    assert shapely.covers(aze, shapely.Point(lon, lat)) and shapely.covers(
+        rus, shapely.Point(lon, lat)
+    )
     loc = atlas.locate(lat=lat, lon=lon)
     assert (loc.iso3, loc.located_by) == ("AZE", "inside")
 
@@ -52,9 +60,15 @@ def test_at_sea_near_coast_snaps_within_tolerance(atlas: geo.Atlas) -> None:
 def test_border_post_records_both_sides(atlas: geo.Atlas) -> None:
     samur = atlas.places.set_index("id").loc["samur"]
     assert (samur.iso3, samur.region) == ("AZE", "EUR")
-    assert (samur.side_a_iso3, samur.side_a_country, samur.side_a_region) == ("AZE", "Azerbaijan", "EUR")
+    assert (samur.side_a_iso3, samur.side_a_country, samur.side_a_region) == (
+        "AZE",
+        "Azerbaijan",
+        "EUR",
+    )
     assert (samur.side_b_iso3, samur.side_b_country, samur.side_b_region) == (
-        "RUS", "Russian Federation", "EUR"
+        "RUS",
+        "Russian Federation",
+        "EUR",
     )
     kasumbalesa = atlas.places.set_index("id").loc["kasumbalesa"]
     assert (kasumbalesa.side_a_region, kasumbalesa.side_b_region) == ("WCA", "ESA")
@@ -75,8 +89,12 @@ def test_places_frame_contract(atlas: geo.Atlas) -> None:
 def test_every_rocb_is_in_its_region(atlas: geo.Atlas) -> None:
     rocbs = atlas.places[atlas.places.kind == "rocb"].set_index("id")["region"].to_dict()
     assert rocbs == {
-        "rocb-ap": "AP", "rocb-esa": "ESA", "rocb-americas": "AC",
-        "rocb-mena": "MENA", "rocb-wca": "WCA", "rocb-europe": "EUR",
+        "rocb-ap": "AP",
+        "rocb-esa": "ESA",
+        "rocb-americas": "AC",
+        "rocb-mena": "MENA",
+        "rocb-wca": "WCA",
+        "rocb-europe": "EUR",
     }
 
 
@@ -98,7 +116,9 @@ def test_countries_display_layer(atlas: geo.Atlas) -> None:
         ("40", 0, r"Got lat='40'; `lat` must be a finite number of degrees"),
     ],
 )
-def test_locate_rejects_bad_arguments(atlas: geo.Atlas, lat: object, lon: object, message: str) -> None:
+def test_locate_rejects_bad_arguments(
+    atlas: geo.Atlas, lat: object, lon: object, message: str
+) -> None:
     with pytest.raises(geo.UsageError, match=message):
         atlas.locate(lat=lat, lon=lon)  # type: ignore[arg-type]
 
@@ -111,7 +131,9 @@ def oracle(atlas: geo.Atlas, lon: float, lat: float) -> tuple[set[str], list[tup
     to every polygon boundary within reach, from boundaries densified to 0.002 degree."""
     frame = atlas.countries.frame
     point = shapely.Point(lon, lat)
-    covering = {code for code, geom in zip(frame.iso3, frame.geometry, strict=True) if geom.covers(point)}
+    covering = {
+        code for code, geom in zip(frame.iso3, frame.geometry, strict=True) if geom.covers(point)
+    }
     reach_lat = 0.5
     reach_lon = min(0.5 / max(math.cos(math.radians(abs(lat))), 1e-3), 180)
     distances = []
@@ -130,12 +152,12 @@ def oracle(atlas: geo.Atlas, lon: float, lat: float) -> tuple[set[str], list[tup
     return covering, sorted(distances)
 
 
-coords = st.tuples(
-    st.floats(-180, 180, allow_nan=False), st.floats(-89.9, 89.9, allow_nan=False)
+coords = st.tuples(st.floats(-180, 180, allow_nan=False), st.floats(-89.9, 89.9, allow_nan=False))
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(point=coords)
 def test_join_agrees_with_brute_force(atlas: geo.Atlas, point: tuple[float, float]) -> None:
     lon, lat = point
@@ -157,12 +179,24 @@ def test_join_agrees_with_brute_force(atlas: geo.Atlas, point: tuple[float, floa
 
 
 near_land = st.sampled_from(
-    [(49.87, 40.41), (39.67, -4.05), (178.43, -18.14), (-171.77, -13.83), (4.14, 51.95),
-     (-56.19, -34.90), (114.17, 22.28), (30.79, -2.38), (48.43, 41.64), (-179.9, 65.5)]
+    [
+        (49.87, 40.41),
+        (39.67, -4.05),
+        (178.43, -18.14),
+        (-171.77, -13.83),
+        (4.14, 51.95),
+        (-56.19, -34.90),
+        (114.17, 22.28),
+        (30.79, -2.38),
+        (48.43, 41.64),
+        (-179.9, 65.5),
+    ]
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(base=near_land, dx=st.floats(-0.4, 0.4), dy=st.floats(-0.4, 0.4))
 def test_join_agrees_near_coasts_and_borders(
     atlas: geo.Atlas, base: tuple[float, float], dx: float, dy: float

@@ -52,8 +52,13 @@ def test_rtc_ukraine_seats(atlas: geo.Atlas) -> None:
 
 @pytest.mark.parametrize(
     ("place_id", "opened"),
-    [("rtc-korea", "2010-09-08"), ("rocb-wca", "2009-01-16"), ("chirundu", "2009-12-05"),
-     ("busia", "2018-02-24"), ("rtc-kyrgyzstan", "2019-04-16")],
+    [
+        ("rtc-korea", "2010-09-08"),
+        ("rocb-wca", "2009-01-16"),
+        ("chirundu", "2009-12-05"),
+        ("busia", "2018-02-24"),
+        ("rtc-kyrgyzstan", "2019-04-16"),
+    ],
 )
 def test_opening_days(atlas: geo.Atlas, place_id: str, opened: str) -> None:
     day = dt.date.fromisoformat(opened)
@@ -117,7 +122,9 @@ def only_problem(folder: Path) -> str:
 
 def test_future_date_is_an_error(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit_feature(data, "offices.geojson", "rtc-iran", lambda f: f["properties"].update(opened="2099-01-01"))
+    edit_feature(
+        data, "offices.geojson", "rtc-iran", lambda f: f["properties"].update(opened="2099-01-01")
+    )
     assert only_problem(data).startswith(
         "offices.geojson: feature #15 (id='rtc-iran'): field 'opened': got '2099-01-01'; "
         "expected a date not after today ("
@@ -126,7 +133,12 @@ def test_future_date_is_an_error(tmp_path: Path) -> None:
 
 def test_overlapping_seats(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit_feature(data, "offices.geojson", "rocb-americas", lambda f: f["properties"]["seats"][1].update({"from": "2015"}))
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-americas",
+        lambda f: f["properties"]["seats"][1].update({"from": "2015"}),
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #3 (id='rocb-americas'): field 'seats[1].from': got '2015'; "
         "expected a seat that does not overlap seats[0] (2007-11-09 to 2017) (an office has one "
@@ -136,7 +148,12 @@ def test_overlapping_seats(tmp_path: Path) -> None:
 
 def test_seat_that_ends_before_it_starts(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit_feature(data, "offices.geojson", "rtc-ukraine", lambda f: f["properties"]["seats"][0].update({"to": "2009"}))
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rtc-ukraine",
+        lambda f: f["properties"]["seats"][0].update({"to": "2009"}),
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #20 (id='rtc-ukraine'): field 'seats[0].to': got '2009'; "
         "expected a date after from (2010-09-01)"
@@ -145,7 +162,12 @@ def test_seat_that_ends_before_it_starts(tmp_path: Path) -> None:
 
 def test_history_out_of_order(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"]["history"][2].update({"date": "2010-01-01"}))
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-europe",
+        lambda f: f["properties"]["history"][2].update({"date": "2010-01-01"}),
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'history[2].date': got "
         "'2010-01-01'; expected a date on or after the previous event (2010-09-08) "
@@ -155,7 +177,12 @@ def test_history_out_of_order(tmp_path: Path) -> None:
 
 def test_history_bad_status(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"]["history"][1].update({"status": "building"}))
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-europe",
+        lambda f: f["properties"]["history"][1].update({"status": "building"}),
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'history[1].status': got "
         "'building'; expected one of ['planned', 'under_construction', 'operational', 'closed']"
@@ -164,5 +191,10 @@ def test_history_bad_status(tmp_path: Path) -> None:
 
 def test_planned_opening_may_be_in_the_future(tmp_path: Path) -> None:
     data = copy_data(tmp_path)
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"]["history"][1].update({"planned_opening": "2099-02"}))
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-europe",
+        lambda f: f["properties"]["history"][1].update({"planned_opening": "2099-02"}),
+    )
     assert geo.validate(data) == []

@@ -49,9 +49,20 @@ def test_resolve_inside(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("x", encoding="utf-8")
     (tmp_path / "regions" / "eur.html").write_text("x", encoding="utf-8")
     assert resolve_inside(tmp_path, "/") == (tmp_path / "index.html").resolve()
-    assert resolve_inside(tmp_path, "/regions/eur.html?x=1") == (tmp_path / "regions/eur.html").resolve()
-    for bad in ["/../etc/passwd", "/%2e%2e/etc/passwd", "/regions/../../x", "/.geo-build.json",
-                "/%00", "/..%2f..%2fetc%2fpasswd", "/regions%5c..%5c..%5cx", "/nope.html"]:
+    assert (
+        resolve_inside(tmp_path, "/regions/eur.html?x=1")
+        == (tmp_path / "regions/eur.html").resolve()
+    )
+    for bad in [
+        "/../etc/passwd",
+        "/%2e%2e/etc/passwd",
+        "/regions/../../x",
+        "/.geo-build.json",
+        "/%00",
+        "/..%2f..%2fetc%2fpasswd",
+        "/regions%5c..%5c..%5cx",
+        "/nope.html",
+    ]:
         assert resolve_inside(tmp_path, bad) is None, bad
 
 
@@ -69,8 +80,14 @@ def test_nothing_outside_output_is_served(served: tuple[LiveServer, Path]) -> No
     server, _ = served
     assert raw_get(server.port, "/")[0] == 200
     assert raw_get(server.port, "/places.geojson")[0] == 200
-    for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/link.txt",
-                 "/.geo-build.json", "/regions/../../secret.txt"]:
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/link.txt",
+        "/.geo-build.json",
+        "/regions/../../secret.txt",
+    ]:
         status, body = raw_get(server.port, path)
         assert status == 404 and b"secret" not in body, path
 
@@ -97,7 +114,10 @@ def test_page_reloads_after_an_edit_and_shows_problems(tmp_path: Path) -> None:
     server.start()
     stop = threading.Event()
     thread = threading.Thread(
-        target=watch, args=(data, out), kwargs={"on_event": server.publish, "stop": stop}, daemon=True
+        target=watch,
+        args=(data, out),
+        kwargs={"on_event": server.publish, "stop": stop},
+        daemon=True,
     )
     thread.start()
     offices = data / "offices.geojson"
@@ -117,11 +137,17 @@ def test_page_reloads_after_an_edit_and_shows_problems(tmp_path: Path) -> None:
             page.wait_for_function("() => window.__geoGeneration === 1")
             page.evaluate("window.__marker = 'before'")
             time.sleep(0.5)
-            offices.write_text(original.replace("ROCB Europe", "ROCB Europe (Baku)", 1), encoding="utf-8")
-            page.wait_for_function("() => window.__marker === undefined && window.__geoGeneration === 2", timeout=20000)
+            offices.write_text(
+                original.replace("ROCB Europe", "ROCB Europe (Baku)", 1), encoding="utf-8"
+            )
+            page.wait_for_function(
+                "() => window.__marker === undefined && window.__geoGeneration === 2", timeout=20000
+            )
             assert "ROCB Europe (Baku)" in page.content()
             # an invalid save: the page keeps the last good map and shows the problems
-            offices.write_text(original.replace('"kind": "rocb"', '"kind": "rcob"', 1), encoding="utf-8")
+            offices.write_text(
+                original.replace('"kind": "rocb"', '"kind": "rcob"', 1), encoding="utf-8"
+            )
             page.wait_for_selector("#geo-live-problems", timeout=20000)
             text = page.inner_text("#geo-live-problems")
             assert "field 'kind': got 'rcob'" in text
@@ -137,4 +163,7 @@ def test_page_reloads_after_an_edit_and_shows_problems(tmp_path: Path) -> None:
         stop.set()
         thread.join(10)
         server.close()
-    assert json.loads((out / "places.geojson").read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+    assert (
+        json.loads((out / "places.geojson").read_text(encoding="utf-8"))["type"]
+        == "FeatureCollection"
+    )

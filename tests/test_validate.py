@@ -36,7 +36,12 @@ def test_invalid_json_gives_line_and_column(data: Path) -> None:
     path = data / "offices.geojson"
     text = path.read_text(encoding="utf-8").replace('"kind": "hq",', '"kind": "hq"', 1)
     path.write_text(text, encoding="utf-8")
-    line = text.splitlines().index('        "name": "World Customs Organization (WCO) Secretariat / Headquarters",') + 1
+    line = (
+        text.splitlines().index(
+            '        "name": "World Customs Organization (WCO) Secretariat / Headquarters",'
+        )
+        + 1
+    )
     assert only_problem(data) == (
         f"offices.geojson:{line}:9: field '(json)': got \"Expecting ',' delimiter\"; "
         "expected valid JSON"
@@ -91,7 +96,9 @@ def test_empty_point(data: Path) -> None:
 
 def test_null_coordinate(data: Path) -> None:
     edit_feature(
-        data, "offices.geojson", "rocb-europe",
+        data,
+        "offices.geojson",
+        "rocb-europe",
         lambda f: f["geometry"].update(coordinates=[None, 40.3]),
     )
     assert only_problem(data) == (
@@ -102,7 +109,9 @@ def test_null_coordinate(data: Path) -> None:
 
 def test_out_of_range_with_swap_hint(data: Path) -> None:
     edit_feature(
-        data, "border_posts.geojson", "samur",
+        data,
+        "border_posts.geojson",
+        "samur",
         lambda f: f["geometry"].update(coordinates=[41.6367, 148.4303]),
     )
     assert only_problem(data) == (
@@ -115,7 +124,9 @@ def test_out_of_range_with_swap_hint(data: Path) -> None:
 def test_swapped_inside_range_detected_by_country(data: Path) -> None:
     # Baku written as [lat, lon]: [40.3777, 49.892] is in Kazakhstan, far from AZE.
     edit_feature(
-        data, "offices.geojson", "rocb-europe",
+        data,
+        "offices.geojson",
+        "rocb-europe",
         lambda f: f["geometry"].update(coordinates=[40.3777, 49.892]),
     )
     message = only_problem(data)
@@ -127,7 +138,9 @@ def test_swapped_inside_range_detected_by_country(data: Path) -> None:
 
 
 def test_declared_country_disagrees(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(iso3="GEO"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(iso3="GEO")
+    )
     message = only_problem(data)
     assert re.fullmatch(
         r"offices\.geojson: feature #6 \(id='rocb-europe'\): field 'iso3': got 'GEO'; "
@@ -138,7 +151,9 @@ def test_declared_country_disagrees(data: Path) -> None:
 
 
 def test_border_post_far_from_a_side(data: Path) -> None:
-    edit_feature(data, "border_posts.geojson", "samur", lambda f: f["properties"].update(side_b_iso3="ARM"))
+    edit_feature(
+        data, "border_posts.geojson", "samur", lambda f: f["properties"].update(side_b_iso3="ARM")
+    )
     message = only_problem(data)
     assert message.startswith(
         "border_posts.geojson: feature #0 (id='samur'): field 'side_b_iso3': got 'ARM'; "
@@ -148,7 +163,9 @@ def test_border_post_far_from_a_side(data: Path) -> None:
 
 
 def test_duplicate_ids_across_files(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(id="samur"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(id="samur")
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='samur'): field 'id': got 'samur'; expected an id "
         "used once (also used by border_posts.geojson feature #0)"
@@ -156,7 +173,9 @@ def test_duplicate_ids_across_files(data: Path) -> None:
 
 
 def test_bad_id_shape(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(id="ROCB Europe"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(id="ROCB Europe")
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='ROCB Europe'): field 'id': got 'ROCB Europe'; "
         "expected lower-case letters and digits joined by hyphens, e.g. 'rocb-europe'"
@@ -172,7 +191,9 @@ def test_missing_required_property(data: Path) -> None:
 
 
 def test_unknown_kind_suggests_closest(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="rcob"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="rcob")
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'kind': got 'rcob'; expected "
         "one of ['hq', 'rocb', 'rtc', 'rilo', 'border_post'] (did you mean 'rocb'?)"
@@ -180,7 +201,9 @@ def test_unknown_kind_suggests_closest(data: Path) -> None:
 
 
 def test_unknown_status(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(status="open"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(status="open")
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'status': got 'open'; expected "
         "one of ['planned', 'under_construction', 'operational', 'closed']"
@@ -188,7 +211,9 @@ def test_unknown_status(data: Path) -> None:
 
 
 def test_unknown_iso3(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(iso3="AZR"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(iso3="AZR")
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'iso3': got 'AZR'; expected "
         "a known ISO 3166-1 alpha-3 code (did you mean 'MAR' or 'KAZ' or 'AZE'?)"
@@ -196,12 +221,19 @@ def test_unknown_iso3(data: Path) -> None:
 
 
 def test_lower_case_iso3(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(iso3="aze"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(iso3="aze")
+    )
     assert only_problem(data).endswith("(codes are upper case: 'AZE')")
 
 
 def test_unparseable_date(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(opened="17 Oct 2011"))
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-europe",
+        lambda f: f["properties"].update(opened="17 Oct 2011"),
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'opened': got '17 Oct 2011'; "
         "expected a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or null "
@@ -210,7 +242,9 @@ def test_unparseable_date(data: Path) -> None:
 
 
 def test_closed_before_opened(data: Path) -> None:
-    edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(closed="2010-02"))
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(closed="2010-02")
+    )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'closed': got '2010-02'; "
         "expected a date after opened (2011-10-17)"
@@ -242,19 +276,27 @@ def test_crs_member_not_wgs84(data: Path) -> None:
 
 def test_every_problem_reported_at_once(data: Path) -> None:
     edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="x"))
-    edit_feature(data, "offices.geojson", "rocb-ap", lambda f: f["properties"].update(opened="soon"))
+    edit_feature(
+        data, "offices.geojson", "rocb-ap", lambda f: f["properties"].update(opened="soon")
+    )
     edit_feature(data, "border_posts.geojson", "samur", lambda f: f.update(geometry=None))
     found = problems_of(data)
     assert len(found) == 3
     assert [m.split(":")[0] for m in found] == [
-        "border_posts.geojson", "offices.geojson", "offices.geojson"
+        "border_posts.geojson",
+        "offices.geojson",
+        "offices.geojson",
     ]
 
 
 def test_load_raises_data_error_listing_all(data: Path) -> None:
     edit_feature(data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="x"))
-    edit_feature(data, "offices.geojson", "rocb-ap", lambda f: f["properties"].update(opened="soon"))
-    with pytest.raises(geo.DataError, match=r"^2 problems in the data:\n  offices\.geojson") as info:
+    edit_feature(
+        data, "offices.geojson", "rocb-ap", lambda f: f["properties"].update(opened="soon")
+    )
+    with pytest.raises(
+        geo.DataError, match=r"^2 problems in the data:\n  offices\.geojson"
+    ) as info:
         geo.load(data)
     assert len(info.value.problems) == 2
 

@@ -28,7 +28,10 @@ class Watcher:
         self.stop = threading.Event()
         self.arrived = threading.Condition()
         self.thread = threading.Thread(
-            target=watch, args=(data, out), kwargs={"on_event": self._on, "stop": self.stop}, daemon=True
+            target=watch,
+            args=(data, out),
+            kwargs={"on_event": self._on, "stop": self.stop},
+            daemon=True,
         )
 
     def _on(self, event: BuildEvent) -> None:
