@@ -1,0 +1,246 @@
+"""Tests of the ``geo query`` commands: outputs, stdout/stderr separation, exit codes, maps."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner, Result
+
+from geo.cli import cli
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def query_group() -> click.Group:
+    group = cli.commands["query"]
+    assert isinstance(group, click.Group)
+    return group
+
+
+# --------------------------------------------------------------------------- table output
+
+
+def test_nearest_table() -> None:
+    result = run(
+        "query", "nearest", "--lat", "41.64", "--lon", "48.43", "--k", "3", "--kind", "rocb"
+    )
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["km", "id", "kind", "name", "country", "region"]
+    assert set(lines[1]) <= {"-", " "}
+    assert [line.split()[1] for line in lines[2:]] == ["rocb-europe", "rocb-mena", "rocb-esa"]
+    assert lines[2].split()[0] == "186.5"
+    assert result.stderr == "3 places\n"
+
+
+def test_within_table_shows_sides_of_border_posts() -> None:
+    result = run("query", "within", "--lat", "41.64", "--lon", "48.43", "--km", "300")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split()[-1] == "sides"
+    assert lines[2].split()[1] == "samur"
+    assert lines[2].split()[-1] == "AZE-RUS"
+    assert len(lines) == 2 + 5
+
+
+def test_region_table() -> None:
+    result = run("query", "region", "europe", "--kind", "rocb")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == ["rocb-europe"]
+
+
+def test_country_table() -> None:
+    result = run("query", "country", "AZE", "--kind", "border_post")
+    assert result.exit_code == 0, result.stderr
+    ids = [line.split()[0] for line in result.stdout.splitlines()[2:]]
+    assert ids == ["samur", "khanoba", "red-bridge", "astara"]
+
+
+def test_between_table() -> None:
+    result = run("query", "between", "AZE", "RUS")
+    assert result.exit_code == 0, result.stderr
+    assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == ["samur", "khanoba"]
+
+
+def test_distance_line() -> None:
+    result = run("query", "distance", "rocb-europe", "samur")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("186.2 km from rocb-europe (ROCB Europe) to samur (")
+    assert result.stderr == ""
+
+
+def test_empty_result_prints_no_table() -> None:
+    result = run("query", "within", "--lat", "-60", "--lon", "-140", "--km", "10")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == "0 places\n"
+
+
+# --------------------------------------------------------------------------- machine formats
+
+
+def test_json_parses_and_has_distances() -> None:
+    result = run(
+        "query", "nearest", "--lat", "41.64", "--lon", "48.43", "--k", "2", "--format", "json"
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == ["samur", "khanoba"]
+    assert rows[0]["distance_km"] == pytest.approx(0.367, abs=1e-3)
+    assert rows[0]["lon"] == 48.4303
+    assert rows[0]["lat"] == 41.6367
+    assert "geometry" not in rows[0]
+    assert result.stderr == "2 places\n"
+
+
+def test_geojson_parses_as_a_feature_collection() -> None:
+    result = run("query", "region", "ESA", "--kind", "rocb", "--format", "geojson")
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["type"] == "FeatureCollection"
+    (feature,) = doc["features"]
+    assert feature["properties"]["id"] == "rocb-esa"
+    assert feature["geometry"]["type"] == "Point"
+    assert len(feature["geometry"]["coordinates"]) == 2
+
+
+def test_csv_parses_with_lon_lat_columns() -> None:
+    result = run(
+        "query", "within", "--lat", "41.64", "--lon", "48.43", "--km", "50", "--format", "csv"
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["id"] for r in rows] == ["samur", "khanoba"]
+    assert {"distance_km", "lon", "lat", "side_a_iso3"} <= set(rows[0])
+    assert float(rows[1]["distance_km"]) == pytest.approx(20.544, abs=1e-3)
+
+
+def test_distance_json_and_csv() -> None:
+    as_json = run("query", "distance", "samur", "khanoba", "--format", "json")
+    assert json.loads(as_json.stdout) == {"id_a": "samur", "id_b": "khanoba", "distance_km": 20.885}
+    as_csv = run("query", "distance", "samur", "khanoba", "--format", "csv")
+    assert list(csv.DictReader(io.StringIO(as_csv.stdout))) == [
+        {"id_a": "samur", "id_b": "khanoba", "distance_km": "20.885"}
+    ]
+
+
+def test_quiet_leaves_stderr_empty_and_stdout_unchanged() -> None:
+    loud = run("query", "between", "AZE", "RUS", "--format", "json")
+    quiet = run("--quiet", "query", "between", "AZE", "RUS", "--format", "json")
+    assert quiet.stderr == ""
+    assert quiet.stdout == loud.stdout
+
+
+def test_data_option(tmp_path: Path) -> None:
+    feature = {
+        "type": "Feature",
+        "properties": {
+            "id": "rtc-suva",
+            "kind": "rtc",
+            "name": "Suva",
+            "iso3": "FJI",
+            "status": "operational",
+            "source": "https://example.org",
+        },
+        "geometry": {"type": "Point", "coordinates": [178.4419, -18.1416]},
+    }
+    doc = {"type": "FeatureCollection", "features": [feature]}
+    (tmp_path / "offices.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    result = run("query", "nearest", "--data", str(tmp_path), "--lat", "-18", "--lon", "-179.9")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[2].split()[1] == "rtc-suva"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def test_unknown_region_exits_2_with_the_choices() -> None:
+    result = run("query", "region", "Eurpoe")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(
+        "error: Got region='Eurpoe'; `region` must be one of {'EUR' (Europe)"
+    )
+    assert "(did you mean 'EUR' (Europe)?)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["country", "Azerbajan"], "did you mean 'Azerbaijan' (AZE)?"),
+        (["between", "AZE", "AZE"], "a crossing joins two different countries"),
+        (["distance", "samurr", "samur"], "Got id_a='samurr'"),
+        (["nearest", "--lat", "95", "--lon", "3"], "Got lat=95.0; `lat` must be within [-90, 90]"),
+        (
+            ["nearest", "--lat", "1", "--lon", "3", "--k", "0"],
+            "Got k=0; `k` must be a positive integer",
+        ),
+        (["within", "--lat", "1", "--lon", "3", "--km", "-5"], "Got km=-5.0; `km` must be"),
+        (["region", "EUR", "--kind", "office"], "Got kind='office'; `kind` must be one of {'hq'"),
+    ],
+)
+def test_usage_errors_exit_2_without_traceback(args: list[str], message: str) -> None:
+    result = run("query", *args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_error_in_a_real_process_has_no_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "geo", "query", "region", "Narnia"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("error: Got region='Narnia'; `region` must be one of {")
+    assert "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- help and maps
+
+
+def test_every_query_command_has_help_with_an_example() -> None:
+    group = query_group()
+    assert set(group.commands) == {"nearest", "within", "region", "country", "between", "distance"}
+    for name in [None, *group.commands]:
+        args = ["query", "--help"] if name is None else ["query", name, "--help"]
+        result = run(*args)
+        assert result.exit_code == 0
+        assert "Example:" in result.stdout, name
+        assert "geo query" in result.stdout, name
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["nearest", "--lat", "41.64", "--lon", "48.43", "--k", "3"],
+        ["region", "AP", "--kind", "rtc"],
+        ["between", "AZE", "RUS"],
+        ["distance", "rocb-europe", "samur"],
+        ["within", "--lat", "-60", "--lon", "-140", "--km", "1"],
+    ],
+)
+def test_map_writes_a_self_contained_page(tmp_path: Path, args: list[str]) -> None:
+    path = tmp_path / "out" / "map.html"
+    result = run("query", *args, "--map", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert f"wrote map to {path}" in result.stderr
+    page = path.read_text(encoding="utf-8")
+    assert page.lstrip().lower().startswith("<!doctype html>")
+    assert '<script src="http' not in page
+    assert '<link rel="stylesheet" href="http' not in page

@@ -1,0 +1,616 @@
+"""Tests of geo.query: each query, each error, and agreement with a brute-force oracle.
+
+The oracle computes the geodesic distance (pyproj ``Geod(ellps="WGS84").inv``)
+from the query point to every place; the index must give the same answers,
+including near the antimeridian and the poles.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import hypothesis.strategies as st
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+import shapely
+from hypothesis import given, settings
+
+import geo
+from geo import query
+from geo.atlas import Atlas
+from geo.schema import KINDS
+from tests.edge_cases import CASES
+
+GEOD = pyproj.Geod(ellps="WGS84")
+SETTINGS = settings(max_examples=150, deadline=None)
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def atlas() -> Atlas:
+    return geo.load()
+
+
+def synthetic_atlas(base: Atlas, points: list[tuple[str, str, float, float]]) -> Atlas:
+    """An atlas whose places are ``(id, kind, lon, lat)`` with the columns of ``base.places``."""
+    columns = [c for c in base.places.columns if c != "geometry"]
+    rows = []
+    for place_id, kind, _, _ in points:
+        row: dict[str, object] = dict.fromkeys(columns)
+        row.update(
+            id=place_id,
+            kind=kind,
+            name=place_id.title(),
+            status="operational",
+            source="https://example.org",
+            member=False,
+        )
+        rows.append(row)
+    lon = [p[2] for p in points]
+    lat = [p[3] for p in points]
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=columns), geometry=shapely.points(lon, lat), crs="EPSG:4326"
+    )
+    atlas = copy.copy(base)  # same countries and membership, other places
+    atlas.places = frame
+    return atlas
+
+
+#: Places on both sides of the antimeridian, on and near both poles, and two at one spot.
+EDGE_POINTS: list[tuple[str, str, float, float]] = [
+    ("suva", "rtc", 178.4419, -18.1416),
+    ("lakeba", "rtc", -178.80, -18.21),
+    ("apia", "rocb", -171.7514, -13.8333),
+    ("nukualofa", "rtc", -175.2018, -21.1394),
+    ("taveuni", "border_post", 179.99, -16.80),
+    ("date-line-east", "rilo", -180.0, 0.0),
+    ("date-line-west", "rilo", 180.0, 10.0),
+    ("anadyr", "hq", 177.5, 64.73),
+    ("little-diomede", "rtc", -168.95, 65.75),
+    ("north-pole", "rocb", 0.0, 90.0),
+    ("near-north-a", "rtc", 45.0, 89.5),
+    ("near-north-b", "rtc", -135.0, 89.9),
+    ("south-pole", "hq", 123.0, -90.0),
+    ("near-south", "rilo", 179.95, -89.7),
+    ("twin-a", "rtc", 10.0, 10.0),
+    ("twin-b", "rtc", 10.0, 10.0),
+]
+
+
+@pytest.fixture(scope="module")
+def edge_atlas(atlas: Atlas) -> Atlas:
+    return synthetic_atlas(atlas, EDGE_POINTS)
+
+
+@pytest.fixture(scope="module")
+def pacific_atlas(tmp_path_factory: pytest.TempPathFactory) -> Atlas:
+    """An atlas loaded from a data folder of offices around the antimeridian."""
+    offices = [
+        ("rtc-suva", "rtc", "FJI", 178.4419, -18.1416),
+        ("rtc-lakeba", "rtc", "FJI", -178.80, -18.21),
+        ("rocb-apia", "rocb", "WSM", -171.7514, -13.8333),
+        ("rilo-nukualofa", "rilo", "TON", -175.2018, -21.1394),
+    ]
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "id": pid,
+                "kind": kind,
+                "name": f"Office {pid}",
+                "iso3": iso3,
+                "status": "operational",
+                "source": "https://example.org/" + pid,
+            },
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        }
+        for pid, kind, iso3, lon, lat in offices
+    ]
+    folder = tmp_path_factory.mktemp("pacific")
+    doc = {"type": "FeatureCollection", "features": features}
+    (folder / "offices.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    return geo.load(folder)
+
+
+# --------------------------------------------------------------------------- the oracle
+
+
+def oracle_km(places: gpd.GeoDataFrame, lon: float, lat: float) -> np.ndarray:
+    """Geodesic km from one point to every place, by brute force."""
+    n = len(places)
+    _, _, metres = GEOD.inv(
+        np.full(n, lon), np.full(n, lat), places.geometry.x.to_numpy(), places.geometry.y.to_numpy()
+    )
+    return np.asarray(metres) / 1000.0
+
+
+def of_kind(places: gpd.GeoDataFrame, kind: str | None) -> gpd.GeoDataFrame:
+    return places if kind is None else places[places["kind"] == kind]
+
+
+def check_nearest(atlas: Atlas, lon: float, lat: float, k: int, kind: str | None) -> None:
+    places = of_kind(atlas.places, kind)
+    expected = oracle_km(places, lon, lat)
+    result = query.nearest(atlas, lat=lat, lon=lon, k=k, kind=kind)
+    assert len(result) == min(k, len(places))
+    got = result["distance_km"].to_numpy()
+    np.testing.assert_allclose(got, np.sort(expected)[: len(result)], rtol=0, atol=1e-9)
+    by_id = dict(zip(places["id"], expected, strict=True))
+    for place_id, km in zip(result["id"], got, strict=True):
+        assert by_id[place_id] == pytest.approx(km, abs=1e-9)
+    assert result["id"].is_unique
+    if len(result):
+        closer = {i for i, d in by_id.items() if d < got[-1]}
+        assert closer <= set(result["id"])
+
+
+def check_within(atlas: Atlas, lon: float, lat: float, km: float, kind: str | None) -> None:
+    places = of_kind(atlas.places, kind)
+    expected = oracle_km(places, lon, lat)
+    result = query.within(atlas, lat=lat, lon=lon, km=km, kind=kind)
+    assert set(result["id"]) == set(places["id"][expected <= km])
+    assert result["distance_km"].is_monotonic_increasing
+    by_id = dict(zip(places["id"], expected, strict=True))
+    for place_id, d in zip(result["id"], result["distance_km"], strict=True):
+        assert by_id[place_id] == pytest.approx(d, abs=1e-9)
+
+
+# --------------------------------------------------------------------------- strategies
+
+lons = st.floats(-180, 180)
+lats = st.floats(-90, 90)
+antimeridian_lons = st.one_of(st.floats(179.9, 180), st.floats(-180, -179.9))
+polar_lats = st.one_of(st.floats(89, 90), st.floats(-90, -89))
+points = st.one_of(
+    st.tuples(lons, lats),
+    st.tuples(antimeridian_lons, lats),
+    st.tuples(lons, polar_lats),
+    st.tuples(antimeridian_lons, polar_lats),
+    st.tuples(antimeridian_lons, st.floats(-25, 70)),
+)
+kinds = st.one_of(st.none(), st.sampled_from(KINDS))
+radii = st.one_of(st.floats(0, 500), st.floats(0, 21000), st.sampled_from([0.0, 20037.6]))
+
+
+# --------------------------------------------------------------------------- property tests
+
+
+#: The shipped data, and synthetic places at the antimeridian and the poles.
+ATLASES = pytest.mark.parametrize("which", ["atlas", "edge_atlas"])
+
+
+@ATLASES
+@SETTINGS
+@given(point=points, k=st.integers(1, 20), kind=kinds)
+def test_nearest_matches_oracle(
+    request: pytest.FixtureRequest,
+    which: str,
+    point: tuple[float, float],
+    k: int,
+    kind: str | None,
+) -> None:
+    check_nearest(request.getfixturevalue(which), point[0], point[1], k, kind)
+
+
+@ATLASES
+@SETTINGS
+@given(point=points, km=radii, kind=kinds)
+def test_within_matches_oracle(
+    request: pytest.FixtureRequest,
+    which: str,
+    point: tuple[float, float],
+    km: float,
+    kind: str | None,
+) -> None:
+    check_within(request.getfixturevalue(which), point[0], point[1], km, kind)
+
+
+@SETTINGS
+@given(point=points, k=st.integers(1, 5), km=st.floats(0, 3000))
+def test_loaded_pacific_atlas_matches_oracle(
+    pacific_atlas: Atlas, point: tuple[float, float], k: int, km: float
+) -> None:
+    check_nearest(pacific_atlas, point[0], point[1], k, None)
+    check_within(pacific_atlas, point[0], point[1], km, None)
+
+
+@SETTINGS
+@given(
+    pts=st.lists(points, min_size=0, max_size=30),
+    k=st.integers(1, 20),
+    km=radii,
+    kind=kinds,
+)
+def test_bulk_forms_match_oracle(
+    edge_atlas: Atlas, pts: list[tuple[float, float]], k: int, km: float, kind: str | None
+) -> None:
+    lon = np.array([p[0] for p in pts], dtype=float)
+    lat = np.array([p[1] for p in pts], dtype=float)
+    places = edge_atlas.places
+    rows = np.arange(len(places))
+    if kind is not None:
+        rows = np.flatnonzero((places["kind"] == kind).to_numpy())
+    near = query.nearest_many(edge_atlas, lon, lat, k=k, kind=kind)
+    found = query.within_many(places, lon, lat, km=km, kind=kind)
+    assert near.position.shape == near.distance_km.shape == (len(pts), min(k, len(rows)))
+    for i, (x, y) in enumerate(pts):
+        expected = oracle_km(places, x, y)
+        np.testing.assert_allclose(
+            near.distance_km[i], np.sort(expected[rows])[: near.position.shape[1]], atol=1e-9
+        )
+        np.testing.assert_allclose(expected[near.position[i]], near.distance_km[i], atol=1e-9)
+        mine = found.position[found.point == i]
+        assert sorted(mine) == sorted(rows[expected[rows] <= km])
+    assert np.all(np.diff(found.point) >= 0)
+
+
+@pytest.mark.parametrize(("name", "lat", "lon"), [(c[0], c[1], c[2]) for c in CASES])
+@pytest.mark.parametrize("kind", [None, "rtc", "border_post"])
+def test_edge_case_catalogue_matches_oracle(
+    atlas: Atlas, edge_atlas: Atlas, name: str, lat: float, lon: float, kind: str | None
+) -> None:
+    for where in (atlas, edge_atlas):
+        check_nearest(where, lon, lat, 5, kind)
+        check_within(where, lon, lat, 2500.0, kind)
+
+
+# --------------------------------------------------------------------------- nearest / within
+
+
+def test_nearest_is_sorted_with_the_columns_of_places(atlas: Atlas) -> None:
+    result = query.nearest(atlas, lat=41.64, lon=48.43, k=3, kind="rocb")
+    assert result["id"].tolist() == ["rocb-europe", "rocb-mena", "rocb-esa"]
+    assert list(result.columns) == [
+        *[c for c in atlas.places.columns if c != "geometry"],
+        "distance_km",
+        "geometry",
+    ]
+    assert result.crs == "EPSG:4326"
+    assert result["distance_km"].is_monotonic_increasing
+    assert list(result.index) == [0, 1, 2]
+
+
+def test_nearest_returns_fewer_rows_when_fewer_places(atlas: Atlas) -> None:
+    assert len(query.nearest(atlas, lat=0, lon=0, k=50, kind="hq")) == 1
+    assert len(query.nearest(atlas, lat=0, lon=0, k=10_000)) == len(atlas.places)
+
+
+def test_nearest_breaks_ties_by_atlas_order(edge_atlas: Atlas) -> None:
+    result = query.nearest(edge_atlas, lat=10.0, lon=10.0, k=2)
+    assert result["id"].tolist() == ["twin-a", "twin-b"]
+    assert result["distance_km"].tolist() == [0.0, 0.0]
+
+
+def test_nearest_uses_the_ellipsoid_not_the_sphere(atlas: Atlas) -> None:
+    # On a sphere "east" (0.995 deg of longitude) is nearer than "north" (1 deg of
+    # latitude); on WGS84 a degree of latitude at the equator is shorter (110.57 km).
+    flat = synthetic_atlas(atlas, [("east", "rtc", 0.995, 0.0), ("north", "rtc", 0.0, 1.0)])
+    result = query.nearest(flat, lat=0.0, lon=0.0, k=2)
+    assert result["id"].tolist() == ["north", "east"]
+    assert result["distance_km"].tolist() == pytest.approx([110.574, 110.763], abs=1e-3)
+    assert query.within(flat, lat=0.0, lon=0.0, km=110.6)["id"].tolist() == ["north"]
+
+
+def test_nearest_across_the_antimeridian(edge_atlas: Atlas) -> None:
+    # Just east of the date line, Taveuni (179.99) is 2 km away, Lakeba (-178.8) farther.
+    result = query.nearest(edge_atlas, lat=-16.8, lon=-179.99, k=2)
+    assert result["id"].tolist() == ["taveuni", "lakeba"]
+    assert result["distance_km"].iloc[0] == pytest.approx(2.13, abs=0.01)
+
+
+def test_both_ends_of_the_date_line_are_one_meridian(edge_atlas: Atlas) -> None:
+    east = query.nearest(edge_atlas, lat=0.0, lon=180.0, k=3)
+    west = query.nearest(edge_atlas, lat=0.0, lon=-180.0, k=3)
+    assert east["id"].tolist() == west["id"].tolist()
+    assert east["id"].iloc[0] == "date-line-east"
+    assert east["distance_km"].iloc[0] == 0.0
+
+
+def test_at_the_pole_longitude_does_not_matter(edge_atlas: Atlas) -> None:
+    answers = {
+        tuple(query.nearest(edge_atlas, lat=90.0, lon=lon, k=4)["id"])
+        for lon in (-180, -37, 0, 99, 180)
+    }
+    assert answers == {("north-pole", "near-north-b", "near-north-a", "little-diomede")}
+    south = query.within(edge_atlas, lat=-90.0, lon=-60.0, km=50)
+    assert south["id"].tolist() == ["south-pole", "near-south"]
+
+
+def test_within_includes_its_boundary(atlas: Atlas) -> None:
+    exact = query.distance_km(atlas, "samur", "khanoba")
+    samur = atlas.places.set_index("id").geometry["samur"]
+    result = query.within(atlas, lat=samur.y, lon=samur.x, km=exact)
+    assert result["id"].tolist() == ["samur", "khanoba"]
+    assert query.within(atlas, lat=samur.y, lon=samur.x, km=exact - 1e-6)["id"].tolist() == [
+        "samur"
+    ]
+
+
+def test_within_can_be_empty(atlas: Atlas) -> None:
+    result = query.within(atlas, lat=-60.0, lon=-140.0, km=100, kind="rtc")
+    assert len(result) == 0
+    assert "distance_km" in result.columns
+    assert result.crs == "EPSG:4326"
+
+
+def test_within_half_the_earth_gives_everything(atlas: Atlas) -> None:
+    assert len(query.within(atlas, lat=12.0, lon=-40.0, km=20_100)) == len(atlas.places)
+
+
+def test_queries_never_modify_places(atlas: Atlas) -> None:
+    before = atlas.places.copy()
+    result = query.nearest(atlas, lat=41.64, lon=48.43, k=3)
+    result.loc[0, "name"] = "changed"
+    query.within(atlas, lat=0, lon=0, km=5000, kind="rtc")
+    query.in_region(atlas, "EUR")
+    query.in_country(atlas, "AZE")
+    query.crossings_between(atlas, "AZE", "RUS")
+    pd.testing.assert_frame_equal(atlas.places, before)
+    assert "distance_km" not in atlas.places.columns
+
+
+def test_atlas_methods_delegate(atlas: Atlas) -> None:
+    assert atlas.nearest(lat=41.64, lon=48.43)["id"].tolist() == ["samur"]
+    assert atlas.within(lat=41.64, lon=48.43, km=1)["id"].tolist() == ["samur"]
+
+
+# --------------------------------------------------------------------------- region, country
+
+
+@pytest.mark.parametrize("region", ["EUR", "eur", "Europe", "europe", " EUROPE "])
+def test_in_region_accepts_code_or_name(atlas: Atlas, region: str) -> None:
+    result = query.in_region(atlas, region, kind="rocb")
+    assert result["id"].tolist() == ["rocb-europe"]
+
+
+@pytest.mark.parametrize("region", ["AP", "Asia/Pacific", "asia/pacific", "asia pacific"])
+def test_in_region_asia_pacific(atlas: Atlas, region: str) -> None:
+    result = query.in_region(atlas, region)
+    assert "rtc-fiji" in set(result["id"])
+    assert "rocb-ap" in set(result["id"])
+
+
+def test_in_region_counts_a_border_post_in_both_regions(atlas: Atlas) -> None:
+    # Kasumbalesa joins the DR Congo (WCA) and Zambia (ESA).
+    assert "kasumbalesa" in set(query.in_region(atlas, "WCA")["id"])
+    assert "kasumbalesa" in set(query.in_region(atlas, "ESA")["id"])
+    # Astara (AZE-IRN) lies in Azerbaijan (EUR); Iran is in Asia/Pacific.
+    assert "astara" in set(query.in_region(atlas, "AP", kind="border_post")["id"])
+
+
+def test_in_region_keeps_atlas_order_and_columns(atlas: Atlas) -> None:
+    result = query.in_region(atlas, "MENA", kind="rtc")
+    expected = atlas.places[(atlas.places["region"] == "MENA") & (atlas.places["kind"] == "rtc")]
+    assert result["id"].tolist() == expected["id"].tolist()
+    assert list(result.columns) == list(atlas.places.columns)
+    assert result.crs == "EPSG:4326"
+
+
+@pytest.mark.parametrize("country", ["AZE", "aze", "Azerbaijan", "AZERBAIJAN"])
+def test_in_country_accepts_code_or_name(atlas: Atlas, country: str) -> None:
+    result = query.in_country(atlas, country)
+    assert result["id"].tolist() == [
+        "samur",
+        "khanoba",
+        "red-bridge",
+        "astara",
+        "rocb-europe",
+        "rtc-azerbaijan",
+    ]
+
+
+def test_in_country_accepts_either_name_of_a_country(atlas: Atlas) -> None:
+    wco = query.in_country(atlas, "Russian Federation", kind="rtc")["id"].tolist()
+    natural_earth = query.in_country(atlas, "russia", kind="rtc")["id"].tolist()
+    assert wco == natural_earth == ["rtc-russia"]
+    assert query.in_country(atlas, "cote d'ivoire")["id"].tolist() == ["rocb-wca"]
+
+
+def test_in_country_known_without_places_is_empty(atlas: Atlas) -> None:
+    result = query.in_country(atlas, "ISL")
+    assert len(result) == 0
+    assert list(result.columns) == list(atlas.places.columns)
+
+
+def test_crossings_between_either_order(atlas: Atlas) -> None:
+    forward = query.crossings_between(atlas, "AZE", "RUS")["id"].tolist()
+    backward = query.crossings_between(atlas, "russia", "azerbaijan")["id"].tolist()
+    assert forward == backward == ["samur", "khanoba"]
+    assert len(query.crossings_between(atlas, "AZE", "BEL")) == 0
+
+
+def test_distance_km_is_geodesic(atlas: Atlas) -> None:
+    places = atlas.places.set_index("id").geometry
+    a, b = places["rocb-europe"], places["samur"]
+    _, _, metres = GEOD.inv(a.x, a.y, b.x, b.y)
+    assert query.distance_km(atlas, "rocb-europe", "samur") == pytest.approx(
+        metres / 1000, abs=1e-9
+    )
+    assert query.distance_km(atlas, "samur", "samur") == 0.0
+
+
+def test_distance_km_across_the_antimeridian(pacific_atlas: Atlas) -> None:
+    # Suva (178.44 E) to Lakeba (178.80 W): about 292 km across the date line, not 39,700.
+    assert pacific_atlas.distance_km("rtc-suva", "rtc-lakeba") == pytest.approx(291.9, abs=0.05)
+    assert pacific_atlas.nearest(lat=-18.2, lon=179.99)["id"].tolist() == ["rtc-lakeba"]
+
+
+# --------------------------------------------------------------------------- errors
+
+
+#: (call, message regex): every error a user can cause, with its message pinned.
+ERRORS = [
+    (
+        lambda a: query.in_region(a, "Eurpoe"),
+        r"Got region='Eurpoe'; `region` must be one of \{'EUR' \(Europe\), 'AP' \(Asia/Pacific\)"
+        r".*\(did you mean 'EUR' \(Europe\)\?\)",
+    ),
+    (
+        lambda a: query.in_region(a, "Mars"),
+        r"^Got region='Mars'; `region` must be one of \{'EUR' \(Europe\).*"
+        r"'MENA' \(North of Africa, Near and Middle East\)\}, by code or name$",
+    ),
+    (
+        lambda a: query.in_region(a, None),  # type: ignore[arg-type]
+        r"Got region=None; `region` must be one of",
+    ),
+    (
+        lambda a: query.in_country(a, "Azerbajan"),
+        r"Got country='Azerbajan'; `country` must be an ISO 3166-1 alpha-3 code or a country "
+        r"name known to the atlas \(did you mean 'Azerbaijan' \(AZE\)\?\)",
+    ),
+    (
+        lambda a: query.in_country(a, "XYZ"),
+        r"Got country='XYZ'; .* \(e\.g\. 'AZE' or 'Azerbaijan'\)$",
+    ),
+    (
+        lambda a: query.crossings_between(a, "AZE", "Rusia"),
+        r"Got country_b='Rusia'; `country_b` must be .*did you mean 'Russia' \(RUS\)",
+    ),
+    (
+        lambda a: query.crossings_between(a, "AZE", "azerbaijan"),
+        r"Got country_a='AZE' and country_b='azerbaijan', both AZE; "
+        r"a crossing joins two different countries",
+    ),
+    (
+        lambda a: query.nearest(a, lat=0, lon=0, kind="rtcc"),
+        r"Got kind='rtcc'; `kind` must be one of \{'hq', 'rocb', 'rtc', 'rilo', 'border_post'\} "
+        r"or None \(did you mean 'rtc'\?\)",
+    ),
+    (
+        lambda a: query.in_country(a, "AZE", kind="office"),
+        r"Got kind='office'; `kind` must be one of \{'hq'",
+    ),
+    (lambda a: query.nearest(a, lat=0, lon=0, k=0), r"Got k=0; `k` must be a positive integer"),
+    (
+        lambda a: query.nearest(a, lat=0, lon=0, k=2.5),  # type: ignore[arg-type]
+        r"Got k=2.5; `k` must be a positive",
+    ),
+    (lambda a: query.nearest(a, lat=0, lon=0, k=True), r"Got k=True; `k` must be a positive"),
+    (
+        lambda a: query.nearest(a, lat=91, lon=0),
+        r"Got lat=91; `lat` must be within \[-90, 90\] \(are lat and lon swapped\?\)",
+    ),
+    (
+        lambda a: query.within(a, lat=0, lon=float("nan"), km=1),
+        r"Got lon=nan; `lon` must be a finite number of degrees",
+    ),
+    (
+        lambda a: query.within(a, lat=0, lon=0, km=-1),
+        r"Got km=-1; `km` must be a finite number of kilometres >= 0",
+    ),
+    (
+        lambda a: query.within(a, lat=0, lon=0, km=float("inf")),
+        r"Got km=inf; `km` must be a finite number",
+    ),
+    (
+        lambda a: query.distance_km(a, "samurr", "samur"),
+        r"Got id_a='samurr'; `id_a` must be the id of one of the 71 places "
+        r"\(did you mean 'samur' or 'sarp'\?\)",
+    ),
+    (
+        lambda a: query.distance_km(a, "samur", "zzz"),
+        r"Got id_b='zzz'; `id_b` must be the id of one of the 71 places "
+        r"\(no close match; ids look like 'samur', 'khanoba'\)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "message"), ERRORS)
+def test_errors_name_the_argument_and_the_valid_values(
+    atlas: Atlas, call: Callable[[Atlas], object], message: str
+) -> None:
+    with pytest.raises(geo.UsageError, match=message):
+        call(atlas)
+
+
+def test_usage_error_is_a_geo_error() -> None:
+    assert issubclass(geo.UsageError, geo.GeoError)
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "message"),
+    [
+        ([0, 200], [0, 0], r"Got 1 invalid point\(s\), the first at index 1: lon=200.0, lat=0.0"),
+        ([0, 0], [0, float("nan")], r"the first at index 1: lon=0.0, lat=nan"),
+        ([0], [0, 1], r"Got lon of shape \(1,\) and lat of shape \(2,\); `lon` and `lat` must"),
+        (["a"], [0], r"Got lon, lat that are not arrays of numbers"),
+    ],
+)
+def test_bulk_errors(atlas: Atlas, lon: list[object], lat: list[object], message: str) -> None:
+    with pytest.raises(geo.UsageError, match=message):
+        query.nearest_many(atlas, lon, lat)
+
+
+def test_bulk_source_must_be_places(atlas: Atlas) -> None:
+    message = r"Got source of type str; `source` must be an Atlas or a GeoDataFrame"
+    with pytest.raises(geo.UsageError, match=message):
+        query.nearest_many("atlas", [0], [0])
+
+
+def test_index_needs_a_kind_column_to_filter_by_kind() -> None:
+    frame = gpd.GeoDataFrame(geometry=[shapely.Point(0, 0)], crs="EPSG:4326")
+    assert len(query.PlaceIndex(frame)) == 1
+    message = r"Got kind='rtc' for places without a 'kind' column; pass kind=None"
+    with pytest.raises(geo.UsageError, match=message):
+        query.PlaceIndex(frame, kind="rtc")
+
+
+def test_index_rejects_non_points(atlas: Atlas) -> None:
+    frame = gpd.GeoDataFrame({"kind": ["rtc"]}, geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4326")
+    message = r"Got 1 place\(s\) without a point geometry, the first at row 0"
+    with pytest.raises(geo.UsageError, match=message):
+        query.PlaceIndex(frame)
+
+
+# --------------------------------------------------------------------------- bulk API
+
+
+def test_nearest_many_shapes_and_ids(atlas: Atlas) -> None:
+    found = query.nearest_many(atlas, [48.43, 4.37], [41.64, 50.85], k=2)
+    ids = atlas.places["id"].to_numpy()[found.position]
+    assert ids.tolist() == [["samur", "khanoba"], ["wco-hq", "rtc-hungary"]]
+    assert found.distance_km.shape == (2, 2)
+    assert np.all(np.diff(found.distance_km, axis=1) >= 0)
+
+
+def test_nearest_many_with_kind_gives_rows_of_the_whole_frame(atlas: Atlas) -> None:
+    found = query.nearest_many(atlas.places, [48.43], [41.64], k=1, kind="rtc")
+    assert atlas.places["id"].iloc[found.position[0, 0]] == "rtc-azerbaijan"
+
+
+def test_empty_inputs(atlas: Atlas) -> None:
+    found = query.nearest_many(atlas, [], [], k=3)
+    assert found.position.shape == (0, 3)
+    pairs = query.within_many(atlas, np.array([]), np.array([]), km=10)
+    assert len(pairs.point) == len(pairs.position) == len(pairs.distance_km) == 0
+    empty = query.PlaceIndex(atlas.places.iloc[:0])
+    assert empty.nearest([1.0], [2.0], k=3).position.shape == (1, 0)
+    assert len(empty.within([1.0], [2.0], km=1e4).point) == 0
+
+
+def test_place_index_is_reusable_and_reprojects(atlas: Atlas) -> None:
+    index = query.PlaceIndex(atlas.places.to_crs("EPSG:3857"), kind="RTC")
+    assert len(index) == int((atlas.places["kind"] == "rtc").sum())
+    assert repr(index) == f"<PlaceIndex {len(index)} places kind='rtc'>"
+    found = index.nearest([49.9], [40.4])
+    assert atlas.places["id"].iloc[found.position[0, 0]] == "rtc-azerbaijan"
+
+
+def test_module_docstrings_examples_are_current() -> None:
+    import doctest
+
+    failures, _ = doctest.testmod(query)
+    assert failures == 0
+
+
+def test_data_folder_fixture_exists() -> None:
+    assert (Path(geo.default_data_dir()) / "offices.geojson").exists()
