@@ -34,7 +34,7 @@ __all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
 #: Reference files (not places) that a data folder may hold.
 MEMBERS_FILE = "wco_members.csv"
 TERRITORIES_FILE = "nonmember_territories.csv"
-COUNTRIES_FILE = "countries.fgb.gz"
+COUNTRIES_FILE = "countries.fgb.xz"
 DISPLAY_FILE = "countries_display.geojson"
 _REFERENCE_FILES = (MEMBERS_FILE, TERRITORIES_FILE, COUNTRIES_FILE, DISPLAY_FILE)
 
@@ -381,7 +381,7 @@ def load(
     data_dir : path, optional
         Folder of ``*.geojson`` place files (default :func:`default_data_dir`).
         Reference tables (``wco_members.csv``, ``nonmember_territories.csv``,
-        ``countries.fgb.gz``, ``countries_display.geojson``) are read from it
+        ``countries.fgb.xz``, ``countries_display.geojson``) are read from it
         when present, else from the project's own ``data/``.
 
     as_of : str or datetime.date, optional

@@ -29,6 +29,8 @@ same for every point of the cell (see :func:`_build_answer_grid`).
 from __future__ import annotations
 
 import functools
+import io
+import lzma
 import math
 import threading
 from dataclasses import dataclass
@@ -430,28 +432,27 @@ def _boundary_pieces(
     coords, ring_of = shapely.get_coordinates(ring_geoms, return_index=True)
     starts = np.flatnonzero(np.r_[True, ring_of[1:] != ring_of[:-1]])
     stops = np.r_[starts[1:], len(coords)]
-    chunks: list[np.ndarray] = []
-    piece_ids: list[np.ndarray] = []
-    owner: list[int] = []
-    padded: list[np.ndarray] = []
-    for start, stop in zip(starts, stops, strict=True):
-        row = int(part_row[ring_part[ring_of[start]]])
-        firsts = np.arange(start, stop - 1, _PIECE - 1)
-        for first in firsts:
-            last = min(first + _PIECE, stop)
-            chunk = coords[first:last]
-            chunks.append(chunk)
-            padded.append(np.vstack([chunk, np.repeat(chunk[-1:], _PIECE - len(chunk), axis=0)]))
-            piece_ids.append(np.full(last - first, len(owner)))
-            owner.append(row)
-    lines = shapely.linestrings(np.concatenate(chunks), indices=np.concatenate(piece_ids))
-    return np.asarray(lines), np.asarray(owner, dtype=np.int64), np.stack(padded)
+    # pieces of each ring start every _PIECE - 1 vertices and share their end vertex
+    per_ring = np.maximum(-(-(stops - 1 - starts) // (_PIECE - 1)), 1)
+    ring_of_piece = np.repeat(np.arange(len(starts)), per_ring)
+    offset = np.arange(len(ring_of_piece)) - np.repeat(np.cumsum(per_ring) - per_ring, per_ring)
+    first = starts[ring_of_piece] + offset * (_PIECE - 1)
+    last = np.minimum(first + _PIECE, stops[ring_of_piece])
+    take = np.minimum(first[:, None] + np.arange(_PIECE)[None, :], last[:, None] - 1)
+    padded = coords[take]
+    inside = np.arange(_PIECE)[None, :] < (last - first)[:, None]
+    lines = shapely.linestrings(padded[inside], indices=np.nonzero(inside)[0])
+    owner = part_row[ring_part[ring_of[starts[ring_of_piece]]]]
+    return np.asarray(lines), np.asarray(owner, dtype=np.int64), padded
 
 
 @functools.lru_cache(maxsize=4)
 def _load(path: Path, mtime_ns: int) -> CountryIndex:
     try:
-        frame = gpd.read_file(f"/vsigzip/{path}" if path.suffix == ".gz" else path)
+        if path.suffix == ".xz":
+            frame = gpd.read_file(io.BytesIO(lzma.decompress(path.read_bytes())))
+        else:
+            frame = gpd.read_file(f"/vsigzip/{path}" if path.suffix == ".gz" else path)
     except Exception as err:  # pyogrio raises several types for unreadable files
         problem = Problem(path.name, "(file)", "a readable country polygon file", str(err))
         raise DataError([problem]) from err

@@ -25,7 +25,7 @@ from geo.errors import DataError, GeoError
 __all__ = ["BuildEvent", "rebuild", "watch"]
 
 log = logging.getLogger(__name__)
-_WATCHED_SUFFIXES = (".geojson", ".csv", ".gz")
+_WATCHED_SUFFIXES = (".geojson", ".csv", ".xz")
 
 
 @dataclass(frozen=True)

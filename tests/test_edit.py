@@ -94,7 +94,7 @@ def unchanged_after(
 def test_add_office_appends_a_feature_in_the_file_style(data: Path) -> None:
     path = data / "offices.geojson"
     before = path.read_bytes()
-    written = add_place(data, office(city="Baku", seats=2), lon=LON, lat=LAT)
+    written = add_place(data, office(city="Baku", rooms=2), lon=LON, lat=LAT)
     assert written == path
     removed, added = change_of(before, path.read_bytes())
     assert removed == []
@@ -110,7 +110,7 @@ def test_add_office_appends_a_feature_in_the_file_style(data: Path) -> None:
         '        "iso3": "AZE",',
         '        "status": "planned",',
         '        "source": "https://example.org/rtc",',
-        '        "seats": 2',
+        '        "rooms": 2',
         "      },",
         '      "geometry": {"type": "Point", "coordinates": [49.87, 40.41]}',
     ]
@@ -790,7 +790,7 @@ def test_cli_add_office_set_and_remove(data: Path) -> None:
         "--source",
         "https://example.org/",
         "--prop",
-        "seats=2",
+        "rooms=2",
         "--prop",
         'motto=say "hi" \\o/',
     )
@@ -807,7 +807,7 @@ def test_cli_add_office_set_and_remove(data: Path) -> None:
         "opened": "2024",
         "precision": "city",
         "source": "https://example.org/",
-        "seats": 2,
+        "rooms": 2,
         "motto": 'say "hi" \\o/',
     }
     result = invoke(
@@ -816,17 +816,17 @@ def test_cli_add_office_set_and_remove(data: Path) -> None:
         str(data),
         "rtc-x",
         "status=planned",
-        "seats=null",
+        "rooms=null",
         'opened="2025"',
         "lat=40.42",
     )
     assert result.exit_code == 0, result.output
     assert (
         result.stderr
-        == f"set status, seats, opened, lat of 'rtc-x' in {data / 'offices.geojson'}\n"
+        == f"set status, rooms, opened, lat of 'rtc-x' in {data / 'offices.geojson'}\n"
     )
     feature = features_of(data / "offices.geojson")[-1]
-    assert (feature["properties"]["status"], feature["properties"]["seats"]) == ("planned", None)
+    assert (feature["properties"]["status"], feature["properties"]["rooms"]) == ("planned", None)
     assert feature["properties"]["opened"] == "2025"
     assert feature["geometry"]["coordinates"] == [49.87, 40.42]
     result = invoke("set", "--data", str(data), "--string", "rtc-x", "opened=2026", "lon=49.88")
@@ -999,12 +999,12 @@ def test_every_edit_command_has_an_example(command: list[str]) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("seats=2", ("seats", 2)),
+        ("rooms=2", ("rooms", 2)),
         ("lat=40.5", ("lat", 40.5)),
         ("osbp=true", ("osbp", True)),
         ("closed=null", ("closed", None)),
         ('opened="2024"', ("opened", "2024")),
-        ("seats=[1, 2]", ("seats", [1, 2])),
+        ("rooms=[1, 2]", ("rooms", [1, 2])),
         ("status=operational", ("status", "operational")),
         ("name=a = b", ("name", "a = b")),
         ("note=NaN", ("note", "NaN")),
