@@ -79,11 +79,9 @@ class _Output:
 
 def region_mask(places: gpd.GeoDataFrame, code: str) -> pd.Series:
     """Which places belong on a region's map: located in it, or a border post with a side in it."""
-    mask = places["region"] == code
-    for side in ("side_a_region", "side_b_region"):
-        if side in places.columns:
-            mask |= places[side] == code
-    return mask
+    from geo.query import here_or_on_a_side
+
+    return here_or_on_a_side(places, "region", code)
 
 
 def region_places(places: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:

@@ -57,6 +57,7 @@ __all__ = [
     "Within",
     "crossings_between",
     "distance_km",
+    "here_or_on_a_side",
     "in_country",
     "in_region",
     "nearest",
@@ -449,7 +450,7 @@ def in_region(atlas: Atlas, region: str, *, kind: str | None = None) -> gpd.GeoD
     """
     code = _resolve_region(region)
     kind = _resolve_kind(kind)
-    mask = _here_or_on_a_side(atlas.places, "region", code)
+    mask = here_or_on_a_side(atlas.places, "region", code)
     return _result(atlas.places, _rows(mask & _kind_mask(atlas.places, kind)))
 
 
@@ -489,7 +490,7 @@ def in_country(atlas: Atlas, country: str, *, kind: str | None = None) -> gpd.Ge
     """
     code = _resolve_country(atlas, country, "country")
     kind = _resolve_kind(kind)
-    mask = _here_or_on_a_side(atlas.places, "iso3", code)
+    mask = here_or_on_a_side(atlas.places, "iso3", code)
     return _result(atlas.places, _rows(mask & _kind_mask(atlas.places, kind)))
 
 
@@ -778,8 +779,12 @@ def _kind_mask(places: gpd.GeoDataFrame, kind: str | None) -> pd.Series:
     return places["kind"] == kind
 
 
-def _here_or_on_a_side(places: gpd.GeoDataFrame, column: str, value: str) -> pd.Series:
-    """Rows whose ``column`` is ``value``, or border posts whose ``side_a_``/``side_b_`` one is."""
+def here_or_on_a_side(places: gpd.GeoDataFrame, column: str, value: str) -> pd.Series:
+    """Rows whose ``column`` is ``value``, or border posts whose ``side_a_``/``side_b_`` one is.
+
+    The one rule for "the places of a region or a country", used by the
+    queries and by the region maps of :mod:`geo.build`.
+    """
     mask = places[column] == value
     for side in ("side_a", "side_b"):
         side_column = f"{side}_{column}"
