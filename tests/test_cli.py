@@ -132,3 +132,25 @@ def test_readme_lists_every_command() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     for command in cli.commands:
         assert f"geo {command}" in readme, command
+
+
+def test_snapshot_writes_a_png(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    assert run("build", "--output", str(out)).returncode == 0
+    png = tmp_path / "eur.png"
+    result = run(
+        "snapshot", str(out / "regions" / "eur.html"), str(png), "--width", "800", "--height", "500"
+    )
+    assert result.returncode == 0, result.stderr
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (800, 500)
+    assert len(data) > 20_000  # a drawn map, not a blank page
+
+
+def test_snapshot_of_a_missing_map_is_a_clean_error(tmp_path: Path) -> None:
+    result = run("snapshot", str(tmp_path / "nope.html"), str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert "no such file (build the maps first: geo build)" in result.stderr
+    assert not (tmp_path / "x.png").exists()

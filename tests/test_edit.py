@@ -348,7 +348,7 @@ def test_a_file_changed_during_the_edit_is_not_overwritten(
 def test_set_changes_only_the_value(data: Path) -> None:
     path = data / "offices.geojson"
     before = path.read_bytes()
-    set_fields(data, "rocb-europe", {"status": "closed", "closed": "2030"})
+    set_fields(data, "rocb-europe", {"status": "closed", "closed": "2020"})
     removed, added = change_of(before, path.read_bytes())
     # status and closed are two lines apart; the block between is unchanged
     assert [r for r, a in zip(removed, added, strict=True) if r != a] == [
@@ -357,7 +357,7 @@ def test_set_changes_only_the_value(data: Path) -> None:
     ]
     assert [a for r, a in zip(removed, added, strict=True) if r != a] == [
         '        "status": "closed",',
-        '        "closed": "2030",',
+        '        "closed": "2020",',
     ]
     set_fields(data, "rocb-europe", {"status": "operational", "closed": None})
     assert path.read_bytes() == before

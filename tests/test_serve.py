@@ -10,13 +10,12 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from geo.build import build
 from geo.serve import LiveServer, is_loopback, resolve_inside
-from geo.snapshot import CHROMIUM_ARGS, find_chromium
 from geo.watch import watch
 from tests.conftest_data import copy_data
 
@@ -107,7 +106,7 @@ def test_files_on_disk_carry_no_reload_code(served: tuple[LiveServer, Path]) -> 
     assert b"/__geo/events" in body
 
 
-def test_page_reloads_after_an_edit_and_shows_problems(tmp_path: Path) -> None:
+def test_page_reloads_after_an_edit_and_shows_problems(tmp_path: Path, browser: Any) -> None:
     data = copy_data(tmp_path)
     out = tmp_path / "out"
     server = LiveServer(out, 0)
@@ -127,38 +126,37 @@ def test_page_reloads_after_an_edit_and_shows_problems(tmp_path: Path) -> None:
         while server.state()["generation"] < 1:
             assert time.monotonic() < deadline
             time.sleep(0.1)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
-            page = browser.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(server.url)
-            page.wait_for_function("() => window.__geoGeneration === 1")
-            page.evaluate("window.__marker = 'before'")
-            time.sleep(0.5)
-            offices.write_text(
-                original.replace("ROCB Europe", "ROCB Europe (Baku)", 1), encoding="utf-8"
-            )
-            page.wait_for_function(
-                "() => window.__marker === undefined && window.__geoGeneration === 2", timeout=20000
-            )
-            assert "ROCB Europe (Baku)" in page.content()
-            # an invalid save: the page keeps the last good map and shows the problems
-            offices.write_text(
-                original.replace('"kind": "rocb"', '"kind": "rcob"', 1), encoding="utf-8"
-            )
-            page.wait_for_selector("#geo-live-problems", timeout=20000)
-            text = page.inner_text("#geo-live-problems")
-            assert "field 'kind': got 'rcob'" in text
-            assert "ROCB Europe (Baku)" in page.content()
-            # fixed: the page reloads and the problems are gone
-            offices.write_text(original, encoding="utf-8")
-            page.wait_for_function("() => window.__geoGeneration > 2", timeout=20000)
-            page.wait_for_load_state()
-            assert page.query_selector("#geo-live-problems") is None
-            assert errors == []
-            browser.close()
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url)
+        page.wait_for_function("() => window.__geoGeneration === 1")
+        page.evaluate("window.__marker = 'before'")
+        time.sleep(0.5)
+        offices.write_text(
+            original.replace("ROCB Europe", "ROCB Europe (Baku)", 1), encoding="utf-8"
+        )
+        page.wait_for_function(
+            "() => window.__marker === undefined && window.__geoGeneration === 2", timeout=20000
+        )
+        assert "ROCB Europe (Baku)" in page.content()
+        # an invalid save: the page keeps the last good map and shows the problems
+        offices.write_text(
+            original.replace('"kind": "rocb"', '"kind": "rcob"', 1), encoding="utf-8"
+        )
+        page.wait_for_selector("#geo-live-problems", timeout=20000)
+        text = page.inner_text("#geo-live-problems")
+        assert "field 'kind': got 'rcob'" in text
+        assert "ROCB Europe (Baku)" in page.content()
+        # fixed: the page reloads and the problems are gone
+        offices.write_text(original, encoding="utf-8")
+        page.wait_for_function("() => window.__geoGeneration > 2", timeout=20000)
+        page.wait_for_load_state()
+        assert page.query_selector("#geo-live-problems") is None
+        assert errors == []
+        context.close()
     finally:
         stop.set()
         thread.join(10)
