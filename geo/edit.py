@@ -31,6 +31,7 @@ Coordinates are degrees, EPSG:4326, GeoJSON axis order ``[lon, lat]``.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import json
 import os
@@ -287,7 +288,18 @@ def _dump(value: Any, style: _Style, indent: str, *, inline: bool = False) -> st
             "null, or a list or object of those"
         )
         raise UsageError(msg) from err
+    if not style.ensure_ascii and not _encodable(text):
+        # a lone surrogate cannot be written as UTF-8: escape the whole value
+        return _dump(value, dataclasses.replace(style, ensure_ascii=True), indent, inline=inline)
     return text if one_line else text.replace("\n", style.newline + indent)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _same_json(a: Any, b: Any) -> bool:
