@@ -122,10 +122,12 @@ def _outputs(atlas: Atlas) -> list[_Output]:
     from geo.render import render_map, to_html
 
     basemap = hashlib.sha256(atlas.display_path.read_bytes()).hexdigest()
-    base = (renderer_fingerprint(), basemap)
+    base = (renderer_fingerprint(), basemap, str(atlas.as_of))
 
     def page(places: gpd.GeoDataFrame, **kwargs: Any) -> Callable[[], str]:
-        return lambda: to_html(render_map(places, atlas.countries_display, **kwargs))
+        return lambda: to_html(
+            render_map(places, atlas.countries_display, as_of=atlas.as_of, **kwargs)
+        )
 
     when = f" as of {atlas.as_of.isoformat()}" if atlas.as_of else ""
     region_links = [(name, f"regions/{code.lower()}.html") for code, name in REGIONS.items()]

@@ -10,6 +10,13 @@ the list view with DOM text APIs, never with ``innerHTML``.  Element ids are
 derived from the tree's order, keys are sorted, coordinates rounded and no
 time is recorded, so the same data give byte-identical HTML.
 
+Each place carries its life (from :func:`geo.history.segments`) for the page's
+timeline, which shows the network at the end of a chosen year.  Small maps carry
+one JSON line per place; large ones (above :data:`COMPACT_THRESHOLD` places) one
+columnar table, about 35 bytes per place, whose popups the page builds when they
+open; above :data:`GRID_THRESHOLD` places the page groups them on a screen grid
+and draws only what is in view.
+
 Coordinates are EPSG:4326 degrees, ``(lon, lat)`` everywhere in Python;
 :func:`_latlon` is the one place that turns them into Leaflet's ``[lat, lon]``.
 """
@@ -17,6 +24,7 @@ Coordinates are EPSG:4326 degrees, ``(lon, lat)`` everywhere in Python;
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import html
 import json
@@ -28,7 +36,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
 import folium
@@ -42,11 +50,14 @@ from jinja2 import Template
 from geo.assets import load_assets
 from geo.errors import GeoError, UsageError
 from geo.fileio import atomic_write_text
+from geo.history import parse_as_of, segments
 from geo.schema import KIND_LABELS, REGIONS
 
 __all__ = [
     "BASEMAP_GRID_DEG",
+    "COMPACT_THRESHOLD",
     "DEFAULT_SYMBOL",
+    "GRID_THRESHOLD",
     "KIND_SYMBOLS",
     "PLACE_DECIMALS",
     "REGION_COLORS",
@@ -57,6 +68,9 @@ __all__ = [
     "to_html",
     "write_map",
 ]
+
+
+_T = TypeVar("_T")
 
 
 class RenderError(GeoError):
@@ -111,6 +125,10 @@ _UNKNOWN_REGION_COLOR = "#b3b3b3"
 
 #: Decimal places kept for place coordinates (5 decimals: about 1 m).
 PLACE_DECIMALS = 5
+#: Above this many places, a map's places travel as one columnar table, not one line each.
+COMPACT_THRESHOLD = 500
+#: Above this many places, the page groups them on a screen grid, not with Leaflet.markercluster.
+GRID_THRESHOLD = 2000
 #: Basemap coordinates are stored on this grid (degrees); the display data are on it already.
 BASEMAP_GRID_DEG = 0.01
 _WORLD = (-180.0, -58.0, 180.0, 78.0)
@@ -173,6 +191,8 @@ def render_map(
     title: str,
     links: Sequence[tuple[str, str]] = (),
     focus_region: str | None = None,
+    compact: bool | None = None,
+    as_of: str | dt.date | None = None,
 ) -> folium.Map:
     """Build the interactive map of ``places`` over an offline basemap of ``countries``.
 
@@ -195,6 +215,21 @@ def render_map(
     focus_region : str or None
         A code of :data:`geo.schema.REGIONS`: the view fits that region's places
         and member countries, and the region is emphasised.
+    compact : bool or None
+        How the places travel in the page.  ``False``: one JSON line per place,
+        popup rows included (a data edit changes one line of the page).  ``True``:
+        one columnar table (ids and names front-coded or dictionary-coded,
+        coordinates as polyline-encoded integer steps of 1e-5 degree, every
+        other column folded into a dictionary of distinct "profiles"), and the
+        about 35 bytes per place when places share their attributes.  ``None``
+        (default): compact above :data:`COMPACT_THRESHOLD` places.  Above
+        :data:`GRID_THRESHOLD` places, either way, the page groups the places on
+        a screen grid (drawing only what is in view) instead of with
+        Leaflet.markercluster, which builds a marker per place.
+    as_of : str, datetime.date or None
+        The day the data stand at (an atlas from ``geo.load(as_of=...)``): the
+        timeline ends that year and ignores later changes.  ``None``: the
+        timeline runs to the current year of the reader's clock.
 
     Returns
     -------
@@ -212,6 +247,13 @@ def render_map(
     When the places (or the focused region) lie across the antimeridian (Fiji and
     Samoa), longitudes are shifted by 360 degrees so that the view is compact;
     popups always show the original coordinates.
+
+    The timeline reads each place's ``opened``, ``closed``, ``history`` and
+    ``seats`` (see :func:`geo.history.segments`).  A year on the timeline means
+    the **end** of that year (31 December): a place opened on 17 October 2011
+    shows from 2011 on, and an office that moved in 2017 shows at its new seat
+    from 2017.  Places with no known opening date show in every year, and the
+    timeline says how many there are.
     """
     _check_columns(places, _REQUIRED_PLACE_COLUMNS, "places")
     _check_columns(countries, _REQUIRED_COUNTRY_COLUMNS, "countries")
@@ -222,13 +264,17 @@ def render_map(
         )
         raise UsageError(msg)
     nav = _check_links(links)
+    day = parse_as_of(as_of)
     places = _to_wgs84(places)
     countries = _to_wgs84(countries)
     lon, lat = _place_coordinates(places)
 
     bounds = _view_bounds(places, lon, lat, countries, focus_region)
     center_lon = _center_lon(bounds)
-    payload = _payload(places, lon, lat, countries, bounds, center_lon, focus_region)
+    if compact is None:
+        compact = len(places) > COMPACT_THRESHOLD
+    view = _View(bounds, center_lon, focus_region, day)
+    payload = _payload(places, lon, lat, countries, view, compact=bool(compact))
 
     m = _AtlasMap(bounds)
     figure = _AtlasFigure(title=str(title), links=nav)
@@ -377,7 +423,7 @@ def _place_coordinates(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray
 # --------------------------------------------------------------------------- view
 
 
-def _latlon(lon: float, lat: float) -> list[float]:
+def _latlon(lon: _T, lat: _T) -> list[_T]:
     """Turn ``(lon, lat)`` into Leaflet's ``[lat, lon]``: the only place that swaps."""
     return [lat, lon]
 
@@ -394,21 +440,29 @@ def _compact_lon_interval(intervals: Iterable[tuple[float, float]]) -> tuple[flo
     is the circle less its largest uncovered gap; ``east`` exceeds 180 when the arc
     crosses the antimeridian.  Ties keep the arc that does not cross it.
     """
-    arcs = sorted((_wrap180(w), _wrap180(w) + min(max(e - w, 0.0), 360.0)) for w, e in intervals)
-    merged: list[list[float]] = []
-    for w, e in arcs:
-        if merged and w <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([w, e])
-    wrap_gap = merged[0][0] + 360.0 - merged[-1][1]
+    pairs = np.asarray(list(intervals), dtype=float).reshape(-1, 2)
+    return _compact_lon_arc(pairs[:, 0], pairs[:, 1])
+
+
+def _compact_lon_arc(west: np.ndarray, east: np.ndarray) -> tuple[float, float]:
+    """:func:`_compact_lon_interval` of intervals given as two arrays (at least one)."""
+    w = np.mod(west + 180.0, 360.0) - 180.0
+    e = w + np.clip(east - west, 0.0, 360.0)
+    order = np.lexsort((e, w))
+    w, e = w[order], e[order]
+    reach = np.maximum.accumulate(e)
+    # An interval starting past every east end so far starts a new merged arc.
+    starts = np.flatnonzero(np.r_[True, w[1:] > reach[:-1]])
+    ends = np.r_[starts[1:] - 1, len(w) - 1]
+    arc_west, arc_east = w[starts], reach[ends]
+    wrap_gap = float(arc_west[0] + 360.0 - arc_east[-1])
     if wrap_gap <= 0:
         return (-180.0, 180.0)
-    gaps = [merged[i + 1][0] - merged[i][1] for i in range(len(merged) - 1)]
-    if not gaps or wrap_gap >= max(gaps):
-        return (round(merged[0][0], 6), round(merged[-1][1], 6))
-    i = gaps.index(max(gaps))
-    return (round(merged[i + 1][0], 6), round(merged[i][1] + 360.0, 6))
+    gaps = arc_west[1:] - arc_east[:-1]
+    if not len(gaps) or wrap_gap >= float(gaps.max()):
+        return (round(float(arc_west[0]), 6), round(float(arc_east[-1]), 6))
+    i = int(np.argmax(gaps))
+    return (round(float(arc_west[i + 1]), 6), round(float(arc_east[i]) + 360.0, 6))
 
 
 def _view_bounds(
@@ -433,13 +487,15 @@ def _view_bounds(
             _main_part_box(group.geometry.values) for _, group in members.groupby("iso3", sort=True)
         )
         boxes = [b for b in found if b is not None]
-    boxes += [(x, y, x, y) for x, y in zip(lon[keep], lat[keep], strict=True)]
-    if not boxes:
+    box = np.asarray(boxes, dtype=float).reshape(-1, 4)
+    west, south = np.r_[box[:, 0], lon[keep]], np.r_[box[:, 1], lat[keep]]
+    east, north = np.r_[box[:, 2], lon[keep]], np.r_[box[:, 3], lat[keep]]
+    if not len(west):
         return _WORLD
-    west, east = _compact_lon_interval((b[0], b[2]) for b in boxes)
-    south = max(min(b[1] for b in boxes), _LAT_LIMITS[0])
-    north = min(max(b[3] for b in boxes), _LAT_LIMITS[1])
-    return (west, round(south, 6), east, round(max(north, south), 6))
+    arc_west, arc_east = _compact_lon_arc(west, east)
+    low = max(float(south.min()), _LAT_LIMITS[0])
+    high = min(float(north.max()), _LAT_LIMITS[1])
+    return (arc_west, round(low, 6), arc_east, round(max(high, low), 6))
 
 
 def _main_part_box(geoms: np.ndarray) -> tuple[float, float, float, float] | None:
@@ -476,7 +532,36 @@ def _shift_lon(lon: float, center_lon: float) -> float:
     return ((lon - center_lon + 180.0) % 360.0) - 180.0 + center_lon
 
 
+def _shift_lons(lon: np.ndarray, center_lon: float) -> np.ndarray:
+    """:func:`_shift_lon` of an array of longitudes."""
+    if center_lon == 0.0:
+        return lon
+    return np.mod(lon - center_lon + 180.0, 360.0) - 180.0 + center_lon
+
+
 # --------------------------------------------------------------------------- payload
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the data document needs to know about its page."""
+
+    bounds: tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat)
+    center_lon: float  # the page's world is [center_lon - 180, center_lon + 180)
+    focus_region: str | None
+    as_of: dt.date | None  # the day the data stand at; the timeline stops there
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """Counts for the legend and the timeline's range."""
+
+    kinds: Counter[str]
+    regions: Counter[str | None]
+    statuses: Counter[str]
+    first_year: int | None  # earliest year of any date in the places' lives
+    last_year: int | None  # latest such year
+    unknown: int  # places with no known opening date (shown in every year)
 
 
 def _payload(
@@ -484,69 +569,313 @@ def _payload(
     lon: np.ndarray,
     lat: np.ndarray,
     countries: gpd.GeoDataFrame,
-    bounds: tuple[float, float, float, float],
-    center_lon: float,
-    focus_region: str | None,
+    view: _View,
+    *,
+    compact: bool,
 ) -> str:
-    """The page's data as one JSON document: one line per place and per country."""
+    """The page's data as one JSON document.
+
+    A head line (view, legend, timeline), then the places: one line per place
+    (``places``) or a columnar ``table`` (see :func:`_table_lines`), then one
+    line per basemap country.
+    """
+    if compact:
+        body, summary = _table_lines(places, lon, lat, view)
+    else:
+        body, summary = _place_lines(places, lon, lat, view)
+    country_rows = _country_rows(countries, view.center_lon)
+    bounds = view.bounds
+    head = {
+        "bounds": [_latlon(bounds[0], bounds[1]), _latlon(bounds[2], bounds[3])],
+        "focus": view.focus_region,
+        "grid": sum(summary.kinds.values()) > GRID_THRESHOLD,
+        "kinds": _kind_legend(summary.kinds),
+        "regions": _region_legend(summary.regions, country_rows),
+        "statuses": _status_legend(summary.statuses),
+        "timeline": {
+            "asOf": _day_number(view.as_of),
+            "first": summary.first_year,
+            "last": view.as_of.year if view.as_of else summary.last_year,
+            "unknown": summary.unknown,
+        },
+        "version": 1,
+    }
+    lines = [_dumps(head)[:-1] + ",", *body, '"countries":[', *_json_lines(country_rows), "]}"]
+    return "\n".join(lines)
+
+
+def _json_lines(items: Sequence[Any]) -> list[str]:
+    """One JSON value per line, comma-separated: the body of an array."""
+    lines = [_dumps(item) + "," for item in items]
+    if lines:
+        lines[-1] = lines[-1][:-1]
+    return lines
+
+
+def _place_lines(
+    places: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, view: _View
+) -> tuple[list[str], _Summary]:
+    """``"places": [...]``: one line per place, sorted by id."""
     records = places.drop(columns=places.geometry.name).to_dict("records")
     place_objs = sorted(
         (
-            _place_json(rec, float(x), float(y), center_lon)
+            _place_json(rec, float(x), float(y), view)
             for rec, x, y in zip(records, lon, lat, strict=True)
         ),
         key=lambda p: p["id"],
     )
-    country_rows = _country_rows(countries, center_lon)
-    head = {
-        "bounds": [_latlon(bounds[0], bounds[1]), _latlon(bounds[2], bounds[3])],
-        "focus": focus_region,
-        "kinds": _kind_legend(place_objs),
-        "regions": _region_legend(place_objs, country_rows),
-        "statuses": _status_legend(place_objs),
-        "version": 1,
-    }
-    lines = [_dumps(head)[:-1] + ',"places":[']
-    lines += [_dumps(p) + "," for p in place_objs]
-    if place_objs:
-        lines[-1] = lines[-1][:-1]
-    lines.append('],"countries":[')
-    lines += [_dumps(c) + "," for c in country_rows]
-    if country_rows:
-        lines[-1] = lines[-1][:-1]
-    lines.append("]}")
-    return "\n".join(lines)
+    lines = ['"places":[', *_json_lines(place_objs), "],"]
+    return lines, _summarise(place_objs, [1] * len(place_objs))
 
 
-def _place_json(rec: dict[str, Any], lon: float, lat: float, center_lon: float) -> dict[str, Any]:
+def _place_json(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dict[str, Any]:
     text = {str(k): _text(v) for k, v in rec.items()}
+    place = _profile(rec, text, _coordinates_text(lon, lat), view)
+    place["id"] = text.get("id") or ""
+    place["lat"] = round(lat, PLACE_DECIMALS)
+    place["lon"] = round(_shift_lon(lon, view.center_lon), PLACE_DECIMALS)
+    place["name"] = _name(rec.get("name"), text.get("name"), place["id"])
+    return place
+
+
+def _name(value: Any, text: str | None, place_id: str) -> str:
+    """A place's name: the name as it is when it is a string, else its text, else the id."""
+    return value if isinstance(value, str) else (text or place_id)
+
+
+def _profile(
+    rec: Mapping[str, Any], text: Mapping[str, str | None], coordinates: str | None, view: _View
+) -> dict[str, Any]:
+    """What a place shows besides its id, name and position.
+
+    ``coordinates`` is the text of the Coordinates popup row; ``None`` leaves the
+    row's value ``null``, for the page to write from the place's position.
+    """
     kind = text.get("kind") or ""
     status = text.get("status") or ""
-    region = text.get("region")
     source = text.get("source")
-    country = text.get("country") or text.get("iso3")
-    terms = [t for c in _SEARCH_COLUMNS if (t := text.get(c))]
-    name = rec.get("name")
-    if not isinstance(name, str):
-        name = text.get("name") or text.get("id") or ""
     return {
-        "country": country,
+        "country": text.get("country") or text.get("iso3"),
         "href": source if source and _is_web_url(source) else None,
-        "id": text.get("id") or "",
         "kind": kind,
-        "lat": round(lat, PLACE_DECIMALS),
-        "lon": round(_shift_lon(lon, center_lon), PLACE_DECIMALS),
-        "name": name,
-        "region": region,
-        "rows": _rows(text, lon, lat),
+        "life": _life(rec, status, view),
+        "region": text.get("region"),
+        "rows": _rows(text, coordinates),
         "source": source,
         "status": status,
-        "terms": " ".join(terms),
+        "terms": " ".join(t for c in _SEARCH_COLUMNS if (t := text.get(c))),
     }
 
 
-def _rows(text: Mapping[str, str | None], lon: float, lat: float) -> list[list[str]]:
-    """Popup rows ``[label, value]``: known fields in order, then other columns by name."""
+# ----------------------------------------------------------------- the timeline's data
+
+
+def _life(rec: Mapping[str, Any], status: str, view: _View) -> list[list[Any]] | None:
+    """A place's life for the timeline, compactly; ``None`` when it is always as it is now.
+
+    Each piece is ``[from, to, status, lat, lon]`` (see :func:`geo.history.segments`):
+    days as integers ``YYYYMMDD`` (``from`` inclusive, ``to`` exclusive, ``null``
+    unbounded); trailing items equal to their defaults are left out: ``null``
+    days, the place's own status, the place's own position (a position is
+    written only for an office's seat, in the page's longitudes, rounded to
+    :data:`PLACE_DECIMALS`).  With ``view.as_of``, pieces after that day are
+    dropped and the last one is left open.  ``[]``: never on the timeline.
+    """
+    props: dict[str, Any] = {name: rec.get(name) for name in ("opened", "closed", "status")}
+    for name in ("history", "seats"):
+        value = rec.get(name)
+        props[name] = [v for v in value if isinstance(v, Mapping)] if _is_list(value) else None
+    try:
+        pieces = segments(props, math.nan, math.nan)
+    except (KeyError, TypeError, ValueError) as err:
+        msg = (
+            f"Got place id={rec.get('id')!r} whose `seats` cannot be read ({err!r}); "
+            "expected seats with numeric 'lon' and 'lat' (EPSG:4326 degrees)"
+        )
+        raise UsageError(msg) from err
+    if view.as_of is not None:
+        pieces = _clip_pieces(pieces, view.as_of)
+    life = [_life_piece(piece, status, view.center_lon) for piece in pieces]
+    return None if life == [[]] else life
+
+
+def _is_list(value: Any) -> TypeGuard[list[Any] | tuple[Any, ...]]:
+    return isinstance(value, list | tuple)
+
+
+def _clip_pieces(pieces: list[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
+    """The pieces as known on ``day``: later ones dropped, the last one left open."""
+    kept = [p for p in pieces if p["from"] is None or dt.date.fromisoformat(p["from"]) <= day]
+    if kept and kept[-1]["to"] is not None and dt.date.fromisoformat(kept[-1]["to"]) > day:
+        kept[-1] = {**kept[-1], "to": None}
+    return kept
+
+
+def _life_piece(piece: Mapping[str, Any], status: str, center_lon: float) -> list[Any]:
+    out: list[Any] = [_day_number(piece["from"]), _day_number(piece["to"]), piece["status"]]
+    if not (math.isnan(piece["lon"]) or math.isnan(piece["lat"])):
+        lon = round(_shift_lon(float(piece["lon"]), center_lon), PLACE_DECIMALS)
+        out += _latlon(lon, round(float(piece["lat"]), PLACE_DECIMALS))
+    elif out[2] == status:
+        out.pop()
+        while out and out[-1] is None:
+            out.pop()
+    return out
+
+
+def _day_number(day: str | dt.date | None) -> int | None:
+    """``YYYY-MM-DD`` (or a date) as the integer ``YYYYMMDD``; None stays None.
+
+    >>> _day_number("2011-10-17")
+    20111017
+    """
+    if day is None:
+        return None
+    text = day.isoformat() if isinstance(day, dt.date) else day
+    return int(text.replace("-", ""))
+
+
+def _summarise(profiles: Sequence[Mapping[str, Any]], weights: Sequence[int]) -> _Summary:
+    """Legend counts and timeline range of places, ``weights[i]`` of them like ``profiles[i]``."""
+    kinds: Counter[str] = Counter()
+    regions: Counter[str | None] = Counter()
+    statuses: Counter[str] = Counter()
+    years: set[int] = set()
+    unknown = 0
+    for profile, weight in zip(profiles, weights, strict=True):
+        kinds[profile["kind"]] += weight
+        regions[profile["region"]] += weight
+        statuses[profile["status"]] += weight
+        life: list[list[Any]] = profile["life"] or []
+        if profile["life"] is None or (life and (not life[0] or life[0][0] is None)):
+            unknown += weight
+        years.update(day // 10000 for piece in life for day in piece[:2] if day is not None)
+    return _Summary(
+        kinds, regions, statuses, min(years, default=None), max(years, default=None), unknown
+    )
+
+
+# ----------------------------------------------------------------- the compact table
+
+
+def _table_lines(
+    places: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, view: _View
+) -> tuple[list[str], _Summary]:
+    """``"table": {...}``: the places as columns, in the order of their ids.
+
+    ``n`` places; ``id`` and ``name`` encoded by :func:`_encode_strings`;
+    ``coords``: ``[lat, lon]`` of each place in steps of ``1 / scale`` degree,
+    each pair the step from the place before it, in the polyline algorithm;
+    ``profile``: each place's index into ``profiles``, the distinct values of
+    every other column (one line each, as :func:`_profile` makes them, with the
+    Coordinates row left for the page to write).
+    """
+    n = len(places)
+    ids = np.array([_text(value) or "" for value in places["id"]], dtype=str)
+    order = np.argsort(ids, kind="stable")
+    frame = places.drop(columns=places.geometry.name).iloc[order]
+    others = [c for c in frame.columns if c not in ("id", "name")]
+    inverse = np.zeros(n, dtype=np.int64)
+    for column in others:  # the profile of each place, numbered in order of first appearance
+        codes = _codes(frame[column]) + 1
+        inverse = pd.factorize(inverse * (int(codes.max(initial=0)) + 1) + codes)[0]
+    _, first = np.unique(inverse, return_index=True)
+    profiles = []
+    for rec in frame.iloc[first].to_dict("records"):
+        profiles.append(_profile(rec, {str(k): _text(v) for k, v in rec.items()}, None, view))
+
+    sorted_ids = ids[order].tolist()
+    names = frame["name"].tolist()
+    name_texts = [
+        _name(value, None if isinstance(value, str) else _text(value), place_id)
+        for value, place_id in zip(names, sorted_ids, strict=True)
+    ]
+    scale = 10**PLACE_DECIMALS
+    shifted = _shift_lons(lon[order], view.center_lon)
+    grid = np.rint(np.column_stack(_latlon(shifted, lat[order])) * scale).astype(np.int64)
+    steps = np.diff(grid, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    coords = _polyline_chars(steps.ravel())[0].decode("ascii") if n else ""
+    lines = [
+        '"table":{"coords":' + _dumps(coords) + ",",
+        '"id":' + _dumps(_encode_strings(sorted_ids)) + ",",
+        '"n":' + str(n) + ',"name":' + _dumps(_encode_strings(name_texts)) + ",",
+        '"profile":' + _dumps(inverse.tolist()) + ",",
+        '"profiles":[',
+        *_json_lines(profiles),
+        '],"scale":' + str(scale) + "},",
+    ]
+    weights = np.bincount(inverse, minlength=len(profiles)).tolist()
+    return lines, _summarise(profiles, weights)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a column: equal values get equal codes, missing values -1."""
+    try:
+        codes, _ = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists, dicts): compare their display text
+        codes, _ = pd.factorize(pd.Series([_text(v) for v in values], dtype=object))
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _encode_strings(values: Sequence[str]) -> dict[str, list[Any]]:
+    """Strings as ``{"dict", "index"}`` or front-coded ``{"front", "rest"}``, the shorter.
+
+    Front coding keeps, for each string, how many UTF-16 code units (what
+    JavaScript's ``slice`` counts) it shares with the string before it, and the
+    rest.  A dictionary is tried when at most half the strings are distinct.
+
+    >>> _encode_strings(["rtc-1", "rtc-2", "rtc-20"])
+    {'front': [0, 4, 5], 'rest': ['rtc-1', '2', '0']}
+    >>> _encode_strings(["a", "b", "a", "a"])
+    {'dict': ['a', 'b'], 'index': [0, 1, 0, 0]}
+    """
+    shared = _shared_prefix_lens(values)
+    rest = [value[k:] for value, k in zip(values, shared.tolist(), strict=True)]
+    front = shared.tolist()
+    for i, value in enumerate(values):
+        if front[i] and not value.isascii():
+            front[i] = _utf16_len(value[: front[i]])
+    candidates: list[dict[str, list[Any]]] = [{"front": front, "rest": rest}]
+    codes, uniques = pd.factorize(pd.Series(list(values), dtype=object))
+    if 2 * len(uniques) <= len(values):
+        candidates.append({"dict": list(uniques), "index": codes.tolist()})
+    return min(candidates, key=lambda c: len(_dumps(c)))
+
+
+def _shared_prefix_lens(values: Sequence[str], width: int = 64) -> np.ndarray:
+    """How many characters each string shares with the one before it (0 for the first).
+
+    Compared as arrays of ``width`` code points; the few pairs that agree on all
+    of them are finished by bisection.
+    """
+    n = len(values)
+    if n < 2:
+        return np.zeros(n, dtype=np.int64)
+    points = np.array(values, dtype=f"<U{width}").view(np.uint32).reshape(n, width)
+    differ = points[1:] != points[:-1]
+    first = np.where(differ.any(axis=1), differ.argmax(axis=1), width)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    shared = np.minimum(first, np.minimum(lengths[1:], lengths[:-1]))
+    for i in np.flatnonzero(shared == width).tolist():
+        a, b = values[i], values[i + 1]
+        low, high = width, min(len(a), len(b))
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if a[:mid] == b[:mid] else (low, mid - 1)
+        shared[i] = low
+    return np.concatenate((np.zeros(1, dtype=np.int64), shared))
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def _rows(text: Mapping[str, str | None], coordinates: str | None) -> list[list[str | None]]:
+    """Popup rows ``[label, value]``: known fields in order, then other columns by name.
+
+    The Coordinates row is always there; its value is ``coordinates`` (``None``:
+    the page writes it from the place's position).
+    """
     values: dict[str, str | None] = dict(text)
     iso3 = values.get("iso3")
     if values.get("country") and iso3:
@@ -556,15 +885,19 @@ def _rows(text: Mapping[str, str | None], lon: float, lat: float) -> list[list[s
     values["region"] = _region_text(values.get("region"))
     values["side_a"] = _side_text(values, "a")
     values["side_b"] = _side_text(values, "b")
-    values["coordinates"] = _coordinates_text(lon, lat)
-    rows = [[label, values[key]] for key, label in _ROW_FIELDS if values.get(key)]
+    values["coordinates"] = coordinates
+    rows: list[list[str | None]] = [
+        [label, values[key]]
+        for key, label in _ROW_FIELDS
+        if values.get(key) or key == "coordinates"
+    ]
     known = {key for key, _ in _ROW_FIELDS} | _HIDDEN_COLUMNS
     rows += [
         [_label(key), value]
         for key, value in sorted(text.items())
         if key not in known and value is not None
     ]
-    return [[str(label), str(value)] for label, value in rows]
+    return rows
 
 
 def _side_text(values: Mapping[str, str | None], side: str) -> str | None:
@@ -633,8 +966,7 @@ def _truthy(values: pd.Series) -> pd.Series:
     return values.map(lambda v: bool(v) if isinstance(v, bool | np.bool_) else v is True)
 
 
-def _kind_legend(place_objs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    counts = Counter(p["kind"] for p in place_objs)
+def _kind_legend(counts: Counter[str]) -> list[dict[str, Any]]:
     kinds = list(KIND_LABELS) + sorted(k for k in counts if k not in KIND_LABELS)
     out = []
     for kind in kinds:
@@ -653,9 +985,8 @@ def _kind_legend(place_objs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]
 
 
 def _region_legend(
-    place_objs: Sequence[Mapping[str, Any]], country_rows: Sequence[Sequence[Any]]
+    counts: Counter[str | None], country_rows: Sequence[Sequence[Any]]
 ) -> list[dict[str, Any]]:
-    counts = Counter(p["region"] for p in place_objs)
     members = Counter(region for _, region in {(row[0], row[2]) for row in country_rows if row[3]})
     codes: list[str | None] = list(REGIONS)
     codes += sorted(c for c in set(counts) | set(members) if c is not None and c not in REGIONS)
@@ -673,8 +1004,7 @@ def _region_legend(
     ]
 
 
-def _status_legend(place_objs: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    counts = Counter(p["status"] for p in place_objs)
+def _status_legend(counts: Counter[str]) -> list[dict[str, Any]]:
     order = ["operational", "under_construction", "planned", "closed"]
     order += sorted(s for s in counts if s not in order)
     return [{"code": s, "count": counts.get(s, 0), "label": _label(s)} for s in order]

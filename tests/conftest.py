@@ -1,4 +1,4 @@
-"""Browser fixtures: headless Debian Chromium through Playwright, with the network cut off.
+"""Shared fixtures: the project's data, and headless Debian Chromium with the network cut off.
 
 Playwright never downloads a browser here: it drives the installed Chromium
 (:func:`geo.snapshot.find_chromium`: Debian's ``/usr/bin/chromium``).  A missing
@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import geopandas as gpd
 import pytest
+from hostile import sample_frames
 
 from geo.snapshot import CHROMIUM_ARGS, SnapshotError, find_chromium
 
@@ -26,6 +28,12 @@ window.alert = window.confirm = window.prompt = function (m) {
   window.__pwnedValue = 'dialog: ' + m;
 };
 """
+
+
+@pytest.fixture(scope="session")
+def frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """``(places, countries)`` of the project's data (tests must not modify them)."""
+    return sample_frames()
 
 
 @dataclass

@@ -7,15 +7,25 @@ URLs with dangerous schemes.  Each one that could run script tries to set
 ``window.__pwned`` or call ``alert``; a browser test installs a trap for both.
 
 ``hostile_frames()`` puts them in every text column of a places frame (and in
-the basemap's names); ``sample_frames()`` gives the project's real data.
+the basemap's names); ``sample_frames()`` gives the project's real data and
+``synthetic_frames(n)`` that many places on land made from it (for large maps).
+``write_pages`` and ``open_map`` write maps and open them in a browser tab.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import folium
 import geopandas as gpd
+import numpy as np
+import shapely
 from shapely.geometry import Point, box
 
 import geo
+from geo.render import write_map
 
 HOSTILE: tuple[str, ...] = (
     "<img src=x onerror=\"window.__pwned='img'\">",
@@ -92,3 +102,59 @@ def sample_frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """``(places, countries)`` of the project's data, as the core passes them to the renderer."""
     atlas = geo.load()
     return atlas.places, atlas.countries_display
+
+
+def synthetic_frames(
+    n: int, *, seed: int = 0, jitter_deg: float = 6.0
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """``n`` places on land with every column of the project's places, and the basemap.
+
+    Rows of the real places are drawn at random (with replacement) and moved by
+    a normal random step of ``jitter_deg`` degrees in longitude and latitude
+    (EPSG:4326); a point that falls outside every basemap country is drawn
+    again.  Ids and names are made unique: ``'samur-000017'``, ``'Samur ... #17'``.
+    The same ``n`` and ``seed`` give the same frame.
+    """
+    atlas = geo.load()
+    real, countries = atlas.places, atlas.countries_display
+    rng = np.random.default_rng(seed)
+    real_lon = shapely.get_x(real.geometry.values)
+    real_lat = shapely.get_y(real.geometry.values)
+    rows: list[np.ndarray] = []
+    points: list[np.ndarray] = []
+    have = 0
+    while have < n:
+        k = int((n - have) * 1.5) + 64
+        pick = rng.integers(0, len(real), k)
+        lon = (real_lon[pick] + rng.normal(0.0, jitter_deg, k) + 180.0) % 360.0 - 180.0
+        lat = np.clip(real_lat[pick] + rng.normal(0.0, jitter_deg, k), -58.0, 78.0)
+        candidates = shapely.points(lon, lat)
+        on_land = np.zeros(k, dtype=bool)
+        on_land[countries.sindex.query(candidates, predicate="intersects")[0]] = True
+        take = np.flatnonzero(on_land)[: n - have]
+        rows.append(pick[take])
+        points.append(candidates[take])
+        have += len(take)
+    picked = np.concatenate(rows)
+    frame = real.iloc[picked].reset_index(drop=True)
+    number = np.arange(n)
+    frame["id"] = [f"{i}-{j:06d}" for i, j in zip(frame["id"], number, strict=True)]
+    frame["name"] = [f"{name} #{j}" for name, j in zip(frame["name"], number, strict=True)]
+    frame = frame.set_geometry(gpd.GeoSeries(np.concatenate(points), crs="EPSG:4326"))
+    return frame, countries
+
+
+def write_pages(folder: Path, maps: Mapping[str, folium.Map]) -> dict[str, Path]:
+    """Write each map to ``folder / f"{name}.html"``; return the paths by name."""
+    paths = {}
+    for name, m in maps.items():
+        paths[name] = folder / f"{name}.html"
+        write_map(m, paths[name])
+    return paths
+
+
+def open_map(page: Any, path: Path) -> None:
+    """Open a map from disk in a Playwright page and wait until its script has built it."""
+    # Polling with wait_for_function would need eval, which the page's CSP forbids.
+    page.goto(path.as_uri())
+    page.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=15_000)

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import pytest
-from hostile import HOSTILE, hostile_frames, sample_frames
+from hostile import HOSTILE, hostile_frames, open_map, synthetic_frames, write_pages
 from playwright.sync_api import expect
 from pyproj import Geod
 from shapely.geometry import Point
@@ -23,11 +24,6 @@ pytestmark = pytest.mark.browser
 
 TITLE = "WCO capacity-building atlas"
 REGION_LINKS = [("Europe", "regions/eur.html"), ("Asia/Pacific", "regions/ap.html")]
-
-
-@pytest.fixture(scope="module")
-def frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    return sample_frames()
 
 
 @pytest.fixture(scope="module")
@@ -67,17 +63,7 @@ def maps(tmp_path_factory: pytest.TempPathFactory, frames) -> dict[str, Path]:
         "empty": render_map(places.head(0), countries, title="Nothing here"),
         "single": render_map(places[places["id"] == "samur"], countries, title="Samur"),
     }
-    paths = {}
-    for name, m in pages.items():
-        paths[name] = out / f"{name}.html"
-        write_map(m, paths[name])
-    return paths
-
-
-def open_map(page: Any, path: Path) -> None:
-    # Polling with wait_for_function would need eval, which the page's CSP forbids.
-    page.goto(path.as_uri())
-    page.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=15_000)
+    return write_pages(out, pages)
 
 
 def popup_title(page: Any) -> str:
@@ -360,3 +346,89 @@ def test_two_renders_are_byte_identical(tmp_path: Path, frames) -> None:
     for name in ("a.html", "b.html"):
         write_map(render_map(places, countries, title=TITLE, links=REGION_LINKS), tmp_path / name)
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
+
+
+# ------------------------------------------------------------------ 100,000 places
+
+
+@pytest.fixture(scope="module")
+def large_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, gpd.GeoDataFrame]:
+    """100,000 places: synthetic ones on land, and the hostile ones among them."""
+    hostile_places, _ = hostile_frames()
+    synthetic, countries = synthetic_frames(100_000 - len(hostile_places), seed=1)
+    places = gpd.GeoDataFrame(
+        pd.concat([synthetic, hostile_places], ignore_index=True), crs="EPSG:4326"
+    )
+    path = tmp_path_factory.mktemp("large") / "large.html"
+    write_map(render_map(places, countries, title="100,000 places"), path)
+    return path, places
+
+
+#: Elements of an open popup that only markup in the data could have made.
+INJECTED = (
+    "document.querySelectorAll('.leaflet-popup-content :is(img, iframe, script, style, details,"
+    " [onload], [onerror], a[href^=javascript])').length"
+)
+
+
+def test_a_map_of_100k_places_renders_searches_and_stays_safe(page, large_map) -> None:
+    # About 25 s in all (most of it making the places); the browser part takes a few.
+    path, places = large_map
+    open_map(page, path)
+    assert page.evaluate("geoAtlas.large") is True
+    assert page.locator(".atlas-shown").text_content() == "Showing 100000 of 100000 places"
+    assert page.evaluate("geoAtlas.view.drawnTotal()") == 100_000  # the world view holds them all
+    drawn = page.evaluate("document.querySelectorAll('.atlas-marker, .atlas-cluster').length")
+    assert 10 < drawn < 1_000
+    assert page.evaluate("geoAtlas.renderMs") < 10_000
+
+    name = places["name"].iloc[54_321]
+    box = page.get_by_role("combobox", name="Search places")
+    box.fill(name.rsplit(" ", 1)[1])  # '#54321', only in that name
+    options = page.locator("#atlas-search-results [role=option] .atlas-search-name")
+    expect(options.first).to_have_text(name)
+    box.press("ArrowDown")
+    box.press("Enter")
+    assert popup_title(page) == name
+    assert page.evaluate("geoAtlas.map.getZoom()") >= 8
+
+    for place_id in ("h00", "h05", "__proto__"):
+        assert page.evaluate(f"geoAtlas.select({place_id!r})")
+        assert popup_title(page) == places.loc[places["id"] == place_id, "name"].item()
+        assert page.evaluate(INJECTED) == 0
+    box.fill("<img")
+    expect(page.locator("#atlas-search-results .atlas-search-name").first).to_have_text(HOSTILE[0])
+
+    page.get_by_role("checkbox", name="Border post:", exact=False).uncheck()
+    posts = int((places["kind"] == "border_post").sum())
+    assert page.evaluate("geoAtlas.shownIds().length") == 100_000 - posts
+    page.evaluate("geoAtlas.fitView()")
+    assert page.evaluate("geoAtlas.view.drawnTotal()") == 100_000 - posts
+    page.click("#atlas-list-toggle")
+    expect(page.locator("#atlas-list tbody tr")).to_have_count(500)
+    assert (
+        page.locator("#atlas-list caption")
+        .text_content()
+        .startswith(f"{100_000 - posts} of 100000 places shown; the first 500 are listed")
+    )
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__pwnedValue") is None
+
+
+def test_clusters_of_a_large_map_zoom_in_and_list_places_at_one_spot(page, large_map) -> None:
+    path, _ = large_map
+    open_map(page, path)
+    zoom = page.evaluate("geoAtlas.map.getZoom()")
+    page.locator(".atlas-cluster").first.click()
+    page.wait_for_timeout(400)
+    assert page.evaluate("geoAtlas.map.getZoom()") > zoom
+    # Two places on one spot stay one cluster at the deepest zoom: it lists them.
+    page.evaluate(
+        """() => {
+             const [a, b] = geoAtlas.places.slice(0, 2);
+             b.base = a.base; b.now = a.base; geoAtlas.view.sync();
+             geoAtlas.map.setView([a.lat, a.lon], 18, {animate: false});
+           }"""
+    )
+    page.locator(".atlas-cluster").first.click()
+    expect(page.locator(".atlas-cell-list li")).to_have_count(2)

@@ -7,21 +7,24 @@ import difflib
 import doctest
 import hashlib
 import html
+import itertools
 import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import folium
 import folium.plugins
 import geopandas as gpd
 import pytest
-from hostile import HOSTILE, HOSTILE_SOURCES, hostile_frames, sample_frames
+from hostile import HOSTILE, HOSTILE_SOURCES, hostile_frames, synthetic_frames
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import LineString, Point, box
 
+import geo
 import geo.render
 from geo.assets import load_assets
 from geo.errors import GeoError, UsageError
@@ -29,11 +32,6 @@ from geo.render import RenderError, compact_bounds, render_map, to_html, write_m
 
 DATA_OPEN = '<script type="application/json" id="atlas-data">\n'
 DATA_CLOSE = "\n</script>"
-
-
-@pytest.fixture(scope="module")
-def frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    return sample_frames()
 
 
 @pytest.fixture(scope="module")
@@ -436,3 +434,215 @@ def test_to_html_needs_an_atlas_map() -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(geo.render)
     assert result.failed == 0 and result.attempted >= 3
+
+
+# ------------------------------------------------------------------ timeline
+
+
+def place_of(data: dict, place_id: str) -> dict:
+    return next(p for p in data["places"] if p["id"] == place_id)
+
+
+def test_lives_of_offices_with_history_and_seats(index_html: str) -> None:
+    data = payload(index_html)
+    assert place_of(data, "rocb-europe")["life"] == [
+        [20090601, 20100908, "planned"],
+        [20100908, 20111017, "under_construction"],
+        [20111017],
+    ]
+    assert place_of(data, "rocb-americas")["life"] == [
+        [20071109, 20170101, "operational", -34.6131, -58.3772],
+        [20170101, None, "operational", -34.9033, -56.1882],
+    ]
+    assert place_of(data, "rtc-ukraine")["life"][0][-2:] == [48.4666, 35.0407]  # Dnipro, [lat, lon]
+    assert place_of(data, "samur")["life"] == [[20100101]]  # opened "2010": from 1 January
+    assert place_of(data, "kapikule")["life"] is None  # no known opening: always as now
+
+
+def test_timeline_head_gives_the_range_and_the_undated(frames, index_html: str) -> None:
+    places, _ = frames
+    assert payload(index_html)["timeline"] == {
+        "asOf": None,
+        "first": 1952,
+        "last": 2025,
+        "unknown": 15,
+    }
+    assert int(places["opened"].isna().sum()) == 16  # one of them has a dated history
+
+
+def test_a_map_as_of_a_day_clips_the_lives() -> None:
+    then = geo.load(as_of="2010-09-08")
+    page = to_html(render_map(then.places, then.countries_display, title="t", as_of=then.as_of))
+    data = payload(page)
+    assert data["timeline"]["asOf"] == 20100908 and data["timeline"]["last"] == 2010
+    # that day ROCB Europe is under construction, its status in the as-of atlas
+    assert place_of(data, "rocb-europe")["life"] == [[20090601, 20100908, "planned"], [20100908]]
+    assert place_of(data, "rocb-americas")["life"] == [
+        [20071109, None, "operational", -34.6131, -58.3772]
+    ]
+    assert all(d <= 20100908 for p in data["places"] for s in p["life"] or [] for d in s[:2] if d)
+
+
+def test_unreadable_seats_are_reported() -> None:
+    rows = [
+        {"id": "a", "name": "A", "seats": [{"from": "2001", "lat": 1.0}], "geometry": Point(1, 1)}
+    ]
+    with pytest.raises(UsageError, match=r"place id='a' whose `seats` cannot be read"):
+        render_map(places_frame(rows), tiny_countries(), title="t")
+
+
+def test_hostile_history_values_are_ignored_not_fatal() -> None:
+    rows = [
+        {
+            "id": "a",
+            "name": "A",
+            "history": HOSTILE[0],
+            "opened": HOSTILE[1],
+            "geometry": Point(1, 1),
+        },
+        {
+            "id": "b",
+            "name": "B",
+            "history": [HOSTILE[2], {"date": HOSTILE[3]}],
+            "geometry": Point(2, 2),
+        },
+    ]
+    data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t")))
+    assert place_of(data, "a")["life"] is None
+    assert place_of(data, "b")["life"] == []  # a history with no dated event: never on the timeline
+
+
+# ------------------------------------------------------------------ the compact table
+
+
+def decode_ints(text: str) -> list[int]:
+    """The polyline algorithm, as the page reads it."""
+    out, value, shift = [], 0, 0
+    for char in text:
+        b = ord(char) - 63
+        value |= (b & 0x1F) << shift
+        shift += 5
+        if b < 0x20:
+            out.append(~(value >> 1) if value & 1 else value >> 1)
+            value, shift = 0, 0
+    return out
+
+
+def decode_strings(column: dict) -> list[str]:
+    """A table column as the page reads it: prefixes counted in UTF-16 code units."""
+    if "dict" in column:
+        return [column["dict"][i] for i in column["index"]]
+    out, previous = [], b""
+    for front, rest in zip(column["front"], column["rest"], strict=True):
+        previous = previous[: 2 * front] + rest.encode("utf-16-le", "surrogatepass")
+        out.append(previous.decode("utf-16-le", "surrogatepass"))
+    return out
+
+
+def table_places(data: dict) -> list[dict]:
+    """The places of a compact page as the page's script makes them."""
+    table = data["table"]
+    steps = decode_ints(table["coords"])
+    lat = list(itertools.accumulate(steps[0::2]))
+    lon = list(itertools.accumulate(steps[1::2]))
+    return [
+        {
+            **table["profiles"][k],
+            "id": pid,
+            "name": name,
+            "lat": y / table["scale"],
+            "lon": x / table["scale"],
+        }
+        for pid, name, k, y, x in zip(
+            decode_strings(table["id"]),
+            decode_strings(table["name"]),
+            table["profile"],
+            lat,
+            lon,
+            strict=True,
+        )
+    ]
+
+
+@pytest.mark.parametrize("focus", [None, "AP"])
+def test_the_compact_table_holds_what_the_lines_hold(frames, focus: str | None) -> None:
+    places, countries = frames
+    lines = payload(to_html(render_map(places, countries, title="t", focus_region=focus)))
+    table = payload(
+        to_html(render_map(places, countries, title="t", focus_region=focus, compact=True))
+    )
+    assert "places" not in table and table["table"]["n"] == len(places)
+    for key in ("bounds", "kinds", "regions", "statuses", "timeline"):
+        assert table[key] == lines[key], key
+    for compact, line in zip(table_places(table), lines["places"], strict=True):
+        rows = [[label, value] for label, value in line["rows"] if label != "Coordinates"]
+        assert [r for r in compact.pop("rows") if r[0] != "Coordinates"] == rows
+        assert ["Coordinates", None] in table_places(table)[0]["rows"]
+        assert compact["lat"] == pytest.approx(line["lat"], abs=1e-9)
+        assert compact["lon"] == pytest.approx(line["lon"], abs=1e-9)
+        assert {k: v for k, v in compact.items() if k not in ("lat", "lon")} == {
+            k: v for k, v in line.items() if k not in ("lat", "lon", "rows")
+        }
+    assert len(table["table"]["profiles"]) == len(places)  # every real place is different
+
+
+def test_hostile_strings_survive_the_compact_table() -> None:
+    places, countries = hostile_frames()
+    page = to_html(render_map(places, countries, title="t", compact=True))
+    _, blob = split_page(page)
+    assert not re.search("[<>&\u2028\u2029]", blob)
+    data = json.loads(blob)
+    assert {p["name"] for p in table_places(data)} == set(HOSTILE)
+    assert sorted(p["id"] for p in table_places(data)) == sorted(places["id"])
+
+
+names = st.text(
+    alphabet=st.one_of(
+        st.sampled_from("ab-#1é\U0001f600\u2028<&"),
+        st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+    ),
+    max_size=80,
+)
+
+
+@given(st.lists(names, max_size=40))
+def test_string_columns_round_trip(values: list[str]) -> None:
+    values = sorted(values) if len(values) % 2 else values
+    column = geo.render._encode_strings(values)
+    decoded = decode_strings(json.loads(geo.render._dumps(column)))
+    assert list(map(utf16, decoded)) == list(map(utf16, values))  # what JavaScript compares
+
+
+def utf16(text: str) -> bytes:
+    return text.encode("utf-16-le", "surrogatepass")
+
+
+def test_the_table_and_the_grid_are_used_above_their_thresholds() -> None:
+    assert (geo.render.COMPACT_THRESHOLD, geo.render.GRID_THRESHOLD) == (500, 2000)
+    places, countries = synthetic_frames(2001)
+    for n, layout in [(500, (False, False)), (501, (True, False)), (2001, (True, True))]:
+        data = payload(to_html(render_map(places.head(n), countries, title="t")))
+        assert ("table" in data, data["grid"]) == layout, n
+        assert ("places" in data) is not layout[0]
+    lines = payload(to_html(render_map(places.head(2001), countries, title="t", compact=False)))
+    assert "places" in lines and lines["grid"] is True
+
+
+@pytest.fixture(scope="module")
+def big_page() -> tuple[str, int, float]:
+    places, countries = synthetic_frames(100_000)
+    start = time.perf_counter()
+    page = to_html(render_map(places, countries, title="100k"))
+    return page, len(places), time.perf_counter() - start
+
+
+def test_a_page_of_100k_places_takes_at_most_60_bytes_per_place(big_page) -> None:
+    page, n, seconds = big_page
+    data = payload(page)
+    assert "table" in data and data["table"]["n"] == n
+    per_place = len(page.encode("utf-8")) / n
+    assert per_place <= 60, per_place
+    assert seconds < 20  # about 1.5 s on the development machine
+    decoded = table_places(data)
+    assert len({p["id"] for p in decoded}) == n
+    assert all(-90 <= p["lat"] <= 90 for p in decoded)
