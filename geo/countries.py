@@ -99,6 +99,10 @@ class CountryIndex:
         # index query and the distance computation cheap.
         self._edges, self._edge_row, self._piece_xy = _boundary_pieces(self._parts, self._part_row)
         self._edge_tree = shapely.STRtree(self._edges)
+        # (min_lon, min_lat, max_lon, max_lat) of each piece
+        self._piece_bounds = np.column_stack(
+            [self._piece_xy.min(axis=1), self._piece_xy.max(axis=1)]
+        )
         self._iso3 = self.frame["iso3"].to_numpy()
         # rank of each row's iso3 in alphabetical order, for the tie rule
         order = np.argsort(self._iso3, kind="stable")
@@ -216,15 +220,12 @@ class CountryIndex:
             if not near.any():
                 continue
             local = np.flatnonzero(near)
-            pts = shapely.points(shifted[local], lat[which][local])
-            pt_i, edge_i = self._edge_tree.query(pts, predicate="dwithin", distance=radius[local])
+            pt_i, edge_i, d_km = self._piece_distances(
+                shifted[local], lat[which][local], radius[local], shift, tolerance_km
+            )
             if not len(pt_i):
                 continue
             poly_i = self._edge_row[edge_i]
-            qlon, qlat = shifted[local][pt_i], lat[which][local][pt_i]
-            near_lon, near_lat = _nearest_on_pieces(self._piece_xy[edge_i], qlon, qlat)
-            _, _, d_m = _GEOD.inv(qlon - shift, qlat, near_lon, near_lat)
-            d_km = np.asarray(d_m) / 1000.0
             # per point, the nearest polygon (ties: lowest iso3 rank)
             order = np.lexsort((self._rank[poly_i], d_km, pt_i))
             first = np.ones(len(order), dtype=bool)
@@ -239,6 +240,123 @@ class CountryIndex:
         ok = best <= tolerance_km
         row[which[ok]] = best_row[ok]
         dist[which[ok]] = best[ok]
+
+    def _piece_distances(
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        radius: np.ndarray,
+        shift: float,
+        tolerance_km: float,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(point, piece, km) candidates: the rule's nearest boundary piece of each point.
+
+        The rule: the pieces within ``radius`` degrees of the point (planar
+        distance in lon/lat, the search circle), each measured by the geodesic
+        to its nearest point in a local frame (:func:`_nearest_on_pieces`); the
+        caller keeps the smallest (ties: lowest ISO3 rank).  ``lon`` is shifted
+        by ``shift`` degrees (to reach across the antimeridian).
+
+        Done without measuring every piece in the circle: a lower bound of the
+        distance from a point to a piece comes from the gaps between the point
+        and the piece's bounding box (along a geodesic,
+        ``ds**2 >= (M_min dphi)**2 + (a cos(phi_max) dlambda)**2``, ``phi_max``
+        the largest latitude a geodesic within the tolerance can reach).
+        Pieces whose bound exceeds the tolerance, or exceeds the measured
+        distance to the piece of smallest bound, cannot be the answer.  Of the
+        rest, the nearest is returned if it lies in the search circle (almost
+        always); a point whose nearest does not is done the long way.
+        """
+        reach_lat = _reach_lat_deg(tolerance_km)
+        half_height = np.minimum(radius, reach_lat)  # farther in latitude is beyond the tolerance
+        boxes = shapely.box(lon - radius, lat - half_height, lon + radius, lat + half_height)
+        pt_i, edge_i = self._edge_tree.query(boxes)
+        lower = self._lower_km(lon, lat, pt_i, edge_i, reach_lat)
+        keep = lower <= tolerance_km
+        pt_i, edge_i, lower = pt_i[keep], edge_i[keep], lower[keep]
+        if not len(pt_i):
+            return pt_i, edge_i, np.zeros(0)
+        # per point, the piece of smallest lower bound, measured: an upper bound of the answer
+        order = np.lexsort((lower, pt_i))
+        seed = np.zeros(len(pt_i), dtype=bool)
+        seed[order[np.r_[True, pt_i[order][1:] != pt_i[order][:-1]]]] = True
+        km = np.full(len(pt_i), np.inf)
+        near = np.zeros((len(pt_i), 2))
+        km[seed], near[seed, 0], near[seed, 1] = self._rule_km(
+            lon, lat, pt_i[seed], edge_i[seed], shift, tolerance_km
+        )
+        upper = np.full(len(lon), np.inf)
+        upper[pt_i[seed]] = km[seed] * (1 + 1e-9) + 1e-9
+        rest = ~seed & (lower <= upper[pt_i])
+        km[rest], near[rest, 0], near[rest, 1] = self._rule_km(
+            lon, lat, pt_i[rest], edge_i[rest], shift, tolerance_km
+        )
+        # per point, the nearest measured piece (ties: lowest rank), as the caller picks
+        order = np.lexsort((self._rank[self._edge_row[edge_i]], km, pt_i))
+        best = order[np.r_[True, pt_i[order][1:] != pt_i[order][:-1]]]
+        best = best[km[best] <= tolerance_km]  # farther: no answer, whichever piece it is
+        # in the circle if the piece's point found is; else measure the whole piece
+        q = pt_i[best]
+        inside = np.hypot(near[best, 0] - lon[q], near[best, 1] - lat[q]) <= radius[q]
+        if not inside.all():
+            check = best[~inside]
+            inside[~inside] = _within_degrees(
+                self._piece_xy[edge_i[check]],
+                lon[pt_i[check]],
+                lat[pt_i[check]],
+                radius[pt_i[check]],
+            )
+        if inside.all():
+            return pt_i[best], edge_i[best], km[best]
+        # outside the search circle: do these points as the rule does, piece by piece
+        redo = pt_i[best[~inside]]
+        points = shapely.points(lon[redo], lat[redo])
+        r_i, r_edge = self._edge_tree.query(points, predicate="dwithin", distance=radius[redo])
+        r_pt = redo[r_i]
+        r_km = self._rule_km(lon, lat, r_pt, r_edge, shift, tolerance_km)[0]
+        ok = best[inside]
+        return (np.r_[pt_i[ok], r_pt], np.r_[edge_i[ok], r_edge], np.r_[km[ok], r_km])
+
+    def _lower_km(
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        pt_i: np.ndarray,
+        edge_i: np.ndarray,
+        reach_lat: float,
+    ) -> np.ndarray:
+        """Lower bound (km) of the geodesic distance from points to any point of pieces."""
+        qlon, qlat = lon[pt_i], lat[pt_i]
+        bounds = self._piece_bounds[edge_i]
+        gap_lon = np.maximum(np.maximum(bounds[:, 0] - qlon, qlon - bounds[:, 2]), 0.0)
+        gap_lat = np.maximum(np.maximum(bounds[:, 1] - qlat, qlat - bounds[:, 3]), 0.0)
+        phi_max = np.minimum(np.abs(qlat) + reach_lat, 90.0)
+        cos_max = np.maximum(np.cos(np.radians(phi_max)), 0.0)
+        lower = np.hypot(
+            _M_MIN_KM * np.radians(gap_lat), _GEOD.a / 1000.0 * cos_max * np.radians(gap_lon)
+        )
+        return np.asarray(lower * (1 - 1e-9))
+
+    def _rule_km(
+        self,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        pt_i: np.ndarray,
+        edge_i: np.ndarray,
+        shift: float,
+        tolerance_km: float = math.inf,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Geodesic km from points to the local-frame nearest point of pieces, and that point.
+
+        The km is ``inf`` where it cannot be the point's answer; the nearest
+        point's lon is in the frame of the shifted ``lon``.
+        """
+        if not len(pt_i):
+            return np.zeros(0), np.zeros(0), np.zeros(0)
+        qlon, qlat = lon[pt_i], lat[pt_i]
+        near_lon, near_lat = _nearest_on_pieces(self._piece_xy[edge_i], qlon, qlat)
+        km = _geodesic_km_if_needed(qlon - shift, qlat, near_lon, near_lat, pt_i, tolerance_km)
+        return km, near_lon, near_lat
 
     def distance_km(self, lon: float, lat: float, iso3: str) -> float:
         """Geodesic distance (km, WGS84) from a point to a country; 0 inside, ``inf`` if unknown.
@@ -286,7 +404,7 @@ class _AnswerGrid:
         iy = ((np.where(valid, lat, 0.0) + 90.0) / self.cell_deg).astype(np.intp)
         code = self.codes[np.minimum(iy, ny - 1), np.minimum(ix, nx - 1)]
         code[~valid] = _EXACT
-        return code
+        return np.asarray(code)
 
 
 def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float) -> _AnswerGrid:
@@ -336,11 +454,11 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
     iy0, iy1 = (
         np.clip(((v + 90.0) // cell_deg).astype(np.intp), 0, ny - 1) for v in (lo[:, 1], hi[:, 1])
     )
-    boundary = np.zeros(ny * nx, dtype=bool)
+    crossed = np.zeros(ny * nx, dtype=bool)
     for dx in (0, 1):
         for dy in (0, 1):
-            boundary[np.minimum(iy0 + dy, iy1) * nx + np.minimum(ix0 + dx, ix1)] = True
-    boundary = boundary.reshape(ny, nx)
+            crossed[np.minimum(iy0 + dy, iy1) * nx + np.minimum(ix0 + dx, ix1)] = True
+    boundary = crossed.reshape(ny, nx)
 
     # components free of boundary; labels are numbered in raster order, so each
     # label first appears where the running maximum of the labels steps up
@@ -388,6 +506,81 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
 
 #: How close (degrees) a boundary may come to a cell for the cell to count as crossed.
 _EPS_DEG = 1e-9
+
+
+def _reach_lat_deg(tolerance_km: float) -> float:
+    """Largest change of latitude (degrees) along a geodesic of ``tolerance_km``, with slack."""
+    return math.degrees(tolerance_km / _M_MIN_KM) * (1 + 1e-9) + 1e-12
+
+
+# Radii of curvature of WGS84 (km): geodesic km per radian of angle between the
+# points' directions (geodetic lat/lon taken as spherical coordinates) lie between them.
+_R_MIN_KM = _M_MIN_KM
+_R_MAX_KM = _GEOD.a / math.sqrt(1.0 - _GEOD.es) / 1000.0
+
+
+def _geodesic_km_if_needed(
+    lon1: np.ndarray,
+    lat1: np.ndarray,
+    lon2: np.ndarray,
+    lat2: np.ndarray,
+    point: np.ndarray,
+    tolerance_km: float,
+) -> np.ndarray:
+    """Geodesic km (WGS84) of each pair that can be its point's nearest within the tolerance.
+
+    ``point`` groups the pairs.  A pair whose lower bound ``R_min * angle``
+    exceeds the tolerance, or the smallest upper bound ``R_max * angle`` of its
+    point's pairs, cannot be the nearest: it gets ``inf`` without a geodesic
+    computation.  The others get exactly what ``Geod.inv`` gives.
+    """
+    theta = _angle(lon1, lat1, lon2, lat2)
+    lower = _R_MIN_KM * theta * (1 - 1e-9) - 1e-9
+    upper = _R_MAX_KM * theta * (1 + 1e-9) + 1e-9
+    best_upper = np.full(int(point.max()) + 1, np.inf)
+    np.minimum.at(best_upper, point, upper)
+    need = (lower <= best_upper[point]) & (lower <= tolerance_km)
+    d_km = np.full(len(point), np.inf)
+    if need.any():
+        _, _, d_m = _GEOD.inv(lon1[need], lat1[need], lon2[need], lat2[need])
+        d_km[need] = np.asarray(d_m) / 1000.0
+    return d_km
+
+
+def _angle(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    """Angle (radians) between the directions of points given by lon/lat degrees."""
+    a = np.radians(np.column_stack([lon1, lat1]))
+    b = np.radians(np.column_stack([lon2, lat2]))
+    ua = np.column_stack(
+        [np.cos(a[:, 1]) * np.cos(a[:, 0]), np.cos(a[:, 1]) * np.sin(a[:, 0]), np.sin(a[:, 1])]
+    )
+    ub = np.column_stack(
+        [np.cos(b[:, 1]) * np.cos(b[:, 0]), np.cos(b[:, 1]) * np.sin(b[:, 0]), np.sin(b[:, 1])]
+    )
+    chord = np.sqrt(((ua - ub) ** 2).sum(axis=1))
+    return np.asarray(2.0 * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0)))
+
+
+def _within_degrees(
+    pieces: np.ndarray, x: np.ndarray, y: np.ndarray, radius: np.ndarray
+) -> np.ndarray:
+    """Whether each piece (``(n, _PIECE, 2)`` lon/lat) comes within ``radius`` of its point.
+
+    Planar distance in degrees, point to segment, as GEOS computes it.
+    """
+    ax, ay = pieces[:, :-1, 0], pieces[:, :-1, 1]
+    bx, by = pieces[:, 1:, 0], pieces[:, 1:, 1]
+    px, py = x[:, None], y[:, None]
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = ((px - ax) * dx + (py - ay) * dy) / len2
+        s = ((ay - py) * dx - (ax - px) * dy) / len2
+        middle = np.abs(s) * np.sqrt(len2)
+    to_a = np.hypot(px - ax, py - ay)
+    to_b = np.hypot(px - bx, py - by)
+    d = np.where((len2 == 0) | (r <= 0), to_a, np.where(r >= 1, to_b, middle))
+    return np.asarray(d.min(axis=1) <= radius)
 
 
 _PIECE = 32  # vertices per boundary piece

@@ -1,0 +1,756 @@
+"""Bulk enrichment: the same answers as the atlas, by every route (formats, chunks, Dask, CLI)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+import pytest
+import shapely
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import geo
+from geo import bulk, countries, query
+from geo.bulk import ADDED_COLUMNS, InvalidPointsError, enrich_file, enrich_points
+from geo.cli import cli
+from geo.cli_enrich import ProgressBar
+from geo.countries import _GRID_MIN_POINTS
+from geo.enrich import country_columns
+from tests.edge_cases import CASES
+
+GEOD = pyproj.Geod(ellps="WGS84")
+COUNTRY_COLUMNS = ["iso3", "country", "region", "region_name", "member", "located_by"]
+
+
+@pytest.fixture(scope="module")
+def atlas() -> geo.Atlas:
+    return geo.load()
+
+
+def catalogue() -> pd.DataFrame:
+    """The edge-case catalogue as a table of points, with text columns of its own."""
+    return pd.DataFrame(
+        {
+            "name": [c[0] for c in CASES],
+            "lat": [c[1] for c in CASES],
+            "lon": [c[2] for c in CASES],
+        }
+    )
+
+
+def random_points(n: int, seed: int, atlas: geo.Atlas) -> tuple[np.ndarray, np.ndarray]:
+    """Half uniform on the sphere, half within about 20 km of a country boundary."""
+    rng = np.random.default_rng(seed)
+    half = n // 2
+    lon = rng.uniform(-180, 180, half)
+    lat = np.degrees(np.arcsin(rng.uniform(-1, 1, half)))
+    vertices = atlas.countries._piece_xy.reshape(-1, 2)
+    pick = vertices[rng.integers(0, len(vertices), n - half)]
+    near_lon = np.clip(pick[:, 0] + rng.normal(0, 0.2, n - half), -180, 180)
+    near_lat = np.clip(pick[:, 1] + rng.normal(0, 0.2, n - half), -90, 90)
+    return np.r_[lon, near_lon], np.r_[lat, near_lat]
+
+
+def write_csv(path: Path, frame: pd.DataFrame) -> Path:
+    frame.to_csv(path, index=False)
+    return path
+
+
+def read_any(path: Path) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    if path.suffix == ".parquet":
+        return gpd.read_parquet(path)
+    return gpd.read_file(path)
+
+
+# -- the answers ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "lat", "lon", "iso3", "region", "member"), CASES)
+def test_catalogue_agrees_with_locate(
+    atlas: geo.Atlas,
+    name: str,
+    lat: float,
+    lon: float,
+    iso3: str | None,
+    region: str | None,
+    member: bool,
+) -> None:
+    out = enrich_points(pd.DataFrame({"lat": [lat], "lon": [lon]}), atlas=atlas).iloc[0]
+    loc = atlas.locate(lat=lat, lon=lon)
+    got = (None if pd.isna(out.iso3) else out.iso3, None if pd.isna(out.region) else out.region)
+    assert got == (loc.iso3, loc.region) == (iso3, region), name
+    assert bool(out.member) is loc.member is member
+    assert out.located_by == loc.located_by
+    assert out.country_distance_km == pytest.approx(loc.distance_km, nan_ok=True)
+
+
+def test_border_points_follow_the_rule(atlas: geo.Atlas) -> None:
+    points = pd.DataFrame(
+        {"lat": [41.6367, -29.31, 0.0], "lon": [48.4303, 27.48, -30.0]},
+        index=["samur", "maseru", "sea"],
+    )
+    out = enrich_points(points, atlas=atlas)
+    assert out.loc["samur", "iso3"] == "AZE" and out.loc["samur", "nearest_id"] == "samur"
+    assert out.loc["maseru", "iso3"] == "LSO"
+    assert pd.isna(out.loc["sea", "iso3"]) and out.loc["sea", "located_by"] == "none"
+    assert not out.loc["sea", "member"]
+
+
+def test_table_of_a_whole_catalogue_agrees_with_locate(atlas: geo.Atlas) -> None:
+    out = enrich_points(catalogue(), atlas=atlas)
+    for row in out.itertuples():
+        loc = atlas.locate(lat=row.lat, lon=row.lon)
+        assert (row.iso3 if isinstance(row.iso3, str) else None) == loc.iso3, row.name
+
+
+def test_country_columns_match_the_core(atlas: geo.Atlas) -> None:
+    lon, lat = random_points(4000, 1, atlas)
+    lon, lat = np.r_[lon, [c[2] for c in CASES]], np.r_[lat, [c[1] for c in CASES]]
+    ours = enrich_points(pd.DataFrame({"lon": lon, "lat": lat}), atlas=atlas)
+    core = country_columns(lon, lat, atlas.countries, atlas.membership)
+    for column in COUNTRY_COLUMNS:
+        a = ours[column].astype(object).where(ours[column].notna(), None).tolist()
+        b = core[column].astype(object).where(core[column].notna(), None).tolist()
+        assert a == b, column
+    np.testing.assert_array_equal(ours["country_distance_km"], core["country_distance_km"])
+
+
+def grid_test_points(atlas: geo.Atlas) -> tuple[np.ndarray, np.ndarray]:
+    """Random points, points near boundaries, and points on raster cell edges and corners."""
+    lon, lat = random_points(45_000, 2, atlas)
+    rng = np.random.default_rng(3)
+    # exactly on cell edges: the US-Canada border at 49 N, Egypt-Libya at 25 E, cell corners
+    edge_lon = np.r_[
+        rng.uniform(-123, -95, 3000),
+        np.full(3000, 25.0),
+        np.round(rng.uniform(-180, 180, 3000) * 8) / 8,
+    ]
+    edge_lat = np.r_[
+        np.full(3000, 49.0),
+        rng.uniform(22, 31.5, 3000),
+        np.round(rng.uniform(-90, 90, 3000) * 8) / 8,
+    ]
+    special_lon = np.array([180.0, -180.0, 0.0, 179.99, -179.99, 0.0, 0.0])
+    special_lat = np.array([0.0, 0.0, 90.0, -16.5, 65.5, -90.0, 89.9])
+    case_lon = np.array([c[2] for c in CASES])
+    case_lat = np.array([c[1] for c in CASES])
+    return np.r_[lon, edge_lon, special_lon, case_lon], np.r_[lat, edge_lat, special_lat, case_lat]
+
+
+@pytest.mark.parametrize("tolerance_km", [25.0, 5.0, 40.0])
+def test_raster_path_gives_the_rules_exact_answer(atlas: geo.Atlas, tolerance_km: float) -> None:
+    lon, lat = grid_test_points(atlas)
+    assert len(lon) >= _GRID_MIN_POINTS  # large enough to use the raster
+    fast = atlas.countries.locate_many(lon, lat, tolerance_km=tolerance_km)
+    exact = atlas.countries._locate_exact(lon, lat, tolerance_km)
+    np.testing.assert_array_equal(fast.row, exact.row)
+    np.testing.assert_array_equal(fast.distance_km, exact.distance_km)
+
+
+def test_raster_leaves_invalid_points_to_the_rule(atlas: geo.Atlas) -> None:
+    grid = atlas.countries._answer_grid()
+    codes = grid.lookup(
+        np.array([np.nan, 200.0, 10.0, 180.0]), np.array([10.0, 10.0, np.inf, 90.0])
+    )
+    assert codes[:3].tolist() == [countries._EXACT] * 3
+    assert codes[3] in (countries._EXACT, countries._SEA)  # the last cell holds 180 E, 90 N
+
+
+def brute_nearest(
+    atlas: geo.Atlas, lon: float, lat: float, kind: str | None
+) -> tuple[set[str], float]:
+    places = atlas.places if kind is None else atlas.places[atlas.places.kind == kind]
+    xy = shapely.get_coordinates(places.geometry.values)
+    d = (
+        np.asarray(GEOD.inv(np.full(len(xy), lon), np.full(len(xy), lat), xy[:, 0], xy[:, 1])[2])
+        / 1000
+    )
+    best = float(d.min())
+    return set(places["id"].to_numpy()[d <= best + 1e-9]), best
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    points=st.lists(st.tuples(st.floats(-180, 180), st.floats(-90, 90)), min_size=1, max_size=20),
+    kind=st.sampled_from([None, *geo.KINDS]),
+)
+def test_nearest_agrees_with_brute_force(
+    atlas: geo.Atlas, points: list[tuple[float, float]], kind: str | None
+) -> None:
+    frame = pd.DataFrame(points, columns=["lon", "lat"])
+    out = enrich_points(frame, atlas=atlas, kind=kind)
+    for row in out.itertuples():
+        ids, best = brute_nearest(atlas, row.lon, row.lat, kind)
+        assert row.nearest_id in ids
+        assert row.nearest_km == pytest.approx(round(best, 3), abs=1e-9)
+        if kind is not None:
+            assert row.nearest_kind == kind
+
+
+def test_nearest_is_exactly_query_nearest_many(atlas: geo.Atlas) -> None:
+    lon, lat = random_points(200_000, 4, atlas)
+    # a point equidistant from two places goes to the earlier one
+    lon, lat = np.r_[lon, [48.43, 0.0, 180.0]], np.r_[lat, [41.64, 90.0, -90.0]]
+    finder = bulk._NearestPlaces(atlas.places, None)
+    position, km = finder.find(lon, lat)
+    expected = query.nearest_many(atlas, lon, lat, k=1)
+    np.testing.assert_array_equal(position, expected.position[:, 0])
+    np.testing.assert_array_equal(km, expected.distance_km[:, 0])
+
+
+def test_no_place_of_a_kind_leaves_nearest_empty(atlas: geo.Atlas) -> None:
+    places = atlas.places[atlas.places.kind != "hq"]
+    finder = bulk._NearestPlaces(places.reset_index(drop=True), "hq")
+    position, km = finder.find(np.array([0.0]), np.array([0.0]))
+    assert position.tolist() == [-1] and np.isnan(km).all()
+
+
+def test_geodataframe_input_uses_its_geometry_in_any_crs(atlas: geo.Atlas) -> None:
+    frame = gpd.GeoDataFrame(
+        {"name": ["samur"]}, geometry=[shapely.Point(48.4303, 41.6367)], crs="EPSG:4326"
+    ).to_crs("EPSG:3857")
+    out = enrich_points(frame, atlas=atlas)
+    assert isinstance(out, gpd.GeoDataFrame) and out.crs == frame.crs
+    assert out.iloc[0]["iso3"] == "AZE"
+
+
+def test_index_is_kept_even_with_duplicate_labels(atlas: geo.Atlas) -> None:
+    frame = pd.DataFrame({"lat": [41.6367, -29.31, 0.0], "lon": [48.4303, 27.48, -30.0]})
+    frame.index = ["x", "x", "y"]
+    out = enrich_points(frame, atlas=atlas)
+    assert out.index.tolist() == ["x", "x", "y"]
+    assert out["iso3"].iloc[:2].tolist() == ["AZE", "LSO"]
+    assert out["iso3"].dtype == object
+
+
+def test_input_frame_is_not_modified(atlas: geo.Atlas) -> None:
+    frame = catalogue()
+    before = frame.copy()
+    enrich_points(frame, atlas=atlas)
+    pd.testing.assert_frame_equal(frame, before)
+
+
+# -- invalid rows -------------------------------------------------------------
+
+
+def test_invalid_rows_raise_listing_file_row_and_column(atlas: geo.Atlas, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "p.csv",
+        pd.DataFrame(
+            {
+                "id": ["a", "b", "c", "d", "e"],
+                "lat": ["1", "abc", "95.2", "", "inf"],
+                "lon": ["1", "2", "48.1", "3", "4"],
+            }
+        ),
+    )
+    with pytest.raises(InvalidPointsError) as caught:
+        enrich_file(path, tmp_path / "out.csv", atlas=atlas)
+    message = str(caught.value)
+    assert message.startswith("4 rows with invalid coordinates in p.csv:")
+    assert (
+        "p.csv: row 2 (line 3): column 'lat': got 'abc'; expected a latitude: a number of degrees"
+        in message
+    )
+    assert (
+        "p.csv: row 3 (line 4): column 'lat': got '95.2'; expected a latitude in [-90, 90] degrees "
+        "(are lat and lon swapped?)" in message
+    )
+    assert (
+        "row 4 (line 5): column 'lat': got ''; "
+        "expected a latitude in degrees (the value is missing)" in message
+    )
+    assert (
+        "row 5 (line 6): column 'lat': got 'inf'; expected a finite latitude in degrees" in message
+    )
+    assert caught.value.count == 4 and [p.index for p in caught.value.problems] == [1, 2, 3, 4]
+    assert isinstance(caught.value, geo.GeoError)
+
+
+def test_many_invalid_rows_are_counted_and_the_first_shown(
+    atlas: geo.Atlas, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "p.csv", pd.DataFrame({"lat": ["x"] * 30, "lon": ["200"] * 30}))
+    with pytest.raises(
+        InvalidPointsError, match=r"^30 rows with invalid coordinates in p\.csv \(the first 20\):"
+    ):
+        enrich_file(path, tmp_path / "out.csv", atlas=atlas, chunk_rows=7)
+
+
+def test_invalid_longitude_is_named(atlas: geo.Atlas) -> None:
+    frame = pd.DataFrame({"latitude": [10.0], "Longitude": [181.0]})
+    with pytest.raises(
+        InvalidPointsError,
+        match=r"points: row 1: column 'Longitude': got 181\.0; "
+        r"expected a longitude in \[-180, 180\] degrees",
+    ):
+        enrich_points(frame, atlas=atlas)
+
+
+@pytest.mark.parametrize(
+    ("on_invalid", "rows", "iso3"),
+    [("skip", ["a", "c"], ["AZE", "LSO"]), ("null", ["a", "b", "c"], ["AZE", None, "LSO"])],
+)
+def test_invalid_rows_are_skipped_or_kept_empty(
+    atlas: geo.Atlas, on_invalid: bulk.OnInvalid, rows: list[str], iso3: list[str | None]
+) -> None:
+    frame = pd.DataFrame(
+        {"id": ["a", "b", "c"], "lat": [41.6367, 99.0, -29.31], "lon": [48.4303, 0, 27.48]}
+    )
+    out = enrich_points(frame, atlas=atlas, on_invalid=on_invalid)
+    assert out["id"].tolist() == rows
+    assert [v if isinstance(v, str) else None for v in out["iso3"]] == iso3
+    if on_invalid == "null":
+        assert out.loc[1, ADDED_COLUMNS].isna().all()
+
+
+def test_geojson_features_that_are_not_points(atlas: geo.Atlas, tmp_path: Path) -> None:
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"id": "ok"},
+                "geometry": {"type": "Point", "coordinates": [48.43, 41.63]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"id": "line"},
+                "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"id": "far"},
+                "geometry": {"type": "Point", "coordinates": [10, 95]},
+            },
+        ],
+    }
+    path = tmp_path / "p.geojson"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(InvalidPointsError) as caught:
+        enrich_file(path, tmp_path / "out.geojson", atlas=atlas)
+    message = str(caught.value)
+    assert "p.geojson: feature #1: field 'geometry': got 'LineString'; expected a Point" in message
+    assert (
+        "p.geojson: feature #2: field 'geometry.coordinates[1]': got 95.0; expected a latitude"
+        in message
+    )
+    summary = enrich_file(path, tmp_path / "out.geojson", atlas=atlas, on_invalid="skip")
+    assert (summary.rows_read, summary.rows_written, summary.rows_invalid) == (3, 1, 2)
+
+
+# -- files ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson", ".parquet"])
+def test_csv_round_trips_to_every_format(atlas: geo.Atlas, tmp_path: Path, suffix: str) -> None:
+    frame = catalogue()
+    frame["code"] = ["007"] * len(frame)  # text stays text
+    path = write_csv(tmp_path / "points.csv", frame)
+    summary = enrich_file(path, tmp_path / f"out{suffix}", atlas=atlas)
+    assert (summary.rows_read, summary.rows_written, summary.rows_invalid) == (
+        len(frame),
+        len(frame),
+        0,
+    )
+    out = read_any(tmp_path / f"out{suffix}")
+    expected = enrich_points(frame, atlas=atlas)
+    assert [c for c in out.columns if c != "geometry"] == [*frame.columns, *ADDED_COLUMNS]
+    assert out["code"].tolist() == ["007"] * len(frame)
+    for column in ("iso3", "country", "region", "located_by", "nearest_id", "nearest_name"):
+        got = [v if isinstance(v, str) and v else None for v in out[column]]
+        want = [v if isinstance(v, str) else None for v in expected[column]]
+        assert got == want, column
+    np.testing.assert_allclose(
+        pd.to_numeric(out["nearest_km"]), expected["nearest_km"].to_numpy(), rtol=0, atol=1e-9
+    )
+    if suffix != ".csv":
+        assert out.crs.to_epsg() == 4326
+        xy = shapely.get_coordinates(out.geometry.values)
+        np.testing.assert_array_equal(xy[:, 0], frame["lon"]) and np.testing.assert_array_equal(
+            xy[:, 1], frame["lat"]
+        )
+
+
+def test_csv_to_csv_keeps_the_input_text(atlas: geo.Atlas, tmp_path: Path) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text(
+        'Name,Y,X,iso3\nSamur,41.6367,48.4303,XXX\n"Quoted ""a, b""",-29.310,27.48,\n',
+        encoding="utf-8",
+    )
+    enrich_file(path, tmp_path / "out.csv", atlas=atlas)
+    lines = (tmp_path / "out.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "Name,Y,X," + ",".join(ADDED_COLUMNS)  # the input's iso3 is replaced
+    assert lines[1].startswith(
+        "Samur,41.6367,48.4303,AZE,Azerbaijan,EUR,Europe,True,inside,0.0,samur,"
+    )
+    assert lines[2].startswith('"Quoted ""a, b""",-29.310,27.48,LSO,')
+
+
+def test_geojson_round_trip(atlas: geo.Atlas, tmp_path: Path) -> None:
+    frame = catalogue()
+    source = gpd.GeoDataFrame(
+        frame[["name"]], geometry=shapely.points(frame["lon"], frame["lat"]), crs="EPSG:4326"
+    )
+    source.to_file(tmp_path / "p.geojson", driver="GeoJSON")
+    for suffix in (".geojson", ".parquet", ".csv"):
+        enrich_file(tmp_path / "p.geojson", tmp_path / f"out{suffix}", atlas=atlas)
+    doc = json.loads((tmp_path / "out.geojson").read_text(encoding="utf-8"))
+    assert doc["type"] == "FeatureCollection" and len(doc["features"]) == len(frame)
+    first = doc["features"][1]
+    assert first["geometry"] == {"type": "Point", "coordinates": [CASES[1][2], CASES[1][1]]}
+    assert first["properties"]["iso3"] == "AZE" and first["properties"]["member"] is True
+    assert doc["features"][9]["properties"]["iso3"] is None  # at sea
+    parquet = gpd.read_parquet(tmp_path / "out.parquet")
+    assert parquet["name"].tolist() == frame["name"].tolist()
+    assert list(pd.read_csv(tmp_path / "out.csv").columns) == ["name", *ADDED_COLUMNS]
+
+
+def test_geoparquet_round_trip_keeps_column_types(atlas: geo.Atlas, tmp_path: Path) -> None:
+    frame = catalogue()
+    source = gpd.GeoDataFrame(
+        {"name": frame["name"], "count": np.arange(len(frame), dtype="int32")},
+        geometry=shapely.points(frame["lon"], frame["lat"]),
+        crs="EPSG:4326",
+    )
+    source.to_parquet(tmp_path / "p.parquet")
+    enrich_file(tmp_path / "p.parquet", tmp_path / "out.parquet", atlas=atlas, chunk_rows=5)
+    out = gpd.read_parquet(tmp_path / "out.parquet")
+    assert out["count"].dtype == "int32" and out["count"].tolist() == list(range(len(frame)))
+    assert out.geometry.equals(source.geometry)
+    expected = enrich_points(source, atlas=atlas)
+    assert out["nearest_id"].tolist() == expected["nearest_id"].tolist()
+
+
+def test_plain_parquet_with_lat_lon_columns(atlas: geo.Atlas, tmp_path: Path) -> None:
+    catalogue().to_parquet(tmp_path / "p.parquet")
+    enrich_file(tmp_path / "p.parquet", tmp_path / "out.csv", atlas=atlas)
+    out = pd.read_csv(tmp_path / "out.csv")
+    assert out["iso3"].iloc[1] == "AZE"
+
+
+def test_chunked_equals_unchunked_and_raster_equals_exact(atlas: geo.Atlas, tmp_path: Path) -> None:
+    lon, lat = random_points(_GRID_MIN_POINTS + 2000, 5, atlas)
+    frame = pd.DataFrame({"i": np.arange(len(lon)), "lat": lat, "lon": lon})
+    path = write_csv(tmp_path / "p.csv", frame)
+    # one chunk uses the answer raster; chunks below _GRID_MIN_POINTS do not
+    enrich_file(path, tmp_path / "one.csv", atlas=atlas, chunk_rows=10**6)
+    enrich_file(path, tmp_path / "many.csv", atlas=atlas, chunk_rows=9_999)
+    assert (tmp_path / "one.csv").read_bytes() == (tmp_path / "many.csv").read_bytes()
+    enrich_file(path, tmp_path / "one.parquet", atlas=atlas, chunk_rows=10**6)
+    enrich_file(path, tmp_path / "many.parquet", atlas=atlas, chunk_rows=9_999)
+    pd.testing.assert_frame_equal(
+        gpd.read_parquet(tmp_path / "one.parquet"), gpd.read_parquet(tmp_path / "many.parquet")
+    )
+
+
+def test_progress_is_reported_per_chunk(atlas: geo.Atlas, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", pd.concat([catalogue()] * 4, ignore_index=True))
+    seen: list[bulk.Progress] = []
+    enrich_file(path, tmp_path / "out.csv", atlas=atlas, chunk_rows=30, progress=seen.append)
+    assert [p.rows for p in seen] == [30, 60, 90, 108]
+    assert seen[-1].fraction == 1.0
+    fractions = [p.fraction for p in seen]
+    assert fractions == sorted(fractions)
+
+
+def test_header_only_csv_gives_header_only_output(atlas: geo.Atlas, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("lat,lon,name\n", encoding="utf-8")
+    summary = enrich_file(tmp_path / "p.csv", tmp_path / "out.csv", atlas=atlas)
+    assert summary.rows_written == 0
+    assert (tmp_path / "out.csv").read_text().strip() == "lat,lon,name," + ",".join(ADDED_COLUMNS)
+    enrich_file(tmp_path / "p.csv", tmp_path / "out.parquet", atlas=atlas)
+    empty = gpd.read_parquet(tmp_path / "out.parquet")
+    assert len(empty) == 0 and list(empty.columns) == [
+        "lat",
+        "lon",
+        "name",
+        *ADDED_COLUMNS,
+        "geometry",
+    ]
+
+
+# -- failures leave nothing behind --------------------------------------------------
+
+
+def test_failure_leaves_no_partial_output(atlas: geo.Atlas, tmp_path: Path) -> None:
+    frame = catalogue()
+    bad = pd.concat([frame] * 5, ignore_index=True)
+    bad.loc[len(bad) - 1, "lat"] = 123.0  # in the last chunk: earlier chunks were written
+    path = write_csv(tmp_path / "p.csv", bad)
+    out = tmp_path / "out.csv"
+    out.write_text("old output\n")
+    with pytest.raises(
+        InvalidPointsError, match=r"row 135 \(line 136\): column 'lat': got '123\.0'"
+    ):
+        enrich_file(path, out, atlas=atlas, chunk_rows=20)
+    assert out.read_text() == "old output\n"
+    with pytest.raises(InvalidPointsError):
+        enrich_file(path, tmp_path / "new.parquet", atlas=atlas, chunk_rows=20)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "p.csv"]
+
+
+@pytest.mark.parametrize(
+    ("setup", "kwargs", "error", "message"),
+    [
+        (
+            "none",
+            {},
+            geo.DataError,
+            r"nope\.csv: field '\(file\)': got '.*nope\.csv'; expected an existing file",
+        ),
+        (
+            "cols",
+            {},
+            geo.DataError,
+            r"p\.csv: field '\(columns\)': got \['a', 'b'\]; "
+            r"expected a latitude column named 'lat', "
+            r"'latitude' or 'y' \(any case\), or one chosen with --lat-column",
+        ),
+        (
+            "two",
+            {},
+            geo.DataError,
+            r"got \['lat', 'Latitude', 'lon'\]; "
+            r"expected one latitude column, not several \(choose with --lat-column\)",
+        ),
+        (
+            "ok",
+            {"lat_column": "Y"},
+            geo.DataError,
+            r"p\.csv: field '\(columns\)': got \['lat', 'lon'\]; "
+            r"expected a column 'Y' \(latitude\)",
+        ),
+        (
+            "ok",
+            {"on_invalid": "warn"},
+            geo.UsageError,
+            r"Got on_invalid='warn'; `on_invalid` must be one of \{'raise', 'skip', 'null'\}",
+        ),
+        (
+            "ok",
+            {"engine": "spark"},
+            geo.UsageError,
+            r"Got engine='spark'; `engine` must be one of \{'local', 'dask'\}",
+        ),
+        (
+            "ok",
+            {"chunk_rows": 0},
+            geo.UsageError,
+            r"Got chunk_rows=0; `chunk_rows` must be a positive integer",
+        ),
+        ("ok", {"kind": "office"}, geo.UsageError, r"Got kind='office'; `kind` must be one of"),
+        ("ok", {"engine": "dask"}, geo.UsageError, r"engine='dask' reads and writes GeoParquet"),
+        (
+            "empty",
+            {},
+            geo.DataError,
+            r"p\.csv: field '\(header\)': got ''; expected a header row of column names",
+        ),
+    ],
+)
+def test_errors_name_the_file_and_what_is_wrong(
+    atlas: geo.Atlas,
+    tmp_path: Path,
+    setup: str,
+    kwargs: dict[str, object],
+    error: type[Exception],
+    message: str,
+) -> None:
+    path = tmp_path / ("nope.csv" if setup == "none" else "p.csv")
+    header = {
+        "cols": "a,b\n1,2\n",
+        "two": "lat,Latitude,lon\n1,2,3\n",
+        "ok": "lat,lon\n1,2\n",
+        "empty": "",
+    }
+    if setup != "none":
+        path.write_text(header[setup])
+    with pytest.raises(error, match=message):
+        enrich_file(path, tmp_path / "out.csv", atlas=atlas, **kwargs)  # type: ignore[arg-type]
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_bad_output_extension_and_same_file(atlas: geo.Atlas, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", catalogue())
+    with pytest.raises(
+        geo.UsageError,
+        match=r"Got output='.*out\.txt'; the output file's extension must be one of "
+        r"\{'\.csv', '\.geojson', '\.json', '\.parquet'\}",
+    ):
+        enrich_file(path, tmp_path / "out.txt", atlas=atlas)
+    with pytest.raises(
+        geo.UsageError, match=r"Got input and output '.*p\.csv'; write the output to another file"
+    ):
+        enrich_file(path, path, atlas=atlas)
+    with pytest.raises(
+        geo.UsageError, match=r"Got points of type list; `points` must be a pandas DataFrame"
+    ):
+        enrich_points([[1, 2]], atlas=atlas)  # type: ignore[arg-type]
+
+
+# -- Dask -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_client() -> object:
+    import distributed  # the dask extra; a missing one fails these tests, never skips them
+
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def partitioned(tmp_path: Path, atlas: geo.Atlas, n: int = 6000) -> Path:
+    lon, lat = random_points(n, 6, atlas)
+    frame = gpd.GeoDataFrame(
+        {"i": np.arange(n), "name": [f"p{i}" for i in range(n)]},
+        geometry=shapely.points(lon, lat),
+        crs="EPSG:4326",
+    )
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    for k, start in enumerate(range(0, n, n // 3)):
+        frame.iloc[start : start + n // 3].to_parquet(folder / f"part.{k}.parquet")
+    return folder
+
+
+def test_dask_gives_the_single_machine_result(
+    atlas: geo.Atlas, tmp_path: Path, dask_client: object
+) -> None:
+    folder = partitioned(tmp_path, atlas)
+    local = enrich_file(folder, tmp_path / "local.parquet", atlas=atlas)
+    summary = enrich_file(folder, tmp_path / "dask.parquet", engine="dask")
+    assert (summary.rows_read, summary.rows_written, summary.rows_invalid) == (6000, 6000, 0)
+    assert local.rows_written == 6000
+    parts = sorted((tmp_path / "dask.parquet").glob("*.parquet"))
+    assert len(parts) == 3
+    from_dask = pd.concat([gpd.read_parquet(p) for p in parts], ignore_index=True)
+    single = gpd.read_parquet(tmp_path / "local.parquet")
+    pd.testing.assert_frame_equal(from_dask, single, check_dtype=False)
+    # and read back as one partitioned dataset
+    assert len(gpd.read_parquet(tmp_path / "dask.parquet")) == 6000
+
+
+def test_dask_invalid_rows_name_the_partition(
+    atlas: geo.Atlas, tmp_path: Path, dask_client: object
+) -> None:
+    frame = gpd.GeoDataFrame(
+        {"i": [0, 1]}, geometry=[shapely.Point(0, 0), shapely.Point(0, 100)], crs="EPSG:4326"
+    )
+    frame.to_parquet(tmp_path / "p.parquet")
+    with pytest.raises(
+        InvalidPointsError,
+        match=r"p\.parquet \(partition 0\): row 2: column 'geometry\.y': got 100\.0",
+    ):
+        enrich_file(tmp_path / "p.parquet", tmp_path / "out.parquet", engine="dask")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.parquet"]
+    summary = enrich_file(
+        tmp_path / "p.parquet", tmp_path / "out.parquet", engine="dask", on_invalid="null"
+    )
+    assert (summary.rows_written, summary.rows_invalid) == (2, 1)
+
+
+# -- the command ---------------------------------------------------------------------
+
+
+def test_cli_enrich(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "p.csv", catalogue())
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["enrich", str(path), str(tmp_path / "out.parquet"), "--kind", "rocb"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert re.search(r"enriched 27 rows into .*out\.parquet in \d+\.\d s", result.stderr)
+    out = gpd.read_parquet(tmp_path / "out.parquet")
+    assert set(out["nearest_kind"]) == {"rocb"}
+    silent = runner.invoke(cli, ["enrich", str(path), str(tmp_path / "out.csv"), "--silent"])
+    assert silent.exit_code == 0 and silent.stderr == "" and silent.stdout == ""
+
+
+def test_cli_errors_exit_non_zero_without_traceback(tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("lat,lon\n1,2\n95,3\n")
+    result = CliRunner().invoke(cli, ["enrich", str(tmp_path / "p.csv"), str(tmp_path / "out.csv")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: 1 row with invalid coordinates in p.csv:")
+    assert "row 2 (line 3): column 'lat': got '95'" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out.csv").exists()
+    skip = CliRunner().invoke(
+        cli, ["enrich", str(tmp_path / "p.csv"), str(tmp_path / "out.csv"), "--on-invalid", "skip"]
+    )
+    assert skip.exit_code == 0 and "1 invalid (1 skipped)" in skip.stderr
+    usage = CliRunner().invoke(cli, ["enrich", str(tmp_path / "p.csv"), str(tmp_path / "out.xlsx")])
+    assert usage.exit_code == 2 and "extension must be one of" in usage.stderr
+
+
+def test_progress_bar_line() -> None:
+    bar = ProgressBar(open("/dev/null", "w"), "enriching")  # noqa: SIM115
+    assert bar.line(250_000, 0.5, 2.0) == (
+        "enriching [###############---------------]  50% 250,000 rows (125,000 rows/s)"
+    )
+    assert bar.line(10, None, 0.0) == "enriching 10 rows (0 rows/s)"
+    bar.stream.close()
+
+
+def test_cli_help_lists_examples() -> None:
+    result = CliRunner().invoke(cli, ["enrich", "--help"])
+    assert result.exit_code == 0
+    assert "geo enrich shipments.csv shipments_enriched.parquet" in result.output
+
+
+def test_distances_are_rounded_to_the_metre(atlas: geo.Atlas) -> None:
+    out = enrich_points(pd.DataFrame({"lat": [52.0], "lon": [4.0]}), atlas=atlas)
+    km = float(out["nearest_km"].iloc[0])
+    assert km == round(km, 3) and not math.isnan(km)
+
+
+def test_geoparquet_null_and_empty_geometries(atlas: geo.Atlas, tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"i": [0, 1, 2]},
+        geometry=[shapely.Point(48.4303, 41.6367), None, shapely.Point()],
+        crs="EPSG:4326",
+    )
+    frame.to_parquet(tmp_path / "p.parquet")
+    with pytest.raises(InvalidPointsError) as caught:
+        enrich_file(tmp_path / "p.parquet", tmp_path / "out.parquet", atlas=atlas)
+    message = str(caught.value)
+    assert "p.parquet: row 2: column 'geometry': got 'null'; expected a Point" in message
+    assert "p.parquet: row 3: column 'geometry': got 'an empty point'; expected a Point" in message
+    enrich_file(tmp_path / "p.parquet", tmp_path / "out.parquet", atlas=atlas, on_invalid="null")
+    out = gpd.read_parquet(tmp_path / "out.parquet")
+    assert out.geometry.isna().tolist() == [False, True, True]
+    assert out["iso3"].iloc[0] == "AZE" and out["iso3"].iloc[1:].isna().all()
+
+
+def test_wkb_points_are_read_and_written_without_geometry_objects() -> None:
+    import pyarrow as pa
+
+    lon, lat = np.array([48.4303, -180.0, 1e-300]), np.array([41.6367, 90.0, -0.0])
+    valid = np.array([True, True, True])
+    wkb = bulk._points_wkb(lon, lat, valid)
+    assert wkb.to_pylist() == [
+        shapely.to_wkb(shapely.Point(x, y)) for x, y in zip(lon, lat, strict=True)
+    ]
+    xy = bulk._wkb_points_xy(pa.chunked_array([wkb]))
+    assert xy is not None
+    np.testing.assert_array_equal(xy[0], lon) and np.testing.assert_array_equal(xy[1], lat)
+    big_endian = pa.array([shapely.to_wkb(shapely.Point(1, 2), byte_order=0)])
+    assert bulk._wkb_points_xy(big_endian) is None  # read by shapely instead
