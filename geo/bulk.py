@@ -63,16 +63,9 @@ from geo.atlas import Atlas, load
 from geo.countries import CountryIndex
 from geo.enrich import ENRICHED_COLUMNS
 from geo.errors import DataError, GeoError, Problem, UsageError
-from geo.query import (
-    _R_MAX_KM,
-    _R_MIN_KM,
-    PlaceIndex,
-    _chord_to_angle,
-    _geodesic_km,
-    _slack,
-    _unit_vectors,
-)
+from geo.query import PlaceIndex
 from geo.schema import REGIONS
+from geo.sphere import R_MAX_KM, R_MIN_KM, chord_to_angle, geodesic_km, slack, unit_vectors
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -241,7 +234,7 @@ class _NearestPlaces:
         self._rows = rows
         self._lon = xy[rows, 0].copy()
         self._lat = xy[rows, 1].copy()
-        self._tree = cKDTree(_unit_vectors(self._lon, self._lat)) if len(rows) else None
+        self._tree = cKDTree(unit_vectors(self._lon, self._lat)) if len(rows) else None
 
     def find(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Row position (``-1`` when no place) and geodesic km (``nan``) of each point's nearest."""
@@ -250,17 +243,17 @@ class _NearestPlaces:
         if self._tree is None or not len(lon):
             return position, km
         k = min(2, len(self._rows))
-        chord, cand = self._tree.query(_unit_vectors(lon, lat), k=k, workers=-1)
+        chord, cand = self._tree.query(unit_vectors(lon, lat), k=k, workers=-1)
         chord, cand = chord.reshape(len(lon), k), cand.reshape(len(lon), k)
-        theta = _chord_to_angle(chord)
+        theta = chord_to_angle(chord)
         if k == 2:
             # as in PlaceIndex.nearest: a place beyond this angle cannot be the nearest
-            clear = theta[:, 1] > _slack(theta[:, 0] * (_R_MAX_KM / _R_MIN_KM))
+            clear = theta[:, 1] > slack(theta[:, 0] * (R_MAX_KM / R_MIN_KM))
         else:
             clear = np.ones(len(lon), dtype=bool)
         first = cand[clear, 0]
         position[clear] = self._rows[first]
-        km[clear] = _geodesic_km_threads(lon[clear], lat[clear], self._lon[first], self._lat[first])
+        km[clear] = geodesic_km_threads(lon[clear], lat[clear], self._lon[first], self._lat[first])
         unclear = np.flatnonzero(~clear)
         if len(unclear):
             found = self._index.nearest(lon[unclear], lat[unclear], k=1)
@@ -269,17 +262,17 @@ class _NearestPlaces:
         return position, km
 
 
-def _geodesic_km_threads(
+def geodesic_km_threads(
     lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
 ) -> np.ndarray:
-    """:func:`geo.query._geodesic_km` over slices in threads (pyproj releases the GIL)."""
+    """:func:`geo.sphere.geodesic_km` over slices in threads (pyproj releases the GIL)."""
     workers = min(os.cpu_count() or 1, _MAX_THREADS, len(lon1) // _THREAD_MIN_POINTS)
     if workers <= 1:
-        return _geodesic_km(lon1, lat1, lon2, lat2)
+        return geodesic_km(lon1, lat1, lon2, lat2)
     bounds = np.linspace(0, len(lon1), workers + 1).astype(int)
     slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
     with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(lambda s: _geodesic_km(lon1[s], lat1[s], lon2[s], lat2[s]), slices)
+        parts = pool.map(lambda s: geodesic_km(lon1[s], lat1[s], lon2[s], lat2[s]), slices)
         return np.concatenate(list(parts))
 
 

@@ -42,6 +42,7 @@ import pyproj
 import shapely
 
 from geo.errors import DataError, Problem
+from geo.sphere import R_MAX_KM, R_MIN_KM
 
 __all__ = ["COAST_TOLERANCE_KM", "CountryIndex", "load_country_index"]
 
@@ -57,8 +58,6 @@ _GRID_MIN_POINTS = 50_000
 _GRID_CELL_DEG = 0.125
 # raster codes besides a country row (>= 0)
 _SEA, _EXACT = -1, -2
-# meridional radius of curvature of WGS84 at the equator, km: the fewest km per radian of latitude
-_M_MIN_KM = _GEOD.a * (1.0 - _GEOD.es) / 1000.0
 
 
 @dataclass(frozen=True)
@@ -333,7 +332,7 @@ class CountryIndex:
         phi_max = np.minimum(np.abs(qlat) + reach_lat, 90.0)
         cos_max = np.maximum(np.cos(np.radians(phi_max)), 0.0)
         lower = np.hypot(
-            _M_MIN_KM * np.radians(gap_lat), _GEOD.a / 1000.0 * cos_max * np.radians(gap_lon)
+            R_MIN_KM * np.radians(gap_lat), _GEOD.a / 1000.0 * cos_max * np.radians(gap_lon)
         )
         return np.asarray(lower * (1 - 1e-9))
 
@@ -480,7 +479,7 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
     codes = np.where(flat == 0, _EXACT, per_label[flat - 1]).astype(np.int32).reshape(ny, nx)
 
     # cells within the tolerance of a boundary cell cannot be called at sea
-    margin_lat = math.degrees(tolerance_km / _M_MIN_KM)
+    margin_lat = math.degrees(tolerance_km / R_MIN_KM)
     near = ndimage.maximum_filter1d(
         boundary.view(np.uint8),
         size=2 * (math.ceil(margin_lat / cell_deg) + 1) + 1,
@@ -510,13 +509,7 @@ _EPS_DEG = 1e-9
 
 def _reach_lat_deg(tolerance_km: float) -> float:
     """Largest change of latitude (degrees) along a geodesic of ``tolerance_km``, with slack."""
-    return math.degrees(tolerance_km / _M_MIN_KM) * (1 + 1e-9) + 1e-12
-
-
-# Radii of curvature of WGS84 (km): geodesic km per radian of angle between the
-# points' directions (geodetic lat/lon taken as spherical coordinates) lie between them.
-_R_MIN_KM = _M_MIN_KM
-_R_MAX_KM = _GEOD.a / math.sqrt(1.0 - _GEOD.es) / 1000.0
+    return math.degrees(tolerance_km / R_MIN_KM) * (1 + 1e-9) + 1e-12
 
 
 def _geodesic_km_if_needed(
@@ -535,8 +528,8 @@ def _geodesic_km_if_needed(
     computation.  The others get exactly what ``Geod.inv`` gives.
     """
     theta = _angle(lon1, lat1, lon2, lat2)
-    lower = _R_MIN_KM * theta * (1 - 1e-9) - 1e-9
-    upper = _R_MAX_KM * theta * (1 + 1e-9) + 1e-9
+    lower = R_MIN_KM * theta * (1 - 1e-9) - 1e-9
+    upper = R_MAX_KM * theta * (1 + 1e-9) + 1e-9
     best_upper = np.full(int(point.max()) + 1, np.inf)
     np.minimum.at(best_upper, point, upper)
     need = (lower <= best_upper[point]) & (lower <= tolerance_km)

@@ -50,6 +50,16 @@ from scipy.spatial import cKDTree
 from geo.atlas import Atlas, check_lat_lon
 from geo.errors import UsageError
 from geo.schema import KINDS, REGIONS
+from geo.sphere import (
+    ABS_SLACK,
+    R_MAX_KM,
+    R_MIN_KM,
+    REL_SLACK,
+    chord_to_angle,
+    geodesic_km,
+    slack,
+    unit_vectors,
+)
 
 __all__ = [
     "Nearest",
@@ -68,12 +78,6 @@ __all__ = [
 
 _GEOD = pyproj.Geod(ellps="WGS84")
 _WGS84 = pyproj.CRS.from_epsg(4326)
-#: Smallest and largest radius of curvature of WGS84, km: bounds of geodesic km per radian.
-_R_MIN_KM = _GEOD.a * (1.0 - _GEOD.es) / 1000.0
-_R_MAX_KM = _GEOD.a / math.sqrt(1.0 - _GEOD.es) / 1000.0
-#: Relative and absolute (radians, ~6 mm) slack for rounding in the unit vectors.
-_REL_SLACK = 1e-6
-_ABS_SLACK = 1e-9
 #: Extra neighbours asked of the tree on the first round of a nearest query.
 _EXTRA_NEIGHBOURS = 3
 _DISTANCE_COLUMN = "distance_km"
@@ -156,7 +160,7 @@ class PlaceIndex:
         self._rows = rows
         self._lon = lon[rows]
         self._lat = lat[rows]
-        self._tree = cKDTree(_unit_vectors(self._lon, self._lat)) if len(rows) else None
+        self._tree = cKDTree(unit_vectors(self._lon, self._lat)) if len(rows) else None
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -194,21 +198,21 @@ class PlaceIndex:
         tree = self._tree
         if tree is None or k == 0 or m == 0:
             return Nearest(position, dist)
-        points = _unit_vectors(lon, lat)
+        points = unit_vectors(lon, lat)
         todo = np.arange(m)
         asked = min(len(self), k + _EXTRA_NEIGHBOURS)
         while len(todo):
             chord, cand = tree.query(points[todo], k=asked)
             chord, cand = chord.reshape(len(todo), asked), cand.reshape(len(todo), asked)
-            theta = _chord_to_angle(chord)
+            theta = chord_to_angle(chord)
             # Any of the true k nearest is within this angle of the point.
-            bound = _slack(theta[:, k - 1] * (_R_MAX_KM / _R_MIN_KM))
+            bound = slack(theta[:, k - 1] * (R_MAX_KM / R_MIN_KM))
             done = (theta[:, -1] > bound) | (asked == len(self))
             rows, cand, theta, bound = todo[done], cand[done], theta[done], bound[done]
             near = theta <= bound[:, None]  # the others cannot be among the k nearest
             d = np.full(cand.shape, np.inf)
             point_of = np.broadcast_to(rows[:, None], cand.shape)[near]
-            d[near] = _geodesic_km(
+            d[near] = geodesic_km(
                 lon[point_of], lat[point_of], self._lon[cand[near]], self._lat[cand[near]]
             )
             order = np.lexsort((cand, d), axis=-1)[:, :k]
@@ -245,15 +249,15 @@ class PlaceIndex:
         empty = np.zeros(0, dtype=np.int64)
         if self._tree is None or len(lon) == 0:
             return Within(empty, empty.copy(), np.zeros(0))
-        theta = _slack(km / _R_MIN_KM)
+        theta = slack(km / R_MIN_KM)
         radius = 2.0 * math.sin(theta / 2.0) if theta < math.pi else 2.0
-        radius = radius * (1 + _REL_SLACK) + _ABS_SLACK
-        pairs = cKDTree(_unit_vectors(lon, lat)).sparse_distance_matrix(
+        radius = radius * (1 + REL_SLACK) + ABS_SLACK
+        pairs = cKDTree(unit_vectors(lon, lat)).sparse_distance_matrix(
             self._tree, radius, output_type="ndarray"
         )
         point = pairs["i"].astype(np.int64)
         cand = pairs["j"].astype(np.int64)
-        d = _geodesic_km(lon[point], lat[point], self._lon[cand], self._lat[cand])
+        d = geodesic_km(lon[point], lat[point], self._lon[cand], self._lat[cand])
         keep = d <= km
         point, cand, d = point[keep], cand[keep], d[keep]
         order = np.lexsort((cand, d, point))
@@ -567,7 +571,7 @@ def distance_km(atlas: Atlas, id_a: str, id_b: str) -> float:
     row_b = _resolve_id(ids, id_b, "id_b")
     lon, lat = _coordinates(atlas.places)
     a, b = [row_a], [row_b]
-    return float(_geodesic_km(lon[a], lat[a], lon[b], lat[b])[0])
+    return float(geodesic_km(lon[a], lat[a], lon[b], lat[b])[0])
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -742,35 +746,6 @@ def _coordinates(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
         raise UsageError(msg)
     xy = shapely.get_coordinates(geoms)
     return xy[:, 0].copy(), xy[:, 1].copy()
-
-
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """``(n, 3)`` unit vectors of (geodetic) lon/lat degrees taken as spherical coordinates."""
-    lon_r, lat_r = np.radians(lon), np.radians(lat)
-    cos_lat = np.cos(lat_r)
-    return np.column_stack([cos_lat * np.cos(lon_r), cos_lat * np.sin(lon_r), np.sin(lat_r)])
-
-
-def _chord_to_angle(chord: np.ndarray) -> np.ndarray:
-    return 2.0 * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
-
-
-def _slack(theta: Any) -> Any:
-    return theta * (1 + _REL_SLACK) + _ABS_SLACK
-
-
-def _geodesic_km(
-    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
-) -> np.ndarray:
-    """Element-wise geodesic distance on WGS84, km (same-shape arrays, degrees)."""
-    shape = np.shape(lon2)
-    x1, y1, x2, y2 = (
-        np.ascontiguousarray(a, dtype=float).ravel() for a in (lon1, lat1, lon2, lat2)
-    )
-    if not x1.size:
-        return np.zeros(shape)
-    _, _, metres = _GEOD.inv(x1, y1, x2, y2)
-    return np.asarray(metres, dtype=float).reshape(shape) / 1000.0
 
 
 def _kind_mask(places: gpd.GeoDataFrame, kind: str | None) -> pd.Series:

@@ -1,0 +1,66 @@
+"""Geodesy on WGS84 for indexes on the sphere: unit vectors, angles and distance bounds.
+
+Places and points become unit vectors of their (geodetic) lon/lat taken as
+spherical coordinates; a chord between two of them gives the angle on the
+sphere, and the geodesic distance on the WGS84 ellipsoid lies between
+:data:`R_MIN_KM` and :data:`R_MAX_KM` times that angle.  Indexes search on the
+sphere with those bounds, then measure exactly with :func:`geodesic_km`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pyproj
+
+__all__ = [
+    "ABS_SLACK",
+    "REL_SLACK",
+    "R_MAX_KM",
+    "R_MIN_KM",
+    "chord_to_angle",
+    "geodesic_km",
+    "slack",
+    "unit_vectors",
+]
+
+_GEOD = pyproj.Geod(ellps="WGS84")
+#: Smallest and largest radius of curvature of WGS84, km: bounds of geodesic km per radian.
+R_MIN_KM = _GEOD.a * (1.0 - _GEOD.es) / 1000.0
+R_MAX_KM = _GEOD.a / math.sqrt(1.0 - _GEOD.es) / 1000.0
+#: Relative and absolute (radians, ~6 mm) slack for rounding in the unit vectors.
+REL_SLACK = 1e-6
+ABS_SLACK = 1e-9
+
+
+def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """``(n, 3)`` unit vectors of (geodetic) lon/lat degrees taken as spherical coordinates."""
+    lon_r, lat_r = np.radians(lon), np.radians(lat)
+    cos_lat = np.cos(lat_r)
+    return np.column_stack([cos_lat * np.cos(lon_r), cos_lat * np.sin(lon_r), np.sin(lat_r)])
+
+
+def chord_to_angle(chord: np.ndarray) -> np.ndarray:
+    """Angle on the unit sphere (radians) subtended by a chord of that length."""
+    return 2.0 * np.arcsin(np.clip(chord / 2.0, 0.0, 1.0))
+
+
+def slack(theta: Any) -> Any:
+    """An angle widened by the rounding slack, so that no neighbour is missed."""
+    return theta * (1 + REL_SLACK) + ABS_SLACK
+
+
+def geodesic_km(
+    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+) -> np.ndarray:
+    """Element-wise geodesic distance on WGS84, km (same-shape arrays, degrees)."""
+    shape = np.shape(lon2)
+    x1, y1, x2, y2 = (
+        np.ascontiguousarray(a, dtype=float).ravel() for a in (lon1, lat1, lon2, lat2)
+    )
+    if not x1.size:
+        return np.zeros(shape)
+    _, _, metres = _GEOD.inv(x1, y1, x2, y2)
+    return np.asarray(metres, dtype=float).reshape(shape) / 1000.0
