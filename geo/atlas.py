@@ -12,7 +12,7 @@ import datetime as dt
 import functools
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -309,8 +309,11 @@ def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
     return float(lat), float(lon)
 
 
-def _read_all(data_dir: Path) -> tuple[list[Any], list[Problem], CountryIndex, Membership]:
-    files = place_files(data_dir)
+def _read_all(
+    data_dir: Path, replace: Mapping[str, Any] | None = None
+) -> tuple[list[Any], list[Problem], CountryIndex, Membership]:
+    replace = replace or {}
+    files = [p for p in place_files(data_dir) if p.name not in replace]
     membership = load_membership(
         _reference(data_dir, MEMBERS_FILE), _reference(data_dir, TERRITORIES_FILE)
     )
@@ -322,17 +325,23 @@ def _read_all(data_dir: Path) -> tuple[list[Any], list[Problem], CountryIndex, M
             documents[path.name] = read_json(path)
         except DataError as err:
             problems.extend(err.problems)
+    documents.update(replace)  # last, so a duplicate id is reported on a replaced document
     features, found = check_documents(documents, countries, membership)
     return features, problems + found, countries, membership
 
 
-def validate(data_dir: str | os.PathLike[str] | None = None) -> list[Problem]:
+def validate(
+    data_dir: str | os.PathLike[str] | None = None, *, replace: Mapping[str, Any] | None = None
+) -> list[Problem]:
     """Check every place file of a data folder and return all problems (empty when valid).
 
     Parameters
     ----------
     data_dir : path, optional
         Folder of ``*.geojson`` place files (default :func:`default_data_dir`).
+    replace : mapping of str to Any, optional
+        Parsed documents to check instead of the files of those names (an edit
+        not yet written); they are checked after the other files.
 
     Raises
     ------
@@ -340,7 +349,7 @@ def validate(data_dir: str | os.PathLike[str] | None = None) -> list[Problem]:
         Only when a reference table (membership, countries) is itself broken.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    _, problems, _, _ = _read_all(folder)
+    _, problems, _, _ = _read_all(folder, replace)
     return problems
 
 

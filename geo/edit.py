@@ -41,19 +41,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.atlas import (
-    COUNTRIES_FILE,
-    MEMBERS_FILE,
-    TERRITORIES_FILE,
-    _reference,
-    default_data_dir,
-    place_files,
-)
-from geo.countries import load_country_index
+from geo.atlas import default_data_dir, place_files, validate
 from geo.errors import DataError, GeoError, Problem, UsageError
 from geo.fileio import atomic_write_text, is_finite_number, read_json
-from geo.regions import load_membership
-from geo.validate import check_documents
 
 __all__ = [
     "BORDER_POSTS_FILE",
@@ -507,22 +497,7 @@ def _check_and_write(folder: Path, pf: _PlaceFile, new_text: str, expected: Any)
         raise GeoError(f"{pf.name}: the edit made invalid JSON ({err}); nothing written") from err
     if new_doc != expected:  # pragma: no cover - a guard against a wrong span
         raise GeoError(f"{pf.name}: the edit did not give the expected document; nothing written")
-    membership = load_membership(
-        _reference(folder, MEMBERS_FILE), _reference(folder, TERRITORIES_FILE)
-    )
-    countries = load_country_index(_reference(folder, COUNTRIES_FILE))
-    documents: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for path in place_files(folder):
-        if path.name == pf.name:
-            continue
-        try:
-            documents[path.name] = read_json(path)
-        except DataError as err:
-            problems.extend(err.problems)
-    documents[pf.name] = new_doc  # last, so a duplicate id is reported on the edited place
-    _, found = check_documents(documents, countries, membership)
-    problems.extend(found)
+    problems = validate(folder, replace={pf.name: new_doc})
     if problems:
         raise DataError(problems)
     if new_text != pf.text:

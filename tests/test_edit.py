@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import geo
+from geo.atlas import validate
 from geo.cli import cli
 from geo.cli_edit import parse_assignment
 from geo.edit import add_place, remove_place, set_fields
 from geo.errors import DataError, GeoError, UsageError
-from geo.validate import check_documents
 from tests.conftest_data import DATA, copy_data, edit_feature
 
 PLACE_FILES = ("border_posts.geojson", "offices.geojson")
@@ -330,11 +330,11 @@ def test_a_file_changed_during_the_edit_is_not_overwritten(
 ) -> None:
     path = data / "offices.geojson"
 
-    def meddle(*args: Any) -> Any:
+    def meddle(*args: Any, **kwargs: Any) -> Any:
         path.write_text(path.read_text(encoding="utf-8") + " ", encoding="utf-8")
-        return check_documents(*args)
+        return validate(*args, **kwargs)
 
-    monkeypatch.setattr("geo.edit.check_documents", meddle)
+    monkeypatch.setattr("geo.edit.validate", meddle)
     with pytest.raises(
         GeoError, match=r"offices\.geojson changed on disk during the edit; nothing"
     ):
