@@ -413,12 +413,13 @@ def load(
     features, problems, countries, membership = _read_all(folder)
     if problems:
         raise DataError(problems)
-    atlas = Atlas(
-        enrich_features(features, countries, membership),
+    shown = features if day is None else _features_at(features, day)
+    return Atlas(
+        enrich_features(shown, countries, membership),
         countries,
         membership,
         folder,
         _reference(folder, DISPLAY_FILE),
         features=features,
+        as_of=day,
     )
-    return atlas if day is None else atlas.at(day)
