@@ -278,12 +278,12 @@ def _note(text: str) -> None:
 
 def _records(frame: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Rows as plain dicts: every column but the geometry, then ``lon`` and ``lat``; NaN as None."""
-    from geo.export import _clean
+    from geo.export import json_value
 
     columns = [c for c in frame.columns if c != frame.geometry.name]
     rows = []
     for values, geom in zip(frame[columns].to_dict("records"), frame.geometry, strict=True):
-        row = {k: _clean(v) for k, v in values.items()}
+        row = {k: json_value(v) for k, v in values.items()}
         row["lon"], row["lat"] = float(geom.x), float(geom.y)
         rows.append(row)
     return rows

@@ -8,21 +8,22 @@ from typing import Any
 
 import geopandas as gpd
 
-__all__ = ["COORD_DECIMALS", "feature_lines", "join_features", "places_geojson"]
+__all__ = ["COORD_DECIMALS", "feature_lines", "join_features", "json_value", "places_geojson"]
 
 #: Decimals kept for coordinates in outputs: 1e-6 degree is about 0.1 m.
 COORD_DECIMALS = 6
 
 
-def _clean(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A value as JSON can hold it: NaN becomes None, numpy scalars Python ones, tuples lists."""
     if isinstance(value, float):
         return None if math.isnan(value) else value
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: json_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_value(v) for v in value]
     if hasattr(value, "item"):  # numpy scalars
-        return _clean(value.item())
+        return json_value(value.item())
     return value
 
 
@@ -35,7 +36,7 @@ def feature_lines(places: gpd.GeoDataFrame) -> list[str]:
     for row, x, y in zip(records, xs, ys, strict=True):
         feature = {
             "type": "Feature",
-            "properties": {k: _clean(v) for k, v in row.items()},
+            "properties": {k: json_value(v) for k, v in row.items()},
             "geometry": {
                 "type": "Point",
                 "coordinates": [round(float(x), COORD_DECIMALS), round(float(y), COORD_DECIMALS)],
