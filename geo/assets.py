@@ -21,13 +21,9 @@ from functools import cache
 from importlib import import_module
 from pathlib import Path
 
-from geo.errors import GeoError
+from geo.errors import AssetError
 
-__all__ = ["Asset", "AssetError", "Assets", "load_assets"]
-
-
-class AssetError(GeoError):
-    """A script or style sheet the maps need is missing or cannot be inlined."""
+__all__ = ["Asset", "Assets", "load_assets"]
 
 
 @dataclass(frozen=True)

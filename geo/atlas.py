@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,10 +22,11 @@ import pandas as pd
 
 from geo.countries import CountryIndex, load_country_index
 from geo.enrich import country_columns, enrich_features
-from geo.errors import DataError, Problem, UsageError
+from geo.errors import DataError, Problem
 from geo.fileio import read_json
 from geo.history import parse_as_of, state_at
 from geo.regions import Membership, load_membership
+from geo.schema import check_lat_lon
 from geo.validate import Feature, check_documents
 
 __all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
@@ -289,24 +289,6 @@ class Atlas:
 @functools.lru_cache(maxsize=2)
 def _read_display(path: Path, mtime_ns: int) -> gpd.GeoDataFrame:
     return gpd.read_file(path)
-
-
-def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
-    """Return ``(lat, lon)`` as floats, or raise :class:`UsageError` naming the bad argument."""
-    for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            msg = f"Got {name}={value!r}; `{name}` must be a finite number of degrees"
-            raise UsageError(msg)
-        if not -limit <= value <= limit:
-            msg = f"Got {name}={value!r}; `{name}` must be within [-{limit}, {limit}]"
-            if name == "lat" and -90 <= lon <= 90:
-                msg += " (are lat and lon swapped?)"
-            raise UsageError(msg)
-    return float(lat), float(lon)
 
 
 def _read_all(

@@ -27,13 +27,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.atlas import Atlas, load
-from geo.errors import GeoError
+from geo.errors import BuildLockedError
 from geo.export import feature_lines, join_features
 from geo.fileio import atomic_write_text
 from geo.schema import REGIONS
 
 __all__ = [
-    "BuildLockedError",
     "BuildResult",
     "build",
     "build_atlas",
@@ -45,10 +44,6 @@ log = logging.getLogger(__name__)
 WORLD_TITLE = "WCO capacity-building network and border posts"
 MANIFEST = ".geo-build.json"
 LOCK = ".geo-build.lock"
-
-
-class BuildLockedError(GeoError):
-    """Another build is writing to the same output folder."""
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,7 @@ from scipy.spatial import cKDTree
 from geo.atlas import Atlas, load
 from geo.countries import CountryIndex
 from geo.enrich import ENRICHED_COLUMNS
-from geo.errors import DataError, GeoError, Problem, UsageError
+from geo.errors import DataError, GeoError, InvalidPointsError, Problem, RowProblem, UsageError
 from geo.query import PlaceIndex
 from geo.schema import REGIONS
 from geo.sphere import R_MAX_KM, R_MIN_KM, chord_to_angle, geodesic_km, slack, unit_vectors
@@ -75,9 +75,7 @@ __all__ = [
     "FORMATS",
     "NEAREST_COLUMNS",
     "EnrichSummary",
-    "InvalidPointsError",
     "Progress",
-    "RowProblem",
     "enrich_file",
     "enrich_points",
 ]
@@ -164,53 +162,6 @@ class EnrichSummary:
     rows_written: int
     rows_invalid: int
     seconds: float
-
-
-@dataclass(frozen=True)
-class RowProblem(Problem):
-    """A problem with one row of a table: shown as ``file: row N (line L): column 'c': ...``.
-
-    ``index`` is the zero-based row; the message shows it one-based, with the
-    line of a CSV file (the header being line 1, one line per row).  For a
-    GeoJSON feature (``unit='feature'``) it says ``feature #i``, zero-based,
-    as every other message about GeoJSON features does.
-    """
-
-    unit: str = "row"
-
-    def __str__(self) -> str:
-        where = self.file
-        if self.index is not None and self.unit == "feature":
-            where += f": feature #{self.index}"
-        elif self.index is not None:
-            where += f": {self.unit} {self.index + 1}"
-            if self.line is not None:
-                where += f" (line {self.line})"
-        word = "field" if self.unit == "feature" else "column"
-        text = f"{where}: {word} {self.field!r}: got {self.value!r}; expected {self.expected}"
-        return text + (f" ({self.hint})" if self.hint else "")
-
-
-class InvalidPointsError(DataError):
-    """Rows of an input file whose coordinates are missing, not numbers or out of range.
-
-    Attributes
-    ----------
-    problems : list of Problem
-        The first :data:`MAX_PROBLEMS` of them, in file order.
-    count : int
-        How many rows are invalid in all.
-    """
-
-    def __init__(self, file: str, problems: Sequence[Problem], count: int) -> None:
-        self.problems = list(problems)
-        self.count = count
-        shown = len(self.problems)
-        head = f"{count} row{'s' if count != 1 else ''} with invalid coordinates in {file}"
-        head += f" (the first {shown}):" if shown < count else ":"
-        lines = [head, *(f"  {p}" for p in self.problems)]
-        lines.append("  (use on_invalid='skip' or 'null', or --on-invalid, to keep going)")
-        GeoError.__init__(self, "\n".join(lines))
 
 
 # --------------------------------------------------------------------------- the enrichment itself

@@ -38,17 +38,15 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pyproj
 import shapely
 
 from geo.errors import DataError, Problem
-from geo.sphere import R_MAX_KM, R_MIN_KM
+from geo.sphere import A_KM, R_MAX_KM, R_MIN_KM, geodesic_km
 
 __all__ = ["COAST_TOLERANCE_KM", "CountryIndex", "load_country_index"]
 
 #: How far off the coast (geodesic km) a point still belongs to the nearest country.
 COAST_TOLERANCE_KM = 25.0
-_GEOD = pyproj.Geod(ellps="WGS84")
 _KM_PER_DEG = 111.32
 # rule codes returned by locate_many
 INSIDE, NEAREST, NONE = 0, 1, 2
@@ -331,9 +329,7 @@ class CountryIndex:
         gap_lat = np.maximum(np.maximum(bounds[:, 1] - qlat, qlat - bounds[:, 3]), 0.0)
         phi_max = np.minimum(np.abs(qlat) + reach_lat, 90.0)
         cos_max = np.maximum(np.cos(np.radians(phi_max)), 0.0)
-        lower = np.hypot(
-            R_MIN_KM * np.radians(gap_lat), _GEOD.a / 1000.0 * cos_max * np.radians(gap_lon)
-        )
+        lower = np.hypot(R_MIN_KM * np.radians(gap_lat), A_KM * cos_max * np.radians(gap_lon))
         return np.asarray(lower * (1 - 1e-9))
 
     def _rule_km(
@@ -376,8 +372,10 @@ class CountryIndex:
                     return 0.0
                 line = shapely.shortest_line(pt, geom)
                 (x0, y0), (x1, y1) = shapely.get_coordinates(line)
-                _, _, d = _GEOD.inv(x0 - shift, y0, x1, y1)
-                best = min(best, d / 1000.0)
+                d_km = geodesic_km(
+                    np.array([x0 - shift]), np.array([y0]), np.array([x1]), np.array([y1])
+                )
+                best = min(best, float(d_km[0]))
         return best
 
 
@@ -490,7 +488,7 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
     phi_max = np.maximum(np.abs(edges[:-1]), np.abs(edges[1:])) + margin_lat
     polar = phi_max >= 89.5
     cos_phi = np.cos(np.radians(np.where(polar, 0.0, phi_max)))
-    margin_lon = np.degrees(tolerance_km / (_GEOD.a / 1000.0 * cos_phi)) * 1.01
+    margin_lon = np.degrees(tolerance_km / (A_KM * cos_phi)) * 1.01
     width = np.where(polar, nx, np.ceil(margin_lon / cell_deg) + 1).astype(np.intp)
     near_lon = np.ones_like(near)
     for w in np.unique(width):
@@ -535,8 +533,7 @@ def _geodesic_km_if_needed(
     need = (lower <= best_upper[point]) & (lower <= tolerance_km)
     d_km = np.full(len(point), np.inf)
     if need.any():
-        _, _, d_m = _GEOD.inv(lon1[need], lat1[need], lon2[need], lat2[need])
-        d_km[need] = np.asarray(d_m) / 1000.0
+        d_km[need] = geodesic_km(lon1[need], lat1[need], lon2[need], lat2[need])
     return d_km
 
 

@@ -10,7 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DataError", "GeoError", "Problem", "UsageError"]
+__all__ = [
+    "AssetError",
+    "BuildLockedError",
+    "DataError",
+    "GeoError",
+    "InvalidPointsError",
+    "Problem",
+    "RenderError",
+    "RowProblem",
+    "SnapshotError",
+    "UsageError",
+]
 
 
 class GeoError(Exception):
@@ -76,7 +87,7 @@ def _show(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-class DataError(GeoError):
+class DataError(GeoError, ValueError):
     """The data files hold one or more problems; ``problems`` lists them all."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
@@ -84,3 +95,66 @@ class DataError(GeoError):
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} in the data:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+
+
+@dataclass(frozen=True)
+class RowProblem(Problem):
+    """A problem with one row of a table: shown as ``file: row N (line L): column 'c': ...``.
+
+    ``index`` is the zero-based row; the message shows it one-based, with the
+    line of a CSV file (the header being line 1, one line per row).  For a
+    GeoJSON feature (``unit='feature'``) it says ``feature #i``, zero-based,
+    as every other message about GeoJSON features does.
+    """
+
+    unit: str = "row"
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.index is not None and self.unit == "feature":
+            where += f": feature #{self.index}"
+        elif self.index is not None:
+            where += f": {self.unit} {self.index + 1}"
+            if self.line is not None:
+                where += f" (line {self.line})"
+        word = "field" if self.unit == "feature" else "column"
+        text = f"{where}: {word} {self.field!r}: got {self.value!r}; expected {self.expected}"
+        return text + (f" ({self.hint})" if self.hint else "")
+
+
+class InvalidPointsError(DataError):
+    """Rows of an input file whose coordinates are missing, not numbers or out of range.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        The first few of them (see ``geo.bulk.MAX_PROBLEMS``), in file order.
+    count : int
+        How many rows are invalid in all.
+    """
+
+    def __init__(self, file: str, problems: Sequence[Problem], count: int) -> None:
+        self.problems = list(problems)
+        self.count = count
+        shown = len(self.problems)
+        head = f"{count} row{'s' if count != 1 else ''} with invalid coordinates in {file}"
+        head += f" (the first {shown}):" if shown < count else ":"
+        lines = [head, *(f"  {p}" for p in self.problems)]
+        lines.append("  (use on_invalid='skip' or 'null', or --on-invalid, to keep going)")
+        GeoError.__init__(self, "\n".join(lines))
+
+
+class AssetError(GeoError):
+    """A script or style sheet the maps need is missing or cannot be inlined."""
+
+
+class RenderError(GeoError):
+    """A map cannot be turned into a self-contained page."""
+
+
+class BuildLockedError(GeoError):
+    """Another build is writing to the same output folder."""
+
+
+class SnapshotError(GeoError):
+    """No browser, or the page did not render."""

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.errors import UsageError
-from geo.validate import parse_date
+from geo.schema import parse_date
 
 __all__ = ["State", "parse_as_of", "segments", "state_at"]
 

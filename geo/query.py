@@ -47,9 +47,9 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
-from geo.atlas import Atlas, check_lat_lon
+from geo.atlas import Atlas
 from geo.errors import UsageError
-from geo.schema import KINDS, REGIONS
+from geo.schema import KINDS, REGIONS, check_lat_lon
 from geo.sphere import (
     ABS_SLACK,
     R_MAX_KM,
@@ -76,7 +76,6 @@ __all__ = [
     "within_many",
 ]
 
-_GEOD = pyproj.Geod(ellps="WGS84")
 _WGS84 = pyproj.CRS.from_epsg(4326)
 #: Extra neighbours asked of the tree on the first round of a nearest query.
 _EXTRA_NEIGHBOURS = 3

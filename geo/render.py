@@ -48,7 +48,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from geo.assets import load_assets
-from geo.errors import GeoError, UsageError
+from geo.errors import RenderError, UsageError
 from geo.fileio import atomic_write_text
 from geo.history import parse_as_of, segments
 from geo.schema import KIND_LABELS, REGIONS
@@ -61,7 +61,6 @@ __all__ = [
     "KIND_SYMBOLS",
     "PLACE_DECIMALS",
     "REGION_COLORS",
-    "RenderError",
     "Symbol",
     "compact_bounds",
     "render_map",
@@ -71,10 +70,6 @@ __all__ = [
 
 
 _T = TypeVar("_T")
-
-
-class RenderError(GeoError):
-    """A map cannot be turned into a self-contained page."""
 
 
 @dataclass(frozen=True)

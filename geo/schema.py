@@ -1,13 +1,19 @@
-"""What a place looks like: kinds, statuses, regions and required properties.
+"""What a place looks like: kinds, statuses, regions, required properties, and their parsers.
 
-This module holds the vocabulary shared by validation, enrichment, queries
-and rendering; it reads no files.
+This module holds the vocabulary shared by validation, enrichment, history,
+queries and rendering, and the small parsers of its values (dates,
+coordinates); it reads no files and imports nothing else of geo but its errors.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import re
 from types import MappingProxyType
+from typing import Any
+
+from geo.errors import UsageError
 
 __all__ = [
     "BORDER_POST_FIELDS",
@@ -19,6 +25,8 @@ __all__ = [
     "REGIONS",
     "REQUIRED_FIELDS",
     "STATUSES",
+    "check_lat_lon",
+    "parse_date",
 ]
 
 #: Kinds of place, in display order, with their labels.
@@ -65,3 +73,41 @@ BORDER_POST_FIELDS: tuple[str, ...] = (
     "side_b_iso3",
     "side_b_name",
 )
+
+
+def parse_date(text: str) -> dt.date | None:
+    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` to the first day it covers.
+
+    Returns ``None`` when the text is not such a date (including ``2011-02-30``).
+
+    >>> parse_date("2011-10")
+    datetime.date(2011, 10, 1)
+    >>> parse_date("2011-13") is None
+    True
+    """
+    match = DATE_PATTERN.match(text)
+    if not match:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
+    """Return ``(lat, lon)`` as floats, or raise :class:`UsageError` naming the bad argument."""
+    for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
+            msg = f"Got {name}={value!r}; `{name}` must be a finite number of degrees"
+            raise UsageError(msg)
+        if not -limit <= value <= limit:
+            msg = f"Got {name}={value!r}; `{name}` must be within [-{limit}, {limit}]"
+            if name == "lat" and -90 <= lon <= 90:
+                msg += " (are lat and lon swapped?)"
+            raise UsageError(msg)
+    return float(lat), float(lon)

@@ -12,10 +12,10 @@ import os
 import shutil
 from pathlib import Path
 
-from geo.errors import GeoError, UsageError
+from geo.errors import SnapshotError, UsageError
 from geo.fileio import atomic_write_bytes
 
-__all__ = ["CHROMIUM_ARGS", "SnapshotError", "find_chromium", "snapshot"]
+__all__ = ["CHROMIUM_ARGS", "find_chromium", "snapshot"]
 
 #: Flags for a headless Chromium on a machine with no network and no screen.
 CHROMIUM_ARGS = (
@@ -28,10 +28,6 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-
-
-class SnapshotError(GeoError):
-    """No browser, or the page did not render."""
 
 
 def find_chromium() -> str:

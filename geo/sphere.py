@@ -1,4 +1,7 @@
-"""Geodesy on WGS84 for indexes on the sphere: unit vectors, angles and distance bounds.
+"""Geodesy on WGS84: geodesic distances, and unit vectors, angles and bounds for indexes.
+
+This module holds the package's only ``pyproj.Geod``; every distance goes through
+:func:`geodesic_km`.
 
 Places and points become unit vectors of their (geodetic) lon/lat taken as
 spherical coordinates; a chord between two of them gives the angle on the
@@ -17,6 +20,7 @@ import pyproj
 
 __all__ = [
     "ABS_SLACK",
+    "A_KM",
     "REL_SLACK",
     "R_MAX_KM",
     "R_MIN_KM",
@@ -26,7 +30,9 @@ __all__ = [
     "unit_vectors",
 ]
 
-_GEOD = pyproj.Geod(ellps="WGS84")
+_GEOD = pyproj.Geod(ellps="WGS84")  # the one Geod of the package
+#: Equatorial radius of WGS84, km.
+A_KM = _GEOD.a / 1000.0
 #: Smallest and largest radius of curvature of WGS84, km: bounds of geodesic km per radian.
 R_MIN_KM = _GEOD.a * (1.0 - _GEOD.es) / 1000.0
 R_MAX_KM = _GEOD.a / math.sqrt(1.0 - _GEOD.es) / 1000.0

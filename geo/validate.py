@@ -20,15 +20,15 @@ from geo.fileio import is_finite_number
 from geo.regions import Membership
 from geo.schema import (
     BORDER_POST_FIELDS,
-    DATE_PATTERN,
     ID_PATTERN,
     KINDS,
     OFFICE_FIELDS,
     REQUIRED_FIELDS,
     STATUSES,
+    parse_date,
 )
 
-__all__ = ["BORDER_TOLERANCE_KM", "Feature", "check_documents", "parse_date"]
+__all__ = ["BORDER_TOLERANCE_KM", "Feature", "check_documents"]
 
 #: How far (geodesic km) a border post may lie from each of its two countries.
 BORDER_TOLERANCE_KM = 25.0
@@ -62,26 +62,6 @@ class Feature:
     lon: float
     lat: float
     properties: dict[str, Any] = field(hash=False)
-
-
-def parse_date(text: str) -> dt.date | None:
-    """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` to the first day it covers.
-
-    Returns ``None`` when the text is not such a date (including ``2011-02-30``).
-
-    >>> parse_date("2011-10")
-    datetime.date(2011, 10, 1)
-    >>> parse_date("2011-13") is None
-    True
-    """
-    match = DATE_PATTERN.match(text)
-    if not match:
-        return None
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 class _Checker:

@@ -15,7 +15,8 @@ import geopandas as gpd
 import pytest
 from hostile import sample_frames
 
-from geo.snapshot import CHROMIUM_ARGS, SnapshotError, find_chromium
+from geo.errors import SnapshotError
+from geo.snapshot import CHROMIUM_ARGS, find_chromium
 
 #: Installed before any page script runs: hostile data that executes sets a flag.
 TRAP = """

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo.build import BuildLockedError, _lock, build
+from geo.build import _lock, build
+from geo.errors import BuildLockedError
 from tests.conftest_data import copy_data, edit_feature
 
 
@@ -128,27 +129,19 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
         refs[label] = outputs(tmp_path / f"ref-{label}")
     assert refs["a"]["index.html"] != refs["b"]["index.html"]
     out = tmp_path / "out"
+    command = [sys.executable, "-m", "geo", "-q", "build", "--force"]
+    command += ["--data", str(data), "--output", str(out)]
+    # Kill at a random fraction of how long a whole build takes on this machine
+    # now, so that the kills land mid-build however fast or loaded it is.
+    started = time.monotonic()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    duration = time.monotonic() - started
     rng = random.Random(20261129)
     kills = 0
     for attempt in range(12):
         (data / "offices.geojson").write_bytes(state_a if attempt % 2 else state_b)
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "geo",
-                "-q",
-                "build",
-                "--force",
-                "--data",
-                str(data),
-                "--output",
-                str(out),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(rng.uniform(0.8, 3.5))
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.3, 0.95) * duration)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 
 import geo
 from geo import bulk, countries, query
-from geo.bulk import ADDED_COLUMNS, InvalidPointsError, enrich_file, enrich_points
+from geo.bulk import ADDED_COLUMNS, enrich_file, enrich_points
 from geo.cli import cli
 from geo.cli_enrich import ProgressBar
 from geo.countries import _GRID_MIN_POINTS
 from geo.enrich import country_columns
+from geo.errors import InvalidPointsError
 from tests.edge_cases import CASES
 
 GEOD = pyproj.Geod(ellps="WGS84")

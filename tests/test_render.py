@@ -27,8 +27,8 @@ from shapely.geometry import LineString, Point, box
 import geo
 import geo.render
 from geo.assets import load_assets
-from geo.errors import GeoError, UsageError
-from geo.render import RenderError, compact_bounds, render_map, to_html, write_map
+from geo.errors import GeoError, RenderError, UsageError
+from geo.render import compact_bounds, render_map, to_html, write_map
 
 DATA_OPEN = '<script type="application/json" id="atlas-data">\n'
 DATA_CLOSE = "\n</script>"

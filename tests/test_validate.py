@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo.validate import parse_date
+from geo.schema import parse_date
 from tests.conftest_data import copy_data, edit_feature
 
 
