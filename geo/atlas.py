@@ -182,7 +182,16 @@ class Atlas:
         frame["member"] = [bool(i and i.member) for i in infos]
         return frame[["iso3", "name", "region", "member", "geometry"]]
 
-    # -- queries (implemented in geo.query; these are the public entry points) --
+    @functools.cached_property
+    def country_names(self) -> tuple[tuple[str, str], ...]:
+        """Known ``(iso3, name)`` pairs: WCO Members, other territories, then the country layer."""
+        pairs = [(c.iso3, c.name) for c in self.membership.members.values()]
+        pairs += [(c.iso3, c.name) for c in self.membership.others.values()]
+        frame = self.countries.frame
+        pairs += zip(frame["iso3"].astype(str), frame["name"].astype(str), strict=True)
+        return tuple(pairs)
+
+    # -- queries: thin entry points to geo.query, on the places of the day asked --
     def nearest(
         self,
         *,
@@ -198,7 +207,7 @@ class Atlas:
         """
         from geo import query
 
-        return query.nearest(self._view(as_of), lat=lat, lon=lon, k=k, kind=kind)
+        return query.nearest(self._view(as_of).places, lat=lat, lon=lon, k=k, kind=kind)
 
     def within(
         self,
@@ -212,7 +221,7 @@ class Atlas:
         """Places within ``km`` geodesic kilometres of a point. See :func:`geo.query.within`."""
         from geo import query
 
-        return query.within(self._view(as_of), lat=lat, lon=lon, km=km, kind=kind)
+        return query.within(self._view(as_of).places, lat=lat, lon=lon, km=km, kind=kind)
 
     def in_region(
         self, region: str, *, kind: str | None = None, as_of: str | dt.date | None = None
@@ -220,7 +229,7 @@ class Atlas:
         """Places whose WCO region is ``region`` (code or name). See :func:`geo.query.in_region`."""
         from geo import query
 
-        return query.in_region(self._view(as_of), region, kind=kind)
+        return query.in_region(self._view(as_of).places, region, kind=kind)
 
     def in_country(
         self, country: str, *, kind: str | None = None, as_of: str | dt.date | None = None
@@ -228,7 +237,8 @@ class Atlas:
         """Places in a country (ISO3 code or name). See :func:`geo.query.in_country`."""
         from geo import query
 
-        return query.in_country(self._view(as_of), country, kind=kind)
+        places = self._view(as_of).places
+        return query.in_country(places, country, country_names=self.country_names, kind=kind)
 
     def crossings_between(
         self, country_a: str, country_b: str, *, as_of: str | dt.date | None = None
@@ -236,13 +246,16 @@ class Atlas:
         """Border posts joining two countries. See :func:`geo.query.crossings_between`."""
         from geo import query
 
-        return query.crossings_between(self._view(as_of), country_a, country_b)
+        places = self._view(as_of).places
+        return query.crossings_between(
+            places, country_a, country_b, country_names=self.country_names
+        )
 
     def distance_km(self, id_a: str, id_b: str, *, as_of: str | dt.date | None = None) -> float:
         """Geodesic distance (WGS84) between two places by id. See :func:`geo.query.distance_km`."""
         from geo import query
 
-        return query.distance_km(self._view(as_of), id_a, id_b)
+        return query.distance_km(self._view(as_of).places, id_a, id_b)
 
     def to_map(self, result: gpd.GeoDataFrame, *, title: str = "Query result") -> Any:
         """A folium map of any query result, styled like the built maps."""

@@ -1,10 +1,12 @@
 """Questions to the atlas: nearest places, places within a distance, by region, country, crossing.
 
-Every distance is geodesic on the WGS84 ellipsoid (pyproj ``Geod(ellps="WGS84")``),
-in kilometres; coordinates are EPSG:4326 degrees, ``lon`` in [-180, 180] and
-``lat`` in [-90, 90].  Results are new GeoDataFrames (EPSG:4326) with the
-columns of ``atlas.places``, plus ``distance_km`` where a distance is involved;
-``atlas.places`` itself is never modified.
+Every function works on a frame of places (``atlas.places``, or any
+GeoDataFrame of point places with the same columns); :class:`geo.Atlas` has a
+thin method for each.  Every distance is geodesic on the WGS84 ellipsoid
+(:func:`geo.sphere.geodesic_km`), in kilometres; coordinates are EPSG:4326
+degrees, ``lon`` in [-180, 180] and ``lat`` in [-90, 90].  Results are new
+GeoDataFrames (EPSG:4326) with the columns of the places, plus ``distance_km``
+where a distance is involved; the places frame itself is never modified.
 
 How the index works
 -------------------
@@ -23,10 +25,10 @@ answer), then computes exact geodesic distances for the candidates only.  The
 sphere has no edge: the antimeridian and the poles need no special case.
 
 >>> import geo
->>> atlas = geo.load()
->>> atlas.nearest(lat=41.64, lon=48.43, k=1)["id"].tolist()
+>>> places = geo.load().places
+>>> nearest(places, lat=41.64, lon=48.43, k=1)["id"].tolist()
 ['samur']
->>> round(atlas.distance_km("samur", "samur"), 3)
+>>> round(distance_km(places, "samur", "samur"), 3)
 0.0
 """
 
@@ -36,7 +38,7 @@ import difflib
 import math
 import numbers
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +49,6 @@ import pyproj
 import shapely
 from scipy.spatial import cKDTree
 
-from geo.atlas import Atlas
 from geo.errors import UsageError
 from geo.schema import KINDS, REGIONS, check_lat_lon
 from geo.sphere import (
@@ -264,7 +265,7 @@ class PlaceIndex:
 
 
 def nearest_many(
-    source: Atlas | gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
     lon: Any,
     lat: Any,
     *,
@@ -275,9 +276,8 @@ def nearest_many(
 
     Parameters
     ----------
-    source : Atlas or geopandas.GeoDataFrame
-        An atlas (its ``places`` are searched) or a frame of point places,
-        EPSG:4326.
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326 (``atlas.places``).
     lon, lat : array_like
         1-D, same length: degrees, EPSG:4326, ``lon`` in [-180, 180], ``lat``
         in [-90, 90].
@@ -294,16 +294,16 @@ def nearest_many(
     Examples
     --------
     >>> import geo
-    >>> atlas = geo.load()
-    >>> found = nearest_many(atlas, [48.43, 4.37], [41.64, 50.85])
-    >>> atlas.places["id"].to_numpy()[found.position[:, 0]].tolist()
+    >>> places = geo.load().places
+    >>> found = nearest_many(places, [48.43, 4.37], [41.64, 50.85])
+    >>> places["id"].to_numpy()[found.position[:, 0]].tolist()
     ['samur', 'wco-hq']
     """
-    return PlaceIndex(_places_of(source), kind=kind).nearest(lon, lat, k=k)
+    return PlaceIndex(places, kind=kind).nearest(lon, lat, k=k)
 
 
 def within_many(
-    source: Atlas | gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
     lon: Any,
     lat: Any,
     *,
@@ -314,9 +314,8 @@ def within_many(
 
     Parameters
     ----------
-    source : Atlas or geopandas.GeoDataFrame
-        An atlas (its ``places`` are searched) or a frame of point places,
-        EPSG:4326.
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326 (``atlas.places``).
     lon, lat : array_like
         1-D, same length: degrees, EPSG:4326.
     km : float
@@ -329,20 +328,21 @@ def within_many(
     Within
         (point, row position, distance) triples sorted by point then distance.
     """
-    return PlaceIndex(_places_of(source), kind=kind).within(lon, lat, km=km)
+    return PlaceIndex(places, kind=kind).within(lon, lat, km=km)
 
 
-# --------------------------------------------------------------------------- atlas queries
+# ----------------------------------------------------------------- queries of a frame of places
 
 
 def nearest(
-    atlas: Atlas, *, lat: float, lon: float, k: int = 1, kind: str | None = None
+    places: gpd.GeoDataFrame, *, lat: float, lon: float, k: int = 1, kind: str | None = None
 ) -> gpd.GeoDataFrame:
     """The ``k`` places nearest to a point.
 
     Parameters
     ----------
-    atlas : Atlas
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326, with the columns of ``places``.
     lat, lon : float
         The point: latitude in [-90, 90], longitude in [-180, 180], degrees,
         EPSG:4326.
@@ -356,9 +356,9 @@ def nearest(
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, the columns of ``atlas.places`` plus ``distance_km``
+        EPSG:4326, the columns of ``places`` plus ``distance_km``
         (geodesic, WGS84), sorted by distance; equal distances keep the
-        atlas's order.  Index ``0..n-1``.
+        order of ``places``.  Index ``0..n-1``.
 
     Raises
     ------
@@ -374,18 +374,19 @@ def nearest(
     ['rocb-europe', 'rocb-mena']
     """
     lat, lon = check_lat_lon(lat, lon)
-    found = PlaceIndex(atlas.places, kind=kind).nearest([lon], [lat], k=k)
-    return _result(atlas.places, found.position[0], found.distance_km[0])
+    found = PlaceIndex(places, kind=kind).nearest([lon], [lat], k=k)
+    return _result(places, found.position[0], found.distance_km[0])
 
 
 def within(
-    atlas: Atlas, *, lat: float, lon: float, km: float, kind: str | None = None
+    places: gpd.GeoDataFrame, *, lat: float, lon: float, km: float, kind: str | None = None
 ) -> gpd.GeoDataFrame:
     """The places within ``km`` geodesic kilometres of a point.
 
     Parameters
     ----------
-    atlas : Atlas
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326, with the columns of ``places``.
     lat, lon : float
         The point: latitude in [-90, 90], longitude in [-180, 180], degrees,
         EPSG:4326.
@@ -397,7 +398,7 @@ def within(
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, the columns of ``atlas.places`` plus ``distance_km``,
+        EPSG:4326, the columns of ``places`` plus ``distance_km``,
         sorted by distance; may be empty.
 
     Raises
@@ -413,11 +414,13 @@ def within(
     ['samur', 'khanoba']
     """
     lat, lon = check_lat_lon(lat, lon)
-    found = PlaceIndex(atlas.places, kind=kind).within([lon], [lat], km=km)
-    return _result(atlas.places, found.position, found.distance_km)
+    found = PlaceIndex(places, kind=kind).within([lon], [lat], km=km)
+    return _result(places, found.position, found.distance_km)
 
 
-def in_region(atlas: Atlas, region: str, *, kind: str | None = None) -> gpd.GeoDataFrame:
+def in_region(
+    places: gpd.GeoDataFrame, region: str, *, kind: str | None = None
+) -> gpd.GeoDataFrame:
     """The places of a WCO region.
 
     A place belongs to the region its country is in; a border post also
@@ -426,7 +429,8 @@ def in_region(atlas: Atlas, region: str, *, kind: str | None = None) -> gpd.GeoD
 
     Parameters
     ----------
-    atlas : Atlas
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326, with the columns of ``places``.
     region : str
         A code of :data:`geo.schema.REGIONS` (``'EUR'``) or a region name
         (``'Europe'``, ``'Asia/Pacific'``), case-insensitive; spaces and
@@ -437,7 +441,7 @@ def in_region(atlas: Atlas, region: str, *, kind: str | None = None) -> gpd.GeoD
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, the columns of ``atlas.places``, in the atlas's order.
+        EPSG:4326, the columns of ``places``, in the order of ``places``.
 
     Raises
     ------
@@ -453,11 +457,17 @@ def in_region(atlas: Atlas, region: str, *, kind: str | None = None) -> gpd.GeoD
     """
     code = _resolve_region(region)
     kind = _resolve_kind(kind)
-    mask = here_or_on_a_side(atlas.places, "region", code)
-    return _result(atlas.places, _rows(mask & _kind_mask(atlas.places, kind)))
+    mask = here_or_on_a_side(places, "region", code)
+    return _result(places, _rows(mask & _kind_mask(places, kind)))
 
 
-def in_country(atlas: Atlas, country: str, *, kind: str | None = None) -> gpd.GeoDataFrame:
+def in_country(
+    places: gpd.GeoDataFrame,
+    country: str,
+    *,
+    country_names: Iterable[tuple[str, str]] = (),
+    kind: str | None = None,
+) -> gpd.GeoDataFrame:
     """The places in a country or customs territory.
 
     A place is in the country it was located in (``iso3``); a border post is
@@ -465,18 +475,23 @@ def in_country(atlas: Atlas, country: str, *, kind: str | None = None) -> gpd.Ge
 
     Parameters
     ----------
-    atlas : Atlas
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326, with the columns of ``places``.
     country : str
         ISO 3166-1 alpha-3 code (``'AZE'``) or name (``'Azerbaijan'``, or the
         Natural Earth name), case-insensitive; accents, spaces and punctuation
         are ignored.
+    country_names : iterable of (str, str), optional
+        Known ``(iso3, name)`` pairs besides the places' own ``iso3``/``country``
+        and ``side_*`` columns (``atlas.country_names``: WCO Members, other
+        territories and the country layer).
     kind : str, optional
         Only places of this kind (case-insensitive).
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, the columns of ``atlas.places``, in the atlas's order; empty
+        EPSG:4326, the columns of ``places``, in the order of ``places``; empty
         for a known country without places.
 
     Raises
@@ -491,26 +506,35 @@ def in_country(atlas: Atlas, country: str, *, kind: str | None = None) -> gpd.Ge
     >>> geo.load().in_country("aze", kind="border_post")["id"].tolist()
     ['samur', 'khanoba', 'red-bridge', 'astara']
     """
-    code = _resolve_country(atlas, country, "country")
+    code = _resolve_country(places, country_names, country, "country")
     kind = _resolve_kind(kind)
-    mask = here_or_on_a_side(atlas.places, "iso3", code)
-    return _result(atlas.places, _rows(mask & _kind_mask(atlas.places, kind)))
+    mask = here_or_on_a_side(places, "iso3", code)
+    return _result(places, _rows(mask & _kind_mask(places, kind)))
 
 
-def crossings_between(atlas: Atlas, country_a: str, country_b: str) -> gpd.GeoDataFrame:
+def crossings_between(
+    places: gpd.GeoDataFrame,
+    country_a: str,
+    country_b: str,
+    *,
+    country_names: Iterable[tuple[str, str]] = (),
+) -> gpd.GeoDataFrame:
     """The border posts whose two sides are ``country_a`` and ``country_b``, in either order.
 
     Parameters
     ----------
-    atlas : Atlas
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326, with the columns of ``places``.
     country_a, country_b : str
         ISO 3166-1 alpha-3 codes or names, case-insensitive (as in
         :func:`in_country`); two different countries.
+    country_names : iterable of (str, str), optional
+        Known ``(iso3, name)`` pairs, as for :func:`in_country`.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        EPSG:4326, the columns of ``atlas.places``, in the atlas's order; may
+        EPSG:4326, the columns of ``places``, in the order of ``places``; may
         be empty.
 
     Raises
@@ -524,15 +548,15 @@ def crossings_between(atlas: Atlas, country_a: str, country_b: str) -> gpd.GeoDa
     >>> geo.load().crossings_between("RUS", "Azerbaijan")["id"].tolist()
     ['samur', 'khanoba']
     """
-    code_a = _resolve_country(atlas, country_a, "country_a")
-    code_b = _resolve_country(atlas, country_b, "country_b")
+    names = list(country_names)
+    code_a = _resolve_country(places, names, country_a, "country_a")
+    code_b = _resolve_country(places, names, country_b, "country_b")
     if code_a == code_b:
         msg = (
             f"Got country_a={country_a!r} and country_b={country_b!r}, both {code_a}; "
             "a crossing joins two different countries"
         )
         raise UsageError(msg)
-    places = atlas.places
     if "side_a_iso3" not in places.columns:
         return _result(places, np.zeros(0, dtype=np.int64))
     side_a, side_b = places["side_a_iso3"], places["side_b_iso3"]
@@ -540,12 +564,13 @@ def crossings_between(atlas: Atlas, country_a: str, country_b: str) -> gpd.GeoDa
     return _result(places, _rows(mask & (places["kind"] == "border_post")))
 
 
-def distance_km(atlas: Atlas, id_a: str, id_b: str) -> float:
+def distance_km(places: gpd.GeoDataFrame, id_a: str, id_b: str) -> float:
     """Geodesic distance between two places, on the WGS84 ellipsoid.
 
     Parameters
     ----------
-    atlas : Atlas
+    places : geopandas.GeoDataFrame
+        Point places, EPSG:4326, with the columns of ``places``.
     id_a, id_b : str
         Place ids (exact, as in the data: ``'rocb-europe'``).
 
@@ -565,10 +590,10 @@ def distance_km(atlas: Atlas, id_a: str, id_b: str) -> float:
     >>> round(geo.load().distance_km("samur", "khanoba"), 1)
     20.9
     """
-    ids = atlas.places["id"]
+    ids = places["id"]
     row_a = _resolve_id(ids, id_a, "id_a")
     row_b = _resolve_id(ids, id_b, "id_b")
-    lon, lat = _coordinates(atlas.places)
+    lon, lat = _coordinates(places)
     a, b = [row_a], [row_b]
     return float(geodesic_km(lon[a], lat[a], lon[b], lat[b])[0])
 
@@ -642,13 +667,15 @@ def _resolve_region(region: Any) -> str:
     raise UsageError(msg + _did_you_mean(region, labels))
 
 
-def _resolve_country(atlas: Atlas, country: Any, name: str) -> str:
+def _resolve_country(
+    places: gpd.GeoDataFrame, country_names: Iterable[tuple[str, str]], country: Any, name: str
+) -> str:
     """ISO3 code of a country given by code or name, or raise naming the closest ones."""
+    names = _country_names(places, country_names)
     if isinstance(country, str):
         code = country.strip().upper()
-        if atlas.membership.known(code) or code in atlas.countries.codes:
+        if any(code == known for known, _ in names):
             return code
-    names = _country_names(atlas)
     by_key: dict[str, str] = {}
     for code, label in names:
         by_key.setdefault(_key(code), code)
@@ -666,13 +693,11 @@ def _resolve_country(atlas: Atlas, country: Any, name: str) -> str:
     raise UsageError(msg + (suggestion or " (e.g. 'AZE' or 'Azerbaijan')"))
 
 
-def _country_names(atlas: Atlas) -> list[tuple[str, str]]:
-    """(iso3, name) pairs: WCO Members, other territories, the country layer, then the places."""
-    pairs = [(c.iso3, c.name) for c in atlas.membership.members.values()]
-    pairs += [(c.iso3, c.name) for c in atlas.membership.others.values()]
-    frame = atlas.countries.frame
-    pairs += list(zip(frame["iso3"].astype(str), frame["name"].astype(str), strict=True))
-    places = atlas.places
+def _country_names(
+    places: gpd.GeoDataFrame, country_names: Iterable[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """(iso3, name) pairs: those given (Members, territories, country layer), then the places'."""
+    pairs = list(country_names)
     columns = [
         ("iso3", "country"),
         ("side_a_iso3", "side_a_country"),
@@ -719,18 +744,14 @@ def _key(text: str) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def _places_of(source: Any) -> gpd.GeoDataFrame:
-    if isinstance(source, gpd.GeoDataFrame):
-        return source
-    places = getattr(source, "places", None)
-    if isinstance(places, gpd.GeoDataFrame):
-        return places
-    msg = f"Got source of type {type(source).__name__}; `source` must be an Atlas or a GeoDataFrame"
-    raise UsageError(msg)
-
-
 def _coordinates(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
     """``(lon, lat)`` arrays of point places, EPSG:4326 degrees."""
+    if not isinstance(places, gpd.GeoDataFrame):
+        msg = (
+            f"Got places of type {type(places).__name__}; `places` must be a GeoDataFrame "
+            "of point places (such as atlas.places)"
+        )
+        raise UsageError(msg)
     if places.crs is not None and places.crs != _WGS84:
         places = places.to_crs("EPSG:4326")
     geoms = np.asarray(places.geometry.values)

@@ -206,7 +206,7 @@ def test_nearest_is_exactly_query_nearest_many(atlas: geo.Atlas) -> None:
     lon, lat = np.r_[lon, [48.43, 0.0, 180.0]], np.r_[lat, [41.64, 90.0, -90.0]]
     finder = bulk._NearestPlaces(atlas.places, None)
     position, km = finder.find(lon, lat)
-    expected = query.nearest_many(atlas, lon, lat, k=1)
+    expected = query.nearest_many(atlas.places, lon, lat, k=1)
     np.testing.assert_array_equal(position, expected.position[:, 0])
     np.testing.assert_array_equal(km, expected.distance_km[:, 0])
 

@@ -11,6 +11,7 @@ import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import hypothesis.strategies as st
@@ -139,7 +140,7 @@ def of_kind(places: gpd.GeoDataFrame, kind: str | None) -> gpd.GeoDataFrame:
 def check_nearest(atlas: Atlas, lon: float, lat: float, k: int, kind: str | None) -> None:
     places = of_kind(atlas.places, kind)
     expected = oracle_km(places, lon, lat)
-    result = query.nearest(atlas, lat=lat, lon=lon, k=k, kind=kind)
+    result = query.nearest(atlas.places, lat=lat, lon=lon, k=k, kind=kind)
     assert len(result) == min(k, len(places))
     got = result["distance_km"].to_numpy()
     np.testing.assert_allclose(got, np.sort(expected)[: len(result)], rtol=0, atol=1e-9)
@@ -155,7 +156,7 @@ def check_nearest(atlas: Atlas, lon: float, lat: float, k: int, kind: str | None
 def check_within(atlas: Atlas, lon: float, lat: float, km: float, kind: str | None) -> None:
     places = of_kind(atlas.places, kind)
     expected = oracle_km(places, lon, lat)
-    result = query.within(atlas, lat=lat, lon=lon, km=km, kind=kind)
+    result = query.within(atlas.places, lat=lat, lon=lon, km=km, kind=kind)
     assert set(result["id"]) == set(places["id"][expected <= km])
     assert result["distance_km"].is_monotonic_increasing
     by_id = dict(zip(places["id"], expected, strict=True))
@@ -238,7 +239,7 @@ def test_bulk_forms_match_oracle(
     rows = np.arange(len(places))
     if kind is not None:
         rows = np.flatnonzero((places["kind"] == kind).to_numpy())
-    near = query.nearest_many(edge_atlas, lon, lat, k=k, kind=kind)
+    near = query.nearest_many(edge_atlas.places, lon, lat, k=k, kind=kind)
     found = query.within_many(places, lon, lat, km=km, kind=kind)
     assert near.position.shape == near.distance_km.shape == (len(pts), min(k, len(rows)))
     for i, (x, y) in enumerate(pts):
@@ -266,7 +267,7 @@ def test_edge_case_catalogue_matches_oracle(
 
 
 def test_nearest_is_sorted_with_the_columns_of_places(atlas: Atlas) -> None:
-    result = query.nearest(atlas, lat=41.64, lon=48.43, k=3, kind="rocb")
+    result = query.nearest(atlas.places, lat=41.64, lon=48.43, k=3, kind="rocb")
     assert result["id"].tolist() == ["rocb-europe", "rocb-mena", "rocb-esa"]
     assert list(result.columns) == [
         *[c for c in atlas.places.columns if c != "geometry"],
@@ -279,12 +280,12 @@ def test_nearest_is_sorted_with_the_columns_of_places(atlas: Atlas) -> None:
 
 
 def test_nearest_returns_fewer_rows_when_fewer_places(atlas: Atlas) -> None:
-    assert len(query.nearest(atlas, lat=0, lon=0, k=50, kind="hq")) == 1
-    assert len(query.nearest(atlas, lat=0, lon=0, k=10_000)) == len(atlas.places)
+    assert len(query.nearest(atlas.places, lat=0, lon=0, k=50, kind="hq")) == 1
+    assert len(query.nearest(atlas.places, lat=0, lon=0, k=10_000)) == len(atlas.places)
 
 
 def test_nearest_breaks_ties_by_atlas_order(edge_atlas: Atlas) -> None:
-    result = query.nearest(edge_atlas, lat=10.0, lon=10.0, k=2)
+    result = query.nearest(edge_atlas.places, lat=10.0, lon=10.0, k=2)
     assert result["id"].tolist() == ["twin-a", "twin-b"]
     assert result["distance_km"].tolist() == [0.0, 0.0]
 
@@ -293,22 +294,22 @@ def test_nearest_uses_the_ellipsoid_not_the_sphere(atlas: Atlas) -> None:
     # On a sphere "east" (0.995 deg of longitude) is nearer than "north" (1 deg of
     # latitude); on WGS84 a degree of latitude at the equator is shorter (110.57 km).
     flat = synthetic_atlas(atlas, [("east", "rtc", 0.995, 0.0), ("north", "rtc", 0.0, 1.0)])
-    result = query.nearest(flat, lat=0.0, lon=0.0, k=2)
+    result = query.nearest(flat.places, lat=0.0, lon=0.0, k=2)
     assert result["id"].tolist() == ["north", "east"]
     assert result["distance_km"].tolist() == pytest.approx([110.574, 110.763], abs=1e-3)
-    assert query.within(flat, lat=0.0, lon=0.0, km=110.6)["id"].tolist() == ["north"]
+    assert query.within(flat.places, lat=0.0, lon=0.0, km=110.6)["id"].tolist() == ["north"]
 
 
 def test_nearest_across_the_antimeridian(edge_atlas: Atlas) -> None:
     # Just east of the date line, Taveuni (179.99) is 2 km away, Lakeba (-178.8) farther.
-    result = query.nearest(edge_atlas, lat=-16.8, lon=-179.99, k=2)
+    result = query.nearest(edge_atlas.places, lat=-16.8, lon=-179.99, k=2)
     assert result["id"].tolist() == ["taveuni", "lakeba"]
     assert result["distance_km"].iloc[0] == pytest.approx(2.13, abs=0.01)
 
 
 def test_both_ends_of_the_date_line_are_one_meridian(edge_atlas: Atlas) -> None:
-    east = query.nearest(edge_atlas, lat=0.0, lon=180.0, k=3)
-    west = query.nearest(edge_atlas, lat=0.0, lon=-180.0, k=3)
+    east = query.nearest(edge_atlas.places, lat=0.0, lon=180.0, k=3)
+    west = query.nearest(edge_atlas.places, lat=0.0, lon=-180.0, k=3)
     assert east["id"].tolist() == west["id"].tolist()
     assert east["id"].iloc[0] == "date-line-east"
     assert east["distance_km"].iloc[0] == 0.0
@@ -316,43 +317,43 @@ def test_both_ends_of_the_date_line_are_one_meridian(edge_atlas: Atlas) -> None:
 
 def test_at_the_pole_longitude_does_not_matter(edge_atlas: Atlas) -> None:
     answers = {
-        tuple(query.nearest(edge_atlas, lat=90.0, lon=lon, k=4)["id"])
+        tuple(query.nearest(edge_atlas.places, lat=90.0, lon=lon, k=4)["id"])
         for lon in (-180, -37, 0, 99, 180)
     }
     assert answers == {("north-pole", "near-north-b", "near-north-a", "little-diomede")}
-    south = query.within(edge_atlas, lat=-90.0, lon=-60.0, km=50)
+    south = query.within(edge_atlas.places, lat=-90.0, lon=-60.0, km=50)
     assert south["id"].tolist() == ["south-pole", "near-south"]
 
 
 def test_within_includes_its_boundary(atlas: Atlas) -> None:
-    exact = query.distance_km(atlas, "samur", "khanoba")
+    exact = query.distance_km(atlas.places, "samur", "khanoba")
     samur = atlas.places.set_index("id").geometry["samur"]
-    result = query.within(atlas, lat=samur.y, lon=samur.x, km=exact)
+    result = query.within(atlas.places, lat=samur.y, lon=samur.x, km=exact)
     assert result["id"].tolist() == ["samur", "khanoba"]
-    assert query.within(atlas, lat=samur.y, lon=samur.x, km=exact - 1e-6)["id"].tolist() == [
+    assert query.within(atlas.places, lat=samur.y, lon=samur.x, km=exact - 1e-6)["id"].tolist() == [
         "samur"
     ]
 
 
 def test_within_can_be_empty(atlas: Atlas) -> None:
-    result = query.within(atlas, lat=-60.0, lon=-140.0, km=100, kind="rtc")
+    result = query.within(atlas.places, lat=-60.0, lon=-140.0, km=100, kind="rtc")
     assert len(result) == 0
     assert "distance_km" in result.columns
     assert result.crs == "EPSG:4326"
 
 
 def test_within_half_the_earth_gives_everything(atlas: Atlas) -> None:
-    assert len(query.within(atlas, lat=12.0, lon=-40.0, km=20_100)) == len(atlas.places)
+    assert len(query.within(atlas.places, lat=12.0, lon=-40.0, km=20_100)) == len(atlas.places)
 
 
 def test_queries_never_modify_places(atlas: Atlas) -> None:
     before = atlas.places.copy()
-    result = query.nearest(atlas, lat=41.64, lon=48.43, k=3)
+    result = query.nearest(atlas.places, lat=41.64, lon=48.43, k=3)
     result.loc[0, "name"] = "changed"
-    query.within(atlas, lat=0, lon=0, km=5000, kind="rtc")
-    query.in_region(atlas, "EUR")
-    query.in_country(atlas, "AZE")
-    query.crossings_between(atlas, "AZE", "RUS")
+    query.within(atlas.places, lat=0, lon=0, km=5000, kind="rtc")
+    query.in_region(atlas.places, "EUR")
+    query.in_country(atlas.places, "AZE", country_names=atlas.country_names)
+    query.crossings_between(atlas.places, "AZE", "RUS", country_names=atlas.country_names)
     pd.testing.assert_frame_equal(atlas.places, before)
     assert "distance_km" not in atlas.places.columns
 
@@ -367,27 +368,27 @@ def test_atlas_methods_delegate(atlas: Atlas) -> None:
 
 @pytest.mark.parametrize("region", ["EUR", "eur", "Europe", "europe", " EUROPE "])
 def test_in_region_accepts_code_or_name(atlas: Atlas, region: str) -> None:
-    result = query.in_region(atlas, region, kind="rocb")
+    result = query.in_region(atlas.places, region, kind="rocb")
     assert result["id"].tolist() == ["rocb-europe"]
 
 
 @pytest.mark.parametrize("region", ["AP", "Asia/Pacific", "asia/pacific", "asia pacific"])
 def test_in_region_asia_pacific(atlas: Atlas, region: str) -> None:
-    result = query.in_region(atlas, region)
+    result = query.in_region(atlas.places, region)
     assert "rtc-fiji" in set(result["id"])
     assert "rocb-ap" in set(result["id"])
 
 
 def test_in_region_counts_a_border_post_in_both_regions(atlas: Atlas) -> None:
     # Kasumbalesa joins the DR Congo (WCA) and Zambia (ESA).
-    assert "kasumbalesa" in set(query.in_region(atlas, "WCA")["id"])
-    assert "kasumbalesa" in set(query.in_region(atlas, "ESA")["id"])
+    assert "kasumbalesa" in set(query.in_region(atlas.places, "WCA")["id"])
+    assert "kasumbalesa" in set(query.in_region(atlas.places, "ESA")["id"])
     # Astara (AZE-IRN) lies in Azerbaijan (EUR); Iran is in Asia/Pacific.
-    assert "astara" in set(query.in_region(atlas, "AP", kind="border_post")["id"])
+    assert "astara" in set(query.in_region(atlas.places, "AP", kind="border_post")["id"])
 
 
 def test_in_region_keeps_atlas_order_and_columns(atlas: Atlas) -> None:
-    result = query.in_region(atlas, "MENA", kind="rtc")
+    result = query.in_region(atlas.places, "MENA", kind="rtc")
     expected = atlas.places[(atlas.places["region"] == "MENA") & (atlas.places["kind"] == "rtc")]
     assert result["id"].tolist() == expected["id"].tolist()
     assert list(result.columns) == list(atlas.places.columns)
@@ -396,7 +397,7 @@ def test_in_region_keeps_atlas_order_and_columns(atlas: Atlas) -> None:
 
 @pytest.mark.parametrize("country", ["AZE", "aze", "Azerbaijan", "AZERBAIJAN"])
 def test_in_country_accepts_code_or_name(atlas: Atlas, country: str) -> None:
-    result = query.in_country(atlas, country)
+    result = query.in_country(atlas.places, country, country_names=atlas.country_names)
     assert result["id"].tolist() == [
         "samur",
         "khanoba",
@@ -408,33 +409,46 @@ def test_in_country_accepts_code_or_name(atlas: Atlas, country: str) -> None:
 
 
 def test_in_country_accepts_either_name_of_a_country(atlas: Atlas) -> None:
-    wco = query.in_country(atlas, "Russian Federation", kind="rtc")["id"].tolist()
-    natural_earth = query.in_country(atlas, "russia", kind="rtc")["id"].tolist()
+    wco = query.in_country(
+        atlas.places, "Russian Federation", kind="rtc", country_names=atlas.country_names
+    )["id"].tolist()
+    natural_earth = query.in_country(
+        atlas.places, "russia", kind="rtc", country_names=atlas.country_names
+    )["id"].tolist()
     assert wco == natural_earth == ["rtc-russia"]
-    assert query.in_country(atlas, "cote d'ivoire")["id"].tolist() == ["rocb-wca"]
+    assert query.in_country(atlas.places, "cote d'ivoire", country_names=atlas.country_names)[
+        "id"
+    ].tolist() == ["rocb-wca"]
 
 
 def test_in_country_known_without_places_is_empty(atlas: Atlas) -> None:
-    result = query.in_country(atlas, "ISL")
+    result = query.in_country(atlas.places, "ISL", country_names=atlas.country_names)
     assert len(result) == 0
     assert list(result.columns) == list(atlas.places.columns)
 
 
 def test_crossings_between_either_order(atlas: Atlas) -> None:
-    forward = query.crossings_between(atlas, "AZE", "RUS")["id"].tolist()
-    backward = query.crossings_between(atlas, "russia", "azerbaijan")["id"].tolist()
+    forward = query.crossings_between(
+        atlas.places, "AZE", "RUS", country_names=atlas.country_names
+    )["id"].tolist()
+    backward = query.crossings_between(
+        atlas.places, "russia", "azerbaijan", country_names=atlas.country_names
+    )["id"].tolist()
     assert forward == backward == ["samur", "khanoba"]
-    assert len(query.crossings_between(atlas, "AZE", "BEL")) == 0
+    assert (
+        len(query.crossings_between(atlas.places, "AZE", "BEL", country_names=atlas.country_names))
+        == 0
+    )
 
 
 def test_distance_km_is_geodesic(atlas: Atlas) -> None:
     places = atlas.places.set_index("id").geometry
     a, b = places["rocb-europe"], places["samur"]
     _, _, metres = GEOD.inv(a.x, a.y, b.x, b.y)
-    assert query.distance_km(atlas, "rocb-europe", "samur") == pytest.approx(
+    assert query.distance_km(atlas.places, "rocb-europe", "samur") == pytest.approx(
         metres / 1000, abs=1e-9
     )
-    assert query.distance_km(atlas, "samur", "samur") == 0.0
+    assert query.distance_km(atlas.places, "samur", "samur") == 0.0
 
 
 def test_distance_km_across_the_antimeridian(pacific_atlas: Atlas) -> None:
@@ -449,75 +463,83 @@ def test_distance_km_across_the_antimeridian(pacific_atlas: Atlas) -> None:
 #: (call, message regex): every error a user can cause, with its message pinned.
 ERRORS = [
     (
-        lambda a: query.in_region(a, "Eurpoe"),
+        lambda a: query.in_region(a.places, "Eurpoe"),
         r"Got region='Eurpoe'; `region` must be one of \{'EUR' \(Europe\), 'AP' \(Asia/Pacific\)"
         r".*\(did you mean 'EUR' \(Europe\)\?\)",
     ),
     (
-        lambda a: query.in_region(a, "Mars"),
+        lambda a: query.in_region(a.places, "Mars"),
         r"^Got region='Mars'; `region` must be one of \{'EUR' \(Europe\).*"
         r"'MENA' \(North of Africa, Near and Middle East\)\}, by code or name$",
     ),
     (
-        lambda a: query.in_region(a, None),  # type: ignore[arg-type]
+        lambda a: query.in_region(a.places, None),  # type: ignore[arg-type]
         r"Got region=None; `region` must be one of",
     ),
     (
-        lambda a: query.in_country(a, "Azerbajan"),
+        lambda a: query.in_country(a.places, "Azerbajan", country_names=a.country_names),
         r"Got country='Azerbajan'; `country` must be an ISO 3166-1 alpha-3 code or a country "
         r"name known to the atlas \(did you mean 'Azerbaijan' \(AZE\)\?\)",
     ),
     (
-        lambda a: query.in_country(a, "XYZ"),
+        lambda a: query.in_country(a.places, "XYZ", country_names=a.country_names),
         r"Got country='XYZ'; .* \(e\.g\. 'AZE' or 'Azerbaijan'\)$",
     ),
     (
-        lambda a: query.crossings_between(a, "AZE", "Rusia"),
+        lambda a: query.crossings_between(a.places, "AZE", "Rusia", country_names=a.country_names),
         r"Got country_b='Rusia'; `country_b` must be .*did you mean 'Russia' \(RUS\)",
     ),
     (
-        lambda a: query.crossings_between(a, "AZE", "azerbaijan"),
+        lambda a: query.crossings_between(
+            a.places, "AZE", "azerbaijan", country_names=a.country_names
+        ),
         r"Got country_a='AZE' and country_b='azerbaijan', both AZE; "
         r"a crossing joins two different countries",
     ),
     (
-        lambda a: query.nearest(a, lat=0, lon=0, kind="rtcc"),
+        lambda a: query.nearest(a.places, lat=0, lon=0, kind="rtcc"),
         r"Got kind='rtcc'; `kind` must be one of \{'hq', 'rocb', 'rtc', 'rilo', 'border_post'\} "
         r"or None \(did you mean 'rtc'\?\)",
     ),
     (
-        lambda a: query.in_country(a, "AZE", kind="office"),
+        lambda a: query.in_country(a.places, "AZE", kind="office", country_names=a.country_names),
         r"Got kind='office'; `kind` must be one of \{'hq'",
     ),
-    (lambda a: query.nearest(a, lat=0, lon=0, k=0), r"Got k=0; `k` must be a positive integer"),
     (
-        lambda a: query.nearest(a, lat=0, lon=0, k=2.5),  # type: ignore[arg-type]
+        lambda a: query.nearest(a.places, lat=0, lon=0, k=0),
+        r"Got k=0; `k` must be a positive integer",
+    ),
+    (
+        lambda a: query.nearest(a.places, lat=0, lon=0, k=2.5),  # type: ignore[arg-type]
         r"Got k=2.5; `k` must be a positive",
     ),
-    (lambda a: query.nearest(a, lat=0, lon=0, k=True), r"Got k=True; `k` must be a positive"),
     (
-        lambda a: query.nearest(a, lat=91, lon=0),
+        lambda a: query.nearest(a.places, lat=0, lon=0, k=True),
+        r"Got k=True; `k` must be a positive",
+    ),
+    (
+        lambda a: query.nearest(a.places, lat=91, lon=0),
         r"Got lat=91; `lat` must be within \[-90, 90\] \(are lat and lon swapped\?\)",
     ),
     (
-        lambda a: query.within(a, lat=0, lon=float("nan"), km=1),
+        lambda a: query.within(a.places, lat=0, lon=float("nan"), km=1),
         r"Got lon=nan; `lon` must be a finite number of degrees",
     ),
     (
-        lambda a: query.within(a, lat=0, lon=0, km=-1),
+        lambda a: query.within(a.places, lat=0, lon=0, km=-1),
         r"Got km=-1; `km` must be a finite number of kilometres >= 0",
     ),
     (
-        lambda a: query.within(a, lat=0, lon=0, km=float("inf")),
+        lambda a: query.within(a.places, lat=0, lon=0, km=float("inf")),
         r"Got km=inf; `km` must be a finite number",
     ),
     (
-        lambda a: query.distance_km(a, "samurr", "samur"),
+        lambda a: query.distance_km(a.places, "samurr", "samur"),
         r"Got id_a='samurr'; `id_a` must be the id of one of the 71 places "
         r"\(did you mean 'samur' or 'sarp'\?\)",
     ),
     (
-        lambda a: query.distance_km(a, "samur", "zzz"),
+        lambda a: query.distance_km(a.places, "samur", "zzz"),
         r"Got id_b='zzz'; `id_b` must be the id of one of the 71 places "
         r"\(no close match; ids look like 'samur', 'khanoba'\)",
     ),
@@ -547,13 +569,14 @@ def test_usage_error_is_a_geo_error() -> None:
 )
 def test_bulk_errors(atlas: Atlas, lon: list[object], lat: list[object], message: str) -> None:
     with pytest.raises(geo.UsageError, match=message):
-        query.nearest_many(atlas, lon, lat)
+        query.nearest_many(atlas.places, lon, lat)
 
 
-def test_bulk_source_must_be_places(atlas: Atlas) -> None:
-    message = r"Got source of type str; `source` must be an Atlas or a GeoDataFrame"
+@pytest.mark.parametrize("call", [query.nearest_many, query.within_many])
+def test_bulk_source_must_be_places(call: Any) -> None:
+    message = r"Got places of type str; `places` must be a GeoDataFrame of point places"
     with pytest.raises(geo.UsageError, match=message):
-        query.nearest_many("atlas", [0], [0])
+        call("atlas", [0], [0], **({"km": 1} if call is query.within_many else {}))
 
 
 def test_index_needs_a_kind_column_to_filter_by_kind() -> None:
@@ -575,7 +598,7 @@ def test_index_rejects_non_points(atlas: Atlas) -> None:
 
 
 def test_nearest_many_shapes_and_ids(atlas: Atlas) -> None:
-    found = query.nearest_many(atlas, [48.43, 4.37], [41.64, 50.85], k=2)
+    found = query.nearest_many(atlas.places, [48.43, 4.37], [41.64, 50.85], k=2)
     ids = atlas.places["id"].to_numpy()[found.position]
     assert ids.tolist() == [["samur", "khanoba"], ["wco-hq", "rtc-hungary"]]
     assert found.distance_km.shape == (2, 2)
@@ -588,9 +611,9 @@ def test_nearest_many_with_kind_gives_rows_of_the_whole_frame(atlas: Atlas) -> N
 
 
 def test_empty_inputs(atlas: Atlas) -> None:
-    found = query.nearest_many(atlas, [], [], k=3)
+    found = query.nearest_many(atlas.places, [], [], k=3)
     assert found.position.shape == (0, 3)
-    pairs = query.within_many(atlas, np.array([]), np.array([]), km=10)
+    pairs = query.within_many(atlas.places, np.array([]), np.array([]), km=10)
     assert len(pairs.point) == len(pairs.position) == len(pairs.distance_km) == 0
     empty = query.PlaceIndex(atlas.places.iloc[:0])
     assert empty.nearest([1.0], [2.0], k=3).position.shape == (1, 0)
