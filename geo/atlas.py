@@ -285,7 +285,7 @@ class Atlas:
         """
         lat, lon = check_lat_lon(lat, lon)
         row = country_columns(np.array([lon]), np.array([lat]), self.countries, self.membership)
-        values: dict[str, Any] = row.iloc[0].to_dict()
+        values = {str(k): v for k, v in row.iloc[0].to_dict().items()}
         return Location(
             lat=lat,
             lon=lon,

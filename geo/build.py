@@ -33,6 +33,7 @@ from geo.fileio import atomic_write_text
 from geo.schema import REGIONS
 
 __all__ = [
+    "BuildEvent",
     "BuildResult",
     "build",
     "build_atlas",
@@ -63,6 +64,28 @@ class BuildResult:
     written: tuple[Path, ...]
     unchanged: tuple[Path, ...] = field(default=())
     places: int = 0
+
+
+@dataclass(frozen=True)
+class BuildEvent:
+    """The outcome of one rebuild.
+
+    Attributes
+    ----------
+    ok : bool
+        Whether the outputs now reflect the data.
+    result : BuildResult or None
+        What was written, when ``ok``.
+    problems : tuple of str
+        The validation problems (or the error), when not ``ok``.
+    generation : int
+        Counts rebuilds from 1.
+    """
+
+    ok: bool
+    result: BuildResult | None
+    problems: tuple[str, ...]
+    generation: int
 
 
 @dataclass(frozen=True)

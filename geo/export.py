@@ -1,14 +1,29 @@
-"""Write places as deterministic GeoJSON: sorted keys, fixed precision, no timestamps."""
+"""Places as data for machines: deterministic GeoJSON, JSON records and CSV.
+
+GeoJSON has sorted keys, fixed precision and no timestamps, so the same
+places give the same bytes; records and CSV rows hold every column but the
+geometry, then ``lon`` and ``lat``.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 from typing import Any
 
 import geopandas as gpd
 
-__all__ = ["COORD_DECIMALS", "feature_lines", "join_features", "json_value", "places_geojson"]
+__all__ = [
+    "COORD_DECIMALS",
+    "feature_lines",
+    "join_features",
+    "json_value",
+    "places_csv",
+    "places_geojson",
+    "records",
+]
 
 #: Decimals kept for coordinates in outputs: 1e-6 degree is about 0.1 m.
 COORD_DECIMALS = 6
@@ -59,3 +74,28 @@ def places_geojson(places: gpd.GeoDataFrame) -> str:
     one feature per line.
     """
     return join_features(feature_lines(places))
+
+
+def records(places: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Places as plain dicts: every column but the geometry, then ``lon`` and ``lat``.
+
+    Values are made JSON-ready by :func:`json_value` (NaN becomes None);
+    ``lon``/``lat`` are EPSG:4326 degrees of the point geometry.
+    """
+    columns = [c for c in places.columns if c != places.geometry.name]
+    rows = []
+    for values, geom in zip(places[columns].to_dict("records"), places.geometry, strict=True):
+        row = {str(k): json_value(v) for k, v in values.items()}
+        row["lon"], row["lat"] = float(geom.x), float(geom.y)
+        rows.append(row)
+    return rows
+
+
+def places_csv(places: gpd.GeoDataFrame) -> str:
+    """Places as CSV text: a header, then one line per place (the columns of :func:`records`)."""
+    columns = [c for c in places.columns if c != places.geometry.name] + ["lon", "lat"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records(places))
+    return out.getvalue()

@@ -771,7 +771,8 @@ def _coordinates(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _kind_mask(places: gpd.GeoDataFrame, kind: str | None) -> pd.Series:
     if kind is None:
         return pd.Series(True, index=places.index)
-    return places["kind"] == kind
+    mask: pd.Series = places["kind"] == kind
+    return mask
 
 
 def here_or_on_a_side(places: gpd.GeoDataFrame, column: str, value: str) -> pd.Series:
@@ -780,7 +781,7 @@ def here_or_on_a_side(places: gpd.GeoDataFrame, column: str, value: str) -> pd.S
     The one rule for "the places of a region or a country", used by the
     queries and by the region maps of :mod:`geo.build`.
     """
-    mask = places[column] == value
+    mask: pd.Series = places[column] == value
     for side in ("side_a", "side_b"):
         side_column = f"{side}_{column}"
         if side_column in places.columns:

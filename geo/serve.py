@@ -26,12 +26,10 @@ from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from geo.watch import BuildEvent
-
-__all__ = ["EVENTS_PATH", "LiveServer", "is_loopback", "resolve_inside"]
+__all__ = ["EVENTS_PATH", "BuildOutcome", "LiveServer", "is_loopback", "resolve_inside"]
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/__geo/events"
@@ -91,6 +89,17 @@ def resolve_inside(root: Path, url_path: str) -> Path | None:
     return target if target.is_file() else None
 
 
+class BuildOutcome(Protocol):
+    """What the server needs to know of a build (a :class:`geo.build.BuildEvent` is one)."""
+
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def problems(self) -> tuple[str, ...]: ...
+    @property
+    def generation(self) -> int: ...
+
+
 class LiveServer:
     """An HTTP server for ``root`` on 127.0.0.1 with live reload.
 
@@ -117,7 +126,7 @@ class LiveServer:
         """The address to open in a browser."""
         return f"http://127.0.0.1:{self.port}/"
 
-    def publish(self, event: BuildEvent) -> None:
+    def publish(self, event: BuildOutcome) -> None:
         """Tell open pages about a build: reload after a good one, show problems after a bad one."""
         with self._changed:
             generation = event.generation if event.ok else self._state["generation"]

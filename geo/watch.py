@@ -15,39 +15,16 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from geo.atlas import default_data_dir, load
-from geo.build import BuildResult, build_atlas
+from geo.build import BuildEvent, build_atlas
 from geo.errors import DataError, GeoError
 
-__all__ = ["BuildEvent", "rebuild", "watch"]
+__all__ = ["rebuild", "watch"]
 
 log = logging.getLogger(__name__)
 _WATCHED_SUFFIXES = (".geojson", ".csv", ".xz")
-
-
-@dataclass(frozen=True)
-class BuildEvent:
-    """The outcome of one rebuild.
-
-    Attributes
-    ----------
-    ok : bool
-        Whether the outputs now reflect the data.
-    result : BuildResult or None
-        What was written, when ``ok``.
-    problems : tuple of str
-        The validation problems (or the error), when not ``ok``.
-    generation : int
-        Counts rebuilds from 1.
-    """
-
-    ok: bool
-    result: BuildResult | None
-    problems: tuple[str, ...]
-    generation: int
 
 
 def rebuild(data_dir: Path, output_dir: Path, generation: int) -> BuildEvent:

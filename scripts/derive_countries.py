@@ -27,7 +27,6 @@ Writes, in ``data/``:
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import importlib.metadata
 import json

@@ -21,7 +21,7 @@ import geo
 from geo import bulk, countries, query
 from geo.bulk import ADDED_COLUMNS, enrich_file, enrich_points
 from geo.cli import cli
-from geo.cli_enrich import ProgressBar
+from geo.cli.enrich import ProgressBar
 from geo.countries import _GRID_MIN_POINTS
 from geo.enrich import country_columns
 from geo.errors import InvalidPointsError

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import geo
 from geo.atlas import validate
 from geo.cli import cli
-from geo.cli_edit import parse_assignment
+from geo.cli.edit import parse_assignment
 from geo.edit import add_place, remove_place, set_fields
 from geo.errors import DataError, GeoError, UsageError
 from tests.conftest_data import DATA, copy_data, edit_feature

@@ -7,8 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-from geo.build import build
-from geo.watch import BuildEvent, watch
+from geo.build import BuildEvent, build
+from geo.watch import watch
 from tests.conftest_data import copy_data
 
 

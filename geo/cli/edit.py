@@ -20,11 +20,12 @@ from typing import Any
 
 import click
 
+from geo.cli._common import data_option, errors_to_exit
 from geo.edit import GEOMETRY_FIELDS, add_place, remove_place, set_fields
 from geo.errors import DataError
 from geo.schema import KINDS, STATUSES
 
-__all__ = ["parse_assignment", "register"]
+__all__ = ["add", "parse_assignment", "remove", "set_command"]
 
 #: Kinds ``geo add office`` accepts (every kind but ``border_post``).
 OFFICE_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k != "border_post")
@@ -191,185 +192,183 @@ def _common_options(func: Any) -> Any:
     return func
 
 
-def register(cli: click.Group) -> None:
-    """Add the ``add``, ``set`` and ``remove`` commands to the ``geo`` command."""
-    from geo.cli import _errors_to_exit, data_option  # geo.cli imports this module
+@click.group("add")
+def add() -> None:
+    """Add a place to a data file, written only if the data stays valid.
 
-    @cli.group("add")
-    def add() -> None:
-        """Add a place to a data file, written only if the data stays valid.
+    The new feature goes last in the file, written in the file's own
+    style; `geo remove ID` takes it out again without a trace.
 
-        The new feature goes last in the file, written in the file's own
-        style; `geo remove ID` takes it out again without a trace.
+    \b
+    Example:
+      geo add office --id rtc-x --kind rtc --name "RTC X" --iso3 AZE \\
+        --lat 40.41 --lon 49.87 --source https://www.wcoomd.org/
+    """
 
-        \b
-        Example:
-          geo add office --id rtc-x --kind rtc --name "RTC X" --iso3 AZE \\
-            --lat 40.41 --lon 49.87 --source https://www.wcoomd.org/
-        """
 
-    @add.command("office")
-    @data_option
-    @_common_options
-    @click.option(
-        "--kind", type=click.Choice(OFFICE_KINDS), required=True, help="What the office is."
+@add.command("office")
+@data_option
+@_common_options
+@click.option("--kind", type=click.Choice(OFFICE_KINDS), required=True, help="What the office is.")
+@click.option("--iso3", required=True, help="ISO 3166-1 alpha-3 code of its country.")
+@click.option("--city", default=None, help="City (and address) of the office.")
+@errors_to_exit
+def add_office(
+    data_dir: str | None,
+    place_id: str,
+    name: str,
+    lat: float,
+    lon: float,
+    source: str,
+    status: str,
+    opened: str | None,
+    precision: str | None,
+    props: tuple[str, ...],
+    file: str | None,
+    kind: str,
+    iso3: str,
+    city: str | None,
+) -> None:
+    """Add an office (HQ, ROCB, RTC or RILO).
+
+    \b
+    Example:
+      geo add office --id rtc-x --kind rtc --name "RTC X" --iso3 AZE \\
+        --city Baku --lat 40.41 --lon 49.87 --opened 2024 \\
+        --source https://www.wcoomd.org/ --prop seats=2
+    """
+    properties = _place_properties(
+        {
+            "id": place_id,
+            "kind": kind,
+            "name": name,
+            "iso3": iso3,
+            "status": status,
+            "source": source,
+        },
+        {"city": city, "opened": opened, "precision": precision},
+        props,
     )
-    @click.option("--iso3", required=True, help="ISO 3166-1 alpha-3 code of its country.")
-    @click.option("--city", default=None, help="City (and address) of the office.")
-    @_errors_to_exit
-    def add_office(
-        data_dir: str | None,
-        place_id: str,
-        name: str,
-        lat: float,
-        lon: float,
-        source: str,
-        status: str,
-        opened: str | None,
-        precision: str | None,
-        props: tuple[str, ...],
-        file: str | None,
-        kind: str,
-        iso3: str,
-        city: str | None,
-    ) -> None:
-        """Add an office (HQ, ROCB, RTC or RILO).
+    _add(data_dir, properties, props, lon=lon, lat=lat, file=file)
 
-        \b
-        Example:
-          geo add office --id rtc-x --kind rtc --name "RTC X" --iso3 AZE \\
-            --city Baku --lat 40.41 --lon 49.87 --opened 2024 \\
-            --source https://www.wcoomd.org/ --prop seats=2
-        """
-        properties = _place_properties(
-            {
-                "id": place_id,
-                "kind": kind,
-                "name": name,
-                "iso3": iso3,
-                "status": status,
-                "source": source,
-            },
-            {"city": city, "opened": opened, "precision": precision},
-            props,
-        )
-        _add(data_dir, properties, props, lon=lon, lat=lat, file=file)
 
-    @add.command("border-post")
-    @data_option
-    @_common_options
-    @click.option(
-        "--side-a",
-        required=True,
-        callback=_side,
-        metavar="ISO3:NAME",
-        help="First side: country code and local name, e.g. AZE:Samur.",
+@add.command("border-post")
+@data_option
+@_common_options
+@click.option(
+    "--side-a",
+    required=True,
+    callback=_side,
+    metavar="ISO3:NAME",
+    help="First side: country code and local name, e.g. AZE:Samur.",
+)
+@click.option(
+    "--side-b",
+    required=True,
+    callback=_side,
+    metavar="ISO3:NAME",
+    help="Second side, e.g. RUS:Yarag-Kazmalyar.",
+)
+@click.option(
+    "--osbp",
+    type=click.Choice(tuple(OSBP_VALUES)),
+    default="unknown",
+    show_default=True,
+    help="Whether it is a one-stop border post.",
+)
+@errors_to_exit
+def add_border_post(
+    data_dir: str | None,
+    place_id: str,
+    name: str,
+    lat: float,
+    lon: float,
+    source: str,
+    status: str,
+    opened: str | None,
+    precision: str | None,
+    props: tuple[str, ...],
+    file: str | None,
+    side_a: tuple[str, str],
+    side_b: tuple[str, str],
+    osbp: str,
+) -> None:
+    """Add a border post between two countries.
+
+    \b
+    Example:
+      geo add border-post --id samur-2 --name "Samur - Yarag-Kazmalyar" \\
+        --side-a AZE:Samur --side-b RUS:Yarag-Kazmalyar --osbp yes \\
+        --lat 41.6367 --lon 48.4303 --source https://www.wcoomd.org/
+    """
+    properties = _place_properties(
+        {
+            "id": place_id,
+            "kind": "border_post",
+            "name": name,
+            "side_a_iso3": side_a[0],
+            "side_a_name": side_a[1],
+            "side_b_iso3": side_b[0],
+            "side_b_name": side_b[1],
+            "osbp": OSBP_VALUES[osbp],
+            "status": status,
+            "source": source,
+        },
+        {"opened": opened, "precision": precision},
+        props,
     )
-    @click.option(
-        "--side-b",
-        required=True,
-        callback=_side,
-        metavar="ISO3:NAME",
-        help="Second side, e.g. RUS:Yarag-Kazmalyar.",
-    )
-    @click.option(
-        "--osbp",
-        type=click.Choice(tuple(OSBP_VALUES)),
-        default="unknown",
-        show_default=True,
-        help="Whether it is a one-stop border post.",
-    )
-    @_errors_to_exit
-    def add_border_post(
-        data_dir: str | None,
-        place_id: str,
-        name: str,
-        lat: float,
-        lon: float,
-        source: str,
-        status: str,
-        opened: str | None,
-        precision: str | None,
-        props: tuple[str, ...],
-        file: str | None,
-        side_a: tuple[str, str],
-        side_b: tuple[str, str],
-        osbp: str,
-    ) -> None:
-        """Add a border post between two countries.
+    _add(data_dir, properties, props, lon=lon, lat=lat, file=file)
 
-        \b
-        Example:
-          geo add border-post --id samur-2 --name "Samur - Yarag-Kazmalyar" \\
-            --side-a AZE:Samur --side-b RUS:Yarag-Kazmalyar --osbp yes \\
-            --lat 41.6367 --lon 48.4303 --source https://www.wcoomd.org/
-        """
-        properties = _place_properties(
-            {
-                "id": place_id,
-                "kind": "border_post",
-                "name": name,
-                "side_a_iso3": side_a[0],
-                "side_a_name": side_a[1],
-                "side_b_iso3": side_b[0],
-                "side_b_name": side_b[1],
-                "osbp": OSBP_VALUES[osbp],
-                "status": status,
-                "source": source,
-            },
-            {"opened": opened, "precision": precision},
-            props,
-        )
-        _add(data_dir, properties, props, lon=lon, lat=lat, file=file)
 
-    @cli.command("set")
-    @data_option
-    @click.argument("place_id", metavar="ID")
-    @click.argument("assignments", metavar="FIELD=VALUE...", nargs=-1, required=True)
-    @click.option(
-        "--string",
-        "as_string",
-        is_flag=True,
-        help="Keep every VALUE as text (e.g. opened=2024 as the string '2024').",
-    )
-    @_errors_to_exit
-    def set_command(
-        data_dir: str | None, place_id: str, assignments: tuple[str, ...], as_string: bool
-    ) -> None:
-        """Set properties of a place, or move it with lon=/lat=.
+@click.command("set")
+@data_option
+@click.argument("place_id", metavar="ID")
+@click.argument("assignments", metavar="FIELD=VALUE...", nargs=-1, required=True)
+@click.option(
+    "--string",
+    "as_string",
+    is_flag=True,
+    help="Keep every VALUE as text (e.g. opened=2024 as the string '2024').",
+)
+@errors_to_exit
+def set_command(
+    data_dir: str | None, place_id: str, assignments: tuple[str, ...], as_string: bool
+) -> None:
+    """Set properties of a place, or move it with lon=/lat=.
 
-        VALUE is read as JSON when it parses as JSON: 2 and 40.5 are numbers,
-        true/false/null are those, [..] and {..} are lists and objects, and
-        '"2024"' is a string; anything else (operational, Baku) is text.
-        Dates are text: write opened='"2024"' or use --string.  FIELD=null
-        writes null.  lon and lat move the point (degrees, WGS84).  Only the
-        values change in the file; nothing is written unless the data stays
-        valid.
+    VALUE is read as JSON when it parses as JSON: 2 and 40.5 are numbers,
+    true/false/null are those, [..] and {..} are lists and objects, and
+    '"2024"' is a string; anything else (operational, Baku) is text.
+    Dates are text: write opened='"2024"' or use --string.  FIELD=null
+    writes null.  lon and lat move the point (degrees, WGS84).  Only the
+    values change in the file; nothing is written unless the data stays
+    valid.
 
-        \b
-        Example:
-          geo set rocb-europe status=operational 'opened="2011-10"'
-          geo set samur osbp=true lat=41.64 lon=48.43
-          geo set rocb-europe --string opened=2011 city=Baku
-        """
-        values = _assignments(assignments, as_string=as_string)
-        for axis in GEOMETRY_FIELDS:  # lon and lat are numbers even with --string
-            if isinstance(values.get(axis), str):
-                values[axis] = _number(values[axis])
-        with _explain_json_values(values):
-            path = set_fields(data_dir, place_id, values)
-        click.echo(f"set {', '.join(values)} of {place_id!r} in {path}", err=True)
+    \b
+    Example:
+      geo set rocb-europe status=operational 'opened="2011-10"'
+      geo set samur osbp=true lat=41.64 lon=48.43
+      geo set rocb-europe --string opened=2011 city=Baku
+    """
+    values = _assignments(assignments, as_string=as_string)
+    for axis in GEOMETRY_FIELDS:  # lon and lat are numbers even with --string
+        if isinstance(values.get(axis), str):
+            values[axis] = _number(values[axis])
+    with _explain_json_values(values):
+        path = set_fields(data_dir, place_id, values)
+    click.echo(f"set {', '.join(values)} of {place_id!r} in {path}", err=True)
 
-    @cli.command("remove")
-    @data_option
-    @click.argument("place_id", metavar="ID")
-    @_errors_to_exit
-    def remove(data_dir: str | None, place_id: str) -> None:
-        """Remove a place from its data file, leaving no trace of it.
 
-        \b
-        Example:
-          geo remove rtc-x
-        """
-        path = remove_place(data_dir, place_id)
-        click.echo(f"removed {place_id!r} from {path}", err=True)
+@click.command("remove")
+@data_option
+@click.argument("place_id", metavar="ID")
+@errors_to_exit
+def remove(data_dir: str | None, place_id: str) -> None:
+    """Remove a place from its data file, leaving no trace of it.
+
+    \b
+    Example:
+      geo remove rtc-x
+    """
+    path = remove_place(data_dir, place_id)
+    click.echo(f"removed {place_id!r} from {path}", err=True)

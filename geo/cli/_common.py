@@ -1,0 +1,67 @@
+"""What every ``geo`` command shares: the error boundary, common options, messages on stderr.
+
+Library exceptions become CLI errors only here: a :class:`geo.GeoError` gives
+``error: ...`` on stderr and a non-zero exit status (2 for a bad argument, 1
+otherwise), never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from geo.errors import DataError, GeoError, UsageError
+
+__all__ = ["data_option", "errors_to_exit", "note", "output_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def errors_to_exit(func: F) -> F:
+    """Turn library errors into a message on stderr and an exit status."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DataError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+        except UsageError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(2)
+        except GeoError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+data_option = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default=None,
+    help="Data folder of *.geojson place files (default: the project's data/ or $GEO_DATA).",
+)
+
+output_option = click.option(
+    "--output",
+    "output_dir",
+    type=click.Path(file_okay=False, path_type=str),
+    default="output",
+    show_default=True,
+    help="Folder to write the maps and places.geojson into.",
+)
+
+
+def note(text: str) -> None:
+    """A message on stderr, unless ``geo --quiet``."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("quiet"):
+        return
+    click.echo(text, err=True)

@@ -1,0 +1,318 @@
+"""The ``geo query`` commands: a thin layer over :mod:`geo.query`.
+
+Results go to stdout as a table (default) or as JSON, GeoJSON or CSV;
+counts and notes go to stderr.  ``--map FILE`` also writes the result as a
+self-contained HTML map.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from geo.cli._common import data_option, errors_to_exit, note
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo.atlas import Atlas
+
+__all__ = ["query"]
+
+#: Formats of a query that returns places.
+FORMATS = ("table", "json", "geojson", "csv")
+#: Decimals of ``distance_km`` in CLI outputs (1 m).
+_KM_DECIMALS = 3
+_NAME_WIDTH = 48
+
+_kind_option = click.option(
+    "--kind",
+    default=None,
+    metavar="KIND",
+    help="Only places of this kind: hq, rocb, rtc, rilo or border_post.",
+)
+_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="table",
+    show_default=True,
+    help="Output on stdout: a readable table, or json, geojson or csv for machines.",
+)
+_map_option = click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=str),
+    default=None,
+    metavar="FILE",
+    help="Also write the result as a self-contained HTML map to FILE.",
+)
+_lat_option = click.option(
+    "--lat", type=float, required=True, help="Latitude, degrees in [-90, 90] (WGS84)."
+)
+_lon_option = click.option(
+    "--lon", type=float, required=True, help="Longitude, degrees in [-180, 180] (WGS84)."
+)
+
+
+@click.group("query")
+def query() -> None:
+    """Ask the atlas: nearest places, places within a distance, by region or country.
+
+    Distances are geodesic on the WGS84 ellipsoid, in km.
+
+    \b
+    Example:
+      geo query nearest --lat 41.64 --lon 48.43 --k 3 --kind rocb
+    """
+
+
+@query.command("nearest")
+@data_option
+@_lat_option
+@_lon_option
+@click.option("--k", "k", type=int, default=1, show_default=True, help="How many places.")
+@_kind_option
+@_format_option
+@_map_option
+@errors_to_exit
+def nearest(
+    data_dir: str | None,
+    lat: float,
+    lon: float,
+    k: int,
+    kind: str | None,
+    fmt: str,
+    map_path: str | None,
+) -> None:
+    """The K places nearest to a point, nearest first.
+
+    \b
+    Example:
+      geo query nearest --lat 41.64 --lon 48.43 --k 3 --kind rocb
+    """
+    atlas = _load(data_dir)
+    result = atlas.nearest(lat=lat, lon=lon, k=k, kind=kind)
+    _emit(atlas, result, fmt, map_path, title=f"Nearest to {lat}, {lon}")
+
+
+@query.command("within")
+@data_option
+@_lat_option
+@_lon_option
+@click.option("--km", type=float, required=True, help="Radius, geodesic km (>= 0).")
+@_kind_option
+@_format_option
+@_map_option
+@errors_to_exit
+def within(
+    data_dir: str | None,
+    lat: float,
+    lon: float,
+    km: float,
+    kind: str | None,
+    fmt: str,
+    map_path: str | None,
+) -> None:
+    """Places within KM kilometres of a point, nearest first.
+
+    \b
+    Example:
+      geo query within --lat 41.64 --lon 48.43 --km 300 --kind border_post
+    """
+    atlas = _load(data_dir)
+    result = atlas.within(lat=lat, lon=lon, km=km, kind=kind)
+    _emit(atlas, result, fmt, map_path, title=f"Within {km:g} km of {lat}, {lon}")
+
+
+@query.command("region")
+@data_option
+@click.argument("region")
+@_kind_option
+@_format_option
+@_map_option
+@errors_to_exit
+def region(
+    data_dir: str | None, region: str, kind: str | None, fmt: str, map_path: str | None
+) -> None:
+    """Places of a WCO region, by code (EUR, AP, AC, ESA, WCA, MENA) or name.
+
+    Border posts count in the region of each of their two sides.
+
+    \b
+    Example:
+      geo query region EUR --kind rtc
+      geo query region "Asia/Pacific"
+    """
+    atlas = _load(data_dir)
+    result = atlas.in_region(region, kind=kind)
+    _emit(atlas, result, fmt, map_path, title=f"Places in region {region}")
+
+
+@query.command("country")
+@data_option
+@click.argument("country")
+@_kind_option
+@_format_option
+@_map_option
+@errors_to_exit
+def country(
+    data_dir: str | None, country: str, kind: str | None, fmt: str, map_path: str | None
+) -> None:
+    """Places in a country, by ISO3 code or name (border posts count for both sides).
+
+    \b
+    Example:
+      geo query country AZE
+      geo query country "Azerbaijan" --kind border_post --format csv
+    """
+    atlas = _load(data_dir)
+    result = atlas.in_country(country, kind=kind)
+    _emit(atlas, result, fmt, map_path, title=f"Places in {country}")
+
+
+@query.command("between")
+@data_option
+@click.argument("country_a")
+@click.argument("country_b")
+@_format_option
+@_map_option
+@errors_to_exit
+def between(
+    data_dir: str | None, country_a: str, country_b: str, fmt: str, map_path: str | None
+) -> None:
+    """Border posts joining two countries (ISO3 codes or names, either order).
+
+    \b
+    Example:
+      geo query between AZE RUS
+    """
+    atlas = _load(data_dir)
+    result = atlas.crossings_between(country_a, country_b)
+    _emit(atlas, result, fmt, map_path, title=f"Crossings between {country_a} and {country_b}")
+
+
+@query.command("distance")
+@data_option
+@click.argument("id_a")
+@click.argument("id_b")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="Output on stdout: a readable line, or json or csv for machines.",
+)
+@_map_option
+@errors_to_exit
+def distance(data_dir: str | None, id_a: str, id_b: str, fmt: str, map_path: str | None) -> None:
+    """Geodesic distance (WGS84, km) between two places, by id.
+
+    \b
+    Example:
+      geo query distance rocb-europe samur
+    """
+    atlas = _load(data_dir)
+    km = atlas.distance_km(id_a, id_b)
+    click.echo(_distance_text(atlas, id_a, id_b, km, fmt), nl=False)
+    if map_path is not None:
+        ids = atlas.places["id"]
+        pair = atlas.places[(ids == id_a) | (ids == id_b)]
+        _write_map(atlas, pair, map_path, title=f"{id_a} to {id_b}: {km:,.1f} km")
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _load(data_dir: str | None) -> Atlas:
+    # geo.atlas pulls in geopandas: imported when a query runs, not for `geo --help`.
+    from geo.atlas import load
+
+    return load(data_dir)
+
+
+def _emit(
+    atlas: Atlas, result: gpd.GeoDataFrame, fmt: str, map_path: str | None, *, title: str
+) -> None:
+    """Print ``result`` on stdout in ``fmt``, its count on stderr, and write the map if asked."""
+    from geo.export import places_csv, places_geojson, records
+
+    result = result.copy()
+    if "distance_km" in result.columns:
+        result["distance_km"] = result["distance_km"].round(_KM_DECIMALS)
+    if fmt == "table":
+        if len(result):
+            click.echo(_table(result))
+    elif fmt == "json":
+        click.echo(json.dumps(records(result), ensure_ascii=False, allow_nan=False, indent=2))
+    elif fmt == "geojson":
+        click.echo(places_geojson(result), nl=False)
+    else:
+        click.echo(places_csv(result), nl=False)
+    count = len(result)
+    note(f"{count} place{'s' if count != 1 else ''}")
+    if map_path is not None:
+        _write_map(atlas, result, map_path, title=title)
+
+
+def _write_map(atlas: Atlas, places: gpd.GeoDataFrame, path: str, *, title: str) -> None:
+    from geo.render import write_map  # heavy: only when asked
+
+    write_map(atlas.to_map(places, title=title), path)
+    note(f"wrote map to {path}")
+
+
+def _table(frame: gpd.GeoDataFrame) -> str:
+    """A fixed-width table of the columns a reader wants first."""
+    header = ["km"] if "distance_km" in frame.columns else []
+    header += ["id", "kind", "name", "country", "region"]
+    has_sides = "side_a_iso3" in frame.columns and (frame["kind"] == "border_post").any()
+    if has_sides:
+        header.append("sides")
+    lines = [header]
+    for rec in frame.to_dict("records"):
+        row = [f"{rec['distance_km']:,.1f}"] if "distance_km" in frame.columns else []
+        row += [
+            _cell(rec.get("id")),
+            _cell(rec.get("kind")),
+            _shorten(_cell(rec.get("name")), _NAME_WIDTH),
+            _cell(rec.get("iso3")),
+            _cell(rec.get("region")),
+        ]
+        if has_sides:
+            sides = (rec.get("side_a_iso3"), rec.get("side_b_iso3"))
+            row.append("-".join(sides) if all(isinstance(s, str) for s in sides) else "")
+        lines.append(row)
+    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    right = {0} if "distance_km" in frame.columns else set()
+
+    def fmt(line: list[str]) -> str:
+        pairs = enumerate(zip(line, widths, strict=True))
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in pairs]
+        return "  ".join(cells).rstrip()
+
+    rule = ["-" * w for w in widths]
+    return "\n".join([fmt(lines[0]), fmt(rule), *(fmt(line) for line in lines[1:])])
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _distance_text(atlas: Atlas, id_a: str, id_b: str, km: float, fmt: str) -> str:
+    km = round(km, _KM_DECIMALS)
+    if fmt == "json":
+        return json.dumps({"id_a": id_a, "id_b": id_b, "distance_km": km}) + "\n"
+    if fmt == "csv":
+        return f"id_a,id_b,distance_km\n{id_a},{id_b},{km}\n"
+    names = dict(zip(atlas.places["id"], atlas.places["name"], strict=True))
+    return f"{km:,.1f} km from {id_a} ({names[id_a]}) to {id_b} ({names[id_b]})\n"
