@@ -10,6 +10,7 @@ from writing to the same folder at once.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
 import functools
@@ -107,25 +108,88 @@ def region_places(places: gpd.GeoDataFrame, code: str) -> gpd.GeoDataFrame:
     return places[region_mask(places, code)]
 
 
-@functools.lru_cache(maxsize=1)
-def renderer_fingerprint() -> str:
-    """A hash of everything besides the data that shapes the pages: code and asset versions."""
+#: Libraries whose version shapes the pages (their code or assets are in them).
+_PAGE_LIBRARIES = ("folium", "branca", "jinja2", "xstatic-leaflet", "xstatic-leaflet-markercluster")
+
+
+def code_closure(package_dir: Path, start: str = "geo.build") -> list[Path]:
+    """Source files of ``start`` and of every ``geo`` module it imports, directly or not.
+
+    Imports are read from the source (``ast``), including those inside
+    functions, so the answer covers what a build may run without importing
+    anything.  Paths are sorted.
+
+    Parameters
+    ----------
+    package_dir : Path
+        The ``geo`` package folder.
+    start : str
+        Dotted name of the first module.
+    """
+    root = package_dir.name
+    seen: dict[str, Path] = {}
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        path = _module_file(package_dir, name)
+        if path is None:
+            continue
+        seen[name] = path
+        parts = name.split(".")
+        package = parts if path.name == "__init__.py" else parts[:-1]
+        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+            found: list[str] = []
+            if isinstance(node, ast.Import):
+                found = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package[: len(package) - node.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                found = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+            todo += [m for m in found if m == root or m.startswith(root + ".")]
+        for parent in range(1, len(parts)):  # a submodule runs its packages' __init__
+            todo.append(".".join(parts[:parent]))
+    return sorted(set(seen.values()))
+
+
+def _module_file(package_dir: Path, name: str) -> Path | None:
+    relative = Path(*name.split(".")[1:])
+    for candidate in (
+        package_dir / relative / "__init__.py",
+        (package_dir / relative).with_suffix(".py"),
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def code_fingerprint(package_dir: Path) -> str:
+    """A hash of everything besides the data that shapes the outputs.
+
+    The source of every module in the import closure of :mod:`geo.build`
+    (see :func:`code_closure`), every file under ``assets/`` (scripts and
+    styles), and the versions of the libraries the pages embed.
+    """
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    files = [
-        package / "render.py",
-        package / "assets.py",
-        package / "build.py",
-        package / "export.py",
-    ]
-    files += sorted((package / "assets").glob("*"))
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for dist in ("folium", "branca", "jinja2", "xstatic-leaflet", "xstatic-leaflet-markercluster"):
+    assets = sorted(p for p in (package_dir / "assets").rglob("*") if p.is_file())
+    for path in [*code_closure(package_dir), *assets]:
+        if "__pycache__" in path.parts:
+            continue
+        name = path.relative_to(package_dir).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for dist in _PAGE_LIBRARIES:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             digest.update(f"{dist}={importlib.metadata.version(dist)}".encode())
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def renderer_fingerprint() -> str:
+    """:func:`code_fingerprint` of this package (computed once per process)."""
+    return code_fingerprint(Path(__file__).resolve().parent)
 
 
 def _key(*parts: Any) -> str:

@@ -155,3 +155,74 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
     build(data, out)
     assert outputs(out) == refs["a"]
     assert not list(out.rglob("*.tmp"))
+
+
+# --------------------------------------------------------------------------- the build key sees all page code
+
+
+def _package_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    copy = tmp_path / "code" / "geo"
+    shutil.copytree(
+        Path(geo.__file__).resolve().parent, copy, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    return copy
+
+
+def test_build_key_covers_every_module_the_build_imports(tmp_path: Path) -> None:
+    """A comment changed in any module of the build's import closure (or in an asset)
+    changes the key, so no edit of page code can leave a stale page behind."""
+    from geo.build import code_closure, code_fingerprint
+
+    package = _package_copy(tmp_path)
+    closure = {p.relative_to(package).as_posix() for p in code_closure(package)}
+    # the modules that once were missing from a hand-kept list, and the obvious ones
+    assert {"history.py", "schema.py", "export.py", "build.py"} <= closure
+    assert any(name.startswith("render") for name in closure)
+    baseline = code_fingerprint(package)
+    assets = [p for p in (package / "assets").rglob("*") if p.is_file()]
+    assert assets
+    for path in [*(package / name for name in sorted(closure)), *assets]:
+        original = path.read_bytes()
+        path.write_bytes(
+            original + b"\n/* a comment */\n"
+            if path.suffix != ".py"
+            else original + b"\n# a comment\n"
+        )
+        assert code_fingerprint(package) != baseline, f"{path.name} does not reach the build key"
+        path.write_bytes(original)
+    assert code_fingerprint(package) == baseline
+
+
+def test_editing_page_code_rebuilds_the_pages(tmp_path: Path) -> None:
+    """End to end: a build, a one-comment edit of history.py, and every page is rewritten."""
+    package = _package_copy(tmp_path)
+    out = tmp_path / "out"
+    data = Path(geo.default_data_dir()).resolve()
+    command = [sys.executable, "-m", "geo", "build", "--data", str(data), "--output", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(package.parent)}
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            command, cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+        )
+
+    first = run()
+    assert (
+        str(package)
+        in subprocess.run(
+            [sys.executable, "-c", "import geo; print(geo.__file__)"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    assert "(0 unchanged)" in first.stderr
+    history = package / "history.py"
+    history.write_text(history.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    second = run()
+    assert f"wrote {out / 'index.html'}" in second.stderr
+    assert f"wrote {out / 'regions' / 'eur.html'}" in second.stderr
