@@ -56,6 +56,9 @@ class Problem:
         1-based line, for JSON syntax errors.
     column : int or None
         1-based column, for JSON syntax errors.
+    excerpt : str or None
+        The offending line of the file and a caret under the column, shown
+        below the message.
     """
 
     file: str
@@ -67,6 +70,7 @@ class Problem:
     hint: str | None = None
     line: int | None = None
     column: int | None = None
+    excerpt: str | None = None
 
     def __str__(self) -> str:
         where = self.file
@@ -79,6 +83,8 @@ class Problem:
         text = f"{where}: field {self.field!r}: got {_show(self.value)}; expected {self.expected}"
         if self.hint:
             text += f" ({self.hint})"
+        if self.excerpt:
+            text += "".join(f"\n      {line}" for line in self.excerpt.splitlines())
         return text
 
 

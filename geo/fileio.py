@@ -1,31 +1,185 @@
-"""Reading and writing files: JSON with precise syntax errors, atomic writes.
+"""Reading and writing files: bounded, strict reads with precise errors, atomic writes.
 
 Nothing here knows what a place is; :mod:`geo.validate` checks contents.
+
+Limits
+------
+Every file geo reads as data (place files, reference tables) is read whole, so
+its size is bounded: :data:`DEFAULT_MAX_FILE_MB` megabytes unless the
+environment variable ``GEO_MAX_FILE_MB`` says otherwise.  JSON may nest at most
+:data:`MAX_JSON_DEPTH` levels, may not repeat a key in an object, and may only
+hold numbers that a double can (no ``NaN``, ``Infinity``, ``1e400`` or
+400-digit integers).  Each breach is a :class:`geo.DataError` naming the file
+(and the line and column where that helps), never a crash.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import json
 import math
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from geo.errors import DataError, Problem
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "read_csv_rows", "read_json"]
+__all__ = [
+    "DEFAULT_MAX_FILE_MB",
+    "MAX_JSON_DEPTH",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "excerpt",
+    "is_finite_number",
+    "max_file_bytes",
+    "parse_json",
+    "read_csv_rows",
+    "read_data_bytes",
+    "read_json",
+]
+
+#: Largest data file read, in MB (10**6 bytes), unless ``$GEO_MAX_FILE_MB`` is set.
+DEFAULT_MAX_FILE_MB = 64
+#: Deepest nesting of arrays and objects a JSON data file may have.
+MAX_JSON_DEPTH = 32
+
+
+def max_file_bytes() -> int:
+    """The size limit of a data file, bytes: ``$GEO_MAX_FILE_MB`` MB, else the default.
+
+    Raises
+    ------
+    DataError
+        If ``GEO_MAX_FILE_MB`` is set to something that is not a positive number.
+    """
+    raw = os.environ.get("GEO_MAX_FILE_MB")
+    if raw is None or not raw.strip():
+        return DEFAULT_MAX_FILE_MB * 1_000_000
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        problem = Problem("$GEO_MAX_FILE_MB", "(environment)", "a positive number of MB", raw)
+        raise DataError([problem])
+    return int(value * 1_000_000)
+
+
+def read_data_bytes(path: Path, *, label: str | None = None) -> bytes:
+    """The bytes of a data file, refusing what is not a regular file of bounded size.
+
+    Raises
+    ------
+    DataError
+        If the path is missing, a folder, a device or pipe (``/dev/zero``),
+        unreadable, or larger than :func:`max_file_bytes`.
+    """
+    name = label or path.name
+    limit = max_file_bytes()
+
+    def fail(expected: str, value: Any, hint: str | None = None) -> DataError:
+        return DataError([Problem(name, "(file)", expected, value, hint=hint)])
+
+    try:
+        info = path.stat()
+    except FileNotFoundError as err:
+        raise fail("an existing file", str(path)) from err
+    except OSError as err:
+        raise fail("a readable file", f"{path}: {err.strerror}") from err
+    if stat.S_ISDIR(info.st_mode):
+        raise fail("a file, not a folder", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise fail("a regular file (not a device, pipe or socket)", str(path))
+    too_big = (f"a file of at most {limit:,} bytes", "set GEO_MAX_FILE_MB to raise the limit")
+    if info.st_size > limit:
+        raise fail(too_big[0], f"{info.st_size:,} bytes", too_big[1])
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as err:
+        raise fail("a readable file", f"{path}: {err.strerror}") from err
+    if len(data) > limit:  # it grew while being read
+        raise fail(too_big[0], f"more than {limit:,} bytes", too_big[1])
+    return data
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        problem = Problem(
+            name,
+            "(file)",
+            "UTF-8 text",
+            f"byte {err.start}: {err.reason}",
+            line=line,
+            column=column,
+            hint="save the file as UTF-8",
+        )
+        raise DataError([problem]) from err
+
+
+class _Duplicates:
+    """Counts the objects that repeat a key while ``json.loads`` builds them."""
+
+    def __init__(self) -> None:
+        self.found = 0
+
+    def __call__(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) != len(pairs):
+            self.found += 1
+        return result
+
+
+class _BadNumber(ValueError):
+    """A number JSON text may hold but geo cannot: what was found and what is expected."""
+
+    def __init__(self, found: str, expected: str) -> None:
+        super().__init__(found)
+        self.expected = expected
 
 
 def _reject_constant(name: str) -> Any:
     # json accepts NaN and Infinity by default; RFC 8259 does not.
-    raise ValueError(f"{name} is not valid JSON")
+    raise _BadNumber(f"{name} is not valid JSON", "valid JSON (no NaN or Infinity)")
+
+
+def _too_large(text: str) -> _BadNumber:
+    return _BadNumber(
+        f"the number {_clip(text)} is too large for a double", "numbers a double can hold"
+    )
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _too_large(text)
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    try:
+        value = int(text)
+        float(value)
+    except (OverflowError, ValueError):  # beyond a double, or Python's digit limit
+        raise _too_large(text) from None
+    return value
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:20]}... ({len(text)} characters)"
 
 
 def read_json(path: Path, *, label: str | None = None) -> Any:
-    """Parse a JSON file strictly.
+    """Parse a JSON data file strictly (see the module's limits).
 
     Parameters
     ----------
@@ -42,47 +196,191 @@ def read_json(path: Path, *, label: str | None = None) -> Any:
     Raises
     ------
     DataError
-        If the file is missing, not UTF-8, or not valid JSON; the problem gives
-        the line and column of a syntax error.  ``NaN`` and ``Infinity`` are
-        rejected.
+        If the file cannot be read (see :func:`read_data_bytes`), is not UTF-8,
+        or is not valid JSON within the limits: a syntax error gives its line
+        and column and shows the line with a caret; every repeated key is
+        listed with its line and column.
     """
     name = label or path.name
+    return parse_json(_decode(read_data_bytes(path, label=name), name), name)
+
+
+def parse_json(text: str, name: str) -> Any:
+    """Parse JSON text strictly, as :func:`read_json` does; ``name`` is used in errors."""
+    duplicates = _Duplicates()
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as err:
-        raise DataError([Problem(name, "(file)", "an existing file", str(path))]) from err
-    except UnicodeDecodeError as err:
-        problem = Problem(name, "(file)", "UTF-8 text", f"byte {err.start}: {err.reason}")
-        raise DataError([problem]) from err
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_bounded_int,
+            object_pairs_hook=duplicates,
+        )
     except json.JSONDecodeError as err:
-        problem = Problem(name, "(json)", "valid JSON", err.msg, line=err.lineno, column=err.colno)
+        problem = Problem(
+            name,
+            "(json)",
+            "valid JSON",
+            err.msg,
+            line=err.lineno,
+            column=err.colno,
+            excerpt=excerpt(text, err.pos),
+        )
         raise DataError([problem]) from err
-    except ValueError as err:
-        problem = Problem(name, "(json)", "valid JSON (no NaN or Infinity)", str(err))
+    except RecursionError as err:
+        expected = f"JSON nested at most {MAX_JSON_DEPTH} levels deep"
+        problem = Problem(name, "(json)", expected, "nesting too deep to parse")
         raise DataError([problem]) from err
+    except _BadNumber as err:
+        raise DataError([Problem(name, "(json)", err.expected, str(err))]) from err
+    problems = _depth_problems(document, name)
+    if duplicates.found:
+        problems += _duplicate_key_problems(text, document, name)
+    if problems:
+        raise DataError(problems)
+    return document
+
+
+def excerpt(text: str, position: int) -> str:
+    """The line of ``text`` holding ``position`` and a caret under it (long lines are cut)."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start : end if end != -1 else len(text)].rstrip("\r")
+    column = position - start
+    if len(line) > 100:  # keep the neighbourhood of the caret
+        left = max(0, min(column - 50, len(line) - 100))
+        line = ("..." if left else "") + line[left : left + 100]
+        column = column - left + (3 if left else 0)
+    pad = "".join(c if c == "\t" else " " for c in line[:column])
+    return f"{line}\n{pad}^"
+
+
+def _depth_problems(document: Any, name: str) -> list[Problem]:
+    todo: list[tuple[Any, int]] = [(document, 0)]
+    while todo:
+        value, depth = todo.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                expected = f"JSON nested at most {MAX_JSON_DEPTH} levels deep"
+                return [Problem(name, "(json)", expected, f"more than {MAX_JSON_DEPTH} levels")]
+            children = value.values() if isinstance(value, dict) else value
+            todo.extend((child, depth + 1) for child in children)
+    return []
+
+
+_TOKEN = re.compile(r'["{}\[\],:]')
+
+
+def _duplicate_key_problems(text: str, document: Any, name: str) -> list[Problem]:
+    """Every repeated key of every object, with its line, column and place in the document."""
+    problems: list[Problem] = []
+    # one frame per open container: [keys seen or None for an array, path, index or key]
+    stack: list[list[Any]] = []
+    expecting_key = False
+    pos = 0
+    while (match := _TOKEN.search(text, pos)) is not None:
+        char, at = match.group(), match.start()
+        pos = match.end()
+        if char == '"':
+            end = _string_end(text, at)
+            pos = end
+            if stack and stack[-1][0] is not None and expecting_key:
+                key = json.loads(text[at:end])
+                frame = stack[-1]
+                frame[2] = key
+                if key in frame[0]:
+                    problems.append(_duplicate(text, at, key, [*frame[1], key], document, name))
+                frame[0].add(key)
+                expecting_key = False
+        elif char in "{[":
+            path = [*stack[-1][1], stack[-1][2]] if stack else []
+            stack.append([set() if char == "{" else None, path, None if char == "{" else 0])
+            expecting_key = char == "{"
+        elif char in "}]":
+            if stack:
+                stack.pop()
+        elif char == ",":
+            if stack and stack[-1][0] is None:
+                stack[-1][2] += 1
+            expecting_key = bool(stack) and stack[-1][0] is not None
+    return problems
+
+
+def _string_end(text: str, start: int) -> int:
+    """Index just past the closing quote of the JSON string opening at ``start``."""
+    at = start + 1
+    while True:
+        at = text.index('"', at)
+        before = at - 1
+        while text[before] == "\\":
+            before -= 1
+        if (at - 1 - before) % 2 == 0:  # an even run of backslashes escapes nothing
+            return at + 1
+        at += 1
+
+
+def _duplicate(text: str, at: int, key: str, path: list[Any], document: Any, name: str) -> Problem:
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    index = feature_id = None
+    field = ".".join(str(p) for p in path)
+    if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
+        index = path[1]
+        field = ".".join(str(p) for p in path[2:]) or key
+        with contextlib.suppress(LookupError, TypeError, AttributeError):
+            found = document["features"][index]["properties"]["id"]
+            feature_id = found if isinstance(found, str) else None
+    return Problem(
+        name,
+        field,
+        "each key at most once in an object",
+        f"key {key!r} repeated",
+        index=index,
+        feature_id=feature_id,
+        hint="a repeated key silently replaces the earlier value; keep one",
+        line=line,
+        column=column,
+    )
 
 
 def read_csv_rows(path: Path, *, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """Read a UTF-8 CSV file with a header row into a list of dicts.
+    """Read a UTF-8 CSV data file with a header row into a list of dicts.
+
+    Every row must have as many cells as the header.
 
     Raises
     ------
     DataError
-        If the file is missing or lacks one of the ``required`` columns.
+        If the file cannot be read (see :func:`read_data_bytes`), is not UTF-8,
+        lacks one of the ``required`` columns, or has rows of the wrong length
+        (each such row is listed with its line).
     """
+    text = _decode(read_data_bytes(path), path.name)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            rows = list(reader)
-            columns = reader.fieldnames or []
-    except FileNotFoundError as err:
-        raise DataError([Problem(path.name, "(file)", "an existing file", str(path))]) from err
+        reader = csv.reader(io.StringIO(text, newline=""))
+        table = list(reader)
+    except csv.Error as err:
+        problem = Problem(path.name, "(csv)", "valid CSV", str(err))
+        raise DataError([problem]) from err
+    columns = table[0] if table else []
     missing = [c for c in required if c not in columns]
     if missing:
         problem = Problem(path.name, "(header)", f"columns {list(required)}", columns)
         raise DataError([problem])
+    rows: list[dict[str, str]] = []
+    problems: list[Problem] = []
+    line = 1
+    for cells in table[1:]:
+        line += 1 + sum(cell.count("\n") for cell in cells)
+        if not cells:
+            continue  # a blank line
+        if len(cells) != len(columns):
+            expected = f"{len(columns)} cells, as in the header"
+            problems.append(Problem(f"{path.name}:{line}", "(row)", expected, cells))
+            continue
+        rows.append(dict(zip(columns, cells, strict=True)))
+    if problems:
+        raise DataError(problems)
     return rows
 
 
@@ -114,4 +412,9 @@ def atomic_write_text(path: Path, text: str) -> None:
 
 def is_finite_number(value: Any) -> bool:
     """True for an int or float that is neither NaN nor infinite (bools excluded)."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int too large for a double
+        return False

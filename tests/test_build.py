@@ -157,7 +157,7 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
     assert not list(out.rglob("*.tmp"))
 
 
-# --------------------------------------------------------------------------- the build key sees all page code
+# ------------------------------------------------------------- the build key sees all page code
 
 
 def _package_copy(tmp_path: Path) -> Path:

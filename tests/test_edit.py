@@ -321,7 +321,8 @@ def test_a_broken_file_stops_the_edit_with_its_line(data: Path) -> None:
         lambda: set_fields(data, "wco-hq", {"notes": "x"}),
         DataError,
         r"^1 problem in the data:\n  border_posts.geojson:9:16: field '\(json\)': "
-        r"""got "Expecting ':' delimiter"; expected valid JSON$""",
+        r"""got "Expecting ':' delimiter"; expected valid JSON\n"""
+        r"""      +"kind" "border_post",\n +\^$""",
     )
 
 

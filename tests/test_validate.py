@@ -44,7 +44,9 @@ def test_invalid_json_gives_line_and_column(data: Path) -> None:
     )
     assert only_problem(data) == (
         f"offices.geojson:{line}:9: field '(json)': got \"Expecting ',' delimiter\"; "
-        "expected valid JSON"
+        "expected valid JSON\n"
+        '              "name": "World Customs Organization (WCO) Secretariat / Headquarters",\n'
+        "              ^"
     )
 
 
