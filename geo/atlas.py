@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from geo.schema import check_lat_lon
 from geo.validate import Feature, check_documents
 
 __all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
+
+log = logging.getLogger(__name__)
 
 #: Reference files (not places) that a data folder may hold.
 MEMBERS_FILE = "wco_members.csv"
@@ -52,9 +55,19 @@ def _project_data_dir() -> Path:
 
 
 def _reference(data_dir: Path, name: str) -> Path:
-    """A reference file from ``data_dir``, else the project's own copy."""
+    """A reference file from ``data_dir``, else the project's own copy (and a warning saying so)."""
     own = data_dir / name
-    return own if own.exists() else _project_data_dir() / name
+    if own.exists() or own.is_symlink():
+        return own
+    fallback = _project_data_dir() / name
+    if fallback != own:
+        _say_fallback(str(data_dir), name)
+    return fallback
+
+
+@functools.cache
+def _say_fallback(data_dir: str, name: str) -> None:
+    log.warning("%s has no %s: using geo's own copy", data_dir, name)
 
 
 def place_files(data_dir: Path) -> list[Path]:
@@ -107,6 +120,8 @@ class Atlas:
 
     Build one with :func:`load`.  ``places`` is a GeoDataFrame (EPSG:4326)
     with one row per place; ``offices`` and ``border_posts`` are its two parts.
+    ``inputs`` lists the files it was read from: the place files, then the
+    reference tables (a table missing from the data folder is the package's copy).
     """
 
     def __init__(
@@ -119,8 +134,10 @@ class Atlas:
         *,
         features: Sequence[Feature] = (),
         as_of: dt.date | None = None,
+        inputs: Sequence[Path] = (),
     ) -> None:
         self.places = places
+        self.inputs = tuple(inputs)
         self.as_of = as_of
         self._features = tuple(features)
         self.countries = countries
@@ -152,6 +169,7 @@ class Atlas:
             self.display_path,
             features=self._features,
             as_of=day,
+            inputs=self.inputs,
         )
 
     def _view(self, as_of: str | dt.date | None) -> Atlas:
@@ -417,4 +435,5 @@ def load(
         _reference(folder, DISPLAY_FILE),
         features=features,
         as_of=day,
+        inputs=[*place_files(folder), *(_reference(folder, n) for n in _REFERENCE_FILES)],
     )

@@ -2,10 +2,12 @@
 
 Everything is validated before anything is written.  Builds are incremental:
 each output has a key (a hash of the places it shows, the basemap, and the
-renderer's own code and versions), recorded in ``.geo-build.json`` beside the
-outputs; an output whose key and bytes on disk are unchanged is not rendered
-again.  Every file is replaced atomically, and a lock file stops two builds
-from writing to the same folder at once.
+code that makes it: see :func:`code_fingerprint`), recorded in the output
+folder's manifest; an output whose key and bytes on disk are unchanged is not
+rendered again.  The changed outputs are published together, all or nothing,
+under a lock (see :mod:`geo.publish` for what a reader is promised).  A build
+that would silently lose a file of the data folder that the last build read
+stops, unless told that this is meant (``allow_missing``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import importlib.metadata
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,10 +29,18 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo.atlas import Atlas, load
-from geo.errors import BuildLockedError
+from geo.atlas import Atlas, default_data_dir, load
+from geo.errors import DataError, Problem
 from geo.export import feature_lines, join_features
-from geo.fileio import atomic_write_text
+from geo.publish import (
+    Manifest,
+    input_names,
+    is_current,
+    locked,
+    missing_inputs,
+    publish,
+    read_manifest,
+)
 from geo.schema import REGIONS
 
 __all__ = [
@@ -38,14 +48,16 @@ __all__ = [
     "BuildResult",
     "build",
     "build_atlas",
+    "code_closure",
+    "code_fingerprint",
+    "default_output_dir",
+    "folders",
     "region_mask",
     "region_places",
 ]
 
 log = logging.getLogger(__name__)
 WORLD_TITLE = "WCO capacity-building network and border posts"
-MANIFEST = ".geo-build.json"
-LOCK = ".geo-build.lock"
 
 
 @dataclass(frozen=True)
@@ -60,11 +72,14 @@ class BuildResult:
         Outputs whose inputs had not changed, left as they were.
     places : int
         Number of places in the data.
+    output_dir : Path or None
+        The folder written to.
     """
 
     written: tuple[Path, ...]
     unchanged: tuple[Path, ...] = field(default=())
     places: int = 0
+    output_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -246,104 +261,82 @@ def _outputs(atlas: Atlas) -> list[_Output]:
     return outputs
 
 
-@contextlib.contextmanager
-def _lock(out: Path) -> Iterator[None]:
-    import fcntl
-
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / LOCK
-    with path.open("a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            msg = (
-                f"another geo build is writing to {out} (pid {holder}); "
-                "wait for it to finish, or stop it, then build again"
-            )
-            raise BuildLockedError(msg) from err
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _remove_stale_temporaries(out: Path) -> None:
-    # A build killed mid-write leaves its hidden temporary file behind (never a
-    # partial output); with the lock held, no other build owns any of them.
-    for stale in out.rglob(".*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            stale.unlink()
-
-
-def _read_manifest(out: Path) -> dict[str, dict[str, str]]:
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _unchanged(out: Path, output: _Output, manifest: dict[str, dict[str, str]]) -> bool:
-    entry = manifest.get(output.name)
-    if not isinstance(entry, dict) or entry.get("key") != output.key:
-        return False
-    try:
-        current = (out / output.name).read_bytes()
-    except FileNotFoundError:
-        return False
-    return hashlib.sha256(current).hexdigest() == entry.get("sha256")
-
-
 def build_atlas(
-    atlas: Atlas, output_dir: str | os.PathLike[str] = "output", *, force: bool = False
+    atlas: Atlas,
+    output_dir: str | os.PathLike[str] | None = None,
+    *,
+    force: bool = False,
+    allow_missing: bool = False,
 ) -> BuildResult:
     """Write the outputs of an already loaded atlas (see :func:`build`)."""
-    out = Path(output_dir)
-    with _lock(out):
-        _remove_stale_temporaries(out)
-        manifest = _read_manifest(out)
-        written: list[Path] = []
+    out = Path(output_dir) if output_dir is not None else default_output_dir(atlas.data_dir)
+    with locked(out):
+        manifest = read_manifest(out)
+        missing = missing_inputs(manifest, atlas.data_dir, atlas.inputs)
+        if missing and not allow_missing:
+            raise DataError([_missing_problem(name, out) for name in missing])
+        files: dict[str, bytes] = {}
         unchanged: list[Path] = []
-        new_manifest: dict[str, dict[str, str]] = {}
+        entries: dict[str, dict[str, str]] = {}
         for output in _outputs(atlas):
-            path = out / output.name
-            if not force and _unchanged(out, output, manifest):
-                unchanged.append(path)
-                new_manifest[output.name] = manifest[output.name]
+            if not force and is_current(out, output.name, output.key, manifest):
+                unchanged.append(out / output.name)
+                entries[output.name] = dict(manifest.outputs[output.name])
                 continue
-            text = output.make()
-            atomic_write_text(path, text)
-            written.append(path)
-            log.info("wrote %s", path)
-            new_manifest[output.name] = {
-                "key": output.key,
-                "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            }
-            # record progress so that an interrupted build redoes only what is left
-            atomic_write_text(
-                out / MANIFEST,
-                json.dumps({**manifest, **new_manifest}, indent=1, sort_keys=True) + "\n",
-            )
-        atomic_write_text(out / MANIFEST, json.dumps(new_manifest, indent=1, sort_keys=True) + "\n")
+            data = output.make().encode("utf-8")
+            files[output.name] = data
+            entries[output.name] = {"key": output.key, "sha256": hashlib.sha256(data).hexdigest()}
+        new_manifest = Manifest(
+            entries,
+            str(atlas.data_dir.resolve()),
+            tuple(input_names(atlas.data_dir, atlas.inputs)),
+        )
+        written = publish(out, files, new_manifest) if files else []
+        if not files and new_manifest != manifest:
+            publish(out, {}, new_manifest)
+    for path in written:
+        log.info("wrote %s", path)
     if unchanged:
         log.info("%d outputs unchanged", len(unchanged))
-    return BuildResult(tuple(written), tuple(unchanged), len(atlas.places))
+    return BuildResult(tuple(written), tuple(unchanged), len(atlas.places), out)
+
+
+def default_output_dir(data_dir: Path) -> Path:
+    """Where outputs go when no folder is given: ``output/`` beside the data folder."""
+    return data_dir.resolve().parent / "output"
+
+
+def folders(
+    data_dir: str | os.PathLike[str] | None, output_dir: str | os.PathLike[str] | None
+) -> tuple[Path, Path]:
+    """The data folder and output folder a command works on, defaults filled in.
+
+    The data folder defaults to :func:`geo.default_data_dir`; the output folder
+    to :func:`default_output_dir` of it.
+    """
+    data = Path(data_dir) if data_dir is not None else default_data_dir()
+    out = Path(output_dir) if output_dir is not None else default_output_dir(data)
+    return data, out
+
+
+def _missing_problem(name: str, out: Path) -> Problem:
+    return Problem(
+        name,
+        "(file)",
+        f"the file that the last build into {out} read",
+        "missing",
+        hint="restore it; or, if it is meant to go, build with --allow-missing "
+        "(Python: allow_missing=True)",
+    )
 
 
 def build(
     data_dir: str | os.PathLike[str] | None = None,
-    output_dir: str | os.PathLike[str] = "output",
+    output_dir: str | os.PathLike[str] | None = None,
     *,
     force: bool = False,
     as_of: str | dt.date | None = None,
+    allow_missing: bool = False,
 ) -> BuildResult:
     """Validate and enrich ``data_dir`` and write the maps and places to ``output_dir``.
 
@@ -353,11 +346,28 @@ def build(
     ``force``.  With ``as_of`` (``YYYY-MM-DD``), the maps show the network as
     it stood that day (see :meth:`geo.Atlas.at`).  Input files are only read.
 
+    Parameters
+    ----------
+    data_dir : path, optional
+        The data folder (default :func:`geo.default_data_dir`).
+    output_dir : path, optional
+        Where the outputs go (default: ``output/`` beside the data folder,
+        wherever the command runs from).
+    force : bool
+        Rewrite every output, changed or not.
+    as_of : str or datetime.date, optional
+        Build the network as it stood that day.
+    allow_missing : bool
+        Build even when a file of the data folder that the last build into
+        ``output_dir`` read is gone (a place file deleted on purpose).
+
     Raises
     ------
     DataError
-        When the data has problems; nothing is written then.
+        When the data has problems, or a file the last build read is missing;
+        nothing is written then.
     BuildLockedError
         When another build is writing to ``output_dir``.
     """
-    return build_atlas(load(data_dir, as_of=as_of), output_dir, force=force)
+    atlas = load(data_dir, as_of=as_of)
+    return build_atlas(atlas, output_dir, force=force, allow_missing=allow_missing)

@@ -24,6 +24,7 @@ __all__ = [
     "OFFICE_FIELDS",
     "REGIONS",
     "REQUIRED_FIELDS",
+    "RESERVED_FIELDS",
     "STATUSES",
     "check_lat_lon",
     "parse_date",
@@ -72,6 +73,30 @@ BORDER_POST_FIELDS: tuple[str, ...] = (
     "side_a_name",
     "side_b_iso3",
     "side_b_name",
+)
+
+
+#: Property names geo computes or uses itself: a data file may not set them.
+#: ``geometry``, ``lon`` and ``lat`` name the point in every output; the others
+#: are added by enrichment (country, region...) or by an as-of view.
+RESERVED_FIELDS: tuple[str, ...] = (
+    "geometry",
+    "lon",
+    "lat",
+    "country",
+    "region",
+    "region_name",
+    "member",
+    "located_by",
+    "country_distance_km",
+    "distance_km",
+    "planned_opening",
+    "side_a_country",
+    "side_a_region",
+    "side_a_member",
+    "side_b_country",
+    "side_b_region",
+    "side_b_member",
 )
 
 

@@ -24,6 +24,7 @@ from geo.schema import (
     KINDS,
     OFFICE_FIELDS,
     REQUIRED_FIELDS,
+    RESERVED_FIELDS,
     STATUSES,
     parse_date,
 )
@@ -189,6 +190,16 @@ class _Checker:
             value = props.get(name)
             if not isinstance(value, str) or not value.strip():
                 self.add(file, name, value, "a non-empty string", hint="required property", **where)
+        for name in RESERVED_FIELDS:
+            if name in props:
+                self.add(
+                    file,
+                    name,
+                    props[name],
+                    "no such property: geo computes it",
+                    hint=f"rename it, e.g. '{name}_note' or 'source_{name}'",
+                    **where,
+                )
         kind = props.get("kind")
         if isinstance(kind, str) and kind and kind not in KINDS:
             close = difflib.get_close_matches(kind, KINDS, n=1)

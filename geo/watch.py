@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from geo.atlas import default_data_dir, load
-from geo.build import BuildEvent, build_atlas
+from geo.atlas import load
+from geo.build import BuildEvent, build_atlas, folders
 from geo.errors import DataError, GeoError
 
 __all__ = ["rebuild", "watch"]
@@ -27,10 +27,12 @@ log = logging.getLogger(__name__)
 _WATCHED_SUFFIXES = (".geojson", ".csv", ".xz")
 
 
-def rebuild(data_dir: Path, output_dir: Path, generation: int) -> BuildEvent:
+def rebuild(
+    data_dir: Path, output_dir: Path, generation: int, *, allow_missing: bool = False
+) -> BuildEvent:
     """Load and build once, turning a data error into a failed event instead of raising."""
     try:
-        result = build_atlas(load(data_dir), output_dir)
+        result = build_atlas(load(data_dir), output_dir, allow_missing=allow_missing)
     except DataError as err:
         return BuildEvent(False, None, tuple(str(p) for p in err.problems), generation)
     except GeoError as err:
@@ -45,9 +47,10 @@ def _is_data_file(_change: object, path: str) -> bool:
 
 def watch(
     data_dir: str | os.PathLike[str] | None = None,
-    output_dir: str | os.PathLike[str] = "output",
+    output_dir: str | os.PathLike[str] | None = None,
     *,
     on_event: Callable[[BuildEvent], None] | None = None,
+    allow_missing: bool = False,
     stop: threading.Event | None = None,
     quiet_ms: int = 150,
     force_polling: bool | None = None,
@@ -58,8 +61,8 @@ def watch(
     ----------
     data_dir : path, optional
         The data folder (default :func:`geo.default_data_dir`).
-    output_dir : path
-        Where the outputs go.
+    output_dir : path, optional
+        Where the outputs go (default: ``output/`` beside the data folder).
     on_event : callable, optional
         Called with each :class:`BuildEvent` (the first build included).
     stop : threading.Event, optional
@@ -68,14 +71,15 @@ def watch(
         A burst ends when the data files have not changed for this long.
     force_polling : bool, optional
         Poll the file system instead of using OS notifications.
+    allow_missing : bool
+        Rebuild even when a data file that the last build read is gone.
     """
     import watchfiles
 
-    data = Path(data_dir) if data_dir is not None else default_data_dir()
-    out = Path(output_dir)
+    data, out = folders(data_dir, output_dir)
     generation = 1
     built = _signature(data)
-    event = rebuild(data, out, generation)
+    event = rebuild(data, out, generation, allow_missing=allow_missing)
     _report(event)
     if on_event:
         on_event(event)
@@ -91,7 +95,7 @@ def watch(
             continue  # changes already built, or saved back to what was built
         built = state
         generation += 1
-        event = rebuild(data, out, generation)
+        event = rebuild(data, out, generation, allow_missing=allow_missing)
         _report(event)
         if on_event:
             on_event(event)

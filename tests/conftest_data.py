@@ -13,11 +13,11 @@ DATA = geo.default_data_dir()
 
 
 def copy_data(tmp_path: Path) -> Path:
-    """Copy the place files of the shipped data into ``tmp_path/data`` and return it."""
+    """Copy the shipped data folder (places and reference tables) to ``tmp_path/data``."""
     target = tmp_path / "data"
-    target.mkdir()
-    for path in DATA.glob("*.geojson"):
-        if not path.name.startswith("countries"):
+    target.mkdir(parents=True)
+    for path in DATA.iterdir():
+        if path.is_file():
             shutil.copy(path, target / path.name)
     return target
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -14,8 +17,9 @@ from pathlib import Path
 import pytest
 
 import geo
-from geo.build import _lock, build
+from geo.build import build
 from geo.errors import BuildLockedError
+from geo.publish import JOURNAL, MANIFEST, STAGE, locked, recover
 from tests.conftest_data import copy_data, edit_feature
 
 
@@ -91,7 +95,7 @@ def test_build_never_modifies_inputs(tmp_path: Path) -> None:
 
 def test_second_concurrent_build_gets_a_clear_message(tmp_path: Path) -> None:
     with (
-        _lock(tmp_path),
+        locked(tmp_path),
         pytest.raises(
             BuildLockedError,
             match=rf"^another geo build is writing to {tmp_path} \(pid {os.getpid()}\); wait",
@@ -101,7 +105,7 @@ def test_second_concurrent_build_gets_a_clear_message(tmp_path: Path) -> None:
 
 
 def test_concurrent_cli_build_exits_non_zero(tmp_path: Path) -> None:
-    with _lock(tmp_path):
+    with locked(tmp_path):
         result = subprocess.run(
             [sys.executable, "-m", "geo", "build", "--output", str(tmp_path)],
             capture_output=True,
@@ -113,9 +117,10 @@ def test_concurrent_cli_build_exits_non_zero(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -> None:
-    """Alternate the data between two states, kill builds at random moments, and
-    check that every output is always one of the two complete versions."""
+def test_sigkill_at_random_moments_never_mixes_versions(tmp_path: Path) -> None:
+    """Alternate the data between two states and kill builds at random moments: every
+    file is always whole, and the folder holds one version: either all old, or a
+    journal that the next build completes (and then all new)."""
     data = copy_data(tmp_path)
     state_a = (data / "offices.geojson").read_bytes()
     edit_feature(
@@ -128,7 +133,18 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
         build(data, tmp_path / f"ref-{label}")
         refs[label] = outputs(tmp_path / f"ref-{label}")
     assert refs["a"]["index.html"] != refs["b"]["index.html"]
+    assert refs["a"]["places.geojson"] != refs["b"]["places.geojson"]
+
+    def version(folder: Path) -> str:
+        found = outputs(folder)
+        for label, ref in refs.items():
+            if found == ref:
+                return label
+        mixed = {n: [k for k, r in refs.items() if r.get(n) == b] for n, b in found.items()}
+        raise AssertionError(f"the folder mixes versions: {mixed}")
+
     out = tmp_path / "out"
+    build(data, out)  # version b, the state the data is in now
     command = [sys.executable, "-m", "geo", "-q", "build", "--force"]
     command += ["--data", str(data), "--output", str(out)]
     # Kill at a random fraction of how long a whole build takes on this machine
@@ -137,24 +153,138 @@ def test_sigkill_at_random_moments_never_leaves_a_partial_file(tmp_path: Path) -
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     duration = time.monotonic() - started
     rng = random.Random(20261129)
-    kills = 0
+    kills = journals = 0
+    current = version(out)
     for attempt in range(12):
-        (data / "offices.geojson").write_bytes(state_a if attempt % 2 else state_b)
+        new = "a" if attempt % 2 else "b"
+        (data / "offices.geojson").write_bytes(state_a if new == "a" else state_b)
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 0.95) * duration)
+        time.sleep(rng.uniform(0.3, 1.0) * duration)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
         proc.wait()
-        for name, body in outputs(out).items():
-            assert body in (refs["a"][name], refs["b"][name]), (
-                f"attempt {attempt}: {name} is partial"
-            )
+        if (out / JOURNAL).exists():
+            journals += 1
+            assert recover(out), f"attempt {attempt}: a journal with nothing to complete"
+        assert not (out / JOURNAL).exists()
+        now = version(out)
+        assert now in (current, new), f"attempt {attempt}: {now}"
+        current = now
     assert kills >= 6, "too few builds were killed mid-way to prove anything"
     (data / "offices.geojson").write_bytes(state_a)
     build(data, out)
     assert outputs(out) == refs["a"]
+    assert not (out / STAGE).exists()
+
+
+def test_a_journal_left_by_a_killed_build_is_completed_and_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out"
+    build(None, out)
+    before = outputs(out)
+    # what a build killed between its journal and its renames leaves behind
+    (out / STAGE / "regions").mkdir(parents=True)
+    (out / STAGE / "index.html").write_text("new index", encoding="utf-8")
+    (out / STAGE / "regions" / "eur.html").write_text("new eur", encoding="utf-8")
+    manifest = (out / MANIFEST).read_text(encoding="utf-8")
+    journal = {"moves": ["index.html", "regions/eur.html"], "manifest": manifest}
+    (out / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="geo.publish"):
+        result = build(None, out)
+    assert "completed an interrupted build in" in caplog.text
+    assert "2 file(s) moved into place" in caplog.text
+    # the next build then finds the tampered-looking files and rebuilds exactly them
+    assert sorted(p.name for p in result.written) == ["eur.html", "index.html"]
+    assert outputs(out) == before
+    assert not (out / JOURNAL).exists() and not (out / STAGE).exists()
+
+
+def test_a_stale_staging_folder_is_swept(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / STAGE).mkdir(parents=True)
+    (out / STAGE / "index.html").write_text("half of a killed build", encoding="utf-8")
+    (out / ".index.html.abc123.tmp").write_text("half", encoding="utf-8")
+    build(None, out)
+    assert not (out / STAGE).exists()
     assert not list(out.rglob("*.tmp"))
+
+
+def test_a_file_where_a_folder_goes_is_a_clear_error(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "regions").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(geo.GeoError, match=r"cannot write .*regions.* is a file, not a folder"):
+        build(None, out)
+    assert sorted(p.name for p in out.iterdir()) == [".geo-build.lock", "regions"]
+    out_file = tmp_path / "file"
+    out_file.write_text("x", encoding="utf-8")
+    with pytest.raises(geo.GeoError, match=r"^cannot write to .*file"):
+        build(None, out_file)
+
+
+def test_a_place_file_the_last_build_read_cannot_vanish_silently(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    out = tmp_path / "out"
+    build(data, out)
+    before = outputs(out)
+    (data / "offices.geojson").unlink()
+    with pytest.raises(
+        geo.DataError,
+        match=r"offices.geojson: field '\(file\)': got 'missing'; expected the file that the "
+        r"last build into .* read \(restore it; or, if it is meant to go, build with "
+        r"--allow-missing",
+    ):
+        build(data, out)
+    assert outputs(out) == before
+    result = build(data, out, allow_missing=True)
+    assert result.places == 25 and "index.html" in {p.name for p in result.written}
+    build(data, out)  # the new state is remembered: no complaint the second time
+
+
+def test_a_reference_table_the_last_build_read_cannot_vanish_silently(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    out = tmp_path / "out"
+    build(data, out)
+    (data / "wco_members.csv").unlink()
+    with pytest.raises(geo.DataError, match=r"^1 problem in the data:\n  wco_members.csv: "):
+        build(data, out)
+
+
+def test_a_fallback_to_the_package_tables_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(geo.default_data_dir() / "offices.geojson", data)
+    with caplog.at_level(logging.WARNING, logger="geo.atlas"):
+        geo.load(data)
+    for name in (
+        "wco_members.csv",
+        "nonmember_territories.csv",
+        "countries.fgb.xz",
+        "countries_display.geojson",
+    ):
+        assert f"{data} has no {name}: using geo's own copy" in caplog.text
+
+
+def test_the_output_goes_beside_the_data_wherever_geo_runs(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    data = copy_data(project)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "build", "--data", str(data)],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (project / "output" / "index.html").is_file()
+    assert list(elsewhere.iterdir()) == []
+    assert f"in {project / 'output'}" in result.stderr
 
 
 # ------------------------------------------------------------- the build key sees all page code

@@ -16,7 +16,7 @@ import click
 
 from geo.errors import DataError, GeoError, UsageError
 
-__all__ = ["data_option", "errors_to_exit", "note", "output_option"]
+__all__ = ["allow_missing_option", "data_option", "errors_to_exit", "note", "output_option"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -53,9 +53,9 @@ output_option = click.option(
     "--output",
     "output_dir",
     type=click.Path(file_okay=False, path_type=str),
-    default="output",
-    show_default=True,
-    help="Folder to write the maps and places.geojson into.",
+    default=None,
+    help="Folder to write the maps and places.geojson into "
+    "(default: output/ beside the data folder, wherever you run geo from).",
 )
 
 
@@ -65,3 +65,10 @@ def note(text: str) -> None:
     if ctx is not None and ctx.find_root().params.get("quiet"):
         return
     click.echo(text, err=True)
+
+
+allow_missing_option = click.option(
+    "--allow-missing",
+    is_flag=True,
+    help="Build even if a data file that the last build into the output folder read is gone.",
+)

@@ -12,7 +12,7 @@ import logging
 
 import click
 
-from geo.cli._common import data_option, errors_to_exit, output_option
+from geo.cli._common import allow_missing_option, data_option, errors_to_exit, output_option
 from geo.errors import DataError, UsageError
 
 __all__ = ["build", "locate", "snapshot", "validate", "watch"]
@@ -49,8 +49,15 @@ def validate(data_dir: str | None) -> None:
     metavar="YYYY-MM-DD",
     help="Build the maps as the network stood on that day.",
 )
+@allow_missing_option
 @errors_to_exit
-def build(data_dir: str | None, output_dir: str, force: bool, as_of: str | None) -> None:
+def build(
+    data_dir: str | None,
+    output_dir: str | None,
+    force: bool,
+    as_of: str | None,
+    allow_missing: bool,
+) -> None:
     """Validate, enrich and write the maps and places.geojson.
 
     Only the outputs whose inputs changed are rewritten; each file is
@@ -63,13 +70,13 @@ def build(data_dir: str | None, output_dir: str, force: bool, as_of: str | None)
     """
     from geo.build import build as run
 
-    result = run(data_dir, output_dir, force=force, as_of=as_of)
+    result = run(data_dir, output_dir, force=force, as_of=as_of, allow_missing=allow_missing)
     log.info(
         "built %d files (%d unchanged) for %d places in %s",
         len(result.written),
         len(result.unchanged),
         result.places,
-        output_dir,
+        result.output_dir,
     )
 
 
@@ -116,8 +123,11 @@ def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
     show_default=True,
     help="Port for --serve (0 picks a free one).",
 )
+@allow_missing_option
 @errors_to_exit
-def watch(data_dir: str | None, output_dir: str, serve: bool, port: int) -> None:
+def watch(
+    data_dir: str | None, output_dir: str | None, serve: bool, port: int, allow_missing: bool
+) -> None:
     """Build, then rebuild whenever a data file is saved (Ctrl-C to stop).
 
     A burst of saves ends in one rebuild.  Invalid data keeps the last good
@@ -127,25 +137,25 @@ def watch(data_dir: str | None, output_dir: str, serve: bool, port: int) -> None
     Example:
       geo watch --serve --port 8000
     """
-    from pathlib import Path
-
+    from geo.build import folders
     from geo.watch import watch as run
 
+    data, out = folders(data_dir, output_dir)
     if not serve:
-        run(data_dir, output_dir)
+        run(data, out, allow_missing=allow_missing)
         return
     from geo.serve import LiveServer
 
     try:
-        server = LiveServer(Path(output_dir), port)
+        server = LiveServer(out, port)
     except OSError as err:
         raise UsageError(
             f"Got port={port}; cannot listen on 127.0.0.1:{port} ({err.strerror})"
         ) from err
     server.start()
-    click.echo(f"serving {output_dir} at {server.url}", err=True)
+    click.echo(f"serving {out} at {server.url}", err=True)
     try:
-        run(data_dir, output_dir, on_event=server.publish)
+        run(data, out, on_event=server.publish, allow_missing=allow_missing)
     finally:
         server.close()
 
