@@ -29,7 +29,14 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["EVENTS_PATH", "BuildOutcome", "LiveServer", "is_loopback", "resolve_inside"]
+__all__ = [
+    "EVENTS_PATH",
+    "BuildOutcome",
+    "LiveServer",
+    "host_allowed",
+    "is_loopback",
+    "resolve_inside",
+]
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/__geo/events"
@@ -70,7 +77,10 @@ def is_loopback(host: str) -> bool:
 def resolve_inside(root: Path, url_path: str) -> Path | None:
     """The file a URL path names inside ``root``, or ``None`` if it is outside or hidden.
 
-    ``/`` names ``index.html``; a folder names its ``index.html``.
+    ``/`` names ``index.html``; a folder names its ``index.html``.  The rules
+    apply to the path asked for and again to the file it resolves to (after
+    symbolic links): no part of either may start with a dot, and the file must
+    lie inside ``root``.
     """
     path = unquote(urlsplit(url_path).path)
     if "\0" in path or "\\" in path:
@@ -79,14 +89,44 @@ def resolve_inside(root: Path, url_path: str) -> Path | None:
     if any(p == ".." or p.startswith(".") for p in parts):
         return None
     base = root.resolve()
-    target = base.joinpath(*parts).resolve() if parts else base
-    if target.is_dir():
-        target = target / "index.html"
     try:
-        target.relative_to(base)
-    except ValueError:
+        target = base.joinpath(*parts).resolve() if parts else base
+        if target.is_dir():
+            target = (target / "index.html").resolve()
+        inside = target.relative_to(base)
+    except (ValueError, OSError):
+        return None
+    if any(p.startswith(".") for p in inside.parts):
         return None
     return target if target.is_file() else None
+
+
+def host_allowed(values: list[str], port: int) -> bool:
+    """Whether the ``Host`` header(s) of a request name this server exactly.
+
+    Exactly one header, of the form ``host[:port]`` (RFC 9110, section 7.2;
+    RFC 3986 ``authority`` without user information): ``host`` is
+    ``127.0.0.1``, ``localhost`` or ``[::1]`` (any case), and ``port``, when
+    present, is the port served.  Anything else (``localhost:8000@evil.com``,
+    ``localhost:evil``, a list, a second header) is refused.
+
+    >>> host_allowed(["localhost:8000"], 8000)
+    True
+    >>> host_allowed(["localhost:8000@evil.com"], 8000)
+    False
+    """
+    if len(values) != 1:
+        return False
+    match = _HOST.fullmatch(values[0].strip(" \t"))
+    if match is None:
+        return False
+    host, given_port = match.group("host").lower(), match.group("port")
+    if host not in ("127.0.0.1", "localhost", "[::1]"):
+        return False
+    return given_port is None or (given_port.isdigit() and int(given_port) == port)
+
+
+_HOST = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(?P<port>[0-9]{1,5}))?")
 
 
 class BuildOutcome(Protocol):
@@ -190,8 +230,7 @@ def _make_handler(server: LiveServer) -> type[BaseHTTPRequestHandler]:
             log.debug("%s " + format, self.client_address[0], *args)
 
         def _host_ok(self) -> bool:
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0].strip("[]").lower()
-            return host in ("127.0.0.1", "localhost", "::1")
+            return host_allowed(self.headers.get_all("Host") or [], server.port)
 
         def do_GET(self) -> None:
             if not self._host_ok():

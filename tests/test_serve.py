@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from geo.build import build
-from geo.serve import LiveServer, is_loopback, resolve_inside
+from geo.serve import LiveServer, host_allowed, is_loopback, resolve_inside
 from geo.watch import watch
 from tests.conftest_data import copy_data
 
@@ -95,6 +95,59 @@ def test_foreign_host_header_is_refused(served: tuple[LiveServer, Path]) -> None
     server, _ = served
     assert raw_get(server.port, "/", host="evil.example")[0] == 403
     assert raw_get(server.port, "/", host=f"localhost:{server.port}")[0] == 200
+    port = server.port
+    for bad in [
+        f"localhost:{port}@evil.com",
+        "localhost:evil",
+        f"127.0.0.1:{port}, evil.com",
+        f"localhost:{port + 1}",
+        "::1",
+        "localhost.evil.com",
+        "",
+    ]:
+        assert raw_get(port, "/", host=bad)[0] == 403, bad
+    for good in ["127.0.0.1", f"127.0.0.1:{port}", f"[::1]:{port}", "LOCALHOST"]:
+        assert raw_get(port, "/", host=good)[0] == 200, good
+
+
+def test_a_duplicated_host_header_is_refused(served: tuple[LiveServer, Path]) -> None:
+    server, _ = served
+    host = f"127.0.0.1:{server.port}"
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as sock:
+        request = f"GET / HTTP/1.1\r\nHost: {host}\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        sock.sendall(request.encode())
+        head = sock.recv(65536)
+    assert head.split()[1] == b"403"
+
+
+@pytest.mark.parametrize(
+    ("values", "allowed"),
+    [
+        (["localhost:8000"], True),
+        (["localhost"], True),
+        (["[::1]:8000"], True),
+        (["127.0.0.1:8000", "127.0.0.1:8000"], False),
+        ([], False),
+        (["localhost:8000@evil.com"], False),
+        (["localhost:80000"], False),
+        (["user@localhost:8000"], False),
+    ],
+)
+def test_host_allowed(values: list[str], allowed: bool) -> None:
+    assert host_allowed(values, 8000) is allowed
+
+
+def test_a_link_to_a_dotfile_inside_the_output_is_not_served(
+    served: tuple[LiveServer, Path],
+) -> None:
+    server, out = served
+    os.symlink(out / ".geo-build.json", out / "manifest.json")
+    (out / "hidden").mkdir()
+    os.symlink(out / ".geo-build.lock", out / "hidden" / "lock.txt")
+    assert resolve_inside(out, "/manifest.json") is None
+    for path in ("/manifest.json", "/hidden/lock.txt"):
+        status, body = raw_get(server.port, path)
+        assert status == 404 and b"outputs" not in body, path
 
 
 def test_files_on_disk_carry_no_reload_code(served: tuple[LiveServer, Path]) -> None:
