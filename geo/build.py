@@ -90,7 +90,7 @@ def renderer_fingerprint() -> str:
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     files = [
-        package / "render.py",
+        *sorted((package / "render").glob("*.py")),
         package / "assets.py",
         package / "build.py",
         package / "export.py",
