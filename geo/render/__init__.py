@@ -35,7 +35,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any, TypeGuard, TypeVar
 from urllib.parse import urlsplit
 
@@ -51,6 +50,13 @@ from geo.assets import load_assets
 from geo.errors import RenderError, UsageError
 from geo.fileio import atomic_write_text
 from geo.history import parse_as_of, segments
+from geo.render.style import (
+    _UNKNOWN_REGION_COLOR,
+    DEFAULT_SYMBOL,
+    KIND_SYMBOLS,
+    REGION_COLORS,
+    Symbol,
+)
 from geo.schema import KIND_LABELS, REGIONS
 
 __all__ = [
@@ -71,52 +77,6 @@ __all__ = [
 
 _T = TypeVar("_T")
 
-
-@dataclass(frozen=True)
-class Symbol:
-    """How a kind of place is drawn: a shape and a colour, never colour alone.
-
-    Attributes
-    ----------
-    shape : str
-        One of ``'star'``, ``'square'``, ``'triangle'``, ``'diamond'``,
-        ``'circle'``, ``'pentagon'``.
-    color : str
-        Fill colour, ``#rrggbb``.
-    size_px : int
-        Width and height of the marker in CSS pixels.
-    """
-
-    shape: str
-    color: str
-    size_px: int
-
-
-#: Symbol per kind of place; kinds not listed get :data:`DEFAULT_SYMBOL`.
-KIND_SYMBOLS: Mapping[str, Symbol] = MappingProxyType(
-    {
-        "hq": Symbol("star", "#0b2e59", 32),
-        "rocb": Symbol("square", "#c0392b", 22),
-        "rtc": Symbol("triangle", "#6c3483", 22),
-        "rilo": Symbol("diamond", "#0e6655", 22),
-        "border_post": Symbol("circle", "#1c2833", 15),
-    }
-)
-#: Symbol of a kind this module does not know.
-DEFAULT_SYMBOL = Symbol("pentagon", "#5d6d7e", 18)
-
-#: Fill colour per WCO region (ColorBrewer Set2: distinct, colour-blind aware).
-REGION_COLORS: Mapping[str, str] = MappingProxyType(
-    {
-        "EUR": "#8da0cb",
-        "AP": "#66c2a5",
-        "AC": "#fc8d62",
-        "ESA": "#e78ac3",
-        "WCA": "#a6d854",
-        "MENA": "#ffd92f",
-    }
-)
-_UNKNOWN_REGION_COLOR = "#b3b3b3"
 
 #: Decimal places kept for place coordinates (5 decimals: about 1 m).
 PLACE_DECIMALS = 5
