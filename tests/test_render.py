@@ -28,6 +28,7 @@ from shapely.geometry import LineString, Point, box
 
 import geo
 import geo.render
+import geo.render.payload
 from geo.assets import load_assets
 from geo.errors import GeoError, RenderError, UsageError
 from geo.render import compact_bounds, render_map, to_html, write_map
@@ -615,8 +616,8 @@ names = st.text(
 @given(st.lists(names, max_size=40))
 def test_string_columns_round_trip(values: list[str]) -> None:
     values = sorted(values) if len(values) % 2 else values
-    column = geo.render._encode_strings(values)
-    decoded = decode_strings(json.loads(geo.render._dumps(column)))
+    column = geo.render.payload._encode_strings(values)
+    decoded = decode_strings(json.loads(geo.render.payload._dumps(column)))
     assert list(map(utf16, decoded)) == list(map(utf16, values))  # what JavaScript compares
 
 
