@@ -7,8 +7,10 @@ import difflib
 import doctest
 import hashlib
 import html
+import importlib
 import itertools
 import json
+import pkgutil
 import re
 import subprocess
 import sys
@@ -26,6 +28,7 @@ from shapely.geometry import LineString, Point, box
 
 import geo
 import geo.render
+import geo.render.payload
 from geo.assets import load_assets
 from geo.errors import GeoError, RenderError, UsageError
 from geo.render import compact_bounds, render_map, to_html, write_map
@@ -432,7 +435,12 @@ def test_to_html_needs_an_atlas_map() -> None:
 
 
 def test_docstring_examples() -> None:
-    result = doctest.testmod(geo.render)
+    # geo.render is a package: the examples live in its modules.
+    names = ["geo.render"] + [
+        f"geo.render.{m.name}" for m in pkgutil.iter_modules(geo.render.__path__)
+    ]
+    runs = [doctest.testmod(importlib.import_module(name)) for name in names]
+    result = doctest.TestResults(sum(r.failed for r in runs), sum(r.attempted for r in runs))
     assert result.failed == 0 and result.attempted >= 3
 
 
@@ -608,8 +616,8 @@ names = st.text(
 @given(st.lists(names, max_size=40))
 def test_string_columns_round_trip(values: list[str]) -> None:
     values = sorted(values) if len(values) % 2 else values
-    column = geo.render._encode_strings(values)
-    decoded = decode_strings(json.loads(geo.render._dumps(column)))
+    column = geo.render.payload._encode_strings(values)
+    decoded = decode_strings(json.loads(geo.render.payload._dumps(column)))
     assert list(map(utf16, decoded)) == list(map(utf16, values))  # what JavaScript compares
 
 

@@ -1,0 +1,112 @@
+"""The offline basemap: one row per country, its polygons as polyline-encoded rings.
+
+Coordinates are stored on a :data:`BASEMAP_GRID_DEG` grid, in the page's
+longitudes: a polygon is moved by 360 degrees when the page's world is centred
+across the antimeridian (see :func:`geo.render.view._shift_lon`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo.render.text import _text, _truthy
+from geo.render.view import _latlon, _shift_lon
+
+__all__ = ["BASEMAP_GRID_DEG"]
+
+#: Basemap coordinates are stored on this grid (degrees); the display data are on it already.
+BASEMAP_GRID_DEG = 0.01
+
+
+def _country_rows(countries: gpd.GeoDataFrame, center_lon: float) -> list[list[Any]]:
+    """Basemap rows ``[iso3, name, region, member, parts]``, sorted by iso3 and name.
+
+    ``parts`` lists polygons, each a list of rings encoded with the polyline
+    algorithm: ``[lat, lon]`` steps on a :data:`BASEMAP_GRID_DEG` grid, the
+    closing point left out.  A polygon is moved by 360 degrees as a whole when
+    its middle lies outside the page's world (see :func:`_shift_lon`).
+    """
+    geoms = countries.geometry.values
+    polygons, country_of_polygon = shapely.get_parts(geoms, return_index=True)
+    keep = shapely.get_type_id(polygons) == 3
+    keep &= ~shapely.is_empty(polygons)
+    polygons, country_of_polygon = polygons[keep], country_of_polygon[keep]
+    bounds = shapely.bounds(polygons).reshape(-1, 4)
+    middle = (bounds[:, 0] + bounds[:, 2]) / 2.0
+    offset = np.array([_shift_lon(x, center_lon) - x for x in middle])
+    rings, polygon_of_ring = shapely.get_rings(polygons, return_index=True)
+    encoded = _encode_rings(rings, offset[polygon_of_ring])
+
+    parts: dict[int, list[list[str]]] = {}
+    previous = -1
+    for text, poly in zip(encoded, polygon_of_ring, strict=True):
+        if poly != previous:  # the first ring of a polygon is its exterior
+            previous = poly
+            if text:
+                parts.setdefault(int(country_of_polygon[poly]), []).append([text])
+            current = text
+        elif text and current:
+            parts[int(country_of_polygon[poly])][-1].append(text)
+
+    member = _truthy(countries["member"]).to_numpy()
+    rows = [
+        [_text(iso3) or "", _text(name) or "", _text(region), bool(member[i]), parts[i]]
+        for i, (iso3, name, region) in enumerate(
+            zip(countries["iso3"], countries["name"], countries["region"], strict=True)
+        )
+        if i in parts
+    ]
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return rows
+
+
+def _encode_rings(rings: np.ndarray, lon_offset: np.ndarray) -> list[str]:
+    """Encode rings as polyline strings; "" for a ring of fewer than 3 grid points."""
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    if not len(coords):
+        return [""] * len(rings)
+    lat_lon = np.column_stack(_latlon(coords[:, 0] + lon_offset[ring], coords[:, 1]))
+    grid = np.rint(lat_lon / BASEMAP_GRID_DEG).astype(np.int64)
+    # Drop repeated grid points and each ring's closing point.
+    new_ring = np.r_[True, ring[1:] != ring[:-1]]
+    keep = new_ring | (grid != np.roll(grid, 1, axis=0)).any(axis=1)
+    first = np.flatnonzero(new_ring)
+    first_of_own_ring = first[np.searchsorted(first, np.arange(len(grid)), side="right") - 1]
+    last = np.r_[ring[1:] != ring[:-1], True]
+    keep &= ~(last & ~new_ring & (grid == grid[first_of_own_ring]).all(axis=1))
+    grid, ring = grid[keep], ring[keep]
+    counts = np.bincount(ring, minlength=len(rings))
+
+    new_ring = np.r_[True, ring[1:] != ring[:-1]]
+    deltas = np.diff(grid, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    deltas[new_ring] = grid[new_ring]
+    chars, lengths = _polyline_chars(deltas.ravel())
+    per_point = lengths.reshape(-1, 2).sum(axis=1)
+    ends = np.cumsum(np.bincount(ring, weights=per_point, minlength=len(rings)).astype(np.int64))
+    text = chars.decode("ascii")
+    starts = np.r_[0, ends[:-1]]
+    return [
+        text[a:b] if n >= 3 else ""
+        for a, b, n in zip(starts.tolist(), ends.tolist(), counts.tolist(), strict=True)
+    ]
+
+
+def _polyline_chars(values: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """Signed integers in the polyline algorithm (ASCII 63-126), and each one's length.
+
+    >>> _polyline_chars(np.array([3850000, -12020000, 0]))[0]  # Google's example
+    b'_p~iF~ps|U?'
+    """
+    zigzag = np.where(values < 0, ~(values << 1), values << 1).astype(np.int64)
+    chunks = np.stack([(zigzag >> (5 * k)) & 0x1F for k in range(7)], axis=1)
+    lengths = np.maximum(1, (np.floor(np.log2(np.maximum(zigzag, 1))) // 5 + 1).astype(np.int64))
+    lengths[zigzag == 0] = 1
+    position = np.arange(7)
+    used = position < lengths[:, None]
+    more = position < (lengths[:, None] - 1)
+    codes = (chunks | np.where(more, 0x20, 0)) + 63
+    return codes[used].astype(np.uint8).tobytes(), lengths

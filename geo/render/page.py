@@ -1,0 +1,453 @@
+"""The page: :func:`render_map`, :func:`to_html` and :func:`write_map`.
+
+The map is a :class:`folium.Map` with no CDN assets and no fixed viewport; the
+page inlines the assets of :func:`geo.assets.load_assets` and the data document
+of :mod:`geo.render.payload`.  Every macro goes into the page as text, never
+templated a second time; element ids come from the element tree's order; a
+page that would load anything from the network is refused; and a
+Content-Security-Policy allows exactly the page's own inline scripts and
+styles, by hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import os
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
+
+from geo.assets import load_assets
+from geo.errors import RenderError, UsageError
+from geo.fileio import atomic_write_text
+from geo.history import parse_as_of
+from geo.render.payload import COMPACT_THRESHOLD, _payload, _View
+from geo.render.view import _center_lon, _latlon, _view_bounds
+from geo.schema import REGIONS
+
+__all__ = ["render_map", "to_html", "write_map"]
+
+_REQUIRED_PLACE_COLUMNS = ("id", "kind", "name", "status", "source")
+_REQUIRED_COUNTRY_COLUMNS = ("iso3", "name", "region", "member")
+
+
+def render_map(
+    places: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame,
+    *,
+    title: str,
+    links: Sequence[tuple[str, str]] = (),
+    focus_region: str | None = None,
+    compact: bool | None = None,
+    as_of: str | dt.date | None = None,
+) -> folium.Map:
+    """Build the interactive map of ``places`` over an offline basemap of ``countries``.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        One row per place, Point geometry in EPSG:4326 (a frame without a CRS is
+        taken as EPSG:4326, another CRS is reprojected).  Columns ``id`` (unique),
+        ``kind``, ``name``, ``status`` and ``source`` are required; ``region``,
+        ``country``, ``iso3``, ``member`` and any other data columns are shown when
+        present.  May have zero rows.  The frame is not modified.
+    countries : geopandas.GeoDataFrame
+        The basemap: (Multi)Polygons in EPSG:4326 with ``iso3``, ``name``,
+        ``region`` (WCO region code or None) and ``member`` (bool).
+    title : str
+        Page title and heading (plain text; it is escaped).
+    links : sequence of (str, str)
+        ``(label, href)`` navigation links shown in the page header, e.g.
+        ``("Europe", "regions/eur.html")``.  ``href`` must be relative or http(s).
+    focus_region : str or None
+        A code of :data:`geo.schema.REGIONS`: the view fits that region's places
+        and member countries, and the region is emphasised.
+    compact : bool or None
+        How the places travel in the page.  ``False``: one JSON line per place,
+        popup rows included (a data edit changes one line of the page).  ``True``:
+        one columnar table (ids and names front-coded or dictionary-coded,
+        coordinates as polyline-encoded integer steps of 1e-5 degree, every
+        other column folded into a dictionary of distinct "profiles"), and the
+        about 35 bytes per place when places share their attributes.  ``None``
+        (default): compact above :data:`COMPACT_THRESHOLD` places.  Above
+        :data:`GRID_THRESHOLD` places, either way, the page groups the places on
+        a screen grid (drawing only what is in view) instead of with
+        Leaflet.markercluster, which builds a marker per place.
+    as_of : str, datetime.date or None
+        The day the data stand at (an atlas from ``geo.load(as_of=...)``): the
+        timeline ends that year and ignores later changes.  ``None``: the
+        timeline runs to the current year of the reader's clock.
+
+    Returns
+    -------
+    folium.Map
+        The map; turn it into a page with :func:`to_html`.
+
+    Raises
+    ------
+    UsageError
+        When a required column is missing, ids repeat, a geometry is not a
+        point, ``focus_region`` is unknown or a link is not relative or http(s).
+
+    Notes
+    -----
+    When the places (or the focused region) lie across the antimeridian (Fiji and
+    Samoa), longitudes are shifted by 360 degrees so that the view is compact;
+    popups always show the original coordinates.
+
+    The timeline reads each place's ``opened``, ``closed``, ``history`` and
+    ``seats`` (see :func:`geo.history.segments`).  A year on the timeline means
+    the **end** of that year (31 December): a place opened on 17 October 2011
+    shows from 2011 on, and an office that moved in 2017 shows at its new seat
+    from 2017.  Places with no known opening date show in every year, and the
+    timeline says how many there are.
+    """
+    _check_columns(places, _REQUIRED_PLACE_COLUMNS, "places")
+    _check_columns(countries, _REQUIRED_COUNTRY_COLUMNS, "countries")
+    if focus_region is not None and focus_region not in REGIONS:
+        msg = (
+            f"Got focus_region={focus_region!r}; `focus_region` must be one of "
+            f"{sorted(REGIONS)} or None"
+        )
+        raise UsageError(msg)
+    nav = _check_links(links)
+    day = parse_as_of(as_of)
+    places = _to_wgs84(places)
+    countries = _to_wgs84(countries)
+    lon, lat = _place_coordinates(places)
+
+    bounds = _view_bounds(places, lon, lat, countries, focus_region)
+    center_lon = _center_lon(bounds)
+    if compact is None:
+        compact = len(places) > COMPACT_THRESHOLD
+    view = _View(bounds, center_lon, focus_region, day)
+    payload = _payload(places, lon, lat, countries, view, compact=bool(compact))
+
+    m = _AtlasMap(bounds)
+    figure = _AtlasFigure(title=str(title), links=nav)
+    figure.add_child(m)
+    _AtlasApp(payload).add_to(m)
+    return m
+
+
+def to_html(m: folium.Map) -> str:
+    """Render a map made by :func:`render_map` as one complete, self-contained page.
+
+    The same map gives the same string, byte for byte: element ids are replaced
+    by ids derived from the element tree's order.  A Content-Security-Policy
+    allows exactly the inline scripts and styles of the page (by hash), images
+    from ``data:`` URIs and the optional online tile servers.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map returned by :func:`render_map` (elements may have been added to it).
+
+    Returns
+    -------
+    str
+        The HTML page.
+
+    Raises
+    ------
+    UsageError
+        When ``m`` was not made by :func:`render_map`.
+    RenderError
+        When an element added to the map would load a script or style sheet
+        from the network.
+    """
+    root = m.get_root()
+    if not isinstance(m, _AtlasMap) or not isinstance(root, _AtlasFigure):
+        msg = f"Got {type(m).__name__}; `to_html` needs a map made by geo.render.render_map"
+        raise UsageError(msg)
+    _stabilise_ids(root)
+    page = root.render()
+    _check_self_contained(page)
+    return page.replace(_CSP_SLOT, _csp_meta(page), 1)
+
+
+def write_map(m: folium.Map, path: str | os.PathLike[str]) -> None:
+    """Write the page of ``m`` to ``path`` atomically (UTF-8, ``\\n`` line ends).
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map returned by :func:`render_map`.
+    path : str or path-like
+        Destination file (its folder is created).  An existing file is replaced
+        only once the new one is complete.
+    """
+    atomic_write_text(Path(path), to_html(m))
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_columns(frame: gpd.GeoDataFrame, required: Sequence[str], name: str) -> None:
+    if not isinstance(frame, gpd.GeoDataFrame):
+        msg = f"Got {type(frame).__name__}; `{name}` must be a geopandas.GeoDataFrame"
+        raise UsageError(msg)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        msg = (
+            f"Got columns {sorted(map(str, frame.columns))}; `{name}` must have columns "
+            f"{list(required)} (missing {missing})"
+        )
+        raise UsageError(msg)
+
+
+def _check_links(links: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    checked = []
+    for label, href in links:
+        scheme = urlsplit(str(href)).scheme.lower()
+        if scheme not in {"", "http", "https"}:
+            msg = f"Got link href={href!r}; a link must be a relative path or an http(s) URL"
+            raise UsageError(msg)
+        checked.append((str(label), str(href)))
+    return tuple(checked)
+
+
+def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    if frame.crs is None or frame.crs.to_epsg() == 4326:
+        return frame
+    return frame.to_crs(4326)
+
+
+def _place_coordinates(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Check ids and geometries; return longitudes and latitudes (EPSG:4326)."""
+    problems = []
+    ids = places["id"].astype(str)
+    repeated = sorted(ids[ids.duplicated()].unique())
+    if repeated:
+        problems.append(f"ids repeat: {repeated}")
+    geoms = places.geometry.values
+    bad = ~(shapely.get_type_id(geoms) == 0) | shapely.is_empty(geoms)
+    if bad.any():
+        problems.append(f"geometry is not a non-empty Point for ids {sorted(ids[bad])}")
+    if problems:
+        msg = "Got bad `places`: " + "; ".join(problems) + " (expected one Point per unique id)"
+        raise UsageError(msg)
+    lon = shapely.get_x(geoms) if len(geoms) else np.empty(0)
+    lat = shapely.get_y(geoms) if len(geoms) else np.empty(0)
+    if len(lon) and not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+        msg = "Got non-finite place coordinates; expected EPSG:4326 degrees"
+        raise UsageError(msg)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+# --------------------------------------------------------------------------- page
+
+
+_CSP_SLOT = "<!--geo:csp-->"
+_TILE_HOSTS = ("https://tile.openstreetmap.org", "https://*.basemaps.cartocdn.com")
+
+
+def _html_text(text: str) -> str:
+    """``text`` escaped for HTML text and attributes; lone surrogates become U+FFFD."""
+    return html.escape(re.sub("[\ud800-\udfff]", "\ufffd", text), quote=True)
+
+
+class _AtlasFigure(Figure):
+    """The page: ``lang``, charset, CSP slot, a viewport that allows zooming, title, nav."""
+
+    _template = Template(
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n'
+        "<head>\n"
+        '<meta charset="utf-8">\n'
+        f"{_CSP_SLOT}\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<title>{{ this.title_html }}</title>\n"
+        "{{ this.header.render(**kwargs) }}\n"
+        "</head>\n"
+        "<body>\n"
+        '<div class="atlas-app" id="atlas-app">\n'
+        '<header class="atlas-bar">\n'
+        "<h1>{{ this.title_html }}</h1>\n"
+        "{% if this.links_html %}"
+        '<nav class="atlas-nav" aria-label="Maps">\n'
+        "{% for href, label in this.links_html %}"
+        '<a href="{{ href }}">{{ label }}</a>\n'
+        "{% endfor %}"
+        "</nav>\n"
+        "{% endif %}"
+        '<button type="button" class="atlas-list-toggle" id="atlas-list-toggle" '
+        'aria-controls="atlas-list" aria-expanded="false">List of places</button>\n'
+        "</header>\n"
+        '<main class="atlas-main" id="atlas-main">\n'
+        "{{ this.html.render(**kwargs) }}\n"
+        "</main>\n"
+        "</div>\n"
+        "<script>\n"
+        "{{ this.script.render(**kwargs) }}\n"
+        "</script>\n"
+        "</body>\n"
+        "</html>\n"
+    )
+
+    def __init__(self, *, title: str, links: Sequence[tuple[str, str]]) -> None:
+        super().__init__(title=title)
+        self._name = "Figure"
+        self.header._children.clear()
+        self.title_html = _html_text(title)
+        self.links_html = [(_html_text(href), _html_text(label)) for label, href in links]
+
+
+class _Raw(Element):
+    """Text put into the page as it is.
+
+    branca wraps each rendered macro in ``Element(text)``, which compiles the
+    text as a Jinja template again: data or library code containing ``{{``,
+    ``{%`` or ``{#`` would be evaluated or break the page.  This element is
+    never templated.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Raw"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+def _render_macros(element: MacroElement, kwargs: dict[str, Any]) -> None:
+    """Render ``element``'s header/html/script macros into the figure, untemplated."""
+    figure = element.get_root()
+    module = element._template.module.__dict__
+    for part in ("header", "html", "script"):
+        macro = module.get(part)
+        if macro is not None:
+            getattr(figure, part).add_child(
+                _Raw(str(macro(element, kwargs))), name=element.get_name()
+            )
+    for child in element._children.values():
+        child.render(**kwargs)
+
+
+class _AtlasMap(folium.Map):
+    """A folium map with no CDN assets and no fixed viewport: the page inlines everything."""
+
+    _template = Template(
+        "{% macro html(this, kwargs) %}"
+        '<div class="folium-map atlas-map" id={{ this.get_name()|tojson }}></div>\n'
+        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = L.map({{ this.get_name()|tojson }}, "
+        "{{ this.leaflet_options|tojson }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, bounds: tuple[float, float, float, float]) -> None:
+        west, south, east, north = bounds
+        super().__init__(
+            location=_latlon((west + east) / 2.0, (south + north) / 2.0),
+            tiles=None,
+            zoom_start=2,
+        )
+        # Per instance, so that nothing leaks into folium's class-level lists.
+        self.default_js: list[tuple[str, str]] = []
+        self.default_css: list[tuple[str, str]] = []
+        self.leaflet_options = {
+            "center": [round(v, 6) for v in self.location],
+            "zoom": 2,
+            "minZoom": 1,
+            "maxZoom": 18,
+            "zoomSnap": 0.25,
+            "worldCopyJump": False,
+            "keyboard": True,
+        }
+
+    def render(self, **kwargs: Any) -> str:
+        _render_macros(self, kwargs)
+        return ""
+
+
+class _AtlasApp(MacroElement):
+    """Inlined assets, the data document, and the call that builds the page."""
+
+    _template = Template(
+        "{% macro header(this, kwargs) %}"
+        "{% for style in this.assets.styles %}<style>\n{{ style.text }}</style>\n{% endfor %}"
+        "{% for script in this.assets.scripts %}<script>\n{{ script.text }}</script>\n{% endfor %}"
+        "{% endmacro %}"
+        "{% macro html(this, kwargs) %}"
+        '<script type="application/json" id="atlas-data">\n{{ this.payload }}\n</script>\n'
+        "{% endmacro %}"
+        "{% macro script(this, kwargs) %}"
+        "geoAtlas.init({{ this._parent.get_name() }}, document.getElementById('atlas-data'));\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, payload: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "AtlasApp"
+        self.payload = payload
+        self.assets = load_assets()
+
+    def render(self, **kwargs: Any) -> str:
+        _render_macros(self, kwargs)
+        return ""
+
+
+def _walk(element: Element) -> Iterator[Element]:
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _stabilise_ids(root: Figure) -> None:
+    """Replace folium's random element ids with ids from the tree's order."""
+    for n, element in enumerate(_walk(root)):
+        element._id = "atlas" if isinstance(element, _AtlasMap) else f"e{n}"
+
+
+_EXTERNAL = re.compile(
+    r"<script\b[^>]*\bsrc\s*=|<link\b[^>]*\bhref\s*=|@import\b|<iframe\b", re.IGNORECASE
+)
+
+
+def _check_self_contained(page: str) -> None:
+    match = _EXTERNAL.search(page)
+    if match:
+        msg = (
+            f"the page would load {match.group()!r} from outside the file; elements added to "
+            "the map must not bring CDN assets (the page must work offline)"
+        )
+        raise RenderError(msg)
+
+
+_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+
+
+def _csp_meta(page: str) -> str:
+    """A Content-Security-Policy allowing exactly the page's inline scripts and styles."""
+    hashes: dict[str, list[str]] = {"script": [], "style": []}
+    for kind, body in _INLINE.findall(page):
+        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+        token = f"'sha256-{digest}'"
+        if token not in hashes[kind]:
+            hashes[kind].append(token)
+    policy = "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join(hashes["script"]),
+            "style-src " + " ".join(hashes["style"]),
+            "img-src data: " + " ".join(_TILE_HOSTS),
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'

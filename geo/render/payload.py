@@ -1,0 +1,398 @@
+"""The page's data as one JSON document, safe inside ``<script>``.
+
+A head line (view, legend, timeline), then the places, then one line per
+basemap country (see :mod:`geo.render.basemap`).  Small maps carry one JSON
+line per place, popup rows included (a data edit changes one line of the
+page); above :data:`COMPACT_THRESHOLD` places they travel as one columnar
+table (ids and names front-coded or dictionary-coded, coordinates
+polyline-encoded, every other column folded into distinct "profiles"), whose
+popups the page builds when they open.  Each place carries its life (from
+:func:`geo.history.segments`) for the page's timeline.  Keys are sorted and
+``<``, ``>``, ``&``, U+2028 and U+2029 escaped (see :func:`_dumps`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeGuard
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo.errors import UsageError
+from geo.history import segments
+from geo.render.basemap import _country_rows, _polyline_chars
+from geo.render.text import (
+    PLACE_DECIMALS,
+    _coordinates_text,
+    _is_web_url,
+    _kind_legend,
+    _region_legend,
+    _rows,
+    _status_legend,
+    _text,
+)
+from geo.render.view import _latlon, _shift_lon, _shift_lons
+
+__all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
+
+#: Above this many places, a map's places travel as one columnar table, not one line each.
+COMPACT_THRESHOLD = 500
+#: Above this many places, the page groups them on a screen grid, not with Leaflet.markercluster.
+GRID_THRESHOLD = 2000
+#: Columns whose text the search box looks through, besides name, id and country.
+_SEARCH_COLUMNS = (
+    "city",
+    "host",
+    "iso3",
+    "side_a_name",
+    "side_b_name",
+    "side_a_iso3",
+    "side_b_iso3",
+)
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the data document needs to know about its page."""
+
+    bounds: tuple[float, float, float, float]  # (min_lon, min_lat, max_lon, max_lat)
+    center_lon: float  # the page's world is [center_lon - 180, center_lon + 180)
+    focus_region: str | None
+    as_of: dt.date | None  # the day the data stand at; the timeline stops there
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """Counts for the legend and the timeline's range."""
+
+    kinds: Counter[str]
+    regions: Counter[str | None]
+    statuses: Counter[str]
+    first_year: int | None  # earliest year of any date in the places' lives
+    last_year: int | None  # latest such year
+    unknown: int  # places with no known opening date (shown in every year)
+
+
+def _payload(
+    places: gpd.GeoDataFrame,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    countries: gpd.GeoDataFrame,
+    view: _View,
+    *,
+    compact: bool,
+) -> str:
+    """The page's data as one JSON document.
+
+    A head line (view, legend, timeline), then the places: one line per place
+    (``places``) or a columnar ``table`` (see :func:`_table_lines`), then one
+    line per basemap country.
+    """
+    if compact:
+        body, summary = _table_lines(places, lon, lat, view)
+    else:
+        body, summary = _place_lines(places, lon, lat, view)
+    country_rows = _country_rows(countries, view.center_lon)
+    bounds = view.bounds
+    head = {
+        "bounds": [_latlon(bounds[0], bounds[1]), _latlon(bounds[2], bounds[3])],
+        "focus": view.focus_region,
+        "grid": sum(summary.kinds.values()) > GRID_THRESHOLD,
+        "kinds": _kind_legend(summary.kinds),
+        "regions": _region_legend(summary.regions, country_rows),
+        "statuses": _status_legend(summary.statuses),
+        "timeline": {
+            "asOf": _day_number(view.as_of),
+            "first": summary.first_year,
+            "last": view.as_of.year if view.as_of else summary.last_year,
+            "unknown": summary.unknown,
+        },
+        "version": 1,
+    }
+    lines = [_dumps(head)[:-1] + ",", *body, '"countries":[', *_json_lines(country_rows), "]}"]
+    return "\n".join(lines)
+
+
+def _json_lines(items: Sequence[Any]) -> list[str]:
+    """One JSON value per line, comma-separated: the body of an array."""
+    lines = [_dumps(item) + "," for item in items]
+    if lines:
+        lines[-1] = lines[-1][:-1]
+    return lines
+
+
+def _place_lines(
+    places: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, view: _View
+) -> tuple[list[str], _Summary]:
+    """``"places": [...]``: one line per place, sorted by id."""
+    records = places.drop(columns=places.geometry.name).to_dict("records")
+    place_objs = sorted(
+        (
+            _place_json(rec, float(x), float(y), view)
+            for rec, x, y in zip(records, lon, lat, strict=True)
+        ),
+        key=lambda p: p["id"],
+    )
+    lines = ['"places":[', *_json_lines(place_objs), "],"]
+    return lines, _summarise(place_objs, [1] * len(place_objs))
+
+
+def _place_json(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dict[str, Any]:
+    text = {str(k): _text(v) for k, v in rec.items()}
+    place = _profile(rec, text, _coordinates_text(lon, lat), view)
+    place["id"] = text.get("id") or ""
+    place["lat"] = round(lat, PLACE_DECIMALS)
+    place["lon"] = round(_shift_lon(lon, view.center_lon), PLACE_DECIMALS)
+    place["name"] = _name(rec.get("name"), text.get("name"), place["id"])
+    return place
+
+
+def _name(value: Any, text: str | None, place_id: str) -> str:
+    """A place's name: the name as it is when it is a string, else its text, else the id."""
+    return value if isinstance(value, str) else (text or place_id)
+
+
+def _profile(
+    rec: Mapping[str, Any], text: Mapping[str, str | None], coordinates: str | None, view: _View
+) -> dict[str, Any]:
+    """What a place shows besides its id, name and position.
+
+    ``coordinates`` is the text of the Coordinates popup row; ``None`` leaves the
+    row's value ``null``, for the page to write from the place's position.
+    """
+    kind = text.get("kind") or ""
+    status = text.get("status") or ""
+    source = text.get("source")
+    return {
+        "country": text.get("country") or text.get("iso3"),
+        "href": source if source and _is_web_url(source) else None,
+        "kind": kind,
+        "life": _life(rec, status, view),
+        "region": text.get("region"),
+        "rows": _rows(text, coordinates),
+        "source": source,
+        "status": status,
+        "terms": " ".join(t for c in _SEARCH_COLUMNS if (t := text.get(c))),
+    }
+
+
+# ----------------------------------------------------------------- the timeline's data
+
+
+def _life(rec: Mapping[str, Any], status: str, view: _View) -> list[list[Any]] | None:
+    """A place's life for the timeline, compactly; ``None`` when it is always as it is now.
+
+    Each piece is ``[from, to, status, lat, lon]`` (see :func:`geo.history.segments`):
+    days as integers ``YYYYMMDD`` (``from`` inclusive, ``to`` exclusive, ``null``
+    unbounded); trailing items equal to their defaults are left out: ``null``
+    days, the place's own status, the place's own position (a position is
+    written only for an office's seat, in the page's longitudes, rounded to
+    :data:`PLACE_DECIMALS`).  With ``view.as_of``, pieces after that day are
+    dropped and the last one is left open.  ``[]``: never on the timeline.
+    """
+    props: dict[str, Any] = {name: rec.get(name) for name in ("opened", "closed", "status")}
+    for name in ("history", "seats"):
+        value = rec.get(name)
+        props[name] = [v for v in value if isinstance(v, Mapping)] if _is_list(value) else None
+    try:
+        pieces = segments(props, math.nan, math.nan)
+    except (KeyError, TypeError, ValueError) as err:
+        msg = (
+            f"Got place id={rec.get('id')!r} whose `seats` cannot be read ({err!r}); "
+            "expected seats with numeric 'lon' and 'lat' (EPSG:4326 degrees)"
+        )
+        raise UsageError(msg) from err
+    if view.as_of is not None:
+        pieces = _clip_pieces(pieces, view.as_of)
+    life = [_life_piece(piece, status, view.center_lon) for piece in pieces]
+    return None if life == [[]] else life
+
+
+def _is_list(value: Any) -> TypeGuard[list[Any] | tuple[Any, ...]]:
+    return isinstance(value, list | tuple)
+
+
+def _clip_pieces(pieces: list[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
+    """The pieces as known on ``day``: later ones dropped, the last one left open."""
+    kept = [p for p in pieces if p["from"] is None or dt.date.fromisoformat(p["from"]) <= day]
+    if kept and kept[-1]["to"] is not None and dt.date.fromisoformat(kept[-1]["to"]) > day:
+        kept[-1] = {**kept[-1], "to": None}
+    return kept
+
+
+def _life_piece(piece: Mapping[str, Any], status: str, center_lon: float) -> list[Any]:
+    out: list[Any] = [_day_number(piece["from"]), _day_number(piece["to"]), piece["status"]]
+    if not (math.isnan(piece["lon"]) or math.isnan(piece["lat"])):
+        lon = round(_shift_lon(float(piece["lon"]), center_lon), PLACE_DECIMALS)
+        out += _latlon(lon, round(float(piece["lat"]), PLACE_DECIMALS))
+    elif out[2] == status:
+        out.pop()
+        while out and out[-1] is None:
+            out.pop()
+    return out
+
+
+def _day_number(day: str | dt.date | None) -> int | None:
+    """``YYYY-MM-DD`` (or a date) as the integer ``YYYYMMDD``; None stays None.
+
+    >>> _day_number("2011-10-17")
+    20111017
+    """
+    if day is None:
+        return None
+    text = day.isoformat() if isinstance(day, dt.date) else day
+    return int(text.replace("-", ""))
+
+
+def _summarise(profiles: Sequence[Mapping[str, Any]], weights: Sequence[int]) -> _Summary:
+    """Legend counts and timeline range of places, ``weights[i]`` of them like ``profiles[i]``."""
+    kinds: Counter[str] = Counter()
+    regions: Counter[str | None] = Counter()
+    statuses: Counter[str] = Counter()
+    years: set[int] = set()
+    unknown = 0
+    for profile, weight in zip(profiles, weights, strict=True):
+        kinds[profile["kind"]] += weight
+        regions[profile["region"]] += weight
+        statuses[profile["status"]] += weight
+        life: list[list[Any]] = profile["life"] or []
+        if profile["life"] is None or (life and (not life[0] or life[0][0] is None)):
+            unknown += weight
+        years.update(day // 10000 for piece in life for day in piece[:2] if day is not None)
+    return _Summary(
+        kinds, regions, statuses, min(years, default=None), max(years, default=None), unknown
+    )
+
+
+# ----------------------------------------------------------------- the compact table
+
+
+def _table_lines(
+    places: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, view: _View
+) -> tuple[list[str], _Summary]:
+    """``"table": {...}``: the places as columns, in the order of their ids.
+
+    ``n`` places; ``id`` and ``name`` encoded by :func:`_encode_strings`;
+    ``coords``: ``[lat, lon]`` of each place in steps of ``1 / scale`` degree,
+    each pair the step from the place before it, in the polyline algorithm;
+    ``profile``: each place's index into ``profiles``, the distinct values of
+    every other column (one line each, as :func:`_profile` makes them, with the
+    Coordinates row left for the page to write).
+    """
+    n = len(places)
+    ids = np.array([_text(value) or "" for value in places["id"]], dtype=str)
+    order = np.argsort(ids, kind="stable")
+    frame = places.drop(columns=places.geometry.name).iloc[order]
+    others = [c for c in frame.columns if c not in ("id", "name")]
+    inverse = np.zeros(n, dtype=np.int64)
+    for column in others:  # the profile of each place, numbered in order of first appearance
+        codes = _codes(frame[column]) + 1
+        inverse = pd.factorize(inverse * (int(codes.max(initial=0)) + 1) + codes)[0]
+    _, first = np.unique(inverse, return_index=True)
+    profiles = []
+    for rec in frame.iloc[first].to_dict("records"):
+        profiles.append(_profile(rec, {str(k): _text(v) for k, v in rec.items()}, None, view))
+
+    sorted_ids = ids[order].tolist()
+    names = frame["name"].tolist()
+    name_texts = [
+        _name(value, None if isinstance(value, str) else _text(value), place_id)
+        for value, place_id in zip(names, sorted_ids, strict=True)
+    ]
+    scale = 10**PLACE_DECIMALS
+    shifted = _shift_lons(lon[order], view.center_lon)
+    grid = np.rint(np.column_stack(_latlon(shifted, lat[order])) * scale).astype(np.int64)
+    steps = np.diff(grid, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+    coords = _polyline_chars(steps.ravel())[0].decode("ascii") if n else ""
+    lines = [
+        '"table":{"coords":' + _dumps(coords) + ",",
+        '"id":' + _dumps(_encode_strings(sorted_ids)) + ",",
+        '"n":' + str(n) + ',"name":' + _dumps(_encode_strings(name_texts)) + ",",
+        '"profile":' + _dumps(inverse.tolist()) + ",",
+        '"profiles":[',
+        *_json_lines(profiles),
+        '],"scale":' + str(scale) + "},",
+    ]
+    weights = np.bincount(inverse, minlength=len(profiles)).tolist()
+    return lines, _summarise(profiles, weights)
+
+
+def _codes(values: pd.Series) -> np.ndarray:
+    """Integer codes of a column: equal values get equal codes, missing values -1."""
+    try:
+        codes, _ = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable values (lists, dicts): compare their display text
+        codes, _ = pd.factorize(pd.Series([_text(v) for v in values], dtype=object))
+    return np.asarray(codes, dtype=np.int64)
+
+
+def _encode_strings(values: Sequence[str]) -> dict[str, list[Any]]:
+    """Strings as ``{"dict", "index"}`` or front-coded ``{"front", "rest"}``, the shorter.
+
+    Front coding keeps, for each string, how many UTF-16 code units (what
+    JavaScript's ``slice`` counts) it shares with the string before it, and the
+    rest.  A dictionary is tried when at most half the strings are distinct.
+
+    >>> _encode_strings(["rtc-1", "rtc-2", "rtc-20"])
+    {'front': [0, 4, 5], 'rest': ['rtc-1', '2', '0']}
+    >>> _encode_strings(["a", "b", "a", "a"])
+    {'dict': ['a', 'b'], 'index': [0, 1, 0, 0]}
+    """
+    shared = _shared_prefix_lens(values)
+    rest = [value[k:] for value, k in zip(values, shared.tolist(), strict=True)]
+    front = shared.tolist()
+    for i, value in enumerate(values):
+        if front[i] and not value.isascii():
+            front[i] = _utf16_len(value[: front[i]])
+    candidates: list[dict[str, list[Any]]] = [{"front": front, "rest": rest}]
+    codes, uniques = pd.factorize(pd.Series(list(values), dtype=object))
+    if 2 * len(uniques) <= len(values):
+        candidates.append({"dict": list(uniques), "index": codes.tolist()})
+    return min(candidates, key=lambda c: len(_dumps(c)))
+
+
+def _shared_prefix_lens(values: Sequence[str], width: int = 64) -> np.ndarray:
+    """How many characters each string shares with the one before it (0 for the first).
+
+    Compared as arrays of ``width`` code points; the few pairs that agree on all
+    of them are finished by bisection.
+    """
+    n = len(values)
+    if n < 2:
+        return np.zeros(n, dtype=np.int64)
+    points = np.array(values, dtype=f"<U{width}").view(np.uint32).reshape(n, width)
+    differ = points[1:] != points[:-1]
+    first = np.where(differ.any(axis=1), differ.argmax(axis=1), width)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
+    shared = np.minimum(first, np.minimum(lengths[1:], lengths[:-1]))
+    for i in np.flatnonzero(shared == width).tolist():
+        a, b = values[i], values[i + 1]
+        low, high = width, min(len(a), len(b))
+        while low < high:
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if a[:mid] == b[:mid] else (low, mid - 1)
+        shared[i] = low
+    return np.concatenate((np.zeros(1, dtype=np.int64), shared))
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+_SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
+
+
+def _dumps(value: Any) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&``, U+2028/9, lone surrogates escaped."""
+    text = json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
