@@ -24,7 +24,7 @@ import pandas as pd
 from geo.countries import CountryIndex, load_country_index
 from geo.enrich import country_columns, enrich_features
 from geo.errors import DataError, Problem
-from geo.fileio import read_json
+from geo.fileio import check_structure, read_json
 from geo.history import parse_as_of, state_at
 from geo.regions import Membership, load_membership
 from geo.schema import check_lat_lon
@@ -338,6 +338,8 @@ def _read_all(
             documents[path.name] = read_json(path)
         except DataError as err:
             problems.extend(err.problems)
+    for name, document in replace.items():  # an edit not yet written: as strict as a file
+        problems.extend(check_structure(document, name))
     documents.update(replace)  # last, so a duplicate id is reported on a replaced document
     features, found = check_documents(documents, countries, membership)
     return features, problems + found, countries, membership

@@ -34,6 +34,7 @@ __all__ = [
     "MAX_JSON_DEPTH",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_structure",
     "excerpt",
     "is_finite_number",
     "max_file_bytes",
@@ -233,7 +234,7 @@ def parse_json(text: str, name: str) -> Any:
         raise DataError([problem]) from err
     except _BadNumber as err:
         raise DataError([Problem(name, "(json)", err.expected, str(err))]) from err
-    problems = _depth_problems(document, name)
+    problems = check_structure(document, name)
     if duplicates.found:
         problems += _duplicate_key_problems(text, document, name)
     if problems:
@@ -255,17 +256,66 @@ def excerpt(text: str, position: int) -> str:
     return f"{line}\n{pad}^"
 
 
-def _depth_problems(document: Any, name: str) -> list[Problem]:
-    todo: list[tuple[Any, int]] = [(document, 0)]
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_structure(document: Any, name: str) -> list[Problem]:
+    """Problems of a parsed JSON document that its text cannot show: depth and lone surrogates.
+
+    Arrays and objects may nest at most :data:`MAX_JSON_DEPTH` deep; strings
+    and keys must be valid Unicode (a ``\\ud800`` escape with no partner
+    decodes to a lone surrogate, which no file or table can store).  A problem
+    inside ``features[i]`` of a FeatureCollection names feature ``i`` and its id.
+    """
+    problems: list[Problem] = []
+    todo: list[tuple[Any, tuple[Any, ...]]] = [(document, ())]
     while todo:
-        value, depth = todo.pop()
-        if isinstance(value, dict | list):
-            if depth >= MAX_JSON_DEPTH:
+        value, path = todo.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                problems.append(_problem_at(path, document, name, value, _UNICODE))
+        elif isinstance(value, dict | list):
+            if len(path) >= MAX_JSON_DEPTH:
                 expected = f"JSON nested at most {MAX_JSON_DEPTH} levels deep"
-                return [Problem(name, "(json)", expected, f"more than {MAX_JSON_DEPTH} levels")]
-            children = value.values() if isinstance(value, dict) else value
-            todo.extend((child, depth + 1) for child in children)
-    return []
+                problems.append(
+                    _problem_at(
+                        path, document, name, f"more than {MAX_JSON_DEPTH} levels", expected
+                    )
+                )
+                continue
+            if isinstance(value, dict):
+                for key, child in value.items():
+                    if _SURROGATE.search(key):
+                        problems.append(_problem_at((*path, key), document, name, key, _UNICODE))
+                    todo.append((child, (*path, key)))
+            else:
+                todo.extend((child, (*path, i)) for i, child in enumerate(value))
+    problems.sort(key=lambda p: (p.index if p.index is not None else -1, p.field))
+    return problems
+
+
+_UNICODE = "valid Unicode text (no lone surrogate such as '\\ud800')"
+
+
+def _problem_at(
+    path: tuple[Any, ...],
+    document: Any,
+    name: str,
+    value: Any,
+    expected: str,
+    **extra: Any,
+) -> Problem:
+    """A problem at ``path`` in ``document``, naming the feature when it is inside one."""
+    index = feature_id = None
+    field = ".".join(str(p) for p in path) or "(json)"
+    if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
+        index = path[1]
+        rest = path[3:] if len(path) > 3 and path[2] == "properties" else path[2:]
+        field = ".".join(str(p) for p in rest) or "(feature)"
+        with contextlib.suppress(LookupError, TypeError, AttributeError):
+            found = document["features"][index]["properties"]["id"]
+            feature_id = found if isinstance(found, str) else None
+    return Problem(name, field, expected, value, index=index, feature_id=feature_id, **extra)
 
 
 _TOKEN = re.compile(r'["{}\[\],:]')
@@ -322,21 +372,12 @@ def _string_end(text: str, start: int) -> int:
 def _duplicate(text: str, at: int, key: str, path: list[Any], document: Any, name: str) -> Problem:
     line = text.count("\n", 0, at) + 1
     column = at - (text.rfind("\n", 0, at) + 1) + 1
-    index = feature_id = None
-    field = ".".join(str(p) for p in path)
-    if len(path) >= 2 and path[0] == "features" and isinstance(path[1], int):
-        index = path[1]
-        field = ".".join(str(p) for p in path[2:]) or key
-        with contextlib.suppress(LookupError, TypeError, AttributeError):
-            found = document["features"][index]["properties"]["id"]
-            feature_id = found if isinstance(found, str) else None
-    return Problem(
+    return _problem_at(
+        tuple(path),
+        document,
         name,
-        field,
-        "each key at most once in an object",
         f"key {key!r} repeated",
-        index=index,
-        feature_id=feature_id,
+        "each key at most once in an object",
         hint="a repeated key silently replaces the earlier value; keep one",
         line=line,
         column=column,

@@ -20,6 +20,7 @@ from pathlib import Path
 import folium
 import folium.plugins
 import geopandas as gpd
+import pandas as pd
 import pytest
 from hostile import HOSTILE, HOSTILE_SOURCES, hostile_frames, synthetic_frames
 from hypothesis import HealthCheck, given, settings
@@ -74,7 +75,9 @@ def places_frame(rows: list[dict], crs: str = "EPSG:4326") -> gpd.GeoDataFrame:
     if not rows:
         columns = ["id", "name", *base]
         return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=crs)
-    return gpd.GeoDataFrame([{**base, **r} for r in rows], geometry="geometry", crs=crs)
+    # object columns: text of any kind (lone surrogates too) reaches the renderer as it is
+    frame = pd.DataFrame([{**base, **r} for r in rows], dtype=object)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=crs)
 
 
 # ------------------------------------------------------------------ self-contained

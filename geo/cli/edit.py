@@ -69,6 +69,9 @@ def parse_assignment(text: str, *, as_string: bool = False) -> tuple[str, Any]:
         return field, json.loads(raw, parse_constant=_reject_constant)
     except ValueError:
         return field, raw
+    except RecursionError:
+        msg = f"got a value for {field!r} nested too deeply to read; nest at most a few levels"
+        raise click.BadParameter(msg) from None
 
 
 def _assignments(items: tuple[str, ...], *, as_string: bool = False) -> dict[str, Any]:
