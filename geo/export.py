@@ -3,6 +3,13 @@
 GeoJSON has sorted keys, fixed precision and no timestamps, so the same
 places give the same bytes; records and CSV rows hold every column but the
 geometry, then ``lon`` and ``lat``.
+
+CSV cells are neutralised for spreadsheets (OWASP, "CSV injection"): a cell
+whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+gets a leading ``'`` so that Excel, LibreOffice and Google Sheets show it as
+text instead of running it as a formula, and NUL characters are removed; a
+number stays a number (``-3.5`` is not touched).  ``raw=True`` writes the
+text as it is.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ __all__ = [
     "places_csv",
     "places_geojson",
     "records",
+    "safe_cell",
 ]
 
 #: Decimals kept for coordinates in outputs: 1e-6 degree is about 0.1 m.
@@ -91,11 +99,33 @@ def records(places: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-def places_csv(places: gpd.GeoDataFrame) -> str:
-    """Places as CSV text: a header, then one line per place (the columns of :func:`records`)."""
-    columns = [c for c in places.columns if c != places.geometry.name] + ["lon", "lat"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    r"""A CSV cell a spreadsheet shows as text: see the module's note on neutralising.
+
+    >>> safe_cell("=1+1"), safe_cell("@SUM(A1)"), safe_cell("plain")
+    ("'=1+1", "'@SUM(A1)", 'plain')
+    >>> safe_cell(-3.5), safe_cell("-3.5 km"), safe_cell("a\x00b")
+    (-3.5, "'-3.5 km", 'ab')
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\x00", "")
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def places_csv(places: gpd.GeoDataFrame, *, raw: bool = False) -> str:
+    """Places as CSV text: a header, then one line per place (the columns of :func:`records`).
+
+    Header and text cells are neutralised with :func:`safe_cell` unless ``raw``.
+    """
+    columns = [str(c) for c in places.columns if c != places.geometry.name] + ["lon", "lat"]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(records(places))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns if raw else [safe_cell(c) for c in columns])
+    for row in records(places):
+        cells = [row[c] for c in columns]
+        writer.writerow(cells if raw else [safe_cell(c) for c in cells])
     return out.getvalue()

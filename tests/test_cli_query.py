@@ -244,3 +244,62 @@ def test_map_writes_a_self_contained_page(tmp_path: Path, args: list[str]) -> No
     assert page.lstrip().lower().startswith("<!doctype html>")
     assert '<script src="http' not in page
     assert '<link rel="stylesheet" href="http' not in page
+
+
+# --------------------------------------------------------------------------- as of a day
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["nearest", "--lat", "41.64", "--lon", "48.43"],
+        ["within", "--lat", "41.64", "--lon", "48.43", "--km", "50"],
+        ["region", "EUR"],
+        ["country", "AZE"],
+        ["between", "AZE", "RUS"],
+        ["distance", "rocb-europe", "wco-hq"],
+    ],
+)
+def test_every_query_command_takes_as_of(args: list[str]) -> None:
+    result = run("query", *args, "--as-of", "2010-09-08", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    bad = run("query", *args, "--as-of", "2010-13-45")
+    assert bad.exit_code == 2
+    assert "as_of" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_as_of_answers_with_the_places_of_that_day() -> None:
+    now = json.loads(run("query", "region", "EUR", "--kind", "rocb", "--format", "json").stdout)
+    then = json.loads(
+        run(
+            "query", "region", "EUR", "--kind", "rocb", "--format", "json", "--as-of", "2010-09-08"
+        ).stdout
+    )
+    assert [p["status"] for p in now] == ["operational"]
+    assert [(p["id"], p["status"]) for p in then] == [("rocb-europe", "under_construction")]
+
+
+# --------------------------------------------------------------------------- CSV for spreadsheets
+
+
+def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
+    from tests.conftest_data import copy_data, edit_feature
+
+    data = copy_data(tmp_path)
+    hostile = '=HYPERLINK("http://evil.example","x")'
+    edit_feature(
+        data,
+        "offices.geojson",
+        "wco-hq",
+        lambda f: f["properties"].update(
+            name=hostile, notes="+1", city="@SUM(A1)", host="-2\x00", tabbed="\tx"
+        ),
+    )
+    args = ["query", "country", "BEL", "--kind", "hq", "--format", "csv", "--data", str(data)]
+    rows = list(csv.DictReader(io.StringIO(run(*args).stdout)))
+    assert rows[0]["name"] == "'" + hostile
+    assert (rows[0]["notes"], rows[0]["city"], rows[0]["host"]) == ("'+1", "'@SUM(A1)", "'-2")
+    assert rows[0]["tabbed"] == "'\tx"
+    assert float(rows[0]["lon"]) == pytest.approx(4.37, abs=0.05)  # numbers stay numbers
+    raw = list(csv.DictReader(io.StringIO(run(*args, "--raw-csv").stdout)))
+    assert raw[0]["name"] == hostile and raw[0]["host"] == "-2\x00"

@@ -41,6 +41,19 @@ _format_option = click.option(
     show_default=True,
     help="Output on stdout: a readable table, or json, geojson or csv for machines.",
 )
+_raw_csv_option = click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="With --format csv: write cells as they are, without the leading ' that keeps a "
+    "spreadsheet from running text such as =SUM(...) as a formula.",
+)
+_as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Ask the atlas as it stood on that day (YYYY or YYYY-MM for their first day).",
+)
 _map_option = click.option(
     "--map",
     "map_path",
@@ -71,20 +84,24 @@ def query() -> None:
 
 @query.command("nearest")
 @data_option
+@_as_of_option
 @_lat_option
 @_lon_option
 @click.option("--k", "k", type=int, default=1, show_default=True, help="How many places.")
 @_kind_option
 @_format_option
+@_raw_csv_option
 @_map_option
 @errors_to_exit
 def nearest(
     data_dir: str | None,
+    as_of: str | None,
     lat: float,
     lon: float,
     k: int,
     kind: str | None,
     fmt: str,
+    raw_csv: bool,
     map_path: str | None,
 ) -> None:
     """The K places nearest to a point, nearest first.
@@ -93,27 +110,31 @@ def nearest(
     Example:
       geo query nearest --lat 41.64 --lon 48.43 --k 3 --kind rocb
     """
-    atlas = _load(data_dir)
+    atlas = _load(data_dir, as_of)
     result = atlas.nearest(lat=lat, lon=lon, k=k, kind=kind)
-    _emit(atlas, result, fmt, map_path, title=f"Nearest to {lat}, {lon}")
+    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Nearest to {lat}, {lon}")
 
 
 @query.command("within")
 @data_option
+@_as_of_option
 @_lat_option
 @_lon_option
 @click.option("--km", type=float, required=True, help="Radius, geodesic km (>= 0).")
 @_kind_option
 @_format_option
+@_raw_csv_option
 @_map_option
 @errors_to_exit
 def within(
     data_dir: str | None,
+    as_of: str | None,
     lat: float,
     lon: float,
     km: float,
     kind: str | None,
     fmt: str,
+    raw_csv: bool,
     map_path: str | None,
 ) -> None:
     """Places within KM kilometres of a point, nearest first.
@@ -122,20 +143,28 @@ def within(
     Example:
       geo query within --lat 41.64 --lon 48.43 --km 300 --kind border_post
     """
-    atlas = _load(data_dir)
+    atlas = _load(data_dir, as_of)
     result = atlas.within(lat=lat, lon=lon, km=km, kind=kind)
-    _emit(atlas, result, fmt, map_path, title=f"Within {km:g} km of {lat}, {lon}")
+    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Within {km:g} km of {lat}, {lon}")
 
 
 @query.command("region")
 @data_option
+@_as_of_option
 @click.argument("region")
 @_kind_option
 @_format_option
+@_raw_csv_option
 @_map_option
 @errors_to_exit
 def region(
-    data_dir: str | None, region: str, kind: str | None, fmt: str, map_path: str | None
+    data_dir: str | None,
+    as_of: str | None,
+    region: str,
+    kind: str | None,
+    fmt: str,
+    raw_csv: bool,
+    map_path: str | None,
 ) -> None:
     """Places of a WCO region, by code (EUR, AP, AC, ESA, WCA, MENA) or name.
 
@@ -146,20 +175,28 @@ def region(
       geo query region EUR --kind rtc
       geo query region "Asia/Pacific"
     """
-    atlas = _load(data_dir)
+    atlas = _load(data_dir, as_of)
     result = atlas.in_region(region, kind=kind)
-    _emit(atlas, result, fmt, map_path, title=f"Places in region {region}")
+    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Places in region {region}")
 
 
 @query.command("country")
 @data_option
+@_as_of_option
 @click.argument("country")
 @_kind_option
 @_format_option
+@_raw_csv_option
 @_map_option
 @errors_to_exit
 def country(
-    data_dir: str | None, country: str, kind: str | None, fmt: str, map_path: str | None
+    data_dir: str | None,
+    as_of: str | None,
+    country: str,
+    kind: str | None,
+    fmt: str,
+    raw_csv: bool,
+    map_path: str | None,
 ) -> None:
     """Places in a country, by ISO3 code or name (border posts count for both sides).
 
@@ -168,20 +205,28 @@ def country(
       geo query country AZE
       geo query country "Azerbaijan" --kind border_post --format csv
     """
-    atlas = _load(data_dir)
+    atlas = _load(data_dir, as_of)
     result = atlas.in_country(country, kind=kind)
-    _emit(atlas, result, fmt, map_path, title=f"Places in {country}")
+    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Places in {country}")
 
 
 @query.command("between")
 @data_option
+@_as_of_option
 @click.argument("country_a")
 @click.argument("country_b")
 @_format_option
+@_raw_csv_option
 @_map_option
 @errors_to_exit
 def between(
-    data_dir: str | None, country_a: str, country_b: str, fmt: str, map_path: str | None
+    data_dir: str | None,
+    as_of: str | None,
+    country_a: str,
+    country_b: str,
+    fmt: str,
+    raw_csv: bool,
+    map_path: str | None,
 ) -> None:
     """Border posts joining two countries (ISO3 codes or names, either order).
 
@@ -189,13 +234,21 @@ def between(
     Example:
       geo query between AZE RUS
     """
-    atlas = _load(data_dir)
+    atlas = _load(data_dir, as_of)
     result = atlas.crossings_between(country_a, country_b)
-    _emit(atlas, result, fmt, map_path, title=f"Crossings between {country_a} and {country_b}")
+    _emit(
+        atlas,
+        result,
+        fmt,
+        map_path,
+        raw_csv=raw_csv,
+        title=f"Crossings between {country_a} and {country_b}",
+    )
 
 
 @query.command("distance")
 @data_option
+@_as_of_option
 @click.argument("id_a")
 @click.argument("id_b")
 @click.option(
@@ -208,34 +261,43 @@ def between(
 )
 @_map_option
 @errors_to_exit
-def distance(data_dir: str | None, id_a: str, id_b: str, fmt: str, map_path: str | None) -> None:
+def distance(
+    data_dir: str | None, as_of: str | None, id_a: str, id_b: str, fmt: str, map_path: str | None
+) -> None:
     """Geodesic distance (WGS84, km) between two places, by id.
 
     \b
     Example:
       geo query distance rocb-europe samur
     """
-    atlas = _load(data_dir)
+    atlas = _load(data_dir, as_of)
     km = atlas.distance_km(id_a, id_b)
     click.echo(_distance_text(atlas, id_a, id_b, km, fmt), nl=False)
     if map_path is not None:
         ids = atlas.places["id"]
         pair = atlas.places[(ids == id_a) | (ids == id_b)]
-        _write_map(atlas, pair, map_path, title=f"{id_a} to {id_b}: {km:,.1f} km")
+        when = f" (as of {atlas.as_of.isoformat()})" if atlas.as_of else ""
+        _write_map(atlas, pair, map_path, title=f"{id_a} to {id_b}: {km:,.1f} km{when}")
 
 
 # --------------------------------------------------------------------------- output
 
 
-def _load(data_dir: str | None) -> Atlas:
+def _load(data_dir: str | None, as_of: str | None) -> Atlas:
     # geo.atlas pulls in geopandas: imported when a query runs, not for `geo --help`.
     from geo.atlas import load
 
-    return load(data_dir)
+    return load(data_dir, as_of=as_of)
 
 
 def _emit(
-    atlas: Atlas, result: gpd.GeoDataFrame, fmt: str, map_path: str | None, *, title: str
+    atlas: Atlas,
+    result: gpd.GeoDataFrame,
+    fmt: str,
+    map_path: str | None,
+    *,
+    raw_csv: bool,
+    title: str,
 ) -> None:
     """Print ``result`` on stdout in ``fmt``, its count on stderr, and write the map if asked."""
     from geo.export import places_csv, places_geojson, records
@@ -251,11 +313,12 @@ def _emit(
     elif fmt == "geojson":
         click.echo(places_geojson(result), nl=False)
     else:
-        click.echo(places_csv(result), nl=False)
+        click.echo(places_csv(result, raw=raw_csv), nl=False)
     count = len(result)
     note(f"{count} place{'s' if count != 1 else ''}")
     if map_path is not None:
-        _write_map(atlas, result, map_path, title=title)
+        when = f" (as of {atlas.as_of.isoformat()})" if atlas.as_of else ""
+        _write_map(atlas, result, map_path, title=title + when)
 
 
 def _write_map(atlas: Atlas, places: gpd.GeoDataFrame, path: str, *, title: str) -> None:
