@@ -319,7 +319,48 @@ class Atlas:
 
 @functools.lru_cache(maxsize=2)
 def _read_display(path: Path, mtime_ns: int) -> gpd.GeoDataFrame:
-    return gpd.read_file(path)
+    """The display layer: a FeatureCollection of (Multi)Polygons with ``iso3`` and ``name``."""
+    import shapely
+    from shapely.errors import ShapelyError
+
+    doc = read_json(path)
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list):
+        raise DataError([Problem(path.name, "features", "a FeatureCollection", type(doc).__name__)])
+    problems: list[Problem] = []
+    rows: list[tuple[str, str]] = []
+    geoms: list[Any] = []
+    for index, feature in enumerate(features):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            problems.append(Problem(path.name, "properties", "an object", props, index=index))
+            continue
+        iso3, name = props.get("iso3"), props.get("name")
+        for field, value in (("iso3", iso3), ("name", name)):
+            if not isinstance(value, str) or not value:
+                problems.append(Problem(path.name, field, "a non-empty string", value, index=index))
+        geometry = feature.get("geometry")
+        kind = geometry.get("type") if isinstance(geometry, dict) else None
+        if kind not in ("Polygon", "MultiPolygon"):
+            problems.append(
+                Problem(
+                    path.name, "geometry.type", "'Polygon' or 'MultiPolygon'", kind, index=index
+                )
+            )
+            continue
+        try:
+            geoms.append(shapely.geometry.shape(geometry))
+        except (ValueError, TypeError, AttributeError, IndexError, ShapelyError) as err:
+            expected = "valid polygon coordinates"
+            problems.append(
+                Problem(path.name, "geometry.coordinates", expected, str(err), index=index)
+            )
+            continue
+        rows.append((str(iso3), str(name)))
+    if problems:
+        raise DataError(problems)
+    frame = pd.DataFrame(rows, columns=["iso3", "name"], dtype=object)
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
 
 
 def _read_all(
