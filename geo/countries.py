@@ -41,6 +41,7 @@ import numpy as np
 import shapely
 
 from geo.errors import DataError, Problem
+from geo.fileio import read_data_bytes
 from geo.sphere import A_KM, R_MAX_KM, R_MIN_KM, geodesic_km
 
 __all__ = ["COAST_TOLERANCE_KM", "CountryIndex", "load_country_index"]
@@ -574,6 +575,8 @@ def _within_degrees(
 
 
 _PIECE = 32  # vertices per boundary piece
+#: Largest country layer once unpacked (the shipped one is about 20 MB).
+_MAX_UNPACKED_BYTES = 200_000_000
 
 
 def _nearest_on_pieces(
@@ -631,12 +634,24 @@ def _boundary_pieces(
 
 @functools.lru_cache(maxsize=4)
 def _load(path: Path, mtime_ns: int) -> CountryIndex:
+    raw = read_data_bytes(path)
     try:
         if path.suffix == ".xz":
-            frame = gpd.read_file(io.BytesIO(lzma.decompress(path.read_bytes())))
+            unpacked = lzma.LZMADecompressor()
+            data = unpacked.decompress(raw, max_length=_MAX_UNPACKED_BYTES)
+            if not unpacked.eof:
+                if len(data) >= _MAX_UNPACKED_BYTES:
+                    expected = f"an xz file that unpacks to at most {_MAX_UNPACKED_BYTES:,} bytes"
+                    found = "more"
+                else:
+                    expected, found = "a whole xz file", "a file cut short"
+                raise DataError([Problem(path.name, "(file)", expected, found)])
+            frame = gpd.read_file(io.BytesIO(data))
         else:
-            frame = gpd.read_file(f"/vsigzip/{path}" if path.suffix == ".gz" else path)
-    except Exception as err:  # pyogrio raises several types for unreadable files
+            frame = gpd.read_file(io.BytesIO(raw))
+    except DataError:
+        raise
+    except Exception as err:  # lzma and pyogrio raise several types for unreadable files
         problem = Problem(path.name, "(file)", "a readable country polygon file", str(err))
         raise DataError([problem]) from err
     missing = [c for c in ("iso3", "name") if c not in frame.columns]
