@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import difflib
 import json
 import os
 import re
@@ -44,6 +43,7 @@ from typing import Any
 from geo.atlas import default_data_dir, place_files, validate
 from geo.errors import DataError, GeoError, Problem, UsageError
 from geo.fileio import atomic_write_text, is_finite_number, read_json
+from geo.schema import did_you_mean
 
 __all__ = [
     "BORDER_POSTS_FILE",
@@ -467,12 +467,7 @@ def _find(folder: Path, place_id: str) -> tuple[_PlaceFile, _Place]:
                 if place.place_id == place_id:
                     found.append((pf, place))
     if not found:
-        close = difflib.get_close_matches(place_id, ids, n=3, cutoff=0.5)
-        hint = (
-            f"did you mean {' or '.join(repr(c) for c in close)}?"
-            if close
-            else (f"{len(ids)} places are in {folder}")
-        )
+        hint = did_you_mean(place_id, ids, cutoff=0.5) or f"{len(ids)} places are in {folder}"
         msg = f"Got id={place_id!r}; no place in {folder} has this id ({hint})"
         raise UsageError(msg)
     if len(found) > 1:

@@ -34,7 +34,6 @@ sphere has no edge: the antimeridian and the poles need no special case.
 
 from __future__ import annotations
 
-import difflib
 import math
 import numbers
 import unicodedata
@@ -50,7 +49,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.errors import UsageError
-from geo.schema import KINDS, REGIONS, check_lat_lon
+from geo.schema import KINDS, REGIONS, check_lat_lon, did_you_mean
 from geo.sphere import (
     ABS_SLACK,
     R_MAX_KM,
@@ -725,14 +724,8 @@ def _resolve_id(ids: pd.Series, value: Any, name: str) -> int:
 
 def _did_you_mean(value: Any, labels: Mapping[str, str]) -> str:
     """`` (did you mean X?)`` for the labels closest to ``value``, else ``''``."""
-    if not isinstance(value, str):
-        return ""
-    by_folded: dict[str, str] = {}
-    for label, shown in labels.items():
-        by_folded.setdefault(label.casefold(), shown)
-    close = difflib.get_close_matches(value.casefold(), list(by_folded), n=3, cutoff=0.6)
-    choices = list(dict.fromkeys(by_folded[c] for c in close))
-    return f" (did you mean {' or '.join(choices)}?)" if choices else ""
+    hint = did_you_mean(value, labels)
+    return f" ({hint})" if hint else ""
 
 
 def _key(text: str) -> str:

@@ -8,8 +8,10 @@ coordinates); it reads no files and imports nothing else of geo but its errors.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import re
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -22,11 +24,13 @@ __all__ = [
     "KINDS",
     "KIND_LABELS",
     "OFFICE_FIELDS",
+    "PRECISIONS",
     "REGIONS",
     "REQUIRED_FIELDS",
     "RESERVED_FIELDS",
     "STATUSES",
     "check_lat_lon",
+    "did_you_mean",
     "parse_date",
 ]
 
@@ -56,6 +60,9 @@ REGIONS = MappingProxyType(
 
 #: Life-cycle of a place.
 STATUSES: tuple[str, ...] = ("planned", "under_construction", "operational", "closed")
+
+#: How exact a place's point is, from the most to the least exact.
+PRECISIONS: tuple[str, ...] = ("crossing", "village", "town", "city", "proxy", "approximate")
 
 #: A place id: lower-case ASCII words joined by hyphens, e.g. ``rocb-europe``.
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -136,3 +143,33 @@ def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
                 msg += " (are lat and lon swapped?)"
             raise UsageError(msg)
     return float(lat), float(lon)
+
+
+def did_you_mean(
+    value: Any,
+    choices: Iterable[str] | Mapping[str, str],
+    *,
+    n: int = 3,
+    cutoff: float = 0.6,
+) -> str | None:
+    """``"did you mean 'x' or 'y'?"`` for the choices closest to ``value``, else ``None``.
+
+    Matching ignores case.  ``choices`` are the valid values, or a mapping of
+    each value to how to show it.
+
+    >>> did_you_mean("rcob", ("hq", "rocb", "rtc"))
+    "did you mean 'rocb'?"
+    >>> did_you_mean("Eurpoe", {"EUR": "'EUR' (Europe)", "Europe": "'EUR' (Europe)"})
+    "did you mean 'EUR' (Europe)?"
+    >>> did_you_mean(12, ("a",)) is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    shown = choices if isinstance(choices, Mapping) else {c: repr(c) for c in choices}
+    by_folded: dict[str, str] = {}
+    for label, text in shown.items():
+        by_folded.setdefault(label.casefold(), text)
+    close = difflib.get_close_matches(value.casefold(), list(by_folded), n=n, cutoff=cutoff)
+    found = list(dict.fromkeys(by_folded[c] for c in close))
+    return f"did you mean {' or '.join(found)}?" if found else None

@@ -9,7 +9,6 @@ valid features and the full list of :class:`~geo.errors.Problem`.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,9 +22,11 @@ from geo.schema import (
     ID_PATTERN,
     KINDS,
     OFFICE_FIELDS,
+    PRECISIONS,
     REQUIRED_FIELDS,
     RESERVED_FIELDS,
     STATUSES,
+    did_you_mean,
     parse_date,
 )
 
@@ -87,8 +88,7 @@ class _Checker:
             return False
         if self.membership.known(value) and value in self.countries.codes:
             return True
-        close = difflib.get_close_matches(value.upper(), self.known_codes(), n=3)
-        hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else None
+        hint = did_you_mean(value.upper(), self.known_codes())
         if value.upper() != value and self.membership.known(value.upper()):
             hint = f"codes are upper case: {value.upper()!r}"
         self.add(file, field_, value, "a known ISO 3166-1 alpha-3 code", hint=hint, **where)
@@ -200,14 +200,31 @@ class _Checker:
                     hint=f"rename it, e.g. '{name}_note' or 'source_{name}'",
                     **where,
                 )
-        kind = props.get("kind")
-        if isinstance(kind, str) and kind and kind not in KINDS:
-            close = difflib.get_close_matches(kind, KINDS, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else None
-            self.add(file, "kind", kind, f"one of {list(KINDS)}", hint=hint, **where)
-        status = props.get("status")
-        if isinstance(status, str) and status and status not in STATUSES:
-            self.add(file, "status", status, f"one of {list(STATUSES)}", **where)
+        for name, vocabulary, required in (
+            ("kind", KINDS, True),
+            ("status", STATUSES, True),
+            ("precision", PRECISIONS, False),
+        ):
+            self.choice(file, where, name, props.get(name), vocabulary, required=required)
+
+    def choice(
+        self,
+        file: str,
+        where: dict[str, Any],
+        field_: str,
+        value: Any,
+        vocabulary: tuple[str, ...],
+        *,
+        required: bool,
+    ) -> None:
+        """One value of a closed vocabulary (a required one is checked as a string before)."""
+        if value is None and not required:
+            return
+        if required and (not isinstance(value, str) or not value.strip()):
+            return  # reported by the required-field check
+        if value not in vocabulary:
+            hint = did_you_mean(value, vocabulary, n=1)
+            self.add(file, field_, value, f"one of {list(vocabulary)}", hint=hint, **where)
 
     def geometry(self, file: str, where: dict[str, Any], geom: Any) -> tuple[float, float] | None:
         if geom is None:
@@ -292,10 +309,11 @@ class _Checker:
             when = self.date(file, where, f"{name}.date", event.get("date"))
             if event.get("date") is None:
                 self.add(file, f"{name}.date", None, "the date of the event", **where)
-            if event.get("status") not in STATUSES:
-                self.add(
-                    file, f"{name}.status", event.get("status"), f"one of {list(STATUSES)}", **where
-                )
+            self.choice(
+                file, where, f"{name}.status", event.get("status"), STATUSES, required=False
+            )
+            if event.get("status") is None:
+                self.add(file, f"{name}.status", None, f"one of {list(STATUSES)}", **where)
             self.date(
                 file, where, f"{name}.planned_opening", event.get("planned_opening"), future_ok=True
             )
