@@ -2,8 +2,11 @@
 
 Leaflet and Leaflet.markercluster come from the installed XStatic packages
 (``xstatic-leaflet``, ``xstatic-leaflet-markercluster``); nothing is vendored
-by hand.  The atlas's own script and style sheet (search, legend, filters,
-list view, fullscreen, measure, minimap) live in ``geo/assets/``.
+by hand.  The atlas's own style sheet is ``geo/assets/atlas.css``; its own
+script is one file per part in ``geo/assets/js/`` (helpers, decoding, geodesy,
+state, then one file per control, then ``app.js`` that wires them), joined in
+the fixed order of :data:`ATLAS_SCRIPTS` into the page's one inline script: no
+build step, no bundler, and the same files give the same bytes.
 
 Every text is made safe to inline: source-map comments are dropped (they
 would make a browser's developer tools fetch files that are not there),
@@ -23,7 +26,29 @@ from pathlib import Path
 
 from geo.errors import AssetError
 
-__all__ = ["Asset", "Assets", "load_assets"]
+__all__ = ["ATLAS_SCRIPTS", "Asset", "Assets", "load_assets", "own_files"]
+
+#: The atlas's own scripts, in ``geo/assets/js/``, in the order the page runs them:
+#: each adds its part to the namespace ``geoAtlasLib`` and may use the parts before it.
+ATLAS_SCRIPTS = (
+    "util.js",
+    "decode.js",
+    "geodesy.js",
+    "state.js",
+    "symbols.js",
+    "popups.js",
+    "views.js",
+    "layers.js",
+    "search.js",
+    "measure.js",
+    "minimap.js",
+    "legend.js",
+    "list.js",
+    "timeline.js",
+    "fullscreen.js",
+    "app.js",
+)
+_OWN = Path(__file__).with_name("assets")
 
 
 @dataclass(frozen=True)
@@ -86,7 +111,6 @@ def load_assets() -> Assets:
     cluster_dir, cluster_version = _xstatic(
         "leaflet_markercluster", "xstatic-leaflet-markercluster"
     )
-    own = Path(__file__).with_name("assets")
     scripts = (
         _asset(
             f"leaflet {leaflet_version}: leaflet.js", _read(leaflet_dir / "leaflet.js"), "script"
@@ -96,7 +120,9 @@ def load_assets() -> Assets:
             _read(cluster_dir / "leaflet.markercluster.js"),
             "script",
         ),
-        _asset("geo: atlas.js", _read(own / "atlas.js"), "script"),
+        _asset(
+            "geo: " + " + ".join(f"js/{name}" for name in ATLAS_SCRIPTS), _join_scripts(), "script"
+        ),
     )
     styles = (
         _asset(
@@ -109,9 +135,23 @@ def load_assets() -> Assets:
             _read(cluster_dir / "MarkerCluster.css"),
             "style",
         ),
-        _asset("geo: atlas.css", _read(own / "atlas.css"), "style"),
+        _asset("geo: atlas.css", _read(_OWN / "atlas.css"), "style"),
     )
     return Assets(scripts=scripts, styles=styles)
+
+
+def own_files() -> tuple[Path, ...]:
+    """The atlas's own asset files that a page inlines, scripts in load order, then the style sheet.
+
+    Everything of ``geo/assets/`` that shapes a page: a fingerprint of the renderer
+    can hash these.
+    """
+    return (*(_OWN / "js" / name for name in ATLAS_SCRIPTS), _OWN / "atlas.css")
+
+
+def _join_scripts() -> str:
+    """The atlas's scripts, in the order of :data:`ATLAS_SCRIPTS`, one after the other."""
+    return "\n".join(_read(_OWN / "js" / name).strip() + "\n" for name in ATLAS_SCRIPTS)
 
 
 def _xstatic(module: str, dist: str) -> tuple[Path, str]:

@@ -2,6 +2,7 @@
 # Set up everything the tests need and run them:
 #   a virtual environment in .venv with the project and its test extras,
 #   Debian's chromium for the browser tests (Playwright drives it; it never downloads one),
+#   Node.js and npm (Debian's, when missing) with the pinned eslint of tests/js (npm ci),
 #   then the whole test suite.  Extra arguments go to pytest.
 set -eu
 cd "$(dirname "$0")/.."
@@ -10,11 +11,24 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-if ! command -v chromium >/dev/null 2>&1; then
+
+# apt_install PACKAGE...: install Debian packages quietly (refreshing the lists if needed).
+apt_install() {
     SUDO=""
     if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
     export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get install -y -q chromium >/dev/null 2>&1 \
-        || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q chromium >/dev/null; }
+    $SUDO apt-get install -y -q "$@" >/dev/null 2>&1 \
+        || { $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q "$@" >/dev/null; }
+}
+if ! command -v chromium >/dev/null 2>&1; then
+    apt_install chromium
+fi
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+fi
+# tests/js/node_modules as package-lock.json pins it; npm ci only when it is missing or stale.
+if [ ! -f tests/js/node_modules/.package-lock.json ] \
+    || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
+    npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,138 @@
+/* geo atlas, layers.js: the offline basemap (countries coloured by WCO region), the
+ * online tile layers, the kind layers (proxies that filter the places) and Leaflet's
+ * layer control that switches them.
+ */
+(function (lib) {
+  'use strict';
+
+  var util = lib.util;
+  var h = util.h;
+  var TILES = [
+    {
+      name: 'OpenStreetMap (online)',
+      url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      options: {
+        maxZoom: 19,
+        attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+      }
+    },
+    {
+      name: 'CARTO light (online)',
+      url: 'https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png',
+      options: {
+        maxZoom: 20,
+        subdomains: 'abcd',
+        attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors &copy; <a href="https://carto.com/attributions">CARTO</a>'
+      }
+    }
+  ];
+  var LAND = '#f3f0ea';
+  var LAND_EDGE = '#c9c3b8';
+
+  // ---- basemap: countries, coloured by WCO region
+
+  /** The countries of the data document, in their own pane; app.countryLayers holds the polygons. */
+  function countries(app) {
+    var map = app.map;
+    map.createPane('atlas-countries');
+    map.getPane('atlas-countries').style.zIndex = 350;
+    var renderer = L.svg({ pane: 'atlas-countries', padding: 0.6 });
+    var group = L.featureGroup();
+    app.countryLayers = [];
+    app.data.countries.forEach(function (row) {
+      var poly = L.polygon(lib.decode.countryRings(row[4]), { renderer: renderer, pane: 'atlas-countries', smoothFactor: 0.6 });
+      poly.atlasCountry = { iso3: row[0], name: row[1], region: row[2], member: row[3] };
+      poly.bindTooltip(function (layer) { return countryTooltip(app, layer.atlasCountry); }, {
+        sticky: true, direction: 'top', className: 'atlas-country-tip', opacity: 0.95
+      });
+      app.countryLayers.push(poly);
+      group.addLayer(poly);
+    });
+    return group;
+  }
+
+  /** Tooltip of a country, built when first shown. */
+  function countryTooltip(app, c) {
+    var region = app.regions.get(c.region);
+    var status = c.member ? 'WCO Member' + (region ? ' \u00b7 ' + region.name : '') : 'Not a WCO Member';
+    return h('span', {}, [h('strong', { textContent: c.name || c.iso3 }), h('br'), status]);
+  }
+
+  /** A country's style: region colours on or off, offline or over online tiles, in focus or not. */
+  function countryStyle(app, c) {
+    var state = app.state;
+    var focus = app.focus;
+    var region = app.regions.get(c.region);
+    var coloured = state.regionsOn && c.member && region && region.color;
+    var fill = coloured ? util.regionFill(region.color) : LAND;
+    if (state.regionsOn && !c.member) fill = 'url(#atlas-hatch)';
+    var dim = focus && c.region !== focus;
+    if (dim && fill.charAt(0) === '#') fill = util.tint(fill, 0.6);
+    var opacity = state.online ? (state.regionsOn && c.member ? 0.45 : 0) : 1;
+    if (state.online && dim) opacity *= 0.4;
+    return {
+      color: state.online ? '#555555' : coloured ? '#ffffff' : LAND_EDGE,
+      weight: focus && c.region === focus && c.member ? 1 : 0.6,
+      opacity: state.online ? 0.5 : 1,
+      fillColor: fill,
+      fillOpacity: opacity
+    };
+  }
+
+  function restyleCountries(app) {
+    app.countryLayers.forEach(function (p) { p.setStyle(countryStyle(app, p.atlasCountry)); });
+    app.map.getContainer().classList.toggle('atlas-online', app.state.online);
+  }
+
+  // ---- kind layers: proxies that add/remove their markers in the view
+
+  /** A layer per kind that has places: adding or removing it sets the kind's filter. */
+  function kindLayers(app) {
+    var KindLayer = L.Layer.extend({
+      initialize: function (code) { this.code = code; },
+      onAdd: function () { app.state.kindsOn.set(this.code, true); app.refresh(); },
+      onRemove: function () { app.state.kindsOn.set(this.code, false); app.refresh(); }
+    });
+    var layers = new Map();
+    app.data.kinds.forEach(function (k) {
+      if (!k.count) return;
+      layers.set(k.code, new KindLayer(k.code));
+    });
+    app.data.kinds.forEach(function (k) { if (!layers.has(k.code)) app.state.kindsOn.set(k.code, true); });
+    return layers;
+  }
+
+  // ---- layer control
+
+  /** Base layers (offline, online tiles) and overlays (regions, kinds); returns the regions' layer. */
+  function layerControl(app) {
+    var map = app.map;
+    var offline = L.layerGroup();
+    var base = { 'Offline basemap': offline };
+    TILES.forEach(function (t) { base[t.name] = L.tileLayer(t.url, t.options); });
+    offline.addTo(map);
+    var regionLayer = L.layerGroup();
+    regionLayer.on('add', function () { app.state.regionsOn = true; restyleCountries(app); });
+    regionLayer.on('remove', function () { app.state.regionsOn = false; restyleCountries(app); });
+    regionLayer.addTo(map);
+    var overlays = { 'WCO regions (members coloured)': regionLayer };
+    app.data.kinds.forEach(function (k) {
+      if (!app.kindLayers.has(k.code)) return;
+      overlays['<span class="atlas-lc-symbol">' + lib.symbols.symbolSvg(k, 'operational', 16) + '</span>' +
+        util.esc(k.label) + ' <span class="atlas-count">(' + Number(k.count) + ')</span>'] = app.kindLayers.get(k.code);
+    });
+    L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
+    map.on('baselayerchange', function (e) {
+      app.state.online = e.layer !== offline;
+      restyleCountries(app);
+    });
+    return regionLayer;
+  }
+
+  lib.layers = {
+    countries: countries,
+    restyleCountries: restyleCountries,
+    kindLayers: kindLayers,
+    layerControl: layerControl
+  };
+})(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

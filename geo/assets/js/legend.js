@@ -1,0 +1,150 @@
+/* geo atlas, legend.js: the legend, which is also the filters: places by kind (the kind
+ * layers), their statuses, and the WCO regions; its counts follow the timeline's year.
+ */
+(function (lib) {
+  'use strict';
+
+  var util = lib.util;
+  var h = util.h;
+  var symbolNode = lib.symbols.symbolNode;
+  var NEUTRAL = { shape: 'circle', color: '#5d6d7e' }; // the symbol of a status row
+
+  /** Room the open legend (app.legend) takes on the right, when the map is wide enough to spare it. */
+  function width(app) {
+    var box = app.legend && app.legend.getContainer();
+    if (!box || !box.open) return 0;
+    var w = box.offsetWidth + 24;
+    return app.map.getSize().x - w > 420 ? w : 0;
+  }
+
+  /** A checkbox row per kind that has places; a box adds or removes the kind's layer. */
+  function kindSection(app) {
+    var out = { rows: [], boxes: new Map() };
+    var grid = h('div', { className: 'atlas-grid atlas-grid-kinds' });
+    app.data.kinds.forEach(function (k) {
+      if (!k.count) return;
+      var cb = h('input', { type: 'checkbox', checked: true, attrs: { 'aria-label': k.label + ': ' + k.count + ' places' } });
+      cb.addEventListener('change', function () {
+        var layer = app.kindLayers.get(k.code);
+        if (cb.checked) app.map.addLayer(layer); else app.map.removeLayer(layer);
+      });
+      out.boxes.set(k.code, cb);
+      var count = h('span', { className: 'atlas-count', textContent: String(k.count) });
+      out.rows.push({ k: k, cb: cb, count: count });
+      grid.appendChild(h('label', { className: 'atlas-row' }, [
+        cb, symbolNode(k, 'operational', 18), h('span', { className: 'atlas-row-label', textContent: k.label }), count
+      ]));
+    });
+    out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'Places' }), grid]);
+    if (!out.boxes.size) out.fieldset.appendChild(h('p', { className: 'atlas-none', textContent: 'No places on this map.' }));
+    return out;
+  }
+
+  /** A row per status: its symbol, label and count (rows with no place hide). */
+  function statusSection(app) {
+    var out = { rows: [] };
+    var grid = h('div', { className: 'atlas-grid atlas-grid-status' });
+    app.data.statuses.forEach(function (s) {
+      var cells = [
+        h('span'), symbolNode(NEUTRAL, s.code, 14),
+        h('span', { className: 'atlas-row-label', textContent: s.label }),
+        h('span', { className: 'atlas-count', textContent: String(s.count) })
+      ];
+      cells.forEach(function (cell) { grid.appendChild(cell); });
+      out.rows.push({ s: s, cells: cells });
+    });
+    out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'Status' }), grid]);
+    return out;
+  }
+
+  function regionName(r, n) {
+    return r.name + ': ' + n + ' places' + (r.code === null ? '' : ', ' + r.members + ' WCO Members');
+  }
+
+  /** A checkbox row per region (its swatch, places and Members), and the non-member hatching. */
+  function regionSection(app) {
+    var out = { rows: [] };
+    var grid = h('div', { className: 'atlas-grid atlas-grid-regions' }, [
+      h('span'), h('span'), h('span'),
+      h('span', { className: 'atlas-grid-head', textContent: 'Places', attrs: { 'aria-hidden': 'true' } }),
+      h('span', { className: 'atlas-grid-head', textContent: 'Members', attrs: { 'aria-hidden': 'true' } })
+    ]);
+    app.data.regions.forEach(function (r) {
+      var cb = h('input', { type: 'checkbox', checked: true, disabled: !r.count, attrs: { 'aria-label': regionName(r, r.count) } });
+      cb.addEventListener('change', function () {
+        app.state.regionsShown.set(r.code, cb.checked);
+        app.refresh();
+      });
+      var swatch = h('span', { className: 'atlas-swatch' + (r.code === null ? ' atlas-swatch-none' : '') });
+      if (r.color) swatch.style.background = util.regionFill(r.color);
+      var count = h('span', { className: 'atlas-count', textContent: String(r.count) });
+      out.rows.push({ r: r, cb: cb, count: count });
+      grid.appendChild(h('label', { className: 'atlas-row' + (app.focus && r.code === app.focus ? ' atlas-focus' : '') }, [
+        cb, swatch, h('span', { className: 'atlas-row-label', textContent: r.name }), count,
+        h('span', { className: 'atlas-count', textContent: r.code === null ? '' : String(r.members) })
+      ]));
+    });
+    grid.appendChild(h('span'));
+    grid.appendChild(h('span', { className: 'atlas-swatch atlas-swatch-hatch' }));
+    grid.appendChild(h('span', { className: 'atlas-row-label atlas-span', textContent: 'Not a WCO Member' }));
+    out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'WCO regions' }), grid]);
+    return out;
+  }
+
+  /** "Show all": every region and every kind back on. */
+  function resetButton(app, regionSet) {
+    var reset = h('button', { type: 'button', className: 'atlas-link-button', textContent: 'Show all' });
+    reset.addEventListener('click', function () {
+      app.data.regions.forEach(function (r) { app.state.regionsShown.set(r.code, true); });
+      regionSet.querySelectorAll('input').forEach(function (cb) { cb.checked = true; });
+      app.kindLayers.forEach(function (layer) { if (!app.map.hasLayer(layer)) app.map.addLayer(layer); });
+      app.refresh();
+    });
+    return reset;
+  }
+
+  /** Say how many places show, and count the places of each row at the timeline's year. */
+  function recount(app, shown, sections) {
+    var c = lib.state.presentCounts(app.places);
+    var year = app.timeline.year();
+    shown.textContent = 'Showing ' + c.on + ' of ' + app.places.length + ' places' +
+      (year === null ? '' : ' at the end of ' + year);
+    sections.kinds.rows.forEach(function (row) {
+      var n = c.kinds.get(row.k.code) || 0;
+      row.count.textContent = String(n);
+      row.cb.setAttribute('aria-label', row.k.label + ': ' + n + ' places');
+    });
+    sections.statuses.rows.forEach(function (row) {
+      var n = c.statuses.get(row.s.code) || 0;
+      row.cells[3].textContent = String(n);
+      row.cells.forEach(function (cell) { cell.hidden = !n; });
+    });
+    sections.regions.rows.forEach(function (row) {
+      var n = c.regions.get(row.r.code) || 0;
+      row.count.textContent = String(n);
+      row.cb.setAttribute('aria-label', regionName(row.r, n));
+    });
+  }
+
+  function LegendControl(app, options) {
+    return util.control(options, function () {
+      var box = h('details', { className: 'atlas-legend', open: window.innerWidth > 640 });
+      var shown = h('p', { className: 'atlas-shown', attrs: { 'aria-live': 'polite' } });
+      var sections = { kinds: kindSection(app), statuses: statusSection(app), regions: regionSection(app) };
+      box.appendChild(h('summary', { textContent: 'Legend & filters' }));
+      box.appendChild(shown);
+      box.appendChild(sections.kinds.fieldset);
+      box.appendChild(sections.statuses.fieldset);
+      box.appendChild(sections.regions.fieldset);
+      box.appendChild(resetButton(app, sections.regions.fieldset));
+      app.kindLayers.forEach(function (layer, code) {
+        layer.on('add remove', function () { sections.kinds.boxes.get(code).checked = app.map.hasLayer(layer); });
+      });
+      app.listeners.push(function () { recount(app, shown, sections); });
+      util.isolate(box);
+      return box;
+    });
+  }
+
+  lib.legend = { LegendControl: LegendControl, width: width };
+})(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

@@ -1,0 +1,116 @@
+/* geo atlas, list.js: the list view, a sortable table of the shown places beside the
+ * map (opened by the page's #atlas-list-toggle); a row's name shows it on the map.
+ */
+(function (lib) {
+  'use strict';
+
+  var util = lib.util;
+  var h = util.h;
+  var LIST_MAX = 500; // rows the list view draws at most
+
+  function columns(app) {
+    return [
+      { key: 'name', label: 'Name', get: function (p) { return p.name; } },
+      { key: 'kind', label: 'Kind', get: function (p) { return p.kindInfo.label; } },
+      { key: 'country', label: 'Country', get: function (p) { return p.country || ''; } },
+      { key: 'region', label: 'Region', get: function (p) { var r = app.regions.get(p.region); return r ? r.name : ''; } },
+      { key: 'status', label: 'Status', get: function (p) { return app.statusText(p.now.status); } }
+    ];
+  }
+
+  /** The panel and its table, with a sort button per column head. */
+  function listPanel(app, list) {
+    var headRow = h('tr');
+    list.heads = list.columns.map(function (col) {
+      var btn = h('button', { type: 'button', className: 'atlas-sort', textContent: col.label });
+      var th = h('th', { scope: 'col', attrs: { 'aria-sort': 'none' } }, [btn]);
+      btn.addEventListener('click', function () {
+        list.sortDir = list.sortKey === col.key ? -list.sortDir : 1;
+        list.sortKey = col.key;
+        render(app, list);
+      });
+      headRow.appendChild(th);
+      return { col: col, th: th };
+    });
+    var table = h('table', { className: 'atlas-table' }, [list.caption, h('thead', {}, [headRow]), list.tbody]);
+    list.panel.appendChild(h('div', { className: 'atlas-list-head' }, [h('h2', { textContent: 'Places' }), list.close]));
+    list.panel.appendChild(h('div', { className: 'atlas-table-wrap' }, [table]));
+  }
+
+  /** The row of a place, made when first listed; its status cells follow the timeline. */
+  function rowOf(app, list, p) {
+    if (!p.row) {
+      var nameButton = h('button', { type: 'button', className: 'atlas-row-button', textContent: p.name });
+      var first = h('td', {}, [nameButton]);
+      var status = h('td');
+      var tr = h('tr', {}, [
+        first,
+        h('td', { textContent: p.kindInfo.label }),
+        h('td', { textContent: p.country || '' }),
+        h('td', { textContent: list.columns[3].get(p) }),
+        status
+      ]);
+      tr.dataset.id = p.id;
+      tr.addEventListener('click', function () { app.select(p.id); });
+      p.row = { tr: tr, first: first, status: status, shows: null };
+    }
+    var row = p.row;
+    if (row.shows !== p.now.status) {
+      if (row.first.firstChild.classList.contains('atlas-symbol')) row.first.removeChild(row.first.firstChild);
+      row.first.insertBefore(lib.symbols.symbolNode(p.kindInfo, p.now.status, 14), row.first.firstChild);
+      row.status.textContent = app.statusText(p.now.status);
+      row.shows = p.now.status;
+    }
+    return row.tr;
+  }
+
+  /** The shown places, sorted, at most LIST_MAX of them (a long list is no help). */
+  function render(app, list) {
+    if (list.panel.hidden) return;
+    var col = list.columns.filter(function (c) { return c.key === list.sortKey; })[0];
+    list.heads.forEach(function (hd) {
+      hd.th.setAttribute('aria-sort', hd.col.key === list.sortKey ? (list.sortDir > 0 ? 'ascending' : 'descending') : 'none');
+    });
+    var shown = [];
+    app.places.forEach(function (p) { if (p.on) shown.push({ p: p, key: util.fold(col.get(p)) }); });
+    shown.sort(function (a, b) {
+      return (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) * list.sortDir || (a.p.id < b.p.id ? -1 : 1);
+    });
+    var rows = document.createDocumentFragment();
+    shown.slice(0, LIST_MAX).forEach(function (s) { rows.appendChild(rowOf(app, list, s.p)); });
+    list.tbody.textContent = '';
+    list.tbody.appendChild(rows);
+    list.caption.textContent = shown.length + ' of ' + app.places.length + ' places shown; ' +
+      (shown.length > LIST_MAX ? 'the first ' + LIST_MAX + ' are listed (search or filter to narrow the list); ' : '') +
+      'select a name to show it on the map';
+  }
+
+  /** The list view, in the page's #atlas-main: {panel, setOpen(open), rows()}. */
+  function buildList(app) {
+    var toggle = document.getElementById('atlas-list-toggle');
+    var list = {
+      columns: columns(app),
+      sortKey: 'name',
+      sortDir: 1,
+      panel: h('aside', { id: 'atlas-list', className: 'atlas-list', hidden: true, attrs: { 'aria-label': 'List of places' } }),
+      caption: h('caption', {}),
+      tbody: h('tbody'),
+      close: h('button', { type: 'button', className: 'atlas-close', textContent: '\u00d7', title: 'Close the list', attrs: { 'aria-label': 'Close the list' } })
+    };
+    listPanel(app, list);
+    document.getElementById('atlas-main').appendChild(list.panel);
+    app.listeners.push(function () { render(app, list); });
+    function setOpen(open) {
+      list.panel.hidden = !open;
+      toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+      document.body.classList.toggle('atlas-list-open', open);
+      render(app, list);
+      app.map.invalidateSize();
+    }
+    if (toggle) toggle.addEventListener('click', function () { setOpen(list.panel.hidden); });
+    list.close.addEventListener('click', function () { setOpen(false); if (toggle) toggle.focus(); });
+    return { panel: list.panel, setOpen: setOpen, rows: function () { return list.tbody.querySelectorAll('tr:not([hidden])').length; } };
+  }
+
+  lib.list = { buildList: buildList };
+})(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

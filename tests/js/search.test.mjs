@@ -1,0 +1,46 @@
+// search.js: finding shown places by the folded words of their text.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { load } from './load.mjs';
+
+const { search } = load('util.js', 'search.js');
+
+const PLACES = [
+  { id: 'horgos', name: 'Horgoš – Röszke', country: 'Hungary', terms: 'E75 motorway', on: true },
+  { id: 'kapikule', name: 'Kapıkule – Kapitan Andreevo', country: 'Türkiye', terms: '', on: true },
+  { id: 'rocb-europe', name: 'ROCB Europe', country: 'Azerbaijan', terms: 'Baku', on: true },
+  { id: 'rilo-ece', name: 'RILO Eastern and Central Europe', country: 'Poland', terms: 'Warsaw', on: true },
+  { id: 'hidden', name: 'Europe hidden', country: 'Nowhere', terms: '', on: false },
+];
+const ids = (query) => Array.from(search.find(PLACES, query), (p) => p.id);
+
+test('search ignores accents, case and the dotless i', () => {
+  assert.deepEqual(ids('HORGOS roszke'), ['horgos']);
+  assert.deepEqual(ids('kapikule'), ['kapikule']);
+  assert.deepEqual(ids('türkiye'), ['kapikule']);
+});
+
+test('every word must match the name, id, country or terms', () => {
+  assert.deepEqual(ids('europe baku'), ['rocb-europe']);
+  assert.deepEqual(ids('e75'), ['horgos']);
+  assert.deepEqual(ids('rocb-'), ['rocb-europe']);
+  assert.deepEqual(ids('europe tokyo'), []);
+});
+
+test('names that start with the first word come first, then by name', () => {
+  assert.deepEqual(ids('europe'), ['rilo-ece', 'rocb-europe']);
+  assert.deepEqual(ids('r'), ['rilo-ece', 'rocb-europe', 'horgos', 'kapikule']);
+});
+
+test('hidden places are not found, and blank queries find nothing', () => {
+  assert.ok(!ids('hidden').includes('hidden'));
+  assert.deepEqual(ids('   '), []);
+  assert.deepEqual(ids(''), []);
+});
+
+test('a place\'s search text is folded once and kept', () => {
+  const p = { id: 'x', name: 'Çé', country: null, terms: undefined };
+  assert.equal(search.searchText(p), 'ce x  ');
+  p.name = 'changed';
+  assert.equal(search.searchText(p), 'ce x  ');
+});
