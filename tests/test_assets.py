@@ -1,4 +1,4 @@
-"""Tests of geo.assets: what a map page inlines, in which order, and what is refused."""
+"""Tests of geo.render.assets: what a map page inlines, in which order, and what is refused."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import geo.assets
-from geo.assets import ATLAS_SCRIPTS, load_assets, own_files
+import geo.render.assets
 from geo.errors import AssetError
+from geo.render.assets import ATLAS_SCRIPTS, load_assets, own_files
 
-JS = Path(geo.assets.__file__).with_name("assets") / "js"
+JS = Path(geo.render.assets.__file__).resolve().parent.parent / "assets" / "js"
 
 #: The only addresses the atlas's own script names: the SVG namespace, and the online
 #: tile layers (and their attribution links) that a reader may switch on.
@@ -25,7 +25,7 @@ ALLOWED_HOSTS = {
 }
 
 
-def fresh() -> geo.assets.Assets:
+def fresh() -> geo.render.assets.Assets:
     """Read the assets again (load_assets caches its answer)."""
     return load_assets.__wrapped__()
 
@@ -101,7 +101,7 @@ def copy_of_own_assets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The atlas's own assets copied to tmp_path, which the loader then reads."""
     own = tmp_path / "assets"
     shutil.copytree(JS.parent, own)
-    monkeypatch.setattr(geo.assets, "_OWN", own)
+    monkeypatch.setattr(geo.render.assets, "_OWN", own)
     return own
 
 
@@ -136,6 +136,6 @@ def test_a_missing_xstatic_package_names_its_install(monkeypatch) -> None:
     def no_package(name: str) -> None:
         raise ImportError(name)
 
-    monkeypatch.setattr(geo.assets, "import_module", no_package)
+    monkeypatch.setattr(geo.render.assets, "import_module", no_package)
     with pytest.raises(AssetError, match=r"pip install xstatic-leaflet`"):
         fresh()

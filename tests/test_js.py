@@ -20,8 +20,8 @@ import pytest
 from hostile import HOSTILE, hostile_frames
 from pyproj import Geod
 
-from geo.assets import ATLAS_SCRIPTS, load_assets
 from geo.render import render_map, to_html
+from geo.render.assets import ATLAS_SCRIPTS, load_assets
 
 ROOT = Path(__file__).resolve().parents[1]
 JS_TESTS = ROOT / "tests" / "js"

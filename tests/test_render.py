@@ -1,4 +1,4 @@
-"""Unit tests of geo.render and geo.assets: no browser."""
+"""Unit tests of geo.render and geo.render.assets: no browser."""
 
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ from shapely.geometry import LineString, Point, box
 import geo
 import geo.render
 import geo.render.payload
-from geo.assets import load_assets
 from geo.errors import GeoError, RenderError, UsageError
 from geo.render import compact_bounds, render_map, to_html, write_map
+from geo.render.assets import load_assets
 
 DATA_OPEN = '<script type="application/json" id="atlas-data">\n'
 DATA_CLOSE = "\n</script>"

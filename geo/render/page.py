@@ -1,7 +1,7 @@
 """The page: :func:`render_map`, :func:`to_html` and :func:`write_map`.
 
 The map is a :class:`folium.Map` with no CDN assets and no fixed viewport; the
-page inlines the assets of :func:`geo.assets.load_assets` and the data document
+page inlines the assets of :func:`geo.render.assets.load_assets` and the data document
 of :mod:`geo.render.payload`.  Every macro goes into the page as text, never
 templated a second time; element ids come from the element tree's order; a
 page that would load anything from the network is refused; and a
@@ -29,10 +29,10 @@ import shapely
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from geo.assets import load_assets
 from geo.errors import RenderError, UsageError
 from geo.fileio import atomic_write_text
 from geo.history import parse_as_of
+from geo.render.assets import load_assets
 from geo.render.payload import COMPACT_THRESHOLD, _payload, _View
 from geo.render.view import _center_lon, _latlon, _view_bounds
 from geo.schema import REGIONS

@@ -48,7 +48,7 @@ ATLAS_SCRIPTS = (
     "fullscreen.js",
     "app.js",
 )
-_OWN = Path(__file__).with_name("assets")
+_OWN = Path(__file__).resolve().parent.parent / "assets"  # geo/assets/: our scripts and styles
 
 
 @dataclass(frozen=True)
