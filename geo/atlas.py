@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -27,7 +28,7 @@ from geo.errors import DataError, Problem
 from geo.fileio import check_structure, read_json
 from geo.history import parse_as_of, state_at
 from geo.regions import Membership, load_membership
-from geo.schema import check_lat_lon
+from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon
 from geo.validate import Feature, check_documents
 
 __all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
@@ -114,6 +115,23 @@ class Location:
     located_by: str
     distance_km: float
 
+    def _repr_html_(self) -> str:
+        """A notebook's view: the point, its country and region, and how it was found."""
+        if self.iso3 is None:
+            where = "at sea (no country within 25 km)"
+        else:
+            region = f"{self.region} ({self.region_name})" if self.region else "no WCO region"
+            member = "WCO Member" if self.member else "not a WCO Member"
+            where = f"{self.country} ({self.iso3}), {region}, {member}"
+        how = {"inside": "inside its borders", "declared": "the declared country"}.get(
+            self.located_by, f"nearest, {self.distance_km:.1f} km away"
+        )
+        return (
+            f"<div><b>{self.lat:.5f}, {self.lon:.5f}</b>: {_h(where)}"
+            + (f" <i>({_h(how)})</i>" if self.iso3 is not None else "")
+            + "</div>"
+        )
+
 
 class Atlas:
     """The places of a data folder, validated and enriched.
@@ -148,6 +166,38 @@ class Atlas:
     def __repr__(self) -> str:
         when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
         return f"<Atlas {len(self.places)} places{when} from {self.data_dir}>"
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: the folder, the day, counts by kind and region, the first places."""
+        places = self.places
+        when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
+        kinds = places["kind"].value_counts() if len(places) else pd.Series(dtype=int)
+        regions = places["region"].fillna("none").value_counts() if len(places) else kinds
+        counts = "".join(
+            f"<tr><th>{_h(KIND_LABELS.get(k, k))}</th><td>{int(kinds.get(k, 0))}</td></tr>"
+            for k in KINDS
+            if k in kinds
+        )
+        by_region = "".join(
+            f"<tr><th>{_h(REGIONS.get(r, r))}</th><td>{int(n)}</td></tr>"
+            for r, n in sorted(regions.items(), key=lambda item: (-item[1], item[0]))
+        )
+        columns = [c for c in ("id", "kind", "name", "country", "region", "status") if c in places]
+        head = "".join(f"<th>{_h(c)}</th>" for c in columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{_h(v)}</td>" for v in row) + "</tr>"
+            for row in places[columns].head(10).itertuples(index=False)
+        )
+        more = f"<p>… and {len(places) - 10} more</p>" if len(places) > 10 else ""
+        return (
+            f"<div><p><b>Atlas</b>: {len(places)} places{_h(when)} from "
+            f"<code>{_h(self.data_dir)}</code></p>"
+            "<table><tr><td style='vertical-align:top'>"
+            f"<table><tr><th>kind</th><th>places</th></tr>{counts}</table></td>"
+            "<td style='vertical-align:top'>"
+            f"<table><tr><th>WCO region</th><th>places</th></tr>{by_region}</table></td>"
+            f"</tr></table><table><tr>{head}</tr>{rows}</table>{more}</div>"
+        )
 
     def at(self, as_of: str | dt.date) -> Atlas:
         """The atlas as it stood on ``as_of`` (see :mod:`geo.history`).
@@ -480,3 +530,8 @@ def load(
         as_of=day,
         inputs=[*place_files(folder), *(_reference(folder, n) for n in _REFERENCE_FILES)],
     )
+
+
+def _h(value: Any) -> str:
+    """Text for HTML, escaped (a place's name may hold anything)."""
+    return html.escape(str(value), quote=True)

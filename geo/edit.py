@@ -254,7 +254,10 @@ def _style(text: str, top: list[_Member]) -> _Style:
         unit = _line_indent(text, top[0].key_start) or None
     if unit is None and "\n" in text.strip(_WHITESPACE + _BOM):
         unit = "  "
-    ensure_ascii = text.removeprefix(_BOM).isascii() and "\\u" in text
+    # A file of ASCII only stays ASCII (new text goes in as \u escapes): the rule must
+    # not depend on whether an escape happens to be in the file, or setting a value
+    # and setting it back would not give the same bytes.
+    ensure_ascii = text.removeprefix(_BOM).isascii()
     return _Style(newline, unit, colon, ensure_ascii)
 
 

@@ -18,10 +18,10 @@ import shapely
 
 from geo.countries import CountryIndex
 from geo.regions import Membership
-from geo.schema import REGIONS
+from geo.schema import KINDS, REGIONS
 from geo.validate import Feature
 
-__all__ = ["ENRICHED_COLUMNS", "country_columns", "enrich_features"]
+__all__ = ["ENRICHED_COLUMNS", "LEADING_COLUMNS", "country_columns", "enrich_features"]
 
 #: Columns enrichment adds (or overwrites) on every place.
 ENRICHED_COLUMNS: tuple[str, ...] = (
@@ -95,6 +95,9 @@ def enrich_features(
         EPSG:4326, one row per feature, the data's own properties plus
         :data:`ENRICHED_COLUMNS`, and for border posts ``side_a_country``,
         ``side_a_region``, ``side_a_member`` and the same for side b.
+        Columns start with :data:`LEADING_COLUMNS`; rows are in the order of
+        :data:`geo.schema.KINDS` (HQ, ROCBs, RTCs, RILOs, border posts), and
+        in the order of the data within a kind.
     """
     lon = np.array([f.lon for f in features], dtype=float)
     lat = np.array([f.lat for f in features], dtype=float)
@@ -132,4 +135,34 @@ def enrich_features(
     frame = frame.astype(object).where(frame.notna(), None)
     frame["member"] = frame["member"].astype(bool)
     frame["country_distance_km"] = frame["country_distance_km"].astype(float)
-    return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs="EPSG:4326")
+    frame = frame[_column_order(list(frame.columns))]
+    places = gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs="EPSG:4326")
+    order = np.lexsort((np.arange(len(places)), _kind_rank(places)))
+    return places.iloc[order].reset_index(drop=True)
+
+
+#: The columns a reader wants first, in this order; the data's other properties follow.
+LEADING_COLUMNS: tuple[str, ...] = (
+    "id",
+    "kind",
+    "name",
+    "iso3",
+    "country",
+    "region",
+    "region_name",
+    "member",
+    "status",
+    "located_by",
+    "country_distance_km",
+)
+
+
+def _column_order(columns: Sequence[Any]) -> list[Any]:
+    first = [c for c in LEADING_COLUMNS if c in columns]
+    return first + [c for c in columns if c not in LEADING_COLUMNS]
+
+
+def _kind_rank(places: pd.DataFrame) -> np.ndarray:
+    """Rank of each place's kind in :data:`geo.schema.KINDS` (HQ first, border posts last)."""
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    return np.array([rank.get(k, len(rank)) for k in places["kind"]], dtype=np.int64)
