@@ -7,14 +7,17 @@ Chromium fails the browser tests; it never skips them.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pytest
 from hostile import sample_frames
 
+import geo
 from geo.errors import SnapshotError
 from geo.snapshot import CHROMIUM_ARGS, find_chromium
 
@@ -93,3 +96,51 @@ def page(browser: Any, guard: Guard) -> Iterator[Any]:
     assert guard.errors == [], guard.errors
     assert guard.requests == [], guard.requests
     assert guard.dialogs == [] and pwned is None, (guard.dialogs, pwned)
+
+
+# -- the hand-made data folder of the unit tests (tests/data/README.md) -----------------
+
+#: The fixture folder, and the files it must hold.
+FIXTURE_DIR = Path(__file__).resolve().parent / "data"
+FIXTURE_FILES = (
+    "offices.geojson",
+    "border_posts.geojson",
+    "wco_members.csv",
+    "nonmember_territories.csv",
+)
+#: The project's own data folder, where ``geo.load`` finds reference files a folder lacks.
+PROJECT_DATA = Path(geo.__file__).resolve().parent.parent / "data"
+#: Reference files the fixture does not hold: it uses the project's country polygons.
+SHIPPED_COUNTRY_FILES = ("countries.fgb.xz", "countries_display.geojson")
+
+
+@pytest.fixture(scope="session")
+def fixture_dir() -> Path:
+    """``tests/data``; fails (never skips) when a file is missing or a country layer is added."""
+    missing = [str(FIXTURE_DIR / n) for n in FIXTURE_FILES]
+    missing += [str(PROJECT_DATA / n) for n in SHIPPED_COUNTRY_FILES]
+    missing = [path for path in missing if not Path(path).is_file()]
+    if missing:
+        pytest.fail(f"test fixture files missing: {missing}")
+    own = [n for n in SHIPPED_COUNTRY_FILES if (FIXTURE_DIR / n).exists()]
+    if own:
+        pytest.fail(f"{FIXTURE_DIR} must use the project's country layers, not its own {own}")
+    return FIXTURE_DIR
+
+
+@pytest.fixture(scope="session")
+def fixture_atlas(fixture_dir: Path) -> geo.Atlas:
+    """The fixture folder, loaded (shared by the session: do not modify it)."""
+    return geo.load(fixture_dir)
+
+
+@pytest.fixture
+def fixture_copy(fixture_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture folder in ``tmp_path/data``, for tests that break it."""
+    return Path(shutil.copytree(fixture_dir, tmp_path / "data"))
+
+
+@pytest.fixture(scope="session")
+def project_data() -> Path:
+    """The project's own ``data/`` (not ``$GEO_DATA``): where reference files fall back to."""
+    return PROJECT_DATA

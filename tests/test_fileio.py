@@ -1,0 +1,312 @@
+"""geo.fileio: strict JSON with precise errors, CSV tables, atomic writes."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import stat
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geo.errors import DataError
+from geo.fileio import (
+    atomic_write_bytes,
+    atomic_write_text,
+    is_finite_number,
+    read_csv_rows,
+    read_json,
+)
+
+#: hypothesis with pytest's tmp_path: each example overwrites the same files.
+TMP_SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files of atomic writes left in ``folder``."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+# -- read_json ------------------------------------------------------------------------------
+
+
+def test_read_json_parses_and_accepts_a_bom(tmp_path: Path) -> None:
+    path = tmp_path / "doc.geojson"
+    path.write_bytes(b"\xef\xbb\xbf" + '{"name": "Ressano García", "n": [1, 2.5, null]}'.encode())
+    assert read_json(path) == {"name": "Ressano García", "n": [1, 2.5, None]}
+
+
+def test_read_json_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "offices.geojson"
+    with pytest.raises(
+        DataError,
+        match=r"offices\.geojson: field '\(file\)': got '.*offices\.geojson'; "
+        r"expected an existing file$",
+    ):
+        read_json(path)
+
+
+def test_read_json_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "offices.geojson"
+    path.write_bytes(b'{"name": "Kap\xfdkule"}')
+    with pytest.raises(
+        DataError,
+        match=r"offices\.geojson: field '\(file\)': got 'byte 13: invalid start byte'; "
+        r"expected UTF-8 text$",
+    ):
+        read_json(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        ('{\n  "a": 1,\n  "b": 2\n  "c": 3\n}', 4, 3, "Expecting ',' delimiter"),
+        ('{\n  "id": "samur",\n  "kind" "border_post"\n}', 3, 10, "Expecting ':' delimiter"),
+        ("[1, 2,\n\n   oops]", 3, 4, "Expecting value"),
+        ('{"a": "unterminated', 1, 7, "Unterminated string starting at"),
+        ("", 1, 1, "Expecting value"),
+        ("{} {}", 1, 4, "Extra data"),
+    ],
+)
+def test_read_json_syntax_error_gives_line_and_column(
+    tmp_path: Path, text: str, line: int, column: int, message: str
+) -> None:
+    path = tmp_path / "border_posts.geojson"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        DataError,
+        match=rf"^1 problem in the data:\n  border_posts\.geojson:{line}:{column}: "
+        rf"field '\(json\)': got {re.escape(repr(message))}; expected valid JSON$",
+    ) as info:
+        read_json(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column, problem.index) == (line, column, None)
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_read_json_rejects_nan_and_infinity(tmp_path: Path, constant: str) -> None:
+    path = tmp_path / "offices.geojson"
+    path.write_text(f'{{"coordinates": [{constant}, 1]}}', encoding="utf-8")
+    with pytest.raises(
+        DataError,
+        match=rf"offices\.geojson: field '\(json\)': got '{constant} is not valid JSON'; "
+        r"expected valid JSON \(no NaN or Infinity\)$",
+    ):
+        read_json(path)
+
+
+def test_read_json_label_names_the_file_in_messages(tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(
+        DataError, match=r"^1 problem in the data:\n  edit of offices\.geojson:1:2: "
+    ):
+        read_json(path, label="edit of offices.geojson")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=IsADirectoryError,
+    reason="read_json catches only FileNotFoundError and UnicodeDecodeError: a path that is a "
+    "folder (or unreadable) lets IsADirectoryError/PermissionError out, so geo.validate on a data "
+    "folder holding a folder named 'x.geojson' crashes instead of reporting a Problem",
+)
+def test_read_json_on_a_folder_is_a_data_error(tmp_path: Path) -> None:
+    folder = tmp_path / "x.geojson"
+    folder.mkdir()
+    with pytest.raises(DataError, match=r"x\.geojson: field '\(file\)'"):
+        read_json(folder)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@TMP_SETTINGS
+@given(value=json_values, indent=st.sampled_from([None, 2]), ascii_only=st.booleans())
+def test_read_json_round_trips(
+    tmp_path: Path, value: object, indent: int | None, ascii_only: bool
+) -> None:
+    path = tmp_path / "doc.json"
+    text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    if not ascii_only and any(0xD800 <= ord(c) <= 0xDFFF for c in text):
+        with pytest.raises(DataError, match=r"expected UTF-8 text$"):
+            read_json(path)
+        return
+    assert read_json(path) == value
+
+
+# -- read_csv_rows --------------------------------------------------------------------------
+
+
+def test_read_csv_rows_gives_dicts_and_keeps_quoted_newlines(tmp_path: Path) -> None:
+    path = tmp_path / "wco_members.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfiso3,name,region,notes\r\n"
+        b'AZE,Azerbaijan,EUR,"two\r\nlines, one field"\r\n'
+        b"BEL,Belgium,EUR,\r\n"
+    )
+    rows = read_csv_rows(path, required=("iso3", "region"))
+    assert rows == [
+        {"iso3": "AZE", "name": "Azerbaijan", "region": "EUR", "notes": "two\r\nlines, one field"},
+        {"iso3": "BEL", "name": "Belgium", "region": "EUR", "notes": ""},
+    ]
+
+
+def test_read_csv_rows_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(
+        DataError, match=r"wco_members\.csv: field '\(file\)': got '.*'; expected an existing file$"
+    ):
+        read_csv_rows(tmp_path / "wco_members.csv", required=("iso3",))
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("iso3,name\nAZE,Azerbaijan\n", "['iso3', 'name']"),
+        ("", "[]"),
+        ("ISO3,Name,Region\n", "['ISO3', 'Name', 'Region']"),
+    ],
+)
+def test_read_csv_rows_missing_column_lists_the_columns(
+    tmp_path: Path, text: str, columns: str
+) -> None:
+    path = tmp_path / "wco_members.csv"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        DataError,
+        match=r"^1 problem in the data:\n  wco_members\.csv: field '\(header\)': "
+        rf"got {re.escape(columns)}; expected columns \['iso3', 'name', 'region'\]$",
+    ):
+        read_csv_rows(path, required=("iso3", "name", "region"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=UnicodeDecodeError,
+    reason="read_csv_rows lets UnicodeDecodeError out for a table that is not UTF-8 (for "
+    "example wco_members.csv saved as Latin-1 by a spreadsheet), where read_json reports "
+    "a DataError 'expected UTF-8 text'",
+)
+def test_read_csv_rows_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "nonmember_territories.csv"
+    path.write_bytes("iso3,name\nALA,\xc5land Islands\n".encode("latin-1"))
+    with pytest.raises(
+        DataError, match=r"nonmember_territories\.csv: field '\(file\)'.*expected UTF-8 text"
+    ):
+        read_csv_rows(path, required=("iso3", "name"))
+
+
+# -- atomic writes ----------------------------------------------------------------------------
+
+
+def test_atomic_write_creates_folders_and_replaces(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "places.geojson"
+    atomic_write_bytes(path, b"first")
+    atomic_write_text(path, "second: Ressano García")
+    assert path.read_bytes() == "second: Ressano García".encode()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert leftovers(path.parent) == []
+
+
+def test_readers_see_the_old_file_until_the_rename(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "index.html"
+    path.write_text("old", encoding="utf-8")
+    seen: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        real_fsync(fd)
+        seen.append(path.read_text(encoding="utf-8"))  # the new bytes are on disk, elsewhere
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    atomic_write_text(path, "new")
+    assert seen == ["old"]
+    assert path.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.parametrize(
+    ("error", "message"), [(OSError("disk full"), "^disk full$"), (KeyboardInterrupt(), "^$")]
+)
+def test_failed_write_keeps_the_old_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException, message: str
+) -> None:
+    path = tmp_path / "places.geojson"
+    path.write_text("old", encoding="utf-8")
+
+    def fsync(fd: int) -> None:
+        raise error
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    with pytest.raises(type(error), match=message):
+        atomic_write_bytes(path, b"new, never complete")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert leftovers(tmp_path) == []
+
+
+def test_failed_rename_leaves_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "output"
+    target.mkdir()  # a folder cannot be replaced by a file
+    (target / "keep.txt").write_text("kept", encoding="utf-8")
+    with pytest.raises(IsADirectoryError, match="Is a directory"):
+        atomic_write_bytes(target, b"data")
+    assert (target / "keep.txt").read_text(encoding="utf-8") == "kept"
+    assert leftovers(tmp_path) == []
+
+
+def test_unencodable_text_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "index.html"
+    with pytest.raises(UnicodeEncodeError, match="surrogates not allowed"):
+        atomic_write_text(path, "lone \ud800 surrogate")
+    assert list(tmp_path.iterdir()) == []
+
+
+@TMP_SETTINGS
+@given(text=st.text(st.characters(exclude_categories=("Cs",))))
+def test_atomic_write_text_round_trips(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "out.txt"
+    atomic_write_text(path, text)
+    assert path.read_bytes() == text.encode("utf-8")
+    assert leftovers(tmp_path) == []
+
+
+# -- is_finite_number ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (0, True),
+        (-180, True),
+        (48.4303, True),
+        (1e308, True),
+        (True, False),
+        (False, False),
+        (math.nan, False),
+        (math.inf, False),
+        (-math.inf, False),
+        ("48.4", False),
+        (None, False),
+        ([48.4], False),
+    ],
+)
+def test_is_finite_number(value: object, expected: bool) -> None:
+    assert is_finite_number(value) is expected
