@@ -102,7 +102,11 @@ def enrich_features(
     lon = np.array([f.lon for f in features], dtype=float)
     lat = np.array([f.lat for f in features], dtype=float)
     records = [dict(f.properties) for f in features]
-    props = pd.DataFrame.from_records(records) if records else pd.DataFrame({"id": []})
+    props = (
+        pd.DataFrame.from_records(records)
+        if records
+        else pd.DataFrame({name: [] for name in ("id", "kind", "name", "status", "source")})
+    )
     props = props.drop(columns=[c for c in ENRICHED_COLUMNS if c in props.columns and c != "iso3"])
     declared = props["iso3"] if "iso3" in props.columns else pd.Series([None] * len(props))
     props = props.drop(columns=["iso3"], errors="ignore")

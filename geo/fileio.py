@@ -384,10 +384,12 @@ def _duplicate(text: str, at: int, key: str, path: list[Any], document: Any, nam
     )
 
 
-def read_csv_rows(path: Path, *, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """Read a UTF-8 CSV data file with a header row into a list of dicts.
+def read_csv_rows(path: Path, *, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """Read a UTF-8 CSV data file with a header row: ``(line, row)`` pairs, a row a dict.
 
-    Every row must have as many cells as the header.
+    ``line`` is the 1-based line of the file where the row starts (a quoted
+    cell may span lines; blank lines are skipped).  Every row must have as
+    many cells as the header.
 
     Raises
     ------
@@ -408,18 +410,19 @@ def read_csv_rows(path: Path, *, required: tuple[str, ...]) -> list[dict[str, st
     if missing:
         problem = Problem(path.name, "(header)", f"columns {list(required)}", columns)
         raise DataError([problem])
-    rows: list[dict[str, str]] = []
+    rows: list[tuple[int, dict[str, str]]] = []
     problems: list[Problem] = []
-    line = 1
+    end = 1 + sum(cell.count("\n") for cell in columns)  # the line the header ends on
     for cells in table[1:]:
-        line += 1 + sum(cell.count("\n") for cell in cells)
+        start = end + 1
+        end = start + sum(cell.count("\n") for cell in cells)
         if not cells:
             continue  # a blank line
         if len(cells) != len(columns):
             expected = f"{len(columns)} cells, as in the header"
-            problems.append(Problem(f"{path.name}:{line}", "(row)", expected, cells))
+            problems.append(Problem(f"{path.name}:{start}", "(row)", expected, cells))
             continue
-        rows.append(dict(zip(columns, cells, strict=True)))
+        rows.append((start, dict(zip(columns, cells, strict=True))))
     if problems:
         raise DataError(problems)
     return rows

@@ -64,6 +64,8 @@ def parse_as_of(value: str | dt.date | None) -> dt.date | None:
     UsageError
         If it is not such a date.
     """
+    if isinstance(value, dt.datetime):  # a datetime is a date too: keep its day
+        return value.date()
     if value is None or isinstance(value, dt.date):
         return value
     parsed = parse_date(value) if isinstance(value, str) else None

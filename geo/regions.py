@@ -72,7 +72,7 @@ def load_membership(members_csv: Path, territories_csv: Path) -> Membership:
     problems: list[Problem] = []
     members: dict[str, Country] = {}
     rows = read_csv_rows(members_csv, required=("iso3", "name", "region"))
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         iso3, region = row["iso3"].strip(), row["region"].strip()
         if not _is_iso3(iso3):
             problems.append(_row_problem(members_csv, line, "iso3", iso3, "three capital letters"))
@@ -86,7 +86,7 @@ def load_membership(members_csv: Path, territories_csv: Path) -> Membership:
         members[iso3] = Country(iso3, row["name"].strip(), region, True)
     others: dict[str, Country] = {}
     rows = read_csv_rows(territories_csv, required=("iso3", "name"))
-    for line, row in enumerate(rows, start=2):
+    for line, row in rows:
         iso3 = row["iso3"].strip()
         if not _is_iso3(iso3):
             problems.append(

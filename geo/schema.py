@@ -130,19 +130,25 @@ def parse_date(text: str) -> dt.date | None:
 def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
     """Return ``(lat, lon)`` as floats, or raise :class:`UsageError` naming the bad argument."""
     for name, value, limit in (("lat", lat, 90), ("lon", lon, 180)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
+        if not _is_number(value):
             msg = f"Got {name}={value!r}; `{name}` must be a finite number of degrees"
             raise UsageError(msg)
         if not -limit <= value <= limit:
             msg = f"Got {name}={value!r}; `{name}` must be within [-{limit}, {limit}]"
-            if name == "lat" and -90 <= lon <= 90:
+            if name == "lat" and _is_number(lon) and -90 <= lon <= 90:
                 msg += " (are lat and lon swapped?)"
             raise UsageError(msg)
     return float(lat), float(lon)
+
+
+def _is_number(value: Any) -> bool:
+    """A finite int or float, not a bool (an int too large for a double is not finite)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def did_you_mean(

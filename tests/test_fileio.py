@@ -57,8 +57,8 @@ def test_read_json_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b'{"name": "Kap\xfdkule"}')
     with pytest.raises(
         DataError,
-        match=r"offices\.geojson: field '\(file\)': got 'byte 13: invalid start byte'; "
-        r"expected UTF-8 text$",
+        match=r"offices\.geojson:1:14: field '\(file\)': got 'byte 13: invalid start byte'; "
+        r"expected UTF-8 text \(save the file as UTF-8\)$",
     ):
         read_json(path)
 
@@ -82,11 +82,15 @@ def test_read_json_syntax_error_gives_line_and_column(
     with pytest.raises(
         DataError,
         match=rf"^1 problem in the data:\n  border_posts\.geojson:{line}:{column}: "
-        rf"field '\(json\)': got {re.escape(repr(message))}; expected valid JSON$",
+        rf"field '\(json\)': got {re.escape(repr(message))}; expected valid JSON\n",
     ) as info:
         read_json(path)
     (problem,) = info.value.problems
     assert (problem.line, problem.column, problem.index) == (line, column, None)
+    # the offending line, with a caret under the column
+    shown, caret = problem.excerpt.split("\n") if problem.excerpt else ("", "")
+    assert shown == (text.split("\n")[line - 1] if text else "")
+    assert caret == " " * (column - 1) + "^"
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
@@ -110,17 +114,12 @@ def test_read_json_label_names_the_file_in_messages(tmp_path: Path) -> None:
         read_json(path, label="edit of offices.geojson")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IsADirectoryError,
-    reason="read_json catches only FileNotFoundError and UnicodeDecodeError: a path that is a "
-    "folder (or unreadable) lets IsADirectoryError/PermissionError out, so geo.validate on a data "
-    "folder holding a folder named 'x.geojson' crashes instead of reporting a Problem",
-)
 def test_read_json_on_a_folder_is_a_data_error(tmp_path: Path) -> None:
     folder = tmp_path / "x.geojson"
     folder.mkdir()
-    with pytest.raises(DataError, match=r"x\.geojson: field '\(file\)'"):
+    with pytest.raises(
+        DataError, match=r"x\.geojson: field '\(file\)': got '.*'; expected a file, not a folder"
+    ):
         read_json(folder)
 
 
@@ -164,8 +163,16 @@ def test_read_csv_rows_gives_dicts_and_keeps_quoted_newlines(tmp_path: Path) -> 
     )
     rows = read_csv_rows(path, required=("iso3", "region"))
     assert rows == [
-        {"iso3": "AZE", "name": "Azerbaijan", "region": "EUR", "notes": "two\r\nlines, one field"},
-        {"iso3": "BEL", "name": "Belgium", "region": "EUR", "notes": ""},
+        (
+            2,
+            {
+                "iso3": "AZE",
+                "name": "Azerbaijan",
+                "region": "EUR",
+                "notes": "two\r\nlines, one field",
+            },
+        ),
+        (4, {"iso3": "BEL", "name": "Belgium", "region": "EUR", "notes": ""}),  # its line
     ]
 
 
@@ -197,18 +204,11 @@ def test_read_csv_rows_missing_column_lists_the_columns(
         read_csv_rows(path, required=("iso3", "name", "region"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="read_csv_rows lets UnicodeDecodeError out for a table that is not UTF-8 (for "
-    "example wco_members.csv saved as Latin-1 by a spreadsheet), where read_json reports "
-    "a DataError 'expected UTF-8 text'",
-)
 def test_read_csv_rows_not_utf8(tmp_path: Path) -> None:
     path = tmp_path / "nonmember_territories.csv"
     path.write_bytes("iso3,name\nALA,\xc5land Islands\n".encode("latin-1"))
     with pytest.raises(
-        DataError, match=r"nonmember_territories\.csv: field '\(file\)'.*expected UTF-8 text"
+        DataError, match=r"nonmember_territories\.csv:2:5: field '\(file\)'.*expected UTF-8 text"
     ):
         read_csv_rows(path, required=("iso3", "name"))
 

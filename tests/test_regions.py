@@ -226,16 +226,9 @@ def test_a_broken_table_in_a_data_folder_stops_load_and_validate(fixture_copy: P
         geo.load(fixture_copy)
 
 
-# -- known bugs --------------------------------------------------------------------------------
+# -- rows and lines ----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,  # the DataError comes, with the wrong line
-    reason="load_membership numbers rows, not lines (enumerate(rows, start=2)): after a quoted "
-    "field holding a newline, or a blank line (csv skips it), the reported line is too small; "
-    "csv.DictReader.line_num gives the real one",
-)
 @pytest.mark.parametrize(
     "first_row",
     ['AZE,Azerbaijan,EUR,2009,s,"a note\non two lines"\n', "AZE,Azerbaijan,EUR,2009,s,\n\n"],
@@ -247,21 +240,19 @@ def test_bad_row_line_is_the_line_in_the_file(tmp_path: Path, first_row: str) ->
         load(folder)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AttributeError,
-    reason="a row with fewer fields than the header gives None for the missing ones (csv), and "
-    "load_membership calls None.strip(): AttributeError instead of a DataError naming the line "
-    "and the field",
-)
 @pytest.mark.parametrize(
     ("members", "territories", "message"),
     [
-        ("AZE,Azerbaijan\n", "", r"wco_members\.csv:2: field 'region': got None"),
+        (
+            "AZE,Azerbaijan\n",
+            "",
+            r"wco_members\.csv:2: field '\(row\)': got \['AZE', 'Azerbaijan'\]; "
+            r"expected 6 cells, as in the header",
+        ),
         (
             "AZE,Azerbaijan,EUR,,,\n",
             "TWN\n",
-            r"nonmember_territories\.csv:2: field 'name': got None",
+            r"nonmember_territories\.csv:2: field '\(row\)': got \['TWN'\]; expected \d+ cells",
         ),
     ],
     ids=["member-without-region", "territory-without-name"],
