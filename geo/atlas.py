@@ -24,9 +24,9 @@ import pandas as pd
 
 from geo.countries import CountryIndex, load_country_index
 from geo.enrich import country_columns, enrich_features
-from geo.errors import DataError, Problem
+from geo.errors import DataError, Problem, UsageError
 from geo.fileio import check_structure, read_json
-from geo.history import parse_as_of, state_at
+from geo.history import network_start, parse_as_of, state_at
 from geo.regions import Membership, load_membership
 from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon
 from geo.validate import Feature, check_documents
@@ -140,6 +140,8 @@ class Atlas:
     with one row per place; ``offices`` and ``border_posts`` are its two parts.
     ``inputs`` lists the files it was read from: the place files, then the
     reference tables (a table missing from the data folder is the package's copy).
+    ``network_start`` is the earliest day the data knows of (see
+    :func:`geo.history.network_start`): no place is shown before it.
     """
 
     def __init__(
@@ -208,8 +210,10 @@ class Atlas:
         that day.
         """
         day = parse_as_of(as_of)
-        assert day is not None
-        features = _features_at(self._features, day)
+        if day is None:
+            msg = "Got as_of=None; `as_of` must be a date 'YYYY-MM-DD' (or 'YYYY-MM', 'YYYY')"
+            raise UsageError(msg)
+        features = _features_at(self._features, day, self.network_start)
         places = enrich_features(features, self.countries, self.membership)
         return Atlas(
             places,
@@ -221,6 +225,11 @@ class Atlas:
             as_of=day,
             inputs=self.inputs,
         )
+
+    @functools.cached_property
+    def network_start(self) -> dt.date | None:
+        """The earliest day the data knows of (:func:`geo.history.network_start`)."""
+        return network_start(f.properties for f in self._features)
 
     def _view(self, as_of: str | dt.date | None) -> Atlas:
         return self if as_of is None else self.at(as_of)
@@ -329,7 +338,9 @@ class Atlas:
         """A folium map of any query result, styled like the built maps."""
         from geo.render import render_map
 
-        return render_map(result, self.countries_display, title=title)
+        return render_map(
+            result, self.countries_display, title=title, as_of=self.as_of, since=self.network_start
+        )
 
     def locate(self, *, lat: float, lon: float) -> Location:
         """Country and WCO region of any point on Earth.
@@ -459,10 +470,10 @@ def validate(
     return problems
 
 
-def _features_at(features: Sequence[Feature], day: dt.date) -> list[Feature]:
+def _features_at(features: Sequence[Feature], day: dt.date, since: dt.date | None) -> list[Feature]:
     result = []
     for feature in features:
-        state = state_at(feature.properties, day)
+        state = state_at(feature.properties, day, since=since)
         if state is None:
             continue
         props = dict(feature.properties)
@@ -519,7 +530,8 @@ def load(
     features, problems, countries, membership = _read_all(folder)
     if problems:
         raise DataError(problems)
-    shown = features if day is None else _features_at(features, day)
+    since = network_start(f.properties for f in features)
+    shown = features if day is None else _features_at(features, day, since)
     return Atlas(
         enrich_features(shown, countries, membership),
         countries,

@@ -223,7 +223,13 @@ def _outputs(atlas: Atlas) -> list[_Output]:
 
     def page(places: gpd.GeoDataFrame, **kwargs: Any) -> Callable[[], str]:
         return lambda: to_html(
-            render_map(places, atlas.countries_display, as_of=atlas.as_of, **kwargs)
+            render_map(
+                places,
+                atlas.countries_display,
+                as_of=atlas.as_of,
+                since=atlas.network_start,
+                **kwargs,
+            )
         )
 
     when = f" as of {atlas.as_of.isoformat()}" if atlas.as_of else ""

@@ -3,7 +3,10 @@
 A place's life is read from its properties:
 
 ``opened`` / ``closed``
-    Dates with their precision (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``).
+    Dates with their precision (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), or
+    bounds when the day is not known: an EDTF interval such as
+    ``"2005/2013-11"``, ``"../2013"`` (by 2013) or ``"2010/.."`` (see
+    :class:`geo.schema.When`); ``null`` when nothing is known.
 ``history``
     Optional list of events ``{"date", "status", "note", "source",
     "planned_opening"}`` in date order; the status of the last event on or
@@ -16,21 +19,31 @@ A place's life is read from its properties:
 
 A date of year or month precision counts from its first day: ``"2011"``
 holds from 1 January 2011.  Without ``history``, a place is ``operational``
-from ``opened`` (always, when ``opened`` is unknown) and ``closed`` from
-``closed``.
+from ``opened`` and ``closed`` from ``closed``.
+
+What is not known is said, not guessed.  Between the bounds of an
+``opened`` interval, and on every day when ``opened`` is ``null``, a place's
+status is ``"unknown"``: it may or may not have been open (the maps say
+"possibly open").  A place is never on the map before ``since``, the
+network's earliest known date (:func:`network_start`): an unknown or open-ended
+opening starts there, so the 1900 map is empty.  The same holds for a
+bounded ``closed``: between its bounds the status is ``"unknown"``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from geo.errors import UsageError
-from geo.schema import parse_date
+from geo.schema import When, parse_date, parse_when
 
-__all__ = ["State", "parse_as_of", "segments", "state_at"]
+__all__ = ["UNKNOWN", "State", "network_start", "parse_as_of", "segments", "state_at"]
+
+#: The status of a place on a day when the data cannot say whether it was open.
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -40,7 +53,8 @@ class State:
     Attributes
     ----------
     status : str
-        ``planned``, ``under_construction``, ``operational`` or ``closed``.
+        ``planned``, ``under_construction``, ``operational``, ``closed``, or
+        :data:`UNKNOWN` (``"unknown"``: possibly open, the dates are not known).
     lon, lat : float or None
         The seat's position that day, when it differs from the feature's point.
     city : str or None
@@ -79,6 +93,30 @@ def _date(value: Any) -> dt.date | None:
     return parse_date(value) if isinstance(value, str) else None
 
 
+def _when(value: Any) -> When | None:
+    return parse_when(value) if isinstance(value, str) else None
+
+
+def network_start(features: Iterable[Mapping[str, Any]]) -> dt.date | None:
+    """The earliest day the data knows of: the first opening, event or seat of any place.
+
+    Only known days count: an ``opened`` interval gives its earliest bound, an
+    open-ended one (``"../2013"``) nothing.  ``None`` when no day is known.
+    """
+    days: list[dt.date] = []
+    for props in features:
+        when = _when(props.get("opened"))
+        if when is not None and when.earliest is not None:
+            days.append(when.earliest)
+        for event in props.get("history") or []:
+            if isinstance(event, Mapping) and (d := _date(event.get("date"))) is not None:
+                days.append(d)
+        for seat in props.get("seats") or []:
+            if isinstance(seat, Mapping) and (d := _date(seat.get("from"))) is not None:
+                days.append(d)
+    return min(days) if days else None
+
+
 def _seat_at(seats: list[Mapping[str, Any]], day: dt.date) -> Mapping[str, Any] | None:
     for seat in seats:
         if seat.get("status") == "planned":
@@ -89,13 +127,23 @@ def _seat_at(seats: list[Mapping[str, Any]], day: dt.date) -> Mapping[str, Any] 
     return None
 
 
-def state_at(properties: Mapping[str, Any], day: dt.date) -> State | None:
+def state_at(
+    properties: Mapping[str, Any], day: dt.date, *, since: dt.date | None = None
+) -> State | None:
     """The state of a place on ``day``, or ``None`` if it did not exist yet.
+
+    ``since`` is the network's first known day (:func:`network_start`): a
+    place whose opening is unknown, or not bounded below, does not exist
+    before it, and is :data:`UNKNOWN` from it until its opening is certain.
 
     >>> state_at({"opened": "2011-10-17", "status": "operational"}, dt.date(2010, 9, 8)) is None
     True
     >>> state_at({"opened": "2011", "status": "operational"}, dt.date(2011, 1, 1)).status
     'operational'
+    >>> state_at({"opened": "../2013", "status": "operational"}, dt.date(2010, 9, 8)).status
+    'unknown'
+    >>> state_at({"opened": None}, dt.date(1900, 1, 1), since=dt.date(1952, 11, 4)) is None
+    True
     """
     history = properties.get("history") or []
     status: str | None = None
@@ -109,13 +157,26 @@ def state_at(properties: Mapping[str, Any], day: dt.date) -> State | None:
         if status is None:
             return None
     else:
-        opened = _date(properties.get("opened"))
-        if opened is not None and day < opened:
-            return None
         status = "operational" if properties.get("status") != "planned" else "planned"
-    closed = _date(properties.get("closed"))
-    if closed is not None and day >= closed:
-        status = "closed"
+        if status == "operational":
+            opened = _when(properties.get("opened"))
+            start = opened.earliest if opened is not None else None
+            start = start if start is not None else since
+            if start is not None and day < start:
+                return None
+            if opened is None or not opened.exact:
+                latest = opened.latest if opened is not None else None
+                if latest is None or day <= latest:
+                    status = UNKNOWN
+    closed = _when(properties.get("closed"))
+    if closed is not None and closed.exact:
+        if closed.earliest is not None and day >= closed.earliest:
+            status = "closed"
+    elif closed is not None:
+        if closed.latest is not None and day > closed.latest:
+            status = "closed"
+        elif closed.earliest is None or day >= closed.earliest:
+            status = UNKNOWN
     seats = properties.get("seats") or []
     if seats:
         seat = _seat_at(seats, day)
@@ -125,7 +186,9 @@ def state_at(properties: Mapping[str, Any], day: dt.date) -> State | None:
     return State(str(status), planned_opening=planned)
 
 
-def segments(properties: Mapping[str, Any], lon: float, lat: float) -> list[dict[str, Any]]:
+def segments(
+    properties: Mapping[str, Any], lon: float, lat: float, *, since: dt.date | None = None
+) -> list[dict[str, Any]]:
     """The place's life as intervals of constant status and position.
 
     Returns
@@ -133,15 +196,21 @@ def segments(properties: Mapping[str, Any], lon: float, lat: float) -> list[dict
     list of dict
         ``{"from": "YYYY-MM-DD" or None, "to": ... or None, "status", "lon", "lat"}``
         in order; ``from`` None means since before any record, ``to`` None
-        means still so.  Used by the maps' timeline.
+        means still so; ``status`` may be :data:`UNKNOWN` (see :func:`state_at`,
+        which takes the same ``since``).  Used by the maps' timeline.
     """
     days: set[dt.date] = set()
+    if since is not None:
+        days.add(since)
     for event in properties.get("history") or []:
         if (d := _date(event.get("date"))) is not None:
             days.add(d)
     for name in ("opened", "closed"):
-        if (d := _date(properties.get(name))) is not None:
-            days.add(d)
+        when = _when(properties.get(name))
+        if when is not None and when.earliest is not None:
+            days.add(when.earliest)
+        if when is not None and when.latest is not None and not when.exact:
+            days.add(when.latest + dt.timedelta(days=1))
     for seat in properties.get("seats") or []:
         for name in ("from", "to"):
             if (d := _date(seat.get(name))) is not None:
@@ -150,7 +219,7 @@ def segments(properties: Mapping[str, Any], lon: float, lat: float) -> list[dict
     probes = [dt.date(1, 1, 1), *cuts]
     result: list[dict[str, Any]] = []
     for i, start in enumerate(probes):
-        state = state_at(properties, start)
+        state = state_at(properties, start, since=since)
         if state is None:
             continue
         piece = {

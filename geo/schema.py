@@ -12,6 +12,7 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -29,9 +30,11 @@ __all__ = [
     "REQUIRED_FIELDS",
     "RESERVED_FIELDS",
     "STATUSES",
+    "When",
     "check_lat_lon",
     "did_you_mean",
     "parse_date",
+    "parse_when",
 ]
 
 #: Kinds of place, in display order, with their labels.
@@ -125,6 +128,72 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class When:
+    """When something happened: on some day from ``earliest`` to ``latest``, both included.
+
+    A date of the data is either exact (``"2011"``, ``"2011-10"``,
+    ``"2011-10-17"``: it counts from its first day, so ``earliest == latest``)
+    or bounded, as an EDTF interval (ISO 8601-2): ``"2005/2013-11"`` (after the
+    start of 2005 and by the end of November 2013), ``"../2013"`` (by the end
+    of 2013, no earlier bound known), ``"2010-09/.."`` (from September 2010,
+    no later bound known).  ``None`` marks an open end.
+    """
+
+    earliest: dt.date | None
+    latest: dt.date | None
+
+    @property
+    def exact(self) -> bool:
+        """Whether the day is known (to the precision of the date)."""
+        return self.earliest is not None and self.earliest == self.latest
+
+
+def parse_when(text: str) -> When | None:
+    """Parse a date of the data: exact or an EDTF interval (see :class:`When`).
+
+    Returns ``None`` when the text is neither (including ``2011-02-30``,
+    ``../..`` and an interval that ends before it starts).
+
+    >>> parse_when("2011-10")
+    When(earliest=datetime.date(2011, 10, 1), latest=datetime.date(2011, 10, 1))
+    >>> parse_when("2005/2013-11")
+    When(earliest=datetime.date(2005, 1, 1), latest=datetime.date(2013, 11, 30))
+    >>> parse_when("../2013").latest, parse_when("2013/..").latest
+    (datetime.date(2013, 12, 31), None)
+    >>> parse_when("2014/2013") is None
+    True
+    """
+    if "/" not in text:
+        day = parse_date(text)
+        return None if day is None else When(day, day)
+    start_text, _, end_text = text.partition("/")
+    start = None if start_text == ".." else parse_date(start_text)
+    end = None if end_text == ".." else _last_day(end_text)
+    if (start is None and start_text != "..") or (end is None and end_text != ".."):
+        return None
+    if start is None and end is None:
+        return None
+    if start is not None and end is not None and end < start:
+        return None
+    return When(start, end)
+
+
+def _last_day(text: str) -> dt.date | None:
+    """The last day a date of year, month or day precision covers."""
+    first = parse_date(text)
+    match = DATE_PATTERN.match(text)
+    if first is None or match is None:
+        return None
+    if match.group(3):
+        return first
+    if match.group(2):
+        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    else:
+        following = dt.date(first.year + 1, 1, 1)
+    return following - dt.timedelta(days=1)
 
 
 def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:

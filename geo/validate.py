@@ -26,8 +26,10 @@ from geo.schema import (
     REQUIRED_FIELDS,
     RESERVED_FIELDS,
     STATUSES,
+    When,
     did_you_mean,
     parse_date,
+    parse_when,
 )
 
 __all__ = ["BORDER_TOLERANCE_KM", "Feature", "check_documents"]
@@ -287,10 +289,41 @@ class _Checker:
             )
         return date
 
+    def bounded_date(
+        self, file: str, where: dict[str, Any], field_: str, value: Any
+    ) -> When | None:
+        """Check an ``opened``/``closed`` value: a date, bounds (an EDTF interval), or null."""
+        if value is None:
+            return None
+        when = parse_when(value) if isinstance(value, str) else None
+        if when is None:
+            self.add(
+                file,
+                field_,
+                value,
+                "a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', bounds such as '2005/2013-11', "
+                "'../2013' (by 2013) or '2010/..' (from 2010), or null",
+                hint=f"put free text in '{field_}_note'",
+                **where,
+            )
+            return None
+        if when.earliest is not None and when.earliest > self.today:
+            self.add(
+                file,
+                field_,
+                value,
+                f"a date not after today ({self.today.isoformat()})",
+                hint="record plans with status 'planned' and a 'planned_opening' date",
+                **where,
+            )
+        return when
+
     def dates(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> None:
-        opened = self.date(file, where, "opened", props.get("opened"))
-        closed = self.date(file, where, "closed", props.get("closed"))
-        if opened and closed and closed < opened:
+        opened = self.bounded_date(file, where, "opened", props.get("opened"))
+        closed = self.bounded_date(file, where, "closed", props.get("closed"))
+        first_open = opened.earliest if opened is not None else None
+        last_closed = closed.latest if closed is not None else None
+        if first_open is not None and last_closed is not None and last_closed < first_open:
             self.add(
                 file, "closed", props["closed"], f"a date after opened ({props['opened']})", **where
             )

@@ -322,13 +322,20 @@ def test_locate_takes_keywords_only(fixture_atlas: geo.Atlas) -> None:
 # -- the atlas of a day -----------------------------------------------------------------------
 
 #: The places whose opening is not known: there since before any record.
-ALWAYS = {
-    "beitbridge": ("operational", "ZAF"),
-    "kasumbalesa": ("operational", "COD"),
-    "maseru-bridge": ("operational", "LSO"),
+UNDATED = {
+    "beitbridge": ("unknown", "ZAF"),
+    "kasumbalesa": ("unknown", "COD"),
+    "maseru-bridge": ("unknown", "LSO"),
 }
-#: (day, {id: (status, iso3)}) of every place that existed that day.
-DAYS = [("1900", ALWAYS), ("2001-02-28", {**ALWAYS, "wco-hq": ("operational", "BEL")})]
+#: (day, {id: (status, iso3)}) of every place that existed (or may have) that day: nothing
+#: before the network's first known day (WCO HQ, 1952-11-04); from then on, the places of
+#: unknown opening are "unknown" (possibly open), never "operational".
+DAYS = [
+    ("1900", {}),
+    ("1952-11-03", {}),
+    ("1952-11-04", {**UNDATED, "wco-hq": ("operational", "BEL")}),
+    ("2001-02-28", {**UNDATED, "wco-hq": ("operational", "BEL")}),
+]
 
 
 def statuses(atlas: geo.Atlas) -> dict[str, tuple[str, str]]:
@@ -384,7 +391,8 @@ def test_load_as_of_is_the_atlas_at_that_day(fixture_dir: Path, fixture_atlas: g
 
 def test_an_atlas_of_a_day_keeps_every_place_for_later_days(fixture_atlas: geo.Atlas) -> None:
     early = fixture_atlas.at("1900")
-    assert len(early.places) == 3
+    assert len(early.places) == 0
+    assert early.network_start == fixture_atlas.network_start == dt.date(1952, 11, 4)
     assert_geodataframe_equal(early.at("2020").places, fixture_atlas.at("2020").places)
 
 

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import hypothesis.strategies as st
 import pytest
+from hypothesis import given
 
 import geo
 from geo.build import build
-from geo.history import parse_as_of, segments, state_at
+from geo.history import network_start, parse_as_of, segments, state_at
+from geo.schema import parse_when
 from tests.conftest_data import copy_data, edit_feature
 
 DAY = dt.timedelta(days=1)
@@ -198,3 +201,112 @@ def test_planned_opening_may_be_in_the_future(tmp_path: Path) -> None:
         lambda f: f["properties"]["history"][1].update({"planned_opening": "2099-02"}),
     )
     assert geo.validate(data) == []
+
+
+# --------------------------------------------------------------------------- bounded dates
+
+D = dt.date
+SINCE = D(1952, 11, 4)
+
+
+@pytest.mark.parametrize(
+    ("opened", "day", "status"),
+    [
+        ("2011-10-17", D(2011, 10, 16), None),
+        ("2011-10-17", D(2011, 10, 17), "operational"),
+        ("2011", D(2011, 1, 1), "operational"),  # a year counts from its first day
+        ("../2013", D(1952, 11, 3), None),  # not before the network's first known day
+        ("../2013", D(1952, 11, 4), "unknown"),
+        ("../2013", D(2013, 12, 31), "unknown"),  # "by 2013": possibly open all of 2013
+        ("../2013", D(2014, 1, 1), "operational"),
+        ("2005/2013-11", D(2004, 12, 31), None),
+        ("2005/2013-11", D(2005, 1, 1), "unknown"),
+        ("2005/2013-11", D(2013, 11, 30), "unknown"),
+        ("2005/2013-11", D(2013, 12, 1), "operational"),
+        ("2010-09/..", D(2010, 8, 31), None),
+        ("2010-09/..", D(2030, 1, 1), "unknown"),  # no later bound: never certain
+        (None, D(1900, 1, 1), None),
+        (None, D(2020, 1, 1), "unknown"),
+    ],
+)
+def test_state_at_bounded_openings(opened: str | None, day: dt.date, status: str | None) -> None:
+    state = state_at({"opened": opened, "status": "operational"}, day, since=SINCE)
+    assert (state.status if state else None) == status
+
+
+@pytest.mark.parametrize(
+    ("closed", "day", "status"),
+    [
+        ("2025-04-24", D(2025, 4, 23), "operational"),
+        ("2025-04-24", D(2025, 4, 24), "closed"),
+        ("2019/2020", D(2018, 12, 31), "operational"),
+        ("2019/2020", D(2019, 6, 1), "unknown"),
+        ("2019/2020", D(2021, 1, 1), "closed"),
+        ("../2020", D(2000, 1, 1), "unknown"),
+    ],
+)
+def test_state_at_bounded_closings(closed: str, day: dt.date, status: str) -> None:
+    props = {"opened": "1990", "closed": closed, "status": "operational"}
+    state = state_at(props, day, since=SINCE)
+    assert state is not None and state.status == status
+
+
+def test_segments_cut_at_the_bounds() -> None:
+    pieces = segments({"opened": "../2013", "closed": "2025-04-24"}, 1.0, 2.0, since=SINCE)
+    assert [(p["from"], p["to"], p["status"]) for p in pieces] == [
+        ("1952-11-04", "2014-01-01", "unknown"),
+        ("2014-01-01", "2025-04-24", "operational"),
+        ("2025-04-24", None, "closed"),
+    ]
+
+
+def test_network_start_is_the_first_known_day() -> None:
+    features = [
+        {"opened": "../2013"},  # no lower bound: says nothing
+        {"opened": "2005/2013"},
+        {"opened": None, "history": [{"date": "2001-06", "status": "planned"}]},
+        {"seats": [{"from": "1999-03-02"}]},
+    ]
+    assert network_start(features) == D(1999, 3, 2)
+    assert network_start([{"opened": None}]) is None
+
+
+@given(
+    start=st.dates(min_value=D(1950, 1, 1), max_value=D(2030, 12, 31)),
+    length=st.integers(min_value=0, max_value=4000),
+    day=st.dates(min_value=D(1900, 1, 1), max_value=D(2040, 12, 31)),
+)
+def test_a_bounded_opening_is_never_certain_before_its_end(
+    start: dt.date, length: int, day: dt.date
+) -> None:
+    """Property: inside the bounds "unknown", after them the place is open, before: not yet.
+
+    Bounds of one day are that day: exact, so certain from it.
+    """
+    end = start + dt.timedelta(days=length)
+    opened = f"{start.isoformat()}/{end.isoformat()}"
+    state = state_at({"opened": opened}, day, since=SINCE)
+    if day < start:
+        assert state is None
+    elif day <= end and start != end:
+        assert state is not None and state.status == "unknown"
+    else:
+        assert state is not None and state.status == "operational"
+
+
+@given(
+    text=st.one_of(
+        st.dates().map(lambda d: d.isoformat()),
+        st.tuples(st.dates(), st.dates()).map(lambda p: f"{min(p)}/{max(p)}"),
+        st.dates().map(lambda d: f"../{d}"),
+        st.dates().map(lambda d: f"{d}/.."),
+        st.text(max_size=12),
+    )
+)
+def test_parse_when_accepts_exactly_the_documented_forms(text: str) -> None:
+    when = parse_when(text)
+    if when is None:
+        return
+    assert when.earliest is not None or when.latest is not None
+    if when.earliest is not None and when.latest is not None:
+        assert when.earliest <= when.latest

@@ -467,7 +467,8 @@ def test_lives_of_offices_with_history_and_seats(index_html: str) -> None:
     ]
     assert place_of(data, "rtc-ukraine")["life"][0][-2:] == [48.4666, 35.0407]  # Dnipro, [lat, lon]
     assert place_of(data, "samur")["life"] == [[20100101]]  # opened "2010": from 1 January
-    assert place_of(data, "kapikule")["life"] is None  # no known opening: always as now
+    # no known opening: possibly open from the network's first known day (WCO HQ, 1952-11-04)
+    assert place_of(data, "kapikule")["life"] == [[19521104, None, "unknown"]]
 
 
 def test_timeline_head_gives_the_range_and_the_undated(frames, index_html: str) -> None:
@@ -519,7 +520,7 @@ def test_hostile_history_values_are_ignored_not_fatal() -> None:
         },
     ]
     data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t")))
-    assert place_of(data, "a")["life"] is None
+    assert place_of(data, "a")["life"] == [[None, None, "unknown"]]  # no date: possibly open
     assert place_of(data, "b")["life"] == []  # a history with no dated event: never on the timeline
 
 

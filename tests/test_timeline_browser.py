@@ -95,7 +95,8 @@ def test_timeline_is_labelled_and_starts_with_every_place(page, maps, frames) ->
     n = unknown_openings(places)
     assert n == 15
     assert page.locator(".atlas-timeline-note").text_content() == (
-        f"{n} places with unknown opening date are always shown."
+        f"{n} places with an opening date not known to the day: "
+        "shown as possibly open, never before 1952."
     )
     assert page.evaluate("geoAtlas.shownIds().length") == len(places)
 

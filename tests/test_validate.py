@@ -238,9 +238,38 @@ def test_unparseable_date(data: Path) -> None:
     )
     assert only_problem(data) == (
         "offices.geojson: feature #6 (id='rocb-europe'): field 'opened': got '17 Oct 2011'; "
-        "expected a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', or null "
+        "expected a date 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD', bounds such as '2005/2013-11', "
+        "'../2013' (by 2013) or '2010/..' (from 2010), or null "
         "(put free text in 'opened_note')"
     )
+
+
+@pytest.mark.parametrize("value", ["2005/2013-11", "../2013", "2010-09/..", "2010/2010"])
+def test_bounded_dates_are_valid(data: Path, value: str) -> None:
+    edit_feature(
+        data, "offices.geojson", "rtc-india", lambda f: f["properties"].update(opened=value)
+    )
+    assert geo.validate(data) == []
+
+
+@pytest.mark.parametrize(
+    ("opened", "closed", "problem"),
+    [
+        ("2014/2013", None, "field 'opened': got '2014/2013'; expected a date"),
+        ("../..", None, "field 'opened': got '../..'; expected a date"),
+        ("2011-02-30/2012", None, "field 'opened': got '2011-02-30/2012'; expected a date"),
+        ("2099/..", None, "field 'opened': got '2099/..'; expected a date not after today"),
+        ("2010/2013", "../2009", "field 'closed': got '../2009'; expected a date after opened"),
+    ],
+)
+def test_bad_bounds_are_reported(data: Path, opened: str, closed: str | None, problem: str) -> None:
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rtc-india",
+        lambda f: f["properties"].update(opened=opened, closed=closed),
+    )
+    assert problem in only_problem(data)
 
 
 def test_closed_before_opened(data: Path) -> None:

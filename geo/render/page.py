@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import hashlib
 import html
+import math
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -31,7 +32,7 @@ from jinja2 import Template
 
 from geo.errors import RenderError, UsageError
 from geo.fileio import atomic_write_text
-from geo.history import parse_as_of
+from geo.history import network_start, parse_as_of
 from geo.render.assets import load_assets
 from geo.render.payload import COMPACT_THRESHOLD, _payload, _View
 from geo.render.view import _center_lon, _latlon, _view_bounds
@@ -43,6 +44,20 @@ _REQUIRED_PLACE_COLUMNS = ("id", "kind", "name", "status", "source")
 _REQUIRED_COUNTRY_COLUMNS = ("iso3", "name", "region", "member")
 
 
+def _network_start_of(places: gpd.GeoDataFrame) -> dt.date | None:
+    columns = [c for c in ("opened", "history", "seats") if c in places.columns]
+    if not columns:
+        return None
+    return network_start(
+        {k: v for k, v in row.items() if v is not None and not _is_nan(v)}
+        for row in places[columns].to_dict("records")
+    )
+
+
+def _is_nan(value: Any) -> bool:
+    return isinstance(value, float) and math.isnan(value)
+
+
 def render_map(
     places: gpd.GeoDataFrame,
     countries: gpd.GeoDataFrame,
@@ -52,6 +67,7 @@ def render_map(
     focus_region: str | None = None,
     compact: bool | None = None,
     as_of: str | dt.date | None = None,
+    since: str | dt.date | None = None,
 ) -> folium.Map:
     """Build the interactive map of ``places`` over an offline basemap of ``countries``.
 
@@ -89,6 +105,11 @@ def render_map(
         The day the data stand at (an atlas from ``geo.load(as_of=...)``): the
         timeline ends that year and ignores later changes.  ``None``: the
         timeline runs to the current year of the reader's clock.
+    since : str, datetime.date or None
+        The network's earliest known day (``atlas.network_start``): no place is
+        on the timeline before it.  ``None``: the earliest day the rows of
+        ``places`` know of (see :func:`geo.history.network_start`); pass the
+        atlas's so that the maps of a subset (a region, a query) agree.
 
     Returns
     -------
@@ -111,8 +132,9 @@ def render_map(
     ``seats`` (see :func:`geo.history.segments`).  A year on the timeline means
     the **end** of that year (31 December): a place opened on 17 October 2011
     shows from 2011 on, and an office that moved in 2017 shows at its new seat
-    from 2017.  Places with no known opening date show in every year, and the
-    timeline says how many there are.
+    from 2017.  A place whose opening is not known, or known only within
+    bounds (``"../2013"``), is "possibly open" (status ``unknown``) from
+    ``since``, or between its bounds, and never before ``since``.
     """
     _check_columns(places, _REQUIRED_PLACE_COLUMNS, "places")
     _check_columns(countries, _REQUIRED_COUNTRY_COLUMNS, "countries")
@@ -132,7 +154,8 @@ def render_map(
     center_lon = _center_lon(bounds)
     if compact is None:
         compact = len(places) > COMPACT_THRESHOLD
-    view = _View(bounds, center_lon, focus_region, day)
+    start = parse_as_of(since) if since is not None else _network_start_of(places)
+    view = _View(bounds, center_lon, focus_region, day, start)
     payload = _payload(places, lon, lat, countries, view, compact=bool(compact))
 
     m = _AtlasMap(bounds)

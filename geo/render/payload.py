@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from geo.errors import UsageError
-from geo.history import segments
+from geo.history import UNKNOWN, segments
 from geo.render.basemap import _country_rows, _polyline_chars
 from geo.render.text import (
     PLACE_DECIMALS,
@@ -67,6 +67,7 @@ class _View:
     center_lon: float  # the page's world is [center_lon - 180, center_lon + 180)
     focus_region: str | None
     as_of: dt.date | None  # the day the data stand at; the timeline stops there
+    since: dt.date | None = None  # the network's first known day: nothing before it
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class _Summary:
     statuses: Counter[str]
     first_year: int | None  # earliest year of any date in the places' lives
     last_year: int | None  # latest such year
-    unknown: int  # places with no known opening date (shown in every year)
+    unknown: int  # places possibly open at some time (an opening not known to the day)
 
 
 def _payload(
@@ -203,7 +204,7 @@ def _life(rec: Mapping[str, Any], status: str, view: _View) -> list[list[Any]] |
         value = rec.get(name)
         props[name] = [v for v in value if isinstance(v, Mapping)] if _is_list(value) else None
     try:
-        pieces = segments(props, math.nan, math.nan)
+        pieces = segments(props, math.nan, math.nan, since=view.since)
     except (KeyError, TypeError, ValueError) as err:
         msg = (
             f"Got place id={rec.get('id')!r} whose `seats` cannot be read ({err!r}); "
@@ -264,7 +265,7 @@ def _summarise(profiles: Sequence[Mapping[str, Any]], weights: Sequence[int]) ->
         regions[profile["region"]] += weight
         statuses[profile["status"]] += weight
         life: list[list[Any]] = profile["life"] or []
-        if profile["life"] is None or (life and (not life[0] or life[0][0] is None)):
+        if any(len(piece) > 2 and piece[2] == UNKNOWN for piece in life):
             unknown += weight
         years.update(day // 10000 for piece in life for day in piece[:2] if day is not None)
     return _Summary(

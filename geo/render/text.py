@@ -9,6 +9,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -198,7 +199,15 @@ def _region_legend(
     ]
 
 
+#: Labels of the statuses that are not a status of the data.
+_STATUS_LABELS = MappingProxyType({"unknown": "Possibly open (dates not known)"})
+
+
 def _status_legend(counts: Counter[str]) -> list[dict[str, Any]]:
-    order = ["operational", "under_construction", "planned", "closed"]
+    order = ["operational", "under_construction", "planned", "closed", "unknown"]
+    order = [s for s in order if s != "unknown" or counts.get(s)]
     order += sorted(s for s in counts if s not in order)
-    return [{"code": s, "count": counts.get(s, 0), "label": _label(s)} for s in order]
+    return [
+        {"code": s, "count": counts.get(s, 0), "label": _STATUS_LABELS.get(s) or _label(s)}
+        for s in order
+    ]

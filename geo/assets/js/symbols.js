@@ -39,6 +39,11 @@
       stroke = '#566573';
     } else if (status === 'under_construction') {
       extra = '<g fill="url(#atlas-stripes)" stroke="none">' + shape + '</g>';
+    } else if (status === 'unknown') {
+      // possibly open (the dates are not known): a pale fill with a dotted outline
+      fill = util.tint(color, 0.6);
+      stroke = color;
+      dash = ' stroke-dasharray="1.6 1.8"';
     }
     var s = Math.max(8, Math.min(64, Number(size) || 18));
     return '<svg xmlns="' + util.SVGNS + '" viewBox="0 0 24 24" width="' + s + '" height="' + s +

@@ -58,7 +58,7 @@
     ui.box.appendChild(ui.chart);
     ui.box.appendChild(ui.axis);
     if (unknown) {
-      ui.box.appendChild(h('p', { className: 'atlas-timeline-note', textContent: unknown + (unknown === 1 ? ' place' : ' places') + ' with unknown opening date ' + (unknown === 1 ? 'is' : 'are') + ' always shown.' }));
+      ui.box.appendChild(h('p', { className: 'atlas-timeline-note', textContent: unknown + (unknown === 1 ? ' place' : ' places') + ' with an opening date not known to the day: shown as possibly open, never before ' + timeline.first + '.' }));
     }
     return ui;
   }
