@@ -75,6 +75,7 @@ def snapshot(
     if not source.is_file():
         msg = f"Got map_path={str(source)!r}; no such file (build the maps first: geo build)"
         raise UsageError(msg)
+    _check_is_a_map(source)
     if width <= 0 or height <= 0:
         msg = f"Got width={width}, height={height}; both must be positive pixel counts"
         raise UsageError(msg)
@@ -110,8 +111,30 @@ def snapshot(
             finally:
                 browser.close()
     except PlaywrightError as err:
-        msg = f"Chromium could not render {source}: {err}"
+        # Playwright's message ends with its call log: keep the first line, for people
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        msg = f"Chromium could not render {source}: {reason}"
         raise SnapshotError(msg) from err
     target = Path(png_path)
     atomic_write_bytes(target, png)
     return target
+
+
+#: What every page geo writes carries (the page script sets it when the map is drawn).
+_MAP_MARK = b"data-atlas-ready"
+
+
+def _check_is_a_map(source: Path) -> None:
+    """Refuse at once a file that is not a map geo wrote (it would time out in the browser)."""
+    try:
+        head = source.read_bytes()[: 64 * 1024 * 1024]
+    except OSError as err:
+        msg = f"Got map_path={str(source)!r}; cannot read it ({err.strerror or err})"
+        raise UsageError(msg) from err
+    start = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not start.startswith((b"<!doctype html", b"<html")) or _MAP_MARK not in head:
+        msg = (
+            f"Got map_path={str(source)!r}; it is not a map made by geo "
+            "(expected an HTML file written by geo build or geo query --map)"
+        )
+        raise UsageError(msg)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -153,4 +154,26 @@ def test_snapshot_of_a_missing_map_is_a_clean_error(tmp_path: Path) -> None:
     result = run("snapshot", str(tmp_path / "nope.html"), str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert "no such file (build the maps first: geo build)" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("README.md", "# not a map\n"),
+        ("page.html", "<!DOCTYPE html><html><body>some other page</body></html>"),
+        ("blank.html", ""),
+    ],
+)
+def test_snapshot_refuses_what_is_not_a_map_at_once(
+    tmp_path: Path, name: str, content: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(content, encoding="utf-8")
+    started = time.monotonic()
+    result = run("snapshot", str(source), str(tmp_path / "x.png"))
+    assert time.monotonic() - started < 10  # no 30 s wait for a map that never comes
+    assert result.returncode == 2
+    assert "it is not a map made by geo" in result.stderr
+    assert "Traceback" not in result.stderr and "Call log" not in result.stderr
     assert not (tmp_path / "x.png").exists()
