@@ -30,12 +30,13 @@ Coordinates are degrees, EPSG:4326, GeoJSON axis order ``[lon, lat]``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -499,11 +500,37 @@ def _check_and_write(folder: Path, pf: _PlaceFile, new_text: str, expected: Any)
     if problems:
         raise DataError(problems)
     if new_text != pf.text:
-        if pf.path.read_bytes() != pf.raw:
-            msg = f"{pf.name} changed on disk during the edit; nothing written, try again"
-            raise GeoError(msg)
-        atomic_write_text(pf.path, new_text)
+        with _edit_lock(folder):
+            _sweep_temporaries(folder)
+            if pf.path.read_bytes() != pf.raw:
+                msg = f"{pf.name} changed on disk during the edit; nothing written, try again"
+                raise GeoError(msg)
+            atomic_write_text(pf.path, new_text)
     return pf.path
+
+
+@contextlib.contextmanager
+def _edit_lock(folder: Path) -> Iterator[None]:
+    """Hold a lock on the data folder itself while one edit writes (edits wait for each other).
+
+    The lock is taken on the folder (``flock`` on its descriptor), so no lock
+    file is added to the data.
+    """
+    import fcntl
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def _sweep_temporaries(folder: Path) -> None:
+    """Remove what an edit killed mid-write left: hidden ``.<file>.<random>.tmp`` files."""
+    for stale in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
 
 
 # -- public API --------------------------------------------------------------------------

@@ -1048,3 +1048,11 @@ def test_add_to_a_file_without_features(data: Path) -> None:
             "expected a FeatureCollection's list of features"
         ),
     )
+
+
+def test_an_edit_sweeps_what_a_killed_edit_left(data: Path) -> None:
+    stale = data / ".offices.geojson.k1ll3d.tmp"
+    stale.write_text('{"type": "Feat', encoding="utf-8")
+    set_fields(data, "rocb-europe", {"notes": "swept"})
+    assert not stale.exists()
+    assert not [p for p in data.iterdir() if p.name.startswith(".")]  # and no lock file is added
