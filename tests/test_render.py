@@ -658,3 +658,31 @@ def test_a_page_of_100k_places_takes_at_most_60_bytes_per_place(big_page) -> Non
     decoded = table_places(data)
     assert len({p["id"] for p in decoded}) == n
     assert all(-90 <= p["lat"] <= 90 for p in decoded)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "see the @import rules",
+        "<script src='https://evil.example/x.js'></script>",
+        "<link href='https://evil.example/x.css' rel=stylesheet>",
+        "url(https://evil.example/x.png) <iframe src=x>",
+    ],
+)
+def test_text_that_mentions_imports_is_data_not_a_request(text: str) -> None:
+    """The self-containment check reads the page's code, not the text it carries."""
+    rows = [{"id": "p", "name": text, "notes": text, "geometry": Point(5, 5)}]
+    page = to_html(
+        render_map(places_frame(rows), tiny_countries(), title=text, links=[(text, "x")])
+    )
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=|<link\b|<iframe\b", page, re.I)
+
+
+def test_a_style_that_imports_is_refused(frames) -> None:
+    from branca.element import Element
+
+    places, countries = frames
+    m = render_map(places.head(2), countries, title="x")
+    m.get_root().header.add_child(Element("<style>@import 'https://evil.example/x.css';</style>"))
+    with pytest.raises(RenderError, match="CDN assets"):
+        to_html(m)

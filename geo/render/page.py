@@ -437,16 +437,35 @@ def _stabilise_ids(root: Figure) -> None:
         element._id = "atlas" if isinstance(element, _AtlasMap) else f"e{n}"
 
 
-_EXTERNAL = re.compile(
-    r"<script\b[^>]*\bsrc\s*=|<link\b[^>]*\bhref\s*=|@import\b|<iframe\b", re.IGNORECASE
-)
+_DATA_BLOCK = re.compile(r'<script type="application/json"[^>]*>.*?</script>', re.DOTALL)
+_CODE_BLOCK = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_EXTERNAL_TAG = re.compile(r"^<(?:script\b[^>]*\bsrc\s*=|link\b[^>]*\bhref\s*=|iframe\b)", re.I)
+_EXTERNAL_STYLE = re.compile(r"@import\b|url\(\s*['\"]?(?!data:|#)", re.IGNORECASE)
 
 
 def _check_self_contained(page: str) -> None:
-    match = _EXTERNAL.search(page)
-    if match:
+    """Refuse a page whose own code would load anything: tags, scripts and styles, not data.
+
+    The data document (``<script type="application/json">``) and the text of
+    the page (titles, names: escaped, so never markup) are what a user wrote;
+    a note that mentions "@import" is text, not a request.
+    """
+    code = _DATA_BLOCK.sub("", page)
+    found: str | None = None
+    for block in _CODE_BLOCK.finditer(code):
+        if block.group(1).lower() == "style" and (hit := _EXTERNAL_STYLE.search(block.group(2))):
+            found = hit.group()
+            break
+    if found is None:
+        markup = _CODE_BLOCK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)], code)
+        for tag in _TAG.finditer(markup):
+            if _EXTERNAL_TAG.search(tag.group()):
+                found = tag.group()
+                break
+    if found is not None:
         msg = (
-            f"the page would load {match.group()!r} from outside the file; elements added to "
+            f"the page would load {found!r} from outside the file; elements added to "
             "the map must not bring CDN assets (the page must work offline)"
         )
         raise RenderError(msg)
