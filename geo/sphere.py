@@ -21,11 +21,13 @@ import pyproj
 __all__ = [
     "ABS_SLACK",
     "A_KM",
+    "E2",
     "REL_SLACK",
     "R_MAX_KM",
     "R_MIN_KM",
     "chord_to_angle",
     "geodesic_km",
+    "local_radii_km",
     "slack",
     "unit_vectors",
 ]
@@ -33,6 +35,8 @@ __all__ = [
 _GEOD = pyproj.Geod(ellps="WGS84")  # the one Geod of the package
 #: Equatorial radius of WGS84, km.
 A_KM = _GEOD.a / 1000.0
+#: First eccentricity squared of WGS84.
+E2 = float(_GEOD.es)
 #: Smallest and largest radius of curvature of WGS84, km: bounds of geodesic km per radian.
 R_MIN_KM = _GEOD.a * (1.0 - _GEOD.es) / 1000.0
 R_MAX_KM = _GEOD.a / math.sqrt(1.0 - _GEOD.es) / 1000.0
@@ -70,3 +74,14 @@ def geodesic_km(
         return np.zeros(shape)
     _, _, metres = _GEOD.inv(x1, y1, x2, y2)
     return np.asarray(metres, dtype=float).reshape(shape) / 1000.0
+
+
+def local_radii_km(lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Meridional and prime-vertical radii of curvature of WGS84 at ``lat`` degrees, km.
+
+    Near a point, a degree of latitude is ``M`` km per radian and a degree of
+    longitude ``N cos(lat)``: the frame in which short distances are isotropic.
+    """
+    sin2 = np.sin(np.radians(lat)) ** 2
+    w = np.sqrt(1.0 - E2 * sin2)
+    return A_KM * (1.0 - E2) / w**3, A_KM / w

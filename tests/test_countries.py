@@ -60,9 +60,8 @@ NEAR_EDGES = [
 ]
 GRID_CELL_DEG = 0.125  # the raster's cell: its edges are where rounding could go wrong
 #: How much the rule may overestimate a distance: it picks the nearest point of a boundary
-#: piece in cos(lat)-scaled degrees, where a degree of latitude counts as much as one of
-#: longitude at the equator; on WGS84 they differ by up to e^2 (see the xfail below).
-ELLIPSOID_SLACK = 0.0067
+#: piece in the ellipsoid's local frame (M and N cos(lat)), exact to second order.
+ELLIPSOID_SLACK = 1e-4
 #: Deep inside Russia: pads a call to the raster's size without work for the exact rule.
 INLAND = (100.0, 62.0)
 
@@ -205,16 +204,6 @@ def test_parts_of_a_multipolygon_far_apart() -> None:
     assert km[2] == pytest.approx(float(geodesic_km(-52.1, 4.0, -52.1, 3.95)), rel=1e-3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="CountryIndex picks the nearest point of a boundary piece in cos(lat)-scaled degrees "
-    "and only then measures it geodesically; near the equator a degree of latitude is shorter "
-    "than one of longitude (M < N), so in a bay 0.45 degree wide at 1 N a point 24.88 km "
-    "(geodesic) from the south shore is measured 25.04 km to the east shore and called at sea "
-    "(README: nearest within 25 km, geodesic). Overestimate up to e^2 = 0.67 % (170 m at "
-    "25 km); distance_km, used by validation, gives 25.04 km too",
-)
 def test_nearest_is_the_geodesically_nearest_shore() -> None:
     bay = box(0, 0, 2, 2).difference(box(0.775, 0.775, 1.225, 2.1))  # open to the north
     south_km, east_km = (float(geodesic_km(1.0, 1.0, *p)) for p in [(1.0, 0.775), (1.225, 1.0)])
