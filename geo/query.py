@@ -49,7 +49,7 @@ from scipy.spatial import cKDTree
 
 from geo.atlas import Atlas
 from geo.errors import UsageError
-from geo.schema import KINDS, REGIONS, check_lat_lon
+from geo.schema import KINDS, REGIONS, check_lat_lon, valid_lon_lat
 from geo.sphere import (
     ABS_SLACK,
     R_MAX_KM,
@@ -603,8 +603,8 @@ def _check_lon_lat_arrays(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
             "`lon` and `lat` must be 1-D arrays of the same length"
         )
         raise UsageError(msg)
-    with np.errstate(invalid="ignore"):
-        bad = ~(np.abs(lon_arr) <= 180) | ~(np.abs(lat_arr) <= 90)
+    lon_ok, lat_ok = valid_lon_lat(lon_arr, lat_arr)
+    bad = ~(lon_ok & lat_ok)
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         msg = (

@@ -2,7 +2,8 @@
 
 This module holds the vocabulary shared by validation, enrichment, history,
 queries and rendering, and the small parsers of its values (dates,
-coordinates); it reads no files and imports nothing else of geo but its errors.
+coordinates, and the one rule for valid lon/lat arrays); it reads no files and
+imports nothing else of geo but its errors.
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ import math
 import re
 from types import MappingProxyType
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from geo.errors import UsageError
 
@@ -27,6 +31,7 @@ __all__ = [
     "STATUSES",
     "check_lat_lon",
     "parse_date",
+    "valid_lon_lat",
 ]
 
 #: Kinds of place, in display order, with their labels.
@@ -111,3 +116,34 @@ def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:
                 msg += " (are lat and lon swapped?)"
             raise UsageError(msg)
     return float(lat), float(lon)
+
+
+def valid_lon_lat(
+    lon: npt.ArrayLike, lat: npt.ArrayLike
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which longitudes and which latitudes are valid: the rule for arrays of points.
+
+    A longitude is valid when it is a finite number within [-180, 180], a
+    latitude when it is a finite number within [-90, 90] (degrees, EPSG:4326,
+    bounds included); ``NaN`` and infinities are not.  A point is valid when
+    both are.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Numbers (any shape; ``NaN`` for a missing value).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Boolean masks of the shapes of ``lon`` and ``lat``.
+
+    Examples
+    --------
+    >>> lon_ok, lat_ok = valid_lon_lat([180.0, -181.0, float("nan")], [-90.0, 90.5, 0.0])
+    >>> lon_ok.tolist(), lat_ok.tolist()
+    ([True, False, False], [True, False, True])
+    """
+    lon_arr, lat_arr = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    with np.errstate(invalid="ignore"):  # NaN compares false: not valid
+        return np.abs(lon_arr) <= 180.0, np.abs(lat_arr) <= 90.0
