@@ -80,9 +80,12 @@ __all__ = [
 ]
 
 _WGS84 = pyproj.CRS.from_epsg(4326)
-#: Extra neighbours asked of the tree on the first round of a nearest query: one is enough
-#: to prove most answers; the few others ask twice as many, round after round.
-_EXTRA_NEIGHBOURS = 1
+#: Extra neighbours asked of the tree on the first round of a nearest query (the points not
+#: settled by them ask twice as many, round after round) ...
+_EXTRA_NEIGHBOURS = 3
+#: ... except for many points asking for their nearest place: one extra neighbour settles
+#: about 90 % of them, and the tree query is what costs.
+_MANY_POINTS = 10_000
 #: Geodesics are computed in threads (pyproj releases the GIL) for at least this many per thread.
 _THREAD_MIN_POINTS = 100_000
 _MAX_THREADS = 4
@@ -206,31 +209,66 @@ class PlaceIndex:
             return Nearest(position, dist)
         points = unit_vectors(lon, lat)
         todo = np.arange(m)
-        asked = min(len(self), k + _EXTRA_NEIGHBOURS)
+        extra = 1 if k == 1 and m >= _MANY_POINTS else _EXTRA_NEIGHBOURS
+        asked = min(len(self), k + extra)
         while len(todo):
+            workers = -1 if len(todo) >= _THREAD_MIN_POINTS else 1  # threads cost for a few
             chord, cand = tree.query(
-                points if len(todo) == m else points[todo], k=asked, workers=-1
+                points if len(todo) == m else points[todo], k=asked, workers=workers
             )
             chord, cand = chord.reshape(len(todo), asked), cand.reshape(len(todo), asked)
             theta = chord_to_angle(chord)
             # Any of the true k nearest is within this angle of the point: the candidates
             # beyond it (the end of each row, nearest first) cannot be among them.
-            near = theta <= slack(theta[:, k - 1 : k] * (R_MAX_KM / R_MIN_KM))
-            done = ~near[:, -1] | (asked == len(self))  # no place beyond the candidates is near
-            rows, cand, near = todo[done], cand[done], near[done]
-            width = int(near.sum(axis=1).max(initial=k))  # k, for most points of the first round
-            cand, near = cand[:, :width], near[:, :width]
+            bound = slack(theta[:, k - 1] * (R_MAX_KM / R_MIN_KM))
+            done = (theta[:, -1] > bound) | (asked == len(self))
+            # most points of the first round: only their first k candidates are within it
+            only_k = theta[:, k] > bound if asked > k else done
+            rest = done & ~only_k
+            near = theta[rest] <= bound[rest, None]
+            self._keep(todo[only_k], cand[only_k, :k], None, lon, lat, position, dist)
+            self._keep(todo[rest], cand[rest], near, lon, lat, position, dist)
+            todo = todo[~done]
+            asked = min(len(self), asked * 2)
+        return Nearest(position, dist)
+
+    def _keep(
+        self,
+        rows: np.ndarray,
+        cand: np.ndarray,
+        near: np.ndarray | None,
+        lon: np.ndarray,
+        lat: np.ndarray,
+        position: np.ndarray,
+        dist: np.ndarray,
+    ) -> None:
+        """Store in ``position``, ``dist`` the nearest candidates of the points ``rows``.
+
+        ``cand`` holds tree positions, one row per point; only those ``near``
+        (all when ``None``) are measured.  The first ``position.shape[1]`` by
+        distance, then by row, are kept.
+        """
+        if not len(rows):
+            return
+        if near is None:
+            point_of = np.repeat(rows, cand.shape[1])
+            d = _geodesic_km_threads(
+                lon[point_of], lat[point_of], self._lon[cand.ravel()], self._lat[cand.ravel()]
+            ).reshape(cand.shape)
+        else:
             d = np.full(cand.shape, np.inf)
             point_of = np.broadcast_to(rows[:, None], cand.shape)[near]
             d[near] = _geodesic_km_threads(
                 lon[point_of], lat[point_of], self._lon[cand[near]], self._lat[cand[near]]
             )
-            order = np.lexsort((cand, d), axis=-1)[:, :k]
-            position[rows] = self._rows[np.take_along_axis(cand, order, axis=-1)]
-            dist[rows] = np.take_along_axis(d, order, axis=-1)
-            todo = todo[~done]
-            asked = min(len(self), asked * 2)
-        return Nearest(position, dist)
+        if cand.shape[1] > 1:
+            order = np.lexsort((cand, d), axis=-1)[:, : position.shape[1]]
+            cand, d = (
+                np.take_along_axis(cand, order, axis=-1),
+                np.take_along_axis(d, order, axis=-1),
+            )
+        position[rows] = self._rows[cand]
+        dist[rows] = d
 
     def within(self, lon: Any, lat: Any, *, km: float) -> Within:
         """The places within ``km`` of each point.
@@ -278,7 +316,9 @@ def _geodesic_km_threads(
     lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
 ) -> np.ndarray:
     """:func:`geo.sphere.geodesic_km` over slices in threads: the same values, sooner."""
-    workers = min(os.cpu_count() or 1, _MAX_THREADS, len(lon1) // _THREAD_MIN_POINTS)
+    workers = min(len(lon1) // _THREAD_MIN_POINTS, _MAX_THREADS)
+    if workers > 1:
+        workers = min(workers, os.cpu_count() or 1)
     if workers <= 1:
         return geodesic_km(lon1, lat1, lon2, lat2)
     bounds = np.linspace(0, len(lon1), workers + 1).astype(int)
