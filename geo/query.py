@@ -80,13 +80,11 @@ __all__ = [
 ]
 
 _WGS84 = pyproj.CRS.from_epsg(4326)
-#: Extra neighbours asked of the tree on the first round of a nearest query (the points not
-#: settled by them ask twice as many, round after round) ...
+#: Extra neighbours asked of the tree on the first round of a nearest query; the points not
+#: settled by them ask twice as many, round after round.
 _EXTRA_NEIGHBOURS = 3
-#: ... except for many points asking for their nearest place: one extra neighbour settles
-#: about 90 % of them, and the tree query is what costs.
 _MANY_POINTS = 10_000
-#: Geodesics are computed in threads (pyproj releases the GIL) for at least this many per thread.
+#: Points per thread when a batch is worth threads (geodesics: pyproj releases the GIL).
 _THREAD_MIN_POINTS = 100_000
 _MAX_THREADS = 4
 _DISTANCE_COLUMN = "distance_km"
@@ -209,12 +207,12 @@ class PlaceIndex:
             return Nearest(position, dist)
         points = unit_vectors(lon, lat)
         todo = np.arange(m)
-        extra = 1 if k == 1 and m >= _MANY_POINTS else _EXTRA_NEIGHBOURS
-        asked = min(len(self), k + extra)
+        # many points asking for their nearest: one extra neighbour settles about 90 % of them
+        asked = min(len(self), k + (1 if k == 1 and m >= _MANY_POINTS else _EXTRA_NEIGHBOURS))
         while len(todo):
             workers = -1 if len(todo) >= _THREAD_MIN_POINTS else 1  # threads cost for a few
             chord, cand = tree.query(
-                points if len(todo) == m else points[todo], k=asked, workers=workers
+                points[todo] if len(todo) < m else points, asked, workers=workers
             )
             chord, cand = chord.reshape(len(todo), asked), cand.reshape(len(todo), asked)
             theta = chord_to_angle(chord)
@@ -222,35 +220,35 @@ class PlaceIndex:
             # beyond it (the end of each row, nearest first) cannot be among them.
             bound = slack(theta[:, k - 1] * (R_MAX_KM / R_MIN_KM))
             done = (theta[:, -1] > bound) | (asked == len(self))
-            # most points of the first round: only their first k candidates are within it
-            only_k = theta[:, k] > bound if asked > k else done
+            only_k = theta[:, k] > bound if asked > k else done  # most of the first round
             rest = done & ~only_k
-            near = theta[rest] <= bound[rest, None]
-            self._keep(todo[only_k], cand[only_k, :k], None, lon, lat, position, dist)
-            self._keep(todo[rest], cand[rest], near, lon, lat, position, dist)
+            for rows, c, near in (
+                (todo[only_k], cand[only_k, :k], None),
+                (todo[rest], cand[rest], theta[rest] <= bound[rest, None]),
+            ):
+                if len(rows):
+                    position[rows], dist[rows] = self._nearest_candidates(
+                        lon, lat, rows, c, near, k
+                    )
             todo = todo[~done]
             asked = min(len(self), asked * 2)
         return Nearest(position, dist)
 
-    def _keep(
+    def _nearest_candidates(
         self,
+        lon: np.ndarray,
+        lat: np.ndarray,
         rows: np.ndarray,
         cand: np.ndarray,
         near: np.ndarray | None,
-        lon: np.ndarray,
-        lat: np.ndarray,
-        position: np.ndarray,
-        dist: np.ndarray,
-    ) -> None:
-        """Store in ``position``, ``dist`` the nearest candidates of the points ``rows``.
+        k: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and km of the ``k`` nearest of each point's candidates (tree positions).
 
-        ``cand`` holds tree positions, one row per point; only those ``near``
-        (all when ``None``) are measured.  The first ``position.shape[1]`` by
-        distance, then by row, are kept.
+        Only the candidates ``near`` (all when ``None``) are measured; equal
+        distances go to the earlier row.
         """
-        if not len(rows):
-            return
-        if near is None:
+        if near is None:  # no mask: every candidate is measured
             point_of = np.repeat(rows, cand.shape[1])
             d = _geodesic_km_threads(
                 lon[point_of], lat[point_of], self._lon[cand.ravel()], self._lat[cand.ravel()]
@@ -262,13 +260,9 @@ class PlaceIndex:
                 lon[point_of], lat[point_of], self._lon[cand[near]], self._lat[cand[near]]
             )
         if cand.shape[1] > 1:
-            order = np.lexsort((cand, d), axis=-1)[:, : position.shape[1]]
-            cand, d = (
-                np.take_along_axis(cand, order, axis=-1),
-                np.take_along_axis(d, order, axis=-1),
-            )
-        position[rows] = self._rows[cand]
-        dist[rows] = d
+            order = np.lexsort((cand, d), axis=-1)[:, :k]
+            cand, d = np.take_along_axis(cand, order, -1), np.take_along_axis(d, order, -1)
+        return self._rows[cand], d
 
     def within(self, lon: Any, lat: Any, *, km: float) -> Within:
         """The places within ``km`` of each point.
