@@ -1,4 +1,4 @@
-"""Bulk enrichment of random points: `geo.bulk` against a plain `geopandas.sjoin`.
+"""Bulk enrichment of random points: `geo.points` against a plain `geopandas.sjoin`.
 
 Run: python bench/bench_enrich.py [--points 1000000] [--repeat 3] [--mix mixed|uniform] [--no-files]
 
@@ -8,7 +8,7 @@ Points, in one run and one process (--mix mixed, the default):
     (borders and coasts: the hard cases);
   or (--mix uniform) all uniform on the sphere;
 and timings (best of --repeat):
-  * geo.bulk.enrich_points: country by the core's rule (covered-by, nearest
+  * geo.points.enrich_points: country by the core's rule (covered-by, nearest
     within 25 km geodesic, else none) + nearest office or border post (exact
     geodesic), built into a frame;
   * the country rule alone (CountryIndex.locate_many), and the same rule
@@ -45,7 +45,7 @@ import pandas as pd  # noqa: E402
 import shapely  # noqa: E402
 
 import geo  # noqa: E402
-from geo.bulk import enrich_file, enrich_points  # noqa: E402
+from geo.points import enrich_file, enrich_points  # noqa: E402
 
 
 def make_points(
@@ -128,7 +128,7 @@ def main() -> None:
     print(f"\n{n:,} points: {what}")
     print(f"{'':52}{'seconds':>9}{'vs sjoin':>10}")
     rows = [
-        ("geo.bulk.enrich_points (country + nearest place)", t_ours),
+        ("geo.points.enrich_points (country + nearest place)", t_ours),
         ("country rule, CountryIndex.locate_many", t_rule),
         ("country rule, exact path only (no raster)", t_exact),
         ("geopandas.sjoin within (inside only)", t_sjoin),

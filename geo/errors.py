@@ -134,7 +134,7 @@ class InvalidPointsError(DataError):
     Attributes
     ----------
     problems : list of Problem
-        The first few of them (see ``geo.bulk.MAX_PROBLEMS``), in file order.
+        The first few of them (see ``geo.points.rows.MAX_PROBLEMS``), in file order.
     count : int
         How many rows are invalid in all.
     """

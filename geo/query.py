@@ -7,22 +7,8 @@ thin method for each.  Every distance is geodesic on the WGS84 ellipsoid
 degrees, ``lon`` in [-180, 180] and ``lat`` in [-90, 90].  Results are new
 GeoDataFrames (EPSG:4326) with the columns of the places, plus ``distance_km``
 where a distance is involved; the places frame itself is never modified.
-
-How the index works
--------------------
-Places are stored as unit vectors on a sphere (their geodetic latitude and
-longitude taken as spherical coordinates) in a :class:`scipy.spatial.cKDTree`.
-The straight-line (chord) distance between two unit vectors grows with the
-angle between them, and on WGS84 the geodesic distance ``d`` between two points
-lies within fixed bounds of that angle ``theta`` (radians)::
-
-    a * (1 - e**2) * theta  <=  d  <=  a / sqrt(1 - e**2) * theta
-
-(the smallest and largest radii of curvature of the ellipsoid, 6335.4 km at
-the equator and 6399.6 km at the poles).  So a query asks the tree for a
-candidate set that is sure to hold every answer (about 1 % larger than the
-answer), then computes exact geodesic distances for the candidates only.  The
-sphere has no edge: the antimeridian and the poles need no special case.
+The geodesic index they use, for one point or millions, is
+:class:`geo.placeindex.PlaceIndex` (re-exported here with its bulk functions).
 
 >>> import geo
 >>> places = geo.load().places
@@ -34,32 +20,26 @@ sphere has no edge: the antimeridian and the poles need no special case.
 
 from __future__ import annotations
 
-import math
-import numbers
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyproj
-import shapely
-from scipy.spatial import cKDTree
 
 from geo.errors import UsageError
-from geo.schema import KINDS, REGIONS, check_lat_lon, did_you_mean
-from geo.sphere import (
-    ABS_SLACK,
-    R_MAX_KM,
-    R_MIN_KM,
-    REL_SLACK,
-    chord_to_angle,
-    geodesic_km,
-    slack,
-    unit_vectors,
+from geo.placeindex import (
+    Nearest,
+    PlaceIndex,
+    Within,
+    nearest_many,
+    place_coordinates,
+    resolve_kind,
+    within_many,
 )
+from geo.schema import REGIONS, check_lat_lon, did_you_mean
+from geo.sphere import geodesic_km
 
 __all__ = [
     "Nearest",
@@ -76,258 +56,7 @@ __all__ = [
     "within_many",
 ]
 
-_WGS84 = pyproj.CRS.from_epsg(4326)
-#: Extra neighbours asked of the tree on the first round of a nearest query.
-_EXTRA_NEIGHBOURS = 3
 _DISTANCE_COLUMN = "distance_km"
-
-
-# --------------------------------------------------------------------------- bulk API
-
-
-@dataclass(frozen=True)
-class Nearest:
-    """The ``k`` nearest places of many points (see :func:`nearest_many`).
-
-    Attributes
-    ----------
-    position : numpy.ndarray
-        Shape ``(n_points, k)``, int: row positions (``iloc``) in the places
-        frame, nearest first; ties in distance go to the earlier row.  ``k`` is
-        capped at the number of places that can answer.
-    distance_km : numpy.ndarray
-        Shape ``(n_points, k)``: geodesic distances (WGS84), km.
-    """
-
-    position: np.ndarray
-    distance_km: np.ndarray
-
-
-@dataclass(frozen=True)
-class Within:
-    """The places within a distance of many points (see :func:`within_many`).
-
-    One entry per (point, place) pair, sorted by point, then distance, then row.
-
-    Attributes
-    ----------
-    point : numpy.ndarray
-        Int: index of the query point.
-    position : numpy.ndarray
-        Int: row position (``iloc``) of the place in the places frame.
-    distance_km : numpy.ndarray
-        Geodesic distance (WGS84), km, at most the radius asked for.
-    """
-
-    point: np.ndarray
-    position: np.ndarray
-    distance_km: np.ndarray
-
-
-class PlaceIndex:
-    """A spatial index of point places for exact geodesic queries.
-
-    Build one to ask many bulk questions of the same places; the functions of
-    this module build one per call.
-
-    Parameters
-    ----------
-    places : geopandas.GeoDataFrame
-        Point geometries, EPSG:4326 (a frame without a CRS is taken as
-        EPSG:4326; another CRS is reprojected).  Not modified; the index keeps
-        a snapshot of the coordinates.
-    kind : str, optional
-        Index only the places of this kind (one of :data:`geo.schema.KINDS`,
-        case-insensitive); positions still refer to rows of ``places``.
-
-    Raises
-    ------
-    UsageError
-        If ``kind`` is unknown, or a geometry is missing or not a point.
-    """
-
-    def __init__(self, places: gpd.GeoDataFrame, *, kind: str | None = None) -> None:
-        kind = _resolve_kind(kind)
-        lon, lat = _coordinates(places)
-        rows = np.arange(len(places))
-        if kind is not None:
-            if "kind" not in places.columns:
-                msg = f"Got kind={kind!r} for places without a 'kind' column; pass kind=None"
-                raise UsageError(msg)
-            rows = rows[(places["kind"] == kind).to_numpy()]
-        self.kind = kind
-        self._rows = rows
-        self._lon = lon[rows]
-        self._lat = lat[rows]
-        self._tree = cKDTree(unit_vectors(self._lon, self._lat)) if len(rows) else None
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __repr__(self) -> str:
-        kind = f" kind={self.kind!r}" if self.kind else ""
-        return f"<PlaceIndex {len(self)} places{kind}>"
-
-    def nearest(self, lon: Any, lat: Any, *, k: int = 1) -> Nearest:
-        """The ``k`` nearest places of each point.
-
-        Parameters
-        ----------
-        lon, lat : array_like
-            1-D, same length: longitudes in [-180, 180] and latitudes in
-            [-90, 90], degrees, EPSG:4326.
-        k : int
-            How many places per point (>= 1); capped at the number of places.
-
-        Returns
-        -------
-        Nearest
-
-        Raises
-        ------
-        UsageError
-            If a coordinate is not finite or out of range, or ``k`` is not a
-            positive integer.
-        """
-        lon, lat = _check_lon_lat_arrays(lon, lat)
-        k = min(_check_k(k), len(self))
-        m = len(lon)
-        position = np.zeros((m, k), dtype=np.int64)
-        dist = np.zeros((m, k), dtype=float)
-        tree = self._tree
-        if tree is None or k == 0 or m == 0:
-            return Nearest(position, dist)
-        points = unit_vectors(lon, lat)
-        todo = np.arange(m)
-        asked = min(len(self), k + _EXTRA_NEIGHBOURS)
-        while len(todo):
-            chord, cand = tree.query(points[todo], k=asked)
-            chord, cand = chord.reshape(len(todo), asked), cand.reshape(len(todo), asked)
-            theta = chord_to_angle(chord)
-            # Any of the true k nearest is within this angle of the point.
-            bound = slack(theta[:, k - 1] * (R_MAX_KM / R_MIN_KM))
-            done = (theta[:, -1] > bound) | (asked == len(self))
-            rows, cand, theta, bound = todo[done], cand[done], theta[done], bound[done]
-            near = theta <= bound[:, None]  # the others cannot be among the k nearest
-            d = np.full(cand.shape, np.inf)
-            point_of = np.broadcast_to(rows[:, None], cand.shape)[near]
-            d[near] = geodesic_km(
-                lon[point_of], lat[point_of], self._lon[cand[near]], self._lat[cand[near]]
-            )
-            order = np.lexsort((cand, d), axis=-1)[:, :k]
-            position[rows] = self._rows[np.take_along_axis(cand, order, axis=-1)]
-            dist[rows] = np.take_along_axis(d, order, axis=-1)
-            todo = todo[~done]
-            asked = min(len(self), asked * 2)
-        return Nearest(position, dist)
-
-    def within(self, lon: Any, lat: Any, *, km: float) -> Within:
-        """The places within ``km`` of each point.
-
-        Parameters
-        ----------
-        lon, lat : array_like
-            1-D, same length: longitudes in [-180, 180] and latitudes in
-            [-90, 90], degrees, EPSG:4326.
-        km : float
-            Radius, geodesic kilometres (>= 0).  A place exactly ``km`` away
-            is included (the disk is closed).
-
-        Returns
-        -------
-        Within
-
-        Raises
-        ------
-        UsageError
-            If a coordinate is not finite or out of range, or ``km`` is
-            negative or not finite.
-        """
-        lon, lat = _check_lon_lat_arrays(lon, lat)
-        km = _check_km(km)
-        empty = np.zeros(0, dtype=np.int64)
-        if self._tree is None or len(lon) == 0:
-            return Within(empty, empty.copy(), np.zeros(0))
-        theta = slack(km / R_MIN_KM)
-        radius = 2.0 * math.sin(theta / 2.0) if theta < math.pi else 2.0
-        radius = radius * (1 + REL_SLACK) + ABS_SLACK
-        pairs = cKDTree(unit_vectors(lon, lat)).sparse_distance_matrix(
-            self._tree, radius, output_type="ndarray"
-        )
-        point = pairs["i"].astype(np.int64)
-        cand = pairs["j"].astype(np.int64)
-        d = geodesic_km(lon[point], lat[point], self._lon[cand], self._lat[cand])
-        keep = d <= km
-        point, cand, d = point[keep], cand[keep], d[keep]
-        order = np.lexsort((cand, d, point))
-        return Within(point[order], self._rows[cand[order]], d[order])
-
-
-def nearest_many(
-    places: gpd.GeoDataFrame,
-    lon: Any,
-    lat: Any,
-    *,
-    k: int = 1,
-    kind: str | None = None,
-) -> Nearest:
-    """The ``k`` places nearest to each of many points, vectorised.
-
-    Parameters
-    ----------
-    places : geopandas.GeoDataFrame
-        Point places, EPSG:4326 (``atlas.places``).
-    lon, lat : array_like
-        1-D, same length: degrees, EPSG:4326, ``lon`` in [-180, 180], ``lat``
-        in [-90, 90].
-    k : int
-        Places per point (>= 1), capped at the number of places.
-    kind : str, optional
-        Only places of this kind.
-
-    Returns
-    -------
-    Nearest
-        Row positions in the places frame and geodesic distances (WGS84, km).
-
-    Examples
-    --------
-    >>> import geo
-    >>> places = geo.load().places
-    >>> found = nearest_many(places, [48.43, 4.37], [41.64, 50.85])
-    >>> places["id"].to_numpy()[found.position[:, 0]].tolist()
-    ['samur', 'wco-hq']
-    """
-    return PlaceIndex(places, kind=kind).nearest(lon, lat, k=k)
-
-
-def within_many(
-    places: gpd.GeoDataFrame,
-    lon: Any,
-    lat: Any,
-    *,
-    km: float,
-    kind: str | None = None,
-) -> Within:
-    """The places within ``km`` geodesic kilometres of each of many points, vectorised.
-
-    Parameters
-    ----------
-    places : geopandas.GeoDataFrame
-        Point places, EPSG:4326 (``atlas.places``).
-    lon, lat : array_like
-        1-D, same length: degrees, EPSG:4326.
-    km : float
-        Radius (>= 0); a place exactly ``km`` away is included.
-    kind : str, optional
-        Only places of this kind.
-
-    Returns
-    -------
-    Within
-        (point, row position, distance) triples sorted by point then distance.
-    """
-    return PlaceIndex(places, kind=kind).within(lon, lat, km=km)
 
 
 # ----------------------------------------------------------------- queries of a frame of places
@@ -455,7 +184,7 @@ def in_region(
     ['rocb-europe']
     """
     code = _resolve_region(region)
-    kind = _resolve_kind(kind)
+    kind = resolve_kind(kind)
     mask = here_or_on_a_side(places, "region", code)
     return _result(places, _rows(mask & _kind_mask(places, kind)))
 
@@ -506,7 +235,7 @@ def in_country(
     ['samur', 'khanoba', 'red-bridge', 'astara']
     """
     code = _resolve_country(places, country_names, country, "country")
-    kind = _resolve_kind(kind)
+    kind = resolve_kind(kind)
     mask = here_or_on_a_side(places, "iso3", code)
     return _result(places, _rows(mask & _kind_mask(places, kind)))
 
@@ -592,64 +321,12 @@ def distance_km(places: gpd.GeoDataFrame, id_a: str, id_b: str) -> float:
     ids = places["id"]
     row_a = _resolve_id(ids, id_a, "id_a")
     row_b = _resolve_id(ids, id_b, "id_b")
-    lon, lat = _coordinates(places)
+    lon, lat = place_coordinates(places)
     a, b = [row_a], [row_b]
     return float(geodesic_km(lon[a], lat[a], lon[b], lat[b])[0])
 
 
 # --------------------------------------------------------------------------- argument checks
-
-
-def _check_k(k: Any) -> int:
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        msg = f"Got k={k!r}; `k` must be a positive integer"
-        raise UsageError(msg)
-    return int(k)
-
-
-def _check_km(km: Any) -> float:
-    if isinstance(km, bool) or not isinstance(km, numbers.Real) or not math.isfinite(km) or km < 0:
-        msg = f"Got km={km!r}; `km` must be a finite number of kilometres >= 0"
-        raise UsageError(msg)
-    return float(km)
-
-
-def _check_lon_lat_arrays(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        lon_arr = np.asarray(lon, dtype=float)
-        lat_arr = np.asarray(lat, dtype=float)
-    except (TypeError, ValueError) as err:
-        msg = f"Got lon, lat that are not arrays of numbers ({err}); expected 1-D arrays of degrees"
-        raise UsageError(msg) from err
-    if lon_arr.ndim != 1 or lon_arr.shape != lat_arr.shape:
-        msg = (
-            f"Got lon of shape {lon_arr.shape} and lat of shape {lat_arr.shape}; "
-            "`lon` and `lat` must be 1-D arrays of the same length"
-        )
-        raise UsageError(msg)
-    with np.errstate(invalid="ignore"):
-        bad = ~(np.abs(lon_arr) <= 180) | ~(np.abs(lat_arr) <= 90)
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"Got {int(bad.sum())} invalid point(s), the first at index {first}: "
-            f"lon={float(lon_arr[first])!r}, lat={float(lat_arr[first])!r}; "
-            "`lon` must be finite within [-180, 180] and `lat` finite within [-90, 90]"
-        )
-        raise UsageError(msg)
-    return lon_arr, lat_arr
-
-
-def _resolve_kind(kind: Any) -> str | None:
-    if kind is None:
-        return None
-    if isinstance(kind, str):
-        key = kind.strip().lower().replace("-", "_").replace(" ", "_")
-        if key in KINDS:
-            return key
-    choices = "{" + ", ".join(repr(k) for k in KINDS) + "}"
-    msg = f"Got kind={kind!r}; `kind` must be one of {choices} or None"
-    raise UsageError(msg + _did_you_mean(kind, {k: repr(k) for k in KINDS}))
 
 
 def _resolve_region(region: Any) -> str:
@@ -735,30 +412,6 @@ def _key(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _coordinates(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """``(lon, lat)`` arrays of point places, EPSG:4326 degrees."""
-    if not isinstance(places, gpd.GeoDataFrame):
-        msg = (
-            f"Got places of type {type(places).__name__}; `places` must be a GeoDataFrame "
-            "of point places (such as atlas.places)"
-        )
-        raise UsageError(msg)
-    if places.crs is not None and places.crs != _WGS84:
-        places = places.to_crs("EPSG:4326")
-    geoms = np.asarray(places.geometry.values)
-    kinds = shapely.get_type_id(geoms)
-    bad = np.flatnonzero((kinds != shapely.GeometryType.POINT) | shapely.is_empty(geoms))
-    if len(bad):
-        row = int(bad[0])
-        msg = (
-            f"Got {len(bad)} place(s) without a point geometry, the first at row {row} "
-            f"({geoms[row]!r}); places must be points"
-        )
-        raise UsageError(msg)
-    xy = shapely.get_coordinates(geoms)
-    return xy[:, 0].copy(), xy[:, 1].copy()
 
 
 def _kind_mask(places: gpd.GeoDataFrame, kind: str | None) -> pd.Series:

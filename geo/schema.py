@@ -2,7 +2,8 @@
 
 This module holds the vocabulary shared by validation, enrichment, history,
 queries and rendering, and the small parsers of its values (dates,
-coordinates); it reads no files and imports nothing else of geo but its errors.
+coordinates, and the one rule for valid lon/lat arrays); it reads no files and
+imports nothing else of geo but its errors.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from geo.errors import UsageError
 
@@ -35,6 +39,7 @@ __all__ = [
     "did_you_mean",
     "parse_date",
     "parse_when",
+    "valid_lon_lat",
 ]
 
 #: Kinds of place, in display order, with their labels.
@@ -248,3 +253,34 @@ def did_you_mean(
     close = difflib.get_close_matches(value.casefold(), list(by_folded), n=n, cutoff=cutoff)
     found = list(dict.fromkeys(by_folded[c] for c in close))
     return f"did you mean {' or '.join(found)}?" if found else None
+
+
+def valid_lon_lat(
+    lon: npt.ArrayLike, lat: npt.ArrayLike
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Which longitudes and which latitudes are valid: the rule for arrays of points.
+
+    A longitude is valid when it is a finite number within [-180, 180], a
+    latitude when it is a finite number within [-90, 90] (degrees, EPSG:4326,
+    bounds included); ``NaN`` and infinities are not.  A point is valid when
+    both are.
+
+    Parameters
+    ----------
+    lon, lat : array_like
+        Numbers (any shape; ``NaN`` for a missing value).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        Boolean masks of the shapes of ``lon`` and ``lat``.
+
+    Examples
+    --------
+    >>> lon_ok, lat_ok = valid_lon_lat([180.0, -181.0, float("nan")], [-90.0, 90.5, 0.0])
+    >>> lon_ok.tolist(), lat_ok.tolist()
+    ([True, False, False], [True, False, True])
+    """
+    lon_arr, lat_arr = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+    with np.errstate(invalid="ignore"):  # NaN compares false: not valid
+        return np.abs(lon_arr) <= 180.0, np.abs(lat_arr) <= 90.0

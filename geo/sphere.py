@@ -12,7 +12,10 @@ sphere with those bounds, then measure exactly with :func:`geodesic_km`.
 
 from __future__ import annotations
 
+import itertools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -27,6 +30,7 @@ __all__ = [
     "R_MIN_KM",
     "chord_to_angle",
     "geodesic_km",
+    "geodesic_km_threads",
     "local_radii_km",
     "slack",
     "unit_vectors",
@@ -85,3 +89,24 @@ def local_radii_km(lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     sin2 = np.sin(np.radians(lat)) ** 2
     w = np.sqrt(1.0 - E2 * sin2)
     return A_KM * (1.0 - E2) / w**3, A_KM / w
+
+
+#: Fewest pairs per thread worth a thread of :func:`geodesic_km_threads`; most threads.
+THREAD_MIN_POINTS = 100_000
+MAX_THREADS = 4
+
+
+def geodesic_km_threads(
+    lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray
+) -> np.ndarray:
+    """:func:`geo.sphere.geodesic_km` over slices in threads: the same values, sooner."""
+    workers = min(len(lon1) // THREAD_MIN_POINTS, MAX_THREADS)
+    if workers > 1:
+        workers = min(workers, os.cpu_count() or 1)
+    if workers <= 1:
+        return geodesic_km(lon1, lat1, lon2, lat2)
+    bounds = np.linspace(0, len(lon1), workers + 1).astype(int)
+    slices = [slice(a, b) for a, b in itertools.pairwise(bounds)]
+    with ThreadPoolExecutor(workers) as pool:
+        parts = pool.map(lambda s: geodesic_km(lon1[s], lat1[s], lon2[s], lat2[s]), slices)
+        return np.concatenate(list(parts))

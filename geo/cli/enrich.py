@@ -1,6 +1,6 @@
 """``geo enrich``: country, WCO region and nearest place for a file of points.
 
-A thin layer over :func:`geo.bulk.enrich_file`: it parses arguments, draws a
+A thin layer over :func:`geo.points.enrich_file`: it parses arguments, draws a
 progress bar on stderr (``--silent`` turns it off) and prints a summary there;
 the data goes to the OUTPUT file.
 """
@@ -41,7 +41,7 @@ class ProgressBar:
         self.enabled = bool(getattr(stream, "isatty", lambda: False)())
 
     def update(self, progress: Any) -> None:
-        """Redraw for a :class:`geo.bulk.Progress` (throttled)."""
+        """Redraw for a :class:`geo.points.Progress` (throttled)."""
         now = time.perf_counter()
         if not self.enabled or (now - self.drawn < 0.1 and progress.fraction != 1.0):
             return
@@ -146,14 +146,14 @@ def enrich(
       geo enrich points.geojson out.geojson --kind border_post --on-invalid skip
       geo enrich parts/ enriched/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
-    from geo import bulk
+    from geo.points import enrich_file
 
     if scheduler is not None and engine != "dask":
         raise UsageError(f"Got --scheduler {scheduler!r}; --scheduler needs --engine dask")
     bar = None if silent else ProgressBar(sys.stderr, "enriching")
     client = _connect(scheduler) if scheduler else None
     try:
-        summary = bulk.enrich_file(
+        summary = enrich_file(
             input_path,
             output_path,
             kind=kind.lower() if kind else None,

@@ -1,4 +1,4 @@
-"""Bulk enrichment: the same answers as the atlas, by every route (formats, chunks, Dask, CLI)."""
+"""geo.points: the same answers as the atlas, by every route (formats, chunks, Dask, CLI)."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import geo
-from geo import bulk, countries, query
-from geo.bulk import ADDED_COLUMNS, enrich_file, enrich_points
+from geo import countries, placeindex, query, sphere
 from geo.cli import cli
 from geo.cli.enrich import ProgressBar
 from geo.countries import _GRID_MIN_POINTS
 from geo.enrich import country_columns
 from geo.errors import InvalidPointsError
+from geo.points import ADDED_COLUMNS, OnInvalid, Progress, enrich_file, enrich_points
+from geo.points.enrich import nearest_place
+from geo.points.geoparquet import points_wkb, wkb_points_xy
 from tests.edge_cases import CASES
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -204,17 +206,29 @@ def test_nearest_is_exactly_query_nearest_many(atlas: geo.Atlas) -> None:
     lon, lat = random_points(200_000, 4, atlas)
     # a point equidistant from two places goes to the earlier one
     lon, lat = np.r_[lon, [48.43, 0.0, 180.0]], np.r_[lat, [41.64, 90.0, -90.0]]
-    finder = bulk._NearestPlaces(atlas.places, None)
-    position, km = finder.find(lon, lat)
+    position, km = nearest_place(query.PlaceIndex(atlas.places), lon, lat)
     expected = query.nearest_many(atlas.places, lon, lat, k=1)
     np.testing.assert_array_equal(position, expected.position[:, 0])
     np.testing.assert_array_equal(km, expected.distance_km[:, 0])
 
 
+def test_nearest_in_threads_is_the_same_as_in_one(
+    atlas: geo.Atlas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lon, lat = random_points(250_000, 7, atlas)  # enough geodesics for threads
+    index = query.PlaceIndex(atlas.places)
+    threaded = index.nearest(lon, lat, k=2)
+    monkeypatch.setattr(placeindex, "THREAD_MIN_POINTS", 10**9)  # the tree query
+    monkeypatch.setattr(sphere, "THREAD_MIN_POINTS", 10**9)  # the geodesics
+    single = index.nearest(lon, lat, k=2)
+    np.testing.assert_array_equal(threaded.position, single.position)
+    np.testing.assert_array_equal(threaded.distance_km, single.distance_km)
+
+
 def test_no_place_of_a_kind_leaves_nearest_empty(atlas: geo.Atlas) -> None:
     places = atlas.places[atlas.places.kind != "hq"]
-    finder = bulk._NearestPlaces(places.reset_index(drop=True), "hq")
-    position, km = finder.find(np.array([0.0]), np.array([0.0]))
+    index = query.PlaceIndex(places.reset_index(drop=True), kind="hq")
+    position, km = nearest_place(index, np.array([0.0]), np.array([0.0]))
     assert position.tolist() == [-1] and np.isnan(km).all()
 
 
@@ -305,7 +319,7 @@ def test_invalid_longitude_is_named(atlas: geo.Atlas) -> None:
     [("skip", ["a", "c"], ["AZE", "LSO"]), ("null", ["a", "b", "c"], ["AZE", None, "LSO"])],
 )
 def test_invalid_rows_are_skipped_or_kept_empty(
-    atlas: geo.Atlas, on_invalid: bulk.OnInvalid, rows: list[str], iso3: list[str | None]
+    atlas: geo.Atlas, on_invalid: OnInvalid, rows: list[str], iso3: list[str | None]
 ) -> None:
     frame = pd.DataFrame(
         {"id": ["a", "b", "c"], "lat": [41.6367, 99.0, -29.31], "lon": [48.4303, 0, 27.48]}
@@ -459,7 +473,7 @@ def test_chunked_equals_unchunked_and_raster_equals_exact(atlas: geo.Atlas, tmp_
 
 def test_progress_is_reported_per_chunk(atlas: geo.Atlas, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "p.csv", pd.concat([catalogue()] * 4, ignore_index=True))
-    seen: list[bulk.Progress] = []
+    seen: list[Progress] = []
     enrich_file(path, tmp_path / "out.csv", atlas=atlas, chunk_rows=30, progress=seen.append)
     assert [p.rows for p in seen] == [30, 60, 90, 108]
     assert seen[-1].fraction == 1.0
@@ -746,12 +760,21 @@ def test_wkb_points_are_read_and_written_without_geometry_objects() -> None:
 
     lon, lat = np.array([48.4303, -180.0, 1e-300]), np.array([41.6367, 90.0, -0.0])
     valid = np.array([True, True, True])
-    wkb = bulk._points_wkb(lon, lat, valid)
+    wkb = points_wkb(lon, lat, valid)
     assert wkb.to_pylist() == [
         shapely.to_wkb(shapely.Point(x, y)) for x, y in zip(lon, lat, strict=True)
     ]
-    xy = bulk._wkb_points_xy(pa.chunked_array([wkb]))
+    xy = wkb_points_xy(pa.chunked_array([wkb]))
     assert xy is not None
     np.testing.assert_array_equal(xy[0], lon) and np.testing.assert_array_equal(xy[1], lat)
     big_endian = pa.array([shapely.to_wkb(shapely.Point(1, 2), byte_order=0)])
-    assert bulk._wkb_points_xy(big_endian) is None  # read by shapely instead
+    assert wkb_points_xy(big_endian) is None  # read by shapely instead
+
+
+def test_package_docstring_examples_are_current() -> None:
+    import doctest
+
+    import geo.points
+
+    failures, _ = doctest.testmod(geo.points)
+    assert failures == 0

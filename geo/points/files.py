@@ -1,0 +1,239 @@
+"""Enrich a file of points: read, enrich and write chunk by chunk, into an atomic output.
+
+:func:`enrich_file` checks its arguments, picks the source for the input's
+format (:mod:`geo.points.sources`) and the writer for the output's
+(:mod:`geo.points.writers`), and streams the chunks through
+:class:`geo.points.enrich.Enricher`; ``engine='dask'`` hands a GeoParquet
+input to :mod:`geo.points.dask` instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from geo.atlas import Atlas, load
+from geo.errors import DataError, InvalidPointsError, Problem, UsageError
+from geo.points.dask import enrich_dask
+from geo.points.enrich import ON_INVALID, Enricher, OnInvalid, check_choice
+from geo.points.geoparquet import arrow
+from geo.points.rows import merge_problems
+from geo.points.sources import SOURCES, FileSource, format_of
+from geo.points.writers import WRITERS, Writer, atomic_output
+
+__all__ = ["CHUNK_ROWS", "ENGINES", "EnrichSummary", "Progress", "enrich_file"]
+
+log = logging.getLogger(__name__)
+
+#: Default number of rows read, enriched and written at a time.
+CHUNK_ROWS = 250_000
+#: Where the work runs: in this process, or on the current Dask scheduler.
+ENGINES: tuple[str, ...] = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far :func:`enrich_file` has got, passed to its ``progress`` callback after each chunk.
+
+    Attributes
+    ----------
+    rows : int
+        Input rows read so far.
+    fraction : float or None
+        Share of the input read, 0 to 1 (by bytes for CSV, by rows otherwise),
+        ``None`` when unknown.
+    """
+
+    rows: int
+    fraction: float | None
+
+
+@dataclass(frozen=True)
+class EnrichSummary:
+    """What :func:`enrich_file` did.
+
+    Attributes
+    ----------
+    output : pathlib.Path
+        The file (or, for ``engine='dask'``, the folder) written.
+    rows_read, rows_written : int
+        Input rows, and rows in the output.
+    rows_invalid : int
+        Rows with invalid coordinates (skipped with ``on_invalid='skip'``,
+        kept with empty enrichment columns with ``on_invalid='null'``).
+    seconds : float
+        Wall-clock time.
+    """
+
+    output: Path
+    rows_read: int
+    rows_written: int
+    rows_invalid: int
+    seconds: float
+
+
+def enrich_file(
+    input: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    *,
+    atlas: Atlas | None = None,
+    kind: str | None = None,
+    lat_column: str | None = None,
+    lon_column: str | None = None,
+    on_invalid: OnInvalid = "raise",
+    chunk_rows: int = CHUNK_ROWS,
+    engine: Literal["local", "dask"] = "local",
+    progress: Callable[[Progress], None] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+) -> EnrichSummary:
+    """Enrich a file of points and write the result, chunk by chunk.
+
+    Parameters
+    ----------
+    input : path
+        ``.csv`` (a header row; columns kept as text), ``.geojson`` (a
+        FeatureCollection of Points; read whole), ``.parquet`` (GeoParquet
+        with a Point geometry, or Parquet with latitude and longitude
+        columns) or a folder of ``.parquet`` files (partitioned GeoParquet).
+        Coordinates are EPSG:4326 degrees.
+    output : path
+        Format from the extension: ``.csv``, ``.geojson`` or ``.parquet``
+        (GeoParquet 1.0, WKB points, EPSG:4326).  With ``engine='dask'``, a
+        folder of partitioned GeoParquet.  Written to a temporary file and
+        renamed at the end; a failure leaves no partial output.
+    atlas : Atlas, optional
+        Default: :func:`geo.load` of ``data_dir``.
+    kind : str, optional
+        Search the nearest place among places of this kind only.
+    lat_column, lon_column : str, optional
+        Column names (default: detected, see :func:`enrich_points`).  For
+        GeoParquet or GeoJSON input, giving one uses the columns instead of
+        the geometry.
+    on_invalid : {'raise', 'skip', 'null'}
+        See :func:`enrich_points`.  With ``'raise'`` the whole input is
+        checked and every invalid row counted before the error is raised.
+    chunk_rows : int
+        Rows per chunk: memory grows with it; results do not depend on it.
+    engine : {'local', 'dask'}
+        ``'dask'`` reads GeoParquet with dask-geopandas and enriches the
+        partitions on the current Dask scheduler (a ``distributed.Client``
+        if one is active), writing one output file per partition.  Install
+        with ``pip install 'geo[dask]'``.
+    progress : callable, optional
+        Called with a :class:`Progress` after each chunk (local engine).
+    data_dir : path, optional
+        Data folder for :func:`geo.load` when ``atlas`` is not given.
+
+    Returns
+    -------
+    EnrichSummary
+
+    Raises
+    ------
+    DataError
+        If the input is missing, unreadable, or lacks coordinate columns.
+    InvalidPointsError
+        With ``on_invalid='raise'``, listing the first invalid rows (file,
+        row, column, value) and how many there are.
+    UsageError
+        For an unknown extension, engine, ``on_invalid`` or ``kind``, or
+        when input and output are the same file.
+    """
+    started = time.perf_counter()
+    source_path, target = Path(input), Path(output)
+    check_choice("on_invalid", on_invalid, ON_INVALID)
+    check_choice("engine", engine, ENGINES)
+    if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
+        raise UsageError(f"Got chunk_rows={chunk_rows!r}; `chunk_rows` must be a positive integer")
+    in_format = format_of(source_path, "input")
+    out_format = format_of(target, "output")
+    if not source_path.exists():
+        raise DataError([Problem(source_path.name, "(file)", "an existing file", str(source_path))])
+    if source_path.resolve() == target.resolve():
+        raise UsageError(f"Got input and output {str(target)!r}; write the output to another file")
+    if engine == "dask":
+        if in_format != "parquet" or out_format != "parquet":
+            msg = (
+                f"Got engine='dask' with input {source_path.name!r} and output {target.name!r}; "
+                "engine='dask' reads and writes GeoParquet (.parquet files or folders)"
+            )
+            raise UsageError(msg)
+        if atlas is not None:
+            msg = "Got engine='dask' and an atlas; workers load their own: pass data_dir instead"
+            raise UsageError(msg)
+        read, written, invalid = enrich_dask(
+            source_path,
+            target,
+            kind=kind,
+            lat_column=lat_column,
+            lon_column=lon_column,
+            on_invalid=on_invalid,
+            data_dir=data_dir,
+        )
+    else:
+        if out_format == "parquet" or in_format == "parquet":
+            arrow()  # fail before reading anything
+        source = SOURCES[in_format](
+            source_path, lat_column=lat_column, lon_column=lon_column, chunk_rows=chunk_rows
+        )
+        enricher = Enricher(atlas if atlas is not None else load(data_dir), kind)
+        with atomic_output(target) as tmp, tmp.open("wb") as handle:
+            writer = WRITERS[out_format](handle, source)
+            try:
+                read, written, invalid = _stream(source, writer, enricher, on_invalid, progress)
+                writer.close()
+            except BaseException:
+                writer.discard()
+                raise
+    seconds = time.perf_counter() - started
+    how = " with dask" if engine == "dask" else ""
+    log.debug("enriched %d rows of %s into %s%s in %.1f s", read, source_path, target, how, seconds)
+    return EnrichSummary(target, read, written, invalid, seconds)
+
+
+def _stream(
+    source: FileSource,
+    writer: Writer,
+    enricher: Enricher,
+    on_invalid: OnInvalid,
+    progress: Callable[[Progress], None] | None,
+) -> tuple[int, int, int]:
+    """Read, enrich and write chunk by chunk; returns rows read, written and invalid.
+
+    With ``on_invalid='raise'``, once a row fails the rest is only checked, so
+    that the error counts every invalid row.
+    """
+    read = written = invalid = 0
+    problems: list[Problem] = []
+    for chunk in source.chunks():
+        coords = chunk.coords
+        read += len(coords.lon)
+        invalid += coords.invalid_count
+        if coords.problems and on_invalid == "raise":
+            problems = merge_problems(problems, coords.problems)
+        if not problems:
+            keep, added = enricher.rows(coords, on_invalid)
+            writer.write(chunk, _take(chunk.data, keep), added, keep)
+            written += int(keep.sum())
+        if progress is not None:
+            progress(Progress(read, chunk.fraction))
+    if problems:
+        raise InvalidPointsError(source.label, problems, invalid)
+    return read, written, invalid
+
+
+def _take(data: Any, keep: np.ndarray) -> Any:
+    """The rows ``keep`` of a frame or a pyarrow Table."""
+    if keep.all():
+        return data
+    if isinstance(data, pd.DataFrame):
+        return data[keep]
+    return data.filter(arrow().array(keep))

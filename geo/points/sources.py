@@ -1,0 +1,346 @@
+"""Input sources: a frame, or a CSV, GeoJSON or (Geo)Parquet file, as chunks of checked rows.
+
+Every source yields :class:`geo.points.rows.Chunk` objects: the rows' own
+columns and their coordinates, checked by :mod:`geo.points.rows`.  CSV and
+Parquet are read ``chunk_rows`` rows at a time (memory stays bounded); GeoJSON
+is read whole.  Coordinates are EPSG:4326 degrees: a GeoDataFrame in another
+CRS is reprojected, a file in another CRS is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo.errors import DataError, Problem, UsageError
+from geo.points.geoparquet import arrow, geo_column, parquet, wkb_points_xy
+from geo.points.rows import (
+    LAT_NAMES,
+    LON_NAMES,
+    WGS84,
+    Chunk,
+    Coordinates,
+    check_coordinates,
+    find_column,
+    geometry_coordinates,
+)
+
+__all__ = [
+    "FORMATS",
+    "SOURCES",
+    "CsvSource",
+    "FileSource",
+    "FrameSource",
+    "GeoJsonSource",
+    "ParquetSource",
+    "format_of",
+    "parquet_files",
+]
+
+#: File formats, by extension.
+FORMATS = {".csv": "csv", ".geojson": "geojson", ".json": "geojson", ".parquet": "parquet"}
+
+
+def format_of(path: Path, name: str) -> str:
+    """The format of the ``input`` or ``output`` file ``path`` (a folder is Parquet input).
+
+    Raises
+    ------
+    UsageError
+        If the extension is not one of :data:`FORMATS`.
+    """
+    if name == "input" and path.is_dir():
+        return "parquet"
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        choices = "{" + ", ".join(repr(e) for e in FORMATS) + "}"
+        msg = f"Got {name}={str(path)!r}; the {name} file's extension must be one of {choices}"
+        raise UsageError(msg)
+    return fmt
+
+
+class FrameSource:
+    """An in-memory frame as one chunk.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame or geopandas.GeoDataFrame
+        Latitude and longitude columns, or (a GeoDataFrame, when no column is
+        named) Point geometries in any CRS.
+    lat_column, lon_column : str or None
+        Column names, or None to detect them.
+    label : str
+        What messages call the frame.
+    """
+
+    def __init__(
+        self,
+        points: pd.DataFrame,
+        *,
+        lat_column: str | None,
+        lon_column: str | None,
+        label: str = "points",
+    ) -> None:
+        if not isinstance(points, pd.DataFrame):
+            msg = f"Got points of type {type(points).__name__}; `points` must be a pandas DataFrame"
+            raise UsageError(msg)
+        self.points = points
+        self.label = label
+        self.lat_column = lat_column
+        self.lon_column = lon_column
+
+    def chunk(self) -> Chunk:
+        """The whole frame as one chunk (its ``data`` is the frame itself)."""
+        frame = self.points
+        use_geometry = (
+            isinstance(frame, gpd.GeoDataFrame)
+            and self.lat_column is None
+            and self.lon_column is None
+            and frame._geometry_column_name in frame.columns
+        )
+        if use_geometry:
+            geoms = frame.geometry
+            if geoms.crs is not None and not geoms.crs.equals(WGS84):
+                geoms = geoms.to_crs(WGS84)
+            name = frame.geometry.name
+            coords = geometry_coordinates(
+                self.label,
+                0,
+                np.asarray(geoms.values),
+                unit="row",
+                lon_field=f"{name}.x",
+                lat_field=f"{name}.y",
+            )
+            return Chunk(frame, coords)
+        columns = [str(c) for c in frame.columns]
+        lat_col = find_column(
+            self.label, columns, self.lat_column, LAT_NAMES, "latitude", "lat_column"
+        )
+        lon_col = find_column(
+            self.label, columns, self.lon_column, LON_NAMES, "longitude", "lon_column"
+        )
+        coords = check_coordinates(
+            self.label,
+            0,
+            frame[lon_col].to_numpy(),
+            frame[lat_col].to_numpy(),
+            lon_field=lon_col,
+            lat_field=lat_col,
+        )
+        return Chunk(frame, coords)
+
+
+class FileSource:
+    """An input file read in chunks of ``chunk_rows`` rows (see the subclasses).
+
+    ``columns`` (the input's own columns, geometry excluded) is known once
+    :meth:`chunks` has started.
+    """
+
+    def __init__(
+        self, path: Path, *, lat_column: str | None, lon_column: str | None, chunk_rows: int
+    ) -> None:
+        self.path = path
+        self.label = path.name
+        self.lat_column = lat_column
+        self.lon_column = lon_column
+        self.chunk_rows = chunk_rows
+        self.columns: list[str] = []
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The chunks of the file, in order."""
+        raise NotImplementedError
+
+    def _find_lat_lon(self, label: str, columns: list[str]) -> tuple[str, str]:
+        """The latitude and longitude columns (see :func:`geo.points.rows.find_column`)."""
+        lat_col = find_column(
+            label, columns, self.lat_column, LAT_NAMES, "latitude", "--lat-column"
+        )
+        lon_col = find_column(
+            label, columns, self.lon_column, LON_NAMES, "longitude", "--lon-column"
+        )
+        return lat_col, lon_col
+
+
+class CsvSource(FileSource):
+    """A UTF-8 CSV file with a header row, read in chunks; every column is kept as text."""
+
+    def chunks(self) -> Iterator[Chunk]:
+        size = self.path.stat().st_size
+        options: dict[str, Any] = {
+            "dtype": str,
+            "keep_default_na": False,
+            "na_filter": False,
+            "encoding": "utf-8-sig",
+        }
+        with self.path.open("rb") as handle:
+            try:
+                header = pd.read_csv(handle, nrows=0, **options)
+            except pd.errors.EmptyDataError as err:
+                problem = Problem(self.label, "(header)", "a header row of column names", "")
+                raise DataError([problem]) from err
+            except (pd.errors.ParserError, UnicodeDecodeError) as err:
+                raise _csv_error(self.label, err) from err
+            self.columns = [str(c) for c in header.columns]
+            lat_col, lon_col = self._find_lat_lon(self.label, self.columns)
+            handle.seek(0)
+            start = 0
+            with pd.read_csv(handle, chunksize=self.chunk_rows, **options) as reader:
+                for frame in _csv_frames(reader, self.label):
+                    coords = check_coordinates(
+                        self.label,
+                        start,
+                        frame[lon_col],
+                        frame[lat_col],
+                        lon_field=lon_col,
+                        lat_field=lat_col,
+                        line_offset=2,  # the header is line 1
+                    )
+                    fraction = min(handle.tell() / size, 1.0) if size else 1.0
+                    yield Chunk(frame, coords, fraction)
+                    start += len(frame)
+
+
+def _csv_frames(reader: Any, label: str) -> Iterator[pd.DataFrame]:
+    while True:
+        try:
+            frame = next(reader)
+        except StopIteration:
+            return
+        except (pd.errors.ParserError, UnicodeDecodeError) as err:
+            raise _csv_error(label, err) from err
+        yield frame
+
+
+def _csv_error(label: str, err: Exception) -> DataError:
+    return DataError([Problem(label, "(csv)", "well-formed UTF-8 CSV", str(err))])
+
+
+class GeoJsonSource(FileSource):
+    """A GeoJSON FeatureCollection of Points, read whole (GeoJSON cannot be streamed here)."""
+
+    def chunks(self) -> Iterator[Chunk]:
+        try:
+            frame = gpd.read_file(self.path, engine="pyogrio")
+        except Exception as err:  # pyogrio raises several types for unreadable files
+            raise DataError(
+                [Problem(self.label, "(file)", "a readable GeoJSON file", str(err))]
+            ) from err
+        self.columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+        if frame.crs is not None and not frame.crs.equals(WGS84):
+            problem = Problem(
+                self.label, "crs", "EPSG:4326 (lon, lat degrees)", frame.crs.to_string()
+            )
+            raise DataError([problem])
+        data = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        if self.lat_column is not None or self.lon_column is not None:
+            source = FrameSource(
+                data, lat_column=self.lat_column, lon_column=self.lon_column, label=self.label
+            )
+            coords = source.chunk().coords
+        else:
+            coords = geometry_coordinates(
+                self.label,
+                0,
+                np.asarray(frame.geometry.values),
+                unit="feature",
+                lon_field="geometry.coordinates[0]",
+                lat_field="geometry.coordinates[1]",
+            )
+        yield Chunk(data, coords, 1.0)
+
+
+def parquet_files(path: Path) -> list[Path]:
+    """The Parquet file ``path``, or the ``*.parquet`` files under the folder ``path``, sorted.
+
+    Raises
+    ------
+    DataError
+        If the folder holds no ``*.parquet`` file.
+    """
+    if not path.is_dir():
+        return [path]
+    files = sorted(p for p in path.rglob("*.parquet") if p.is_file())
+    if not files:
+        problem = Problem(path.name, "(folder)", "a folder of *.parquet files", str(path))
+        raise DataError([problem])
+    return files
+
+
+class ParquetSource(FileSource):
+    """A Parquet or GeoParquet file, or a folder of them, read by row groups.
+
+    A GeoParquet file's primary geometry is used unless a latitude or
+    longitude column is named; plain Parquet needs latitude and longitude
+    columns.
+    """
+
+    def chunks(self) -> Iterator[Chunk]:
+        pq = parquet()
+        files = parquet_files(self.path)
+        try:
+            opened = [pq.ParquetFile(p) for p in files]
+        except Exception as err:  # pyarrow raises ArrowInvalid, OSError...
+            raise DataError(
+                [Problem(self.label, "(file)", "a readable Parquet file", str(err))]
+            ) from err
+        total = sum(f.metadata.num_rows for f in opened)
+        geometry = (
+            geo_column(self.label, opened[0])
+            if self.lat_column is None and self.lon_column is None
+            else None
+        )
+        self.columns = [n for n in opened[0].schema_arrow.names if n != geometry]
+        start = 0
+        for path, parquet_file in zip(files, opened, strict=True):
+            label = self.label if len(files) == 1 else f"{self.label}/{path.relative_to(self.path)}"
+            if geometry is None:
+                lat_col, lon_col = self._find_lat_lon(label, parquet_file.schema_arrow.names)
+            for batch in parquet_file.iter_batches(batch_size=self.chunk_rows):
+                table = arrow().Table.from_batches([batch])
+                if geometry is not None:
+                    data = table.drop_columns([geometry])
+                    coords = _geometry_coords(label, start, table.column(geometry), geometry)
+                else:
+                    data = table
+                    coords = check_coordinates(
+                        label,
+                        start,
+                        table.column(lon_col).to_numpy(zero_copy_only=False),
+                        table.column(lat_col).to_numpy(zero_copy_only=False),
+                        lon_field=lon_col,
+                        lat_field=lat_col,
+                    )
+                start += table.num_rows
+                yield Chunk(data, coords, start / total if total else 1.0)
+
+
+def _geometry_coords(label: str, start: int, column: Any, geometry: str) -> Coordinates:
+    """The checked coordinates of a WKB column: plain points fast, anything else by shapely."""
+    xy = wkb_points_xy(column)
+    if xy is not None:  # all plain 2-D points: no geometry objects needed
+        return check_coordinates(
+            label, start, xy[0], xy[1], lon_field=f"{geometry}.x", lat_field=f"{geometry}.y"
+        )
+    try:
+        geoms = shapely.from_wkb(column.to_numpy(zero_copy_only=False))
+    except shapely.errors.GEOSException as err:
+        problem = Problem(label, geometry, "WKB geometries", str(err))
+        raise DataError([problem]) from err
+    return geometry_coordinates(
+        label, start, geoms, unit="row", lon_field=f"{geometry}.x", lat_field=f"{geometry}.y"
+    )
+
+
+#: The source class of each input format.
+SOURCES: dict[str, type[FileSource]] = {
+    "csv": CsvSource,
+    "geojson": GeoJsonSource,
+    "parquet": ParquetSource,
+}
