@@ -18,21 +18,10 @@ import shapely
 
 from geo.countries import CountryIndex
 from geo.regions import Membership
-from geo.schema import KINDS, REGIONS
+from geo.schema import ENRICHED_COLUMNS, KINDS, REGIONS
 from geo.validate import Feature
 
 __all__ = ["ENRICHED_COLUMNS", "LEADING_COLUMNS", "country_columns", "enrich_features"]
-
-#: Columns enrichment adds (or overwrites) on every place.
-ENRICHED_COLUMNS: tuple[str, ...] = (
-    "iso3",
-    "country",
-    "region",
-    "region_name",
-    "member",
-    "located_by",
-    "country_distance_km",
-)
 
 
 def country_columns(

@@ -25,6 +25,7 @@ from geo.errors import UsageError
 __all__ = [
     "BORDER_POST_FIELDS",
     "DATE_PATTERN",
+    "ENRICHED_COLUMNS",
     "ID_PATTERN",
     "KINDS",
     "KIND_LABELS",
@@ -91,27 +92,28 @@ BORDER_POST_FIELDS: tuple[str, ...] = (
 )
 
 
-#: Property names geo computes or uses itself: a data file may not set them.
-#: ``geometry``, ``lon`` and ``lat`` name the point in every output; the others
-#: are added by enrichment (country, region...) or by an as-of view.
-RESERVED_FIELDS: tuple[str, ...] = (
-    "geometry",
-    "lon",
-    "lat",
+#: Columns enrichment adds (or, for ``iso3``, checks) on every place.
+ENRICHED_COLUMNS: tuple[str, ...] = (
+    "iso3",
     "country",
     "region",
     "region_name",
     "member",
     "located_by",
     "country_distance_km",
+)
+
+#: Property names geo computes or uses itself: a data file may not set them.
+#: ``geometry``, ``lon`` and ``lat`` name the point in every output; the others
+#: are added by enrichment (country, region...), by a query or by an as-of view.
+RESERVED_FIELDS: tuple[str, ...] = (
+    "geometry",
+    "lon",
+    "lat",
+    *(c for c in ENRICHED_COLUMNS if c != "iso3"),
     "distance_km",
     "planned_opening",
-    "side_a_country",
-    "side_a_region",
-    "side_a_member",
-    "side_b_country",
-    "side_b_region",
-    "side_b_member",
+    *(f"side_{s}_{c}" for s in "ab" for c in ("country", "region", "member")),
 )
 
 

@@ -278,15 +278,8 @@ class _Checker:
                 **where,
             )
             return None
-        if date > self.today and not future_ok:
-            self.add(
-                file,
-                field_,
-                value,
-                f"a date not after today ({self.today.isoformat()})",
-                hint="record plans with status 'planned' and a 'planned_opening' date",
-                **where,
-            )
+        if not future_ok:
+            self.not_in_future(file, where, field_, value, date)
         return date
 
     def bounded_date(
@@ -307,7 +300,15 @@ class _Checker:
                 **where,
             )
             return None
-        if when.earliest is not None and when.earliest > self.today:
+        if when.earliest is not None:
+            self.not_in_future(file, where, field_, value, when.earliest)
+        return when
+
+    def not_in_future(
+        self, file: str, where: dict[str, Any], field_: str, value: Any, day: dt.date
+    ) -> None:
+        """A date of the data may not be after today: plans have their own field."""
+        if day > self.today:
             self.add(
                 file,
                 field_,
@@ -316,7 +317,6 @@ class _Checker:
                 hint="record plans with status 'planned' and a 'planned_opening' date",
                 **where,
             )
-        return when
 
     def dates(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> None:
         opened = self.bounded_date(file, where, "opened", props.get("opened"))

@@ -24,10 +24,11 @@ from tests.conftest_data import copy_data, edit_feature
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
+    """The outputs a reader sees: every file but the hidden ones (manifest, lock, staging)."""
     return {
         str(p.relative_to(folder)): p.read_bytes()
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and not p.name.startswith(".")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
     }
 
 
@@ -147,11 +148,16 @@ def test_sigkill_at_random_moments_never_mixes_versions(tmp_path: Path) -> None:
     build(data, out)  # version b, the state the data is in now
     command = [sys.executable, "-m", "geo", "-q", "build", "--force"]
     command += ["--data", str(data), "--output", str(out)]
-    # Kill at a random fraction of how long a whole build takes on this machine
-    # now, so that the kills land mid-build however fast or loaded it is.
-    started = time.monotonic()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    duration = time.monotonic() - started
+    # Half the kills land at a random moment of the first part of a build (a fraction of
+    # the fastest of two whole builds timed now, so however fast or loaded the machine
+    # is, the build is still running); the other half land while the build publishes:
+    # as soon as its staging folder appears, or a few milliseconds later.
+    durations = []
+    for _ in range(2):
+        started = time.monotonic()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        durations.append(time.monotonic() - started)
+    duration = min(durations)
     rng = random.Random(20261129)
     kills = journals = 0
     current = version(out)
@@ -159,7 +165,14 @@ def test_sigkill_at_random_moments_never_mixes_versions(tmp_path: Path) -> None:
         new = "a" if attempt % 2 else "b"
         (data / "offices.geojson").write_bytes(state_a if new == "a" else state_b)
         proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.3, 1.0) * duration)
+        if attempt % 3 == 2:
+            deadline = time.monotonic() + 10 * duration
+            while not (out / STAGE).exists() and proc.poll() is None:
+                assert time.monotonic() < deadline, "the build never started publishing"
+                time.sleep(0.001)
+            time.sleep(rng.uniform(0.0, 0.02))
+        else:
+            time.sleep(rng.uniform(0.05, 0.6) * duration)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
