@@ -24,9 +24,10 @@ from pathlib import Path
 from types import ModuleType
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
-from pyproj import Geod
+from pyproj import CRS, Geod, Transformer
 
 import geo
 from geo.countries import load_country_index
@@ -66,10 +67,15 @@ def shared_boundary(countries: gpd.GeoDataFrame, a: str, b: str) -> shapely.Geom
 
 
 def geodesic_km_to(lon: float, lat: float, geometry: shapely.Geometry) -> float:
-    """Geodesic km from (lon, lat) to the nearest point of ``geometry`` (EPSG:4326)."""
-    nearest = shapely.ops.nearest_points(geometry, shapely.Point(lon, lat))[0]
-    _, _, metres = GEOD.inv(lon, lat, nearest.x, nearest.y)
-    return float(metres) / 1000
+    """Km from (lon, lat) to the nearest point of ``geometry`` (EPSG:4326), measured geodesically.
+
+    The geometry is projected to an azimuthal equidistant projection centred on the
+    point, where the distance from the centre is the geodesic distance on WGS84.
+    """
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    to_aeqd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    projected = shapely.transform(geometry, lambda xy: np.column_stack(to_aeqd.transform(*xy.T)))
+    return float(shapely.distance(projected, shapely.Point(0, 0))) / 1000
 
 
 def post_distances(atlas: geo.Atlas, countries: gpd.GeoDataFrame) -> dict[str, float]:
