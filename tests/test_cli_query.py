@@ -49,7 +49,7 @@ def test_within_table_shows_sides_of_border_posts() -> None:
     assert lines[0].split()[-1] == "sides"
     assert lines[2].split()[1] == "samur"
     assert lines[2].split()[-1] == "AZE-RUS"
-    assert len(lines) == 2 + 5
+    assert len(lines) == 2 + 9
 
 
 def test_region_table() -> None:
@@ -62,13 +62,29 @@ def test_country_table() -> None:
     result = run("query", "country", "AZE", "--kind", "border_post")
     assert result.exit_code == 0, result.stderr
     ids = [line.split()[0] for line in result.stdout.splitlines()[2:]]
-    assert ids == ["samur", "khanoba", "red-bridge", "astara"]
+    assert ids == [
+        "samur",
+        "khanoba",
+        "red-bridge",
+        "astara",
+        "yalama-samur-rail",
+        "mazimqara-lagodekhi",
+        "boyuk-kasik-gardabani-rail",
+        "bilasuvar-bileh-savar",
+        "culfa-jolfa",
+        "sahtaxti-poldasht",
+        "astara-rail",
+        "aghband-kalaleh",
+        "sadarak-dilucu",
+        "sadarak-yeraskh",
+    ]
 
 
 def test_between_table() -> None:
     result = run("query", "between", "AZE", "RUS")
     assert result.exit_code == 0, result.stderr
-    assert [line.split()[0] for line in result.stdout.splitlines()[2:]] == ["samur", "khanoba"]
+    ids = [line.split()[0] for line in result.stdout.splitlines()[2:]]
+    assert ids == ["samur", "khanoba", "yalama-samur-rail"]
 
 
 def test_distance_line() -> None:
@@ -94,7 +110,7 @@ def test_json_parses_and_has_distances() -> None:
     )
     assert result.exit_code == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert [r["id"] for r in rows] == ["samur", "khanoba"]
+    assert [r["id"] for r in rows] == ["samur", "yalama-samur-rail"]
     assert rows[0]["distance_km"] == pytest.approx(0.367, abs=1e-3)
     assert rows[0]["lon"] == 48.4303
     assert rows[0]["lat"] == 41.6367
@@ -119,9 +135,9 @@ def test_csv_parses_with_lon_lat_columns() -> None:
     )
     assert result.exit_code == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert [r["id"] for r in rows] == ["samur", "khanoba"]
+    assert [r["id"] for r in rows] == ["samur", "yalama-samur-rail", "khanoba"]
     assert {"distance_km", "lon", "lat", "side_a_iso3"} <= set(rows[0])
-    assert float(rows[1]["distance_km"]) == pytest.approx(20.544, abs=1e-3)
+    assert float(rows[2]["distance_km"]) == pytest.approx(20.544, abs=1e-3)
 
 
 def test_distance_json_and_csv() -> None:

@@ -233,7 +233,7 @@ def test_add_duplicate_id_names_the_new_feature(data: Path) -> None:
         lambda: add_place(data, office("samur"), lon=LON, lat=LAT),
         DataError,
         re.escape(
-            "offices.geojson: feature #46 (id='samur'): field 'id': got 'samur'; "
+            "offices.geojson: feature #54 (id='samur'): field 'id': got 'samur'; "
             "expected an id used once (also used by border_posts.geojson feature #0)"
         ),
     )
@@ -245,9 +245,9 @@ def test_add_invalid_kind_and_point_out_of_range(data: Path) -> None:
         lambda: add_place(data, office(kind="rcob"), lon=49.87, lat=140.41),
         DataError,
         r"2 problems in the data:\n"
-        r"  offices.geojson: feature #46 \(id='rtc-test'\): field 'kind': got 'rcob'; .*"
+        r"  offices.geojson: feature #54 \(id='rtc-test'\): field 'kind': got 'rcob'; .*"
         r"did you mean 'rocb'\?\)\n"
-        r"  offices.geojson: feature #46 \(id='rtc-test'\): field 'geometry.coordinates': "
+        r"  offices.geojson: feature #54 \(id='rtc-test'\): field 'geometry.coordinates': "
         r"got \[49.87, 140.41\]; expected \[lon, lat\] with -180 <= lon <= 180",
     )
 
@@ -257,7 +257,7 @@ def test_add_outside_its_country(data: Path) -> None:
         data,
         lambda: add_place(data, office(), lon=4.37, lat=50.85),
         DataError,
-        r"feature #46 \(id='rtc-test'\): field 'iso3': got 'AZE'; expected the country at "
+        r"feature #54 \(id='rtc-test'\): field 'iso3': got 'AZE'; expected the country at "
         r"\[lon, lat\] = \[4.37, 50.85\], which is in BEL",
     )
 
@@ -493,7 +493,7 @@ def test_unknown_id_with_nothing_close(data: Path) -> None:
         data,
         lambda: remove_place(data, "zzzzzzzz"),
         UsageError,
-        r"^Got id='zzzzzzzz'; no place in .* has this id \(71 places are in .*\)$",
+        r"^Got id='zzzzzzzz'; no place in .* has this id \(95 places are in .*\)$",
     )
 
 

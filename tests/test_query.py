@@ -329,9 +329,10 @@ def test_within_includes_its_boundary(atlas: Atlas) -> None:
     exact = query.distance_km(atlas.places, "samur", "khanoba")
     samur = atlas.places.set_index("id").geometry["samur"]
     result = query.within(atlas.places, lat=samur.y, lon=samur.x, km=exact)
-    assert result["id"].tolist() == ["samur", "khanoba"]
+    assert result["id"].tolist() == ["samur", "yalama-samur-rail", "khanoba"]
     assert query.within(atlas.places, lat=samur.y, lon=samur.x, km=exact - 1e-6)["id"].tolist() == [
-        "samur"
+        "samur",
+        "yalama-samur-rail",
     ]
 
 
@@ -406,6 +407,16 @@ def test_in_country_accepts_code_or_name(atlas: Atlas, country: str) -> None:
         "khanoba",
         "red-bridge",
         "astara",
+        "yalama-samur-rail",
+        "mazimqara-lagodekhi",
+        "boyuk-kasik-gardabani-rail",
+        "bilasuvar-bileh-savar",
+        "culfa-jolfa",
+        "sahtaxti-poldasht",
+        "astara-rail",
+        "aghband-kalaleh",
+        "sadarak-dilucu",
+        "sadarak-yeraskh",
     ]
 
 
@@ -435,7 +446,7 @@ def test_crossings_between_either_order(atlas: Atlas) -> None:
     backward = query.crossings_between(
         atlas.places, "russia", "azerbaijan", country_names=atlas.country_names
     )["id"].tolist()
-    assert forward == backward == ["samur", "khanoba"]
+    assert forward == backward == ["samur", "khanoba", "yalama-samur-rail"]
     assert (
         len(query.crossings_between(atlas.places, "AZE", "BEL", country_names=atlas.country_names))
         == 0
@@ -536,12 +547,12 @@ ERRORS = [
     ),
     (
         lambda a: query.distance_km(a.places, "samurr", "samur"),
-        r"Got id_a='samurr'; `id_a` must be the id of one of the 71 places "
+        r"Got id_a='samurr'; `id_a` must be the id of one of the 95 places "
         r"\(did you mean 'samur' or 'sarp'\?\)",
     ),
     (
         lambda a: query.distance_km(a.places, "samur", "zzz"),
-        r"Got id_b='zzz'; `id_b` must be the id of one of the 71 places "
+        r"Got id_b='zzz'; `id_b` must be the id of one of the 95 places "
         r"\(no close match; ids look like 'wco-hq', 'rocb-ap'\)",
     ),
 ]
@@ -601,7 +612,7 @@ def test_index_rejects_non_points(atlas: Atlas) -> None:
 def test_nearest_many_shapes_and_ids(atlas: Atlas) -> None:
     found = query.nearest_many(atlas.places, [48.43, 4.37], [41.64, 50.85], k=2)
     ids = atlas.places["id"].to_numpy()[found.position]
-    assert ids.tolist() == [["samur", "khanoba"], ["wco-hq", "rtc-hungary"]]
+    assert ids.tolist() == [["samur", "yalama-samur-rail"], ["wco-hq", "rilo-we"]]
     assert found.distance_km.shape == (2, 2)
     assert np.all(np.diff(found.distance_km, axis=1) >= 0)
 

@@ -288,7 +288,10 @@ def test_payload_describes_every_place(frames, index_html: str) -> None:
     assert [r["code"] for r in data["regions"][:6]] == ["EUR", "AP", "AC", "ESA", "WCA", "MENA"]
     samur = next(p for p in data["places"] if p["id"] == "samur")
     rows = dict(samur["rows"])
-    assert rows["Side A"] == "Samur (Khachmaz customs post) \u2014 Azerbaijan, AZE, Europe (EUR)"
+    assert rows["Side A"] == (
+        "Samur (customs post of the Khachmaz Customs Office; later of the Northern Territorial "
+        "Main Customs Office) \u2014 Azerbaijan, AZE, Europe (EUR)"
+    )
     assert samur["href"].startswith("https://www.wcoomd.org/")
     baku = next(p for p in data["places"] if p["id"] == "rocb-europe")
     assert "Baku" in baku["terms"] and baku["region"] == "EUR"
@@ -466,7 +469,8 @@ def test_lives_of_offices_with_history_and_seats(index_html: str) -> None:
         [20170101, None, "operational", -34.9033, -56.1882],
     ]
     assert place_of(data, "rtc-ukraine")["life"][0][-2:] == [48.4666, 35.0407]  # Dnipro, [lat, lon]
-    assert place_of(data, "samur")["life"] == [[20100101]]  # opened "2010": from 1 January
+    # opened "1991-12/2010-09": possibly open from Dec 1991, open from the day after Sept 2010
+    assert place_of(data, "samur")["life"] == [[19911201, 20101001, "unknown"], [20101001]]
     # no known opening: possibly open from the network's first known day (WCO HQ, 1952-11-04)
     assert place_of(data, "kapikule")["life"] == [[19521104, None, "unknown"]]
 
@@ -476,10 +480,11 @@ def test_timeline_head_gives_the_range_and_the_undated(frames, index_html: str) 
     assert payload(index_html)["timeline"] == {
         "asOf": None,
         "first": 1952,
-        "last": 2025,
-        "unknown": 15,
+        "last": 2026,
+        "unknown": 51,
     }
-    assert int(places["opened"].isna().sum()) == 16  # one of them has a dated history
+    # two of them have a dated history (rtc-turkmenistan, aghband-kalaleh)
+    assert int(places["opened"].isna().sum()) == 13
 
 
 def test_a_map_as_of_a_day_clips_the_lives() -> None:

@@ -1,0 +1,81 @@
+"""Print what the data covers: places by kind and WCO region, border posts by region.
+
+Run from the project folder: ``python scripts/coverage.py`` (or ``--data DIR``).
+Regions are the enriched ones (:func:`geo.load`): an office's region is its
+country's, a border post's is the region of the country its point falls in.
+"Border posts touching a region" counts a post once in each region of its two
+sides (``side_a_region``, ``side_b_region``), so a post between two regions
+counts in both.  Non-member territories have no region: they show as ``-``.
+``tests/test_data.py`` pins these figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from collections.abc import Sequence
+
+import pandas as pd
+
+import geo
+from geo.schema import KINDS, REGIONS
+
+#: Column order of the tables: the WCO regions, then places with no region.
+COLUMNS: tuple[str, ...] = (*REGIONS, "-")
+
+
+def _region(value: object) -> str:
+    return value if isinstance(value, str) and value else "-"
+
+
+def by_kind_and_region(places: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """``{kind: {region: count}}`` for every kind, regions in :data:`COLUMNS` order."""
+    table: dict[str, dict[str, int]] = {}
+    for kind in KINDS:
+        counts = Counter(_region(r) for r in places.loc[places["kind"] == kind, "region"])
+        table[kind] = {region: counts.get(region, 0) for region in COLUMNS}
+    return table
+
+
+def posts_touching_region(places: pd.DataFrame) -> dict[str, int]:
+    """``{region: number of border posts with a side in it}`` (a post counts once per region)."""
+    posts = places.loc[places["kind"] == "border_post"]
+    counts: Counter[str] = Counter()
+    for a, b in zip(posts["side_a_region"], posts["side_b_region"], strict=True):
+        counts.update({_region(a), _region(b)})
+    return {region: counts.get(region, 0) for region in COLUMNS}
+
+
+def _row(label: str, values: Sequence[int | str]) -> str:
+    return f"{label:<13}" + "".join(f"{v:>6}" for v in values)
+
+
+def render(places: pd.DataFrame) -> str:
+    """The report as text: the two tables above, with totals."""
+    table = by_kind_and_region(places)
+    lines = ["Places by kind and WCO region", _row("kind", [*COLUMNS, "total"])]
+    for kind, counts in table.items():
+        lines.append(_row(kind, [*counts.values(), sum(counts.values())]))
+    totals = [sum(counts[r] for counts in table.values()) for r in COLUMNS]
+    lines.append(_row("total", [*totals, sum(totals)]))
+    touching = posts_touching_region(places)
+    lines += [
+        "",
+        "Border posts by region (the region of the country the point falls in)",
+        _row("border_post", [*table["border_post"].values(), sum(table["border_post"].values())]),
+        "Border posts touching each region (a post counts once for each side's region)",
+        _row("border_post", list(touching.values())),
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=None, help="data folder (default: the project's data/)")
+    args = parser.parse_args(argv)
+    print(render(geo.load(args.data).places))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,215 @@
+"""Checks of the shipped data against the project's own geography and its sources' figures.
+
+- Every border post lies within :data:`BORDER_TOLERANCE_KM` (geodesic) of the
+  boundary its two countries share in ``data/countries.fgb.xz``, unless its
+  ``precision`` says the point is not the crossing (``proxy``, ``town``,
+  ``approximate``) and its ``precision_note`` says why.  2.5 km, because the
+  polygons are Natural Earth 1:10m: their boundary lines are generalised (the
+  surveyed Red Bridge, Rusumo and Torkham crossings sit 0.5-1.4 km from them),
+  and a border village's point is the village's, not its gate's.  No post, of any
+  precision, may lie more than :data:`ANY_POST_MAX_KM` from that boundary.
+- Every office lies within :data:`OFFICE_CITY_KM` of its named city, whose own
+  coordinates are recorded apart from the point in ``data/office_cities.csv``.
+- The counts by kind and region that ``scripts/coverage.py`` reports are
+  pinned, and so are the as-of figures that the WCO's own counts check.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from pyproj import CRS, Geod, Transformer
+
+import geo
+from geo.countries import load_country_index
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+GEOD = Geod(ellps="WGS84")
+
+#: Geodesic distance from a border post at a crossing or border village to the shared boundary.
+BORDER_TOLERANCE_KM = 2.5
+#: No border post, whatever its precision, lies farther than this from its countries' boundary.
+ANY_POST_MAX_KM = 15.0
+#: Geodesic distance from an office to its named city.
+OFFICE_CITY_KM = 15.0
+#: Precisions that say the point is not the crossing itself (the note must say why).
+NOT_THE_CROSSING = frozenset({"proxy", "town", "approximate"})
+
+
+@pytest.fixture(scope="module")
+def atlas() -> geo.Atlas:
+    return geo.load(DATA)
+
+
+@pytest.fixture(scope="module")
+def countries() -> gpd.GeoDataFrame:
+    return load_country_index(DATA / "countries.fgb.xz").frame.set_index("iso3")
+
+
+def shared_boundary(countries: gpd.GeoDataFrame, a: str, b: str) -> shapely.Geometry:
+    """The boundary two countries share (a sliver of a few hundred metres where they touch)."""
+    first = countries.loc[[a]].geometry.union_all()
+    second = countries.loc[[b]].geometry.union_all()
+    common = shapely.intersection(first.boundary, second.boundary)
+    if common.is_empty or common.length == 0:
+        common = shapely.intersection(first.boundary, shapely.buffer(second, 0.005))
+    return common
+
+
+def geodesic_km_to(lon: float, lat: float, geometry: shapely.Geometry) -> float:
+    """Km from (lon, lat) to the nearest point of ``geometry`` (EPSG:4326), measured geodesically.
+
+    The geometry is projected to an azimuthal equidistant projection centred on the
+    point, where the distance from the centre is the geodesic distance on WGS84.
+    """
+    aeqd = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    to_aeqd = Transformer.from_crs("EPSG:4326", aeqd, always_xy=True)
+    projected = shapely.transform(geometry, lambda xy: np.column_stack(to_aeqd.transform(*xy.T)))
+    return float(shapely.distance(projected, shapely.Point(0, 0))) / 1000
+
+
+def post_distances(atlas: geo.Atlas, countries: gpd.GeoDataFrame) -> dict[str, float]:
+    distances = {}
+    for post in atlas.border_posts.itertuples():
+        line = shared_boundary(countries, post.side_a_iso3, post.side_b_iso3)
+        assert not line.is_empty, (
+            f"{post.id}: {post.side_a_iso3} and {post.side_b_iso3} share no boundary"
+        )
+        distances[post.id] = geodesic_km_to(post.geometry.x, post.geometry.y, line)
+    return distances
+
+
+def test_border_posts_sit_on_their_countries_shared_boundary(
+    atlas: geo.Atlas, countries: gpd.GeoDataFrame
+) -> None:
+    distances = post_distances(atlas, countries)
+    posts = atlas.border_posts.set_index("id")
+    off = {
+        pid: round(km, 2)
+        for pid, km in distances.items()
+        if km > BORDER_TOLERANCE_KM and posts.loc[pid, "precision"] not in NOT_THE_CROSSING
+    }
+    assert off == {}, f"border posts farther than {BORDER_TOLERANCE_KM} km from their border"
+    far = {pid: round(km, 2) for pid, km in distances.items() if km > ANY_POST_MAX_KM}
+    assert far == {}
+
+
+def test_a_point_that_is_not_the_crossing_says_why(atlas: geo.Atlas) -> None:
+    posts = atlas.border_posts
+    unexplained = [
+        pid
+        for pid, precision, note in zip(
+            posts["id"], posts["precision"], posts["precision_note"], strict=True
+        )
+        if precision in NOT_THE_CROSSING and not (isinstance(note, str) and note.strip())
+    ]
+    assert unexplained == []
+
+
+def test_the_check_catches_a_post_moved_off_its_border(
+    atlas: geo.Atlas, countries: gpd.GeoDataFrame
+) -> None:
+    red_bridge = atlas.border_posts.set_index("id").loc["red-bridge"]
+    line = shared_boundary(countries, "AZE", "GEO")
+    assert geodesic_km_to(red_bridge.geometry.x, red_bridge.geometry.y, line) < 0.5
+    assert geodesic_km_to(red_bridge.geometry.x + 0.05, red_bridge.geometry.y, line) > 3
+
+
+def office_cities() -> dict[str, tuple[float, float]]:
+    with (DATA / "office_cities.csv").open(encoding="utf-8", newline="") as fh:
+        return {
+            row["id"]: (float(row["city_lon"]), float(row["city_lat"]))
+            for row in csv.DictReader(fh)
+        }
+
+
+def test_every_office_is_within_15_km_of_its_named_city(atlas: geo.Atlas) -> None:
+    cities = office_cities()
+    offices = atlas.offices.set_index("id")
+    assert sorted(cities) == sorted(offices.index)
+    far = {}
+    for pid, (lon, lat) in cities.items():
+        point = offices.loc[pid].geometry
+        _, _, metres = GEOD.inv(point.x, point.y, lon, lat)
+        if metres / 1000 > OFFICE_CITY_KM:
+            far[pid] = round(metres / 1000, 1)
+    assert far == {}
+
+
+def load_coverage() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("coverage_script", ROOT / "scripts/coverage.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+#: What ``python scripts/coverage.py`` reports: places by kind and region
+#: (EUR, AP, AC, ESA, WCA, MENA, no region).
+COUNTS_BY_KIND = {
+    "hq": [1, 0, 0, 0, 0, 0, 0],
+    "rocb": [1, 1, 1, 1, 1, 1, 0],
+    "rtc": [8, 10, 3, 4, 3, 7, 0],
+    "rilo": [3, 1, 3, 1, 2, 2, 0],
+    "border_post": [15, 6, 3, 11, 3, 3, 0],
+}
+#: Border posts with a side in each region (EUR, AP, AC, ESA, WCA, MENA, no region).
+POSTS_TOUCHING = [19, 9, 3, 12, 3, 3, 0]
+
+
+def test_coverage_counts_by_kind_and_region(atlas: geo.Atlas) -> None:
+    coverage = load_coverage()
+    table = coverage.by_kind_and_region(atlas.places)
+    assert {kind: list(counts.values()) for kind, counts in table.items()} == COUNTS_BY_KIND
+    assert list(coverage.posts_touching_region(atlas.places).values()) == POSTS_TOUCHING
+
+
+def test_every_region_has_border_posts_and_the_twelve_rilos(atlas: geo.Atlas) -> None:
+    coverage = load_coverage()
+    table = coverage.by_kind_and_region(atlas.places)
+    assert all(table["border_post"][region] > 0 for region in geo.REGIONS)
+    assert sum(table["rilo"].values()) == 12  # "the RILO network has grown to 12 offices"
+    assert all(table["rilo"][region] > 0 for region in geo.REGIONS)
+
+
+def test_coverage_script_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/coverage.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Places by kind and WCO region\n")
+    assert "Border posts touching each region" in result.stdout
+
+
+def rtcs_open_or_possibly(day: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """RTCs operational on ``day``, and those possibly open (status ``unknown``)."""
+    rtcs = geo.load(DATA, as_of=day).places.query("kind == 'rtc'")
+    return rtcs[rtcs["status"] == "operational"], rtcs[rtcs["status"] == "unknown"]
+
+
+def test_six_asia_pacific_rtcs_when_korea_opened() -> None:
+    # WCO, 8 Sep 2010: RTC Korea (Cheonan) opens as the sixth Asia/Pacific RTC.
+    sure, maybe = rtcs_open_or_possibly("2010-09-08")
+    assert list(sure.query("region == 'AP'")["id"]) == ["rtc-korea"]
+    assert len(maybe.query("region == 'AP'")) == 6
+    assert len(sure) == 10 and len(maybe) == 16
+
+
+def test_twenty_one_rtcs_by_february_2011_lies_within_the_bounds() -> None:
+    # WCO: "21 RTCs by February 2011": at least the sure ones, at most sure + possibly open.
+    sure, maybe = rtcs_open_or_possibly("2011-02-28")
+    assert (len(sure), len(maybe)) == (11, 15)
+    assert len(sure) <= 21 <= len(sure) + len(maybe)
