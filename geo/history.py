@@ -98,13 +98,18 @@ def _when(value: Any) -> When | None:
 
 
 def network_start(features: Iterable[Mapping[str, Any]]) -> dt.date | None:
-    """The earliest day the data knows of: the first opening, event or seat of any place.
+    """The network's first known day: the earliest opening, event or seat of an office.
 
-    Only known days count: an ``opened`` interval gives its earliest bound, an
-    open-ended one (``"../2013"``) nothing.  ``None`` when no day is known.
+    The network is the WCO's offices (the HQ opened on 1952-11-04); a border
+    post may be older (San Ysidro, 1906) but does not move the start, it is
+    shown from it.  When there is no office, all places count.  Only known days
+    count: an ``opened`` interval gives its earliest bound, an open-ended one
+    (``"../2013"``) nothing.  ``None`` when no day is known.
     """
+    places = list(features)
+    offices = [p for p in places if p.get("kind") != "border_post"]
     days: list[dt.date] = []
-    for props in features:
+    for props in offices or places:
         when = _when(props.get("opened"))
         if when is not None and when.earliest is not None:
             days.append(when.earliest)
@@ -132,9 +137,10 @@ def state_at(
 ) -> State | None:
     """The state of a place on ``day``, or ``None`` if it did not exist yet.
 
-    ``since`` is the network's first known day (:func:`network_start`): a
-    place whose opening is unknown, or not bounded below, does not exist
-    before it, and is :data:`UNKNOWN` from it until its opening is certain.
+    ``since`` is the network's first known day (:func:`network_start`): no
+    place exists before it (a border post older than the network is shown
+    from it), and a place whose opening is unknown, or not bounded below, is
+    :data:`UNKNOWN` from it until its opening is certain.
 
     >>> state_at({"opened": "2011-10-17", "status": "operational"}, dt.date(2010, 9, 8)) is None
     True
@@ -145,6 +151,8 @@ def state_at(
     >>> state_at({"opened": None}, dt.date(1900, 1, 1), since=dt.date(1952, 11, 4)) is None
     True
     """
+    if since is not None and day < since:
+        return None  # nothing is on the map before the network's first known day
     history = properties.get("history") or []
     status: str | None = None
     planned: str | None = None

@@ -286,7 +286,7 @@ def test_a_bounded_opening_is_never_certain_before_its_end(
     end = start + dt.timedelta(days=length)
     opened = f"{start.isoformat()}/{end.isoformat()}"
     state = state_at({"opened": opened}, day, since=SINCE)
-    if day < start:
+    if day < start or day < SINCE:  # nothing before the network's first known day
         assert state is None
     elif day <= end and start != end:
         assert state is not None and state.status == "unknown"

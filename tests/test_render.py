@@ -481,7 +481,7 @@ def test_timeline_head_gives_the_range_and_the_undated(frames, index_html: str) 
         "asOf": None,
         "first": 1952,
         "last": 2026,
-        "unknown": 51,
+        "unknown": 49,
     }
     # two of them have a dated history (rtc-turkmenistan, aghband-kalaleh)
     assert int(places["opened"].isna().sum()) == 13

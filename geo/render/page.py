@@ -45,7 +45,7 @@ _REQUIRED_COUNTRY_COLUMNS = ("iso3", "name", "region", "member")
 
 
 def _network_start_of(places: gpd.GeoDataFrame) -> dt.date | None:
-    columns = [c for c in ("opened", "history", "seats") if c in places.columns]
+    columns = [c for c in ("kind", "opened", "history", "seats") if c in places.columns]
     if not columns:
         return None
     return network_start(
