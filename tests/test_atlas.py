@@ -580,3 +580,20 @@ def test_validate_reads_no_country_layer_as_a_place_file(
     (fixture_copy / "countries_display.geojson").write_bytes(display.read_bytes())
     assert geo.validate(fixture_copy) == []
     assert list(geo.load(fixture_copy).places["id"]) == FIXTURE_IDS
+
+
+def test_a_broken_display_layer_is_a_data_error_naming_the_feature(fixture_copy: Path) -> None:
+    display = json.loads(
+        (geo.default_data_dir() / "countries_display.geojson").read_text(encoding="utf-8")
+    )
+    del display["features"][3]["properties"]
+    display["features"][5]["geometry"]["coordinates"] = "x"
+    (fixture_copy / "countries_display.geojson").write_text(json.dumps(display), encoding="utf-8")
+    atlas = geo.load(fixture_copy)
+    with pytest.raises(geo.DataError) as info:
+        _ = atlas.countries_display
+    assert [str(p) for p in info.value.problems] == [
+        "countries_display.geojson: feature #3: field 'properties': got None; expected an object",
+        "countries_display.geojson: feature #5: field 'geometry.coordinates': got \"could not "
+        "convert string to float: 'x'\"; expected valid polygon coordinates",
+    ]

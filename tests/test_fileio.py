@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 from geo.errors import DataError
 from geo.fileio import (
+    MAX_JSON_DEPTH,
     atomic_write_bytes,
     atomic_write_text,
     is_finite_number,
+    parse_json,
     read_csv_rows,
     read_json,
 )
@@ -126,7 +128,7 @@ def test_read_json_on_a_folder_is_a_data_error(tmp_path: Path) -> None:
 json_values = st.recursive(
     st.none()
     | st.booleans()
-    | st.integers()
+    | st.integers(min_value=-(2**63), max_value=2**63)
     | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(),
     lambda children: (
@@ -144,8 +146,11 @@ def test_read_json_round_trips(
     path = tmp_path / "doc.json"
     text = json.dumps(value, indent=indent, ensure_ascii=ascii_only)
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    if not ascii_only and any(0xD800 <= ord(c) <= 0xDFFF for c in text):
-        with pytest.raises(DataError, match=r"expected UTF-8 text$"):
+    raw = json.dumps(value, ensure_ascii=False)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in raw):
+        # a lone surrogate: bytes that are not UTF-8, or a \u escape no text can hold
+        expected = "valid Unicode text" if ascii_only else "expected UTF-8 text"
+        with pytest.raises(DataError, match=expected):
             read_json(path)
         return
     assert read_json(path) == value
@@ -310,3 +315,84 @@ def test_atomic_write_text_round_trips(tmp_path: Path, text: str) -> None:
 )
 def test_is_finite_number(value: object, expected: bool) -> None:
     assert is_finite_number(value) is expected
+
+
+# -- limits: what a data file may not be ---------------------------------------------------
+
+
+def test_a_device_or_pipe_is_refused_without_reading_it(tmp_path: Path) -> None:
+    link = tmp_path / "offices.geojson"
+    link.symlink_to("/dev/zero")  # would grow without end if read
+    with pytest.raises(
+        DataError, match=r"expected a regular file \(not a device, pipe or socket\)"
+    ):
+        read_json(link)
+    fifo = tmp_path / "fifo.geojson"
+    os.mkfifo(fifo)  # would block a read for ever
+    with pytest.raises(
+        DataError, match=r"fifo\.geojson: field '\(file\)'.*expected a regular file"
+    ):
+        read_json(fifo)
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "offices.geojson"
+    path.write_text('{"a": "' + "x" * 2000 + '"}', encoding="utf-8")
+    monkeypatch.setenv("GEO_MAX_FILE_MB", "0.001")  # 1000 bytes
+    with pytest.raises(
+        DataError,
+        match=r"got .2,009 bytes.; expected a file of at most 1,000 bytes "
+        r"\(set GEO_MAX_FILE_MB to raise the limit\)",
+    ):
+        read_json(path)
+    monkeypatch.setenv("GEO_MAX_FILE_MB", "0.01")
+    assert read_json(path)["a"] == "x" * 2000
+    monkeypatch.setenv("GEO_MAX_FILE_MB", "lots")
+    with pytest.raises(DataError, match=r"\$GEO_MAX_FILE_MB.*expected a positive number of MB"):
+        read_json(path)
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 5000, 100_000])
+def test_nesting_deeper_than_the_limit_is_a_data_error(depth: int) -> None:
+    text = "[" * depth + "]" * depth
+    with pytest.raises(DataError, match=rf"expected JSON nested at most {MAX_JSON_DEPTH} levels"):
+        parse_json(text, "x.geojson")
+    assert parse_json("[" * MAX_JSON_DEPTH + "]" * MAX_JSON_DEPTH, "x") is not None
+    with pytest.raises(DataError, match="nested at most"):
+        parse_json("[" * 100_000, "x.geojson")  # not even closed: still no RecursionError
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400", "9" * 401, "1" + "0" * 5000])
+def test_numbers_a_double_cannot_hold_are_data_errors(number: str) -> None:
+    with pytest.raises(
+        DataError, match=r"is too large for a double'; expected numbers a double can hold"
+    ):
+        parse_json(f'{{"lat": {number}}}', "x.geojson")
+
+
+def test_every_repeated_key_is_reported_with_its_place() -> None:
+    text = (
+        '{"type": "FeatureCollection", "features": [\n'
+        '  {"type": "Feature", "properties": {"id": "a", "kind": "rtc", "kind": "hq"}},\n'
+        '  {"type": "Feature", "properties": {"id": "b", "x": {"y": 1, "y": 2}}}\n'
+        "]}"
+    )
+    with pytest.raises(DataError) as info:
+        parse_json(text, "offices.geojson")
+    first, second = info.value.problems
+    assert str(first) == (
+        "offices.geojson:2:64: feature #0 (id='a'): field 'kind': got \"key 'kind' repeated\"; "
+        "expected each key at most once in an object "
+        "(a repeated key silently replaces the earlier value; keep one)"
+    )
+    assert (second.index, second.feature_id, second.field, second.line) == (1, "b", "x.y", 3)
+
+
+def test_a_lone_surrogate_is_not_text() -> None:
+    with pytest.raises(
+        DataError, match=r"feature #0: field 'name': got '\\ud800'; expected valid Unicode text"
+    ):
+        parse_json('{"features": [{"properties": {"name": "\\ud800"}}]}', "offices.geojson")
+    assert parse_json('{"name": "\\ud83d\\ude00"}', "x") == {"name": "\U0001f600"}  # a pair

@@ -349,3 +349,27 @@ def test_parse_date_precisions(text: str, expected: tuple[int, int, int]) -> Non
 @pytest.mark.parametrize("text", ["2011-02-30", "2011-13", "11-10-2011", "2011-1", ""])
 def test_parse_date_rejects(text: str) -> None:
     assert parse_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("geometry", "POINT (1 2)"), ("lat", "forty"), ("region", "EUR"), ("distance_km", 3)],
+)
+def test_a_property_geo_computes_is_refused(data: Path, name: str, value: object) -> None:
+    edit_feature(
+        data, "offices.geojson", "rtc-india", lambda f: f["properties"].update({name: value})
+    )
+    assert f"field '{name}': got {value!r}; expected no such property: geo computes it" in (
+        only_problem(data)
+    )
+
+
+def test_a_repeated_key_in_a_place_file_is_reported(data: Path) -> None:
+    path = data / "offices.geojson"
+    text = path.read_text(encoding="utf-8").replace(
+        '"kind": "rocb",', '"kind": "rocb", "kind": "hq",', 1
+    )
+    path.write_text(text, encoding="utf-8")
+    assert "field 'kind': got \"key 'kind' repeated\"; expected each key at most once" in (
+        only_problem(data)
+    )
