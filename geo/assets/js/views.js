@@ -248,7 +248,7 @@
     var members = app.places.filter(function (p) {
       return p.on && p !== grid.selected && cellKey(p.px * scale, p.py * scale) === c.key;
     });
-    L.popup({ maxWidth: 320, maxHeight: 300, className: 'atlas-popup-wrap' })
+    lib.popups.popup(app, { maxWidth: 320, maxHeight: 300 })
       .setLatLng(map.unproject([c.sx / c.n, c.sy / c.n], zoom))
       .setContent(lib.popups.cellContent(members, select))
       .openOn(map);
