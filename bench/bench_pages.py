@@ -5,17 +5,19 @@ Run from the project root (needs Debian's Chromium and Playwright, the test extr
     .venv/bin/python bench/bench_pages.py                 # build into a temporary folder
     .venv/bin/python bench/bench_pages.py --runs 9 --size 390x844
     .venv/bin/python bench/bench_pages.py --output output  # measure pages built already
+    .venv/bin/python bench/bench_pages.py --output before --output output  # compare, interleaved
 
 It builds the project's ``data/`` with ``geo build --force`` (into a temporary
 folder unless ``--output`` names built pages), then prints for ``index.html`` and
-``regions/eur.html``:
+``regions/eur.html`` of each folder (with several ``--output``, their tabs take
+turns, so that the machine's load weighs on each alike):
 
 - **bytes**: the page's size on disk (UTF-8);
 - **first render ms**: headless Chromium, network cut off, the page opened from
-  disk in a fresh tab at the given viewport: from navigation start to the first
-  animation frame after the first place marker (or cluster icon) is in the
-  document, median of ``--runs`` tabs (a MutationObserver installed before the
-  page's scripts notes the moment);
+  disk in a fresh tab at the given viewport: from navigation start to the frame
+  after the first one with a place marker (or cluster icon) in the document, when
+  that one has been laid out and painted; median of ``--runs`` tabs (a
+  MutationObserver installed before the page's scripts notes the moment);
 - **script ms**: the time inside ``geoAtlas.init`` (``geoAtlas.renderMs``), median.
 
 Times move with the machine's load: compare runs made one after the other.
@@ -41,36 +43,37 @@ window.__firstMarkers = null;
 new MutationObserver(function (records, observer) {
   if (document.querySelector('.atlas-marker, .atlas-cluster')) {
     observer.disconnect();
-    requestAnimationFrame(function () { window.__firstMarkers = performance.now(); });
+    requestAnimationFrame(function () {  // the frame with the markers; at the next, it is painted
+      requestAnimationFrame(function () { window.__firstMarkers = performance.now(); });
+    });
   }
 }).observe(document, { childList: true, subtree: true });
 """
 PAGES = ("index.html", "regions/eur.html")
 
 
-def first_render(browser: Any, path: Path, size: tuple[int, int], runs: int) -> tuple[float, float]:
-    """Median first-render ms and script ms of ``runs`` fresh tabs."""
-    marks, scripts = [], []
-    for _ in range(runs):
-        context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-        context.add_init_script(_WATCH)
-        tab = context.new_page()
-        tab.route(
-            "**/*",
-            lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
-        )
-        tab.goto(path.as_uri())
-        tab.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=30_000)
-        tab.wait_for_timeout(50)
-        marks.append(float(tab.evaluate("window.__firstMarkers")))
-        scripts.append(float(tab.evaluate("geoAtlas.renderMs")))
-        context.close()
-    return statistics.median(marks), statistics.median(scripts)
+def first_render(browser: Any, path: Path, size: tuple[int, int]) -> tuple[float, float]:
+    """First-render ms and script ms of one fresh tab."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    context.add_init_script(_WATCH)
+    tab = context.new_page()
+    tab.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort(),
+    )
+    tab.goto(path.resolve().as_uri())
+    tab.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=30_000)
+    tab.wait_for_timeout(50)
+    result = float(tab.evaluate("window.__firstMarkers")), float(tab.evaluate("geoAtlas.renderMs"))
+    context.close()
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--output", type=Path, help="Measure the pages of this built folder.")
+    parser.add_argument(
+        "--output", type=Path, action="append", help="Measure the pages of this built folder."
+    )
     parser.add_argument("--runs", type=int, default=7, help="Tabs per page (median).")
     parser.add_argument("--size", default="1280x800", help="Viewport WIDTHxHEIGHT.")
     args = parser.parse_args(argv)
@@ -78,19 +81,27 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        out = args.output
-        if out is None:
-            out = Path(tmp) / "output"
-            build(ROOT / "data", out, force=True)
+        folders = args.output
+        if not folders:
+            folders = [Path(tmp) / "output"]
+            build(ROOT / "data", folders[0], force=True)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=find_chromium(), args=list(CHROMIUM_ARGS))
-            print(f"viewport {width}x{height}, median of {args.runs} tabs")
-            print(f"{'page':<20}{'bytes':>10}{'first render ms':>18}{'script ms':>12}")
-            for name in PAGES:
-                path = out / name
-                ms, script = first_render(browser, path, (width, height), args.runs)
-                print(f"{name:<20}{path.stat().st_size:>10}{ms:>18.0f}{script:>12.0f}")
+            times: dict[tuple[Path, str], list[tuple[float, float]]] = {}
+            for _ in range(args.runs):
+                for name in PAGES:
+                    for folder in folders:
+                        one = first_render(browser, folder / name, (width, height))
+                        times.setdefault((folder, name), []).append(one)
             browser.close()
+    print(f"viewport {width}x{height}, median of {args.runs} tabs")
+    print(f"{'page':<32}{'bytes':>10}{'first render ms':>18}{'script ms':>12}")
+    for (folder, name), runs in times.items():
+        ms = statistics.median(r[0] for r in runs)
+        script = statistics.median(r[1] for r in runs)
+        label = f"{folder.name}/{name}" if len(folders) > 1 else name
+        size = (folder / name).stat().st_size
+        print(f"{label:<32}{size:>10}{ms:>18.0f}{script:>12.0f}")
     return 0
 
 

@@ -242,8 +242,8 @@ def test_the_legend_counts_a_border_post_in_both_regions_and_says_so(page, maps,
             page.get_by_role("checkbox", name=f"{name}: {n} places,", exact=False)
         ).to_have_count(1)
     assert page.locator(".atlas-legend .atlas-note").text_content() == (
-        "A border post counts in the region of each of its sides, as on the region maps: "
-        f"{shared} of the {len(places)} places count in two regions."
+        "A border post counts in the region of each side, as on the region maps: "
+        f"{shared} of the {len(places)} places are in two regions."
     )
 
 

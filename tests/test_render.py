@@ -716,7 +716,7 @@ def test_history_and_seats_read_as_dated_lists_not_json() -> None:
         ["2011-10-17", "Operational", None],
     ]
     assert shown["Seats"] == [
-        ["2007-11-09 to 2017", "Buenos Aires (ARG)", "To note: by 2017"],
+        ["2007-11-09 to 2017", "Buenos Aires (ARG)", "by 2017"],
         ["from 2017", "Montevideo (URY)", None],
         ["dates not known", "Brasília (BRA), planned", None],
     ]

@@ -156,12 +156,13 @@ def _seat_item(seat: Mapping[str, Any]) -> list[str | None]:
 
 
 def _detail(item: Mapping[str, Any], shown: set[str]) -> str | None:
-    """The other fields of an event or seat, one ``Key: value`` line each (a note: its text)."""
+    """The other fields of an event or seat, a line each: a note as it is, others ``Key: value``."""
     lines = []
     for key, value in item.items():
         if key in shown or (text := _text(value)) is None:
             continue
-        lines.append(text if key == "note" else f"{_label(str(key))}: {text}")
+        note = str(key).endswith(("note", "notes"))
+        lines.append(text if note else f"{_label(str(key))}: {text}")
     return "\n".join(lines) or None
 
 

@@ -53,8 +53,8 @@ WORDS: Mapping[str, str] = MappingProxyType(
         # legend
         "legend.status_box": "{label}: {n} places",
         "legend.two_regions": (
-            "A border post counts in the region of each of its sides, as on the region maps: "
-            "{n} of the {total} places count in two regions."
+            "A border post counts in the region of each side, as on the region maps: "
+            "{n} of the {total} places are in two regions."
         ),
         # search
         "search.none": "No place matches",
@@ -63,7 +63,7 @@ WORDS: Mapping[str, str] = MappingProxyType(
         "search.hidden": "Hidden by the filters: show all",
         # query maps
         "query.point": "Query point: {where}",
-        "query.circle": "Within {km} of the query point",
+        "query.circle": "radius {km}",
         "query.line": "{name}: {km}",
         "query.km": "{km} km",
     }

@@ -34,3 +34,10 @@ test('placed boxes never overlap', () => {
     }
   }
 });
+
+test('a name keeps off the markers', () => {
+  const big = { x: 100, y: 100, r: 10, w: 60, width: 60, lines: 1 };
+  const marker = { left: 95, top: 95, right: 105, bottom: 105 };
+  assert.deepEqual(plain(labels.place([big], 1, [marker])), []);
+  assert.deepEqual(plain(labels.place([big], 1, [{ left: 200, top: 200, right: 210, bottom: 210 }])).length, 1);
+});

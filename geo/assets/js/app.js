@@ -79,12 +79,32 @@
     });
   }
 
-  /** Which places show: the kind and region filters, and the timeline's year. */
+  /**
+   * Which places show: the filters and the timeline's year.  The open place's popup
+   * (or sheet) stays open and says what the place is now; it closes if the place
+   * no longer shows.
+   */
   function refresh(app) {
     if (app.booting) return;
+    var opened = app.opened;
     lib.state.showAt(app.places, app.timeline.day(), app.state);
     app.view.sync();
+    if (opened) keepOpen(app, opened);
     app.listeners.forEach(function (fn) { fn(); });
+  }
+
+  function keepOpen(app, p) {
+    var marker = p.marker;
+    if (!p.on) {
+      app.map.closePopup();
+      if (app.sheet) app.sheet.hide();
+    } else if (app.sheet && app.sheet.isOpen()) {
+      app.sheet.show(marker.getPopup(), true);
+    } else if (marker && marker.isPopupOpen()) {
+      marker.getPopup().update();
+    } else {
+      app.view.select(p);
+    }
   }
 
   /** Show a place on the map and open its popup; false when it is not shown now. */
@@ -189,7 +209,6 @@
     trackPopups(app);
     app.booting = false;
     refresh(app);
-    controls.labels.draw();
     app.links.start();
     if (app.large) lib.search.warm(app.places, 0);
     publish(app, controls, app.list, t0);

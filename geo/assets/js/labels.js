@@ -2,8 +2,8 @@
  * pane of their own, so that they can be found with the browser's search and read by
  * screen readers).  Each name sits at its country's pole of inaccessibility (computed
  * at build time, geo.render.basemap); it shows from the zoom at which its country holds
- * it, bigger countries first, and never on top of another name.  place() is pure
- * (unit-tested in node).
+ * it, bigger countries first, never on top of another name nor under a place's marker.
+ * place() is pure (unit-tested in node).
  */
 (function (lib) {
   'use strict';
@@ -32,11 +32,13 @@
    * The labels that show at zoom scale `scale` (2^zoom): each of `labels`
    * ({x, y, r, w, width, lines}: position, inscribed radius and width of its polygon
    * in pixels at zoom 0, the name's size) in order (the largest first) when its
-   * polygon holds it and its box overlaps none already placed.  Returns the boxes
-   * {i, left, top, right, bottom} in pixels at that scale.
+   * polygon holds it and its box overlaps none already placed nor any of `blocked`
+   * (boxes {left, top, right, bottom} in pixels at that scale: the markers).
+   * Returns the boxes {i, left, top, right, bottom} in pixels at that scale.
    */
-  function place(labels, scale) {
+  function place(labels, scale, blocked) {
     var placed = [];
+    var taken = (blocked || []).slice();
     labels.forEach(function (l, i) {
       var height = l.lines * LINE;
       if (2 * l.r * scale < Math.min(height + 4, 18) || l.w * scale < l.width * 0.8) return;
@@ -45,11 +47,12 @@
         left: l.x * scale - l.width / 2 - PAD, right: l.x * scale + l.width / 2 + PAD,
         top: l.y * scale - height / 2 - PAD, bottom: l.y * scale + height / 2 + PAD
       };
-      for (var k = 0; k < placed.length; k++) {
-        var o = placed[k];
+      for (var k = 0; k < taken.length; k++) {
+        var o = taken[k];
         if (box.left < o.right && o.left < box.right && box.top < o.bottom && o.top < box.bottom) return;
       }
       placed.push(box);
+      taken.push(box);
     });
     return placed;
   }
@@ -67,7 +70,21 @@
     return out.sort(function (a, b) { return b.r - a.r || (a.name < b.name ? -1 : 1); });
   }
 
-  /** The names' layer: a pane of text, redrawn after each zoom, hidden over online tiles. */
+  /** Boxes of the markers drawn now (world pixels at the map's zoom): names keep off them. */
+  function markerBoxes(map) {
+    var origin = map.getPixelOrigin();
+    var out = [];
+    var icons = map.getPane('markerPane').children;
+    for (var i = 0; i < icons.length; i++) {
+      var pos = icons[i]._leaflet_pos; // where Leaflet put the icon (L.DomUtil.setPosition)
+      var w = parseFloat(icons[i].style.width) || 0, hgt = parseFloat(icons[i].style.height) || 0;
+      if (!pos || !w) continue;
+      out.push({ left: pos.x + origin.x, top: pos.y + origin.y, right: pos.x + origin.x + w, bottom: pos.y + origin.y + hgt });
+    }
+    return out;
+  }
+
+  /** The names' layer: a pane of text, redrawn after each move, hidden over online tiles. */
   function CountryLabels(app) {
     var map = app.map;
     var pane = map.createPane('atlas-labels');
@@ -82,7 +99,7 @@
       if (!app.state.online) {
         var zoom = map.getZoom();
         var origin = map.getPixelOrigin();
-        place(labels, Math.pow(2, zoom)).forEach(function (box) {
+        place(labels, Math.pow(2, zoom), markerBoxes(map)).forEach(function (box) {
           var l = labels[box.i];
           var node = nodes.get(l);
           if (!node) {
@@ -98,8 +115,16 @@
       }
       nodes.forEach(function (node) { if (!shown.has(node) && node.parentNode) pane.removeChild(node); });
     }
-    map.on('zoomend viewreset baselayerchange', draw);
-    return { draw: draw, shown: function () { return pane.querySelectorAll('.atlas-label').length; } };
+    var pending = false;
+    function later() { // once per frame, after the markers of the new view are drawn
+      if (pending) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; draw(); });
+    }
+    map.on('moveend viewreset baselayerchange', later);
+    app.listeners.push(later);
+    if (app.view.cluster) app.view.cluster.on('animationend', later);
+    return { draw: draw, later: later, shown: function () { return pane.querySelectorAll('.atlas-label').length; } };
   }
 
   lib.labels = { wrap: wrap, place: place, CountryLabels: CountryLabels };

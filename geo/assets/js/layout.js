@@ -14,6 +14,7 @@
   var GAP = 4; // px kept between a control and what avoids it
   var MAX_RECTS = 12; // controls weighed one by one (2^n choices); more are not looked at
   var FIT_MAX_ZOOM = 6;
+  var MINIMAP_ROOM = 136; // px the minimap takes above the attribution line, with its margins
 
   /**
    * The free rectangle of a W x H box that avoids every rect ({left, top, right,
@@ -170,17 +171,24 @@
     return menu;
   }
 
-  /** Let the legend (top right) grow down to the minimap (bottom right) and no further. */
+  /**
+   * Let the legend (top right) grow down to the minimap (bottom right) and no further;
+   * where the open legend needs that room, the minimap gives way.
+   */
   function fitLegend(app) {
     var box = app.legend && app.legend.getContainer();
+    var container = app.map.getContainer();
     if (!box) return;
     if (box.closest('.atlas-menu-panel')) { box.style.maxHeight = ''; return; }
-    var map = app.map.getContainer().getBoundingClientRect();
-    var bottom = map.bottom - 28; // the attribution line
-    var mini = app.map.getContainer().querySelector('.atlas-minimap');
-    var m = mini && mini.getBoundingClientRect();
-    if (m && m.height) bottom = m.top - 10;
-    box.style.maxHeight = Math.max(120, bottom - box.getBoundingClientRect().top - 16) + 'px'; // less its padding
+    // read everything first, then write: one layout
+    var top = box.getBoundingClientRect().top;
+    var need = box.scrollHeight; // the legend's whole height, whatever its max-height
+    var bottom = container.getBoundingClientRect().bottom - 28; // above the attribution line
+    var mini = !!container.querySelector('.atlas-minimap');
+    var below = mini ? bottom - MINIMAP_ROOM : bottom;
+    var hide = mini && box.open && top + need > below;
+    if (hide !== container.classList.contains('atlas-no-minimap')) container.classList.toggle('atlas-no-minimap', hide);
+    box.style.maxHeight = Math.max(120, (hide ? bottom : below) - top - 16) + 'px'; // less its padding
   }
 
   /** Fade the header's links where more of them lie out of sight (they scroll sideways). */
@@ -193,7 +201,7 @@
       nav.classList.toggle('atlas-nav-after', more > 1 && nav.scrollLeft < more - 1);
     }
     nav.addEventListener('scroll', fade, { passive: true });
-    fade();
+    requestAnimationFrame(fade); // with the first frame's layout, not one of its own
     return fade;
   }
 
@@ -212,9 +220,21 @@
     map.on('movestart', function () { if (!app.fitting && !app.booting) app.userMoved = true; });
     map.on('click', function () { menu.open(false); });
     app.listeners.push(menu.relabel);
+    var pending = false;
+    var rows = null;
+    app.listeners.push(function () { // the year's statuses change its rows: fit it with the next frame
+      var box = app.legend && app.legend.getContainer();
+      var now = box ? box.querySelectorAll('[hidden]').length : 0;
+      if (pending || now === rows) return;
+      var first = rows === null; // the legend was fitted with the rows as now
+      rows = now;
+      if (first) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; fitLegend(app); });
+    });
+    if (app.legend) app.legend.getContainer().addEventListener('toggle', function () { fitLegend(app); });
     function arrange() {
       var small = narrow();
-      map.getContainer().classList.toggle('atlas-narrow', small);
       menu.fold(small);
       if (!small && app.sheet) app.sheet.hide();
       fitLegend(app);

@@ -53,7 +53,9 @@
         h('span', { className: 'atlas-count', textContent: String(s.count) })
       ]);
       grid.appendChild(label);
-      out.rows.push({ s: s, cb: cb, cells: [].slice.call(label.children) });
+      var cells = [].slice.call(label.children);
+      cells.forEach(function (cell) { cell.hidden = !s.count; }); // as now, until the first count
+      out.rows.push({ s: s, cb: cb, cells: cells });
     });
     out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'Status' }), grid]);
     return out;

@@ -79,12 +79,26 @@
     return out;
   }
 
+  /**
+   * The view now: the one last read or written (app.linkView) while the map is
+   * within a pixel of it, so that a link gives back exactly the view it asked for.
+   */
+  function viewNow(app) {
+    var map = app.map;
+    var zoom = map.getZoom();
+    var px = map.project(map.getCenter(), zoom);
+    var last = app.linkView;
+    if (last && last.view.zoom === zoom && px.distanceTo(last.px) < 1) return last.view;
+    var c = map.getCenter();
+    var view = { zoom: zoom, lat: c.lat, lon: c.lng };
+    app.linkView = { view: view, px: px };
+    return view;
+  }
+
   /** What the page shows now, as format() takes it. */
   function current(app) {
-    var map = app.map;
-    var c = map.getCenter();
     return {
-      view: app.userMoved ? { zoom: map.getZoom(), lat: c.lat, lon: c.lng } : null,
+      view: app.userMoved ? viewNow(app) : null,
       place: app.opened ? app.opened.id : null,
       year: app.timeline.year(),
       hide: offCodes(app.state.kindsOn).filter(function (code) { return app.kindLayers.has(code); }),
@@ -128,6 +142,7 @@
     if (s.view) {
       app.userMoved = true;
       app.map.setView([s.view.lat, s.view.lon], s.view.zoom, { animate: false });
+      app.linkView = { view: s.view, px: app.map.project([s.view.lat, s.view.lon], app.map.getZoom()) };
     }
   }
 
@@ -140,7 +155,10 @@
     }
     app.map.on('moveend', update);
     app.listeners.push(update);
-    window.addEventListener('hashchange', function () { apply(app, parse(location.hash)); });
+    window.addEventListener('hashchange', function (e) {
+      // the address typed or followed (a pending write of ours may have replaced it since)
+      apply(app, parse(String(e.newURL || location.href).replace(/^[^#]*/, '')));
+    });
     return {
       update: update,
       start: function () { if (location.hash) apply(app, parse(location.hash)); },

@@ -20,7 +20,8 @@
     var sheet = {
       node: node,
       isOpen: function () { return !node.hidden; },
-      show: function (popup) {
+      /** Show a popup's content; `again`: the same place, new content, the map left as it is. */
+      show: function (popup, again) {
         var content = popup._content;
         source = popup._source || null;
         if (typeof content === 'function') content = content(source);
@@ -29,6 +30,7 @@
         var title = body.querySelector('.atlas-popup-title');
         node.setAttribute('aria-label', title ? title.textContent : '');
         node.hidden = false;
+        if (again) return;
         body.scrollTop = 0;
         close.focus({ preventScroll: true });
         reveal(app, popup.getLatLng() || (source && source.getLatLng && source.getLatLng()));
