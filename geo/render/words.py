@@ -40,6 +40,7 @@ WORDS: Mapping[str, str] = MappingProxyType(
         "seat.planned": "planned",
         # the popup, or the bottom sheet that replaces it on a phone
         "popup.at_year": " at the end of {year}",
+        "popup.seat_at": "Seat at the end of {year}",
         "popup.copy_link": "Copy link",
         "popup.copied": "Link copied",
         "popup.copy_by_hand": "Copy this link:",
@@ -47,7 +48,7 @@ WORDS: Mapping[str, str] = MappingProxyType(
         "sheet.close": "Close the details",
         # the menu that holds the controls on a narrow screen
         "menu.open": "Menu",
-        "menu.open_year": "Menu \u00b7 {year}",
+        "menu.year": "End of {year}",
         "menu.label": "Map menu: legend, filters, timeline and layers",
         "menu.close": "Close the menu",
         # legend

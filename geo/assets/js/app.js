@@ -195,7 +195,7 @@
     var controls = addControls(app);
     app.sheet = lib.sheet.Sheet(app);
     app.layout = lib.layout.Layout(app, function () {
-      return [app.legend, app.layersControl, app.timelineControl].filter(Boolean);
+      return [app.legend, app.timelineControl, app.layersControl].filter(Boolean);
     });
     lib.layout.fit(app); // before the layers are drawn, so that they are drawn once
     countries.addTo(map);

@@ -85,7 +85,7 @@
       row(r[0], r[1] === null ? h('dd', { textContent: util.coordsText(p.lat, p.lon, app.decimals) }) : valueNode(r[1]));
     });
     if (year !== null && (now.lat !== p.lat || now.lon !== p.lon)) {
-      row('Seat at the end of ' + year, h('dd', { textContent: util.coordsText(now.lat, now.lon, app.decimals) }));
+      row(util.t(app, 'popup.seat_at', { year: year }), h('dd', { textContent: util.coordsText(now.lat, now.lon, app.decimals) }));
     }
     if (p.source) row('Source', h('dd', { className: 'atlas-source' }, [sourceLink(p) || p.source]));
     return dl;
