@@ -306,9 +306,13 @@ def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps) -> Non
     tab = screen("laptop")
     open_map(tab, maps["world"])
     tab.set_viewport_size({"width": 390, "height": 844})
-    tab.wait_for_timeout(500)
-    markers = tab.evaluate(MARKERS)
-    assert sum(m["n"] for m in markers if m["inView"]) == tab.evaluate("geoAtlas.shownIds().length")
+    shown = tab.evaluate("geoAtlas.shownIds().length")
+    for _ in range(30):  # the refit waits for the resize to end; the clusters then animate
+        tab.wait_for_timeout(200)
+        markers = tab.evaluate(MARKERS)
+        if sum(m["n"] for m in markers if m["inView"]) == shown:
+            break
+    assert sum(m["n"] for m in markers if m["inView"]) == shown
     assert all(m["uncovered"] for m in markers if m["inView"])
     tab.evaluate("void geoAtlas.map.setZoom(geoAtlas.map.getZoom() + 2, {animate: false})")
     zoom = tab.evaluate("geoAtlas.map.getZoom()")

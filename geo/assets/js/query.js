@@ -9,9 +9,12 @@
   var COLOR = '#ad1457';
   var LABELLED = 5; // lines whose distance is written on the map; more show it on hover
 
-  /** Hide the distance of a line where it would cover that of a nearer answer. */
-  function unclutter(labels) {
-    var kept = [];
+  /** Hide the distance of a line where it would cover that of a nearer answer, or a marker. */
+  function unclutter(app, labels) {
+    var pane = app.map.getPane('markerPane');
+    var kept = [].map.call(pane.querySelectorAll('.leaflet-marker-icon'), function (el) { return el.getBoundingClientRect(); });
+    var point = app.map.getPane('atlas-query').querySelector('.atlas-query-point');
+    if (point) kept.push(point.getBoundingClientRect());
     labels.forEach(function (l) {
       var el = l.poly.getTooltip().getElement();
       if (!el) return;
@@ -53,8 +56,9 @@
         var el = l.poly.getTooltip().getElement();
         if (el) { el.title = l.full; el.setAttribute('aria-label', l.full); }
       });
-      app.map.on('zoomend', function () { unclutter(labels); });
-      unclutter(labels);
+      app.map.on('zoomend', function () { unclutter(app, labels); });
+      if (app.view.cluster) app.view.cluster.on('animationend', function () { unclutter(app, labels); });
+      requestAnimationFrame(function () { unclutter(app, labels); }); // once the markers are drawn
     });
     var icon = L.divIcon({ className: 'atlas-query-point', html: lib.symbols.ICONS.target, iconSize: [26, 26], iconAnchor: [13, 13] });
     var where = q.km === null ? q.where : q.where + ' \u00b7 ' + t('query.circle', { km: util.formatKm(q.km) });
