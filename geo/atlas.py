@@ -334,12 +334,38 @@ class Atlas:
 
         return query.distance_km(self._view(as_of).places, id_a, id_b)
 
-    def to_map(self, result: gpd.GeoDataFrame, *, title: str = "Query result") -> Any:
-        """A folium map of any query result, styled like the built maps."""
+    def to_map(
+        self, result: gpd.GeoDataFrame, *, title: str = "Query result", query: Any = None
+    ) -> Any:
+        """A folium map of any query result, styled like the built maps.
+
+        Parameters
+        ----------
+        result : geopandas.GeoDataFrame
+            Places, e.g. the answer of :meth:`within` or :meth:`nearest`.
+        title : str
+            The page's title (plain text).
+        query : geo.render.QueryMark or None
+            The query to draw with the places: its point, and the geodesic
+            circle of a ``within`` radius (``radius_km``) or a line to each
+            answer with its distance (``lines=True``, for ``nearest``).
+
+        Examples
+        --------
+        >>> from geo.render import QueryMark  # doctest: +SKIP
+        >>> near = atlas.within(lat=40.41, lon=49.87, km=300)  # doctest: +SKIP
+        >>> mark = QueryMark(lon=49.87, lat=40.41, radius_km=300)  # doctest: +SKIP
+        >>> m = atlas.to_map(near, query=mark)  # doctest: +SKIP
+        """
         from geo.render import render_map
 
         return render_map(
-            result, self.countries_display, title=title, as_of=self.as_of, since=self.network_start
+            result,
+            self.countries_display,
+            title=title,
+            as_of=self.as_of,
+            since=self.network_start,
+            query=query,
         )
 
     def locate(self, *, lat: float, lon: float) -> Location:

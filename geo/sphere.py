@@ -29,8 +29,10 @@ __all__ = [
     "R_MAX_KM",
     "R_MIN_KM",
     "chord_to_angle",
+    "geodesic_circle",
     "geodesic_km",
     "geodesic_km_threads",
+    "geodesic_path",
     "local_radii_km",
     "slack",
     "unit_vectors",
@@ -110,3 +112,33 @@ def geodesic_km_threads(
     with ThreadPoolExecutor(workers) as pool:
         parts = pool.map(lambda s: geodesic_km(lon1[s], lat1[s], lon2[s], lat2[s]), slices)
         return np.concatenate(list(parts))
+
+
+def geodesic_circle(
+    lon: float, lat: float, radius_km: float, n: int = 180
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` points at ``radius_km`` (geodesic, WGS84) from ``(lon, lat)``, by azimuth 0..360.
+
+    Degrees, EPSG:4326.  Longitudes are unwrapped around ``lon`` (each within
+    180 degrees of it), so that the ring is continuous across the antimeridian.
+    """
+    azimuths = np.linspace(0.0, 360.0, n, endpoint=False)
+    lons, lats, _ = _GEOD.fwd(
+        np.full(n, float(lon)), np.full(n, float(lat)), azimuths, np.full(n, radius_km * 1000.0)
+    )
+    lons = float(lon) + (np.asarray(lons, dtype=float) - float(lon) + 180.0) % 360.0 - 180.0
+    return lons, np.asarray(lats, dtype=float)
+
+
+def geodesic_path(
+    lon1: float, lat1: float, lon2: float, lat2: float, n: int = 32
+) -> tuple[np.ndarray, np.ndarray]:
+    """``n + 2`` points on the geodesic (WGS84) from the first point to the second, ends included.
+
+    Degrees, EPSG:4326; longitudes unwrapped from ``lon1`` (each step under 180
+    degrees), so that a path across the antimeridian stays continuous.
+    """
+    inner = _GEOD.npts(lon1, lat1, lon2, lat2, n) if n else []
+    lons = np.array([lon1, *(x for x, _ in inner), lon2], dtype=float)
+    lats = np.array([lat1, *(y for _, y in inner), lat2], dtype=float)
+    return np.degrees(np.unwrap(np.radians(lons))), lats

@@ -68,10 +68,12 @@ def guard() -> Guard:
     return Guard()
 
 
-@pytest.fixture
-def page(browser: Any, guard: Guard) -> Iterator[Any]:
-    """A page that may load ``file:`` URLs only and must stay free of errors."""
-    context = browser.new_context(viewport={"width": 1400, "height": 850})
+def guarded_tab(context: Any, guard: Guard) -> Any:
+    """A new tab of ``context`` that may load ``file:`` URLs only; ``guard`` notes the rest.
+
+    Requests to anything else are aborted, dialogs dismissed, console errors and
+    page errors noted; the ``window.__pwned`` trap is installed before any script.
+    """
     context.add_init_script(TRAP)
     tab = context.new_page()
 
@@ -90,12 +92,25 @@ def page(browser: Any, guard: Guard) -> Iterator[Any]:
     tab.on("console", lambda m: guard.errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: guard.errors.append(str(e)))
     tab.on("dialog", dialog)
-    yield tab
+    return tab
+
+
+def check_guard(tab: Any, context: Any, guard: Guard) -> None:
+    """Close ``context``; fail if its tab logged an error, asked the network or was pwned."""
     pwned = tab.evaluate("window.__pwnedValue")
     context.close()
     assert guard.errors == [], guard.errors
     assert guard.requests == [], guard.requests
     assert guard.dialogs == [] and pwned is None, (guard.dialogs, pwned)
+
+
+@pytest.fixture
+def page(browser: Any, guard: Guard) -> Iterator[Any]:
+    """A page that may load ``file:`` URLs only and must stay free of errors."""
+    context = browser.new_context(viewport={"width": 1400, "height": 850})
+    tab = guarded_tab(context, guard)
+    yield tab
+    check_guard(tab, context, guard)
 
 
 # -- the hand-made data folder of the unit tests (tests/data/README.md) -----------------

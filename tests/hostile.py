@@ -158,3 +158,22 @@ def open_map(page: Any, path: Path) -> None:
     # Polling with wait_for_function would need eval, which the page's CSP forbids.
     page.goto(path.as_uri())
     page.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=15_000)
+
+
+def regions_of(places: gpd.GeoDataFrame) -> list[set]:
+    """The regions each place counts in: its own and its sides' (as geo.build.region_mask)."""
+    columns = [c for c in ("region", "side_a_region", "side_b_region") if c in places.columns]
+    return [
+        {v for v in row if isinstance(v, str)} for row in places[columns].itertuples(index=False)
+    ]
+
+
+def only_in(places: gpd.GeoDataFrame, code: str) -> set[str]:
+    """Ids of the places that unticking region ``code`` hides: in it, and in no other region."""
+    regions = regions_of(places)
+    own = places["region"].tolist()
+    return {
+        pid
+        for pid, mine, every in zip(places["id"], own, regions, strict=True)
+        if mine == code and every == {code}
+    }

@@ -10,7 +10,7 @@ import pytest
 
 import geo.render.assets
 from geo.errors import AssetError
-from geo.render.assets import ATLAS_SCRIPTS, load_assets, own_files
+from geo.render.assets import ATLAS_SCRIPTS, _drop_comment_lines, load_assets, own_files
 
 JS = Path(geo.render.assets.__file__).resolve().parent.parent / "assets" / "js"
 
@@ -36,9 +36,22 @@ def test_every_script_file_is_joined_once_in_the_fixed_order() -> None:
     assert ATLAS_SCRIPTS[0] == "util.js" and ATLAS_SCRIPTS[-1] == "app.js"
     text = load_assets().scripts[-1].text
     expected = "\n".join(
-        (JS / name).read_text(encoding="utf-8").strip() + "\n" for name in ATLAS_SCRIPTS
+        _drop_comment_lines((JS / name).read_text(encoding="utf-8")).strip() + "\n"
+        for name in ATLAS_SCRIPTS
     )
     assert text == expected
+
+
+def test_the_scripts_reach_the_page_without_their_comment_lines() -> None:
+    text = load_assets().scripts[-1].text
+    lines = text.splitlines()
+    blank = [line for line in lines if not line.strip()]
+    assert len(blank) == len(ATLAS_SCRIPTS) - 1  # only the one between two files
+    assert not [line for line in lines if line.lstrip().startswith(("//", "/*", "* ", "*/"))]
+    for name in ATLAS_SCRIPTS:  # every line of code is there, in order
+        source = (JS / name).read_text(encoding="utf-8")
+        assert _drop_comment_lines(source).strip() in text, name
+    assert "function freeRect(W, H, rects, score) {" in text
 
 
 def test_a_part_uses_only_the_parts_before_it_when_it_loads() -> None:
@@ -120,7 +133,7 @@ def test_a_missing_file_is_an_asset_error(tmp_path: Path, monkeypatch, missing: 
 
 def test_a_script_that_would_close_its_element_is_refused(tmp_path: Path, monkeypatch) -> None:
     own = copy_of_own_assets(tmp_path, monkeypatch)
-    append(own / "js" / "list.js", "// '</script>'\n")
+    append(own / "js" / "list.js", "var closer = '</script>';\n")
     with pytest.raises(AssetError, match=r"map asset 'geo: js/util.js .*' contains '</script'"):
         fresh()
 

@@ -262,6 +262,42 @@ def test_map_writes_a_self_contained_page(tmp_path: Path, args: list[str]) -> No
     assert '<link rel="stylesheet" href="http' not in page
 
 
+def _map_data(path: Path) -> dict:
+    page = path.read_text(encoding="utf-8")
+    blob = page.split('<script type="application/json" id="atlas-data">\n', 1)[1]
+    return json.loads(blob.split("\n</script>", 1)[0])
+
+
+def test_a_within_map_draws_its_point_and_circle(tmp_path: Path) -> None:
+    path = tmp_path / "within.html"
+    result = run(
+        "query", "within", "--lat", "40.41", "--lon", "49.87", "--km", "300", "--map", str(path)
+    )
+    assert result.exit_code == 0, result.stderr
+    query = _map_data(path)["query"]
+    assert query["at"] == [40.41, 49.87] and query["km"] == 300.0
+    assert query["circle"] and query["lines"] == []
+
+
+def test_a_nearest_map_draws_a_line_to_each_answer(tmp_path: Path) -> None:
+    path = tmp_path / "nearest.html"
+    args = ["nearest", "--lat", "41.64", "--lon", "48.43", "--k", "2", "--format", "json"]
+    result = run("query", *args, "--map", str(path))
+    assert result.exit_code == 0, result.stderr
+    answers = json.loads(result.stdout)
+    lines = _map_data(path)["query"]["lines"]
+    assert [line[0] for line in lines] == [a["id"] for a in answers]
+    assert [line[3] for line in lines] == pytest.approx(
+        [a["distance_km"] for a in answers], abs=1e-3
+    )
+
+
+def test_other_query_maps_draw_no_query(tmp_path: Path) -> None:
+    path = tmp_path / "region.html"
+    assert run("query", "region", "EUR", "--map", str(path)).exit_code == 0
+    assert _map_data(path)["query"] is None
+
+
 # --------------------------------------------------------------------------- as of a day
 
 

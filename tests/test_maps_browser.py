@@ -13,12 +13,22 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pytest
-from hostile import HOSTILE, hostile_frames, open_map, synthetic_frames, write_pages
+from hostile import (
+    HOSTILE,
+    hostile_frames,
+    only_in,
+    open_map,
+    regions_of,
+    synthetic_frames,
+    write_pages,
+)
 from playwright.sync_api import expect
 from pyproj import Geod
 from shapely.geometry import Point
 
+from geo.build import region_mask
 from geo.render import render_map, write_map
+from geo.schema import REGIONS
 
 pytestmark = pytest.mark.browser
 
@@ -212,16 +222,36 @@ def test_layer_control_hides_a_kind_even_when_clustered(page, maps, frames) -> N
 def test_region_filter_reaches_clustered_markers(page, maps, frames) -> None:
     places, _ = frames
     open_map(page, maps["index"])
-    europe = int((places["region"] == "EUR").sum())
+    regions = regions_of(places)
+    europe = sum("EUR" in r for r in regions)  # as the region map and `geo query region` count
+    assert europe == int(region_mask(places, "EUR").sum())
+    only_europe = len(only_in(places, "EUR"))  # a post on the Europe/AP line stays
     page.get_by_role("checkbox", name=f"Europe: {europe} places", exact=False).uncheck()
-    assert page.evaluate("geoAtlas.shownIds().length") == len(places) - europe
-    assert page.evaluate(VISIBLE_TOTAL) == len(places) - europe
+    assert page.evaluate("geoAtlas.shownIds().length") == len(places) - only_europe
+    assert page.evaluate(VISIBLE_TOTAL) == len(places) - only_europe
     assert (
         page.locator(".atlas-shown").text_content()
-        == f"Showing {len(places) - europe} of {len(places)} places"
+        == f"Showing {len(places) - only_europe} of {len(places)} places"
     )
     page.click("#atlas-list-toggle")
-    assert page.locator("#atlas-list tbody tr:not([hidden])").count() == len(places) - europe
+    assert page.locator("#atlas-list tbody tr:not([hidden])").count() == len(places) - only_europe
+
+
+def test_the_legend_counts_a_border_post_in_both_regions_and_says_so(page, maps, frames) -> None:
+    places, _ = frames
+    open_map(page, maps["index"])
+    regions = regions_of(places)
+    shared = sum(len(r) > 1 for r in regions)
+    assert shared >= 1  # a crossing between two regions (Astara: Azerbaijan and Iran)
+    for code, name in REGIONS.items():
+        n = int(region_mask(places, code).sum())
+        expect(
+            page.get_by_role("checkbox", name=f"{name}: {n} places,", exact=False)
+        ).to_have_count(1)
+    assert page.locator(".atlas-legend .atlas-note").text_content() == (
+        "A border post counts in the region of each side, as on the region maps: "
+        f"{shared} of the {len(places)} places are in two regions."
+    )
 
 
 def test_regions_layer_can_be_turned_off(page, maps) -> None:

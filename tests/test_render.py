@@ -691,3 +691,296 @@ def test_a_style_that_imports_is_refused(frames) -> None:
     m.get_root().header.add_child(Element("<style>@import 'https://evil.example/x.css';</style>"))
     with pytest.raises(RenderError, match="CDN assets"):
         to_html(m)
+
+
+# ------------------------------------------------------------------ words for people
+
+
+def rows_of(data: dict, place_id: str) -> dict:
+    return {label: value for label, value in place_of(data, place_id)["rows"]}
+
+
+JSON_LIKE = re.compile(r'[\[{]\s*"|"\s*:\s*["\[{\d]')
+
+
+def test_history_and_seats_read_as_dated_lists_not_json() -> None:
+    rows = [
+        {
+            "id": "office",
+            "name": "Office",
+            "history": [
+                {"date": "2009-06", "status": "planned", "note": "Proposed."},
+                {
+                    "date": "2010-09-08",
+                    "status": "under_construction",
+                    "planned_opening": "2011-02",
+                    "source": "https://example.org/news",
+                },
+                {"date": "2011-10-17", "status": "operational"},
+            ],
+            "seats": [
+                {
+                    "city": "Buenos Aires",
+                    "iso3": "ARG",
+                    "lon": 1.0,
+                    "lat": 1.0,
+                    "from": "2007-11-09",
+                    "to": "2017",
+                    "status": "closed",
+                    "to_note": "by 2017",
+                },
+                {"city": "Montevideo", "iso3": "URY", "lon": 2.0, "lat": 2.0, "from": "2017"},
+                {"city": "Brasília", "iso3": "BRA", "lon": 3.0, "lat": 3.0, "status": "planned"},
+            ],
+            "contacts": {"phone": "+1 555", "hours": ["Mon", "Tue"]},
+            "languages": ["English", "French"],
+            "geometry": Point(2, 2),
+        }
+    ]
+    data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t")))
+    shown = rows_of(data, "office")
+    assert shown["History"] == [
+        ["2009-06", "Planned", "Proposed."],
+        [
+            "2010-09-08",
+            "Under construction, opening planned 2011-02",
+            "Source: https://example.org/news",
+        ],
+        ["2011-10-17", "Operational", None],
+    ]
+    assert shown["Seats"] == [
+        ["2007-11-09 to 2017", "Buenos Aires (ARG)", "by 2017"],
+        ["from 2017", "Montevideo (URY)", None],
+        ["dates not known", "Brasília (BRA), planned", None],
+    ]
+    assert shown["Contacts"] == ["Phone: +1 555", "Hours: Mon, Tue"]
+    assert shown["Languages"] == ["English", "French"]
+    assert not [v for v in shown.values() if isinstance(v, str) and JSON_LIKE.search(v)]
+
+
+def test_no_popup_of_the_project_shows_json(index_html: str) -> None:
+    for place in payload(index_html)["places"]:
+        for label, value in place["rows"]:
+            texts = (
+                [value]
+                if isinstance(value, str)
+                else [
+                    t
+                    for item in value or []
+                    for t in (item if isinstance(item, list) else [item])
+                    if t
+                ]
+            )
+            for text in texts:
+                assert not JSON_LIKE.search(text), (place["id"], label, text)
+
+
+def test_the_page_carries_its_words(index_html: str) -> None:
+    from geo.render.words import WORDS, word
+
+    data = payload(index_html)
+    assert data["words"] == dict(WORDS)
+    assert {s["label"] for s in data["statuses"]} <= set(WORDS.values())
+    assert word("query.km", km="12.5") == "12.5 km"
+    with pytest.raises(KeyError):
+        word("no.such.word")
+
+
+def test_the_status_legend_names_possibly_open_when_a_life_has_it() -> None:
+    rows = [
+        {"id": "a", "name": "A", "opened": None, "geometry": Point(1, 1)},
+        {"id": "b", "name": "B", "opened": "2001", "geometry": Point(2, 2)},
+    ]
+    data = payload(
+        to_html(render_map(places_frame(rows), tiny_countries(), title="t", since="1990"))
+    )
+    codes = [s["code"] for s in data["statuses"]]
+    assert codes[-1] == "unknown" and data["timeline"]["unknown"] == 1
+    label = next(s["label"] for s in data["statuses"] if s["code"] == "unknown")
+    assert label == "Possibly open (dates not known)"
+    rows[0]["opened"] = "1995"
+    data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t")))
+    assert "unknown" not in [s["code"] for s in data["statuses"]]
+
+
+def test_an_as_of_map_counts_its_possibly_open_places() -> None:
+    rows = [{"id": "a", "name": "A", "status": "unknown", "opened": None, "geometry": Point(1, 1)}]
+    page = to_html(
+        render_map(
+            places_frame(rows), tiny_countries(), title="t", as_of="2010-09-08", since="1990"
+        )
+    )
+    assert payload(page)["timeline"]["unknown"] == 1
+
+
+# ------------------------------------------------------------------ one count per region
+
+
+def test_a_border_post_counts_in_the_region_of_each_side() -> None:
+    rows = [
+        {
+            "id": "post",
+            "name": "Post",
+            "kind": "border_post",
+            "region": "EUR",
+            "side_a_region": "EUR",
+            "side_b_region": "AP",
+            "geometry": Point(1, 1),
+        },
+        {
+            "id": "inland",
+            "name": "Inland",
+            "kind": "border_post",
+            "region": "EUR",
+            "side_a_region": "EUR",
+            "side_b_region": "EUR",
+            "geometry": Point(2, 2),
+        },
+        {"id": "office", "name": "Office", "region": "AP", "geometry": Point(3, 3)},
+    ]
+    data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t")))
+    counts = {r["code"]: r["count"] for r in data["regions"]}
+    assert counts["EUR"] == 2 and counts["AP"] == 2  # as geo.build.region_mask counts them
+    assert data["shared"] == 1
+    assert place_of(data, "post")["also"] == ["AP"]
+    assert "also" not in place_of(data, "inland") and "also" not in place_of(data, "office")
+
+
+def test_the_world_legend_agrees_with_the_region_maps(frames, index_html: str) -> None:
+    from geo.build import region_mask
+
+    places, _ = frames
+    counts = {r["code"]: r["count"] for r in payload(index_html)["regions"]}
+    for code in geo.schema.REGIONS:
+        assert counts[code] == int(region_mask(places, code).sum()), code
+
+
+# ------------------------------------------------------------------ country labels
+
+
+def test_every_country_row_carries_where_its_name_goes(frames) -> None:
+    import shapely
+
+    from geo.render.basemap import _country_rows
+
+    _, countries = frames
+    rows = _country_rows(countries, 0.0)
+    labelled = [row for row in rows if row[5] is not None]
+    assert len(labelled) >= 0.9 * len(rows)
+    by_name = {}
+    for iso3, name, geom in zip(
+        countries["iso3"], countries["name"], countries.geometry, strict=True
+    ):
+        by_name.setdefault((iso3, name), []).append(geom)
+    for iso3, name, _, _, _, label in labelled:
+        lat, lon, radius, width = label
+        assert radius > 0 and width >= 2 * radius * 0.99
+        inside = shapely.union_all(by_name[(iso3, name)]).buffer(0.02)
+        assert inside.contains(Point(lon, lat)), (iso3, label)
+    france = next(row for row in rows if row[0] == "FRA" and row[5][2] > 1)
+    assert 44 < france[5][0] < 49 and 0 < france[5][1] < 5  # mainland France, not Clipperton
+
+
+def test_labels_follow_a_world_centred_across_the_antimeridian() -> None:
+    from geo.render.basemap import _country_rows
+
+    fiji = gpd.GeoDataFrame(
+        {"iso3": ["FJI"], "name": ["Fiji"], "region": ["AP"], "member": [True]},
+        geometry=[box(177.0, -19.0, 179.5, -16.0)],
+        crs="EPSG:4326",
+    )
+    (row,) = _country_rows(fiji, 180.0)
+    assert 177.0 < row[5][1] < 179.5  # inside the polygon, in the page's longitudes
+    (row,) = _country_rows(fiji.set_geometry([box(-179.9, -19.0, -178.0, -16.0)]), 180.0)
+    assert 180.1 < row[5][1] < 182.0  # moved by 360 degrees with its polygon
+
+
+# ------------------------------------------------------------------ query maps
+
+
+def test_a_within_query_draws_its_point_and_geodesic_circle() -> None:
+    from pyproj import Geod
+
+    from geo.render import QueryMark
+
+    rows = [{"id": "a", "name": "A", "geometry": Point(49.0, 40.0)}]
+    mark = QueryMark(lon=49.87, lat=40.41, radius_km=300)
+    data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t", query=mark)))
+    query = data["query"]
+    assert query["at"] == [40.41, 49.87] and query["km"] == 300 and query["lines"] == []
+    assert query["where"] == "Query point: 40.41000° N, 49.87000° E"
+    ring = decode_pairs(query["circle"], 1e5)
+    assert len(ring) == 180
+    _, _, metres = Geod(ellps="WGS84").inv(
+        [49.87] * len(ring), [40.41] * len(ring), [p[1] for p in ring], [p[0] for p in ring]
+    )
+    assert max(abs(m / 1000 - 300) for m in metres) < 0.01
+    south, west = data["bounds"][0]
+    north, east = data["bounds"][1]
+    assert south <= min(p[0] for p in ring) + 1e-5 and north >= max(p[0] for p in ring) - 1e-5
+    assert west <= min(p[1] for p in ring) + 1e-5 and east >= max(p[1] for p in ring) - 1e-5
+
+
+def test_a_nearest_query_draws_a_line_to_each_answer_with_its_distance() -> None:
+    from pyproj import Geod
+
+    from geo.render import QueryMark
+
+    rows = [
+        {"id": "far", "name": "Far", "geometry": Point(-171.76, -13.83)},  # Apia, across 180
+        {"id": "near", "name": "Near", "geometry": Point(179.0, -17.0)},
+    ]
+    mark = QueryMark(lon=178.44, lat=-18.14, lines=True)
+    data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t", query=mark)))
+    lines = data["query"]["lines"]
+    assert [line[0] for line in lines] == ["near", "far"]  # nearest first
+    _, _, metres = Geod(ellps="WGS84").inv(178.44, -18.14, -171.76, -13.83)
+    assert lines[1][3] == pytest.approx(metres / 1000, abs=0.001)
+    path = decode_pairs(lines[1][2], 1e5)
+    assert path[0] == pytest.approx([-18.14, 178.44]) and path[-1][1] == pytest.approx(188.24)
+    steps = [abs(b[1] - a[1]) for a, b in itertools.pairwise(path)]
+    assert max(steps) < 1.0  # continuous across the antimeridian
+
+
+def decode_pairs(text: str, scale: float) -> list[list[float]]:
+    values = decode_ints(text)
+    lat = lon = 0
+    out = []
+    for i in range(0, len(values), 2):
+        lat += values[i]
+        lon += values[i + 1]
+        out.append([lat / scale, lon / scale])
+    return out
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lon": 200.0, "lat": 0.0}, r"lon=200.0 \(expected -180 <= lon <= 180\)"),
+        ({"lon": 0.0, "lat": float("nan")}, r"lat=nan"),
+        ({"lon": 0.0, "lat": 0.0, "radius_km": -1.0}, r"radius_km=-1.0 \(expected a number >= 0"),
+    ],
+)
+def test_a_bad_query_mark_is_refused(kwargs: dict, message: str) -> None:
+    from geo.render import QueryMark
+
+    with pytest.raises(UsageError, match=message):
+        QueryMark(**kwargs)
+
+
+def test_a_query_must_be_a_query_mark() -> None:
+    rows = [{"id": "a", "name": "A", "geometry": Point(1, 1)}]
+    with pytest.raises(UsageError, match=r"`query` must be a geo.render.QueryMark or None"):
+        render_map(places_frame(rows), tiny_countries(), title="t", query=(1, 2))  # type: ignore[arg-type]
+
+
+def test_the_same_query_map_gives_the_same_bytes() -> None:
+    from geo.render import QueryMark
+
+    rows = [{"id": "a", "name": "A", "geometry": Point(1, 1)}]
+    mark = QueryMark(lon=1.5, lat=1.5, radius_km=120.5, lines=True)
+    pages = {
+        to_html(render_map(places_frame(rows), tiny_countries(), title="t", query=mark))
+        for _ in "ab"
+    }
+    assert len(pages) == 1

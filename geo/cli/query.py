@@ -112,7 +112,15 @@ def nearest(
     """
     atlas = _load(data_dir, as_of)
     result = atlas.nearest(lat=lat, lon=lon, k=k, kind=kind)
-    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Nearest to {lat}, {lon}")
+    _emit(
+        atlas,
+        result,
+        fmt,
+        map_path,
+        raw_csv=raw_csv,
+        title=f"Nearest to {lat}, {lon}",
+        mark={"lon": lon, "lat": lat, "lines": True},
+    )
 
 
 @query.command("within")
@@ -145,7 +153,15 @@ def within(
     """
     atlas = _load(data_dir, as_of)
     result = atlas.within(lat=lat, lon=lon, km=km, kind=kind)
-    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Within {km:g} km of {lat}, {lon}")
+    _emit(
+        atlas,
+        result,
+        fmt,
+        map_path,
+        raw_csv=raw_csv,
+        title=f"Within {km:g} km of {lat}, {lon}",
+        mark={"lon": lon, "lat": lat, "radius_km": km},
+    )
 
 
 @query.command("region")
@@ -298,8 +314,13 @@ def _emit(
     *,
     raw_csv: bool,
     title: str,
+    mark: dict[str, Any] | None = None,
 ) -> None:
-    """Print ``result`` on stdout in ``fmt``, its count on stderr, and write the map if asked."""
+    """Print ``result`` on stdout in ``fmt``, its count on stderr, and write the map if asked.
+
+    ``mark`` holds the arguments of the :class:`geo.render.QueryMark` the map
+    draws: the query's point, its circle or its lines.
+    """
     from geo.export import places_csv, places_geojson, records
 
     result = result.copy()
@@ -318,13 +339,21 @@ def _emit(
     note(f"{count} place{'s' if count != 1 else ''}")
     if map_path is not None:
         when = f" (as of {atlas.as_of.isoformat()})" if atlas.as_of else ""
-        _write_map(atlas, result, map_path, title=title + when)
+        _write_map(atlas, result, map_path, title=title + when, mark=mark)
 
 
-def _write_map(atlas: Atlas, places: gpd.GeoDataFrame, path: str, *, title: str) -> None:
-    from geo.render import write_map  # heavy: only when asked
+def _write_map(
+    atlas: Atlas,
+    places: gpd.GeoDataFrame,
+    path: str,
+    *,
+    title: str,
+    mark: dict[str, Any] | None = None,
+) -> None:
+    from geo.render import QueryMark, write_map  # heavy: only when asked
 
-    write_map(atlas.to_map(places, title=title), path)
+    query = QueryMark(**mark) if mark is not None else None
+    write_map(atlas.to_map(places, title=title, query=query), path)
     note(f"wrote map to {path}")
 
 

@@ -29,17 +29,21 @@ The modules, each importing only the ones listed after it:
 - :mod:`geo.render.payload`: the page's JSON data document: one line per place or
   the compact columnar table (string and coordinate coding), each place's life
   for the timeline, the legend counts, script-safe JSON;
+- :mod:`geo.render.overlay`: :class:`QueryMark`, what a query map draws besides
+  its places (the point, the geodesic circle, lines to the answers);
 - :mod:`geo.render.basemap`: the offline basemap's country rows, their rings
-  polyline-encoded;
+  polyline-encoded, and where each country's name goes;
 - :mod:`geo.render.view`: the box the map opens on, the antimeridian,
   :func:`compact_bounds`;
 - :mod:`geo.render.text`: popup rows, the display text of data values, legends;
+- :mod:`geo.render.words`: every phrase the page says, by message id (English);
 - :mod:`geo.render.style`: the symbol of each kind of place, the colour of each region.
 """
 
 from __future__ import annotations
 
 from geo.render.basemap import BASEMAP_GRID_DEG
+from geo.render.overlay import QueryMark
 from geo.render.page import render_map, to_html, write_map
 from geo.render.payload import COMPACT_THRESHOLD, GRID_THRESHOLD
 from geo.render.style import DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS, Symbol
@@ -54,6 +58,7 @@ __all__ = [
     "KIND_SYMBOLS",
     "PLACE_DECIMALS",
     "REGION_COLORS",
+    "QueryMark",
     "Symbol",
     "compact_bounds",
     "render_map",

@@ -8,6 +8,10 @@ state, then one file per control, then ``app.js`` that wires them), joined in
 the fixed order of :data:`ATLAS_SCRIPTS` into the page's one inline script: no
 build step, no bundler, and the same files give the same bytes.
 
+The atlas's scripts reach the page without their comment lines and blank
+lines (see :func:`_drop_comment_lines`): the comments are for the people who
+read ``geo/assets/js``, not for every reader's download.
+
 Every text is made safe to inline: source-map comments are dropped (they
 would make a browser's developer tools fetch files that are not there),
 images that a style sheet refers to are inlined as ``data:`` URIs, and a
@@ -35,10 +39,15 @@ ATLAS_SCRIPTS = (
     "decode.js",
     "geodesy.js",
     "state.js",
+    "links.js",
     "symbols.js",
+    "layout.js",
+    "sheet.js",
     "popups.js",
     "views.js",
     "layers.js",
+    "labels.js",
+    "query.js",
     "search.js",
     "measure.js",
     "minimap.js",
@@ -150,8 +159,52 @@ def own_files() -> tuple[Path, ...]:
 
 
 def _join_scripts() -> str:
-    """The atlas's scripts, in the order of :data:`ATLAS_SCRIPTS`, one after the other."""
-    return "\n".join(_read(_OWN / "js" / name).strip() + "\n" for name in ATLAS_SCRIPTS)
+    """The atlas's scripts, in the order of :data:`ATLAS_SCRIPTS`, one after the other.
+
+    Each without its comment lines and blank lines (:func:`_drop_comment_lines`).
+    """
+    return "\n".join(
+        _drop_comment_lines(_read(_OWN / "js" / name)).strip() + "\n" for name in ATLAS_SCRIPTS
+    )
+
+
+def _drop_comment_lines(script: str) -> str:
+    r"""``script`` without blank lines and lines that are only a comment.
+
+    A line is dropped when, past its indentation, it is a ``//`` comment or lies
+    wholly inside a ``/* ... */`` comment that starts a line; code keeps its
+    lines, its indentation and any comment after it.  The atlas's scripts have
+    no template literals and no line continuations, so no string spans lines.
+
+    >>> _drop_comment_lines("/* head\n * more */\nvar a = 1; // one\n\n  // two\n  b();\n")
+    'var a = 1; // one\n  b();\n'
+    >>> _drop_comment_lines("/** doc */ var x = 2;\n")
+    '/** doc */ var x = 2;\n'
+    """
+    kept = []
+    in_comment = False
+    for line in script.splitlines():
+        text = line.strip()
+        if in_comment:
+            end = text.find("*/")
+            if end < 0:
+                continue
+            in_comment = False
+            text = text[end + 2 :].strip()
+            if text:
+                kept.append(text)
+            continue
+        if not text or text.startswith("//"):
+            continue
+        if text.startswith("/*"):
+            end = text.find("*/", 2)
+            if end < 0:
+                in_comment = True
+                continue
+            if end == len(text) - 2:
+                continue
+        kept.append(line)
+    return "\n".join(kept) + "\n"
 
 
 def _xstatic(module: str, dist: str) -> tuple[Path, str]:

@@ -3,6 +3,11 @@
 Coordinates are stored on a :data:`BASEMAP_GRID_DEG` grid, in the page's
 longitudes: a polygon is moved by 360 degrees when the page's world is centred
 across the antimeridian (see :func:`geo.render.view._shift_lon`).
+
+Each row also carries where its name goes: the pole of inaccessibility of its
+largest polygon (:func:`shapely.ops.polylabel`), found in Web Mercator as the map
+draws it, with the radius of the largest circle inside that polygon and the
+polygon's width, for the page to show the name only at zooms where it fits.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.ops import polylabel
 
 from geo.render.text import _text, _truthy
 from geo.render.view import _latlon, _shift_lon
@@ -20,15 +26,22 @@ __all__ = ["BASEMAP_GRID_DEG"]
 
 #: Basemap coordinates are stored on this grid (degrees); the display data are on it already.
 BASEMAP_GRID_DEG = 0.01
+#: Web Mercator's world is this many pixels wide at zoom 0 (Leaflet's 256-pixel tiles).
+_WORLD_PX = 256.0
+#: A label whose polygon holds no circle this wide (pixels) at zoom 18 is never shown.
+_LABEL_MIN_PX = 14.0
+_MAX_ZOOM = 18
 
 
 def _country_rows(countries: gpd.GeoDataFrame, center_lon: float) -> list[list[Any]]:
-    """Basemap rows ``[iso3, name, region, member, parts]``, sorted by iso3 and name.
+    """Basemap rows ``[iso3, name, region, member, parts, label]``, sorted by iso3 and name.
 
     ``parts`` lists polygons, each a list of rings encoded with the polyline
     algorithm: ``[lat, lon]`` steps on a :data:`BASEMAP_GRID_DEG` grid, the
     closing point left out.  A polygon is moved by 360 degrees as a whole when
     its middle lies outside the page's world (see :func:`_shift_lon`).
+    ``label`` is ``[lat, lon, radius, width]`` (see :func:`_labels`) or ``None``
+    for a country too small to be named at any zoom.
     """
     geoms = countries.geometry.values
     polygons, country_of_polygon = shapely.get_parts(geoms, return_index=True)
@@ -52,9 +65,17 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float) -> list[list[A
         elif text and current:
             parts[int(country_of_polygon[poly])][-1].append(text)
 
+    labels = _labels(polygons, country_of_polygon, offset)
     member = _truthy(countries["member"]).to_numpy()
     rows = [
-        [_text(iso3) or "", _text(name) or "", _text(region), bool(member[i]), parts[i]]
+        [
+            _text(iso3) or "",
+            _text(name) or "",
+            _text(region),
+            bool(member[i]),
+            parts[i],
+            labels.get(i),
+        ]
         for i, (iso3, name, region) in enumerate(
             zip(countries["iso3"], countries["name"], countries["region"], strict=True)
         )
@@ -62,6 +83,60 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float) -> list[list[A
     ]
     rows.sort(key=lambda r: (r[0], r[1]))
     return rows
+
+
+def _labels(
+    polygons: np.ndarray, country_of_polygon: np.ndarray, lon_offset: np.ndarray
+) -> dict[int, list[float]]:
+    """Where each country's name goes: ``{country index: [lat, lon, radius, width]}``.
+
+    The point is the pole of inaccessibility (:func:`shapely.ops.polylabel`) of the
+    country's largest polygon in Web Mercator, in the page's longitudes (the
+    polygon's ``lon_offset`` added); ``radius`` is the distance from it to the
+    polygon's boundary and ``width`` the polygon's width, both in pixels at zoom
+    0 (a 256-pixel world).  Countries whose circle is narrower than
+    :data:`_LABEL_MIN_PX` at the deepest zoom get no label.
+    """
+    if not len(polygons):
+        return {}
+    projected = shapely.transform(polygons, _mercator_px)
+    area = shapely.area(projected)
+    order = np.lexsort((-area, country_of_polygon))  # each country's largest polygon first
+    first = order[np.r_[True, country_of_polygon[order][1:] != country_of_polygon[order][:-1]]]
+    out: dict[int, list[float]] = {}
+    for k in first.tolist():
+        shape = projected[k]
+        x0, _, x1, _ = shapely.bounds(shape)
+        tolerance = max(1e-4, 0.02 * (x1 - x0))
+        pole = polylabel(shape, tolerance=tolerance)
+        radius = float(shapely.distance(pole, shapely.boundary(shape)))
+        if 2.0 * radius * 2.0**_MAX_ZOOM < _LABEL_MIN_PX:
+            continue
+        lon, lat = _lon_lat_of_px(float(shapely.get_x(pole)), float(shapely.get_y(pole)))
+        point = _latlon(round(lon + float(lon_offset[k]), 2), round(lat, 2))
+        out[int(country_of_polygon[k])] = [*point, _round3(radius), _round3(x1 - x0)]
+    return out
+
+
+def _mercator_px(lon_lat: np.ndarray) -> np.ndarray:
+    """EPSG:4326 ``(lon, lat)`` to Web Mercator pixels at zoom 0 (y down), as Leaflet draws."""
+    lon = lon_lat[:, 0]
+    lat = np.radians(np.clip(lon_lat[:, 1], -85.05, 85.05))
+    x = (lon + 180.0) / 360.0 * _WORLD_PX
+    y = (1.0 - np.log(np.tan(np.pi / 4.0 + lat / 2.0)) / np.pi) / 2.0 * _WORLD_PX
+    return np.column_stack([x, y])
+
+
+def _lon_lat_of_px(x: float, y: float) -> tuple[float, float]:
+    """The inverse of :func:`_mercator_px` for one point."""
+    lon = x / _WORLD_PX * 360.0 - 180.0
+    lat = np.degrees(2.0 * np.arctan(np.exp(np.pi * (1.0 - 2.0 * y / _WORLD_PX))) - np.pi / 2.0)
+    return lon, float(lat)
+
+
+def _round3(value: float) -> float:
+    """``value`` to three significant digits (a label's sizes need no more)."""
+    return float(f"{value:.3g}")
 
 
 def _encode_rings(rings: np.ndarray, lon_offset: np.ndarray) -> list[str]:

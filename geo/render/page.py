@@ -34,6 +34,7 @@ from geo.errors import RenderError, UsageError
 from geo.fileio import atomic_write_text
 from geo.history import network_start, parse_as_of
 from geo.render.assets import load_assets
+from geo.render.overlay import QueryMark, _query_points
 from geo.render.payload import COMPACT_THRESHOLD, _payload, _View
 from geo.render.view import _center_lon, _latlon, _view_bounds
 from geo.schema import REGIONS
@@ -68,6 +69,7 @@ def render_map(
     compact: bool | None = None,
     as_of: str | dt.date | None = None,
     since: str | dt.date | None = None,
+    query: QueryMark | None = None,
 ) -> folium.Map:
     """Build the interactive map of ``places`` over an offline basemap of ``countries``.
 
@@ -110,6 +112,10 @@ def render_map(
         on the timeline before it.  ``None``: the earliest day the rows of
         ``places`` know of (see :func:`geo.history.network_start`); pass the
         atlas's so that the maps of a subset (a region, a query) agree.
+    query : QueryMark or None
+        The query the map answers: its point, and the geodesic circle of a
+        ``within`` radius or the lines of a ``nearest`` query with their
+        distances (km, WGS84); the view holds them all.
 
     Returns
     -------
@@ -120,7 +126,8 @@ def render_map(
     ------
     UsageError
         When a required column is missing, ids repeat, a geometry is not a
-        point, ``focus_region`` is unknown or a link is not relative or http(s).
+        point, ``focus_region`` is unknown, a link is not relative or http(s),
+        or ``query`` is not a :class:`QueryMark`.
 
     Notes
     -----
@@ -145,17 +152,20 @@ def render_map(
         )
         raise UsageError(msg)
     nav = _check_links(links)
+    if query is not None and not isinstance(query, QueryMark):
+        msg = f"Got query={query!r}; `query` must be a geo.render.QueryMark or None"
+        raise UsageError(msg)
     day = parse_as_of(as_of)
     places = _to_wgs84(places)
     countries = _to_wgs84(countries)
     lon, lat = _place_coordinates(places)
 
-    bounds = _view_bounds(places, lon, lat, countries, focus_region)
+    bounds = _view_bounds(places, lon, lat, countries, focus_region, _query_points(query))
     center_lon = _center_lon(bounds)
     if compact is None:
         compact = len(places) > COMPACT_THRESHOLD
     start = parse_as_of(since) if since is not None else _network_start_of(places)
-    view = _View(bounds, center_lon, focus_region, day, start)
+    view = _View(bounds, center_lon, focus_region, day, start, query)
     payload = _payload(places, lon, lat, countries, view, compact=bool(compact))
 
     m = _AtlasMap(bounds)
@@ -386,7 +396,7 @@ class _AtlasMap(folium.Map):
         self.leaflet_options = {
             "center": [round(v, 6) for v in self.location],
             "zoom": 2,
-            "minZoom": 1,
+            "minZoom": 0,
             "maxZoom": 18,
             "zoomSnap": 0.25,
             "worldCopyJump": False,

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeGuard
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -29,9 +29,11 @@ import pandas as pd
 from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
 from geo.render.basemap import _country_rows, _polyline_chars
+from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
     PLACE_DECIMALS,
     _coordinates_text,
+    _is_list,
     _is_web_url,
     _kind_legend,
     _region_legend,
@@ -40,6 +42,7 @@ from geo.render.text import (
     _text,
 )
 from geo.render.view import _latlon, _shift_lon, _shift_lons
+from geo.render.words import WORDS
 
 __all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
 
@@ -59,6 +62,10 @@ _SEARCH_COLUMNS = (
 )
 
 
+#: Columns of the regions a border post's sides lie in: it counts in each of them.
+_SIDE_REGIONS = ("side_a_region", "side_b_region")
+
+
 @dataclass(frozen=True)
 class _View:
     """What the data document needs to know about its page."""
@@ -68,6 +75,7 @@ class _View:
     focus_region: str | None
     as_of: dt.date | None  # the day the data stand at; the timeline stops there
     since: dt.date | None = None  # the network's first known day: nothing before it
+    query: QueryMark | None = None  # what a query map draws besides its places
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,8 @@ class _Summary:
     """Counts for the legend and the timeline's range."""
 
     kinds: Counter[str]
-    regions: Counter[str | None]
+    regions: Counter[str | None]  # a place counts in its region and its sides' (``also``)
+    shared: int  # places that count in more than one region
     statuses: Counter[str]
     first_year: int | None  # earliest year of any date in the places' lives
     last_year: int | None  # latest such year
@@ -103,13 +112,17 @@ def _payload(
         body, summary = _place_lines(places, lon, lat, view)
     country_rows = _country_rows(countries, view.center_lon)
     bounds = view.bounds
+    ids = [_text(v) or "" for v in places["id"]]
+    names = [_name(v, _text(v), i) for v, i in zip(places["name"], ids, strict=True)]
     head = {
         "bounds": [_latlon(bounds[0], bounds[1]), _latlon(bounds[2], bounds[3])],
         "focus": view.focus_region,
         "grid": sum(summary.kinds.values()) > GRID_THRESHOLD,
         "kinds": _kind_legend(summary.kinds),
+        "query": _query_json(view.query, ids, names, lon, lat, view.center_lon),
         "regions": _region_legend(summary.regions, country_rows),
-        "statuses": _status_legend(summary.statuses),
+        "shared": summary.shared,
+        "statuses": _status_legend(summary.statuses, unknown=summary.unknown > 0),
         "timeline": {
             "asOf": _day_number(view.as_of),
             "first": summary.first_year,
@@ -117,6 +130,7 @@ def _payload(
             "unknown": summary.unknown,
         },
         "version": 1,
+        "words": dict(WORDS),
     }
     lines = [_dumps(head)[:-1] + ",", *body, '"countries":[', *_json_lines(country_rows), "]}"]
     return "\n".join(lines)
@@ -172,17 +186,22 @@ def _profile(
     kind = text.get("kind") or ""
     status = text.get("status") or ""
     source = text.get("source")
-    return {
+    region = text.get("region")
+    profile: dict[str, Any] = {
         "country": text.get("country") or text.get("iso3"),
         "href": source if source and _is_web_url(source) else None,
         "kind": kind,
         "life": _life(rec, status, view),
-        "region": text.get("region"),
-        "rows": _rows(text, coordinates),
+        "region": region,
+        "rows": _rows(rec, text, coordinates),
         "source": source,
         "status": status,
         "terms": " ".join(t for c in _SEARCH_COLUMNS if (t := text.get(c))),
     }
+    also = sorted({r for c in _SIDE_REGIONS if (r := text.get(c)) and r != region})
+    if also:  # a border post counts in the region of each side too (geo.query.in_region)
+        profile["also"] = also
+    return profile
 
 
 # ----------------------------------------------------------------- the timeline's data
@@ -215,10 +234,6 @@ def _life(rec: Mapping[str, Any], status: str, view: _View) -> list[list[Any]] |
         pieces = _clip_pieces(pieces, view.as_of)
     life = [_life_piece(piece, status, view.center_lon) for piece in pieces]
     return None if life == [[]] else life
-
-
-def _is_list(value: Any) -> TypeGuard[list[Any] | tuple[Any, ...]]:
-    return isinstance(value, list | tuple)
 
 
 def _clip_pieces(pieces: list[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
@@ -259,17 +274,27 @@ def _summarise(profiles: Sequence[Mapping[str, Any]], weights: Sequence[int]) ->
     regions: Counter[str | None] = Counter()
     statuses: Counter[str] = Counter()
     years: set[int] = set()
-    unknown = 0
+    unknown = shared = 0
     for profile, weight in zip(profiles, weights, strict=True):
         kinds[profile["kind"]] += weight
         regions[profile["region"]] += weight
+        for code in profile.get("also", ()):
+            regions[code] += weight
+        shared += weight if profile.get("also") else 0
         statuses[profile["status"]] += weight
         life: list[list[Any]] = profile["life"] or []
-        if any(len(piece) > 2 and piece[2] == UNKNOWN for piece in life):
+        own = profile["status"]
+        if any((piece[2] if len(piece) > 2 else own) == UNKNOWN for piece in life):
             unknown += weight
         years.update(day // 10000 for piece in life for day in piece[:2] if day is not None)
     return _Summary(
-        kinds, regions, statuses, min(years, default=None), max(years, default=None), unknown
+        kinds,
+        regions,
+        shared,
+        statuses,
+        min(years, default=None),
+        max(years, default=None),
+        unknown,
     )
 
 

@@ -1,22 +1,23 @@
 """What the page says about a place: popup rows, the display text of data values, legends.
 
 All of it is plain text: the page writes it with DOM text APIs, never as HTML.
+Nested values (a place's ``history``, its ``seats``, any list or mapping) are
+written for people, as dated lists and ``Key: value`` lines, never as JSON.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 import numpy as np
 import pandas as pd
 
 from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
+from geo.render.words import WORDS, word
 from geo.schema import KIND_LABELS, REGIONS
 
 __all__ = ["PLACE_DECIMALS"]
@@ -39,6 +40,7 @@ _ROW_FIELDS: tuple[tuple[str, str], ...] = (
     ("opened_note", "Opened note"),
     ("closed", "Closed"),
     ("closed_note", "Closed note"),
+    ("history", "History"),
     ("seats", "Seats"),
     ("precision", "Location precision"),
     ("precision_note", "Location precision note"),
@@ -59,34 +61,118 @@ _HIDDEN_COLUMNS = frozenset(
 # --------------------------------------------------------------------------- popup rows
 
 
-def _rows(text: Mapping[str, str | None], coordinates: str | None) -> list[list[str | None]]:
+#: A popup row's value: text, ``None`` (the page writes the place's position), or
+#: a list of items, each text or ``[head, text, detail]`` (detail may be ``None``).
+RowValue = str | list[str | list[str | None]] | None
+
+
+def _rows(
+    rec: Mapping[str, Any], text: Mapping[str, str | None], coordinates: str | None
+) -> list[list[Any]]:
     """Popup rows ``[label, value]``: known fields in order, then other columns by name.
 
+    ``rec`` holds the place's values, ``text`` their display text (:func:`_text`).
     The Coordinates row is always there; its value is ``coordinates`` (``None``:
-    the page writes it from the place's position).
+    the page writes it from the place's position).  A nested value becomes a
+    list of items (see :data:`RowValue`): ``history`` one dated item per event,
+    ``seats`` one per seat with its years, any other list or mapping one item
+    per element or key.
     """
-    values: dict[str, str | None] = dict(text)
-    iso3 = values.get("iso3")
-    if values.get("country") and iso3:
-        values["country"] = f"{values['country']} ({iso3})"
-    elif not values.get("country"):
+    values: dict[str, RowValue] = dict(text)
+    iso3 = text.get("iso3")
+    if text.get("country") and iso3:
+        values["country"] = f"{text['country']} ({iso3})"
+    elif not text.get("country"):
         values["country"] = iso3
-    values["region"] = _region_text(values.get("region"))
-    values["side_a"] = _side_text(values, "a")
-    values["side_b"] = _side_text(values, "b")
+    values["region"] = _region_text(text.get("region"))
+    values["side_a"] = _side_text(text, "a")
+    values["side_b"] = _side_text(text, "b")
     values["coordinates"] = coordinates
-    rows: list[list[str | None]] = [
+    for key, value in rec.items():
+        if key in text and text[key] is not None:
+            nested = _items(str(key), value)
+            if nested is not None:
+                values[str(key)] = nested
+    rows: list[list[Any]] = [
         [label, values[key]]
         for key, label in _ROW_FIELDS
         if values.get(key) or key == "coordinates"
     ]
     known = {key for key, _ in _ROW_FIELDS} | _HIDDEN_COLUMNS
     rows += [
-        [_label(key), value]
+        [_label(key), values[key]]
         for key, value in sorted(text.items())
         if key not in known and value is not None
     ]
     return rows
+
+
+def _items(key: str, value: Any) -> list[str | list[str | None]] | None:
+    """The items of a nested value (None when ``value`` is not a list or mapping)."""
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    items: list[str | list[str | None]]
+    if key == "history" and _is_list(value):
+        items = [_event_item(e) for e in value if isinstance(e, Mapping)]
+    elif key == "seats" and _is_list(value):
+        items = [_seat_item(s) for s in value if isinstance(s, Mapping)]
+    elif isinstance(value, Mapping):
+        items = [f"{_label(k)}: {t}" for k, v in value.items() if (t := _text(v)) is not None]
+    elif _is_list(value):
+        items = [t for v in value if (t := _text(v)) is not None]
+    else:
+        return None
+    return list(items) or None
+
+
+def _event_item(event: Mapping[str, Any]) -> list[str | None]:
+    """``[date, "Under construction, opening planned 2011-02", note]`` of a history event."""
+    status = _status_label(_text(event.get("status")) or "")
+    planned = _text(event.get("planned_opening"))
+    if planned:
+        status += ", " + word("history.planned_opening", date=planned)
+    shown = {"date", "status", "planned_opening"}
+    return [_text(event.get("date")) or "", status, _detail(event, shown)]
+
+
+def _seat_item(seat: Mapping[str, Any]) -> list[str | None]:
+    """``[years, "Montevideo (URY)", note]`` of an office's seat."""
+    start, end = _text(seat.get("from")), _text(seat.get("to"))
+    if start and end:
+        years = word("seat.between", start=start, end=end)
+    elif start:
+        years = word("seat.from", start=start)
+    elif end:
+        years = word("seat.until", end=end)
+    else:
+        years = word("seat.undated")
+    city = _text(seat.get("city")) or ""
+    iso3 = _text(seat.get("iso3"))
+    where = f"{city} ({iso3})" if city and iso3 else city or iso3 or ""
+    if seat.get("status") == "planned":
+        where += ", " + word("seat.planned")
+    shown = {"from", "to", "city", "iso3", "lon", "lat", "status"}
+    return [years, where, _detail(seat, shown)]
+
+
+def _detail(item: Mapping[str, Any], shown: set[str]) -> str | None:
+    """The other fields of an event or seat, a line each: a note as it is, others ``Key: value``."""
+    lines = []
+    for key, value in item.items():
+        if key in shown or (text := _text(value)) is None:
+            continue
+        note = str(key).endswith(("note", "notes"))
+        lines.append(text if note else f"{_label(str(key))}: {text}")
+    return "\n".join(lines) or None
+
+
+def _is_list(value: Any) -> TypeGuard[list[Any] | tuple[Any, ...]]:
+    return isinstance(value, list | tuple)
+
+
+def _status_label(code: str) -> str:
+    """A status for people: its word in :data:`geo.render.words.WORDS`, else the code, readable."""
+    return WORDS.get(f"status.{code}") or _label(code)
 
 
 def _side_text(values: Mapping[str, str | None], side: str) -> str | None:
@@ -124,7 +210,15 @@ def _label(key: str) -> str:
 
 
 def _text(value: Any) -> str | None:
-    """A data value as display text; None for missing (None, NaN, NaT, empty)."""
+    """A data value as display text; None for missing (None, NaN, NaT, empty).
+
+    Lists and mappings read as text for people, never as JSON:
+
+    >>> _text([{"date": "2009-06", "status": "planned"}, {"date": "2011"}])
+    'Date: 2009-06; Status: planned | Date: 2011'
+    >>> _text(["Buenos Aires", "Montevideo"])
+    'Buenos Aires, Montevideo'
+    """
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, np.generic):
@@ -137,8 +231,14 @@ def _text(value: Any) -> str | None:
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, pd.Timestamp | np.datetime64):
         return str(pd.Timestamp(value).isoformat())
-    if isinstance(value, list | tuple | dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, Mapping):
+        parts = [f"{_label(str(k))}: {t}" for k, v in value.items() if (t := _text(v)) is not None]
+        return "; ".join(parts) or None
+    if isinstance(value, list | tuple):
+        parts = [t for v in value if (t := _text(v)) is not None]
+        return (" | " if any(isinstance(v, Mapping) for v in value) else ", ").join(parts) or None
     if isinstance(value, str):
         return value if value.strip() else None
     try:
@@ -199,15 +299,9 @@ def _region_legend(
     ]
 
 
-#: Labels of the statuses that are not a status of the data.
-_STATUS_LABELS = MappingProxyType({"unknown": "Possibly open (dates not known)"})
-
-
-def _status_legend(counts: Counter[str]) -> list[dict[str, Any]]:
+def _status_legend(counts: Counter[str], *, unknown: bool) -> list[dict[str, Any]]:
+    """Status rows of the legend; "possibly open" is one when some life has such a piece."""
     order = ["operational", "under_construction", "planned", "closed", "unknown"]
-    order = [s for s in order if s != "unknown" or counts.get(s)]
+    order = [s for s in order if s != "unknown" or counts.get(s) or unknown]
     order += sorted(s for s in counts if s not in order)
-    return [
-        {"code": s, "count": counts.get(s, 0), "label": _STATUS_LABELS.get(s) or _label(s)}
-        for s in order
-    ]
+    return [{"code": s, "count": counts.get(s, 0), "label": _status_label(s)} for s in order]

@@ -109,8 +109,13 @@ def _view_bounds(
     lat: np.ndarray,
     countries: gpd.GeoDataFrame,
     focus_region: str | None,
+    extra: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[float, float, float, float]:
-    """The box the map opens on: ``(min_lon, min_lat, max_lon, max_lat)``."""
+    """The box the map opens on: ``(min_lon, min_lat, max_lon, max_lat)``.
+
+    ``extra`` holds more points (longitudes, latitudes) the box must hold: a
+    query's point and circle.
+    """
     keep = np.ones(len(places), dtype=bool)
     boxes: list[tuple[float, float, float, float]] = []
     if focus_region is not None:
@@ -128,6 +133,9 @@ def _view_bounds(
     box = np.asarray(boxes, dtype=float).reshape(-1, 4)
     west, south = np.r_[box[:, 0], lon[keep]], np.r_[box[:, 1], lat[keep]]
     east, north = np.r_[box[:, 2], lon[keep]], np.r_[box[:, 3], lat[keep]]
+    if extra is not None:
+        west, south = np.r_[west, extra[0]], np.r_[south, extra[1]]
+        east, north = np.r_[east, extra[0]], np.r_[north, extra[1]]
     if not len(west):
         return _WORLD
     arc_west, arc_east = _compact_lon_arc(west, east)

@@ -44,3 +44,7 @@ test('a place\'s search text is folded once and kept', () => {
   p.name = 'changed';
   assert.equal(search.searchText(p), 'ce x  ');
 });
+
+test('with `all`, places that are not shown are found too', () => {
+  assert.deepEqual(Array.from(search.find(PLACES, 'europe', true), (p) => p.id), ['hidden', 'rilo-ece', 'rocb-europe']);
+});

@@ -174,3 +174,43 @@ test('countsPerYear agrees with stateAt at the end of every year', () => {
     assert.deepEqual(counts, expected, 'round ' + round);
   }
 });
+
+test('a border post shows while the region of one of its sides does', () => {
+  const p = place({ region: 'EUR', also: ['AP'] });
+  const f = filters([['rtc', true]], [['EUR', false], ['AP', true]]);
+  assert.equal(state.regionShown(p, f), true);
+  f.regionsShown.set('AP', false);
+  assert.equal(state.regionShown(p, f), false);
+  assert.equal(state.regionShown(place({ region: 'EUR' }), filters([], [['EUR', true]])), true);
+});
+
+test('presentCounts counts a border post in each of its regions', () => {
+  const places = [place({ id: 'a', region: 'EUR', also: ['AP'] }), place({ id: 'b', region: 'AP' })];
+  state.showAt(places, null, filters([['rtc', true]], [['EUR', true], ['AP', true]]));
+  const c = state.presentCounts(places);
+  assert.deepEqual([c.regions.get('EUR'), c.regions.get('AP'), c.on], [1, 2, 2]);
+});
+
+test('a status filter hides places of that status on the day', () => {
+  const places = [place({ id: 'a', life: [[19521104, 20100101, 'unknown'], [20100101]] })];
+  const f = filters([['rtc', true]], [['EUR', true]]);
+  f.statusesOn = new Map([['operational', true], ['unknown', false]]);
+  state.showAt(places, 20051231, f);
+  assert.equal(places[0].on, false);
+  state.showAt(places, 20101231, f);
+  assert.equal(places[0].on, true);
+  assert.equal(state.filterKey(f), '1110');
+  const counts = state.countsPerYear(places, ['EUR'], 2005, 2011, () => true, (s) => state.statusShown(s, f));
+  assert.deepEqual(plain(counts), [[0, 0, 0, 0, 0, 1, 1]]);
+});
+
+test('whenElse says when a place that is not on the map is', () => {
+  const p = place({ life: [[20230317]] });
+  assert.deepEqual(plain(state.whenElse(p, 20101231)), { opens: 20230317 });
+  assert.equal(state.whenElse(p, 20231231), null);
+  const gone = place({ life: [[20000101, 20170101, 'operational']] });
+  assert.deepEqual(plain(state.whenElse(gone, 20181231)), { gone: 20170101 });
+  assert.equal(state.lastYearBefore(20170101), 2016);
+  assert.equal(state.whenElse(place({ life: [] }), 20101231), null);
+  assert.equal(state.whenElse(place({}), 20101231), null);
+});

@@ -67,3 +67,14 @@ test('dayText writes a YYYYMMDD day as ISO', () => {
   assert.equal(util.dayText(20100908), '2010-09-08');
   assert.equal(util.dayText('2010'), '2010');
 });
+
+test('t reads a phrase of the page\'s words and fills its placeholders as text', () => {
+  const app = { words: { 'search.opens': 'Opens {date}: show {year}', plain: 'No place matches' } };
+  assert.equal(util.t(app, 'search.opens', { date: '2023-03-17', year: 2023 }), 'Opens 2023-03-17: show 2023');
+  assert.equal(util.t(app, 'plain'), 'No place matches');
+  assert.equal(util.t(app, 'search.opens', { date: '{year}', year: '<b>' }), 'Opens {year}: show <b>'); // one pass
+  assert.equal(util.t(app, 'search.opens', {}), 'Opens {date}: show {year}'); // missing: left as is
+  assert.equal(util.t(app, 'no.such.id'), 'no.such.id');
+  assert.equal(util.t({}, 'toString'), 'toString'); // not a phrase the table inherits
+  assert.equal(util.t(app, 'search.opens', Object.create({ date: 'x' })), 'Opens {date}: show {year}');
+});

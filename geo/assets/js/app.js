@@ -6,15 +6,19 @@
  * The parts share one context object, `app`, made here and given to each part that
  * needs it (no part keeps page state of its own):
  *   map, data, api              the Leaflet map, the data document, window.geoAtlas
+ *   words                       the page's phrases by message id (util.t reads them)
  *   kinds, regions, statusLabels  Maps by code of the data's kinds, regions, statuses
  *   focus                       the region of a region map, or null
- *   state                       {regionsOn, online, kindsOn, regionsShown}: layers and filters
+ *   state                       {regionsOn, online, kindsOn, regionsShown, statusesOn}: layers and filters
  *   timeline                    state.Timeline: the year shown (null: as now)
  *   places, byId, large, decimals  the places (see placesOf) and how they are drawn
  *   icons                       the markers' icons, shared (symbols.iconFor)
- *   countryLayers, kindLayers, regionLayer, view, legend
- *   listeners                   called after each refresh (legend counts, chart, list)
- *   refresh(), select(id), statusText(code), legendWidth()
+ *   countryLayers, kindLayers, regionLayer, layersControl, view, legend, list
+ *   layout, sheet, links        the screen's layout, a phone's bottom sheet, the deep links
+ *   userMoved, fitting          whether the reader moved the map; whether layout.fit is at work
+ *   opened                      the place whose popup (or sheet) is open, or null
+ *   listeners                   called after each refresh (legend counts, chart, list, address)
+ *   refresh(), select(id), statusText(code), placeOpened(p), setYear(y), showAll()
  */
 (function (lib) {
   'use strict';
@@ -25,27 +29,34 @@
       map: map,
       data: data,
       api: window.geoAtlas,
+      words: data.words || {},
       kinds: new Map(),
       regions: new Map(),
       statusLabels: new Map(),
       focus: data.focus,
-      state: { regionsOn: true, online: false, kindsOn: new Map(), regionsShown: new Map() },
+      state: { regionsOn: true, online: false, kindsOn: new Map(), regionsShown: new Map(), statusesOn: new Map() },
       timeline: lib.state.Timeline(data.timeline, new Date().getFullYear()),
       icons: new Map(),
       listeners: [],
       booting: true, // no refresh until every control is in place
       legend: null,
-      view: null
+      view: null,
+      opened: null
     };
     data.kinds.forEach(function (k, i) { k.index = i; app.kinds.set(k.code, k); });
     data.regions.forEach(function (r) { app.regions.set(r.code, r); });
     data.statuses.forEach(function (s) { app.statusLabels.set(s.code, s.label); });
     data.kinds.forEach(function (k) { app.state.kindsOn.set(k.code, true); });
     data.regions.forEach(function (r) { app.state.regionsShown.set(r.code, true); });
+    data.statuses.forEach(function (s) { app.state.statusesOn.set(s.code, true); });
     app.refresh = function () { refresh(app); };
     app.select = function (id) { return select(app, id); };
     app.statusText = function (code) { return app.statusLabels.get(code) || code; };
-    app.legendWidth = function () { return lib.legend.width(app); };
+    app.showAll = function () { lib.legend.showAll(app); };
+    app.placeOpened = function (p) {
+      app.opened = p || null;
+      if (app.links) app.links.update();
+    };
     return app;
   }
 
@@ -68,12 +79,32 @@
     });
   }
 
-  /** Which places show: the kind and region filters, and the timeline's year. */
+  /**
+   * Which places show: the filters and the timeline's year.  The open place's popup
+   * (or sheet) stays open and says what the place is now; it closes if the place
+   * no longer shows.
+   */
   function refresh(app) {
     if (app.booting) return;
+    var opened = app.opened;
     lib.state.showAt(app.places, app.timeline.day(), app.state);
     app.view.sync();
+    if (opened) keepOpen(app, opened);
     app.listeners.forEach(function (fn) { fn(); });
+  }
+
+  function keepOpen(app, p) {
+    var marker = p.marker;
+    if (!p.on) {
+      app.map.closePopup();
+      if (app.sheet) app.sheet.hide();
+    } else if (app.sheet && app.sheet.isOpen()) {
+      app.sheet.show(marker.getPopup(), true);
+    } else if (marker && marker.isPopupOpen()) {
+      marker.getPopup().update();
+    } else {
+      app.view.select(p);
+    }
   }
 
   /** Show a place on the map and open its popup; false when it is not shown now. */
@@ -84,10 +115,16 @@
     return true;
   }
 
-  /** Fit the data's bounds, leaving room for the legend where the map is wide enough. */
-  function fitView(app) {
-    var right = Math.max(24, lib.legend.width(app));
-    app.map.fitBounds(app.data.bounds, { paddingTopLeft: [60, 24], paddingBottomRight: [right, 24], maxZoom: 6, animate: false });
+  /** Follow the popups that open and close: app.opened, and the address (links.js). */
+  function trackPopups(app) {
+    app.map.on('popupopen', function (e) {
+      var source = e.popup._source;
+      app.placeOpened(source && source.atlasPlace);
+    });
+    app.map.on('popupclose', function (e) {
+      var source = e.popup._source;
+      if (!source || !app.opened || source.atlasPlace === app.opened) app.placeOpened(null);
+    });
   }
 
   function addControls(app) {
@@ -101,7 +138,10 @@
     map.addControl(app.legend);
     var minimap = lib.minimap.MinimapControl(app, { position: 'bottomright' });
     map.addControl(minimap);
-    if (app.timeline.enabled) map.addControl(lib.timeline.TimelineControl(app, { position: 'bottomleft' }));
+    if (app.timeline.enabled) {
+      app.timelineControl = lib.timeline.TimelineControl(app, { position: 'bottomleft' });
+      map.addControl(app.timelineControl);
+    }
     return { search: search, minimap: minimap };
   }
 
@@ -114,7 +154,14 @@
     api.places = app.places;
     api.large = app.large;
     api.select = app.select;
-    api.fitView = function () { fitView(app); };
+    api.fitView = function () { lib.layout.fit(app); };
+    api.link = app.links.hash;
+    api.placeLink = app.links.placeLink;
+    api.labels = controls.labels;
+    api.sheet = app.sheet;
+    api.menu = app.layout.menu;
+    api.obstacles = function () { return lib.layout.obstacles(app); };
+    api.setYear = function (y) { if (app.setYear) app.setYear(y); };
     api.search = function (q) { return lib.search.find(app.places, q).map(function (p) { return p.id; }); };
     api.shownIds = function () {
       return app.places.filter(function (p) { return p.on; }).map(function (p) { return p.id; });
@@ -146,15 +193,25 @@
     app.kindLayers = lib.layers.kindLayers(app);
     app.regionLayer = lib.layers.layerControl(app);
     var controls = addControls(app);
-    fitView(app); // before the layers are drawn, so that they are drawn once
+    app.sheet = lib.sheet.Sheet(app);
+    app.layout = lib.layout.Layout(app, function () {
+      return [app.legend, app.timelineControl, app.layersControl].filter(Boolean);
+    });
+    lib.layout.fit(app); // before the layers are drawn, so that they are drawn once
     countries.addTo(map);
+    controls.labels = lib.labels.CountryLabels(app);
+    var query = lib.query.queryLayer(app);
+    if (query) query.addTo(map);
     app.view.layer.addTo(map);
     app.kindLayers.forEach(function (layer) { layer.addTo(map); });
-    var list = lib.list.buildList(app);
+    app.list = lib.list.buildList(app);
+    app.links = lib.links.Links(app);
+    trackPopups(app);
     app.booting = false;
     refresh(app);
+    app.links.start();
     if (app.large) lib.search.warm(app.places, 0);
-    publish(app, controls, list, t0);
+    publish(app, controls, app.list, t0);
   }
 
   window.geoAtlas = { init: init, ready: false };

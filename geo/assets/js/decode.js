@@ -66,6 +66,7 @@
         kind: pr.kind, status: pr.status, region: pr.region, country: pr.country,
         source: pr.source, href: pr.href, terms: pr.terms, rows: pr.rows, life: pr.life
       };
+      if (pr.also) out[i].also = pr.also;
     }
     return out;
   }

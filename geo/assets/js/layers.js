@@ -121,7 +121,7 @@
       overlays['<span class="atlas-lc-symbol">' + lib.symbols.symbolSvg(k, 'operational', 16) + '</span>' +
         util.esc(k.label) + ' <span class="atlas-count">(' + Number(k.count) + ')</span>'] = app.kindLayers.get(k.code);
     });
-    L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
+    app.layersControl = L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
     map.on('baselayerchange', function (e) {
       app.state.online = e.layer !== offline;
       restyleCountries(app);

@@ -1,5 +1,8 @@
 /* geo atlas, legend.js: the legend, which is also the filters: places by kind (the kind
- * layers), their statuses, and the WCO regions; its counts follow the timeline's year.
+ * layers), by status (in the timeline's year: "possibly open" is a status too), and
+ * by WCO region; its counts follow the timeline's year.  A border post counts in the
+ * region of each of its sides, as on the region maps and in `geo query region`, and
+ * the legend says so when some do.
  */
 (function (lib) {
   'use strict';
@@ -9,13 +12,7 @@
   var symbolNode = lib.symbols.symbolNode;
   var NEUTRAL = { shape: 'circle', color: '#5d6d7e' }; // the symbol of a status row
 
-  /** Room the open legend (app.legend) takes on the right, when the map is wide enough to spare it. */
-  function width(app) {
-    var box = app.legend && app.legend.getContainer();
-    if (!box || !box.open) return 0;
-    var w = box.offsetWidth + 24;
-    return app.map.getSize().x - w > 420 ? w : 0;
-  }
+  var OPEN_WIDTH = 900; // px: a map at least this wide opens with the legend open
 
   /** A checkbox row per kind that has places; a box adds or removes the kind's layer. */
   function kindSection(app) {
@@ -40,18 +37,25 @@
     return out;
   }
 
-  /** A row per status: its symbol, label and count (rows with no place hide). */
+  /** A checkbox row per status: its symbol, label and count (rows with no place hide, unless unticked). */
   function statusSection(app) {
     var out = { rows: [] };
     var grid = h('div', { className: 'atlas-grid atlas-grid-status' });
     app.data.statuses.forEach(function (s) {
-      var cells = [
-        h('span'), symbolNode(NEUTRAL, s.code, 14),
+      var cb = h('input', { type: 'checkbox', checked: true, attrs: { 'aria-label': util.t(app, 'legend.status_box', { label: s.label, n: s.count }) } });
+      cb.addEventListener('change', function () {
+        app.state.statusesOn.set(s.code, cb.checked);
+        app.refresh();
+      });
+      var label = h('label', { className: 'atlas-row' }, [
+        cb, symbolNode(NEUTRAL, s.code, 14),
         h('span', { className: 'atlas-row-label', textContent: s.label }),
         h('span', { className: 'atlas-count', textContent: String(s.count) })
-      ];
-      cells.forEach(function (cell) { grid.appendChild(cell); });
-      out.rows.push({ s: s, cells: cells });
+      ]);
+      grid.appendChild(label);
+      var cells = [].slice.call(label.children);
+      cells.forEach(function (cell) { cell.hidden = !s.count; }); // as now, until the first count
+      out.rows.push({ s: s, cb: cb, cells: cells });
     });
     out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'Status' }), grid]);
     return out;
@@ -88,18 +92,24 @@
     grid.appendChild(h('span', { className: 'atlas-swatch atlas-swatch-hatch' }));
     grid.appendChild(h('span', { className: 'atlas-row-label atlas-span', textContent: 'Not a WCO Member' }));
     out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'WCO regions' }), grid]);
+    if (app.data.shared) {
+      out.fieldset.appendChild(h('p', { className: 'atlas-note', textContent: util.t(app, 'legend.two_regions', { n: app.data.shared, total: app.places.length }) }));
+    }
     return out;
   }
 
-  /** "Show all": every region and every kind back on. */
-  function resetButton(app, regionSet) {
+  /** Every region, status and kind back on (app.showAll). */
+  function showAll(app) {
+    app.state.regionsShown.forEach(function (on, code) { app.state.regionsShown.set(code, true); });
+    app.state.statusesOn.forEach(function (on, code) { app.state.statusesOn.set(code, true); });
+    app.kindLayers.forEach(function (layer) { if (!app.map.hasLayer(layer)) app.map.addLayer(layer); });
+    app.refresh();
+  }
+
+  /** "Show all": every filter off. */
+  function resetButton(app) {
     var reset = h('button', { type: 'button', className: 'atlas-link-button', textContent: 'Show all' });
-    reset.addEventListener('click', function () {
-      app.data.regions.forEach(function (r) { app.state.regionsShown.set(r.code, true); });
-      regionSet.querySelectorAll('input').forEach(function (cb) { cb.checked = true; });
-      app.kindLayers.forEach(function (layer) { if (!app.map.hasLayer(layer)) app.map.addLayer(layer); });
-      app.refresh();
-    });
+    reset.addEventListener('click', function () { showAll(app); });
     return reset;
   }
 
@@ -116,11 +126,15 @@
     });
     sections.statuses.rows.forEach(function (row) {
       var n = c.statuses.get(row.s.code) || 0;
+      var on = app.state.statusesOn.get(row.s.code) !== false;
+      row.cb.checked = on;
       row.cells[3].textContent = String(n);
-      row.cells.forEach(function (cell) { cell.hidden = !n; });
+      row.cb.setAttribute('aria-label', util.t(app, 'legend.status_box', { label: row.s.label, n: n }));
+      row.cells.forEach(function (cell) { cell.hidden = !n && on; });
     });
     sections.regions.rows.forEach(function (row) {
       var n = c.regions.get(row.r.code) || 0;
+      row.cb.checked = !!app.state.regionsShown.get(row.r.code);
       row.count.textContent = String(n);
       row.cb.setAttribute('aria-label', regionName(row.r, n));
     });
@@ -128,7 +142,7 @@
 
   function LegendControl(app, options) {
     return util.control(options, function () {
-      var box = h('details', { className: 'atlas-legend', open: window.innerWidth > 640 });
+      var box = h('details', { className: 'atlas-legend', open: !lib.layout.narrow() && app.map.getSize().x >= OPEN_WIDTH });
       var shown = h('p', { className: 'atlas-shown', attrs: { 'aria-live': 'polite' } });
       var sections = { kinds: kindSection(app), statuses: statusSection(app), regions: regionSection(app) };
       box.appendChild(h('summary', { textContent: 'Legend & filters' }));
@@ -136,7 +150,7 @@
       box.appendChild(sections.kinds.fieldset);
       box.appendChild(sections.statuses.fieldset);
       box.appendChild(sections.regions.fieldset);
-      box.appendChild(resetButton(app, sections.regions.fieldset));
+      box.appendChild(resetButton(app));
       app.kindLayers.forEach(function (layer, code) {
         layer.on('add remove', function () { sections.kinds.boxes.get(code).checked = app.map.hasLayer(layer); });
       });
@@ -146,5 +160,5 @@
     });
   }
 
-  lib.legend = { LegendControl: LegendControl, width: width };
+  lib.legend = { LegendControl: LegendControl, showAll: showAll };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

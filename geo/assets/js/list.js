@@ -7,6 +7,7 @@
   var util = lib.util;
   var h = util.h;
   var LIST_MAX = 500; // rows the list view draws at most
+  var LEGEND_ROOM = 1000; // px: a map narrower than this beside the list folds the legend
 
   function columns(app) {
     return [
@@ -51,7 +52,10 @@
         status
       ]);
       tr.dataset.id = p.id;
-      tr.addEventListener('click', function () { app.select(p.id); });
+      tr.addEventListener('click', function () {
+        if (lib.layout.narrow() && app.list) app.list.setOpen(false); // the place shows above its sheet
+        app.select(p.id);
+      });
       p.row = { tr: tr, first: first, status: status, shows: null };
     }
     var row = p.row;
@@ -100,12 +104,17 @@
     listPanel(app, list);
     document.getElementById('atlas-main').appendChild(list.panel);
     app.listeners.push(function () { render(app, list); });
+    var folded = false; // whether opening the list folded the legend
     function setOpen(open) {
       list.panel.hidden = !open;
       toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
       document.body.classList.toggle('atlas-list-open', open);
       render(app, list);
       app.map.invalidateSize();
+      // the open legend must not cover the part of the map the list leaves
+      var legend = app.legend && app.legend.getContainer();
+      if (open && legend && legend.open && app.map.getSize().x < LEGEND_ROOM) { legend.open = false; folded = true; }
+      if (!open && folded && legend) { legend.open = true; folded = false; }
     }
     if (toggle) toggle.addEventListener('click', function () { setOpen(list.panel.hidden); });
     list.close.addEventListener('click', function () { setOpen(false); if (toggle) toggle.focus(); });

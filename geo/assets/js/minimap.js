@@ -38,7 +38,8 @@
       var ctl = this;
       ctl.box = box;
       util.isolate(box);
-      setTimeout(function () { build(app, ctl, main); }, 0);
+      // after the first frame: the overview can wait, the places cannot
+      requestAnimationFrame(function () { setTimeout(function () { build(app, ctl, main); }, 0); });
       return box;
     });
   }

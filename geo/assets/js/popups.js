@@ -1,5 +1,6 @@
-/* geo atlas, popups.js: a place's popup (its rows, its state in the timeline's year and
- * its source) and the popup listing the places of one grid cell.
+/* geo atlas, popups.js: a place's popup (its rows, its state in the timeline's year,
+ * its source and a link to it) and the popup listing the places of one grid cell.
+ * On a narrow screen every popup opens in the bottom sheet instead (sheet.js).
  */
 (function (lib) {
   'use strict';
@@ -10,22 +11,39 @@
 
   var KeepClear = null; // the popup class, made when first needed (Leaflet loads first)
 
-  /** A place's popup: it keeps clear of the legend (app.legendWidth()) when it pans the map. */
-  function placePopup(app) {
+  /**
+   * A popup that opens where no control covers it (layout.popupPadding) or, on a
+   * narrow screen, in the bottom sheet (options.app.sheet).
+   */
+  function popup(app, options) {
     if (!KeepClear) {
       KeepClear = L.Popup.extend({
+        openOn: function (map) {
+          var owner = this.options.app;
+          if (owner.sheet && lib.layout.narrow()) {
+            map.closePopup();
+            owner.sheet.show(this);
+            return this;
+          }
+          return L.Popup.prototype.openOn.call(this, map);
+        },
         _adjustPan: function () {
-          var right = Math.max(40, this.options.legendWidth());
-          this.options.autoPanPaddingBottomRight = [right, 40];
-          this.options.autoPanPaddingTopLeft = [60, 40];
+          var el = this._container;
+          if (el) {
+            var pad = lib.layout.popupPadding(this.options.app, el.offsetWidth, el.offsetHeight + 20);
+            this.options.autoPanPaddingTopLeft = pad.topLeft;
+            this.options.autoPanPaddingBottomRight = pad.bottomRight;
+          }
           return L.Popup.prototype._adjustPan.apply(this, arguments);
         }
       });
     }
-    return new KeepClear({
-      maxWidth: 340, minWidth: 240, maxHeight: 340, autoPanPadding: [40, 40], className: 'atlas-popup-wrap',
-      legendWidth: app.legendWidth
-    });
+    return new KeepClear(L.extend({ className: 'atlas-popup-wrap', autoPanPadding: [12, 12], app: app }, options));
+  }
+
+  /** A place's popup. */
+  function placePopup(app) {
+    return popup(app, { maxWidth: 340, minWidth: 240, maxHeight: 340 });
   }
 
   /** A link to an http(s) source, or null (then the source shows as text). */
@@ -42,21 +60,59 @@
     return null;
   }
 
+  /** A row's value: text, or a list of items, each text or [head, text, detail]. */
+  function valueNode(value) {
+    if (!Array.isArray(value)) return h('dd', { textContent: value });
+    return h('dd', { className: 'atlas-wide' }, [h('ul', { className: 'atlas-items' }, value.map(function (item) {
+      if (!Array.isArray(item)) return h('li', { textContent: String(item) });
+      return h('li', {}, [
+        item[0] ? h('span', { className: 'atlas-item-head', textContent: String(item[0]) }) : null,
+        item[0] && item[1] ? ' ' : null,
+        item[1] ? String(item[1]) : null,
+        item[2] ? h('span', { className: 'atlas-item-detail', textContent: String(item[2]) }) : null
+      ]);
+    }))]);
+  }
+
   /** The rows of a place, its seat at the end of the timeline's year when it differs, its source. */
   function details(app, p, now, year) {
     var dl = h('dl', { className: 'atlas-props' });
     function row(term, dd) {
-      dl.appendChild(h('dt', { textContent: term }));
+      dl.appendChild(h('dt', { textContent: term, className: dd.className === 'atlas-wide' ? 'atlas-wide' : '' }));
       dl.appendChild(dd);
     }
     p.rows.forEach(function (r) {
-      row(r[0], h('dd', { textContent: r[1] === null ? util.coordsText(p.lat, p.lon, app.decimals) : r[1] }));
+      row(r[0], r[1] === null ? h('dd', { textContent: util.coordsText(p.lat, p.lon, app.decimals) }) : valueNode(r[1]));
     });
     if (year !== null && (now.lat !== p.lat || now.lon !== p.lon)) {
-      row('Seat at the end of ' + year, h('dd', { textContent: util.coordsText(now.lat, now.lon, app.decimals) }));
+      row(util.t(app, 'popup.seat_at', { year: year }), h('dd', { textContent: util.coordsText(now.lat, now.lon, app.decimals) }));
     }
     if (p.source) row('Source', h('dd', { className: 'atlas-source' }, [sourceLink(p) || p.source]));
     return dl;
+  }
+
+  /** "Copy link": the address of the place (links.js) to the clipboard, or shown to copy by hand. */
+  function linkBar(app, p) {
+    var t = function (id) { return util.t(app, id); };
+    var button = h('button', { type: 'button', className: 'atlas-link-button atlas-copy', textContent: t('popup.copy_link') });
+    var bar = h('div', { className: 'atlas-popup-foot' }, [button]);
+    function byHand(link) {
+      var input = h('input', { type: 'text', readOnly: true, value: link, className: 'atlas-link-text', attrs: { 'aria-label': t('popup.link_label') } });
+      bar.textContent = '';
+      bar.appendChild(h('label', { className: 'atlas-link-label' }, [t('popup.copy_by_hand'), input]));
+      input.focus();
+      input.select();
+    }
+    button.addEventListener('click', function () {
+      var link = app.links.placeLink(p.id);
+      var clip = navigator.clipboard;
+      if (!clip || !window.isSecureContext) { byHand(link); return; }
+      clip.writeText(link).then(function () {
+        button.textContent = t('popup.copied');
+        setTimeout(function () { button.textContent = t('popup.copy_link'); }, 2000);
+      }, function () { byHand(link); });
+    });
+    return bar;
   }
 
   /** What a place's popup shows, built when it opens. */
@@ -73,11 +129,12 @@
           h('p', { className: 'atlas-popup-kind' }, [
             kind.label + ' \u00b7 ',
             h('span', { className: statusClass, textContent: app.statusText(now.status) }),
-            year === null ? null : ' at the end of ' + year
+            year === null ? null : util.t(app, 'popup.at_year', { year: year })
           ])
         ])
       ]),
-      details(app, p, now, year)
+      details(app, p, now, year),
+      app.links ? linkBar(app, p) : null
     ]);
   }
 
@@ -95,5 +152,5 @@
     ]);
   }
 
-  lib.popups = { placePopup: placePopup, placeContent: placeContent, cellContent: cellContent };
+  lib.popups = { popup: popup, placePopup: placePopup, placeContent: placeContent, cellContent: cellContent };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

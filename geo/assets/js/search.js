@@ -1,5 +1,8 @@
-/* geo atlas, search.js: finding shown places by words of their name, id, country and
- * other terms (accents and case aside), and the search box, an ARIA combobox.
+/* geo atlas, search.js: finding places by words of their name, id, country and other
+ * terms (accents and case aside), and the search box, an ARIA combobox.  A place that
+ * matches but is not on the map (not open yet, or gone, in the timeline's year; or
+ * hidden by the filters) is listed after the others with what hides it, and choosing
+ * it shows its year (or every place) and then the place.
  */
 (function (lib) {
   'use strict';
@@ -9,6 +12,7 @@
   var fold = util.fold;
   var WARM_SLICE = 5000; // places folded per turn of the event loop
   var SHOWN = 12; // results the box lists at most
+  var ELSE = 3; // places not on the map that it lists at most
 
   /** The folded text a place is found by, made once (p.search). */
   function searchText(p) {
@@ -16,14 +20,14 @@
     return p.search;
   }
 
-  /** Shown places (p.on) whose text holds every word of the query; names starting with it first. */
-  function find(places, query) {
+  /** Places (shown ones only, unless `all`) whose text holds every word of the query; names starting with it first. */
+  function find(places, query, all) {
     var q = fold(query).trim();
     if (!q) return [];
     var words = q.split(/\s+/);
     var found = [];
     places.forEach(function (p) {
-      if (!p.on) return;
+      if (!p.on && !all) return;
       var text = searchText(p);
       for (var i = 0; i < words.length; i++) if (text.indexOf(words[i]) < 0) return;
       found.push({ p: p, first: fold(p.name).indexOf(words[0]) === 0 ? 0 : 1 });
@@ -74,31 +78,59 @@
     items[ui.active].scrollIntoView({ block: 'nearest' });
   }
 
-  function choose(app, ui, p) {
+  /**
+   * Why a place that is not shown is not, and what shows it: {text, year} (its year
+   * on the timeline) or {text, all: true} (every filter off).
+   */
+  function elsewhere(app, p) {
+    var day = app.timeline.day();
+    var when = day === null || p.now ? null : lib.state.whenElse(p, day);
+    if (when && when.opens) {
+      var year = Math.floor(when.opens / 10000);
+      return { text: util.t(app, 'search.opens', { date: util.dayText(when.opens), year: year }), year: year };
+    }
+    if (when && when.gone) {
+      var last = lib.state.lastYearBefore(when.gone);
+      return { text: util.t(app, 'search.gone', { date: util.dayText(when.gone), year: last }), year: last };
+    }
+    return p.now ? { text: util.t(app, 'search.hidden'), all: true } : null;
+  }
+
+  function choose(app, ui, p, why) {
     close(ui);
     ui.input.value = p.name;
+    if (why && why.year !== undefined && app.setYear) app.setYear(why.year);
+    if (why && why.all && app.showAll) app.showAll();
     app.select(p.id);
   }
 
-  function option(app, ui, p, i) {
-    var li = h('li', { id: 'atlas-search-option-' + i, className: 'atlas-search-option', attrs: { role: 'option', 'aria-selected': 'false' } }, [
-      lib.symbols.symbolNode(p.kindInfo, p.now.status, 14),
+  function option(app, ui, p, i, why) {
+    var meta = why ? why.text : [p.kindInfo.label, p.country].filter(Boolean).join(' \u00b7 ');
+    var li = h('li', { id: 'atlas-search-option-' + i, className: 'atlas-search-option' + (why ? ' atlas-search-else' : ''), attrs: { role: 'option', 'aria-selected': 'false' } }, [
+      lib.symbols.symbolNode(p.kindInfo, (p.now || p.base).status, 14),
       h('span', { className: 'atlas-search-name', textContent: p.name }),
-      h('span', { className: 'atlas-search-meta', textContent: [p.kindInfo.label, p.country].filter(Boolean).join(' \u00b7 ') })
+      h('span', { className: 'atlas-search-meta', textContent: meta })
     ]);
     li.addEventListener('mousedown', function (e) { e.preventDefault(); });
-    li.addEventListener('click', function () { choose(app, ui, p); });
+    li.addEventListener('click', function () { choose(app, ui, p, why); });
     return li;
   }
 
-  /** List the results of the text typed so far. */
+  /** List the results of the text typed so far: the shown places, then a few others. */
   function update(app, ui) {
-    ui.found = find(app.places, ui.input.value).slice(0, SHOWN);
+    var all = find(app.places, ui.input.value, true);
+    var shown = all.filter(function (p) { return p.on; }).slice(0, SHOWN);
+    var others = [];
+    all.forEach(function (p) {
+      var why = !p.on && others.length < ELSE ? elsewhere(app, p) : null;
+      if (why) others.push({ p: p, why: why });
+    });
+    ui.found = shown.map(function (p) { return { p: p, why: null }; }).concat(others);
     ui.results.textContent = '';
-    ui.found.forEach(function (p, i) { ui.results.appendChild(option(app, ui, p, i)); });
+    ui.found.forEach(function (f, i) { ui.results.appendChild(option(app, ui, f.p, i, f.why)); });
     var open = ui.input.value.trim() !== '';
     if (open && !ui.found.length) {
-      ui.results.appendChild(h('li', { className: 'atlas-search-empty', textContent: 'No place matches' }));
+      ui.results.appendChild(h('li', { className: 'atlas-search-empty', textContent: util.t(app, 'search.none') }));
     }
     ui.results.hidden = !open;
     ui.input.setAttribute('aria-expanded', open ? 'true' : 'false');
@@ -111,7 +143,10 @@
     else if (e.key === 'ArrowUp') { e.preventDefault(); highlight(ui, ui.active - 1); }
     else if (e.key === 'Enter') {
       e.preventDefault();
-      if (ui.found.length) choose(app, ui, ui.found[Math.max(ui.active, 0)]);
+      if (ui.found.length) {
+        var f = ui.found[Math.max(ui.active, 0)];
+        choose(app, ui, f.p, f.why);
+      }
     } else if (e.key === 'Escape') { close(ui); }
   }
 

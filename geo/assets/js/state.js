@@ -52,19 +52,39 @@
   }
 
   /**
+   * Whether the region filter lets a place through: its own region is shown, or
+   * (a border post) the region of one of its sides (p.also).
+   */
+  function regionShown(p, filters) {
+    if (filters.regionsShown.get(p.region)) return true;
+    var also = p.also || [];
+    for (var i = 0; i < also.length; i++) if (filters.regionsShown.get(also[i])) return true;
+    return false;
+  }
+
+  /** Whether a status shows (filters.statusesOn; a status it does not list shows). */
+  function statusShown(status, filters) {
+    return !filters.statusesOn || filters.statusesOn.get(status) !== false;
+  }
+
+  /**
    * Give every place its state on `day` (null: as now) in p.now, and in p.on whether
-   * it shows: it exists then, and the filters (Maps of kind and region code to a
-   * boolean) let it through.
+   * it shows: it exists then, and the filters (Maps of kind, region and status code
+   * to a boolean) let it through.
    */
   function showAt(places, day, filters) {
     for (var i = 0; i < places.length; i++) {
       var p = places[i];
       p.now = day === null ? p.base : stateAt(p, day);
-      p.on = !!p.now && !!filters.kindsOn.get(p.kind) && !!filters.regionsShown.get(p.region);
+      p.on = !!p.now && !!filters.kindsOn.get(p.kind) && regionShown(p, filters) && statusShown(p.now.status, filters);
     }
   }
 
-  /** Places that exist now (p.now): per kind, region and status; and how many show (p.on). */
+  /**
+   * Places that exist now (p.now): per kind, region and status; and how many show (p.on).
+   * A border post counts in its region and in each of its sides' (p.also), as on the
+   * region maps.
+   */
   function presentCounts(places) {
     var out = { kinds: new Map(), regions: new Map(), statuses: new Map(), on: 0 };
     function inc(m, k) { m.set(k, (m.get(k) || 0) + 1); }
@@ -73,25 +93,52 @@
       if (!p.now) return;
       inc(out.kinds, p.kind);
       inc(out.regions, p.region);
+      (p.also || []).forEach(function (code) { inc(out.regions, code); });
       inc(out.statuses, p.now.status);
     });
     return out;
   }
 
-  /** A key that changes when a filter does: one digit per kind, then per region. */
+  /** A key that changes when a filter does: one digit per kind, then per region, then per status. */
   function filterKey(filters) {
     var key = [];
     filters.kindsOn.forEach(function (on) { key.push(on ? 1 : 0); });
     filters.regionsShown.forEach(function (on) { key.push(on ? 1 : 0); });
+    if (filters.statusesOn) filters.statusesOn.forEach(function (on) { key.push(on ? 1 : 0); });
     return key.join('');
+  }
+
+  /**
+   * When a place that does not exist on `day` does: {opens: day} of its first piece
+   * after `day`, else {gone: day} that its last piece before `day` ends; null when
+   * it exists on `day` or never does.
+   */
+  function whenElse(p, day) {
+    var life = p.life || [];
+    var gone = null;
+    for (var k = 0; k < life.length; k++) {
+      var from = life[k].length > 0 ? life[k][0] : null;
+      var to = life[k].length > 1 ? life[k][1] : null;
+      if (from !== null && from > day) return { opens: from };
+      if ((from === null || from <= day) && (to === null || day < to)) return null;
+      if (to !== null && to <= day) gone = to;
+    }
+    return gone === null ? null : { gone: gone };
+  }
+
+  /** The last year whose end (31 December) falls before the day `to` (YYYYMMDD). */
+  function lastYearBefore(to) {
+    return Math.floor(to / 10000) - 1;
   }
 
   /**
    * Places at the end of each year from `first` to `last`, per region: one row per
    * code of `regionCodes` (in that order), one count per year.  keep(p) says
-   * whether a place counts; a place with no life counts every year.
+   * whether a place counts; a place with no life counts every year; keepStatus(s),
+   * when given, whether a piece of that status does.  Each place counts once, in
+   * the region where it lies (p.region).
    */
-  function countsPerYear(places, regionCodes, first, last, keep) {
+  function countsPerYear(places, regionCodes, first, last, keep, keepStatus) {
     var n = last - first + 1;
     var index = new Map();
     regionCodes.forEach(function (code, i) { index.set(code, i); });
@@ -105,8 +152,12 @@
       if (!keep(p)) return;
       var d = diff[index.get(p.region)];
       if (!d) return;
-      if (!p.life) { span(d, first, last + 1); return; }
+      if (!p.life) {
+        if (!keepStatus || keepStatus(p.status)) span(d, first, last + 1);
+        return;
+      }
       p.life.forEach(function (s) {
+        if (keepStatus && !keepStatus(s.length > 2 ? s[2] : p.status)) return;
         // From <= Y-12-31 < to: from the year of `from` up to the year before that of `to`.
         var from = s.length > 0 && s[0] !== null ? Math.floor(s[0] / 10000) : first;
         var to = s.length > 1 && s[1] !== null ? Math.floor(s[1] / 10000) : last + 1;
@@ -124,9 +175,13 @@
     stateAt: stateAt,
     sameState: sameState,
     Timeline: Timeline,
+    regionShown: regionShown,
+    statusShown: statusShown,
     showAt: showAt,
     presentCounts: presentCounts,
     filterKey: filterKey,
+    whenElse: whenElse,
+    lastYearBefore: lastYearBefore,
     countsPerYear: countsPerYear
   };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

@@ -19,6 +19,8 @@
     fullscreen: '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false"><path d="M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5" fill="none" stroke="currentColor" stroke-width="2.2"/></svg>',
     play: '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false"><path d="M7 4.5v15l12-7.5Z" fill="currentColor"/></svg>',
     pause: '<svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false"><path d="M6 4.5h4v15H6zM14 4.5h4v15h-4z" fill="currentColor"/></svg>',
+    menu: '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false"><path d="M4 6h16M4 12h16M4 18h16" stroke="currentColor" stroke-width="2.2"/></svg>',
+    target: '<svg viewBox="0 0 26 26" width="26" height="26" aria-hidden="true" focusable="false"><circle cx="13" cy="13" r="7" fill="#ffffff" fill-opacity="0.7" stroke="#ad1457" stroke-width="2.5"/><path d="M13 1v7M13 18v7M1 13h7M18 13h7" stroke="#ad1457" stroke-width="2.5"/></svg>',
     measure: '<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false"><path d="M3 16 16 3l5 5L8 21Z" fill="none" stroke="currentColor" stroke-width="2"/><path d="M7 12l2 2M10 9l2 2M13 6l2 2" stroke="currentColor" stroke-width="2"/></svg>'
   };
 

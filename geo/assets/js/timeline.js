@@ -18,11 +18,12 @@
     var cache = { key: null, counts: null };
     var filters = app.state;
     var codes = app.data.regions.map(function (r) { return r.code; });
-    function keep(p) { return !!filters.kindsOn.get(p.kind) && !!filters.regionsShown.get(p.region); }
+    function keep(p) { return !!filters.kindsOn.get(p.kind) && lib.state.regionShown(p, filters); }
+    function keepStatus(status) { return lib.state.statusShown(status, filters); }
     return function () {
       var key = lib.state.filterKey(filters);
       if (cache.key !== key) {
-        cache = { key: key, counts: lib.state.countsPerYear(app.places, codes, app.timeline.first, app.timeline.last, keep) };
+        cache = { key: key, counts: lib.state.countsPerYear(app.places, codes, app.timeline.first, app.timeline.last, keep, keepStatus) };
       }
       return cache.counts;
     };
@@ -162,6 +163,7 @@
       ui.all.addEventListener('click', function () { player.stop(); player.setYear(null); });
       app.listeners.push(function () { drawChart(app, ui, counts()); });
       player.setYear(null);
+      app.setYear = function (y) { player.stop(); player.setYear(y); };
       util.isolate(ui.box);
       app.api.timeline = {
         first: timeline.first, last: timeline.last, unknown: timeline.unknown,

@@ -61,12 +61,12 @@
     return typeof c === 'string' && COLOR.test(c) ? c : fallback;
   }
 
-  /** Mix a #rrggbb colour with white; t = share of white. */
-  function tint(c, t) {
+  /** Mix a #rrggbb colour with white; share = share of white. */
+  function tint(c, share) {
     var n = parseInt(c.slice(1), 16);
     var out = [16, 8, 0].map(function (s) {
       var v = (n >> s) & 255;
-      return Math.round(v + (255 - v) * t);
+      return Math.round(v + (255 - v) * share);
     });
     return '#' + out.map(function (v) { return (v < 16 ? '0' : '') + v.toString(16); }).join('');
   }
@@ -97,6 +97,19 @@
     return String(day).replace(/^(\d{4})(\d\d)(\d\d)$/, '$1-$2-$3');
   }
 
+  /**
+   * The page's words: the phrase of message `id` in the data document's table
+   * (geo/render/words.py), its {placeholders} filled from params as text.  An id
+   * the table lacks reads as itself.
+   */
+  function t(app, id, params) {
+    var words = app.words || {};
+    var text = Object.prototype.hasOwnProperty.call(words, id) ? String(words[id]) : id;
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : all;
+    });
+  }
+
   /** A Leaflet control whose onAdd(map) is given; `this` in onAdd is the control. */
   function control(options, onAdd) {
     var Ctl = L.Control.extend({ onAdd: onAdd });
@@ -120,6 +133,7 @@
     formatKm: formatKm,
     coordsText: coordsText,
     dayText: dayText,
+    t: t,
     control: control,
     isolate: isolate
   };

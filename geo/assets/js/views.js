@@ -85,9 +85,16 @@
     // Like MarkerClusterGroup.zoomToShowLayer, which zooms as deep as the map allows
     // (street level for two offices in one city); the fields read here are the plugin's.
     var done = false;
+    var nudged = false;
     function show() {
       if (done || cluster._inZoomAnimation) return;
       var parent = cluster.getVisibleParent(marker);
+      if (!parent && !nudged) {
+        // a move during the plugin's zoom animation is not drawn: have it look again
+        nudged = true;
+        map.fire('moveend');
+        return;
+      }
       if (!parent) return;
       done = true;
       map.off('moveend', show);
@@ -248,7 +255,7 @@
     var members = app.places.filter(function (p) {
       return p.on && p !== grid.selected && cellKey(p.px * scale, p.py * scale) === c.key;
     });
-    L.popup({ maxWidth: 320, maxHeight: 300, className: 'atlas-popup-wrap' })
+    lib.popups.popup(app, { maxWidth: 320, maxHeight: 300 })
       .setLatLng(map.unproject([c.sx / c.n, c.sy / c.n], zoom))
       .setContent(lib.popups.cellContent(members, select))
       .openOn(map);

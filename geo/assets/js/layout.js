@@ -1,0 +1,293 @@
+/* geo atlas, layout.js: the page on every screen.  The first view fits every place
+ * into the part of the map that the controls leave free (refitted on resize until the
+ * reader moves the map), a popup opens where nothing covers it, and on a narrow screen
+ * (a phone) the legend, the timeline and the layers fold into one menu.
+ * freeRect() is pure (unit-tested in node); Layout(app) wires the rest.
+ */
+(function (lib) {
+  'use strict';
+
+  var util = lib.util;
+  var h = util.h;
+  var NARROW = '(max-width: 640px)'; // as atlas.css's @media: a phone
+  var MARGIN = 26; // px kept free around a fitted place: half the largest cluster icon, and a gap
+  var GAP = 4; // px kept between a control and what avoids it
+  var MAX_RECTS = 12; // controls weighed one by one (2^n choices); more are not looked at
+  var FIT_MAX_ZOOM = 6;
+  var MINIMAP_ROOM = 136; // px the minimap takes above the attribution line, with its margins
+
+  /**
+   * The free rectangle of a W x H box that avoids every rect ({left, top, right,
+   * bottom}, box pixels): each rect is kept out either across (the box's nearer side,
+   * left or right) or along (top or bottom).  Of the 2^n choices, the one that
+   * score(free) rates highest wins; ties go to the larger area.
+   */
+  function freeRect(W, H, rects, score) {
+    var inside = rects.filter(function (r) {
+      return r.right > 0 && r.left < W && r.bottom > 0 && r.top < H && r.right > r.left && r.bottom > r.top;
+    }).slice(0, MAX_RECTS);
+    var n = inside.length;
+    var best = { left: 0, top: 0, right: W, bottom: H };
+    var bestScore = -Infinity, bestArea = -1;
+    for (var mask = 0; mask < (1 << n); mask++) {
+      var f = { left: 0, top: 0, right: W, bottom: H };
+      for (var i = 0; i < n; i++) {
+        var r = inside[i];
+        if (mask & (1 << i)) {
+          if (r.left + r.right < W) f.left = Math.max(f.left, r.right); else f.right = Math.min(f.right, r.left);
+        } else if (r.top + r.bottom < H) {
+          f.top = Math.max(f.top, r.bottom);
+        } else {
+          f.bottom = Math.min(f.bottom, r.top);
+        }
+      }
+      var area = Math.max(0, f.right - f.left) * Math.max(0, f.bottom - f.top);
+      if (!area) continue;
+      var s = score(f);
+      if (s > bestScore || (s === bestScore && area > bestArea)) {
+        best = f;
+        bestScore = s;
+        bestArea = area;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * The zoom (a multiple of `snap`, at most `max`) at which a box of bw x bh pixels at
+   * zoom 0 fits a free rectangle with `margin` pixels on each side; -Infinity if none.
+   */
+  function fitZoom(f, bw, bh, margin, snap, max) {
+    var w = f.right - f.left - 2 * margin;
+    var hgt = f.bottom - f.top - 2 * margin;
+    if (w <= 0 || hgt <= 0) return -Infinity;
+    var z = Math.min(Math.log2(w / Math.max(bw, 1e-9)), Math.log2(hgt / Math.max(bh, 1e-9)));
+    return Math.min(max, Math.floor(z / snap) * snap);
+  }
+
+  /** Whether the page is laid out for a narrow screen. */
+  function narrow() {
+    return !!window.matchMedia && window.matchMedia(NARROW).matches;
+  }
+
+  /** Rects (map container pixels, widened by GAP) of what covers the map: controls, menu, sheet. */
+  function obstacles(app) {
+    var container = app.map.getContainer();
+    var box = container.getBoundingClientRect();
+    var els = [].slice.call(container.querySelectorAll('.leaflet-control-container .leaflet-control'));
+    els = els.concat([].slice.call(document.querySelectorAll('.atlas-menu-panel:not([hidden]), .atlas-sheet:not([hidden])')));
+    var out = [];
+    els.forEach(function (el) {
+      if (el.closest('.atlas-menu-panel') && !el.classList.contains('atlas-menu-panel')) return;
+      var r = el.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      out.push({ left: r.left - box.left - GAP, top: r.top - box.top - GAP, right: r.right - box.left + GAP, bottom: r.bottom - box.top + GAP });
+    });
+    return out;
+  }
+
+  /** Fit the data's bounds into the part of the map the controls leave free. */
+  function fit(app) {
+    var map = app.map;
+    var size = map.getSize();
+    var bounds = L.latLngBounds(app.data.bounds);
+    var nw = map.project(bounds.getNorthWest(), 0);
+    var se = map.project(bounds.getSouthEast(), 0);
+    var snap = map.options.zoomSnap || 1;
+    var f = freeRect(size.x, size.y, obstacles(app), function (r) {
+      return fitZoom(r, se.x - nw.x, se.y - nw.y, MARGIN, snap, FIT_MAX_ZOOM);
+    });
+    app.fitting = true;
+    map.fitBounds(bounds, {
+      paddingTopLeft: [f.left + MARGIN, f.top + MARGIN],
+      paddingBottomRight: [size.x - f.right + MARGIN, size.y - f.bottom + MARGIN],
+      maxZoom: FIT_MAX_ZOOM,
+      animate: false
+    });
+    app.fitting = false;
+  }
+
+  /** Autopan padding that keeps a popup of w x hgt pixels clear of the controls. */
+  function popupPadding(app, w, hgt) {
+    var size = app.map.getSize();
+    var f = freeRect(size.x, size.y, obstacles(app), function (r) {
+      return Math.min(0, r.right - r.left - w, r.bottom - r.top - hgt);
+    });
+    return { topLeft: [f.left + 8, f.top + 8], bottomRight: [size.x - f.right + 8, size.y - f.bottom + 8] };
+  }
+
+  // ---- the menu of a narrow screen
+
+  /** Moves controls into a panel and back to where they were: {fold(on)}. */
+  function Folder(app, panel, controls) {
+    var homes = [];
+    return function fold(on) {
+      if (on && !homes.length) {
+        controls().forEach(function (ctl) {
+          var el = ctl.getContainer();
+          homes.push({ el: el, parent: el.parentNode, next: el.nextSibling, open: el.open });
+          if (el.open === false) el.open = true; // the legend: the menu is where one reads it
+          panel.appendChild(el);
+        });
+      } else if (!on && homes.length) {
+        homes.reverse().forEach(function (home) {
+          home.parent.insertBefore(home.el, home.next);
+          if (home.open !== undefined) home.el.open = home.open || app.map.getSize().x >= 900;
+        });
+        homes = [];
+      }
+    };
+  }
+
+  /** The menu's button (top right) and panel. */
+  function menuParts(app) {
+    var t = function (id) { return util.t(app, id); };
+    var button = h('button', {
+      type: 'button', className: 'atlas-button atlas-menu-button',
+      attrs: { 'aria-expanded': 'false', 'aria-controls': 'atlas-menu-panel' }
+    });
+    button.innerHTML = lib.symbols.ICONS.menu; // constant markup
+    var label = h('span', { textContent: t('menu.open') });
+    button.appendChild(label);
+    var panel = h('div', { id: 'atlas-menu-panel', className: 'atlas-menu-panel', hidden: true, attrs: { role: 'region', 'aria-label': t('menu.label') } });
+    var close = h('button', { type: 'button', className: 'atlas-close', textContent: '\u00d7', title: t('menu.close'), attrs: { 'aria-label': t('menu.close') } });
+    panel.appendChild(h('div', { className: 'atlas-menu-head' }, [close]));
+    util.isolate(panel);
+    return { button: button, label: label, panel: panel, close: close };
+  }
+
+  /** The menu: a button (top right) and a panel that holds the given controls on a narrow screen. */
+  function Menu(app, controls) {
+    var t = function (id, params) { return util.t(app, id, params); };
+    var ui = menuParts(app);
+    var button = ui.button, panel = ui.panel;
+    var fold = Folder(app, panel, controls);
+    var menu = {
+      control: util.control({ position: 'topright' }, function () {
+        var bar = h('div', { className: 'leaflet-bar atlas-buttons atlas-menu' }, [button]);
+        L.DomEvent.disableClickPropagation(bar);
+        return bar;
+      }),
+      panel: panel,
+      open: function (on) {
+        panel.hidden = !on;
+        button.setAttribute('aria-expanded', on ? 'true' : 'false');
+        if (on && app.layersControl) app.layersControl.expand();
+      },
+      isOpen: function () { return !panel.hidden; },
+      /** Move the controls into the panel (narrow) or back to their corners. */
+      fold: function (on) {
+        fold(on);
+        if (!on) menu.open(false);
+      },
+      /** The button says the timeline's year when one is set (the menu holds the timeline). */
+      relabel: function () {
+        var year = app.timeline.year();
+        ui.label.textContent = year === null ? t('menu.open') : String(year);
+        if (year === null) {
+          button.removeAttribute('title');
+          button.removeAttribute('aria-label');
+        } else {
+          button.title = t('menu.open') + ' \u00b7 ' + t('menu.year', { year: year });
+          button.setAttribute('aria-label', button.title);
+        }
+      }
+    };
+    button.addEventListener('click', function () { menu.open(panel.hidden); });
+    ui.close.addEventListener('click', function () { menu.open(false); button.focus(); });
+    panel.addEventListener('keydown', function (e) { if (e.key === 'Escape') { menu.open(false); button.focus(); } });
+    return menu;
+  }
+
+  /**
+   * Let the legend (top right) grow down to the minimap (bottom right) and no further;
+   * where the open legend needs that room, the minimap gives way.
+   */
+  function fitLegend(app) {
+    var box = app.legend && app.legend.getContainer();
+    var container = app.map.getContainer();
+    if (!box) return;
+    if (box.closest('.atlas-menu-panel')) { box.style.maxHeight = ''; return; }
+    // read everything first, then write: one layout
+    var top = box.getBoundingClientRect().top;
+    var need = box.scrollHeight; // the legend's whole height, whatever its max-height
+    var bottom = container.getBoundingClientRect().bottom - 28; // above the attribution line
+    var mini = !!container.querySelector('.atlas-minimap');
+    var below = mini ? bottom - MINIMAP_ROOM : bottom;
+    var hide = mini && box.open && top + need > below;
+    if (hide !== container.classList.contains('atlas-no-minimap')) container.classList.toggle('atlas-no-minimap', hide);
+    box.style.maxHeight = Math.max(120, (hide ? bottom : below) - top - 16) + 'px'; // less its padding
+  }
+
+  /** Fade the header's links where more of them lie out of sight (they scroll sideways). */
+  function navFade() {
+    var nav = document.querySelector('.atlas-nav');
+    if (!nav) return function () {};
+    function fade() {
+      var more = nav.scrollWidth - nav.clientWidth;
+      nav.classList.toggle('atlas-nav-before', more > 1 && nav.scrollLeft > 1);
+      nav.classList.toggle('atlas-nav-after', more > 1 && nav.scrollLeft < more - 1);
+    }
+    nav.addEventListener('scroll', fade, { passive: true });
+    requestAnimationFrame(fade); // with the first frame's layout, not one of its own
+    return fade;
+  }
+
+  /**
+   * The layout of one page: app.narrow(), app.fit(), the menu of a narrow screen,
+   * and what follows a resize (the controls fold or unfold; the view is fitted
+   * again while the reader has not moved it).
+   */
+  function Layout(app, controls) {
+    var map = app.map;
+    var menu = Menu(app, controls);
+    map.addControl(menu.control);
+    map.getContainer().appendChild(menu.panel);
+    var fade = navFade();
+    app.userMoved = false;
+    map.on('movestart', function () { if (!app.fitting && !app.booting) app.userMoved = true; });
+    map.on('click', function () { menu.open(false); });
+    app.listeners.push(menu.relabel);
+    var pending = false;
+    var rows = null;
+    app.listeners.push(function () { // the year's statuses change its rows: fit it with the next frame
+      var box = app.legend && app.legend.getContainer();
+      var now = box ? box.querySelectorAll('[hidden]').length : 0;
+      if (pending || now === rows) return;
+      var first = rows === null; // the legend was fitted with the rows as now
+      rows = now;
+      if (first) return;
+      pending = true;
+      requestAnimationFrame(function () { pending = false; fitLegend(app); });
+    });
+    if (app.legend) app.legend.getContainer().addEventListener('toggle', function () { fitLegend(app); });
+    function arrange() {
+      var small = narrow();
+      menu.fold(small);
+      if (!small && app.sheet) app.sheet.hide();
+      fitLegend(app);
+    }
+    var timer = null;
+    map.on('resize', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        arrange();
+        fade();
+        if (!app.userMoved) fit(app);
+      }, 120);
+    });
+    arrange();
+    return { menu: menu, arrange: arrange };
+  }
+
+  lib.layout = {
+    freeRect: freeRect,
+    fitZoom: fitZoom,
+    narrow: narrow,
+    obstacles: obstacles,
+    fit: fit,
+    popupPadding: popupPadding,
+    fitLegend: fitLegend,
+    Layout: Layout
+  };
+})(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

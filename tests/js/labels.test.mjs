@@ -1,0 +1,43 @@
+// labels.js: which country names show at a zoom, and how a long one wraps.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { load, plain } from './load.mjs';
+
+const { labels } = load('util.js', 'labels.js');
+const measure = (text) => text.length * 7;
+
+test('a long name wraps onto lines no wider than the limit', () => {
+  assert.deepEqual(plain(labels.wrap('Chad', measure)), { lines: 1, width: 28 });
+  assert.deepEqual(plain(labels.wrap('Congo, Democratic Republic of the', measure)), { lines: 3, width: 105 });
+  assert.deepEqual(plain(labels.wrap('', measure)), { lines: 0, width: 0 });
+});
+
+test('a name shows once its country holds it, and never on another', () => {
+  const big = { x: 100, y: 100, r: 10, w: 60, width: 60, lines: 1 };
+  const small = { x: 100.3, y: 100, r: 0.5, w: 2, width: 40, lines: 1 };
+  const far = { x: 20, y: 20, r: 2, w: 8, width: 40, lines: 1 };
+  const all = [big, small, far];
+  assert.deepEqual(plain(labels.place(all, 1).map((b) => b.i)), [0]); // far: too small at zoom 0
+  assert.deepEqual(plain(labels.place(all, 8).map((b) => b.i)), [0, 2]); // small: too small at zoom 3
+  assert.deepEqual(plain(labels.place(all, 64).map((b) => b.i)), [0, 2]); // small: it would cover big
+  assert.deepEqual(plain(labels.place([small], 64).map((b) => b.i)), [0]); // alone, at zoom 6
+});
+
+test('placed boxes never overlap', () => {
+  const many = Array.from({ length: 60 }, (_, i) => ({ x: (i * 37) % 256, y: (i * 53) % 256, r: 3, w: 30, width: 50 + (i % 5) * 10, lines: 1 + (i % 2) }));
+  for (const scale of [1, 2, 4, 16]) {
+    const boxes = labels.place(many, scale);
+    for (const a of boxes) {
+      for (const b of boxes) {
+        if (a !== b) assert.ok(!(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+      }
+    }
+  }
+});
+
+test('a name keeps off the markers', () => {
+  const big = { x: 100, y: 100, r: 10, w: 60, width: 60, lines: 1 };
+  const marker = { left: 95, top: 95, right: 105, bottom: 105 };
+  assert.deepEqual(plain(labels.place([big], 1, [marker])), []);
+  assert.deepEqual(plain(labels.place([big], 1, [{ left: 200, top: 200, right: 210, bottom: 210 }])).length, 1);
+});

@@ -1,0 +1,541 @@
+"""The maps on the screens people open them on, in headless Chromium with no network.
+
+Every kind of map (world, region, as of a day, query) at 1600x900 and 1280x800
+and on a 390x844 phone (a mobile viewport with touch): the first view shows every
+place, none under a control; a popup (a bottom sheet on the phone) lies inside
+the screen with its close button in reach and no JSON in it; country names are
+text; deep links go from the address to the page and back.  Any console error,
+page error, request or dialog fails the test (as in ``conftest.py``).
+
+Set ``GEO_LAYOUT_SHOTS=folder`` to keep the screenshots for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+from conftest import Guard, check_guard, guarded_tab
+from hostile import HOSTILE, hostile_frames, open_map, write_pages
+from playwright.sync_api import expect
+from pyproj import Geod
+from shapely.geometry import Point, box
+
+import geo
+from geo.build import region_places
+from geo.render import QueryMark, render_map
+
+pytestmark = pytest.mark.browser
+
+SIZES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1600, "height": 900}},
+    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+KINDS = ("world", "region", "as_of", "within", "nearest")
+QUERY_KM = 300.0
+NEAREST_K = 3
+#: Text that only JSON (an object or a list of strings) would put in a popup.
+JSON_LIKE = re.compile(r'[\[{]\s*"|"\s*:\s*["\[{\d]|\}\s*,\s*\{')
+
+
+@pytest.fixture(scope="module")
+def atlas() -> geo.Atlas:
+    return geo.load()
+
+
+@pytest.fixture(scope="module")
+def centre(atlas: geo.Atlas) -> tuple[float, float]:
+    """(lon, lat) of a query: the first ROCB of the data (a place among others)."""
+    rocb = atlas.places[atlas.places["kind"] == "rocb"].sort_values("id").iloc[0]
+    return float(rocb.geometry.x), float(rocb.geometry.y)
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory, atlas: geo.Atlas, centre) -> dict[str, Path]:
+    places, countries = atlas.places, atlas.countries_display
+    then = atlas.at("2010-09-08")
+    lon, lat = centre
+    near = atlas.nearest(lat=lat + 1.0, lon=lon - 1.0, k=NEAREST_K)
+    pages = {
+        "world": render_map(places, countries, title="World", since=atlas.network_start),
+        "region": render_map(
+            region_places(places, "EUR"),
+            countries,
+            title="Europe",
+            focus_region="EUR",
+            since=atlas.network_start,
+        ),
+        "as_of": render_map(
+            then.places, countries, title="2010", as_of=then.as_of, since=atlas.network_start
+        ),
+        "within": atlas.to_map(
+            atlas.within(lat=lat, lon=lon, km=QUERY_KM),
+            title="Within",
+            query=QueryMark(lon=lon, lat=lat, radius_km=QUERY_KM),
+        ),
+        "nearest": atlas.to_map(
+            near, title="Nearest", query=QueryMark(lon=lon - 1.0, lat=lat + 1.0, lines=True)
+        ),
+    }
+    return write_pages(tmp_path_factory.mktemp("layout"), pages)
+
+
+@pytest.fixture
+def screen(browser: Any) -> Iterator[Callable[..., Any]]:
+    """``screen(size)``: a fresh tab of that size that may load ``file:`` URLs only.
+
+    Each tab must end free of console errors, page errors, requests, dialogs and
+    writes to the ``window.__pwned`` trap.
+    """
+    opened: list[tuple[Any, Any, Guard]] = []
+
+    def new(size: str, **extra: Any) -> Any:
+        context = browser.new_context(**SIZES[size], **extra)
+        guard = Guard()
+        tab = guarded_tab(context, guard)
+        opened.append((context, tab, guard))
+        return tab
+
+    yield new
+    for context, tab, guard in opened:
+        check_guard(tab, context, guard)
+
+
+def shoot(tab: Any, name: str, tmp_path: Path) -> None:
+    """A screenshot: in $GEO_LAYOUT_SHOTS when set (for a person to look at), else in tmp_path."""
+    folder = Path(os.environ.get("GEO_LAYOUT_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    tab.screenshot(path=path)
+    assert path.stat().st_size > 20_000  # a drawn map, not a blank page
+
+
+#: Each drawn marker or cluster icon in the map: its place count and whether
+#: document.elementFromPoint at its centre hits it (nothing covers it).
+MARKERS = """() => {
+  const map = geoAtlas.map.getContainer().getBoundingClientRect();
+  const out = [];
+  const pane = '.leaflet-marker-pane ';
+  document.querySelectorAll(pane + '.atlas-marker, ' + pane + '.atlas-cluster').forEach((el) => {
+      const r = el.getBoundingClientRect();
+      const x = r.left + r.width / 2, y = r.top + r.height / 2;
+      const inView = x >= map.left && x <= map.right && y >= map.top && y <= map.bottom;
+      const hit = document.elementFromPoint(x, y);
+      const cluster = el.classList.contains('atlas-cluster');
+      out.push({
+        title: el.getAttribute('title') || el.textContent,
+        n: cluster ? Number(el.querySelector('span').textContent) : 1,
+        inView, uncovered: !!hit && el.contains(hit),
+        by: hit ? hit.outerHTML.slice(0, 80) : null
+      });
+  });
+  return out;
+}"""
+
+#: Whether the element at a selector lies inside the viewport, and is what is hit at its centre.
+IN_REACH = """(sel) => {
+  const el = document.querySelector(sel);
+  if (!el) return null;
+  const r = el.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return {
+    inside: r.left >= 0 && r.top >= 0 && r.right <= innerWidth && r.bottom <= innerHeight,
+    hit: !!hit && (el === hit || el.contains(hit)),
+    width: r.width, height: r.height
+  };
+}"""
+
+
+def open_popup(tab: Any) -> str:
+    """Select the shown place with the most to say; return the selector of its popup or sheet."""
+    place = tab.evaluate(
+        """() => geoAtlas.places.filter(p => p.on)
+             .sort((a, b) => JSON.stringify(b.rows).length - JSON.stringify(a.rows).length)[0].id"""
+    )
+    assert tab.evaluate(f"geoAtlas.select({place!r})")
+    phone = tab.evaluate("matchMedia('(max-width: 640px)').matches")
+    popup = "#atlas-sheet" if phone else ".leaflet-popup"
+    tab.locator(f"{popup} .atlas-popup-title").wait_for(state="visible", timeout=5_000)
+    tab.wait_for_timeout(300)  # a popup's pan, or a cluster's spiderfy, settles
+    return popup
+
+
+# ------------------------------------------------------------------ the first view
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_first_view_shows_every_place_and_nothing_covers_one(
+    screen, maps, atlas, size: str, kind: str, tmp_path: Path
+) -> None:
+    tab = screen(size)
+    open_map(tab, maps[kind])
+    tab.wait_for_timeout(200)
+    markers = tab.evaluate(MARKERS)
+    shown = tab.evaluate("geoAtlas.shownIds().length")
+    assert shown > 0
+    assert sum(m["n"] for m in markers if m["inView"]) == shown  # every place is in view
+    covered = [m for m in markers if not (m["inView"] and m["uncovered"])]
+    assert covered == [], covered
+    labels = tab.locator(".leaflet-atlas-labels-pane .atlas-label")
+    assert labels.count() >= 1
+    names = set(atlas.countries_display["name"])
+    assert set(labels.all_text_contents()) <= names  # real text: the countries' names
+    shoot(tab, f"{kind}-{size}", tmp_path)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("kind", ["world", "region", "as_of", "within"])
+def test_a_popup_lies_on_the_screen_with_its_close_button_in_reach(
+    screen, maps, size: str, kind: str, tmp_path: Path
+) -> None:
+    tab = screen(size)
+    open_map(tab, maps[kind])
+    popup = open_popup(tab)
+    box_ = tab.evaluate(IN_REACH, popup)
+    assert box_["inside"], box_
+    close = f"{popup} .leaflet-popup-close-button, {popup} .atlas-sheet-close"
+    reach = tab.evaluate(IN_REACH, close)
+    assert reach["inside"] and reach["hit"], reach
+    if size == "phone":
+        assert reach["width"] >= 44 and reach["height"] >= 44  # a finger's size
+    assert tab.evaluate(IN_REACH, f"{popup} .atlas-popup-title")["hit"]  # no control on top
+    text = tab.locator(popup).inner_text()
+    assert not JSON_LIKE.search(text), text
+    shoot(tab, f"{kind}-{size}-popup", tmp_path)
+    tab.locator(close).first.click()
+    expect(tab.locator(f"{popup} .atlas-popup-title")).to_have_count(0)
+
+
+def test_history_and_seats_read_as_lists_in_the_popup(screen, maps) -> None:
+    tab = screen("laptop")
+    open_map(tab, maps["world"])
+    with_history = tab.evaluate(
+        "geoAtlas.places.filter(p => p.rows.some(r => r[0] === 'History')).map(p => p.id)"
+    )
+    assert with_history, "the data has a place with a history"
+    tab.evaluate(f"geoAtlas.select({with_history[0]!r})")
+    items = tab.locator(".leaflet-popup-content dd.atlas-wide li")
+    expect(items.first).to_be_visible()
+    heads = items.locator(".atlas-item-head").all_text_contents()
+    assert heads and all(re.fullmatch(r"\d{4}(-\d\d){0,2}", h) for h in heads), heads
+
+
+# ------------------------------------------------------------------ a phone
+
+
+def test_a_phone_folds_legend_timeline_and_layers_into_one_menu(screen, maps) -> None:
+    tab = screen("phone")
+    open_map(tab, maps["world"])
+    assert not tab.locator(".atlas-legend").is_visible()
+    assert not tab.locator(".atlas-timeline").is_visible()
+    assert not tab.locator(".leaflet-control-zoom").is_visible()  # pinch to zoom
+    menu = tab.get_by_role("button", name="Menu", exact=True)
+    assert tab.evaluate(IN_REACH, ".atlas-menu-button")["hit"]
+    menu.click()
+    expect(menu).to_have_attribute("aria-expanded", "true")
+    panel = tab.locator("#atlas-menu-panel")
+    assert panel.locator(".atlas-legend").is_visible()
+    assert panel.locator(".atlas-timeline").is_visible()
+    assert panel.locator(".leaflet-control-layers").count() == 1
+    assert tab.evaluate(IN_REACH, "#atlas-menu-panel")["inside"]
+    tab.get_by_role("slider", name="Year").fill("2010")
+    menu = tab.locator(".atlas-menu-button")
+    expect(menu).to_contain_text("2010")
+    tab.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    # the scale is clear of the attribution; the search box lies on the screen
+    scale = tab.locator(".leaflet-control-scale").bounding_box()
+    credit = tab.locator(".leaflet-control-attribution").bounding_box()
+    assert scale["y"] + scale["height"] <= credit["y"] or scale["x"] + scale["width"] <= credit["x"]
+    assert tab.evaluate(IN_REACH, ".atlas-search input")["inside"]
+
+
+def test_a_phone_shows_that_the_header_links_scroll(screen, atlas, tmp_path: Path) -> None:
+    links = [(name, f"regions/{code.lower()}.html") for code, name in geo.schema.REGIONS.items()]
+    places, countries = atlas.places, atlas.countries_display
+    page = render_map(places, countries, title="World", links=links)
+    path = write_pages(tmp_path, {"nav": page})["nav"]
+    tab = screen("phone")
+    open_map(tab, path)
+    nav = tab.locator("nav.atlas-nav")
+    assert tab.evaluate(
+        "(n => n.scrollWidth > n.clientWidth)(document.querySelector('.atlas-nav'))"
+    )
+    expect(nav).to_have_class(re.compile(r"atlas-nav-after"))
+    nav.evaluate("n => { n.scrollLeft = n.scrollWidth; n.dispatchEvent(new Event('scroll')); }")
+    expect(nav).to_have_class(re.compile(r"atlas-nav-before"))
+    expect(nav).not_to_have_class(re.compile(r"atlas-nav-after"))
+
+
+def test_a_phone_lists_places_as_cards_and_a_chosen_one_shows_above_its_sheet(screen, maps) -> None:
+    tab = screen("phone")
+    open_map(tab, maps["world"])
+    tab.click("#atlas-list-toggle")
+    table = "document.querySelector('.atlas-table-wrap')"
+    assert tab.evaluate(f"{table}.scrollWidth <= {table}.clientWidth")  # nothing cut on the side
+    row = tab.locator("#atlas-list tbody tr").first
+    name = row.locator(".atlas-row-button").text_content()
+    row.locator(".atlas-row-button").click()
+    expect(tab.locator("#atlas-sheet .atlas-popup-title")).to_have_text(name)
+    assert tab.locator("#atlas-list").is_hidden()  # the list made way for the map
+    place = tab.evaluate("geoAtlas.link()").split("place=")[1].split("&")[0]
+    marker = tab.evaluate(
+        """(id) => { const p = geoAtlas.places.find(q => q.id === id);
+                     const el = p.marker.getElement() || p.marker.__parent._icon;
+                     const r = el.getBoundingClientRect();
+                     return r.top + r.height / 2; }""",
+        place,
+    )
+    sheet_top = tab.locator("#atlas-sheet").bounding_box()["y"]
+    assert marker < sheet_top  # the chosen place shows above the sheet
+
+
+def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps) -> None:
+    tab = screen("laptop")
+    open_map(tab, maps["world"])
+    tab.set_viewport_size({"width": 390, "height": 844})
+    shown = tab.evaluate("geoAtlas.shownIds().length")
+    for _ in range(30):  # the refit waits for the resize to end; the clusters then animate
+        tab.wait_for_timeout(200)
+        markers = tab.evaluate(MARKERS)
+        if sum(m["n"] for m in markers if m["inView"]) == shown:
+            break
+    assert sum(m["n"] for m in markers if m["inView"]) == shown
+    assert all(m["uncovered"] for m in markers if m["inView"])
+    tab.evaluate("void geoAtlas.map.setZoom(geoAtlas.map.getZoom() + 2, {animate: false})")
+    zoom = tab.evaluate("geoAtlas.map.getZoom()")
+    tab.set_viewport_size({"width": 1280, "height": 800})
+    tab.wait_for_timeout(500)
+    assert tab.evaluate("geoAtlas.map.getZoom()") == zoom  # the reader's view stays
+
+
+def test_opening_the_list_folds_the_legend_where_the_map_gets_narrow(screen, maps) -> None:
+    tab = screen("laptop")
+    open_map(tab, maps["world"])
+    legend = tab.locator(".atlas-legend")
+    assert legend.get_attribute("open") is not None
+    tab.click("#atlas-list-toggle")
+    expect(legend).not_to_have_attribute("open", "")
+    tab.click("#atlas-list-toggle")
+    expect(legend).to_have_attribute("open", "")
+
+
+# ------------------------------------------------------------------ deep links
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_link_to_a_place_and_a_year_round_trips(screen, maps, atlas, size: str) -> None:
+    place = atlas.places.sort_values("id").iloc[0]
+    hash_ = f"#place={place['id']}"
+    tab = screen(size)
+    tab.goto(maps["world"].as_uri() + hash_)
+    tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
+    title = "#atlas-sheet .atlas-popup-title" if size == "phone" else ".leaflet-popup-content h2"
+    expect(tab.locator(title)).to_have_text(place["name"])
+    assert tab.evaluate("geoAtlas.link()") == hash_
+    expect(tab).to_have_url(re.compile(re.escape(hash_) + "$"))
+    # the reader picks a year: the address follows; another address is followed
+    tab.evaluate("geoAtlas.setYear(2024)")
+    expect(tab).to_have_url(re.compile(re.escape(hash_ + "&year=2024") + "$"))
+    other = atlas.places.sort_values("id").iloc[-1]
+    tab.evaluate(f"location.hash = 'place={other['id']}'")
+    expect(tab.locator(title)).to_have_count(1)  # the other popup fades out
+    expect(tab.locator(title)).to_have_text(other["name"])
+    assert tab.evaluate("geoAtlas.timeline.year()") is None
+
+
+@pytest.mark.parametrize("size", ["laptop", "phone"])
+def test_a_link_to_a_view_with_filters_round_trips(screen, maps, size: str) -> None:
+    hash_ = "#map=4.5/40.1234/45.5&year=2015&hide=border_post&hidestatus=unknown"
+    tab = screen(size)
+    tab.goto(maps["world"].as_uri() + hash_)
+    tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
+    tab.wait_for_timeout(200)
+    assert tab.evaluate("geoAtlas.link()") == hash_
+    assert tab.evaluate("location.hash") == hash_
+    zoom, lat, lon = tab.evaluate(
+        "(c => [geoAtlas.map.getZoom(), c.lat, c.lng])(geoAtlas.map.getCenter())"
+    )
+    assert (
+        zoom == 4.5
+        and lat == pytest.approx(40.1234, abs=0.02)
+        and lon == pytest.approx(45.5, abs=0.05)
+    )
+    kinds = tab.evaluate("geoAtlas.places.filter(p => p.on).map(p => p.kind)")
+    assert kinds and "border_post" not in kinds
+    statuses = tab.evaluate("geoAtlas.places.filter(p => p.on).map(p => p.now.status)")
+    assert "unknown" not in statuses
+    if size == "laptop":  # the legend shows the filters the link set
+        expect(tab.get_by_role("checkbox", name="Border post:", exact=False)).not_to_be_checked()
+    tab.evaluate("void geoAtlas.map.setView([10, 20], 3, {animate: false})")
+    expect(tab).to_have_url(
+        re.compile(r"#map=3/10/20&year=2015&hide=border_post&hidestatus=unknown$")
+    )
+
+
+def test_copy_link_gives_a_link_that_opens_the_place(screen, maps, atlas) -> None:
+    tab = screen("laptop", permissions=["clipboard-read", "clipboard-write"])
+    open_map(tab, maps["world"])
+    place = atlas.places.sort_values("id").iloc[1]
+    tab.evaluate(f"geoAtlas.setYear(2020); geoAtlas.select({place['id']!r})")
+    tab.get_by_role("button", name="Copy link").click()
+    by_hand = tab.locator(".atlas-link-text")  # where the clipboard refuses: a link to copy
+    done = tab.get_by_role("button", name="Link copied")
+    expect(by_hand.or_(done)).to_be_visible()
+    if by_hand.count():
+        link = by_hand.input_value()
+    else:
+        link = tab.evaluate("navigator.clipboard.readText()")
+    assert link == maps["world"].as_uri() + f"#place={place['id']}&year=2020"
+    other = screen("phone")
+    other.goto(link)
+    other.locator("html[data-atlas-ready=true]").wait_for(state="attached")
+    expect(other.locator("#atlas-sheet .atlas-popup-title")).to_have_text(place["name"])
+    expect(other.locator("#atlas-sheet .atlas-popup-kind")).to_contain_text("at the end of 2020")
+
+
+# ------------------------------------------------------------------ honest time
+
+
+def dated_frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Three places: one opened 2000, one 2023-03-17, one whose opening is not known."""
+    places = gpd.GeoDataFrame(
+        {
+            "id": ["early", "later", "undated"],
+            "kind": ["rtc", "border_post", "rtc"],
+            "name": ["Early centre", "Later crossing", "Undated centre"],
+            "status": ["operational"] * 3,
+            "source": ["https://example.org/"] * 3,
+            "region": ["EUR"] * 3,
+            "opened": ["2000", "2023-03-17", None],
+        },
+        geometry=[Point(5, 45), Point(15, 48), Point(25, 50)],
+        crs="EPSG:4326",
+    )
+    countries = gpd.GeoDataFrame(
+        {"iso3": ["AAA"], "name": ["Aland"], "region": ["EUR"], "member": [True]},
+        geometry=[box(0, 40, 30, 55)],
+        crs="EPSG:4326",
+    )
+    return places, countries
+
+
+@pytest.fixture(scope="module")
+def dated_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    places, countries = dated_frames()
+    folder = tmp_path_factory.mktemp("dated")
+    return write_pages(folder, {"d": render_map(places, countries, title="t", since="1990")})["d"]
+
+
+def test_search_says_when_a_place_opens_and_shows_that_year(screen, dated_map) -> None:
+    tab = screen("laptop")
+    tab.goto(dated_map.as_uri() + "#year=2010")
+    tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
+    assert "later" not in tab.evaluate("geoAtlas.shownIds()")
+    box_ = tab.get_by_role("combobox", name="Search places")
+    box_.fill("later")
+    option = tab.locator("#atlas-search-results [role=option]")
+    expect(option).to_have_count(1)
+    expect(option.locator(".atlas-search-meta")).to_have_text("Opens 2023-03-17: show 2023")
+    box_.press("ArrowDown")
+    box_.press("Enter")
+    expect(tab.locator(".atlas-timeline-year")).to_have_text("End of 2023")
+    expect(tab.locator(".leaflet-popup-content h2")).to_have_text("Later crossing")
+    assert tab.evaluate("geoAtlas.link()") == "#place=later&year=2023"
+
+
+def test_a_place_of_unknown_date_has_its_style_legend_row_and_filter(screen, dated_map) -> None:
+    tab = screen("laptop")
+    open_map(tab, dated_map)
+    assert tab.get_by_role("slider", name="Year").get_attribute("min") == "1990"  # not before
+    tab.evaluate("geoAtlas.setYear(1995)")
+    assert tab.evaluate("geoAtlas.shownIds()") == ["undated"]
+    dotted = tab.evaluate(
+        """geoAtlas.places.find(p => p.id === 'undated').marker.getElement()
+             .querySelector('[stroke-dasharray]').getAttribute('stroke-dasharray')"""
+    )
+    assert dotted == "1.6 1.8"
+    row = tab.get_by_role("checkbox", name="Possibly open (dates not known): 1 places")
+    expect(row).to_be_checked()
+    row.uncheck()
+    assert tab.evaluate("geoAtlas.shownIds()") == []
+    assert tab.evaluate("geoAtlas.link()") == "#year=1995&hidestatus=unknown"
+    tab.evaluate("geoAtlas.setYear(1989)")  # before the network: nothing
+    assert tab.evaluate("geoAtlas.timeline.year()") == 1990
+
+
+# ------------------------------------------------------------------ query maps
+
+
+def test_a_within_map_draws_its_point_and_circle(screen, maps, centre) -> None:
+    tab = screen("laptop")
+    open_map(tab, maps["within"])
+    assert tab.locator(".leaflet-atlas-query-pane > svg path").count() == 1  # the circle
+    point = tab.locator(".atlas-query-point")
+    expect(point).to_have_attribute(
+        "aria-label", re.compile(r"^Query point: \d.*° [NS], .*° [EW] · radius 300 km \(162 nmi\)$")
+    )
+    ring = tab.evaluate(
+        """() => { let ring = null;
+             geoAtlas.map.eachLayer(l => {
+               if (l instanceof L.Polygon && l.options.pane === 'atlas-query')
+                 ring = l.getLatLngs()[0].map(p => [p.lat, p.lng]);
+             });
+             return ring; }"""
+    )
+    lon, lat = centre
+    geod = Geod(ellps="WGS84")
+    km = [geod.inv(lon, lat, p[1], p[0])[2] / 1000 for p in ring]
+    assert max(abs(k - QUERY_KM) for k in km) < 0.05
+    inside = tab.evaluate("ring => geoAtlas.map.getBounds().contains(L.latLngBounds(ring))", ring)
+    assert inside  # the circle is in view
+
+
+def test_a_nearest_map_draws_a_line_to_each_answer_with_its_distance(screen, maps) -> None:
+    tab = screen("phone")
+    open_map(tab, maps["nearest"])
+    assert tab.locator(".leaflet-atlas-query-pane > svg path").count() == NEAREST_K
+    labels = tab.locator(".atlas-query-tip")
+    expect(labels).to_have_count(NEAREST_K)
+    for text in labels.all_text_contents():
+        assert re.fullmatch(r"[\d,.]+ km", text), text
+    assert all(
+        re.match(r".+: [\d,.]+ km \([\d,.]+ nmi\)$", t)
+        for t in labels.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    )
+
+
+# ------------------------------------------------------------------ hostile text
+
+
+def test_hostile_names_stay_text_in_labels_and_the_sheet(screen, tmp_path: Path) -> None:
+    places, countries = hostile_frames()
+    path = write_pages(tmp_path, {"h": render_map(places, countries, title="t")})["h"]
+    tab = screen("phone")
+    open_map(tab, path)
+    tab.evaluate("void geoAtlas.map.setView([45, 5], 4, {animate: false})")
+    labels = tab.locator(".atlas-label").all_text_contents()
+    assert HOSTILE[0] in labels
+    for place_id in ("h00", "h05", "__proto__"):
+        tab.evaluate(f"location.hash = 'place=' + encodeURIComponent({place_id!r})")
+        name = places.loc[places["id"] == place_id, "name"].item()
+        expect(tab.locator("#atlas-sheet .atlas-popup-title")).to_have_text(name)
+        assert tab.evaluate("geoAtlas.link()") == "#place=" + tab.evaluate(
+            f"encodeURIComponent({place_id!r})"
+        )
+    assert (
+        tab.evaluate("document.querySelectorAll('img, iframe, b, details[ontoggle]').length") == 0
+    )
+    tab.wait_for_timeout(300)
