@@ -178,8 +178,10 @@ def test_sigkill_at_random_moments_never_mixes_versions(tmp_path: Path) -> None:
             kills += 1
         proc.wait()
         if (out / JOURNAL).exists():
+            # killed between its journal and its end: the next command completes it (the
+            # renames may all be done already, if it died just before removing the journal)
             journals += 1
-            assert recover(out), f"attempt {attempt}: a journal with nothing to complete"
+            recover(out)
         assert not (out / JOURNAL).exists()
         now = version(out)
         assert now in (current, new), f"attempt {attempt}: {now}"
