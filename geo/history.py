@@ -165,7 +165,8 @@ def state_at(
         if status is None:
             return None
     else:
-        status = "operational" if properties.get("status") != "planned" else "planned"
+        declared = properties.get("status")
+        status = declared if declared in ("planned", "under_construction") else "operational"
         if status == "operational":
             opened = _when(properties.get("opened"))
             start = opened.earliest if opened is not None else None

@@ -310,3 +310,11 @@ def test_parse_when_accepts_exactly_the_documented_forms(text: str) -> None:
     assert when.earliest is not None or when.latest is not None
     if when.earliest is not None and when.latest is not None:
         assert when.earliest <= when.latest
+
+
+@pytest.mark.parametrize("status", ["planned", "under_construction"])
+def test_a_place_not_yet_open_keeps_its_status_on_every_day(status: str) -> None:
+    props = {"opened": None, "status": status}
+    assert state_at(props, D(2020, 1, 1), since=SINCE) == state_at(props, D(1990, 1, 1))
+    assert state_at(props, D(2020, 1, 1), since=SINCE).status == status  # type: ignore[union-attr]
+    assert state_at(props, D(1900, 1, 1), since=SINCE) is None

@@ -46,7 +46,7 @@ Modules, in the order the data flows:
 ... )
 >>> out = enrich_points(points, atlas=atlas)
 >>> out[["name", "iso3", "located_by", "nearest_id"]].fillna("-").to_numpy().tolist()
-[['Samur', 'AZE', 'inside', 'samur'], ['at sea', '-', 'none', 'rtc-brazil']]
+[['Samur', 'AZE', 'inside', 'samur'], ['at sea', '-', 'none', 'rilo-wa']]
 """
 
 from __future__ import annotations

@@ -86,16 +86,32 @@
     // (street level for two offices in one city); the fields read here are the plugin's.
     var done = false;
     var nudged = false;
+    var tries = 0;
+    // a newer selection (another link, a search) cancels this one's pending steps
+    var token = app.selectToken = (app.selectToken || 0) + 1;
+    function later() {
+      // the events may all have come while the plugin was still animating (a busy
+      // machine): look again shortly, a bounded number of times
+      if (!done && tries < 30) { tries += 1; setTimeout(show, 100); }
+    }
     function show() {
-      if (done || cluster._inZoomAnimation) return;
+      if (!done && app.selectToken !== token) {
+        done = true;
+        map.off('moveend', show);
+        cluster.off('animationend', show);
+      }
+      if (done) return;
+      // wait for the view asked for: stopping a running pan fires a moveend at the old zoom
+      if (cluster._inZoomAnimation || map.getZoom() !== zoom) { later(); return; }
       var parent = cluster.getVisibleParent(marker);
       if (!parent && !nudged) {
         // a move during the plugin's zoom animation is not drawn: have it look again
         nudged = true;
         map.fire('moveend');
+        later();
         return;
       }
-      if (!parent) return;
+      if (!parent) { later(); return; }
       done = true;
       map.off('moveend', show);
       cluster.off('animationend', show);
