@@ -15,15 +15,21 @@ Every word a person reads on a map comes from here, in the map's language:
 - **Dates and numbers** are formatted by Babel (CLDR) in the map's language.
 
 Adding a language is adding a catalogue: copy ``geo/locale/en/LC_MESSAGES/geo.po``
-to ``geo/locale/<code>/LC_MESSAGES/geo.po``, translate every ``msgstr``, and
-build with ``geo build --lang <code>``; :func:`languages` finds it.  The tests
-check that every catalogue has every key of the English one, with the same
-placeholders.
+to ``geo/locale/<code>/LC_MESSAGES/geo.po``, set its ``Language`` header to the
+CLDR locale that writes its dates and numbers (``es``, ``pt_BR``...) and its
+``Plural-Forms`` header, translate every ``msgstr``, and build with
+``geo build --lang <code>``; :func:`languages` finds it.  The tests check that
+every catalogue has every key of the English one, with the same placeholders.
+
+A text's ``{n}`` is a count: it picks the plural form and is written with the
+language's digit grouping (``1,234``, ``1 234``); every other placeholder is
+filled with the value as given (a year stays ``2011``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import gettext
 import io
@@ -36,9 +42,13 @@ from typing import Any
 from geo.errors import UsageError
 
 __all__ = [
+    "DATA_LANGUAGE",
     "DEFAULT_LANGUAGE",
     "LOCALE_DIR",
     "Translator",
+    "catalogue_files",
+    "check_language",
+    "check_languages",
     "country_name",
     "languages",
     "translator",
@@ -48,6 +58,8 @@ __all__ = [
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 #: The language of a map when none is asked for.
 DEFAULT_LANGUAGE = "en"
+#: The language the data's own texts are in (place and country names, notes).
+DATA_LANGUAGE = "en"
 _DOMAIN = "geo"
 #: ISO 3166-1 alpha-3 codes CLDR does not alias to an alpha-2 code.
 _ALPHA2_EXTRA = {"XKX": "XK"}
@@ -66,7 +78,39 @@ def check_language(lang: Any) -> str:
     if isinstance(lang, str) and lang.strip().lower() in languages():
         return lang.strip().lower()
     msg = f"Got lang={lang!r}; `lang` must be one of {list(languages())}"
+    close = difflib.get_close_matches(str(lang).strip().lower(), languages(), n=1)
+    if close:
+        msg += f" (did you mean {close[0]!r}?)"
     raise UsageError(msg)
+
+
+def check_languages(langs: Any) -> tuple[str, ...]:
+    """One or more languages, in order: ``"en,fr"``, ``["en", "fr"]`` or ``"fr"``.
+
+    Raises
+    ------
+    UsageError
+        When one is not spoken (see :func:`check_language`), one repeats, or
+        none is given.
+
+    >>> check_languages("fr, en")
+    ('fr', 'en')
+    """
+    items = langs.split(",") if isinstance(langs, str) else langs
+    if not isinstance(items, list | tuple) or not items:
+        msg = f"Got lang={langs!r}; `lang` must be a language or a list of them, e.g. 'en,fr'"
+        raise UsageError(msg)
+    checked = tuple(check_language(item) for item in items)
+    repeated = sorted({c for c in checked if checked.count(c) > 1})
+    if repeated:
+        msg = f"Got lang={langs!r}; each language may be asked for once (repeated: {repeated})"
+        raise UsageError(msg)
+    return checked
+
+
+def catalogue_files() -> tuple[Path, ...]:
+    """The catalogues of every language, sorted: what a fingerprint of the maps' words hashes."""
+    return tuple(_catalogue_path(lang) for lang in languages())
 
 
 @dataclass(frozen=True)
@@ -74,23 +118,41 @@ class Translator:
     """The words of one language.
 
     Call it with a key and the values of its placeholders:
-    ``t("timeline.unknown", n=3)``; a key with plural forms takes ``n``.
+    ``t("count.places", n=3)``; a key with plural forms takes ``n``, the count,
+    written with the language's digit grouping.
+
+    Attributes
+    ----------
+    lang : str
+        The catalogue's language code (``'en'``, ``'fr'``): a folder of ``geo/locale``.
+    locale : str
+        The CLDR locale that writes its dates and numbers (``'en_GB'``, ``'fr'``):
+        the catalogue's ``Language`` header.
     """
 
     lang: str
     _messages: gettext.GNUTranslations
+    locale: str = DEFAULT_LANGUAGE
+
+    @property
+    def bcp47(self) -> str:
+        """The locale as a BCP 47 tag (``'en-GB'``), for a page's ``Intl`` formatters."""
+        return self.locale.replace("_", "-")
 
     def __call__(self, key: str, /, **values: Any) -> str:
         """The text of ``key`` (its plural form for ``n`` when it has plurals), filled in."""
         n = values.get("n")
+        count = n if isinstance(n, int) and not isinstance(n, bool) else None
         text = (
-            self._messages.ngettext(key, key, int(n))
-            if isinstance(n, int) and self.has_plural(key)
+            self._messages.ngettext(key, key, count)
+            if count is not None and self.has_plural(key)
             else self._messages.gettext(key)
         )
         if text == key and key not in self.message_keys():
             msg = f"no text for {key!r} in the {self.lang!r} catalogue"
             raise KeyError(msg)
+        if count is not None:
+            values = {**values, "n": self.number(count)}
         return text.format(**values) if values else text
 
     def message_keys(self) -> frozenset[str]:
@@ -108,14 +170,18 @@ class Translator:
         """
         from babel import Locale
 
-        locale = Locale.parse(self.lang)
+        locale = Locale.parse(self.locale)
         forms: dict[str, str] = {}
         for n in range(200):
             forms.setdefault(locale.plural_form(n), self._messages.ngettext(key, key, n))
         return forms
 
-    def words(self, prefix: str = "") -> dict[str, Any]:
-        """Every key starting with ``prefix`` and its text (a dict of forms for plural keys)."""
+    def words(self, prefix: str | tuple[str, ...] = "") -> dict[str, Any]:
+        """Every key starting with ``prefix`` (or one of them) and its text.
+
+        A plural key's text is a dict of its forms by CLDR category (see
+        :meth:`plural_forms`).
+        """
         return {
             key: self.plural_forms(key) if self.has_plural(key) else self(key)
             for key in sorted(self.message_keys())
@@ -137,15 +203,20 @@ class Translator:
         except ValueError:
             return text
         if len(parts) > 2:
-            return format_date(day, "long", locale=self.lang)
-        return format_skeleton("y" if len(parts) == 1 else "yMMMM", day, locale=self.lang)
+            return format_date(day, "long", locale=self.locale)
+        return format_skeleton("y" if len(parts) == 1 else "yMMMM", day, locale=self.locale)
 
-    def number(self, value: float, *, decimals: int = 0) -> str:
-        """A number with the language's separators (``1,234.5`` / ``1 234,5``)."""
+    def number(self, value: float, *, decimals: int = 0, trim: bool = False) -> str:
+        """A number with the language's separators (``1,234.5`` / ``1 234,5``).
+
+        ``decimals`` digits after the decimal sign; with ``trim``, at most that
+        many (trailing zeros dropped: ``41.64``).
+        """
         from babel.numbers import format_decimal
 
-        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=self.lang)
+        digit = "#" if trim else "0"
+        pattern = "#,##0" + ("." + digit * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
 
 
 @functools.cache
@@ -158,16 +229,25 @@ def translator(lang: str = DEFAULT_LANGUAGE) -> Translator:
         If geo has no catalogue for ``lang``.
     """
     lang = check_language(lang)
-    return Translator(lang, gettext.GNUTranslations(io.BytesIO(_compiled(lang))))
+    catalogue = _catalogue(lang)
+    locale = str(catalogue.locale) if catalogue.locale is not None else lang
+    return Translator(lang, gettext.GNUTranslations(io.BytesIO(_compiled(lang))), locale)
+
+
+def _catalogue_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{_DOMAIN}.po"
 
 
 @functools.cache
 def _catalogue(lang: str) -> Any:
+    """The catalogue of ``lang``; its ``Language`` header names the CLDR locale of its formats."""
     from babel.messages.pofile import read_po
 
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{_DOMAIN}.po"
-    with path.open("rb") as handle:
-        return read_po(handle, locale=lang, domain=_DOMAIN)
+    with _catalogue_path(lang).open("rb") as handle:
+        catalogue = read_po(handle, domain=_DOMAIN)
+    if catalogue.locale is None:
+        catalogue.locale = lang
+    return catalogue
 
 
 @functools.cache

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
 import geo
 from geo.i18n import (
     DEFAULT_LANGUAGE,
+    catalogue_files,
+    check_languages,
     country_name,
     languages,
     placeholders,
@@ -51,10 +56,81 @@ def test_the_vocabulary_of_the_data_is_translated(lang: str) -> None:
 
 def test_french_uses_the_wco_names() -> None:
     t = translator("fr")
-    assert t("kind.rocb") == "Bureau régional de renforcement des capacités"
-    assert t("kind.rilo") == "Bureau régional de liaison chargé du renseignement"
-    assert t("region.AC") == "Amériques et Caraïbes"
-    assert t("region.MENA") == "Afrique du Nord, Proche- et Moyen-Orient"
+    assert t("kind.rocb") == "Bureau régional de renforcement des capacités (BRRC)"
+    assert t("kind.rtc") == "Centre régional de formation (CRF)"
+    assert t("kind.rilo") == "Bureau régional de liaison chargé du renseignement (BRLR)"
+    assert t("kind.border_post") == "Poste frontière"
+    assert t("row.osbp") == "Poste frontière à guichet unique"
+    assert [t(f"region.{code}") for code in REGIONS] == [
+        "Europe",
+        "Asie/Pacifique",
+        "Amériques et Caraïbes",
+        "Afrique orientale et australe",
+        "Afrique occidentale et centrale",
+        "Afrique du Nord, Proche- et Moyen-Orient",
+    ]
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_message_ids_are_keys_and_every_text_is_translated(lang: str) -> None:
+    t = translator(lang)
+    for key in t.message_keys():
+        assert re.fullmatch(r"[a-z_]+\.[A-Za-z_]+", key), key
+    if lang != "en":  # a text the same as the English one is a word both languages share
+        english = translator("en")
+        same = {
+            key
+            for key in t.message_keys()
+            if not t.has_plural(key)
+            and t(key) == english(key)
+            and re.search("[a-z]{3}", re.sub(r"\{\w+\}", "", t(key)))
+        }
+        assert same <= SAME_IN_ENGLISH_AND_FRENCH, sorted(same - SAME_IN_ENGLISH_AND_FRENCH)
+
+
+#: Texts that French writes as English does (words both share, names, units).
+SAME_IN_ENGLISH_AND_FRENCH = {
+    "region.EUR",  # Europe
+    "row.notes",  # Notes
+    "row.note",
+    "row.source",  # Source
+    "row.date",  # Date
+    "row.distance_km",  # Distance
+    "precision.village",  # Village
+    "mode.rail",  # Rail
+    "menu.open",  # Menu
+    "timeline.pause",  # Pause
+}
+
+
+def test_plurals_pick_their_form_and_write_the_count_with_the_languages_grouping() -> None:
+    en, fr = translator("en"), translator("fr")
+    assert en("count.places", n=1) == "1 place"
+    assert en("count.places", n=0) == "0 places"
+    assert en("count.places", n=12345) == "12,345 places"
+    assert fr("count.places", n=0) == "0 lieu"  # French: 0 and 1 are singular
+    assert fr("count.places", n=2) == "2 lieux"
+    assert fr("count.places", n=12345) == "12\u202f345 lieux"
+    assert fr.plural_forms("count.places") == {"one": "{n} lieu", "other": "{n} lieux"}
+    assert en("timeline.end_of", year=2011) == "End of 2011"  # a year is not a count
+
+
+def test_languages_are_checked_and_lists_of_them_read() -> None:
+    assert check_languages("en,fr") == ("en", "fr")
+    assert check_languages(" fr ") == ("fr",)
+    assert check_languages(["fr", "en"]) == ("fr", "en")
+    with pytest.raises(geo.UsageError, match=r"Got lang='fra'.*\(did you mean 'fr'\?\)"):
+        check_languages("en,fra")
+    with pytest.raises(geo.UsageError, match=r"each language may be asked for once"):
+        check_languages("fr,fr")
+    with pytest.raises(geo.UsageError, match=r"a language or a list of them"):
+        check_languages([])
+
+
+def test_each_catalogue_says_the_locale_of_its_formats() -> None:
+    assert translator("en").locale == "en_GB" and translator("en").bcp47 == "en-GB"
+    assert translator("fr").locale == "fr" and translator("fr").bcp47 == "fr"
+    assert {p.parent.parent.name for p in catalogue_files()} == set(languages())
 
 
 def test_a_missing_key_is_an_error_not_a_silent_key() -> None:
@@ -86,7 +162,7 @@ def test_every_country_of_the_atlas_has_a_cldr_name() -> None:
     [
         ("en", "2011", "2011"),
         ("fr", "2011-10", "octobre 2011"),
-        ("en", "2011-10-17", "October 17, 2011"),
+        ("en", "2011-10-17", "17 October 2011"),  # British: the WCO's English
         ("fr", "2011-10-17", "17 octobre 2011"),
         ("fr", dt.date(2025, 4, 24), "24 avril 2025"),
         ("fr", "not a date", "not a date"),
@@ -99,3 +175,221 @@ def test_dates_with_their_precision(lang: str, value: object, text: str) -> None
 def test_numbers_with_the_languages_separators() -> None:
     assert translator("en").number(1234.5, decimals=1) == "1,234.5"
     assert translator("fr").number(1234.5, decimals=1) == "1\u202f234,5"
+    assert translator("fr").number(41.64, decimals=6, trim=True) == "41,64"
+
+
+# ------------------------------------------------------------------ no word outside the catalogues
+
+ROOT = Path(__file__).resolve().parents[1]
+JS_FILES = sorted((ROOT / "geo" / "assets" / "js").glob("*.js"))
+#: Python modules that write what a map's reader reads (assets.py reads files: no words).
+PY_FILES = [
+    *sorted(p for p in (ROOT / "geo" / "render").glob("*.py") if p.name != "assets.py"),
+    ROOT / "geo" / "build.py",
+]
+
+#: String literals that look like words but are not what a reader reads: key names of
+#: keyboard events, event lists, a font stack, a CSP, canonical values translated later.
+NOT_WORDS = {
+    "Escape",
+    "Enter",
+    "ArrowDown",
+    "ArrowUp",
+    "add remove",
+    "moveend zoomend resize",
+    "moveend viewreset baselayerchange",
+    '600 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", '
+    '"Liberation Sans", Arial, sans-serif',
+    "use strict",
+    "noopener noreferrer",
+    "default-src 'none'",
+    "script-src ",
+    "style-src ",
+    "img-src data: ",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "Yes",  # _text's canonical text of a boolean: a popup writes value.yes/value.no
+    "No",
+}
+#: Names that are the same in every language.
+BRANDS = ("OpenStreetMap", "CARTO", "Leaflet", "Natural Earth")
+#: Attributes and properties whose value a reader reads (or hears).
+READ_CONTEXT = re.compile(
+    r"""(?:\.(?:textContent|title|placeholder|alt)\s*=\s*"""
+    r"""|\b(?:textContent|title|placeholder|alt|label)\s*:\s*"""
+    r"""|['"](?:aria-label|aria-valuetext|title|placeholder|alt)['"]\s*[:,]\s*"""
+    r"""|createTextNode\(\s*)(['"])((?:\\.|(?!\1).)*)\1"""
+)
+
+
+def _js_literals(source: str) -> list[str]:
+    """The string literals of a script (comments and regular expressions skipped)."""
+    out: list[str] = []
+    i, n, last = 0, len(source), ""
+    while i < n:
+        c = source[i]
+        if source.startswith("//", i):
+            i = source.find("\n", i) % (n + 1) if "\n" in source[i:] else n
+            continue
+        if source.startswith("/*", i):
+            i = source.index("*/", i) + 2
+            continue
+        if c in "'\"`":
+            j = i + 1
+            while source[j] != c:
+                j += 2 if source[j] == "\\" else 1
+            out.append(source[i + 1 : j])
+            i, last = j + 1, "x"
+            continue
+        if c == "/" and (last in "(,=:[!&|?{};" or last == ""):  # a regular expression
+            j, klass = i + 1, False
+            while klass or source[j] != "/":
+                klass = (klass or source[j] == "[") and source[j] != "]"
+                j += 2 if source[j] == "\\" else 1
+            i, last = j + 1, "x"
+            continue
+        if not c.isspace():
+            last = c
+        i += 1
+    return out
+
+
+def _prose(text: str) -> bool:
+    """Whether a literal holds words for people: text between tags, not markup or names."""
+    if text in NOT_WORDS:
+        return False
+    if "{%" in text:  # a Jinja template: its text between tags and its read attributes
+        text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", "", text, flags=re.S)
+        read = r'(?:aria-label|title|alt|placeholder)="([^"]*)"'
+        parts = re.findall(r">([^<>]*)<", text) + re.findall(read, text)
+        return any(_prose(part) for part in parts)
+    text = re.sub(r"<[^<>]*>|<\w[^<>]*$|^[^<>]*>", " ", text)  # tags, and a tag cut by a '+'
+    text = re.sub(r"[\w:-]+=\"[^\"]*\"?|&\w+;|\{\{.*?\}\}|\{%.*?%\}", " ", text)
+    for brand in BRANDS:
+        text = text.replace(brand, " ")
+    text = re.sub(r"[\w.#-]*(?:atlas|leaflet)-[\w-]*|:not\(|\[\w+\]|url\(", "", text)  # classes
+    spaced = re.search(r"(?:^|\s)[A-Za-z]{2,}\b|\b[A-Za-z]{2,}(?:\s|$)", text) and " " in text
+    return bool(spaced or re.fullmatch(r"\s*[A-Z][a-z]+\s*", text))
+
+
+#: Names whose strings are for developers (errors, element names), not a map's reader.
+QUIET = {"__all__", "_name", "Problem", "UsageError", "RenderError", "DataError"}
+
+
+def _python_literals(path: Path) -> list[str]:
+    """String constants of a module that may reach a page: not docstrings, errors or logs."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        first = body[0] if isinstance(body, list) and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            skip.add(id(first.value))  # a docstring
+        quiet = (
+            isinstance(node, ast.Raise)
+            or (
+                isinstance(node, ast.Assign)
+                and any(getattr(t, "id", getattr(t, "attr", "")) in QUIET for t in node.targets)
+            )
+            or (isinstance(node, ast.Call) and getattr(node.func, "id", "") in QUIET)
+            or (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") == "append"
+                and getattr(node.func.value, "id", "") == "problems"  # type: ignore[attr-defined]
+            )
+            or (
+                isinstance(node, ast.Assign)
+                and any(getattr(t, "id", "") == "msg" for t in node.targets)
+            )
+            or (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "attr", "") in {"info", "debug", "warning"}
+            )
+        )
+        if quiet:
+            skip.update(id(sub) for sub in ast.walk(node))
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skip
+    ]
+
+
+@pytest.mark.parametrize("path", JS_FILES, ids=lambda p: p.name)
+def test_no_word_for_people_is_written_in_a_script(path: Path) -> None:
+    """Every word of the page comes from the catalogue: a literal of prose in a script fails."""
+    source = path.read_text(encoding="utf-8")
+    found = [text for text in _js_literals(source) if _prose(text)]
+    found += [
+        m.group(2)
+        for m in READ_CONTEXT.finditer(source)
+        if re.search(
+            "[A-Za-z]", re.sub(r"\\u[0-9a-fA-F]{4}", "", m.group(2))
+        )  # '\u00d7' is no word
+        and m.group(2) not in NOT_WORDS
+    ]
+    assert found == [], f"words in {path.name}: put them in geo/locale/*/geo.po ({found})"
+
+
+@pytest.mark.parametrize("path", PY_FILES, ids=lambda p: p.name)
+def test_no_word_for_people_is_written_in_the_renderer(path: Path) -> None:
+    found = [text for text in _python_literals(path) if _prose(text)]
+    assert found == [], f"words in {path.name}: put them in geo/locale/*/geo.po ({found})"
+
+
+def test_the_scanners_find_words_and_leave_markup_and_names() -> None:
+    caught = [
+        "Showing ",
+        " places: zoom in</span>",
+        "Places",
+        "<h2>Places here</h2>",
+        "Copy link",
+        "List of places",
+    ]
+    left = [
+        "atlas-row atlas-focus",
+        '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 9V4h5"/></svg>',
+        '" stroke="#ffffff" stroke-width="4.2">',
+        '<g fill="',
+        '&copy; <a href="https://carto.com/attributions">CARTO</a>',
+        "aria-label",
+        "click",
+        "Escape",
+        "7 5",
+        "{label}: {count}",
+    ]
+    assert [t for t in caught if _prose(t)] == caught
+    assert [t for t in left if _prose(t)] == []
+    source = (
+        "var a = /it's ['\"] a regex/g; // don't\nvar b = 'x' + \"y\"; /* 'no' */ f(a / 2, 'z');"
+    )
+    assert _js_literals(source) == ["x", "y", "z"]
+    assert READ_CONTEXT.search("h('p', { textContent: 'Menu' })")
+
+
+#: Prefixes of keys the code builds from a code of the data (``kind.<kind>``...).
+DYNAMIC_KEYS = (
+    "kind.",
+    "region.",
+    "status.",
+    "precision.",
+    "located_by.",
+    "mode.",
+    "row.",
+    "list.",
+)
+
+
+def test_every_key_the_code_names_is_in_the_catalogue_and_every_key_is_used() -> None:
+    english = translator("en").message_keys()
+    sources = [p.read_text(encoding="utf-8") for p in JS_FILES]
+    sources += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "geo").rglob("*.py"))]
+    named = set()
+    for source in sources:
+        named |= set(re.findall(r"""\bt\(\s*(?:app,\s*)?['"]([a-z_]+\.[A-Za-z_]+)['"]""", source))
+    assert named - english == set(), "keys the code asks for that no catalogue has"
+    mentioned = set()
+    for source in sources:
+        mentioned |= set(re.findall(r"""['"]([a-z_]+\.[A-Za-z_]+)['"]""", source))
+    unused = {key for key in english if key not in mentioned and not key.startswith(DYNAMIC_KEYS)}
+    assert unused == set(), "keys no code uses: remove them from every catalogue"

@@ -48,24 +48,65 @@ test('tint mixes with white', () => {
   assert.equal(util.regionFill('url(#x)'), util.tint('#b3b3b3', 0.18));
 });
 
-test('formatKm gives km and nautical miles, metres under a kilometre', () => {
-  assert.equal(util.formatKm(0.4567), '457 m');
-  assert.equal(util.formatKm(12.3456), '12.35 km (6.67 nmi)');
-  assert.equal(util.formatKm(186.2), '186.2 km (100.5 nmi)');
-  assert.equal(util.formatKm(12345.678), '12,345.7 km (6,666.1 nmi)');
+// The words of a page (the data document's "words": geo.render.words.page_words).
+const WORDS = {
+  en: {
+    'coords.text': '{lat}° {ns}, {lon}° {ew}', 'coords.north': 'N', 'coords.south': 'S',
+    'coords.east': 'E', 'coords.west': 'W',
+    'units.km_nmi': '{km} km ({nmi} nmi)', 'units.m': '{m} m',
+    'count.places': { one: '{n} place', other: '{n} places' }
+  },
+  fr: {
+    'coords.text': '{lat}° {ns}, {lon}° {ew}', 'coords.north': 'N', 'coords.south': 'S',
+    'coords.east': 'E', 'coords.west': 'O',
+    'units.km_nmi': '{km} km ({nmi} NM)', 'units.m': '{m} m',
+    'count.places': { one: '{n} lieu', other: '{n} lieux' }
+  }
+};
+const EN = { words: WORDS.en, data: { locale: 'en-GB' } };
+const FR = { words: WORDS.fr, data: { locale: 'fr' } };
+
+test('formatKm gives km and nautical miles, metres under a kilometre, in the map\'s language', () => {
+  assert.equal(util.formatKm(EN, 0.4567), '457 m');
+  assert.equal(util.formatKm(EN, 12.3456), '12.35 km (6.67 nmi)');
+  assert.equal(util.formatKm(EN, 186.2), '186.2 km (100.5 nmi)');
+  assert.equal(util.formatKm(EN, 12345.678), '12,345.7 km (6,666.1 nmi)');
+  assert.equal(util.formatKm(FR, 12345.678), '12\u202f345,7 km (6\u202f666,1 NM)');
+  assert.equal(util.formatKm(FR, 12.3456), '12,35 km (6,67 NM)');
 });
 
 test('coordsText names the hemispheres and undoes shifted longitudes', () => {
-  assert.equal(util.coordsText(40.3777, 49.892, 5), '40.37770° N, 49.89200° E');
-  assert.equal(util.coordsText(-34.6131, -58.3772, 2), '34.61° S, 58.38° W');
-  assert.equal(util.coordsText(-18.14, 181.56, 2), '18.14° S, 178.44° W'); // east of the antimeridian
-  assert.equal(util.coordsText(0, -180.5, 1), '0.0° N, 179.5° E');
-  assert.equal(util.coordsText(0, 180, 0), '0° N, 180° W');
+  assert.equal(util.coordsText(EN, 40.3777, 49.892, 5), '40.37770° N, 49.89200° E');
+  assert.equal(util.coordsText(EN, -34.6131, -58.3772, 2), '34.61° S, 58.38° W');
+  assert.equal(util.coordsText(EN, -18.14, 181.56, 2), '18.14° S, 178.44° W'); // east of the antimeridian
+  assert.equal(util.coordsText(EN, 0, -180.5, 1), '0.0° N, 179.5° E');
+  assert.equal(util.coordsText(EN, 0, 180, 0), '0° N, 180° W');
+  assert.equal(util.coordsText(FR, -34.6131, -58.3772, 2), '34,61° S, 58,38° O');
 });
 
-test('dayText writes a YYYYMMDD day as ISO', () => {
-  assert.equal(util.dayText(20100908), '2010-09-08');
-  assert.equal(util.dayText('2010'), '2010');
+test('dayText writes a YYYYMMDD day as the map\'s language does', () => {
+  assert.equal(util.dayText(EN, 20100908), '8 September 2010');
+  assert.equal(util.dayText(FR, 20100908), '8 septembre 2010');
+  assert.equal(util.dayText(FR, 19061101), '1 novembre 1906');
+  assert.equal(util.dayText(EN, '2010'), '2010');
+});
+
+test('num writes a number with the language\'s grouping and decimal sign', () => {
+  assert.equal(util.num(EN, 100000), '100,000');
+  assert.equal(util.num(FR, 100000), '100\u202f000');
+  assert.equal(util.num(FR, 2.5, 1), '2,5');
+  assert.equal(util.num(FR, 2, 2, true), '2,00');
+  assert.equal(util.num({}, 1234), '1,234'); // no locale: English
+});
+
+test('t picks a plural form by the language\'s rules and writes the count', () => {
+  assert.equal(util.t(EN, 'count.places', { n: 1 }), '1 place');
+  assert.equal(util.t(EN, 'count.places', { n: 0 }), '0 places');
+  assert.equal(util.t(EN, 'count.places', { n: 100000 }), '100,000 places');
+  assert.equal(util.t(FR, 'count.places', { n: 0 }), '0 lieu'); // French: 0 and 1 are singular
+  assert.equal(util.t(FR, 'count.places', { n: 2 }), '2 lieux');
+  assert.equal(util.t(FR, 'count.places', { n: 1000000 }), '1\u202f000\u202f000 lieux'); // 'many': the other form
+  assert.equal(util.t(FR, 'count.places'), '{n} lieux'); // no count: the other form, unfilled
 });
 
 test('t reads a phrase of the page\'s words and fills its placeholders as text', () => {
