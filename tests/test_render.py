@@ -31,6 +31,7 @@ import geo
 import geo.render
 import geo.render.payload
 from geo.errors import GeoError, RenderError, UsageError
+from geo.i18n import translator
 from geo.render import compact_bounds, render_map, to_html, write_map
 from geo.render.assets import load_assets
 
@@ -740,22 +741,41 @@ def test_history_and_seats_read_as_dated_lists_not_json() -> None:
     data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t")))
     shown = rows_of(data, "office")
     assert shown["History"] == [
-        ["2009-06", "Planned", "Proposed."],
+        ["June 2009", "Planned", "Proposed."],
         [
-            "2010-09-08",
-            "Under construction, opening planned 2011-02",
+            "8 September 2010",
+            "Under construction, opening planned February 2011",
             "Source: https://example.org/news",
         ],
-        ["2011-10-17", "Operational", None],
+        ["17 October 2011", "Operational", None],
     ]
     assert shown["Seats"] == [
-        ["2007-11-09 to 2017", "Buenos Aires (ARG)", "by 2017"],
+        ["9 November 2007 to 2017", "Buenos Aires (ARG)", "by 2017"],
         ["from 2017", "Montevideo (URY)", None],
         ["dates not known", "Brasília (BRA), planned", None],
     ]
     assert shown["Contacts"] == ["Phone: +1 555", "Hours: Mon, Tue"]
     assert shown["Languages"] == ["English", "French"]
     assert not [v for v in shown.values() if isinstance(v, str) and JSON_LIKE.search(v)]
+    # the same in French: the catalogue's words, dates as French writes them
+    data = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t", lang="fr")))
+    shown = rows_of(data, "office")
+    colon = "\u00a0:"
+    assert shown["Historique"] == [
+        ["juin 2009", "Prévu", "Proposed."],
+        [
+            "8 septembre 2010",
+            "En construction, ouverture prévue" + colon + " février 2011",
+            "Source" + colon + " https://example.org/news",
+        ],
+        ["17 octobre 2011", "En activité", None],
+    ]
+    assert shown["Sièges"] == [
+        ["de 9 novembre 2007 à 2017", "Buenos Aires (ARG)", "by 2017"],
+        ["depuis 2017", "Montevideo (URY)", None],
+        ["dates inconnues", "Brasília (BRA), prévu", None],
+    ]
+    assert shown["Contacts"] == ["Phone" + colon + " +1 555", "Hours" + colon + " Mon, Tue"]
 
 
 def test_no_popup_of_the_project_shows_json(index_html: str) -> None:
@@ -776,14 +796,21 @@ def test_no_popup_of_the_project_shows_json(index_html: str) -> None:
 
 
 def test_the_page_carries_its_words(index_html: str) -> None:
-    from geo.render.words import WORDS, word
+    from geo.i18n import translator
+    from geo.render.words import PAGE_KEYS, page_words
 
     data = payload(index_html)
-    assert data["words"] == dict(WORDS)
-    assert {s["label"] for s in data["statuses"]} <= set(WORDS.values())
-    assert word("query.km", km="12.5") == "12.5 km"
-    with pytest.raises(KeyError):
-        word("no.such.word")
+    english = translator("en")
+    assert data["words"] == page_words(english) == english.words(PAGE_KEYS)
+    assert data["lang"] == "en" and data["locale"] == "en-GB"
+    assert data["words"]["count.places"] == {"one": "{n} place", "other": "{n} places"}
+    assert {s["label"] for s in data["statuses"]} <= {
+        english(f"status.{s}") for s in STATUSES_SHOWN
+    }
+    assert "title.world" not in data["words"]  # the build's words stay in Python
+
+
+STATUSES_SHOWN = ("planned", "under_construction", "operational", "closed", "unknown")
 
 
 def test_the_status_legend_names_possibly_open_when_a_life_has_it() -> None:
@@ -864,7 +891,7 @@ def test_every_country_row_carries_where_its_name_goes(frames) -> None:
     from geo.render.basemap import _country_rows
 
     _, countries = frames
-    rows = _country_rows(countries, 0.0)
+    rows = _country_rows(countries, 0.0, translator("en"))
     labelled = [row for row in rows if row[5] is not None]
     assert len(labelled) >= 0.9 * len(rows)
     by_name = {}
@@ -889,9 +916,11 @@ def test_labels_follow_a_world_centred_across_the_antimeridian() -> None:
         geometry=[box(177.0, -19.0, 179.5, -16.0)],
         crs="EPSG:4326",
     )
-    (row,) = _country_rows(fiji, 180.0)
+    (row,) = _country_rows(fiji, 180.0, translator("en"))
     assert 177.0 < row[5][1] < 179.5  # inside the polygon, in the page's longitudes
-    (row,) = _country_rows(fiji.set_geometry([box(-179.9, -19.0, -178.0, -16.0)]), 180.0)
+    (row,) = _country_rows(
+        fiji.set_geometry([box(-179.9, -19.0, -178.0, -16.0)]), 180.0, translator("en")
+    )
     assert 180.1 < row[5][1] < 182.0  # moved by 360 degrees with its polygon
 
 

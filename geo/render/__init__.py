@@ -35,8 +35,9 @@ The modules, each importing only the ones listed after it:
   polyline-encoded, and where each country's name goes;
 - :mod:`geo.render.view`: the box the map opens on, the antimeridian,
   :func:`compact_bounds`;
-- :mod:`geo.render.text`: popup rows, the display text of data values, legends;
-- :mod:`geo.render.words`: every phrase the page says, by message id (English);
+- :mod:`geo.render.text`: popup rows, the display text of data values, legends, in the
+  map's language (:mod:`geo.i18n`);
+- :mod:`geo.render.words`: the words the page's script says, read from the map's catalogue;
 - :mod:`geo.render.style`: the symbol of each kind of place, the colour of each region.
 """
 

@@ -4,10 +4,11 @@ Coordinates are stored on a :data:`BASEMAP_GRID_DEG` grid, in the page's
 longitudes: a polygon is moved by 360 degrees when the page's world is centred
 across the antimeridian (see :func:`geo.render.view._shift_lon`).
 
-Each row also carries where its name goes: the pole of inaccessibility of its
-largest polygon (:func:`shapely.ops.polylabel`), found in Web Mercator as the map
-draws it, with the radius of the largest circle inside that polygon and the
-polygon's width, for the page to show the name only at zooms where it fits.
+Each row carries its country's name in the map's language, and where it goes:
+the pole of inaccessibility of its largest polygon (:func:`shapely.ops.polylabel`),
+found in Web Mercator as the map draws it, with the radius of the largest circle
+inside that polygon and the polygon's width, for the page to show the name only
+at zooms where it fits.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import numpy as np
 import shapely
 from shapely.ops import polylabel
 
-from geo.render.text import _text, _truthy
+from geo.i18n import Translator
+from geo.render.text import _country, _text, _truthy
 from geo.render.view import _latlon, _shift_lon
 
 __all__ = ["BASEMAP_GRID_DEG"]
@@ -33,8 +35,11 @@ _LABEL_MIN_PX = 14.0
 _MAX_ZOOM = 18
 
 
-def _country_rows(countries: gpd.GeoDataFrame, center_lon: float) -> list[list[Any]]:
+def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator) -> list[list[Any]]:
     """Basemap rows ``[iso3, name, region, member, parts, label]``, sorted by iso3 and name.
+
+    ``name`` is the country's name in the map's language (``t``): CLDR's, through
+    Babel, or the data's own (see :func:`geo.render.text._country`).
 
     ``parts`` lists polygons, each a list of rings encoded with the polyline
     algorithm: ``[lat, lon]`` steps on a :data:`BASEMAP_GRID_DEG` grid, the
@@ -70,7 +75,7 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float) -> list[list[A
     rows = [
         [
             _text(iso3) or "",
-            _text(name) or "",
+            _country(t, _text(iso3), _text(name)) or "",
             _text(region),
             bool(member[i]),
             parts[i],

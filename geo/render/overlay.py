@@ -16,10 +16,10 @@ from typing import Any
 import numpy as np
 
 from geo.errors import UsageError
+from geo.i18n import Translator
 from geo.render.basemap import _polyline_chars
 from geo.render.text import PLACE_DECIMALS, _coordinates_text
 from geo.render.view import _latlon, _shift_lon
-from geo.render.words import word
 from geo.sphere import geodesic_circle, geodesic_km, geodesic_path
 
 __all__ = ["QueryMark"]
@@ -86,6 +86,7 @@ def _query_json(
     lon: np.ndarray,
     lat: np.ndarray,
     center_lon: float,
+    t: Translator,
 ) -> dict[str, Any] | None:
     """The data document's ``query``: the point, the circle and the lines, in the page's longitudes.
 
@@ -101,7 +102,7 @@ def _query_json(
         "circle": None,
         "km": mark.radius_km,
         "lines": [],
-        "where": word("query.point", where=_coordinates_text(mark.lon, mark.lat)),
+        "where": t("query.point", where=_coordinates_text(t, mark.lon, mark.lat)),
     }
     if mark.radius_km:
         ring_lon, ring_lat = geodesic_circle(mark.lon, mark.lat, mark.radius_km, _CIRCLE_POINTS)

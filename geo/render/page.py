@@ -33,6 +33,7 @@ from jinja2 import Template
 from geo.errors import RenderError, UsageError
 from geo.fileio import atomic_write_text
 from geo.history import network_start, parse_as_of
+from geo.i18n import DEFAULT_LANGUAGE, Translator, check_language, translator
 from geo.render.assets import load_assets
 from geo.render.overlay import QueryMark, _query_points
 from geo.render.payload import COMPACT_THRESHOLD, _payload, _View
@@ -70,6 +71,8 @@ def render_map(
     as_of: str | dt.date | None = None,
     since: str | dt.date | None = None,
     query: QueryMark | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+    alternates: Sequence[tuple[str, str]] = (),
 ) -> folium.Map:
     """Build the interactive map of ``places`` over an offline basemap of ``countries``.
 
@@ -116,6 +119,16 @@ def render_map(
         The query the map answers: its point, and the geodesic circle of a
         ``within`` radius or the lines of a ``nearest`` query with their
         distances (km, WGS84); the view holds them all.
+    lang : str
+        The map's language, one of :func:`geo.i18n.languages` (``'en'``, ``'fr'``):
+        every word of the page, the names of the kinds, statuses and regions,
+        dates and numbers, and the countries' names (CLDR's; the data's own in
+        the data's language).  A place's ``name_<lang>`` (or ``name:<lang>``)
+        column, when it has a value, is its name on the map; the data's name
+        is still found by the search.  ``title`` and ``links`` are the caller's.
+    alternates : sequence of (str, str)
+        ``(lang, href)`` links to the same map in other languages, shown in the
+        header as each language's own name (``("fr", "fr/index.html")``).
 
     Returns
     -------
@@ -127,7 +140,8 @@ def render_map(
     UsageError
         When a required column is missing, ids repeat, a geometry is not a
         point, ``focus_region`` is unknown, a link is not relative or http(s),
-        or ``query`` is not a :class:`QueryMark`.
+        ``query`` is not a :class:`QueryMark`, or a language is not one geo
+        speaks.
 
     Notes
     -----
@@ -152,6 +166,8 @@ def render_map(
         )
         raise UsageError(msg)
     nav = _check_links(links)
+    t = translator(check_language(lang))
+    other = _check_links([(check_language(code), href) for code, href in alternates])
     if query is not None and not isinstance(query, QueryMark):
         msg = f"Got query={query!r}; `query` must be a geo.render.QueryMark or None"
         raise UsageError(msg)
@@ -165,11 +181,11 @@ def render_map(
     if compact is None:
         compact = len(places) > COMPACT_THRESHOLD
     start = parse_as_of(since) if since is not None else _network_start_of(places)
-    view = _View(bounds, center_lon, focus_region, day, start, query)
+    view = _View(bounds, center_lon, focus_region, day, start, query, t)
     payload = _payload(places, lon, lat, countries, view, compact=bool(compact))
 
     m = _AtlasMap(bounds)
-    figure = _AtlasFigure(title=str(title), links=nav)
+    figure = _AtlasFigure(title=str(title), links=nav, t=t, alternates=other)
     figure.add_child(m)
     _AtlasApp(payload).add_to(m)
     return m
@@ -297,7 +313,7 @@ class _AtlasFigure(Figure):
 
     _template = Template(
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n'
+        '<html lang="{{ this.lang_html }}">\n'
         "<head>\n"
         '<meta charset="utf-8">\n'
         f"{_CSP_SLOT}\n"
@@ -309,15 +325,26 @@ class _AtlasFigure(Figure):
         '<div class="atlas-app" id="atlas-app">\n'
         '<header class="atlas-bar">\n'
         "<h1>{{ this.title_html }}</h1>\n"
+        "{% if this.links_html or this.alternates_html %}"
+        '<div class="atlas-links">\n'
         "{% if this.links_html %}"
-        '<nav class="atlas-nav" aria-label="Maps">\n'
+        '<nav class="atlas-nav" aria-label="{{ this.nav_html }}">\n'
         "{% for href, label in this.links_html %}"
         '<a href="{{ href }}">{{ label }}</a>\n'
         "{% endfor %}"
         "</nav>\n"
         "{% endif %}"
+        "{% if this.alternates_html %}"
+        '<nav class="atlas-langs" aria-label="{{ this.languages_html }}">\n'
+        "{% for code, href, label in this.alternates_html %}"
+        '<a href="{{ href }}" hreflang="{{ code }}" lang="{{ code }}">{{ label }}</a>\n'
+        "{% endfor %}"
+        "</nav>\n"
+        "{% endif %}"
+        "</div>\n"
+        "{% endif %}"
         '<button type="button" class="atlas-list-toggle" id="atlas-list-toggle" '
-        'aria-controls="atlas-list" aria-expanded="false">List of places</button>\n'
+        'aria-controls="atlas-list" aria-expanded="false">{{ this.list_html }}</button>\n'
         "</header>\n"
         '<main class="atlas-main" id="atlas-main">\n'
         "{{ this.html.render(**kwargs) }}\n"
@@ -330,12 +357,27 @@ class _AtlasFigure(Figure):
         "</html>\n"
     )
 
-    def __init__(self, *, title: str, links: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        *,
+        title: str,
+        links: Sequence[tuple[str, str]],
+        t: Translator,
+        alternates: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(title=title)
         self._name = "Figure"
         self.header._children.clear()
         self.title_html = _html_text(title)
         self.links_html = [(_html_text(href), _html_text(label)) for label, href in links]
+        self.lang_html = _html_text(t.lang)
+        self.nav_html = _html_text(t("page.nav"))
+        self.languages_html = _html_text(t("page.languages"))
+        self.list_html = _html_text(t("page.list_toggle"))
+        self.alternates_html = [
+            (_html_text(code), _html_text(href), _html_text(translator(code)("language.name")))
+            for code, href in alternates
+        ]
 
 
 class _Raw(Element):
@@ -398,6 +440,7 @@ class _AtlasMap(folium.Map):
             "zoom": 2,
             "minZoom": 0,
             "maxZoom": 18,
+            "zoomControl": False,  # the page adds it, with titles in the map's language
             "zoomSnap": 0.25,
             "worldCopyJump": False,
             "keyboard": True,

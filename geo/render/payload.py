@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -28,21 +28,24 @@ import pandas as pd
 
 from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
+from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
 from geo.render.basemap import _country_rows, _polyline_chars
 from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
     PLACE_DECIMALS,
     _coordinates_text,
+    _country,
     _is_list,
     _is_web_url,
     _kind_legend,
+    _local_name,
     _region_legend,
     _rows,
     _status_legend,
     _text,
 )
 from geo.render.view import _latlon, _shift_lon, _shift_lons
-from geo.render.words import WORDS
+from geo.render.words import page_words
 
 __all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
 
@@ -76,6 +79,7 @@ class _View:
     as_of: dt.date | None  # the day the data stand at; the timeline stops there
     since: dt.date | None = None  # the network's first known day: nothing before it
     query: QueryMark | None = None  # what a query map draws besides its places
+    t: Translator = field(default_factory=lambda: translator(DEFAULT_LANGUAGE))  # its words
 
 
 @dataclass(frozen=True)
@@ -110,19 +114,22 @@ def _payload(
         body, summary = _table_lines(places, lon, lat, view)
     else:
         body, summary = _place_lines(places, lon, lat, view)
-    country_rows = _country_rows(countries, view.center_lon)
+    t = view.t
+    country_rows = _country_rows(countries, view.center_lon, t)
     bounds = view.bounds
     ids = [_text(v) or "" for v in places["id"]]
-    names = [_name(v, _text(v), i) for v, i in zip(places["name"], ids, strict=True)]
+    names = _names(places, ids, t.lang)
     head = {
         "bounds": [_latlon(bounds[0], bounds[1]), _latlon(bounds[2], bounds[3])],
         "focus": view.focus_region,
         "grid": sum(summary.kinds.values()) > GRID_THRESHOLD,
-        "kinds": _kind_legend(summary.kinds),
-        "query": _query_json(view.query, ids, names, lon, lat, view.center_lon),
-        "regions": _region_legend(summary.regions, country_rows),
+        "kinds": _kind_legend(summary.kinds, t),
+        "lang": t.lang,
+        "locale": t.bcp47,
+        "query": _query_json(view.query, ids, names, lon, lat, view.center_lon, t),
+        "regions": _region_legend(summary.regions, country_rows, t),
         "shared": summary.shared,
-        "statuses": _status_legend(summary.statuses, unknown=summary.unknown > 0),
+        "statuses": _status_legend(summary.statuses, unknown=summary.unknown > 0, t=t),
         "timeline": {
             "asOf": _day_number(view.as_of),
             "first": summary.first_year,
@@ -130,7 +137,7 @@ def _payload(
             "unknown": summary.unknown,
         },
         "version": 1,
-        "words": dict(WORDS),
+        "words": page_words(t),
     }
     lines = [_dumps(head)[:-1] + ",", *body, '"countries":[', *_json_lines(country_rows), "]}"]
     return "\n".join(lines)
@@ -162,17 +169,29 @@ def _place_lines(
 
 def _place_json(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dict[str, Any]:
     text = {str(k): _text(v) for k, v in rec.items()}
-    place = _profile(rec, text, _coordinates_text(lon, lat), view)
+    place = _profile(rec, text, _coordinates_text(view.t, lon, lat), view)
     place["id"] = text.get("id") or ""
     place["lat"] = round(lat, PLACE_DECIMALS)
     place["lon"] = round(_shift_lon(lon, view.center_lon), PLACE_DECIMALS)
-    place["name"] = _name(rec.get("name"), text.get("name"), place["id"])
+    place["name"] = _local_name(rec, view.t.lang) or _name(
+        rec.get("name"), text.get("name"), place["id"]
+    )
     return place
 
 
 def _name(value: Any, text: str | None, place_id: str) -> str:
     """A place's name: the name as it is when it is a string, else its text, else the id."""
     return value if isinstance(value, str) else (text or place_id)
+
+
+def _names(places: gpd.GeoDataFrame, ids: Sequence[str], lang: str) -> list[str]:
+    """Each place's name in the map's language (``name_<lang>``, else its name, else its id)."""
+    alternates = [c for c in (f"name_{lang}", f"name:{lang}") if c in places.columns]
+    records = places[["name", *alternates]].to_dict("records")
+    return [
+        _local_name(rec, lang) or _name(rec["name"], _text(rec["name"]), place_id)
+        for rec, place_id in zip(records, ids, strict=True)
+    ]
 
 
 def _profile(
@@ -187,16 +206,22 @@ def _profile(
     status = text.get("status") or ""
     source = text.get("source")
     region = text.get("region")
+    country = _country(view.t, text.get("iso3"), text.get("country"))
+    # the data's own names are found too, when the map shows others
+    also_found = [text.get("country")]
+    if _local_name(rec, view.t.lang):
+        also_found.append(text.get("name"))
+    terms = [text.get(c) for c in _SEARCH_COLUMNS] + [n for n in also_found if n != country]
     profile: dict[str, Any] = {
-        "country": text.get("country") or text.get("iso3"),
+        "country": country or text.get("iso3"),
         "href": source if source and _is_web_url(source) else None,
         "kind": kind,
         "life": _life(rec, status, view),
         "region": region,
-        "rows": _rows(rec, text, coordinates),
+        "rows": _rows(rec, text, coordinates, view.t),
         "source": source,
         "status": status,
-        "terms": " ".join(t for c in _SEARCH_COLUMNS if (t := text.get(c))),
+        "terms": " ".join(term for term in terms if term),
     }
     also = sorted({r for c in _SIDE_REGIONS if (r := text.get(c)) and r != region})
     if also:  # a border post counts in the region of each side too (geo.query.in_region)
@@ -328,11 +353,7 @@ def _table_lines(
         profiles.append(_profile(rec, {str(k): _text(v) for k, v in rec.items()}, None, view))
 
     sorted_ids = ids[order].tolist()
-    names = frame["name"].tolist()
-    name_texts = [
-        _name(value, None if isinstance(value, str) else _text(value), place_id)
-        for value, place_id in zip(names, sorted_ids, strict=True)
-    ]
+    name_texts = _names(frame, sorted_ids, view.t.lang)
     scale = 10**PLACE_DECIMALS
     shifted = _shift_lons(lon[order], view.center_lon)
     grid = np.rint(np.column_stack(_latlon(shifted, lat[order])) * scale).astype(np.int64)

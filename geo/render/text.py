@@ -1,6 +1,10 @@
 """What the page says about a place: popup rows, the display text of data values, legends.
 
 All of it is plain text: the page writes it with DOM text APIs, never as HTML.
+Every word comes from the map's catalogue (a :class:`geo.i18n.Translator`):
+row labels, the data's vocabularies (kinds, statuses, regions, precisions...),
+dates with their precision and numbers in the map's language, country names
+from CLDR.  Values of the data (names, notes, sources) are shown as they are.
 Nested values (a place's ``history``, its ``seats``, any list or mapping) are
 written for people, as dated lists and ``Key: value`` lines, never as JSON.
 """
@@ -16,46 +20,90 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from geo.i18n import DATA_LANGUAGE, Translator, country_name
 from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
-from geo.render.words import WORDS, word
-from geo.schema import KIND_LABELS, REGIONS
+from geo.schema import KINDS, REGIONS
 
 __all__ = ["PLACE_DECIMALS"]
 
 #: Decimal places kept for place coordinates (5 decimals: about 1 m).
 PLACE_DECIMALS = 5
 
-#: Popup rows, in order: (column, label).  Other data columns follow, sorted by name.
-_ROW_FIELDS: tuple[tuple[str, str], ...] = (
-    ("city", "City"),
-    ("host", "Host"),
-    ("country", "Country"),
-    ("region", "WCO region"),
-    ("member", "WCO Member"),
-    ("side_a", "Side A"),
-    ("side_b", "Side B"),
-    ("osbp", "One-stop border post"),
-    ("osbp_note", "One-stop border post note"),
-    ("opened", "Opened"),
-    ("opened_note", "Opened note"),
-    ("closed", "Closed"),
-    ("closed_note", "Closed note"),
-    ("history", "History"),
-    ("seats", "Seats"),
-    ("precision", "Location precision"),
-    ("precision_note", "Location precision note"),
-    ("coordinates", "Coordinates"),
-    ("coords_source", "Coordinates source"),
-    ("located_by", "Located by"),
-    ("country_distance_km", "Distance to that country (km)"),
-    ("notes", "Notes"),
+#: Popup rows, in order: each column's label is the catalogue's ``row.<column>``.
+#: Other data columns follow, sorted by name, labelled with their own names.
+_ROW_FIELDS: tuple[str, ...] = (
+    "city",
+    "host",
+    "country",
+    "region",
+    "member",
+    "side_a",
+    "side_a_position",
+    "side_a_precision_note",
+    "side_a_source",
+    "side_b",
+    "side_b_position",
+    "side_b_precision_note",
+    "side_b_source",
+    "osbp",
+    "osbp_note",
+    "modes",
+    "opened",
+    "opened_note",
+    "closed",
+    "closed_note",
+    "planned_opening",
+    "history",
+    "seats",
+    "precision",
+    "precision_note",
+    "coordinates",
+    "coords_source",
+    "located_by",
+    "country_distance_km",
+    "distance_km",
+    "notes",
 )
 #: Columns never shown as rows (shown elsewhere, or consumed by a combined row).
 _HIDDEN_COLUMNS = frozenset(
     {"id", "kind", "name", "status", "source", "iso3", "geometry", "lon", "lat"}
     | {"region_name"}
     | {f"side_{s}_{f}" for s in "ab" for f in ("iso3", "name", "region", "country", "member")}
+    | {f"side_{s}_{f}" for s in "ab" for f in ("lon", "lat")}
 )
+#: Columns whose values are dates of the data (exact, or EDTF bounds).
+_DATE_COLUMNS = frozenset({"opened", "closed", "planned_opening"})
+#: Columns whose values are codes of a closed vocabulary: the catalogue's ``<prefix>.<code>``.
+_CODE_COLUMNS = {"precision": "precision", "located_by": "located_by", "modes": "mode"}
+#: Columns of distances in km, and the decimals they are shown with.
+_KM_COLUMNS = {"country_distance_km": 1, "distance_km": 1}
+
+
+def _is_alternate_name(key: str) -> bool:
+    """Whether a column is a place's name in another language (``name_fr``, ``name:fr``)."""
+    return len(key) > 5 and key[:5] in ("name_", "name:")
+
+
+def _local_name(rec: Mapping[str, Any], lang: str) -> str | None:
+    """A place's name in ``lang`` (``name_<lang>`` or ``name:<lang>``), or None."""
+    if lang == DATA_LANGUAGE:
+        return None
+    for key in (f"name_{lang}", f"name:{lang}"):
+        value = rec.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _country(t: Translator, iso3: str | None, name: str | None) -> str | None:
+    """A country's name in the map's language.
+
+    In the data's language, the data's own name (the membership table's: the
+    WCO's names); in another, CLDR's name for the code (Babel), else the data's.
+    """
+    if t.lang == DATA_LANGUAGE and name:
+        return name
+    return country_name(iso3, t.lang, name)
 
 
 # --------------------------------------------------------------------------- popup rows
@@ -67,143 +115,242 @@ RowValue = str | list[str | list[str | None]] | None
 
 
 def _rows(
-    rec: Mapping[str, Any], text: Mapping[str, str | None], coordinates: str | None
+    rec: Mapping[str, Any],
+    text: Mapping[str, str | None],
+    coordinates: str | None,
+    t: Translator,
 ) -> list[list[Any]]:
     """Popup rows ``[label, value]``: known fields in order, then other columns by name.
 
-    ``rec`` holds the place's values, ``text`` their display text (:func:`_text`).
-    The Coordinates row is always there; its value is ``coordinates`` (``None``:
-    the page writes it from the place's position).  A nested value becomes a
-    list of items (see :data:`RowValue`): ``history`` one dated item per event,
-    ``seats`` one per seat with its years, any other list or mapping one item
-    per element or key.
+    ``rec`` holds the place's values, ``text`` their display text (:func:`_text`),
+    ``t`` the map's words.  The Coordinates row is always there; its value is
+    ``coordinates`` (``None``: the page writes it from the place's position).
+    Dates, booleans, codes of the data's vocabularies and distances are written
+    in the map's language; a nested value becomes a list of items (see
+    :data:`RowValue`): ``history`` one dated item per event, ``seats`` one per
+    seat with its years, any other list or mapping one item per element or key.
     """
-    values: dict[str, RowValue] = dict(text)
+    values: dict[str, RowValue] = {
+        key: _shown(t, key, rec.get(key), value) for key, value in text.items()
+    }
     iso3 = text.get("iso3")
-    if text.get("country") and iso3:
-        values["country"] = f"{text['country']} ({iso3})"
-    elif not text.get("country"):
-        values["country"] = iso3
-    values["region"] = _region_text(text.get("region"))
-    values["side_a"] = _side_text(text, "a")
-    values["side_b"] = _side_text(text, "b")
+    country = _country(t, iso3, text.get("country"))
+    values["country"] = (
+        t("row.country_code", country=country, iso3=iso3) if country and iso3 else (country or iso3)
+    )
+    values["region"] = _region_text(t, text.get("region"))
+    for side in "ab":
+        values[f"side_{side}"] = _side_text(t, text, side)
+        values[f"side_{side}_position"] = _side_position(t, rec, side)
     values["coordinates"] = coordinates
     for key, value in rec.items():
-        if key in text and text[key] is not None:
-            nested = _items(str(key), value)
+        if key in text and text[key] is not None and key not in _CODE_COLUMNS:
+            nested = _items(t, str(key), value)
             if nested is not None:
                 values[str(key)] = nested
     rows: list[list[Any]] = [
-        [label, values[key]]
-        for key, label in _ROW_FIELDS
+        [t(f"row.{key}"), values[key]]
+        for key in _ROW_FIELDS
         if values.get(key) or key == "coordinates"
     ]
-    known = {key for key, _ in _ROW_FIELDS} | _HIDDEN_COLUMNS
+    known = set(_ROW_FIELDS) | _HIDDEN_COLUMNS
     rows += [
-        [_label(key), values[key]]
+        [_field_label(t, key), values[key]]
         for key, value in sorted(text.items())
-        if key not in known and value is not None
+        if key not in known and value is not None and not _is_alternate_name(key)
     ]
     return rows
 
 
-def _items(key: str, value: Any) -> list[str | list[str | None]] | None:
+def _shown(t: Translator, key: str, value: Any, text: str | None) -> str | None:
+    """The text of one value of column ``key`` in the map's language."""
+    if text is None:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return t("value.yes") if value else t("value.no")
+    if key in _DATE_COLUMNS:
+        return _when_text(t, text)
+    if key in _KM_COLUMNS and isinstance(value, int | float | np.number):
+        return t("units.km", km=t.number(float(value), decimals=_KM_COLUMNS[key]))
+    if key in _CODE_COLUMNS:
+        codes = value.tolist() if isinstance(value, np.ndarray) else value
+        if _is_list(codes):
+            return ", ".join(_code_text(t, _CODE_COLUMNS[key], c) for c in codes if c is not None)
+        return _code_text(t, _CODE_COLUMNS[key], codes)
+    return text
+
+
+def _code_text(t: Translator, prefix: str, code: Any) -> str:
+    """A code of a closed vocabulary in words (the code itself when the catalogue lacks it)."""
+    key = f"{prefix}.{code}"
+    return t(key) if key in t.message_keys() else (_text(code) or "")
+
+
+def _when_text(t: Translator, text: str) -> str:
+    """A date of the data, exact or bounded (EDTF), as people write it.
+
+    ``"2011-10-17"``: "17 October 2011"; ``"2005/2013-11"``: "between 2005 and
+    November 2013"; ``"../2013"``: "by 2013"; ``"2010-09/.."``: "September 2010 or
+    later".  Text that is not such a date is shown as it is.
+    """
+    if "/" not in text:
+        return t.date(text) or text
+    start, _, end = text.partition("/")
+    if start == ".." and end != "..":
+        return t("date.by", end=t.date(end))
+    if end == ".." and start != "..":
+        return t("date.from", start=t.date(start))
+    if ".." in (start, end):
+        return text
+    return t("date.between", start=t.date(start), end=t.date(end))
+
+
+def _items(t: Translator, key: str, value: Any) -> list[str | list[str | None]] | None:
     """The items of a nested value (None when ``value`` is not a list or mapping)."""
     if isinstance(value, np.ndarray):
         value = value.tolist()
     items: list[str | list[str | None]]
     if key == "history" and _is_list(value):
-        items = [_event_item(e) for e in value if isinstance(e, Mapping)]
+        items = [_event_item(t, e) for e in value if isinstance(e, Mapping)]
     elif key == "seats" and _is_list(value):
-        items = [_seat_item(s) for s in value if isinstance(s, Mapping)]
+        items = [_seat_item(t, s) for s in value if isinstance(s, Mapping)]
     elif isinstance(value, Mapping):
-        items = [f"{_label(k)}: {t}" for k, v in value.items() if (t := _text(v)) is not None]
+        items = [
+            t("row.field", label=_field_label(t, str(k)), value=s)
+            for k, v in value.items()
+            if (s := _shown(t, str(k), v, _text(v))) is not None
+        ]
     elif _is_list(value):
-        items = [t for v in value if (t := _text(v)) is not None]
+        items = [s for v in value if (s := _shown(t, key, v, _text(v))) is not None]
     else:
         return None
     return list(items) or None
 
 
-def _event_item(event: Mapping[str, Any]) -> list[str | None]:
-    """``[date, "Under construction, opening planned 2011-02", note]`` of a history event."""
-    status = _status_label(_text(event.get("status")) or "")
+def _event_item(t: Translator, event: Mapping[str, Any]) -> list[str | None]:
+    """``[date, "Under construction, opening planned February 2011", note]`` of a history event."""
+    status = _status_label(t, _text(event.get("status")) or "")
     planned = _text(event.get("planned_opening"))
     if planned:
-        status += ", " + word("history.planned_opening", date=planned)
+        status += ", " + t("history.planned_opening", date=_when_text(t, planned))
     shown = {"date", "status", "planned_opening"}
-    return [_text(event.get("date")) or "", status, _detail(event, shown)]
+    date = _text(event.get("date"))
+    return [_when_text(t, date) if date else "", status, _detail(t, event, shown)]
 
 
-def _seat_item(seat: Mapping[str, Any]) -> list[str | None]:
+def _seat_item(t: Translator, seat: Mapping[str, Any]) -> list[str | None]:
     """``[years, "Montevideo (URY)", note]`` of an office's seat."""
     start, end = _text(seat.get("from")), _text(seat.get("to"))
     if start and end:
-        years = word("seat.between", start=start, end=end)
+        years = t("seat.between", start=_when_text(t, start), end=_when_text(t, end))
     elif start:
-        years = word("seat.from", start=start)
+        years = t("seat.from", start=_when_text(t, start))
     elif end:
-        years = word("seat.until", end=end)
+        years = t("seat.until", end=_when_text(t, end))
     else:
-        years = word("seat.undated")
+        years = t("seat.undated")
     city = _text(seat.get("city")) or ""
     iso3 = _text(seat.get("iso3"))
     where = f"{city} ({iso3})" if city and iso3 else city or iso3 or ""
     if seat.get("status") == "planned":
-        where += ", " + word("seat.planned")
+        where += ", " + t("seat.planned")
     shown = {"from", "to", "city", "iso3", "lon", "lat", "status"}
-    return [years, where, _detail(seat, shown)]
+    return [years, where, _detail(t, seat, shown)]
 
 
-def _detail(item: Mapping[str, Any], shown: set[str]) -> str | None:
+def _detail(t: Translator, item: Mapping[str, Any], shown: set[str]) -> str | None:
     """The other fields of an event or seat, a line each: a note as it is, others ``Key: value``."""
     lines = []
     for key, value in item.items():
         if key in shown or (text := _text(value)) is None:
             continue
         note = str(key).endswith(("note", "notes"))
-        lines.append(text if note else f"{_label(str(key))}: {text}")
+        line = _shown(t, str(key), value, text) or text
+        lines.append(line if note else t("row.field", label=_field_label(t, str(key)), value=line))
     return "\n".join(lines) or None
+
+
+#: Fields with a label in the catalogue (``row.<field>``): the rows, and the fields of a
+#: history event or a seat.
+_LABELLED = frozenset(_ROW_FIELDS) | {"note", "source", "date", "status"}
+
+
+def _field_label(t: Translator, key: str) -> str:
+    """A field's label: the catalogue's ``row.<key>`` for a field geo knows, else the key, readable.
+
+    A data's own field keeps its name (``opened_note``: "Opened note"); an empty
+    one is "(unnamed)" in the map's language.
+    """
+    if key in _LABELLED:
+        return t(f"row.{key}")
+    return _label(key) if key.strip() else t("row.unnamed")
 
 
 def _is_list(value: Any) -> TypeGuard[list[Any] | tuple[Any, ...]]:
     return isinstance(value, list | tuple)
 
 
-def _status_label(code: str) -> str:
-    """A status for people: its word in :data:`geo.render.words.WORDS`, else the code, readable."""
-    return WORDS.get(f"status.{code}") or _label(code)
+def _status_label(t: Translator, code: str) -> str:
+    """A status for people: the catalogue's ``status.<code>``, else the code, readable."""
+    key = f"status.{code}"
+    return t(key) if key in t.message_keys() else _label(code)
 
 
-def _side_text(values: Mapping[str, str | None], side: str) -> str | None:
+def _side_text(t: Translator, values: Mapping[str, str | None], side: str) -> str | None:
     name = values.get(f"side_{side}_name")
-    country = values.get(f"side_{side}_country")
     iso3 = values.get(f"side_{side}_iso3")
-    region = _region_text(values.get(f"side_{side}_region"))
-    member = "not a WCO Member" if values.get(f"side_{side}_member") == "No" else None
+    country = _country(t, iso3, values.get(f"side_{side}_country"))
+    region = _region_text(t, values.get(f"side_{side}_region"))
+    member = t("member.no") if values.get(f"side_{side}_member") == "No" else None
     where = ", ".join(x for x in (country, iso3, region, member) if x)
     if not name and not where:
         return None
     if not name:
         return where
-    return f"{name} \u2014 {where}" if where else name
+    return t("row.side_place", name=name, where=where) if where else name
 
 
-def _region_text(code: str | None) -> str | None:
+def _side_position(t: Translator, rec: Mapping[str, Any], side: str) -> str | None:
+    """Where a side's own post is (``side_b_lon``/``side_b_lat``), or None."""
+    lon, lat = rec.get(f"side_{side}_lon"), rec.get(f"side_{side}_lat")
+    numbers = (int, float, np.number)
+    if not (isinstance(lon, numbers) and isinstance(lat, numbers)):
+        return None
+    if isinstance(lon, bool) or isinstance(lat, bool):
+        return None
+    if not (math.isfinite(float(lon)) and math.isfinite(float(lat))):
+        return None
+    return _coordinates_text(t, float(lon), float(lat))
+
+
+def _region_name(t: Translator, code: str | None) -> str | None:
+    """A WCO region's name in the map's language; an unknown code as it is."""
     if not code:
         return None
-    return f"{REGIONS[code]} ({code})" if code in REGIONS else code
+    return t(f"region.{code}") if code in REGIONS else code
 
 
-def _coordinates_text(lon: float, lat: float) -> str:
-    ns = "N" if lat >= 0 else "S"
-    ew = "E" if lon >= 0 else "W"
-    return f"{abs(lat):.{PLACE_DECIMALS}f}° {ns}, {abs(lon):.{PLACE_DECIMALS}f}° {ew}"
+def _region_text(t: Translator, code: str | None) -> str | None:
+    if not code:
+        return None
+    return t("region.with_code", name=_region_name(t, code), code=code) if code in REGIONS else code
+
+
+def _coordinates_text(t: Translator, lon: float, lat: float) -> str:
+    """``50.85380° N, 4.37280° E`` in the map's language (its hemisphere letters and decimals)."""
+    return t(
+        "coords.text",
+        lat=t.number(abs(lat), decimals=PLACE_DECIMALS),
+        ns=t("coords.north" if lat >= 0 else "coords.south"),
+        lon=t.number(abs(lon), decimals=PLACE_DECIMALS),
+        ew=t("coords.east" if lon >= 0 else "coords.west"),
+    )
 
 
 def _label(key: str) -> str:
+    """A data column's own name, readable (``opened_note``: "Opened note"); "" for none."""
     words = str(key).replace("_", " ").strip()
-    return words[:1].upper() + words[1:] if words else "(unnamed)"
+    return words[:1].upper() + words[1:]
 
 
 # --------------------------------------------------------------------------- data values
@@ -223,7 +370,7 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, bool):
+    if isinstance(value, bool):  # canonical text: a popup says it in its language (_shown)
         return "Yes" if value else "No"
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -261,8 +408,8 @@ def _truthy(values: pd.Series) -> pd.Series:
 # --------------------------------------------------------------------------- legends
 
 
-def _kind_legend(counts: Counter[str]) -> list[dict[str, Any]]:
-    kinds = list(KIND_LABELS) + sorted(k for k in counts if k not in KIND_LABELS)
+def _kind_legend(counts: Counter[str], t: Translator) -> list[dict[str, Any]]:
+    kinds = list(KINDS) + sorted(k for k in counts if k not in KINDS)
     out = []
     for kind in kinds:
         symbol = KIND_SYMBOLS.get(kind, DEFAULT_SYMBOL)
@@ -271,7 +418,7 @@ def _kind_legend(counts: Counter[str]) -> list[dict[str, Any]]:
                 "code": kind,
                 "color": symbol.color,
                 "count": counts.get(kind, 0),
-                "label": KIND_LABELS.get(kind) or _label(kind),
+                "label": t(f"kind.{kind}") if kind in KINDS else (_label(kind) or kind),
                 "shape": symbol.shape,
                 "size": symbol.size_px,
             }
@@ -280,7 +427,7 @@ def _kind_legend(counts: Counter[str]) -> list[dict[str, Any]]:
 
 
 def _region_legend(
-    counts: Counter[str | None], country_rows: Sequence[Sequence[Any]]
+    counts: Counter[str | None], country_rows: Sequence[Sequence[Any]], t: Translator
 ) -> list[dict[str, Any]]:
     members = Counter(region for _, region in {(row[0], row[2]) for row in country_rows if row[3]})
     codes: list[str | None] = list(REGIONS)
@@ -293,15 +440,15 @@ def _region_legend(
             "color": REGION_COLORS.get(code, _UNKNOWN_REGION_COLOR) if code else None,
             "count": counts.get(code, 0),
             "members": members.get(code, 0) if code else 0,
-            "name": (REGIONS.get(code) or code) if code else "Outside WCO regions",
+            "name": _region_name(t, code) if code else t("region.none"),
         }
         for code in codes
     ]
 
 
-def _status_legend(counts: Counter[str], *, unknown: bool) -> list[dict[str, Any]]:
+def _status_legend(counts: Counter[str], *, unknown: bool, t: Translator) -> list[dict[str, Any]]:
     """Status rows of the legend; "possibly open" is one when some life has such a piece."""
     order = ["operational", "under_construction", "planned", "closed", "unknown"]
     order = [s for s in order if s != "unknown" or counts.get(s) or unknown]
     order += sorted(s for s in counts if s not in order)
-    return [{"code": s, "count": counts.get(s, 0), "label": _status_label(s)} for s in order]
+    return [{"code": s, "count": counts.get(s, 0), "label": _status_label(t, s)} for s in order]

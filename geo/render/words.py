@@ -1,82 +1,53 @@
-"""The words the maps say to people: one table, message id -> English text.
+"""The words a page's script says, read from the map's catalogue (:mod:`geo.i18n`).
 
-Every user-facing word or phrase added to the pages lives here, once, with
-``{placeholders}`` for what varies.  The renderer uses the table for the text
-it writes at build time (popup rows such as a place's history) and carries it
-to the page in the data document (``"words"``), where the page's script reads
-it through one helper, ``geoAtlasLib.util.t(app, id, params)``.  A translation
-is another table with the same ids.
+The catalogues (``geo/locale/<lang>/LC_MESSAGES/geo.po``) hold every word of
+the maps under keys such as ``legend.title``.  The renderer writes the texts
+it makes at build time (popup rows, legends, titles) with a
+:class:`geo.i18n.Translator`; the texts the page's script writes as the reader
+works the map travel in the data document (``"words"``), where the script reads
+them through one helper, ``geoAtlasLib.util.t(app, id, params)``.  A plural key
+travels as its forms by CLDR category (``{"one": ..., "other": ...}``): the page
+picks one with ``Intl.PluralRules`` of the map's locale.
 
 Placeholders are filled with plain text, never markup: the page writes every
 phrase with DOM text APIs.
 
->>> word("search.opens", date="2023-03-17", year=2023)
-'Opens 2023-03-17: show 2023'
+>>> from geo.i18n import translator
+>>> page_words(translator("fr"))["search.opens"]
+'Ouvre le {date}\\xa0: afficher {year}'
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from types import MappingProxyType
 from typing import Any
 
-__all__ = ["WORDS", "word"]
+from geo.i18n import Translator
 
-#: Message id -> English text; ``{name}`` marks a placeholder.
-WORDS: Mapping[str, str] = MappingProxyType(
-    {
-        # statuses of a place (legend, popups, list, history)
-        "status.planned": "Planned",
-        "status.under_construction": "Under construction",
-        "status.operational": "Operational",
-        "status.closed": "Closed",
-        "status.unknown": "Possibly open (dates not known)",
-        # popup rows written at build time
-        "history.planned_opening": "opening planned {date}",
-        "seat.between": "{start} to {end}",
-        "seat.from": "from {start}",
-        "seat.until": "until {end}",
-        "seat.undated": "dates not known",
-        "seat.planned": "planned",
-        # the popup, or the bottom sheet that replaces it on a phone
-        "popup.at_year": " at the end of {year}",
-        "popup.seat_at": "Seat at the end of {year}",
-        "popup.copy_link": "Copy link",
-        "popup.copied": "Link copied",
-        "popup.copy_by_hand": "Copy this link:",
-        "popup.link_label": "Link to this place",
-        "sheet.close": "Close the details",
-        # the menu that holds the controls on a narrow screen
-        "menu.open": "Menu",
-        "menu.year": "End of {year}",
-        "menu.label": "Map menu: legend, filters, timeline and layers",
-        "menu.close": "Close the menu",
-        # legend
-        "legend.status_box": "{label}: {n} places",
-        "legend.two_regions": (
-            "A border post counts in the region of each side, as on the region maps: "
-            "{n} of the {total} places are in two regions."
-        ),
-        # search
-        "search.none": "No place matches",
-        "search.opens": "Opens {date}: show {year}",
-        "search.gone": "Not on the map after {date}: show {year}",
-        "search.hidden": "Hidden by the filters: show all",
-        # query maps
-        "query.point": "Query point: {where}",
-        "query.circle": "radius {km}",
-        "query.line": "{name}: {km}",
-        "query.km": "{km} km",
-    }
+__all__ = ["PAGE_KEYS", "page_words"]
+
+#: The keys (by prefix) of the texts the page's script writes itself.
+PAGE_KEYS: tuple[str, ...] = (
+    "attribution.",
+    "cluster.",
+    "control.",
+    "coords.",
+    "count.",
+    "layers.",
+    "legend.",
+    "list.",
+    "measure.",
+    "member.",
+    "menu.",
+    "popup.",
+    "query.",
+    "row.coordinates",
+    "row.source",
+    "search.",
+    "timeline.",
+    "units.",
 )
 
 
-def word(key: str, **params: Any) -> str:
-    """The English text of message ``key``, its placeholders filled with ``params`` as text.
-
-    Raises
-    ------
-    KeyError
-        When ``key`` is not in :data:`WORDS` or a placeholder is not given.
-    """
-    return WORDS[key].format(**{name: str(value) for name, value in params.items()})
+def page_words(t: Translator) -> dict[str, Any]:
+    """The texts of :data:`PAGE_KEYS` in ``t``'s language: key -> text, or forms of a plural."""
+    return t.words(PAGE_KEYS)

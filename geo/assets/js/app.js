@@ -6,7 +6,7 @@
  * The parts share one context object, `app`, made here and given to each part that
  * needs it (no part keeps page state of its own):
  *   map, data, api              the Leaflet map, the data document, window.geoAtlas
- *   words                       the page's phrases by message id (util.t reads them)
+ *   words                       the page's phrases by message id, from the map's catalogue (util.t)
  *   kinds, regions, statusLabels  Maps by code of the data's kinds, regions, statuses
  *   focus                       the region of a region map, or null
  *   state                       {regionsOn, online, kindsOn, regionsShown, statusesOn}: layers and filters
@@ -22,6 +22,8 @@
  */
 (function (lib) {
   'use strict';
+
+  var util = lib.util;
 
   /** The context of one page, before its places are read. */
   function context(map, data) {
@@ -129,6 +131,7 @@
 
   function addControls(app) {
     var map = app.map;
+    L.control.zoom({ zoomInTitle: util.t(app, 'control.zoom_in'), zoomOutTitle: util.t(app, 'control.zoom_out') }).addTo(map);
     L.control.scale({ position: 'bottomleft', imperial: false, maxWidth: 140 }).addTo(map);
     var search = lib.search.SearchControl(app, { position: 'topleft' });
     map.addControl(search);
@@ -180,12 +183,22 @@
     document.documentElement.setAttribute('data-atlas-ready', 'true');
   }
 
+  /** The attribution line in the map's language: Leaflet's own credit and the basemap's. */
+  function credits(app) {
+    var control = app.map.attributionControl;
+    var prefix = L.Control.Attribution.prototype.options.prefix;
+    if (typeof prefix === 'string') {
+      control.setPrefix(prefix.replace(/title="[^"]*"/, 'title="' + util.esc(util.t(app, 'attribution.leaflet')) + '"'));
+    }
+    control.addAttribution(util.esc(util.t(app, 'attribution.basemap')));
+  }
+
   function init(map, dataElement) {
     var data = JSON.parse(dataElement.textContent);
     var t0 = window.performance ? performance.now() : 0;
     lib.symbols.defs();
     var app = context(map, data);
-    map.attributionControl.addAttribution('Basemap: Natural Earth (public domain)');
+    credits(app);
     var countries = lib.layers.countries(app);
     lib.layers.restyleCountries(app);
     placesOf(app);

@@ -12,7 +12,8 @@
       var map = app.map;
       var target = document.getElementById('atlas-app') || document.documentElement;
       var bar = util.h('div', { className: 'leaflet-bar atlas-buttons' });
-      var button = util.h('button', { type: 'button', className: 'atlas-button', title: 'Full screen', attrs: { 'aria-label': 'Full screen', 'aria-pressed': 'false' } });
+      var label = util.t(app, 'control.fullscreen');
+      var button = util.h('button', { type: 'button', className: 'atlas-button', title: label, attrs: { 'aria-label': label, 'aria-pressed': 'false' } });
       button.innerHTML = lib.symbols.ICONS.fullscreen; // constant markup
       function pressed() {
         var on = !!document.fullscreenElement || document.body.classList.contains(PSEUDO);

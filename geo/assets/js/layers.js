@@ -7,25 +7,27 @@
 
   var util = lib.util;
   var h = util.h;
+  // The online tile layers: each one's name is a key of the page's words.
+  var OSM = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'; // constant markup
   var TILES = [
     {
-      name: 'OpenStreetMap (online)',
+      name: 'layers.osm',
       url: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
-      options: {
-        maxZoom: 19,
-        attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-      }
+      options: { maxZoom: 19 },
+      credit: ''
     },
     {
-      name: 'CARTO light (online)',
+      name: 'layers.carto',
       url: 'https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png',
-      options: {
-        maxZoom: 20,
-        subdomains: 'abcd',
-        attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors &copy; <a href="https://carto.com/attributions">CARTO</a>'
-      }
+      options: { maxZoom: 20, subdomains: 'abcd' },
+      credit: ' &copy; <a href="https://carto.com/attributions">CARTO</a>'
     }
   ];
+
+  /** "© OpenStreetMap contributors" in the map's language: escaped words around constant markup. */
+  function osmCredit(app) {
+    return '&copy; ' + util.esc(util.t(app, 'attribution.osm', { osm: '\u0000' })).replace('\u0000', OSM);
+  }
   var LAND = '#f3f0ea';
   var LAND_EDGE = '#c9c3b8';
 
@@ -54,7 +56,7 @@
   /** Tooltip of a country, built when first shown. */
   function countryTooltip(app, c) {
     var region = app.regions.get(c.region);
-    var status = c.member ? 'WCO Member' + (region ? ' \u00b7 ' + region.name : '') : 'Not a WCO Member';
+    var status = c.member ? util.t(app, 'member.yes') + (region ? ' \u00b7 ' + region.name : '') : util.t(app, 'member.no');
     return h('span', {}, [h('strong', { textContent: c.name || c.iso3 }), h('br'), status]);
   }
 
@@ -108,20 +110,30 @@
   function layerControl(app) {
     var map = app.map;
     var offline = L.layerGroup();
-    var base = { 'Offline basemap': offline };
-    TILES.forEach(function (t) { base[t.name] = L.tileLayer(t.url, t.options); });
+    var base = {};
+    base[util.esc(util.t(app, 'layers.offline'))] = offline;
+    TILES.forEach(function (tiles) {
+      var options = L.extend({ attribution: osmCredit(app) + tiles.credit }, tiles.options);
+      base[util.esc(util.t(app, tiles.name))] = L.tileLayer(tiles.url, options);
+    });
     offline.addTo(map);
     var regionLayer = L.layerGroup();
     regionLayer.on('add', function () { app.state.regionsOn = true; restyleCountries(app); });
     regionLayer.on('remove', function () { app.state.regionsOn = false; restyleCountries(app); });
     regionLayer.addTo(map);
-    var overlays = { 'WCO regions (members coloured)': regionLayer };
+    var overlays = {};
+    overlays[util.esc(util.t(app, 'layers.regions'))] = regionLayer;
     app.data.kinds.forEach(function (k) {
       if (!app.kindLayers.has(k.code)) return;
       overlays['<span class="atlas-lc-symbol">' + lib.symbols.symbolSvg(k, 'operational', 16) + '</span>' +
         util.esc(k.label) + ' <span class="atlas-count">(' + Number(k.count) + ')</span>'] = app.kindLayers.get(k.code);
     });
     app.layersControl = L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
+    var toggle = app.layersControl.getContainer().querySelector('.leaflet-control-layers-toggle');
+    if (toggle) {
+      toggle.title = util.t(app, 'layers.title');
+      toggle.setAttribute('aria-label', toggle.title);
+    }
     map.on('baselayerchange', function (e) {
       app.state.online = e.layer !== offline;
       restyleCountries(app);

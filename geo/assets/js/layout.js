@@ -188,7 +188,7 @@
           button.removeAttribute('title');
           button.removeAttribute('aria-label');
         } else {
-          button.title = t('menu.open') + ' \u00b7 ' + t('menu.year', { year: year });
+          button.title = t('menu.year', { year: year });
           button.setAttribute('aria-label', button.title);
         }
       }

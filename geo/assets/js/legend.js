@@ -20,20 +20,20 @@
     var grid = h('div', { className: 'atlas-grid atlas-grid-kinds' });
     app.data.kinds.forEach(function (k) {
       if (!k.count) return;
-      var cb = h('input', { type: 'checkbox', checked: true, attrs: { 'aria-label': k.label + ': ' + k.count + ' places' } });
+      var cb = h('input', { type: 'checkbox', checked: true, attrs: { 'aria-label': rowLabel(app, k.label, k.count) } });
       cb.addEventListener('change', function () {
         var layer = app.kindLayers.get(k.code);
         if (cb.checked) app.map.addLayer(layer); else app.map.removeLayer(layer);
       });
       out.boxes.set(k.code, cb);
-      var count = h('span', { className: 'atlas-count', textContent: String(k.count) });
+      var count = h('span', { className: 'atlas-count', textContent: util.num(app, k.count) });
       out.rows.push({ k: k, cb: cb, count: count });
       grid.appendChild(h('label', { className: 'atlas-row' }, [
         cb, symbolNode(k, 'operational', 18), h('span', { className: 'atlas-row-label', textContent: k.label }), count
       ]));
     });
-    out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'Places' }), grid]);
-    if (!out.boxes.size) out.fieldset.appendChild(h('p', { className: 'atlas-none', textContent: 'No places on this map.' }));
+    out.fieldset = h('fieldset', {}, [h('legend', { textContent: util.t(app, 'legend.places') }), grid]);
+    if (!out.boxes.size) out.fieldset.appendChild(h('p', { className: 'atlas-none', textContent: util.t(app, 'legend.none') }));
     return out;
   }
 
@@ -42,7 +42,7 @@
     var out = { rows: [] };
     var grid = h('div', { className: 'atlas-grid atlas-grid-status' });
     app.data.statuses.forEach(function (s) {
-      var cb = h('input', { type: 'checkbox', checked: true, attrs: { 'aria-label': util.t(app, 'legend.status_box', { label: s.label, n: s.count }) } });
+      var cb = h('input', { type: 'checkbox', checked: true, attrs: { 'aria-label': rowLabel(app, s.label, s.count) } });
       cb.addEventListener('change', function () {
         app.state.statusesOn.set(s.code, cb.checked);
         app.refresh();
@@ -50,19 +50,28 @@
       var label = h('label', { className: 'atlas-row' }, [
         cb, symbolNode(NEUTRAL, s.code, 14),
         h('span', { className: 'atlas-row-label', textContent: s.label }),
-        h('span', { className: 'atlas-count', textContent: String(s.count) })
+        h('span', { className: 'atlas-count', textContent: util.num(app, s.count) })
       ]);
       grid.appendChild(label);
       var cells = [].slice.call(label.children);
       cells.forEach(function (cell) { cell.hidden = !s.count; }); // as now, until the first count
       out.rows.push({ s: s, cb: cb, cells: cells });
     });
-    out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'Status' }), grid]);
+    out.fieldset = h('fieldset', {}, [h('legend', { textContent: util.t(app, 'legend.status') }), grid]);
     return out;
   }
 
-  function regionName(r, n) {
-    return r.name + ': ' + n + ' places' + (r.code === null ? '' : ', ' + r.members + ' WCO Members');
+  /** The name of a legend row's checkbox: "Border post: 41 places". */
+  function rowLabel(app, label, n) {
+    return util.t(app, 'legend.row', { label: label, count: util.t(app, 'count.places', { n: n }) });
+  }
+
+  /** The name of a region's checkbox: "Europe: 32 places, 52 WCO Members". */
+  function regionName(app, r, n) {
+    if (r.code === null) return rowLabel(app, r.name, n);
+    return util.t(app, 'legend.region_row', {
+      name: r.name, places: util.t(app, 'count.places', { n: n }), members: util.t(app, 'count.members', { n: r.members })
+    });
   }
 
   /** A checkbox row per region (its swatch, places and Members), and the non-member hatching. */
@@ -70,30 +79,30 @@
     var out = { rows: [] };
     var grid = h('div', { className: 'atlas-grid atlas-grid-regions' }, [
       h('span'), h('span'), h('span'),
-      h('span', { className: 'atlas-grid-head', textContent: 'Places', attrs: { 'aria-hidden': 'true' } }),
-      h('span', { className: 'atlas-grid-head', textContent: 'Members', attrs: { 'aria-hidden': 'true' } })
+      h('span', { className: 'atlas-grid-head', textContent: util.t(app, 'legend.head_places'), attrs: { 'aria-hidden': 'true' } }),
+      h('span', { className: 'atlas-grid-head', textContent: util.t(app, 'legend.head_members'), attrs: { 'aria-hidden': 'true' } })
     ]);
     app.data.regions.forEach(function (r) {
-      var cb = h('input', { type: 'checkbox', checked: true, disabled: !r.count, attrs: { 'aria-label': regionName(r, r.count) } });
+      var cb = h('input', { type: 'checkbox', checked: true, disabled: !r.count, attrs: { 'aria-label': regionName(app, r, r.count) } });
       cb.addEventListener('change', function () {
         app.state.regionsShown.set(r.code, cb.checked);
         app.refresh();
       });
       var swatch = h('span', { className: 'atlas-swatch' + (r.code === null ? ' atlas-swatch-none' : '') });
       if (r.color) swatch.style.background = util.regionFill(r.color);
-      var count = h('span', { className: 'atlas-count', textContent: String(r.count) });
+      var count = h('span', { className: 'atlas-count', textContent: util.num(app, r.count) });
       out.rows.push({ r: r, cb: cb, count: count });
       grid.appendChild(h('label', { className: 'atlas-row' + (app.focus && r.code === app.focus ? ' atlas-focus' : '') }, [
         cb, swatch, h('span', { className: 'atlas-row-label', textContent: r.name }), count,
-        h('span', { className: 'atlas-count', textContent: r.code === null ? '' : String(r.members) })
+        h('span', { className: 'atlas-count', textContent: r.code === null ? '' : util.num(app, r.members) })
       ]));
     });
     grid.appendChild(h('span'));
     grid.appendChild(h('span', { className: 'atlas-swatch atlas-swatch-hatch' }));
-    grid.appendChild(h('span', { className: 'atlas-row-label atlas-span', textContent: 'Not a WCO Member' }));
-    out.fieldset = h('fieldset', {}, [h('legend', { textContent: 'WCO regions' }), grid]);
+    grid.appendChild(h('span', { className: 'atlas-row-label atlas-span', textContent: util.t(app, 'member.no') }));
+    out.fieldset = h('fieldset', {}, [h('legend', { textContent: util.t(app, 'legend.regions') }), grid]);
     if (app.data.shared) {
-      out.fieldset.appendChild(h('p', { className: 'atlas-note', textContent: util.t(app, 'legend.two_regions', { n: app.data.shared, total: app.places.length }) }));
+      out.fieldset.appendChild(h('p', { className: 'atlas-note', textContent: util.t(app, 'legend.two_regions', { n: app.data.shared, total: util.num(app, app.places.length) }) }));
     }
     return out;
   }
@@ -108,7 +117,7 @@
 
   /** "Show all": every filter off. */
   function resetButton(app) {
-    var reset = h('button', { type: 'button', className: 'atlas-link-button', textContent: 'Show all' });
+    var reset = h('button', { type: 'button', className: 'atlas-link-button', textContent: util.t(app, 'legend.show_all') });
     reset.addEventListener('click', function () { showAll(app); });
     return reset;
   }
@@ -117,26 +126,27 @@
   function recount(app, shown, sections) {
     var c = lib.state.presentCounts(app.places);
     var year = app.timeline.year();
-    shown.textContent = 'Showing ' + c.on + ' of ' + app.places.length + ' places' +
-      (year === null ? '' : ' at the end of ' + year);
+    shown.textContent = util.t(app, year === null ? 'legend.shown' : 'legend.shown_at', {
+      shown: util.num(app, c.on), n: app.places.length, year: year
+    });
     sections.kinds.rows.forEach(function (row) {
       var n = c.kinds.get(row.k.code) || 0;
-      row.count.textContent = String(n);
-      row.cb.setAttribute('aria-label', row.k.label + ': ' + n + ' places');
+      row.count.textContent = util.num(app, n);
+      row.cb.setAttribute('aria-label', rowLabel(app, row.k.label, n));
     });
     sections.statuses.rows.forEach(function (row) {
       var n = c.statuses.get(row.s.code) || 0;
       var on = app.state.statusesOn.get(row.s.code) !== false;
       row.cb.checked = on;
-      row.cells[3].textContent = String(n);
-      row.cb.setAttribute('aria-label', util.t(app, 'legend.status_box', { label: row.s.label, n: n }));
+      row.cells[3].textContent = util.num(app, n);
+      row.cb.setAttribute('aria-label', rowLabel(app, row.s.label, n));
       row.cells.forEach(function (cell) { cell.hidden = !n && on; });
     });
     sections.regions.rows.forEach(function (row) {
       var n = c.regions.get(row.r.code) || 0;
       row.cb.checked = !!app.state.regionsShown.get(row.r.code);
-      row.count.textContent = String(n);
-      row.cb.setAttribute('aria-label', regionName(row.r, n));
+      row.count.textContent = util.num(app, n);
+      row.cb.setAttribute('aria-label', regionName(app, row.r, n));
     });
   }
 
@@ -145,7 +155,7 @@
       var box = h('details', { className: 'atlas-legend', open: !lib.layout.narrow() && app.map.getSize().x >= OPEN_WIDTH });
       var shown = h('p', { className: 'atlas-shown', attrs: { 'aria-live': 'polite' } });
       var sections = { kinds: kindSection(app), statuses: statusSection(app), regions: regionSection(app) };
-      box.appendChild(h('summary', { textContent: 'Legend & filters' }));
+      box.appendChild(h('summary', { textContent: util.t(app, 'legend.title') }));
       box.appendChild(shown);
       box.appendChild(sections.kinds.fieldset);
       box.appendChild(sections.statuses.fieldset);

@@ -11,12 +11,12 @@
 
   function columns(app) {
     return [
-      { key: 'name', label: 'Name', get: function (p) { return p.name; } },
-      { key: 'kind', label: 'Kind', get: function (p) { return p.kindInfo.label; } },
-      { key: 'country', label: 'Country', get: function (p) { return p.country || ''; } },
-      { key: 'region', label: 'Region', get: function (p) { var r = app.regions.get(p.region); return r ? r.name : ''; } },
-      { key: 'status', label: 'Status', get: function (p) { return app.statusText(p.now.status); } }
-    ];
+      { key: 'name', get: function (p) { return p.name; } },
+      { key: 'kind', get: function (p) { return p.kindInfo.label; } },
+      { key: 'country', get: function (p) { return p.country || ''; } },
+      { key: 'region', get: function (p) { var r = app.regions.get(p.region); return r ? r.name : ''; } },
+      { key: 'status', get: function (p) { return app.statusText(p.now.status); } }
+    ].map(function (col) { col.label = util.t(app, 'list.' + col.key); return col; });
   }
 
   /** The panel and its table, with a sort button per column head. */
@@ -34,7 +34,7 @@
       return { col: col, th: th };
     });
     var table = h('table', { className: 'atlas-table' }, [list.caption, h('thead', {}, [headRow]), list.tbody]);
-    list.panel.appendChild(h('div', { className: 'atlas-list-head' }, [h('h2', { textContent: 'Places' }), list.close]));
+    list.panel.appendChild(h('div', { className: 'atlas-list-head' }, [h('h2', { textContent: util.t(app, 'list.title') }), list.close]));
     list.panel.appendChild(h('div', { className: 'atlas-table-wrap' }, [table]));
   }
 
@@ -84,9 +84,9 @@
     shown.slice(0, LIST_MAX).forEach(function (s) { rows.appendChild(rowOf(app, list, s.p)); });
     list.tbody.textContent = '';
     list.tbody.appendChild(rows);
-    list.caption.textContent = shown.length + ' of ' + app.places.length + ' places shown; ' +
-      (shown.length > LIST_MAX ? 'the first ' + LIST_MAX + ' are listed (search or filter to narrow the list); ' : '') +
-      'select a name to show it on the map';
+    list.caption.textContent = util.t(app, shown.length > LIST_MAX ? 'list.caption_long' : 'list.caption', {
+      shown: util.num(app, shown.length), n: app.places.length, max: util.num(app, LIST_MAX)
+    });
   }
 
   /** The list view, in the page's #atlas-main: {panel, setOpen(open), rows()}. */
@@ -96,10 +96,10 @@
       columns: columns(app),
       sortKey: 'name',
       sortDir: 1,
-      panel: h('aside', { id: 'atlas-list', className: 'atlas-list', hidden: true, attrs: { 'aria-label': 'List of places' } }),
+      panel: h('aside', { id: 'atlas-list', className: 'atlas-list', hidden: true, attrs: { 'aria-label': toggle ? toggle.textContent : '' } }),
       caption: h('caption', {}),
       tbody: h('tbody'),
-      close: h('button', { type: 'button', className: 'atlas-close', textContent: '\u00d7', title: 'Close the list', attrs: { 'aria-label': 'Close the list' } })
+      close: h('button', { type: 'button', className: 'atlas-close', textContent: '\u00d7', title: util.t(app, 'list.close'), attrs: { 'aria-label': util.t(app, 'list.close') } })
     };
     listPanel(app, list);
     document.getElementById('atlas-main').appendChild(list.panel);

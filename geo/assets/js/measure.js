@@ -10,13 +10,14 @@
   var geodesy = lib.geodesy;
   var COLOR = '#ad1457';
 
-  function measureBar() {
+  function measureBar(app) {
+    var label = util.t(app, 'measure.button');
     var ui = {
       bar: h('div', { className: 'leaflet-bar atlas-buttons atlas-measure' }),
-      button: h('button', { type: 'button', className: 'atlas-button', title: 'Measure distance', attrs: { 'aria-label': 'Measure distance', 'aria-pressed': 'false' } }),
+      button: h('button', { type: 'button', className: 'atlas-button', title: label, attrs: { 'aria-label': label, 'aria-pressed': 'false' } }),
       panel: h('div', { className: 'atlas-measure-panel', hidden: true, attrs: { 'aria-live': 'polite' } }),
       total: h('span', { className: 'atlas-measure-total' }),
-      clear: h('button', { type: 'button', className: 'atlas-link-button', textContent: 'Clear' })
+      clear: h('button', { type: 'button', className: 'atlas-link-button', textContent: util.t(app, 'measure.clear') })
     };
     ui.button.innerHTML = lib.symbols.ICONS.measure; // constant markup
     ui.panel.appendChild(ui.total);
@@ -41,8 +42,8 @@
     }
     if (line.length) L.polyline(line, { color: COLOR, weight: 3, dashArray: '7 5', interactive: false }).addTo(m.layer);
     m.ui.total.textContent = points.length < 2
-      ? 'Click on the map to add points.'
-      : 'Geodesic distance: ' + util.formatKm(km);
+      ? util.t(app, 'measure.hint')
+      : util.t(app, 'measure.total', { km: util.formatKm(app, km) });
     app.api.measuredKm = km;
   }
 
@@ -75,7 +76,7 @@
 
   function MeasureControl(app, options) {
     return util.control(options, function () {
-      var ui = measureBar();
+      var ui = measureBar(app);
       var m = Measure(app, ui);
       ui.button.addEventListener('click', function () { if (m.on) m.stop(); else m.start(); });
       ui.clear.addEventListener('click', m.clear);

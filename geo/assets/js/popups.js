@@ -18,6 +18,10 @@
   function popup(app, options) {
     if (!KeepClear) {
       KeepClear = L.Popup.extend({
+        _initLayout: function () {
+          L.Popup.prototype._initLayout.call(this);
+          if (this._closeButton) this._closeButton.setAttribute('aria-label', util.t(this.options.app, 'popup.close'));
+        },
         openOn: function (map) {
           var owner = this.options.app;
           if (owner.sheet && lib.layout.narrow()) {
@@ -82,12 +86,12 @@
       dl.appendChild(dd);
     }
     p.rows.forEach(function (r) {
-      row(r[0], r[1] === null ? h('dd', { textContent: util.coordsText(p.lat, p.lon, app.decimals) }) : valueNode(r[1]));
+      row(r[0], r[1] === null ? h('dd', { textContent: util.coordsText(app, p.lat, p.lon, app.decimals) }) : valueNode(r[1]));
     });
     if (year !== null && (now.lat !== p.lat || now.lon !== p.lon)) {
-      row(util.t(app, 'popup.seat_at', { year: year }), h('dd', { textContent: util.coordsText(now.lat, now.lon, app.decimals) }));
+      row(util.t(app, 'popup.seat_at', { year: year }), h('dd', { textContent: util.coordsText(app, now.lat, now.lon, app.decimals) }));
     }
-    if (p.source) row('Source', h('dd', { className: 'atlas-source' }, [sourceLink(p) || p.source]));
+    if (p.source) row(util.t(app, 'row.source'), h('dd', { className: 'atlas-source' }, [sourceLink(p) || p.source]));
     return dl;
   }
 
@@ -139,15 +143,15 @@
   }
 
   /** What a cell's popup shows: its places (the first 50), each a button that calls choose(p). */
-  function cellContent(members, choose) {
+  function cellContent(app, members, choose) {
     var items = members.slice(0, 50).map(function (p) {
       var button = h('button', { type: 'button', className: 'atlas-row-button', textContent: p.name });
       button.addEventListener('click', function () { choose(p); });
       return h('li', {}, [symbolNode(p.kindInfo, p.now.status, 14), button]);
     });
-    var more = members.length > 50 ? h('p', { className: 'atlas-none', textContent: (members.length - 50) + ' more: search for them' }) : null;
+    var more = members.length > 50 ? h('p', { className: 'atlas-none', textContent: util.t(app, 'popup.cell_more', { n: members.length - 50 }) }) : null;
     return h('div', { className: 'atlas-popup' }, [
-      h('h2', { className: 'atlas-popup-title', textContent: members.length + ' places here' }),
+      h('h2', { className: 'atlas-popup-title', textContent: util.t(app, 'popup.cell_title', { n: members.length }) }),
       h('ul', { className: 'atlas-cell-list' }, items), more
     ]);
   }

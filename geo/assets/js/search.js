@@ -47,15 +47,15 @@
 
   // ---- the search box
 
-  function searchBox() {
+  function searchBox(app) {
     return {
       box: h('div', { className: 'leaflet-bar atlas-search', attrs: { role: 'search' } }),
       input: h('input', {
-        type: 'search', placeholder: 'Search places\u2026', autocomplete: 'off', spellcheck: false,
-        attrs: { 'aria-label': 'Search places', role: 'combobox', 'aria-expanded': 'false',
+        type: 'search', placeholder: util.t(app, 'search.placeholder'), autocomplete: 'off', spellcheck: false,
+        attrs: { 'aria-label': util.t(app, 'search.label'), role: 'combobox', 'aria-expanded': 'false',
           'aria-controls': 'atlas-search-results', 'aria-autocomplete': 'list' }
       }),
-      results: h('ul', { id: 'atlas-search-results', className: 'atlas-search-results', hidden: true, attrs: { role: 'listbox', 'aria-label': 'Matching places' } }),
+      results: h('ul', { id: 'atlas-search-results', className: 'atlas-search-results', hidden: true, attrs: { role: 'listbox', 'aria-label': util.t(app, 'search.results') } }),
       status: h('div', { className: 'atlas-sr', attrs: { 'aria-live': 'polite' } }),
       active: -1, // the highlighted result
       found: []
@@ -87,11 +87,11 @@
     var when = day === null || p.now ? null : lib.state.whenElse(p, day);
     if (when && when.opens) {
       var year = Math.floor(when.opens / 10000);
-      return { text: util.t(app, 'search.opens', { date: util.dayText(when.opens), year: year }), year: year };
+      return { text: util.t(app, 'search.opens', { date: util.dayText(app, when.opens), year: year }), year: year };
     }
     if (when && when.gone) {
       var last = lib.state.lastYearBefore(when.gone);
-      return { text: util.t(app, 'search.gone', { date: util.dayText(when.gone), year: last }), year: last };
+      return { text: util.t(app, 'search.gone', { date: util.dayText(app, when.gone), year: last }), year: last };
     }
     return p.now ? { text: util.t(app, 'search.hidden'), all: true } : null;
   }
@@ -134,7 +134,7 @@
     }
     ui.results.hidden = !open;
     ui.input.setAttribute('aria-expanded', open ? 'true' : 'false');
-    ui.status.textContent = open ? ui.found.length + ' result' + (ui.found.length === 1 ? '' : 's') : '';
+    ui.status.textContent = open ? util.t(app, 'search.count', { n: ui.found.length }) : '';
     ui.active = -1;
   }
 
@@ -153,7 +153,7 @@
   /** The search box; the control's `input` is its text field. */
   function SearchControl(app, options) {
     return util.control(options, function () {
-      var ui = searchBox();
+      var ui = searchBox(app);
       ui.input.addEventListener('input', function () { update(app, ui); });
       ui.input.addEventListener('keydown', function (e) { onKey(app, ui, e); });
       ui.input.addEventListener('blur', function () { setTimeout(function () { close(ui); }, 150); });

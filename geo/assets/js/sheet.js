@@ -12,7 +12,7 @@
   /** The sheet of a page, in #atlas-main: show(popup), hide(), isOpen(), node. */
   function Sheet(app) {
     var t = function (id) { return util.t(app, id); };
-    var close = h('button', { type: 'button', className: 'atlas-close atlas-sheet-close', textContent: '\u00d7', title: t('sheet.close'), attrs: { 'aria-label': t('sheet.close') } });
+    var close = h('button', { type: 'button', className: 'atlas-close atlas-sheet-close', textContent: '\u00d7', title: t('popup.close'), attrs: { 'aria-label': t('popup.close') } });
     var body = h('div', { className: 'atlas-sheet-body' });
     var node = h('section', { id: 'atlas-sheet', className: 'atlas-sheet', hidden: true, attrs: { role: 'dialog', 'aria-modal': 'false' } }, [close, body]);
     (document.getElementById('atlas-main') || document.body).appendChild(node);

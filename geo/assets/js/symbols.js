@@ -104,11 +104,12 @@
     return n < 10 ? 34 : n < 100 ? 40 : n < 10000 ? 48 : 56;
   }
 
-  function clusterIcon(n) {
+  /** A cluster's icon: its count, and what it is for a screen reader ("12 places: zoom in"). */
+  function clusterIcon(app, n) {
     var size = clusterSize(n);
     return L.divIcon({
-      // n is a number: safe markup
-      html: '<span aria-hidden="true">' + n + '</span><span class="atlas-sr">' + n + ' places: zoom in</span>',
+      // n is a number: safe markup; the words are escaped
+      html: '<span aria-hidden="true">' + Number(n) + '</span><span class="atlas-sr">' + util.esc(util.t(app, 'cluster.label', { n: Number(n) })) + '</span>',
       className: 'atlas-cluster',
       iconSize: L.point(size, size)
     });

@@ -37,14 +37,16 @@
     return node;
   }
 
-  function timelineBox(timeline) {
+  function timelineBox(app) {
+    var timeline = app.timeline;
     var first = timeline.first, last = timeline.last;
     var unknown = timeline.unknown;
+    var t = function (id, params) { return util.t(app, id, params); };
     var ui = {
-      nowLabel: timeline.asOf ? 'As of ' + util.dayText(timeline.asOf) : 'Today',
+      nowLabel: timeline.asOf ? t('timeline.as_of', { date: util.dayText(app, timeline.asOf) }) : t('timeline.today'),
       box: h('div', { className: 'atlas-timeline', attrs: { role: 'group', 'aria-labelledby': 'atlas-timeline-title' } }),
       out: h('output', { className: 'atlas-timeline-year', htmlFor: 'atlas-year', attrs: { 'aria-live': 'polite' } }),
-      play: h('button', { type: 'button', className: 'atlas-button atlas-play', title: 'Play the years', attrs: { 'aria-label': 'Play the years', 'aria-pressed': 'false' } }),
+      play: h('button', { type: 'button', className: 'atlas-button atlas-play', attrs: { 'aria-pressed': 'false' } }),
       slider: h('input', { type: 'range', id: 'atlas-year', className: 'atlas-year', min: String(first), max: String(last), step: '1', value: String(last) }),
       chart: svg('svg', { 'class': 'atlas-chart', viewBox: '0 0 ' + CHART_W + ' ' + CHART_H, preserveAspectRatio: 'none', role: 'img' }),
       axis: h('div', { className: 'atlas-chart-axis', attrs: { 'aria-hidden': 'true' } }, [
@@ -52,14 +54,14 @@
       ])
     };
     ui.all = h('button', { type: 'button', className: 'atlas-now', textContent: ui.nowLabel, attrs: { 'aria-pressed': 'true' } });
-    var title = h('span', { id: 'atlas-timeline-title', className: 'atlas-timeline-title', textContent: 'Timeline' });
-    var label = h('label', { className: 'atlas-sr', htmlFor: 'atlas-year', textContent: 'Year (the map shows the end of it)' });
+    var title = h('span', { id: 'atlas-timeline-title', className: 'atlas-timeline-title', textContent: t('timeline.title') });
+    var label = h('label', { className: 'atlas-sr', htmlFor: 'atlas-year', textContent: t('timeline.year') });
     ui.box.appendChild(h('div', { className: 'atlas-timeline-head' }, [title, ui.out]));
     ui.box.appendChild(h('div', { className: 'atlas-timeline-row' }, [ui.play, label, ui.slider, ui.all]));
     ui.box.appendChild(ui.chart);
     ui.box.appendChild(ui.axis);
     if (unknown) {
-      ui.box.appendChild(h('p', { className: 'atlas-timeline-note', textContent: unknown + (unknown === 1 ? ' place' : ' places') + ' with an opening date not known to the day: shown as possibly open, never before ' + timeline.first + '.' }));
+      ui.box.appendChild(h('p', { className: 'atlas-timeline-note', textContent: t('timeline.note', { n: unknown, first: timeline.first }) }));
     }
     return ui;
   }
@@ -74,7 +76,7 @@
       timeline.set(y);
       var year = timeline.year();
       ui.slider.value = String(year === null ? last : year);
-      var text = year === null ? ui.nowLabel + ': every place' : 'End of ' + year;
+      var text = year === null ? util.t(app, 'timeline.every_place', { label: ui.nowLabel }) : util.t(app, 'timeline.end_of', { year: year });
       ui.slider.setAttribute('aria-valuetext', text);
       ui.out.textContent = text;
       ui.all.setAttribute('aria-pressed', year === null ? 'true' : 'false');
@@ -83,8 +85,8 @@
     };
     function setPlaying(on) {
       ui.play.setAttribute('aria-pressed', on ? 'true' : 'false');
-      ui.play.setAttribute('aria-label', on ? 'Pause' : 'Play the years');
-      ui.play.title = on ? 'Pause' : 'Play the years';
+      ui.play.setAttribute('aria-label', util.t(app, on ? 'timeline.pause' : 'timeline.play'));
+      ui.play.title = util.t(app, on ? 'timeline.pause' : 'timeline.play');
       ui.play.innerHTML = on ? lib.symbols.ICONS.pause : lib.symbols.ICONS.play; // constant markup
     }
     player.stop = function () {
@@ -113,7 +115,7 @@
   function yearBars(app, counts, i, w, scale, total) {
     var g = svg('g', {});
     var tip = svg('title', {});
-    tip.textContent = (app.timeline.first + i) + ': ' + total + ' places';
+    tip.textContent = util.t(app, 'timeline.year_total', { year: app.timeline.first + i, places: util.t(app, 'count.places', { n: total }) });
     g.appendChild(tip);
     var y = CHART_H;
     app.data.regions.forEach(function (r, k) {
@@ -146,16 +148,18 @@
     for (var i = 0; i < n; i++) chart.appendChild(yearBars(app, counts, i, w, max, totals[i]));
     var at = year === null ? n - 1 : year - first;
     var parts = [];
-    app.data.regions.forEach(function (r, k) { if (counts[k][at]) parts.push(r.name + ' ' + counts[k][at]); });
-    chart.setAttribute('aria-label', 'Places on the map at the end of each year, ' + first + ' to ' + last +
-      '; end of ' + (first + at) + ': ' + totals[at] + (parts.length ? ' (' + parts.join(', ') + ')' : ''));
-    ui.axis.querySelector('.atlas-chart-max').textContent = 'at most ' + Math.max.apply(null, totals) + ' places';
+    app.data.regions.forEach(function (r, k) { if (counts[k][at]) parts.push(r.name + ' ' + util.num(app, counts[k][at])); });
+    chart.setAttribute('aria-label', util.t(app, 'timeline.chart', {
+      first: first, last: last, year: first + at, total: util.num(app, totals[at]),
+      regions: parts.length ? util.t(app, 'timeline.chart_regions', { list: parts.join(', ') }) : ''
+    }));
+    ui.axis.querySelector('.atlas-chart-max').textContent = util.t(app, 'timeline.at_most', { n: Math.max.apply(null, totals) });
   }
 
   function TimelineControl(app, options) {
     return util.control(options, function () {
       var timeline = app.timeline;
-      var ui = timelineBox(timeline);
+      var ui = timelineBox(app);
       var player = Player(app, ui);
       var counts = perYear(app);
       ui.slider.addEventListener('input', function () { player.stop(); player.setYear(Number(ui.slider.value)); });

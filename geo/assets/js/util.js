@@ -1,5 +1,5 @@
 /* geo atlas, util.js: helpers every other file uses: elements, escaping, text folding,
- * colours and number formats.
+ * colours, the page's words (t) and numbers and dates in the map's language.
  *
  * Every file of geo/assets/js adds one part to the namespace object geoAtlasLib
  * (util, decode, geodesy, ...); geo/assets.py joins them in a fixed order into the
@@ -76,37 +76,64 @@
     return tint(safeColor(color, '#b3b3b3'), 0.18);
   }
 
-  /** "12.35 km (6.67 nmi)", or metres under a kilometre. */
-  function formatKm(km) {
-    if (km < 1) return Math.round(km * 1000) + ' m';
+  /** The map's locale for Intl (the data document's "locale", a BCP 47 tag such as en-GB). */
+  function locale(app) {
+    return (app && app.data && app.data.locale) || 'en';
+  }
+
+  /** A number in the map's language: its digit grouping and decimal sign, at most `digits` decimals. */
+  function num(app, x, digits, exact) {
+    var options = { maximumFractionDigits: digits || 0 };
+    if (exact) options.minimumFractionDigits = digits || 0;
+    return Number(x).toLocaleString(locale(app), options);
+  }
+
+  /** "12.35 km (6.67 nmi)", or metres under a kilometre, in the map's language. */
+  function formatKm(app, km) {
+    if (km < 1) return t(app, 'units.m', { m: num(app, Math.round(km * 1000)) });
     var nmi = km / 1.852;
-    return km.toLocaleString('en', { maximumFractionDigits: km < 100 ? 2 : 1 }) + ' km (' +
-      nmi.toLocaleString('en', { maximumFractionDigits: nmi < 100 ? 2 : 1 }) + ' nmi)';
+    return t(app, 'units.km_nmi', { km: num(app, km, km < 100 ? 2 : 1), nmi: num(app, nmi, nmi < 100 ? 2 : 1) });
   }
 
   /** "50.98765° N, 4.12346° E" from a page position (longitudes past 180 are shifted ones). */
-  function coordsText(lat, lon, decimals) {
+  function coordsText(app, lat, lon, decimals) {
     if (lon >= 180) lon -= 360;
     else if (lon < -180) lon += 360;
-    return Math.abs(lat).toFixed(decimals) + '\u00b0 ' + (lat >= 0 ? 'N' : 'S') + ', ' +
-      Math.abs(lon).toFixed(decimals) + '\u00b0 ' + (lon >= 0 ? 'E' : 'W');
+    return t(app, 'coords.text', {
+      lat: num(app, Math.abs(lat), decimals, true), ns: t(app, lat >= 0 ? 'coords.north' : 'coords.south'),
+      lon: num(app, Math.abs(lon), decimals, true), ew: t(app, lon >= 0 ? 'coords.east' : 'coords.west')
+    });
   }
 
-  /** "2010-09-08" from a day written 20100908 (other text is left as it is). */
-  function dayText(day) {
-    return String(day).replace(/^(\d{4})(\d\d)(\d\d)$/, '$1-$2-$3');
+  /** "8 September 2010" from a day written 20100908, in the map's language (other text is left as it is). */
+  function dayText(app, day) {
+    var m = /^(\d{4})(\d\d)(\d\d)$/.exec(String(day));
+    if (!m) return String(day);
+    var date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    date.setUTCFullYear(Number(m[1])); // years before 100 stay themselves
+    return date.toLocaleDateString(locale(app), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
   }
 
   /**
    * The page's words: the phrase of message `id` in the data document's table
-   * (geo/render/words.py), its {placeholders} filled from params as text.  An id
-   * the table lacks reads as itself.
+   * (from the map's catalogue, geo/locale), its {placeholders} filled from params
+   * as text.  A phrase with plural forms ({one, other, ...}) takes the form that
+   * Intl.PluralRules gives for params.n in the map's locale, and writes {n} with
+   * the language's digit grouping; other values are written as given.  An id the
+   * table lacks reads as itself.
    */
   function t(app, id, params) {
-    var words = app.words || {};
-    var text = Object.prototype.hasOwnProperty.call(words, id) ? String(words[id]) : id;
-    return text.replace(/\{(\w+)\}/g, function (all, name) {
-      return params && Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : all;
+    var words = (app && app.words) || {};
+    var text = Object.prototype.hasOwnProperty.call(words, id) ? words[id] : id;
+    var own = function (name) { return params && Object.prototype.hasOwnProperty.call(params, name); };
+    var counted = own('n') && typeof params.n === 'number';
+    if (text && typeof text === 'object') {
+      var form = counted ? new Intl.PluralRules(locale(app)).select(params.n) : 'other';
+      text = Object.prototype.hasOwnProperty.call(text, form) ? text[form] : text.other;
+    }
+    return String(text).replace(/\{(\w+)\}/g, function (all, name) {
+      if (!own(name)) return all;
+      return name === 'n' && counted ? num(app, params.n) : String(params[name]);
     });
   }
 
@@ -130,6 +157,8 @@
     safeColor: safeColor,
     tint: tint,
     regionFill: regionFill,
+    locale: locale,
+    num: num,
     formatKm: formatKm,
     coordsText: coordsText,
     dayText: dayText,

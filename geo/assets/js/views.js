@@ -47,7 +47,7 @@
       showCoverageOnHover: false,
       maxClusterRadius: 36,
       spiderfyOnMaxZoom: true,
-      iconCreateFunction: function (group) { return symbols.clusterIcon(group.getChildCount()); }
+      iconCreateFunction: function (group) { return symbols.clusterIcon(app, group.getChildCount()); }
     });
     var inCluster = new Set();
     app.places.forEach(function (p) { markerOf(app, p); });
@@ -249,7 +249,7 @@
     var x = Math.max(cx - room, Math.min(cx + room, c.sx / c.n));
     var y = Math.max(cy - room, Math.min(cy + room, c.sy / c.n));
     var marker = L.marker(app.map.unproject([x, y], c.zoom), {
-      icon: symbols.clusterIcon(c.n), keyboard: true, title: c.n + ' places', alt: c.n + ' places'
+      icon: symbols.clusterIcon(app, c.n), keyboard: true, title: lib.util.t(app, 'count.places', { n: c.n }), alt: lib.util.t(app, 'count.places', { n: c.n })
     });
     marker.atlasCount = c.n;
     marker.on('click', function () { openCell(app, grid, c, select); });
@@ -273,7 +273,7 @@
     });
     lib.popups.popup(app, { maxWidth: 320, maxHeight: 300 })
       .setLatLng(map.unproject([c.sx / c.n, c.sy / c.n], zoom))
-      .setContent(lib.popups.cellContent(members, select))
+      .setContent(lib.popups.cellContent(app, members, select))
       .openOn(map);
   }
 
