@@ -22,6 +22,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.config import config_problems
 from geo.countries import CountryIndex, load_country_index
 from geo.enrich import country_columns, enrich_features
 from geo.errors import DataError, Problem, UsageError
@@ -335,7 +336,12 @@ class Atlas:
         return query.distance_km(self._view(as_of).places, id_a, id_b)
 
     def to_map(
-        self, result: gpd.GeoDataFrame, *, title: str = "Query result", query: Any = None
+        self,
+        result: gpd.GeoDataFrame,
+        *,
+        title: str | None = None,
+        query: Any = None,
+        lang: str = "en",
     ) -> Any:
         """A folium map of any query result, styled like the built maps.
 
@@ -343,12 +349,14 @@ class Atlas:
         ----------
         result : geopandas.GeoDataFrame
             Places, e.g. the answer of :meth:`within` or :meth:`nearest`.
-        title : str
-            The page's title (plain text).
+        title : str, optional
+            The page's title (plain text); default "Query result" in ``lang``.
         query : geo.render.QueryMark or None
             The query to draw with the places: its point, and the geodesic
             circle of a ``within`` radius (``radius_km``) or a line to each
             answer with its distance (``lines=True``, for ``nearest``).
+        lang : str
+            The map's language (:func:`geo.i18n.languages`: ``'en'``, ``'fr'``).
 
         Examples
         --------
@@ -357,15 +365,17 @@ class Atlas:
         >>> mark = QueryMark(lon=49.87, lat=40.41, radius_km=300)  # doctest: +SKIP
         >>> m = atlas.to_map(near, query=mark)  # doctest: +SKIP
         """
+        from geo.i18n import translator
         from geo.render import render_map
 
         return render_map(
             result,
             self.countries_display,
-            title=title,
+            title=translator(lang)("title.query") if title is None else title,
             as_of=self.as_of,
             since=self.network_start,
             query=query,
+            lang=lang,
         )
 
     def locate(self, *, lat: float, lon: float) -> Location:
@@ -478,6 +488,8 @@ def validate(
 ) -> list[Problem]:
     """Check every place file of a data folder and return all problems (empty when valid).
 
+    The folder's settings (``geo.toml``, see :mod:`geo.config`) are checked too.
+
     Parameters
     ----------
     data_dir : path, optional
@@ -493,7 +505,7 @@ def validate(
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     _, problems, _, _ = _read_all(folder, replace)
-    return problems
+    return problems + config_problems(folder)  # and the folder's settings (geo.toml)
 
 
 def _features_at(features: Sequence[Feature], day: dt.date, since: dt.date | None) -> list[Feature]:

@@ -4,7 +4,10 @@ Everything is validated before anything is written.  Builds are incremental:
 each output has a key (a hash of the places it shows, the basemap, and the
 code that makes it: see :func:`code_fingerprint`), recorded in the output
 folder's manifest; an output whose key and bytes on disk are unchanged is not
-rendered again.  The changed outputs are published together, all or nothing,
+rendered again.  The maps are written in one or more languages (``lang``, else
+the data folder's ``geo.toml``): the first at the output's root, each other in
+``<lang>/`` with the same layout, every page linking to itself in the others.
+The changed outputs are published together, all or nothing,
 under a lock (see :mod:`geo.publish` for what a reader is promised).  A build
 that would silently lose a file of the data folder that the last build read
 stops, unless told that this is meant (``allow_missing``).
@@ -21,7 +24,8 @@ import importlib.metadata
 import json
 import logging
 import os
-from collections.abc import Callable
+import posixpath
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +34,10 @@ import geopandas as gpd
 import pandas as pd
 
 from geo.atlas import Atlas, default_data_dir, load
+from geo.config import read_config
 from geo.errors import DataError, Problem
 from geo.export import feature_lines, join_features
+from geo.i18n import catalogue_files, check_languages, translator
 from geo.publish import (
     Manifest,
     input_names,
@@ -52,12 +58,12 @@ __all__ = [
     "code_fingerprint",
     "default_output_dir",
     "folders",
+    "map_languages",
     "region_mask",
     "region_places",
 ]
 
 log = logging.getLogger(__name__)
-WORLD_TITLE = "WCO capacity-building network and border posts"
 
 
 @dataclass(frozen=True)
@@ -215,11 +221,39 @@ def _key(*parts: Any) -> str:
     return digest.hexdigest()
 
 
-def _outputs(atlas: Atlas) -> list[_Output]:
+def _words_digest() -> str:
+    """A hash of every language's catalogue: the words of the maps."""
+    digest = hashlib.sha256()
+    for path in catalogue_files():
+        digest.update(path.parent.parent.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _outputs(atlas: Atlas, languages: Sequence[str] = ("en",)) -> list[_Output]:
+    """Every output: the maps in each language (the first at the root), then the places."""
+    basemap = hashlib.sha256(atlas.display_path.read_bytes()).hexdigest()
+    base = (renderer_fingerprint(), basemap, str(atlas.as_of), _words_digest())
+    lines = feature_lines(atlas.places)  # serialised once; subsets pick their lines
+    everything = join_features(lines)
+    outputs = []
+    for lang in languages:
+        outputs += _maps(atlas, lang, languages, base, lines)
+    outputs.append(_Output("places.geojson", _key(everything), lambda: everything))
+    return outputs
+
+
+def _in_language(name: str, lang: str, languages: Sequence[str]) -> str:
+    """Where the map ``name`` of the first language is in ``lang``: the same, under ``<lang>/``."""
+    return name if lang == languages[0] else f"{lang}/{name}"
+
+
+def _maps(
+    atlas: Atlas, lang: str, languages: Sequence[str], base: tuple[Any, ...], lines: list[str]
+) -> list[_Output]:
+    """The world map and the region maps in ``lang``, each linking to itself in the others."""
     from geo.render import render_map, to_html
 
-    basemap = hashlib.sha256(atlas.display_path.read_bytes()).hexdigest()
-    base = (renderer_fingerprint(), basemap, str(atlas.as_of))
+    t = translator(lang)
 
     def page(places: gpd.GeoDataFrame, **kwargs: Any) -> Callable[[], str]:
         return lambda: to_html(
@@ -228,43 +262,83 @@ def _outputs(atlas: Atlas) -> list[_Output]:
                 atlas.countries_display,
                 as_of=atlas.as_of,
                 since=atlas.network_start,
+                lang=lang,
                 **kwargs,
             )
         )
 
-    when = f" as of {atlas.as_of.isoformat()}" if atlas.as_of else ""
-    region_links = [(name, f"regions/{code.lower()}.html") for code, name in REGIONS.items()]
-    lines = feature_lines(atlas.places)  # serialised once; subsets pick their lines
+    def titled(title: str) -> str:
+        return t("title.as_of", title=title, date=t.date(atlas.as_of)) if atlas.as_of else title
+
+    def alternates(name: str) -> list[tuple[str, str]]:
+        here = posixpath.dirname(_in_language(name, lang, languages)) or "."
+        return [
+            (other, posixpath.relpath(_in_language(name, other, languages), here))
+            for other in languages
+            if other != lang
+        ]
+
+    names = {code: t(f"region.{code}") for code in REGIONS}
+    region_links = [(name, f"regions/{code.lower()}.html") for code, name in names.items()]
+    world = titled(t("title.world"))
     everything = join_features(lines)
     outputs = [
         _Output(
-            "index.html",
-            _key(*base, everything, WORLD_TITLE + when, region_links),
-            page(atlas.places, title=WORLD_TITLE + when, links=region_links),
+            _in_language("index.html", lang, languages),
+            _key(*base, lang, everything, world, region_links, alternates("index.html")),
+            page(
+                atlas.places, title=world, links=region_links, alternates=alternates("index.html")
+            ),
         )
     ]
-    for code, name in REGIONS.items():
-        links = [("World map", "../index.html")] + [
-            (other, f"{c.lower()}.html") for c, other in REGIONS.items() if c != code
+    for code, name in names.items():
+        links = [(t("title.world_link"), "../index.html")] + [
+            (other, f"{c.lower()}.html") for c, other in names.items() if c != code
         ]
         mask = region_mask(atlas.places, code)
         subset = atlas.places[mask]
-        title = f"WCO {name} region{when}"
+        title = titled(t("title.region", region=name))
+        page_name = f"regions/{code.lower()}.html"
         outputs.append(
             _Output(
-                f"regions/{code.lower()}.html",
+                _in_language(page_name, lang, languages),
                 _key(
                     *base,
+                    lang,
                     [line for line, keep in zip(lines, mask, strict=True) if keep],
                     title,
                     links,
                     code,
+                    alternates(page_name),
                 ),
-                page(subset, title=title, links=links, focus_region=code),
+                page(
+                    subset,
+                    title=title,
+                    links=links,
+                    focus_region=code,
+                    alternates=alternates(page_name),
+                ),
             )
         )
-    outputs.append(_Output("places.geojson", _key(everything), lambda: everything))
     return outputs
+
+
+def map_languages(
+    data_dir: str | os.PathLike[str], lang: str | Sequence[str] | None = None
+) -> tuple[str, ...]:
+    """The languages of a build: ``lang`` (``"fr"``, ``"en,fr"``, ``["en", "fr"]``), else
+    the data folder's ``geo.toml`` (``[maps] languages``), else English.
+
+    Raises
+    ------
+    UsageError
+        When ``lang`` names a language geo does not speak, or one twice.
+    DataError
+        When ``lang`` is None and the data folder's ``geo.toml`` has problems.
+    """
+    if lang is not None:
+        return check_languages(lang)
+    return read_config(data_dir).languages
 
 
 def build_atlas(
@@ -273,9 +347,11 @@ def build_atlas(
     *,
     force: bool = False,
     allow_missing: bool = False,
+    lang: str | Sequence[str] | None = None,
 ) -> BuildResult:
     """Write the outputs of an already loaded atlas (see :func:`build`)."""
     out = Path(output_dir) if output_dir is not None else default_output_dir(atlas.data_dir)
+    languages = map_languages(atlas.data_dir, lang)
     with locked(out):
         manifest = read_manifest(out)
         missing = missing_inputs(manifest, atlas.data_dir, atlas.inputs)
@@ -284,7 +360,7 @@ def build_atlas(
         files: dict[str, bytes] = {}
         unchanged: list[Path] = []
         entries: dict[str, dict[str, str]] = {}
-        for output in _outputs(atlas):
+        for output in _outputs(atlas, languages):
             if not force and is_current(out, output.name, output.key, manifest):
                 unchanged.append(out / output.name)
                 entries[output.name] = dict(manifest.outputs[output.name])
@@ -343,6 +419,7 @@ def build(
     force: bool = False,
     as_of: str | dt.date | None = None,
     allow_missing: bool = False,
+    lang: str | Sequence[str] | None = None,
 ) -> BuildResult:
     """Validate and enrich ``data_dir`` and write the maps and places to ``output_dir``.
 
@@ -350,7 +427,10 @@ def build(
     region (lower-case code) and ``places.geojson`` (the enriched places);
     only the outputs whose inputs changed since the last build, unless
     ``force``.  With ``as_of`` (``YYYY-MM-DD``), the maps show the network as
-    it stood that day (see :meth:`geo.Atlas.at`).  Input files are only read.
+    it stood that day (see :meth:`geo.Atlas.at`).  The maps of the first
+    language are at the root, those of each other language in ``<lang>/``
+    (``fr/index.html``, ``fr/regions/eur.html``), each page linking to itself
+    in the others; ``places.geojson`` is written once.  Input files are only read.
 
     Parameters
     ----------
@@ -366,14 +446,22 @@ def build(
     allow_missing : bool
         Build even when a file of the data folder that the last build into
         ``output_dir`` read is gone (a place file deleted on purpose).
+    lang : str or sequence of str, optional
+        The maps' languages (:func:`geo.i18n.languages`): ``"fr"``, ``"en,fr"``
+        or ``["en", "fr"]``, the first at the root.  Default: the data folder's
+        ``geo.toml`` (``[maps] languages = ["en", "fr"]``), else ``"en"``.
 
     Raises
     ------
     DataError
-        When the data has problems, or a file the last build read is missing;
-        nothing is written then.
+        When the data has problems (its ``geo.toml`` included), or a file the
+        last build read is missing; nothing is written then.
+    UsageError
+        When ``lang`` names a language geo does not speak.
     BuildLockedError
         When another build is writing to ``output_dir``.
     """
-    atlas = load(data_dir, as_of=as_of)
-    return build_atlas(atlas, output_dir, force=force, allow_missing=allow_missing)
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    languages = map_languages(folder, lang)  # a bad language stops before the data is read
+    atlas = load(folder, as_of=as_of)
+    return build_atlas(atlas, output_dir, force=force, allow_missing=allow_missing, lang=languages)

@@ -4,7 +4,7 @@ The files in ``output/`` stay self-contained and carry no reload code: the
 server adds a small script to each HTML page as it sends it.  That script
 listens to ``/__geo/events`` (server-sent events) and reloads the page after
 a good build, or shows the validation problems over the map after a bad one,
-until the data is fixed.
+until the data is fixed, in the page's language (its ``<html lang>``).
 
 Safety: the server binds 127.0.0.1 only and refuses any peer that is not
 loopback; it answers only requests whose ``Host`` is ``127.0.0.1`` or
@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
+from geo.i18n import DEFAULT_LANGUAGE, languages, translator
+
 __all__ = [
     "EVENTS_PATH",
     "BuildOutcome",
@@ -42,7 +44,8 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/__geo/events"
 
 # Added to served HTML pages only; never written to disk.  Problems are shown
-# with textContent, so whatever the data holds stays text.
+# with textContent, so whatever the data holds stays text.  HEADLINE is the
+# box's first line in the page's language, as a JSON string.
 _CLIENT = """<script>(function(){
 var box=null;
 function show(problems){
@@ -52,8 +55,7 @@ function show(problems){
    +'overflow:auto;background:#7f1d1d;color:#fff;font:13px/1.4 system-ui,sans-serif;'
    +'padding:10px 14px;white-space:pre-wrap';
   document.body.appendChild(box);}
- box.textContent='The data has problems; this map shows the last good build.\\n\\n'
-  +problems.join('\\n');
+ box.textContent=HEADLINE+'\\n\\n'+problems.join('\\n');
 }
 var es=new EventSource('/__geo/events');
 es.addEventListener('state',function(e){
@@ -281,25 +283,38 @@ def _make_handler(server: LiveServer) -> type[BaseHTTPRequestHandler]:
 _CSP = re.compile(rb'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")')
 
 
-def _client_hash() -> bytes:
-    script = _CLIENT[len("<script>") : -len("</script>")]
+_LANG = re.compile(rb'<html lang="([a-z]{2,3})"')
+
+
+def _client(body: bytes) -> str:
+    """The live-reload script for a page, its words in the page's language."""
+    found = _LANG.search(body[:200])
+    lang = found.group(1).decode() if found else DEFAULT_LANGUAGE
+    words = translator(lang if lang in languages() else DEFAULT_LANGUAGE)
+    headline = json.dumps(words("live.problems"), ensure_ascii=True).replace("<", "\\u003c")
+    return _CLIENT.replace("HEADLINE", headline, 1)
+
+
+def _client_hash(client: str) -> bytes:
+    script = client[len("<script>") : -len("</script>")]
     return base64.b64encode(hashlib.sha256(script.encode()).digest())
-
-
-def _allow_client(match: re.Match[bytes]) -> bytes:
-    # The page's own policy lists its scripts by hash; add the live-reload
-    # script's hash and allow the event stream from this origin only.
-    policy = match.group(2).replace(
-        b"script-src ", b"script-src 'sha256-" + _client_hash() + b"' ", 1
-    )
-    policy += b"; connect-src 'self'"
-    return match.group(1) + policy + match.group(3)
 
 
 def _inject(body: bytes) -> bytes:
     """Add the live-reload script to a page (and to its Content-Security-Policy)."""
-    body = _CSP.sub(_allow_client, body, count=1)
+    client = _client(body)
+
+    def allow(match: re.Match[bytes]) -> bytes:
+        # The page's own policy lists its scripts by hash; add the live-reload
+        # script's hash and allow the event stream from this origin only.
+        policy = match.group(2).replace(
+            b"script-src ", b"script-src 'sha256-" + _client_hash(client) + b"' ", 1
+        )
+        policy += b"; connect-src 'self'"
+        return match.group(1) + policy + match.group(3)
+
+    body = _CSP.sub(allow, body, count=1)
     marker = b"</body>"
     at = body.rfind(marker)
-    client = _CLIENT.encode()
-    return body[:at] + client + body[at:] if at >= 0 else body + client
+    data = client.encode()
+    return body[:at] + data + body[at:] if at >= 0 else body + data

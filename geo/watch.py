@@ -14,25 +14,31 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo.atlas import load
 from geo.build import BuildEvent, build_atlas, folders
 from geo.errors import DataError, GeoError
+from geo.i18n import check_languages
 
 __all__ = ["rebuild", "watch"]
 
 log = logging.getLogger(__name__)
-_WATCHED_SUFFIXES = (".geojson", ".csv", ".xz")
+_WATCHED_SUFFIXES = (".geojson", ".csv", ".xz", ".toml")
 
 
 def rebuild(
-    data_dir: Path, output_dir: Path, generation: int, *, allow_missing: bool = False
+    data_dir: Path,
+    output_dir: Path,
+    generation: int,
+    *,
+    allow_missing: bool = False,
+    lang: str | Sequence[str] | None = None,
 ) -> BuildEvent:
     """Load and build once, turning a data error into a failed event instead of raising."""
     try:
-        result = build_atlas(load(data_dir), output_dir, allow_missing=allow_missing)
+        result = build_atlas(load(data_dir), output_dir, allow_missing=allow_missing, lang=lang)
     except DataError as err:
         return BuildEvent(False, None, tuple(str(p) for p in err.problems), generation)
     except GeoError as err:
@@ -54,6 +60,7 @@ def watch(
     stop: threading.Event | None = None,
     quiet_ms: int = 150,
     force_polling: bool | None = None,
+    lang: str | Sequence[str] | None = None,
 ) -> None:
     """Build, then rebuild after every burst of changes to the data, until ``stop`` is set.
 
@@ -73,13 +80,18 @@ def watch(
         Poll the file system instead of using OS notifications.
     allow_missing : bool
         Rebuild even when a data file that the last build read is gone.
+    lang : str or sequence of str, optional
+        The maps' languages, as :func:`geo.build.build` takes them; default:
+        the data folder's ``geo.toml`` as it is at each rebuild.
     """
     import watchfiles
 
     data, out = folders(data_dir, output_dir)
     generation = 1
     built = _signature(data)
-    event = rebuild(data, out, generation, allow_missing=allow_missing)
+    if lang is not None:
+        lang = check_languages(lang)  # a bad language is the caller's mistake: raised at once
+    event = rebuild(data, out, generation, allow_missing=allow_missing, lang=lang)
     _report(event)
     if on_event:
         on_event(event)
@@ -95,7 +107,7 @@ def watch(
             continue  # changes already built, or saved back to what was built
         built = state
         generation += 1
-        event = rebuild(data, out, generation, allow_missing=allow_missing)
+        event = rebuild(data, out, generation, allow_missing=allow_missing, lang=lang)
         _report(event)
         if on_event:
             on_event(event)

@@ -16,7 +16,14 @@ import click
 
 from geo.errors import DataError, GeoError, UsageError
 
-__all__ = ["allow_missing_option", "data_option", "errors_to_exit", "note", "output_option"]
+__all__ = [
+    "allow_missing_option",
+    "data_option",
+    "errors_to_exit",
+    "languages_option",
+    "note",
+    "output_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -71,4 +78,14 @@ allow_missing_option = click.option(
     "--allow-missing",
     is_flag=True,
     help="Build even if a data file that the last build into the output folder read is gone.",
+)
+
+
+languages_option = click.option(
+    "--lang",
+    "lang",
+    default=None,
+    metavar="LANG[,LANG...]",
+    help="The maps' languages, e.g. fr or en,fr: the first at the output's root, each other "
+    "in <output>/<lang>/ (default: the data folder's geo.toml, else en).",
 )

@@ -12,7 +12,13 @@ import logging
 
 import click
 
-from geo.cli._common import allow_missing_option, data_option, errors_to_exit, output_option
+from geo.cli._common import (
+    allow_missing_option,
+    data_option,
+    errors_to_exit,
+    languages_option,
+    output_option,
+)
 from geo.errors import DataError, UsageError
 
 __all__ = ["build", "locate", "snapshot", "validate", "watch"]
@@ -50,6 +56,7 @@ def validate(data_dir: str | None) -> None:
     help="Build the maps as the network stood on that day.",
 )
 @allow_missing_option
+@languages_option
 @errors_to_exit
 def build(
     data_dir: str | None,
@@ -57,20 +64,26 @@ def build(
     force: bool,
     as_of: str | None,
     allow_missing: bool,
+    lang: str | None,
 ) -> None:
     """Validate, enrich and write the maps and places.geojson.
 
     Only the outputs whose inputs changed are rewritten; each file is
-    replaced atomically.
+    replaced atomically.  With --lang en,fr the English maps are at the
+    output's root and the French ones in fr/, each page linking to the other.
 
     \b
     Example:
       geo build --output output/
+      geo build --lang fr
+      geo build --lang en,fr
       geo build --as-of 2010-09-08 --output output/2010
     """
     from geo.build import build as run
 
-    result = run(data_dir, output_dir, force=force, as_of=as_of, allow_missing=allow_missing)
+    result = run(
+        data_dir, output_dir, force=force, as_of=as_of, allow_missing=allow_missing, lang=lang
+    )
     log.info(
         "built %d files (%d unchanged) for %d places in %s",
         len(result.written),
@@ -124,9 +137,15 @@ def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
     help="Port for --serve (0 picks a free one).",
 )
 @allow_missing_option
+@languages_option
 @errors_to_exit
 def watch(
-    data_dir: str | None, output_dir: str | None, serve: bool, port: int, allow_missing: bool
+    data_dir: str | None,
+    output_dir: str | None,
+    serve: bool,
+    port: int,
+    allow_missing: bool,
+    lang: str | None,
 ) -> None:
     """Build, then rebuild whenever a data file is saved (Ctrl-C to stop).
 
@@ -136,13 +155,16 @@ def watch(
     \b
     Example:
       geo watch --serve --port 8000
+      geo watch --lang en,fr
     """
     from geo.build import folders
+    from geo.i18n import check_languages
     from geo.watch import watch as run
 
     data, out = folders(data_dir, output_dir)
+    langs = check_languages(lang) if lang is not None else None
     if not serve:
-        run(data, out, allow_missing=allow_missing)
+        run(data, out, allow_missing=allow_missing, lang=langs)
         return
     from geo.serve import LiveServer
 
@@ -155,7 +177,7 @@ def watch(
     server.start()
     click.echo(f"serving {out} at {server.url}", err=True)
     try:
-        run(data, out, on_event=server.publish, allow_missing=allow_missing)
+        run(data, out, on_event=server.publish, allow_missing=allow_missing, lang=langs)
     finally:
         server.close()
 

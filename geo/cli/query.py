@@ -8,6 +8,7 @@ self-contained HTML map.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from geo.atlas import Atlas
+    from geo.i18n import Translator
+
+#: A query map's title in the map's language.
+Title = Callable[["Translator"], str]
 
 __all__ = ["query"]
 
@@ -62,6 +67,13 @@ _map_option = click.option(
     metavar="FILE",
     help="Also write the result as a self-contained HTML map to FILE.",
 )
+_lang_option = click.option(
+    "--lang",
+    "lang",
+    default=None,
+    metavar="LANG",
+    help="The language of the --map: en or fr (default en).",
+)
 _lat_option = click.option(
     "--lat", type=float, required=True, help="Latitude, degrees in [-90, 90] (WGS84)."
 )
@@ -92,6 +104,7 @@ def query() -> None:
 @_format_option
 @_raw_csv_option
 @_map_option
+@_lang_option
 @errors_to_exit
 def nearest(
     data_dir: str | None,
@@ -103,6 +116,7 @@ def nearest(
     fmt: str,
     raw_csv: bool,
     map_path: str | None,
+    lang: str | None,
 ) -> None:
     """The K places nearest to a point, nearest first.
 
@@ -110,6 +124,7 @@ def nearest(
     Example:
       geo query nearest --lat 41.64 --lon 48.43 --k 3 --kind rocb
     """
+    _check_lang(lang, map_path)
     atlas = _load(data_dir, as_of)
     result = atlas.nearest(lat=lat, lon=lon, k=k, kind=kind)
     _emit(
@@ -118,8 +133,9 @@ def nearest(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=f"Nearest to {lat}, {lon}",
+        title=lambda t: t("title.nearest", lat=_num(t, lat), lon=_num(t, lon)),
         mark={"lon": lon, "lat": lat, "lines": True},
+        lang=lang,
     )
 
 
@@ -133,6 +149,7 @@ def nearest(
 @_format_option
 @_raw_csv_option
 @_map_option
+@_lang_option
 @errors_to_exit
 def within(
     data_dir: str | None,
@@ -144,6 +161,7 @@ def within(
     fmt: str,
     raw_csv: bool,
     map_path: str | None,
+    lang: str | None,
 ) -> None:
     """Places within KM kilometres of a point, nearest first.
 
@@ -151,6 +169,7 @@ def within(
     Example:
       geo query within --lat 41.64 --lon 48.43 --km 300 --kind border_post
     """
+    _check_lang(lang, map_path)
     atlas = _load(data_dir, as_of)
     result = atlas.within(lat=lat, lon=lon, km=km, kind=kind)
     _emit(
@@ -159,8 +178,14 @@ def within(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=f"Within {km:g} km of {lat}, {lon}",
+        title=lambda t: t(
+            "title.within",
+            km=t("units.km", km=_num(t, km)),
+            lat=_num(t, lat),
+            lon=_num(t, lon),
+        ),
         mark={"lon": lon, "lat": lat, "radius_km": km},
+        lang=lang,
     )
 
 
@@ -172,6 +197,7 @@ def within(
 @_format_option
 @_raw_csv_option
 @_map_option
+@_lang_option
 @errors_to_exit
 def region(
     data_dir: str | None,
@@ -181,6 +207,7 @@ def region(
     fmt: str,
     raw_csv: bool,
     map_path: str | None,
+    lang: str | None,
 ) -> None:
     """Places of a WCO region, by code (EUR, AP, AC, ESA, WCA, MENA) or name.
 
@@ -191,9 +218,18 @@ def region(
       geo query region EUR --kind rtc
       geo query region "Asia/Pacific"
     """
+    _check_lang(lang, map_path)
     atlas = _load(data_dir, as_of)
     result = atlas.in_region(region, kind=kind)
-    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Places in region {region}")
+    _emit(
+        atlas,
+        result,
+        fmt,
+        map_path,
+        raw_csv=raw_csv,
+        title=lambda t: t("title.region_query", region=_region_name(t, region)),
+        lang=lang,
+    )
 
 
 @query.command("country")
@@ -204,6 +240,7 @@ def region(
 @_format_option
 @_raw_csv_option
 @_map_option
+@_lang_option
 @errors_to_exit
 def country(
     data_dir: str | None,
@@ -213,6 +250,7 @@ def country(
     fmt: str,
     raw_csv: bool,
     map_path: str | None,
+    lang: str | None,
 ) -> None:
     """Places in a country, by ISO3 code or name (border posts count for both sides).
 
@@ -221,9 +259,18 @@ def country(
       geo query country AZE
       geo query country "Azerbaijan" --kind border_post --format csv
     """
+    _check_lang(lang, map_path)
     atlas = _load(data_dir, as_of)
     result = atlas.in_country(country, kind=kind)
-    _emit(atlas, result, fmt, map_path, raw_csv=raw_csv, title=f"Places in {country}")
+    _emit(
+        atlas,
+        result,
+        fmt,
+        map_path,
+        raw_csv=raw_csv,
+        title=lambda t: t("title.country", country=country),
+        lang=lang,
+    )
 
 
 @query.command("between")
@@ -234,6 +281,7 @@ def country(
 @_format_option
 @_raw_csv_option
 @_map_option
+@_lang_option
 @errors_to_exit
 def between(
     data_dir: str | None,
@@ -243,6 +291,7 @@ def between(
     fmt: str,
     raw_csv: bool,
     map_path: str | None,
+    lang: str | None,
 ) -> None:
     """Border posts joining two countries (ISO3 codes or names, either order).
 
@@ -250,6 +299,7 @@ def between(
     Example:
       geo query between AZE RUS
     """
+    _check_lang(lang, map_path)
     atlas = _load(data_dir, as_of)
     result = atlas.crossings_between(country_a, country_b)
     _emit(
@@ -258,7 +308,8 @@ def between(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=f"Crossings between {country_a} and {country_b}",
+        title=lambda t: t("title.between", a=country_a, b=country_b),
+        lang=lang,
     )
 
 
@@ -276,9 +327,16 @@ def between(
     help="Output on stdout: a readable line, or json or csv for machines.",
 )
 @_map_option
+@_lang_option
 @errors_to_exit
 def distance(
-    data_dir: str | None, as_of: str | None, id_a: str, id_b: str, fmt: str, map_path: str | None
+    data_dir: str | None,
+    as_of: str | None,
+    id_a: str,
+    id_b: str,
+    fmt: str,
+    map_path: str | None,
+    lang: str | None,
 ) -> None:
     """Geodesic distance (WGS84, km) between two places, by id.
 
@@ -286,14 +344,19 @@ def distance(
     Example:
       geo query distance rocb-europe samur
     """
+    _check_lang(lang, map_path)
     atlas = _load(data_dir, as_of)
     km = atlas.distance_km(id_a, id_b)
     click.echo(_distance_text(atlas, id_a, id_b, km, fmt), nl=False)
     if map_path is not None:
         ids = atlas.places["id"]
         pair = atlas.places[(ids == id_a) | (ids == id_b)]
-        when = f" (as of {atlas.as_of.isoformat()})" if atlas.as_of else ""
-        _write_map(atlas, pair, map_path, title=f"{id_a} to {id_b}: {km:,.1f} km{when}")
+
+        def title(t: Translator) -> str:
+            length = t("units.km", km=t.number(km, decimals=1))
+            return t("title.distance", a=id_a, b=id_b, km=length)
+
+        _write_map(atlas, pair, map_path, title=title, lang=lang)
 
 
 # --------------------------------------------------------------------------- output
@@ -313,13 +376,15 @@ def _emit(
     map_path: str | None,
     *,
     raw_csv: bool,
-    title: str,
+    title: Title,
     mark: dict[str, Any] | None = None,
+    lang: str | None = None,
 ) -> None:
     """Print ``result`` on stdout in ``fmt``, its count on stderr, and write the map if asked.
 
     ``mark`` holds the arguments of the :class:`geo.render.QueryMark` the map
-    draws: the query's point, its circle or its lines.
+    draws: the query's point, its circle or its lines; ``title`` writes the
+    map's title in its language ``lang``.
     """
     from geo.export import places_csv, places_geojson, records
 
@@ -338,8 +403,7 @@ def _emit(
     count = len(result)
     note(f"{count} place{'s' if count != 1 else ''}")
     if map_path is not None:
-        when = f" (as of {atlas.as_of.isoformat()})" if atlas.as_of else ""
-        _write_map(atlas, result, map_path, title=title + when, mark=mark)
+        _write_map(atlas, result, map_path, title=title, mark=mark, lang=lang)
 
 
 def _write_map(
@@ -347,14 +411,47 @@ def _write_map(
     places: gpd.GeoDataFrame,
     path: str,
     *,
-    title: str,
+    title: Title,
     mark: dict[str, Any] | None = None,
+    lang: str | None = None,
 ) -> None:
+    """Write the query map of ``places`` in ``lang``, its title (and the as-of day) in it."""
+    from geo.i18n import DEFAULT_LANGUAGE, translator
     from geo.render import QueryMark, write_map  # heavy: only when asked
 
+    t = translator(lang or DEFAULT_LANGUAGE)
+    text = title(t)
+    if atlas.as_of:
+        text = t("title.query_as_of", title=text, date=t.date(atlas.as_of))
     query = QueryMark(**mark) if mark is not None else None
-    write_map(atlas.to_map(places, title=title, query=query), path)
+    write_map(atlas.to_map(places, title=text, query=query, lang=t.lang), path)
     note(f"wrote map to {path}")
+
+
+def _check_lang(lang: str | None, map_path: str | None) -> None:
+    """``--lang`` is the language of the map: refused without ``--map``, checked before work."""
+    from geo.errors import UsageError
+    from geo.i18n import check_language
+
+    if lang is None:
+        return
+    if map_path is None:
+        msg = f"Got --lang {lang}; --lang sets the language of the map: add --map FILE"
+        raise UsageError(msg)
+    check_language(lang)
+
+
+def _num(t: Translator, value: float) -> str:
+    """A number the user typed, in the map's language (``41.64``: "41,64" in French)."""
+    return t.number(value, decimals=6, trim=True)
+
+
+def _region_name(t: Translator, region: str) -> str:
+    """A region's name in the map's language, when ``region`` is its code; else as typed."""
+    from geo.schema import REGIONS
+
+    code = region.strip().upper()
+    return t(f"region.{code}") if code in REGIONS else region
 
 
 def _table(frame: gpd.GeoDataFrame) -> str:
