@@ -25,9 +25,11 @@ from hostile import HOSTILE, hostile_frames, open_map, write_pages
 from playwright.sync_api import expect
 from pyproj import Geod
 from shapely.geometry import Point, box
+from words import LANGS, tr
 
 import geo
 from geo.build import region_places
+from geo.i18n import DATA_LANGUAGE, country_name
 from geo.render import QueryMark, render_map
 
 pytestmark = pytest.mark.browser
@@ -67,28 +69,59 @@ def maps(tmp_path_factory: pytest.TempPathFactory, atlas: geo.Atlas, centre) -> 
     then = atlas.at("2010-09-08")
     lon, lat = centre
     near = atlas.nearest(lat=lat + 1.0, lon=lon - 1.0, k=NEAREST_K)
-    pages = {
-        "world": render_map(places, countries, title="World", since=atlas.network_start),
-        "region": render_map(
-            region_places(places, "EUR"),
-            countries,
-            title="Europe",
-            focus_region="EUR",
-            since=atlas.network_start,
-        ),
-        "as_of": render_map(
-            then.places, countries, title="2010", as_of=then.as_of, since=atlas.network_start
-        ),
-        "within": atlas.to_map(
-            atlas.within(lat=lat, lon=lon, km=QUERY_KM),
-            title="Within",
-            query=QueryMark(lon=lon, lat=lat, radius_km=QUERY_KM),
-        ),
-        "nearest": atlas.to_map(
-            near, title="Nearest", query=QueryMark(lon=lon - 1.0, lat=lat + 1.0, lines=True)
-        ),
-    }
+    pages = {}
+    for lang in LANGS:  # "world" in English, "world-fr" in French...
+        suffix = "" if lang == "en" else f"-{lang}"
+        pages |= {
+            f"{name}{suffix}": m
+            for name, m in {
+                "world": render_map(
+                    places, countries, title="World", since=atlas.network_start, lang=lang
+                ),
+                "region": render_map(
+                    region_places(places, "EUR"),
+                    countries,
+                    title="Europe",
+                    focus_region="EUR",
+                    since=atlas.network_start,
+                    lang=lang,
+                ),
+                "as_of": render_map(
+                    then.places,
+                    countries,
+                    title="2010",
+                    as_of=then.as_of,
+                    since=atlas.network_start,
+                    lang=lang,
+                ),
+                "within": atlas.to_map(
+                    atlas.within(lat=lat, lon=lon, km=QUERY_KM),
+                    query=QueryMark(lon=lon, lat=lat, radius_km=QUERY_KM),
+                    lang=lang,
+                ),
+                "nearest": atlas.to_map(
+                    near,
+                    query=QueryMark(lon=lon - 1.0, lat=lat + 1.0, lines=True),
+                    lang=lang,
+                ),
+            }.items()
+        }
     return write_pages(tmp_path_factory.mktemp("layout"), pages)
+
+
+def in_lang(maps: dict[str, Path], name: str, lang: str) -> Path:
+    return maps[name if lang == "en" else f"{name}-{lang}"]
+
+
+def country_names(atlas: geo.Atlas, lang: str) -> set[str]:
+    """The basemap's country names in ``lang`` (CLDR's; the data's own in the data's language)."""
+    frame = atlas.countries_display
+    if lang == DATA_LANGUAGE:
+        return set(frame["name"])
+    return {
+        country_name(iso3, lang, name) or name
+        for iso3, name in zip(frame["iso3"], frame["name"], strict=True)
+    }
 
 
 @pytest.fixture
@@ -174,13 +207,14 @@ def open_popup(tab: Any) -> str:
 # ------------------------------------------------------------------ the first view
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_first_view_shows_every_place_and_nothing_covers_one(
-    screen, maps, atlas, size: str, kind: str, tmp_path: Path
+    screen, maps, atlas, size: str, kind: str, lang: str, tmp_path: Path
 ) -> None:
     tab = screen(size)
-    open_map(tab, maps[kind])
+    open_map(tab, in_lang(maps, kind, lang))
     tab.wait_for_timeout(200)
     markers = tab.evaluate(MARKERS)
     shown = tab.evaluate("geoAtlas.shownIds().length")
@@ -190,18 +224,19 @@ def test_the_first_view_shows_every_place_and_nothing_covers_one(
     assert covered == [], covered
     labels = tab.locator(".leaflet-atlas-labels-pane .atlas-label")
     assert labels.count() >= 1
-    names = set(atlas.countries_display["name"])
+    names = country_names(atlas, lang)
     assert set(labels.all_text_contents()) <= names  # real text: the countries' names
-    shoot(tab, f"{kind}-{size}", tmp_path)
+    shoot(tab, f"{kind}-{size}-{lang}", tmp_path)
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("kind", ["world", "region", "as_of", "within"])
 def test_a_popup_lies_on_the_screen_with_its_close_button_in_reach(
-    screen, maps, size: str, kind: str, tmp_path: Path
+    screen, maps, size: str, kind: str, lang: str, tmp_path: Path
 ) -> None:
     tab = screen(size)
-    open_map(tab, maps[kind])
+    open_map(tab, in_lang(maps, kind, lang))
     popup = open_popup(tab)
     box_ = tab.evaluate(IN_REACH, popup)
     assert box_["inside"], box_
@@ -213,35 +248,42 @@ def test_a_popup_lies_on_the_screen_with_its_close_button_in_reach(
     assert tab.evaluate(IN_REACH, f"{popup} .atlas-popup-title")["hit"]  # no control on top
     text = tab.locator(popup).inner_text()
     assert not JSON_LIKE.search(text), text
-    shoot(tab, f"{kind}-{size}-popup", tmp_path)
+    shoot(tab, f"{kind}-{size}-{lang}-popup", tmp_path)
     tab.locator(close).first.click()
     expect(tab.locator(f"{popup} .atlas-popup-title")).to_have_count(0)
 
 
-def test_history_and_seats_read_as_lists_in_the_popup(screen, maps) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_history_and_seats_read_as_lists_in_the_popup(screen, maps, atlas, lang) -> None:
+    t = tr(lang)
     tab = screen("laptop")
-    open_map(tab, maps["world"])
+    open_map(tab, in_lang(maps, "world", lang))
     with_history = tab.evaluate(
-        "geoAtlas.places.filter(p => p.rows.some(r => r[0] === 'History')).map(p => p.id)"
+        "label => geoAtlas.places.filter(p => p.rows.some(r => r[0] === label)).map(p => p.id)",
+        t("row.history"),
     )
     assert with_history, "the data has a place with a history"
     tab.evaluate(f"geoAtlas.select({with_history[0]!r})")
     items = tab.locator(".leaflet-popup-content dd.atlas-wide li")
     expect(items.first).to_be_visible()
     heads = items.locator(".atlas-item-head").all_text_contents()
-    assert heads and all(re.fullmatch(r"\d{4}(-\d\d){0,2}", h) for h in heads), heads
+    place = atlas.places.set_index("id").loc[with_history[0]]
+    dates = [t.date(event["date"]) for event in place["history"]]  # "17 October 2011"
+    assert heads and heads[: len(dates)] == dates, heads
 
 
 # ------------------------------------------------------------------ a phone
 
 
-def test_a_phone_folds_legend_timeline_and_layers_into_one_menu(screen, maps) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phone_folds_legend_timeline_and_layers_into_one_menu(screen, maps, lang) -> None:
+    t = tr(lang)
     tab = screen("phone")
-    open_map(tab, maps["world"])
+    open_map(tab, in_lang(maps, "world", lang))
     assert not tab.locator(".atlas-legend").is_visible()
     assert not tab.locator(".atlas-timeline").is_visible()
     assert not tab.locator(".leaflet-control-zoom").is_visible()  # pinch to zoom
-    menu = tab.get_by_role("button", name="Menu", exact=True)
+    menu = tab.get_by_role("button", name=t("menu.open"), exact=True)
     assert tab.evaluate(IN_REACH, ".atlas-menu-button")["hit"]
     menu.click()
     expect(menu).to_have_attribute("aria-expanded", "true")
@@ -250,9 +292,10 @@ def test_a_phone_folds_legend_timeline_and_layers_into_one_menu(screen, maps) ->
     assert panel.locator(".atlas-timeline").is_visible()
     assert panel.locator(".leaflet-control-layers").count() == 1
     assert tab.evaluate(IN_REACH, "#atlas-menu-panel")["inside"]
-    tab.get_by_role("slider", name="Year").fill("2010")
+    tab.get_by_role("slider", name=t("timeline.year")).fill("2010")
     menu = tab.locator(".atlas-menu-button")
     expect(menu).to_contain_text("2010")
+    expect(menu).to_have_attribute("aria-label", t("menu.year", year=2010))
     tab.keyboard.press("Escape")
     expect(panel).to_be_hidden()
     # the scale is clear of the attribution; the search box lies on the screen
@@ -262,10 +305,14 @@ def test_a_phone_folds_legend_timeline_and_layers_into_one_menu(screen, maps) ->
     assert tab.evaluate(IN_REACH, ".atlas-search input")["inside"]
 
 
-def test_a_phone_shows_that_the_header_links_scroll(screen, atlas, tmp_path: Path) -> None:
-    links = [(name, f"regions/{code.lower()}.html") for code, name in geo.schema.REGIONS.items()]
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phone_shows_that_the_header_links_scroll(screen, atlas, tmp_path: Path, lang) -> None:
+    t = tr(lang)
+    links = [(t(f"region.{code}"), f"regions/{code.lower()}.html") for code in geo.schema.REGIONS]
+    other = [(o, f"{o}/index.html") for o in LANGS if o != lang]
     places, countries = atlas.places, atlas.countries_display
-    page = render_map(places, countries, title="World", links=links)
+    title = t("title.world")
+    page = render_map(places, countries, title=title, links=links, lang=lang, alternates=other)
     path = write_pages(tmp_path, {"nav": page})["nav"]
     tab = screen("phone")
     open_map(tab, path)
@@ -277,11 +324,19 @@ def test_a_phone_shows_that_the_header_links_scroll(screen, atlas, tmp_path: Pat
     nav.evaluate("n => { n.scrollLeft = n.scrollWidth; n.dispatchEvent(new Event('scroll')); }")
     expect(nav).to_have_class(re.compile(r"atlas-nav-before"))
     expect(nav).not_to_have_class(re.compile(r"atlas-nav-after"))
+    # the other language's link stays in sight, beside the scrolling links; the title is whole
+    assert tab.evaluate(IN_REACH, ".atlas-langs a")["inside"]
+    heading = tab.locator("h1").bounding_box()
+    assert heading["height"] <= 3 * 22  # at most three lines
+    assert tab.evaluate("(h => h.scrollWidth <= h.clientWidth)(document.querySelector('h1'))")
 
 
-def test_a_phone_lists_places_as_cards_and_a_chosen_one_shows_above_its_sheet(screen, maps) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phone_lists_places_as_cards_and_a_chosen_one_shows_above_its_sheet(
+    screen, maps, lang
+) -> None:
     tab = screen("phone")
-    open_map(tab, maps["world"])
+    open_map(tab, in_lang(maps, "world", lang))
     tab.click("#atlas-list-toggle")
     table = "document.querySelector('.atlas-table-wrap')"
     assert tab.evaluate(f"{table}.scrollWidth <= {table}.clientWidth")  # nothing cut on the side
@@ -302,9 +357,10 @@ def test_a_phone_lists_places_as_cards_and_a_chosen_one_shows_above_its_sheet(sc
     assert marker < sheet_top  # the chosen place shows above the sheet
 
 
-def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps, lang) -> None:
     tab = screen("laptop")
-    open_map(tab, maps["world"])
+    open_map(tab, in_lang(maps, "world", lang))
     tab.set_viewport_size({"width": 390, "height": 844})
     shown = tab.evaluate("geoAtlas.shownIds().length")
     for _ in range(30):  # the refit waits for the resize to end; the clusters then animate
@@ -321,9 +377,10 @@ def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps) -> Non
     assert tab.evaluate("geoAtlas.map.getZoom()") == zoom  # the reader's view stays
 
 
-def test_opening_the_list_folds_the_legend_where_the_map_gets_narrow(screen, maps) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_opening_the_list_folds_the_legend_where_the_map_gets_narrow(screen, maps, lang) -> None:
     tab = screen("laptop")
-    open_map(tab, maps["world"])
+    open_map(tab, in_lang(maps, "world", lang))
     legend = tab.locator(".atlas-legend")
     assert legend.get_attribute("open") is not None
     tab.click("#atlas-list-toggle")
@@ -335,12 +392,13 @@ def test_opening_the_list_folds_the_legend_where_the_map_gets_narrow(screen, map
 # ------------------------------------------------------------------ deep links
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_a_link_to_a_place_and_a_year_round_trips(screen, maps, atlas, size: str) -> None:
+def test_a_link_to_a_place_and_a_year_round_trips(screen, maps, atlas, size: str, lang) -> None:
     place = atlas.places.sort_values("id").iloc[0]
     hash_ = f"#place={place['id']}"
     tab = screen(size)
-    tab.goto(maps["world"].as_uri() + hash_)
+    tab.goto(in_lang(maps, "world", lang).as_uri() + hash_)
     tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
     title = "#atlas-sheet .atlas-popup-title" if size == "phone" else ".leaflet-popup-content h2"
     expect(tab.locator(title)).to_have_text(place["name"])
@@ -356,11 +414,12 @@ def test_a_link_to_a_place_and_a_year_round_trips(screen, maps, atlas, size: str
     assert tab.evaluate("geoAtlas.timeline.year()") is None
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", ["laptop", "phone"])
-def test_a_link_to_a_view_with_filters_round_trips(screen, maps, size: str) -> None:
+def test_a_link_to_a_view_with_filters_round_trips(screen, maps, size: str, lang) -> None:
     hash_ = "#map=4.5/40.1234/45.5&year=2015&hide=border_post&hidestatus=unknown"
     tab = screen(size)
-    tab.goto(maps["world"].as_uri() + hash_)
+    tab.goto(in_lang(maps, "world", lang).as_uri() + hash_)
     tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
     tab.wait_for_timeout(200)
     assert tab.evaluate("geoAtlas.link()") == hash_
@@ -378,32 +437,37 @@ def test_a_link_to_a_view_with_filters_round_trips(screen, maps, size: str) -> N
     statuses = tab.evaluate("geoAtlas.places.filter(p => p.on).map(p => p.now.status)")
     assert "unknown" not in statuses
     if size == "laptop":  # the legend shows the filters the link set
-        expect(tab.get_by_role("checkbox", name="Border post:", exact=False)).not_to_be_checked()
+        post = tr(lang)("kind.border_post")
+        expect(tab.get_by_role("checkbox", name=post, exact=False)).not_to_be_checked()
     tab.evaluate("void geoAtlas.map.setView([10, 20], 3, {animate: false})")
     expect(tab).to_have_url(
         re.compile(r"#map=3/10/20&year=2015&hide=border_post&hidestatus=unknown$")
     )
 
 
-def test_copy_link_gives_a_link_that_opens_the_place(screen, maps, atlas) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_copy_link_gives_a_link_that_opens_the_place(screen, maps, atlas, lang) -> None:
+    t = tr(lang)
+    world = in_lang(maps, "world", lang)
     tab = screen("laptop", permissions=["clipboard-read", "clipboard-write"])
-    open_map(tab, maps["world"])
+    open_map(tab, world)
     place = atlas.places.sort_values("id").iloc[1]
     tab.evaluate(f"geoAtlas.setYear(2020); geoAtlas.select({place['id']!r})")
-    tab.get_by_role("button", name="Copy link").click()
+    tab.get_by_role("button", name=t("popup.copy_link")).click()
     by_hand = tab.locator(".atlas-link-text")  # where the clipboard refuses: a link to copy
-    done = tab.get_by_role("button", name="Link copied")
+    done = tab.get_by_role("button", name=t("popup.copied"))
     expect(by_hand.or_(done)).to_be_visible()
     if by_hand.count():
         link = by_hand.input_value()
     else:
         link = tab.evaluate("navigator.clipboard.readText()")
-    assert link == maps["world"].as_uri() + f"#place={place['id']}&year=2020"
+    assert link == world.as_uri() + f"#place={place['id']}&year=2020"
     other = screen("phone")
     other.goto(link)
     other.locator("html[data-atlas-ready=true]").wait_for(state="attached")
     expect(other.locator("#atlas-sheet .atlas-popup-title")).to_have_text(place["name"])
-    expect(other.locator("#atlas-sheet .atlas-popup-kind")).to_contain_text("at the end of 2020")
+    at_year = t("popup.at_year", year=2020).strip()
+    expect(other.locator("#atlas-sheet .atlas-popup-kind")).to_contain_text(at_year)
 
 
 # ------------------------------------------------------------------ honest time
@@ -433,33 +497,44 @@ def dated_frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
 
 
 @pytest.fixture(scope="module")
-def dated_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dated_maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     places, countries = dated_frames()
     folder = tmp_path_factory.mktemp("dated")
-    return write_pages(folder, {"d": render_map(places, countries, title="t", since="1990")})["d"]
+    return write_pages(
+        folder,
+        {lang: render_map(places, countries, title="t", since="1990", lang=lang) for lang in LANGS},
+    )
 
 
-def test_search_says_when_a_place_opens_and_shows_that_year(screen, dated_map) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_says_when_a_place_opens_and_shows_that_year(screen, dated_maps, lang) -> None:
+    t = tr(lang)
     tab = screen("laptop")
-    tab.goto(dated_map.as_uri() + "#year=2010")
+    tab.goto(dated_maps[lang].as_uri() + "#year=2010")
     tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
     assert "later" not in tab.evaluate("geoAtlas.shownIds()")
-    box_ = tab.get_by_role("combobox", name="Search places")
+    box_ = tab.get_by_role("combobox", name=t("search.label"))
     box_.fill("later")
     option = tab.locator("#atlas-search-results [role=option]")
     expect(option).to_have_count(1)
-    expect(option.locator(".atlas-search-meta")).to_have_text("Opens 2023-03-17: show 2023")
+    opens = t("search.opens", date=t.date("2023-03-17"), year=2023)  # "Opens 17 March 2023..."
+    expect(option.locator(".atlas-search-meta")).to_have_text(opens)
     box_.press("ArrowDown")
     box_.press("Enter")
-    expect(tab.locator(".atlas-timeline-year")).to_have_text("End of 2023")
+    expect(tab.locator(".atlas-timeline-year")).to_have_text(t("timeline.end_of", year=2023))
     expect(tab.locator(".leaflet-popup-content h2")).to_have_text("Later crossing")
     assert tab.evaluate("geoAtlas.link()") == "#place=later&year=2023"
 
 
-def test_a_place_of_unknown_date_has_its_style_legend_row_and_filter(screen, dated_map) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_place_of_unknown_date_has_its_style_legend_row_and_filter(
+    screen, dated_maps, lang
+) -> None:
+    t = tr(lang)
     tab = screen("laptop")
-    open_map(tab, dated_map)
-    assert tab.get_by_role("slider", name="Year").get_attribute("min") == "1990"  # not before
+    open_map(tab, dated_maps[lang])
+    slider = tab.get_by_role("slider", name=t("timeline.year"))
+    assert slider.get_attribute("min") == "1990"  # not before
     tab.evaluate("geoAtlas.setYear(1995)")
     assert tab.evaluate("geoAtlas.shownIds()") == ["undated"]
     dotted = tab.evaluate(
@@ -467,7 +542,8 @@ def test_a_place_of_unknown_date_has_its_style_legend_row_and_filter(screen, dat
              .querySelector('[stroke-dasharray]').getAttribute('stroke-dasharray')"""
     )
     assert dotted == "1.6 1.8"
-    row = tab.get_by_role("checkbox", name="Possibly open (dates not known): 1 places")
+    name = t("legend.row", label=t("status.unknown"), count=t("count.places", n=1))
+    row = tab.get_by_role("checkbox", name=name)
     expect(row).to_be_checked()
     row.uncheck()
     assert tab.evaluate("geoAtlas.shownIds()") == []
@@ -479,14 +555,17 @@ def test_a_place_of_unknown_date_has_its_style_legend_row_and_filter(screen, dat
 # ------------------------------------------------------------------ query maps
 
 
-def test_a_within_map_draws_its_point_and_circle(screen, maps, centre) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_within_map_draws_its_point_and_circle(screen, maps, centre, lang) -> None:
+    t = tr(lang)
     tab = screen("laptop")
-    open_map(tab, maps["within"])
+    open_map(tab, in_lang(maps, "within", lang))
     assert tab.locator(".leaflet-atlas-query-pane > svg path").count() == 1  # the circle
     point = tab.locator(".atlas-query-point")
-    expect(point).to_have_attribute(
-        "aria-label", re.compile(r"^Query point: \d.*° [NS], .*° [EW] · radius 300 km \(162 nmi\)$")
-    )
+    where = t("coords.text", lat=r"\d.*", ns="[NS]", lon=".*", ew=f"[E{t('coords.west')}]")
+    said = re.escape(t("query.point", where="\0")).replace("\\\x00", where)
+    radius = t("query.circle", km=t("units.km_nmi", km="300", nmi="162"))
+    expect(point).to_have_attribute("aria-label", re.compile(f"^{said} · {re.escape(radius)}$"))
     ring = tab.evaluate(
         """() => { let ring = null;
              geoAtlas.map.eachLayer(l => {
@@ -503,26 +582,31 @@ def test_a_within_map_draws_its_point_and_circle(screen, maps, centre) -> None:
     assert inside  # the circle is in view
 
 
-def test_a_nearest_map_draws_a_line_to_each_answer_with_its_distance(screen, maps) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_nearest_map_draws_a_line_to_each_answer_with_its_distance(screen, maps, lang) -> None:
+    t = tr(lang)
     tab = screen("phone")
-    open_map(tab, maps["nearest"])
+    open_map(tab, in_lang(maps, "nearest", lang))
     assert tab.locator(".leaflet-atlas-query-pane > svg path").count() == NEAREST_K
     labels = tab.locator(".atlas-query-tip")
     expect(labels).to_have_count(NEAREST_K)
+    number = r"[\d,.\u202f\u00a0]+"  # digits with the language's separators
     for text in labels.all_text_contents():
-        assert re.fullmatch(r"[\d,.]+ km", text), text
-    assert all(
-        re.match(r".+: [\d,.]+ km \([\d,.]+ nmi\)$", t)
-        for t in labels.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-    )
+        assert re.fullmatch(number + " km", text), text
+    full = t("query.line", name="\0", km=t("units.km_nmi", km="\1", nmi="\2"))
+    full = re.escape(full).replace("\\\x00", ".+").replace("\\\x01", number)
+    full = full.replace("\\\x02", number)
+    said = labels.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    assert all(re.fullmatch(full, text) for text in said), said
 
 
 # ------------------------------------------------------------------ hostile text
 
 
-def test_hostile_names_stay_text_in_labels_and_the_sheet(screen, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_hostile_names_stay_text_in_labels_and_the_sheet(screen, tmp_path: Path, lang) -> None:
     places, countries = hostile_frames()
-    path = write_pages(tmp_path, {"h": render_map(places, countries, title="t")})["h"]
+    path = write_pages(tmp_path, {"h": render_map(places, countries, title="t", lang=lang)})["h"]
     tab = screen("phone")
     open_map(tab, path)
     tab.evaluate("void geoAtlas.map.setView([45, 5], 4, {animate: false})")

@@ -25,6 +25,7 @@ from hostile import (
 from playwright.sync_api import expect
 from pyproj import Geod
 from shapely.geometry import Point
+from words import LANGS, countries_shown, fold, tr
 
 from geo.build import region_mask
 from geo.render import render_map, write_map
@@ -54,26 +55,63 @@ def maps(tmp_path_factory: pytest.TempPathFactory, frames) -> dict[str, Path]:
         crs="EPSG:4326",
     )
     hostile_places, hostile_countries = hostile_frames()
-    pages = {
-        "index": render_map(places, countries, title=TITLE, links=REGION_LINKS),
-        "eur": render_map(
-            places[places["region"] == "EUR"],
-            countries,
-            title="Europe",
-            links=[("World", "../index.html")],
-            focus_region="EUR",
-        ),
-        "pacific": render_map(pacific, countries, title="Pacific"),
-        "ap": render_map(
-            places[places["region"] == "AP"], countries, title="Asia/Pacific", focus_region="AP"
-        ),
-        "hostile": render_map(
-            hostile_places, hostile_countries, title=HOSTILE[1], links=[(HOSTILE[0], HOSTILE[5])]
-        ),
-        "empty": render_map(places.head(0), countries, title="Nothing here"),
-        "single": render_map(places[places["id"] == "samur"], countries, title="Samur"),
-    }
+    pages = {}
+    for lang in LANGS:  # every map in each language: "index" (English), "index-fr"...
+        suffix = "" if lang == "en" else f"-{lang}"
+        pages |= {
+            f"{name}{suffix}": m
+            for name, m in {
+                "index": render_map(places, countries, title=TITLE, links=REGION_LINKS, lang=lang),
+                "eur": render_map(
+                    places[places["region"] == "EUR"],
+                    countries,
+                    title="Europe",
+                    links=[("World", "../index.html")],
+                    focus_region="EUR",
+                    lang=lang,
+                ),
+                "pacific": render_map(pacific, countries, title="Pacific", lang=lang),
+                "ap": render_map(
+                    places[places["region"] == "AP"],
+                    countries,
+                    title="Asia/Pacific",
+                    focus_region="AP",
+                    lang=lang,
+                ),
+                "hostile": render_map(
+                    hostile_places,
+                    hostile_countries,
+                    title=HOSTILE[1],
+                    links=[(HOSTILE[0], HOSTILE[5])],
+                    lang=lang,
+                ),
+                "empty": render_map(places.head(0), countries, title="Nothing here", lang=lang),
+                "single": render_map(
+                    places[places["id"] == "samur"], countries, title="Samur", lang=lang
+                ),
+            }.items()
+        }
     return write_pages(out, pages)
+
+
+def in_lang(maps: dict[str, Path], name: str, lang: str) -> Path:
+    """The map ``name`` in ``lang``."""
+    return maps[name if lang == "en" else f"{name}-{lang}"]
+
+
+def region_box(lang: str, code: str, n: int) -> str:
+    """The start of the name of a region's checkbox: "Europe: 32 places, " (then its Members)."""
+    t = tr(lang)
+    text = t(
+        "legend.region_row", name=t(f"region.{code}"), places=t("count.places", n=n), members="\0"
+    )
+    return text.split("\0")[0]
+
+
+def kind_box(lang: str, kind: str, n: int) -> str:
+    """The name of a kind's checkbox in the legend: "Border post: 41 places"."""
+    t = tr(lang)
+    return t("legend.row", label=t(f"kind.{kind}"), count=t("count.places", n=n))
 
 
 def popup_title(page: Any) -> str:
@@ -99,9 +137,11 @@ VISIBLE_TOTAL = """() => {
 # ------------------------------------------------------------------ rendering
 
 
-def test_world_map_and_offline_basemap_render(page, maps, frames, tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_world_map_and_offline_basemap_render(page, maps, frames, tmp_path: Path, lang) -> None:
     places, countries = frames
-    open_map(page, maps["index"])
+    open_map(page, in_lang(maps, "index", lang))
+    assert page.evaluate("document.documentElement.lang") == lang
     assert page.evaluate(
         "document.querySelectorAll('.leaflet-atlas-countries-pane path').length"
     ) == len(countries)
@@ -119,9 +159,10 @@ def test_world_map_and_offline_basemap_render(page, maps, frames, tmp_path: Path
     assert shot.stat().st_size > 50_000  # a drawn map, not a blank page
 
 
-def test_list_view_shows_every_place_and_flies_to_it(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_list_view_shows_every_place_and_flies_to_it(page, maps, frames, lang) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
+    open_map(page, in_lang(maps, "index", lang))
     page.click("#atlas-list-toggle")
     rows = page.locator("#atlas-list tbody tr:not([hidden])")
     assert rows.count() == len(places)
@@ -131,19 +172,21 @@ def test_list_view_shows_every_place_and_flies_to_it(page, maps, frames) -> None
     assert page.evaluate("geoAtlas.map.getZoom()") >= 6
 
 
-def test_list_view_sorts_by_column(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_list_view_sorts_by_column(page, maps, frames, lang) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
+    open_map(page, in_lang(maps, "index", lang))
     page.click("#atlas-list-toggle")
-    header = page.locator("#atlas-list th", has_text="Country")
+    header = page.locator("#atlas-list th", has_text=tr(lang)("list.country"))
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "ascending"
+    shown = countries_shown(places, lang)  # the countries in the map's language
     first = page.locator("#atlas-list tbody tr").first.locator("td").nth(2).text_content()
-    assert first == min(places["country"].dropna())
+    assert first == min(shown, key=fold)
     header.locator("button").click()
     assert header.get_attribute("aria-sort") == "descending"
     first = page.locator("#atlas-list tbody tr").first.locator("td").nth(2).text_content()
-    assert first == max(places["country"].dropna())
+    assert first == max(shown, key=fold)
 
 
 def show_hq_unclustered(page) -> None:
@@ -151,9 +194,12 @@ def show_hq_unclustered(page) -> None:
     page.evaluate("geoAtlas.map.setView([50.8538, 4.3728], 9, {animate: false}) && null")
 
 
-def test_clicking_a_marker_opens_its_popup_and_hover_shows_a_tooltip(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_clicking_a_marker_opens_its_popup_and_hover_shows_a_tooltip(
+    page, maps, frames, lang
+) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
+    open_map(page, in_lang(maps, "index", lang))
     name = places.loc[places["kind"] == "hq", "name"].item()
     show_hq_unclustered(page)
     marker = page.locator(f'.atlas-marker[title="{name}"]')
@@ -164,11 +210,14 @@ def test_clicking_a_marker_opens_its_popup_and_hover_shows_a_tooltip(page, maps,
     source = page.locator(".leaflet-popup-content .atlas-source a")
     assert source.get_attribute("href").startswith("https://")
     assert source.get_attribute("rel") == "noopener noreferrer"
+    close = page.locator(".leaflet-popup-close-button")
+    assert close.get_attribute("aria-label") == tr(lang)("popup.close")
 
 
-def test_markers_are_reachable_by_keyboard(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_markers_are_reachable_by_keyboard(page, maps, frames, lang) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
+    open_map(page, in_lang(maps, "index", lang))
     name = places.loc[places["kind"] == "hq", "name"].item()
     show_hq_unclustered(page)
     marker = page.locator(f'.atlas-marker[title="{name}"]')
@@ -179,13 +228,14 @@ def test_markers_are_reachable_by_keyboard(page, maps, frames) -> None:
     assert popup_title(page) == name
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("query", "expected"),
     [("Baku", "ROCB Europe"), ("Samur", "Samur \u2013 Yarag-Kazmalyar (Samur\u2013Khachmaz)")],
 )
-def test_search_finds_places_inside_clusters(page, maps, query: str, expected: str) -> None:
-    open_map(page, maps["index"])
-    box = page.get_by_role("combobox", name="Search places")
+def test_search_finds_places_inside_clusters(page, maps, query: str, expected: str, lang) -> None:
+    open_map(page, in_lang(maps, "index", lang))
+    box = page.get_by_role("combobox", name=tr(lang)("search.label"))
     box.fill(query)
     options = page.locator("#atlas-search-results [role=option] .atlas-search-name")
     options.first.wait_for()
@@ -197,13 +247,16 @@ def test_search_finds_places_inside_clusters(page, maps, query: str, expected: s
     assert popup_title(page) == expected
 
 
-def test_layer_control_hides_a_kind_even_when_clustered(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_layer_control_hides_a_kind_even_when_clustered(page, maps, frames, lang) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
-    page.hover(".leaflet-control-layers")
-    toggle = page.locator(".leaflet-control-layers-overlays label", has_text="Border post").locator(
-        "input"
+    open_map(page, in_lang(maps, "index", lang))
+    assert page.locator(".leaflet-control-layers-toggle").get_attribute("title") == tr(lang)(
+        "layers.title"
     )
+    page.hover(".leaflet-control-layers")
+    overlays = page.locator(".leaflet-control-layers-overlays label")
+    toggle = overlays.filter(has_text=tr(lang)("kind.border_post")).locator("input")
     toggle.uncheck()
     remaining = int((places["kind"] != "border_post").sum())
     assert page.evaluate("geoAtlas.shownIds().length") == remaining
@@ -212,67 +265,75 @@ def test_layer_control_hides_a_kind_even_when_clustered(page, maps, frames) -> N
         "geoAtlas.places.filter(p => geoAtlas.shownIds().includes(p.id)).map(p => p.kind)"
     )
     assert "border_post" not in kinds
-    legend_box = page.get_by_role("checkbox", name="Border post: 41 places")
+    legend_box = page.get_by_role("checkbox", name=kind_box(lang, "border_post", 41))
     assert not legend_box.is_checked()
     legend_box.check()
     assert page.evaluate("geoAtlas.shownIds().length") == len(places)
     assert toggle.is_checked()
 
 
-def test_region_filter_reaches_clustered_markers(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_region_filter_reaches_clustered_markers(page, maps, frames, lang) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
+    t = tr(lang)
+    open_map(page, in_lang(maps, "index", lang))
     regions = regions_of(places)
     europe = sum("EUR" in r for r in regions)  # as the region map and `geo query region` count
     assert europe == int(region_mask(places, "EUR").sum())
     only_europe = len(only_in(places, "EUR"))  # a post on the Europe/AP line stays
-    page.get_by_role("checkbox", name=f"Europe: {europe} places", exact=False).uncheck()
+    page.get_by_role("checkbox", name=region_box(lang, "EUR", europe), exact=False).uncheck()
     assert page.evaluate("geoAtlas.shownIds().length") == len(places) - only_europe
     assert page.evaluate(VISIBLE_TOTAL) == len(places) - only_europe
-    assert (
-        page.locator(".atlas-shown").text_content()
-        == f"Showing {len(places) - only_europe} of {len(places)} places"
+    assert page.locator(".atlas-shown").text_content() == t(
+        "legend.shown", shown=str(len(places) - only_europe), n=len(places)
     )
     page.click("#atlas-list-toggle")
     assert page.locator("#atlas-list tbody tr:not([hidden])").count() == len(places) - only_europe
 
 
-def test_the_legend_counts_a_border_post_in_both_regions_and_says_so(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_legend_counts_a_border_post_in_both_regions_and_says_so(
+    page, maps, frames, lang
+) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
+    t = tr(lang)
+    open_map(page, in_lang(maps, "index", lang))
     regions = regions_of(places)
     shared = sum(len(r) > 1 for r in regions)
     assert shared >= 1  # a crossing between two regions (Astara: Azerbaijan and Iran)
-    for code, name in REGIONS.items():
+    for code in REGIONS:
         n = int(region_mask(places, code).sum())
-        expect(
-            page.get_by_role("checkbox", name=f"{name}: {n} places,", exact=False)
-        ).to_have_count(1)
-    assert page.locator(".atlas-legend .atlas-note").text_content() == (
-        "A border post counts in the region of each side, as on the region maps: "
-        f"{shared} of the {len(places)} places are in two regions."
+        name = region_box(lang, code, n)  # "Europe: 32 places, "
+        expect(page.get_by_role("checkbox", name=name, exact=False)).to_have_count(1)
+    assert page.locator(".atlas-legend .atlas-note").text_content() == t(
+        "legend.two_regions", n=shared, total=str(len(places))
     )
 
 
-def test_regions_layer_can_be_turned_off(page, maps) -> None:
-    open_map(page, maps["index"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_regions_layer_can_be_turned_off(page, maps, lang) -> None:
+    open_map(page, in_lang(maps, "index", lang))
     paths = "document.querySelectorAll('.leaflet-atlas-countries-pane path')"
     fills = f"new Set([...{paths}].map(p => p.getAttribute('fill')))"
     assert len(page.evaluate(f"[...{fills}]")) >= 7  # six regions and the hatch
     page.hover(".leaflet-control-layers")
-    page.locator(".leaflet-control-layers-overlays label", has_text="WCO regions").locator(
-        "input"
-    ).uncheck()
+    page.locator(
+        ".leaflet-control-layers-overlays label", has_text=tr(lang)("layers.regions")
+    ).locator("input").uncheck()
     assert page.evaluate(f"[...{fills}]") == ["#f3f0ea"]
 
 
-def test_measure_tool_gives_geodesic_distance(page, maps) -> None:
-    open_map(page, maps["index"])
-    page.get_by_role("button", name="Measure distance").click()
+@pytest.mark.parametrize("lang", LANGS)
+def test_measure_tool_gives_geodesic_distance(page, maps, lang) -> None:
+    open_map(page, in_lang(maps, "index", lang))
+    measure = tr(lang)("measure.button")
+    page.get_by_role("button", name=measure).click()
     page.evaluate("geoAtlas.measure.add(50.8538, 4.3728); geoAtlas.measure.add(40.3777, 49.892)")
     km = page.evaluate("geoAtlas.measuredKm")
     _, _, metres = Geod(ellps="WGS84").inv(4.3728, 50.8538, 49.892, 40.3777)
     assert km == pytest.approx(metres / 1000, abs=0.001)
+    total = tr(lang)("measure.total", km="")
+    assert page.locator(".atlas-measure-total").text_content().startswith(total)
     assert "km" in page.locator(".atlas-measure-total").text_content()
     box = page.locator("#map_atlas").bounding_box()
     # a click on open sea (mid-Atlantic), where no marker or cluster catches it
@@ -282,14 +343,13 @@ def test_measure_tool_gives_geodesic_distance(page, maps) -> None:
     page.mouse.click(box["x"] + sea[0], box["y"] + sea[1])
     assert page.evaluate("geoAtlas.measuredKm") > km
     page.keyboard.press("Escape")
-    assert (
-        page.get_by_role("button", name="Measure distance").get_attribute("aria-pressed") == "false"
-    )
+    assert page.get_by_role("button", name=measure).get_attribute("aria-pressed") == "false"
 
 
-def test_fullscreen_button_toggles(page, maps) -> None:
-    open_map(page, maps["index"])
-    button = page.get_by_role("button", name="Full screen")
+@pytest.mark.parametrize("lang", LANGS)
+def test_fullscreen_button_toggles(page, maps, lang) -> None:
+    open_map(page, in_lang(maps, "index", lang))
+    button = page.get_by_role("button", name=tr(lang)("control.fullscreen"))
     button.click()
     expect(button).to_have_attribute("aria-pressed", "true")
     button.click()
@@ -299,9 +359,10 @@ def test_fullscreen_button_toggles(page, maps) -> None:
 # ------------------------------------------------------------------ regions, antimeridian, edges
 
 
-def test_region_page_fits_its_region(page, maps) -> None:
-    open_map(page, maps["eur"])
-    assert page.locator(".atlas-focus .atlas-row-label").text_content() == "Europe"
+@pytest.mark.parametrize("lang", LANGS)
+def test_region_page_fits_its_region(page, maps, lang) -> None:
+    open_map(page, in_lang(maps, "eur", lang))
+    assert page.locator(".atlas-focus .atlas-row-label").text_content() == tr(lang)("region.EUR")
     assert page.evaluate("geoAtlas.map.getBounds().contains([40.4, 49.9])")  # Baku
     assert page.evaluate("geoAtlas.map.getBounds().contains([50.85, 4.37])")  # Brussels
     assert page.locator("nav.atlas-nav a").get_attribute("href") == "../index.html"
@@ -323,11 +384,12 @@ def test_fiji_and_samoa_are_neighbours(page, maps) -> None:
     assert page.evaluate("geoAtlas.map.getBounds().getEast()") > 185
 
 
-def test_empty_and_single_place_maps(page, maps) -> None:
-    open_map(page, maps["empty"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_empty_and_single_place_maps(page, maps, lang) -> None:
+    open_map(page, in_lang(maps, "empty", lang))
     assert page.evaluate("geoAtlas.shownIds().length") == 0
-    assert page.locator(".atlas-none").text_content() == "No places on this map."
-    open_map(page, maps["single"])
+    assert page.locator(".atlas-none").text_content() == tr(lang)("legend.none")
+    open_map(page, in_lang(maps, "single", lang))
     assert page.evaluate("geoAtlas.shownIds()") == ["samur"]
     page.evaluate("geoAtlas.select('samur')")
     assert popup_title(page).startswith("Samur")
@@ -336,9 +398,10 @@ def test_empty_and_single_place_maps(page, maps) -> None:
 # ------------------------------------------------------------------ safety and reproducibility
 
 
-def test_hostile_strings_render_as_text_and_run_nothing(page, maps) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_hostile_strings_render_as_text_and_run_nothing(page, maps, lang) -> None:
     places, _ = hostile_frames()
-    open_map(page, maps["hostile"])
+    open_map(page, in_lang(maps, "hostile", lang))
     assert page.locator("h1").text_content() == HOSTILE[1]
     assert page.locator("nav a").text_content() == HOSTILE[0]
     contents = page.evaluate(
@@ -357,7 +420,7 @@ def test_hostile_strings_render_as_text_and_run_nothing(page, maps) -> None:
     assert sorted(page.locator("#atlas-list .atlas-row-button").all_text_contents()) == sorted(
         HOSTILE
     )
-    page.get_by_role("combobox", name="Search places").fill("<img")
+    page.get_by_role("combobox", name=tr(lang)("search.label")).fill("<img")
     assert (
         page.locator("#atlas-search-results .atlas-search-name").first.text_content() == HOSTILE[0]
     )
@@ -382,10 +445,12 @@ def test_csp_blocks_injected_inline_script(page, maps, guard) -> None:
     guard.errors.clear()
 
 
-def test_two_renders_are_byte_identical(tmp_path: Path, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_two_renders_are_byte_identical(tmp_path: Path, frames, lang) -> None:
     places, countries = frames
     for name in ("a.html", "b.html"):
-        write_map(render_map(places, countries, title=TITLE, links=REGION_LINKS), tmp_path / name)
+        m = render_map(places, countries, title=TITLE, links=REGION_LINKS, lang=lang)
+        write_map(m, tmp_path / name)
     assert (tmp_path / "a.html").read_bytes() == (tmp_path / "b.html").read_bytes()
 
 
@@ -417,14 +482,17 @@ def test_a_map_of_100k_places_renders_searches_and_stays_safe(page, large_map) -
     path, places = large_map
     open_map(page, path)
     assert page.evaluate("geoAtlas.large") is True
-    assert page.locator(".atlas-shown").text_content() == "Showing 100000 of 100000 places"
+    t = tr("en")
+    assert page.locator(".atlas-shown").text_content() == t(
+        "legend.shown", shown="100,000", n=100_000
+    )
     assert page.evaluate("geoAtlas.view.drawnTotal()") == 100_000  # the world view holds them all
     drawn = page.evaluate("document.querySelectorAll('.atlas-marker, .atlas-cluster').length")
     assert 10 < drawn < 1_000
     assert page.evaluate("geoAtlas.renderMs") < 10_000
 
     name = places["name"].iloc[54_321]
-    box = page.get_by_role("combobox", name="Search places")
+    box = page.get_by_role("combobox", name=t("search.label"))
     box.fill(name.rsplit(" ", 1)[1])  # '#54321', only in that name
     options = page.locator("#atlas-search-results [role=option] .atlas-search-name")
     expect(options.first).to_have_text(name)
@@ -440,18 +508,15 @@ def test_a_map_of_100k_places_renders_searches_and_stays_safe(page, large_map) -
     box.fill("<img")
     expect(page.locator("#atlas-search-results .atlas-search-name").first).to_have_text(HOSTILE[0])
 
-    page.get_by_role("checkbox", name="Border post:", exact=False).uncheck()
+    page.get_by_role("checkbox", name=t("kind.border_post") + ":", exact=False).uncheck()
     posts = int((places["kind"] == "border_post").sum())
     assert page.evaluate("geoAtlas.shownIds().length") == 100_000 - posts
     page.evaluate("geoAtlas.fitView()")
     assert page.evaluate("geoAtlas.view.drawnTotal()") == 100_000 - posts
     page.click("#atlas-list-toggle")
     expect(page.locator("#atlas-list tbody tr")).to_have_count(500)
-    assert (
-        page.locator("#atlas-list caption")
-        .text_content()
-        .startswith(f"{100_000 - posts} of 100000 places shown; the first 500 are listed")
-    )
+    caption = t("list.caption_long", shown=f"{100_000 - posts:,}", n=100_000, max="500")
+    assert page.locator("#atlas-list caption").text_content() == caption
     page.wait_for_timeout(300)
     assert page.evaluate("window.__pwnedValue") is None
 

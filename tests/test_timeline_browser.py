@@ -16,6 +16,7 @@ import pytest
 import shapely
 from hostile import only_in, open_map, write_pages
 from playwright.sync_api import expect
+from words import LANGS, tr
 
 import geo
 from geo.build import region_mask, region_places
@@ -34,14 +35,21 @@ def maps(tmp_path_factory: pytest.TempPathFactory, frames) -> dict[str, Path]:
     places, countries = frames
     out = tmp_path_factory.mktemp("timeline")
     then = geo.load(as_of="2010-09-08")
-    pages = {
-        "index": render_map(places, countries, title="World"),
-        "eur": render_map(
-            region_places(places, "EUR"), countries, title="Europe", focus_region="EUR"
-        ),
-        "as_of": render_map(then.places, countries, title="2010", as_of=then.as_of),
-    }
+    pages = {}
+    for lang in LANGS:  # "index" in English, "index-fr" in French...
+        suffix = "" if lang == "en" else f"-{lang}"
+        pages[f"index{suffix}"] = render_map(places, countries, title="World", lang=lang)
+        pages[f"eur{suffix}"] = render_map(
+            region_places(places, "EUR"), countries, title="Europe", focus_region="EUR", lang=lang
+        )
+        pages[f"as_of{suffix}"] = render_map(
+            then.places, countries, title="2010", as_of=then.as_of, lang=lang
+        )
     return write_pages(out, pages)
+
+
+def in_lang(maps: dict[str, Path], name: str, lang: str) -> Path:
+    return maps[name if lang == "en" else f"{name}-{lang}"]
 
 
 def records(places: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -67,22 +75,26 @@ def unknown_openings(places: gpd.GeoDataFrame) -> int:
     )
 
 
-def slider(page: Any) -> Any:
-    return page.get_by_role("slider", name="Year")
+def slider(page: Any, lang: str = "en") -> Any:
+    return page.get_by_role("slider", name=tr(lang)("timeline.year"))
 
 
-def set_year(page: Any, year: int) -> None:
-    slider(page).fill(str(year))
-    expect(page.locator(".atlas-timeline-year")).to_have_text(f"End of {year}")
+def set_year(page: Any, year: int, lang: str = "en") -> None:
+    slider(page, lang).fill(str(year))
+    expect(page.locator(".atlas-timeline-year")).to_have_text(
+        tr(lang)("timeline.end_of", year=year)
+    )
 
 
 # ------------------------------------------------------------------ the control
 
 
-def test_timeline_is_labelled_and_starts_with_every_place(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_timeline_is_labelled_and_starts_with_every_place(page, maps, frames, lang) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
-    box = slider(page)
+    t = tr(lang)
+    open_map(page, in_lang(maps, "index", lang))
+    box = slider(page, lang)
     # the network's first known day: the earliest known day of an office (older crossings
     # such as San Ysidro, 1906, are shown from it)
     first = min(
@@ -96,87 +108,102 @@ def test_timeline_is_labelled_and_starts_with_every_place(page, maps, frames) ->
     )
     assert box.get_attribute("min") == str(first) == "1952"  # WCO headquarters
     assert box.get_attribute("max") == str(dt.date.today().year)
-    assert box.get_attribute("aria-valuetext") == "Today: every place"
-    assert page.get_by_role("button", name="Today").get_attribute("aria-pressed") == "true"
-    assert page.get_by_role("group", name="Timeline").is_visible()
+    today = t("timeline.today")
+    assert box.get_attribute("aria-valuetext") == t("timeline.every_place", label=today)
+    assert page.get_by_role("button", name=today).get_attribute("aria-pressed") == "true"
+    assert page.get_by_role("group", name=t("timeline.title")).is_visible()
     n = unknown_openings(places)
     assert n == 49
-    assert page.locator(".atlas-timeline-note").text_content() == (
-        f"{n} places with an opening date not known to the day: "
-        "shown as possibly open, never before 1952."
+    assert page.locator(".atlas-timeline-note").text_content() == t(
+        "timeline.note", n=n, first=1952
     )
     assert page.evaluate("geoAtlas.shownIds().length") == len(places)
 
 
-def test_end_of_2010_shows_rocb_europe_under_construction(page, maps) -> None:
-    open_map(page, maps["index"])
-    set_year(page, 2010)
+@pytest.mark.parametrize("lang", LANGS)
+def test_end_of_2010_shows_rocb_europe_under_construction(page, maps, lang) -> None:
+    t = tr(lang)
+    open_map(page, in_lang(maps, "index", lang))
+    set_year(page, 2010, lang)
     assert page.evaluate("geoAtlas.stateOf('rocb-europe')")["status"] == "under_construction"
     page.evaluate("geoAtlas.select('rocb-europe')")
     popup = page.locator(".leaflet-popup-content")
     expect(popup.locator(".atlas-popup-title")).to_have_text("ROCB Europe")
     expect(popup.locator(".atlas-popup-kind")).to_contain_text(
-        "Under construction at the end of 2010"
+        t("status.under_construction") + t("popup.at_year", year=2010)
     )
-    set_year(page, 2009)
+    set_year(page, 2009, lang)
     assert page.evaluate("geoAtlas.stateOf('rocb-europe')")["status"] == "planned"
-    set_year(page, 2008)  # proposed in May 2009: not on the map yet
+    set_year(page, 2008, lang)  # proposed in May 2009: not on the map yet
     assert page.evaluate("geoAtlas.stateOf('rocb-europe')") is None
     assert "rocb-europe" not in page.evaluate("geoAtlas.shownIds()")
     assert "rocb-europe" not in page.evaluate("geoAtlas.search('Baku')")
-    set_year(page, 2011)  # opened 17 October 2011
+    set_year(page, 2011, lang)  # opened 17 October 2011
     assert page.evaluate("geoAtlas.stateOf('rocb-europe')")["status"] == "operational"
 
 
-def test_an_office_that_moved_is_at_its_seat_of_that_year(page, maps) -> None:
-    open_map(page, maps["index"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_office_that_moved_is_at_its_seat_of_that_year(page, maps, lang) -> None:
+    t = tr(lang)
+    open_map(page, in_lang(maps, "index", lang))
     position = "(l => [l.lat, l.lng])(geoAtlas.places.find(p => p.id === 'rocb-americas')" + (
         ".marker.getLatLng())"
     )
-    set_year(page, 2015)
+    set_year(page, 2015, lang)
     assert page.evaluate(position) == pytest.approx(BUENOS_AIRES)
     page.evaluate("geoAtlas.select('rocb-americas')")
     popup = page.locator(".leaflet-popup-content")
-    expect(popup.locator("dt", has_text="Seat at the end of 2015")).to_have_count(1)
+    expect(popup.locator("dt", has_text=t("popup.seat_at", year=2015))).to_have_count(1)
     assert page.evaluate("geoAtlas.map.getBounds().contains([-34.6131, -58.3772])")
-    set_year(page, 2018)
+    set_year(page, 2018, lang)
     assert page.evaluate(position) == pytest.approx(MONTEVIDEO)
-    set_year(page, 2006)  # opened in Buenos Aires on 9 November 2007
+    set_year(page, 2006, lang)  # opened in Buenos Aires on 9 November 2007
     assert page.evaluate("geoAtlas.stateOf('rocb-americas')") is None
-    page.get_by_role("button", name="Today").click()
+    page.get_by_role("button", name=t("timeline.today")).click()
     assert page.evaluate(position) == pytest.approx(MONTEVIDEO)
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("year", [1990, 2005, 2010, 2016, 2024])
-def test_the_map_and_its_counts_agree_with_the_history_oracle(page, maps, frames, year) -> None:
+def test_the_map_and_its_counts_agree_with_the_history_oracle(
+    page, maps, frames, year, lang
+) -> None:
     places, _ = frames
+    t = tr(lang)
     expected = oracle(places, year)
-    open_map(page, maps["index"])
-    set_year(page, year)
+    open_map(page, in_lang(maps, "index", lang))
+    set_year(page, year, lang)
     assert sorted(page.evaluate("geoAtlas.shownIds()")) == sorted(expected)
     statuses = page.evaluate(
         "Object.fromEntries(geoAtlas.shownIds().map(id => [id, geoAtlas.stateOf(id).status]))"
     )
     assert statuses == {pid: state.status for pid, state in expected.items()}
-    assert page.locator(".atlas-shown").text_content() == (
-        f"Showing {len(expected)} of {len(places)} places at the end of {year}"
+    assert page.locator(".atlas-shown").text_content() == t(
+        "legend.shown_at", shown=str(len(expected)), n=len(places), year=year
     )
     in_europe = set(places.loc[region_mask(places, "EUR").to_numpy(), "id"])
     europe_n = sum(pid in in_europe for pid in expected)  # a border post counts for both sides
-    europe = page.get_by_role("checkbox", name=f"Europe: {europe_n} places", exact=False)
-    expect(europe).to_have_count(1)
+    name = t(
+        "legend.region_row",
+        name=t("region.EUR"),
+        places=t("count.places", n=europe_n),
+        members="\0",
+    ).split("\0")[0]
+    expect(page.get_by_role("checkbox", name=name, exact=False)).to_have_count(1)
     kind_of = dict(zip(places["id"], places["kind"], strict=True))
     posts = sum(kind_of[pid] == "border_post" for pid in expected)
-    expect(page.get_by_role("checkbox", name=f"Border post: {posts} places")).to_have_count(1)
+    name = t("legend.row", label=t("kind.border_post"), count=t("count.places", n=posts))
+    expect(page.get_by_role("checkbox", name=name)).to_have_count(1)
     chart = page.evaluate(
         f"(t => t.perYear().map(row => row[{year} - t.first]))(geoAtlas.timeline)"
     )
     assert sum(chart) == len(expected)
 
 
-def test_counts_grow_with_the_years(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_counts_grow_with_the_years(page, maps, frames, lang) -> None:
     places, _ = frames
-    open_map(page, maps["index"])
+    open_map(page, in_lang(maps, "index", lang))
     totals = page.evaluate(
         "(t => t.perYear().reduce((a, row) => a.map((v, i) => v + row[i])))(geoAtlas.timeline)"
     )
@@ -186,36 +213,45 @@ def test_counts_grow_with_the_years(page, maps, frames) -> None:
     assert totals[2010 - first] < totals[2020 - first]
     bars = page.locator(".atlas-chart rect")
     assert bars.count() > 50
-    assert "end of" in page.locator(".atlas-chart").get_attribute("aria-label")
+    said = tr(lang)("timeline.chart", first=first, last="\0", year="", total="", regions="")
+    said = said.split("\0")[0]
+    assert page.locator(".atlas-chart").get_attribute("aria-label").startswith(said)
 
 
 # ------------------------------------------------------------------ keyboard, play, filters
 
 
-def test_the_slider_works_from_the_keyboard(page, maps) -> None:
-    open_map(page, maps["index"])
-    box = slider(page)
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_slider_works_from_the_keyboard(page, maps, lang) -> None:
+    t = tr(lang)
+    open_map(page, in_lang(maps, "index", lang))
+    box = slider(page, lang)
+    year = page.locator(".atlas-timeline-year")
     box.focus()
     page.keyboard.press("Home")
-    expect(page.locator(".atlas-timeline-year")).to_have_text("End of 1952")
+    expect(year).to_have_text(t("timeline.end_of", year=1952))
     assert page.evaluate("geoAtlas.shownIds()").count("wco-hq") == 1
     page.keyboard.press("ArrowRight")
-    expect(page.locator(".atlas-timeline-year")).to_have_text("End of 1953")
+    expect(year).to_have_text(t("timeline.end_of", year=1953))
     page.keyboard.press("End")
     last = dt.date.today().year
-    expect(page.locator(".atlas-timeline-year")).to_have_text(f"End of {last}")
+    expect(year).to_have_text(t("timeline.end_of", year=last))
     page.keyboard.press("Tab")  # on to the "Today" button
     page.keyboard.press("Enter")
-    expect(page.locator(".atlas-timeline-year")).to_have_text("Today: every place")
+    expect(year).to_have_text(t("timeline.every_place", label=t("timeline.today")))
 
 
-def test_play_advances_year_by_year_and_pauses(page, maps) -> None:
-    open_map(page, maps["index"])
-    play = page.get_by_role("button", name="Play the years")
+@pytest.mark.parametrize("lang", LANGS)
+def test_play_advances_year_by_year_and_pauses(page, maps, lang) -> None:
+    t = tr(lang)
+    open_map(page, in_lang(maps, "index", lang))
+    play = page.get_by_role("button", name=t("timeline.play"))
     play.click()
-    pause = page.get_by_role("button", name="Pause")
+    pause = page.get_by_role("button", name=t("timeline.pause"))
     expect(pause).to_have_attribute("aria-pressed", "true")
-    expect(page.locator(".atlas-timeline-year")).to_have_text("End of 1953", timeout=5_000)
+    expect(page.locator(".atlas-timeline-year")).to_have_text(
+        t("timeline.end_of", year=1953), timeout=5_000
+    )
     shown_then = page.evaluate("geoAtlas.shownIds().length")
     pause.click()
     year = page.evaluate("geoAtlas.timeline.year()")
@@ -223,22 +259,25 @@ def test_play_advances_year_by_year_and_pauses(page, maps) -> None:
     assert page.evaluate("geoAtlas.timeline.year()") == year
     assert not page.evaluate("geoAtlas.timeline.playing()")
     page.evaluate("geoAtlas.timeline.setYear(geoAtlas.timeline.last - 1)")
-    page.get_by_role("button", name="Play the years").click()
-    expect(page.get_by_role("button", name="Play the years")).to_have_attribute(
+    page.get_by_role("button", name=t("timeline.play")).click()
+    expect(page.get_by_role("button", name=t("timeline.play"))).to_have_attribute(
         "aria-pressed", "false", timeout=5_000
     )  # stops at the last year
     assert page.evaluate("geoAtlas.timeline.year()") == page.evaluate("geoAtlas.timeline.last")
     assert page.evaluate("geoAtlas.shownIds().length") > shown_then
 
 
-def test_timeline_composes_with_filters_search_and_list(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_timeline_composes_with_filters_search_and_list(page, maps, frames, lang) -> None:
     places, _ = frames
+    t = tr(lang)
     expected = oracle(places, 2010)
     hidden = only_in(places, "EUR")  # in Europe and in no other region
     outside_europe = sorted(pid for pid in expected if pid not in hidden)
-    open_map(page, maps["index"])
-    page.get_by_role("checkbox", name="Europe:", exact=False).uncheck()
-    set_year(page, 2010)
+    open_map(page, in_lang(maps, "index", lang))
+    europe = t("legend.region_row", name=t("region.EUR"), places="\0", members="").split("\0")[0]
+    page.get_by_role("checkbox", name=europe, exact=False).uncheck()
+    set_year(page, 2010, lang)
     assert sorted(page.evaluate("geoAtlas.shownIds()")) == outside_europe
     page.click("#atlas-list-toggle")
     rows = page.locator("#atlas-list tbody tr")
@@ -247,11 +286,11 @@ def test_timeline_composes_with_filters_search_and_list(page, maps, frames) -> N
     legend = page.locator(".atlas-legend")
     if legend.get_attribute("open") is None:  # the list folded it, to leave the map free
         legend.locator("summary").click()
-    page.get_by_role("checkbox", name="Europe:", exact=False).check()
+    page.get_by_role("checkbox", name=europe, exact=False).check()
     expect(rows).to_have_count(len(expected))
     baku = page.locator("#atlas-list tbody tr[data-id='rocb-europe'] td").nth(4)
-    expect(baku).to_have_text("Under construction")
-    box = page.get_by_role("combobox", name="Search places")
+    expect(baku).to_have_text(t("status.under_construction"))
+    box = page.get_by_role("combobox", name=t("search.label"))
     box.fill("ROCB")
     names = page.locator("#atlas-search-results [role=option] .atlas-search-name")
     names.first.wait_for()
@@ -261,28 +300,30 @@ def test_timeline_composes_with_filters_search_and_list(page, maps, frames) -> N
     assert sorted(names.all_text_contents()) == rocbs
 
 
-def test_region_page_has_its_timeline(page, maps, frames) -> None:
+@pytest.mark.parametrize("lang", LANGS)
+def test_region_page_has_its_timeline(page, maps, frames, lang) -> None:
     places, _ = frames
     europe = region_places(places, "EUR")
-    open_map(page, maps["eur"])
-    set_year(page, 2010)
+    open_map(page, in_lang(maps, "eur", lang))
+    set_year(page, 2010, lang)
     assert sorted(page.evaluate("geoAtlas.shownIds()")) == sorted(oracle(europe, 2010))
 
 
-def test_a_map_as_of_a_day_ends_its_timeline_that_day(page, maps) -> None:
-    open_map(page, maps["as_of"])
-    assert slider(page).get_attribute("max") == "2010"
-    assert page.get_by_role("button", name="As of 2010-09-08").get_attribute("aria-pressed") == (
-        "true"
-    )
-    set_year(page, 2010)
+@pytest.mark.parametrize(("lang", "day"), [("en", "8 September 2010"), ("fr", "8 septembre 2010")])
+def test_a_map_as_of_a_day_ends_its_timeline_that_day(page, maps, lang, day) -> None:
+    open_map(page, in_lang(maps, "as_of", lang))
+    assert slider(page, lang).get_attribute("max") == "2010"
+    as_of = page.get_by_role("button", name=tr(lang)("timeline.as_of", date=day))
+    assert as_of.get_attribute("aria-pressed") == "true"
+    set_year(page, 2010, lang)
     assert page.evaluate("geoAtlas.stateOf('rocb-europe')")["status"] == "under_construction"
     assert page.evaluate("geoAtlas.stateOf('rocb-americas')")["lat"] == BUENOS_AIRES[0]
 
 
-def test_screenshot_of_the_timeline(page, maps, tmp_path: Path) -> None:
-    open_map(page, maps["index"])
-    set_year(page, 2010)
+@pytest.mark.parametrize("lang", LANGS)
+def test_screenshot_of_the_timeline(page, maps, tmp_path: Path, lang) -> None:
+    open_map(page, in_lang(maps, "index", lang))
+    set_year(page, 2010, lang)
     shot = tmp_path / "timeline.png"
     page.screenshot(path=shot)
     assert shot.stat().st_size > 50_000

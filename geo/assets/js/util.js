@@ -81,11 +81,23 @@
     return (app && app.data && app.data.locale) || 'en';
   }
 
+  var FORMATS = new Map(); // Intl formatters by locale and options: made once, used often
+
+  function formatter(kind, tag, options) {
+    var key = kind + ' ' + tag + ' ' + JSON.stringify(options);
+    var f = FORMATS.get(key);
+    if (!f) {
+      f = kind === 'plural' ? new Intl.PluralRules(tag) : new Intl.NumberFormat(tag, options);
+      FORMATS.set(key, f);
+    }
+    return f;
+  }
+
   /** A number in the map's language: its digit grouping and decimal sign, at most `digits` decimals. */
   function num(app, x, digits, exact) {
     var options = { maximumFractionDigits: digits || 0 };
     if (exact) options.minimumFractionDigits = digits || 0;
-    return Number(x).toLocaleString(locale(app), options);
+    return formatter('number', locale(app), options).format(Number(x));
   }
 
   /** "12.35 km (6.67 nmi)", or metres under a kilometre, in the map's language. */
@@ -128,7 +140,7 @@
     var own = function (name) { return params && Object.prototype.hasOwnProperty.call(params, name); };
     var counted = own('n') && typeof params.n === 'number';
     if (text && typeof text === 'object') {
-      var form = counted ? new Intl.PluralRules(locale(app)).select(params.n) : 'other';
+      var form = counted ? formatter('plural', locale(app)).select(params.n) : 'other';
       text = Object.prototype.hasOwnProperty.call(text, form) ? text[form] : text.other;
     }
     return String(text).replace(/\{(\w+)\}/g, function (all, name) {
