@@ -7,12 +7,14 @@ or write to the ``window.__pwned`` trap (see ``conftest.py``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pytest
+from conftest import Guard, check_guard, guarded_tab
 from hostile import (
     HOSTILE,
     hostile_frames,
@@ -538,3 +540,109 @@ def test_clusters_of_a_large_map_zoom_in_and_list_places_at_one_spot(page, large
     )
     page.locator(".atlas-cluster").first.click()
     expect(page.locator(".atlas-cell-list li")).to_have_count(2)
+
+
+# ------------------------------------------------------------------ no English on a French map
+
+#: Every text a reader reads or hears: text nodes, and the attributes read out or shown.
+READ_TEXTS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest('script, style')) continue;
+    const text = node.textContent.trim();
+    if (text) out.push(text);
+  }
+  const names = ['aria-label', 'title', 'placeholder', 'alt', 'aria-valuetext'];
+  document.querySelectorAll(names.map(n => '[' + n + ']').join(', ')).forEach(el => {
+    names.forEach(n => { const v = el.getAttribute(n); if (v) out.push(v); });
+  });
+  out.push(document.title);
+  return out;
+}"""
+
+#: Free text of the data (notes, sources, hosts): English in the data, shown as it is.
+FREE_TEXT = ("notes", "source", "host", "coords_source", "note", "to_note", "from_note")
+
+
+def _without_free_text(value: Any) -> Any:
+    """A data value without its notes and sources (history events, seats), for a clean page."""
+    if isinstance(value, list):
+        return [_without_free_text(v) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: _without_free_text(v)
+            for k, v in value.items()
+            if k not in FREE_TEXT and not k.endswith("_note")
+        }
+    return value
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[^\W\d_]{2,}", text)}
+
+
+def _catalogue_words(lang: str) -> set[str]:
+    t = tr(lang)
+    words: set[str] = set()
+    for key in t.message_keys():
+        texts = t.plural_forms(key).values() if t.has_plural(key) else [t(key)]
+        for text in texts:
+            words |= _words(re.sub(r"\{\w+\}", " ", text))
+    return words
+
+
+def test_a_french_map_has_no_english_word_left(browser, frames, tmp_path: Path) -> None:
+    """Every text of a French map, in every state a reader can bring it to, against the words
+    of the English catalogue that French does not share: none may be left (data values aside)."""
+    places, countries = frames
+    keep = [
+        c for c in places.columns if c not in FREE_TEXT and not c.endswith(("_note", "_source"))
+    ]
+    clean = places[keep].copy()
+    clean["source"] = "https://www.wcoomd.org/"
+    for column in ("history", "seats"):
+        clean[column] = [_without_free_text(v) for v in clean[column]]
+    data_words: set[str] = set()
+    for value in clean.drop(columns="geometry").to_numpy().ravel():
+        data_words |= _words(str(_without_free_text(value)))
+    english = _catalogue_words("en") - _catalogue_words("fr") - data_words
+    t = tr("fr")
+    path = write_pages(
+        tmp_path,
+        {"fr": render_map(clean, countries, title=t("title.world"), links=REGION_LINKS, lang="fr")},
+    )["fr"]
+    seen: list[str] = []
+    for size in ({"width": 1400, "height": 850}, {"width": 390, "height": 844}):
+        context = browser.new_context(viewport=size, is_mobile=size["width"] < 500)
+        tab = guarded_tab(context, guard := Guard())
+        open_map(tab, path)
+        seen += tab.evaluate(READ_TEXTS)
+        tab.evaluate("geoAtlas.setYear(2015)")
+        for place in ("rocb-americas", "samur", "wco-hq"):  # seats, sides, history
+            tab.evaluate(f"geoAtlas.select({place!r})")
+            tab.wait_for_timeout(400)
+            seen += tab.evaluate(READ_TEXTS)
+        tab.keyboard.press("Escape")
+        tab.evaluate("geoAtlas.setYear(null)")
+        box = tab.get_by_role("combobox", name=t("search.label"))
+        for query in ("ROCB", "zzzz"):
+            box.fill(query)
+            tab.wait_for_timeout(100)
+            seen += tab.evaluate(READ_TEXTS)
+        box.fill("")
+        tab.click("#atlas-list-toggle")
+        seen += tab.evaluate(READ_TEXTS)
+        tab.click("#atlas-list-toggle")
+        if size["width"] < 500:
+            tab.locator(".atlas-menu-button").click()
+        else:
+            tab.get_by_role("button", name=t("measure.button")).click()
+            tab.evaluate("geoAtlas.measure.add(50.85, 4.37); geoAtlas.measure.add(40.38, 49.89)")
+            tab.hover(".leaflet-control-layers")
+        tab.evaluate("geoAtlas.timeline.play(); geoAtlas.timeline.pause()")
+        seen += tab.evaluate(READ_TEXTS)
+        check_guard(tab, context, guard)
+    left = {text: sorted(_words(text) & english) for text in set(seen) if _words(text) & english}
+    assert left == {}, left
