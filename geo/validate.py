@@ -16,6 +16,7 @@ from typing import Any
 from geo.countries import COAST_TOLERANCE_KM, CountryIndex
 from geo.errors import Problem
 from geo.fileio import is_finite_number
+from geo.i18n import languages
 from geo.regions import Membership
 from geo.schema import (
     BORDER_POST_FIELDS,
@@ -202,6 +203,10 @@ class _Checker:
                     hint=f"rename it, e.g. '{name}_note' or 'source_{name}'",
                     **where,
                 )
+        for name, value in props.items():  # a place's name in another language
+            if _is_alternate_name(name) and (not isinstance(value, str) or not value.strip()):
+                hint = "the place's name in that language, used by its maps"
+                self.add(file, name, value, "a non-empty string", hint=hint, **where)
         for name, vocabulary, required in (
             ("kind", KINDS, True),
             ("status", STATUSES, True),
@@ -529,3 +534,8 @@ def check_documents(
     for name, doc in documents.items():
         checker.document(name, doc)
     return checker.features, checker.problems
+
+
+def _is_alternate_name(name: str) -> bool:
+    """Whether a property is a place's name in a language of the maps: ``name_fr``, ``name:fr``."""
+    return name[:5] in ("name_", "name:") and name[5:] in languages()

@@ -371,3 +371,74 @@ def test_editing_page_code_rebuilds_the_pages(tmp_path: Path) -> None:
     second = run()
     assert f"wrote {out / 'index.html'}" in second.stderr
     assert f"wrote {out / 'regions' / 'eur.html'}" in second.stderr
+
+
+# ------------------------------------------------------------------ languages
+
+
+def test_two_languages_one_layout_each_page_linked_to_itself_in_the_other(tmp_path: Path) -> None:
+    import re
+
+    result = build(None, tmp_path, lang="en,fr")
+    pages = sorted(p for p in outputs(tmp_path) if p.endswith(".html"))
+    english = [p for p in pages if not p.startswith("fr/")]
+    assert [f"fr/{p}" for p in english] == [p for p in pages if p.startswith("fr/")]
+    assert len(english) == 7 and len(result.written) == 15
+    assert [p for p in outputs(tmp_path) if p.endswith(".geojson")] == ["places.geojson"]
+    for page in pages:
+        html = (tmp_path / page).read_text(encoding="utf-8")
+        lang = "fr" if page.startswith("fr/") else "en"
+        assert html.startswith(f'<!DOCTYPE html>\n<html lang="{lang}">')
+        (href, other), *more = re.findall(r'<a href="([^"]+)" hreflang="(\w+)"', html)
+        assert more == [] and other == {"en": "fr", "fr": "en"}[lang]
+        target = (tmp_path / page).parent / href
+        assert target.resolve() == (tmp_path / (f"fr/{page}" if lang == "en" else page[3:]))
+    french = (tmp_path / "fr/regions/wca.html").read_text(encoding="utf-8")
+    assert "<title>Région Afrique occidentale et centrale de l\u2019OMD</title>" in french
+    assert '<a href="../index.html">Carte du monde</a>' in french
+
+
+def test_the_language_is_part_of_each_outputs_key(tmp_path: Path) -> None:
+    build(None, tmp_path, lang="en")
+    english = outputs(tmp_path)
+    french = build(None, tmp_path, lang="fr")  # French at the root now
+    assert {p.name for p in french.written} == {
+        "index.html",
+        "ac.html",
+        "ap.html",
+        "esa.html",
+        "eur.html",
+        "mena.html",
+        "wca.html",
+    }
+    assert [p.name for p in french.unchanged] == ["places.geojson"]
+    assert '<html lang="fr">' in (tmp_path / "index.html").read_text(encoding="utf-8")
+    again = build(None, tmp_path, lang="en")
+    assert len(again.written) == 7 and outputs(tmp_path) == english  # the same bytes
+
+
+def test_a_changed_catalogue_rebuilds_the_pages(tmp_path: Path, monkeypatch) -> None:
+    import geo.build as module
+
+    build(None, tmp_path)
+    copy = tmp_path / "catalogue" / "fr" / "LC_MESSAGES" / "geo.po"
+    copy.parent.mkdir(parents=True)
+    copy.write_text("# a translator's edit\n", encoding="utf-8")
+    monkeypatch.setattr(module, "catalogue_files", lambda: (copy,))
+    result = build(None, tmp_path)
+    assert len(result.written) == 7 and [p.name for p in result.unchanged] == ["places.geojson"]
+
+
+def test_the_languages_come_from_the_data_folders_settings(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["fr"]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    build(data, out)
+    assert '<html lang="fr">' in (out / "index.html").read_text(encoding="utf-8")
+    build(data, out, lang="en")  # the argument wins
+    assert '<html lang="en">' in (out / "index.html").read_text(encoding="utf-8")
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["fr", "klingon"]\n', encoding="utf-8")
+    with pytest.raises(geo.DataError, match=r"geo\.toml: field 'maps\.languages': got 'klingon'"):
+        build(data, out)
+    with pytest.raises(geo.UsageError, match=r"Got lang='de'; `lang` must be one of"):
+        build(data, out, lang="en,de")

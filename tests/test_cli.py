@@ -177,3 +177,52 @@ def test_snapshot_refuses_what_is_not_a_map_at_once(
     assert "it is not a map made by geo" in result.stderr
     assert "Traceback" not in result.stderr and "Call log" not in result.stderr
     assert not (tmp_path / "x.png").exists()
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_build_lang_fr_writes_french_maps(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    result = CliRunner().invoke(cli, ["build", "--output", str(out), "--lang", "fr"])
+    assert result.exit_code == 0, result.output
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert html.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    title = "Réseau de renforcement des capacités de l\u2019OMD et postes frontières"
+    assert f"<title>{title}</title>" in html
+    assert not (out / "fr").exists()
+
+
+def test_build_lang_en_fr_writes_both_and_links_them(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    result = run("build", "--output", str(out), "--lang", "en,fr")
+    assert result.returncode == 0, result.stderr
+    assert "built 15 files (0 unchanged) for 95 places" in result.stderr
+    assert 'href="fr/index.html" hreflang="fr"' in (out / "index.html").read_text(encoding="utf-8")
+    french = (out / "fr" / "regions" / "eur.html").read_text(encoding="utf-8")
+    assert 'href="../../regions/eur.html" hreflang="en"' in french
+
+
+@pytest.mark.parametrize("command", ["build", "watch"])
+def test_an_unknown_language_is_refused_before_any_work(tmp_path: Path, command: str) -> None:
+    out = tmp_path / "output"
+    result = run(command, "--output", str(out), "--lang", "en,de")
+    assert result.returncode == 2
+    assert result.stderr == "error: Got lang='de'; `lang` must be one of ['en', 'fr']\n"
+    assert not out.exists()
+
+
+def test_build_follows_the_data_folders_geo_toml(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["fr", "en"]\n', encoding="utf-8")
+    result = run("build", "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "output"  # beside the data folder
+    assert '<html lang="fr">' in (out / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in (out / "en" / "index.html").read_text(encoding="utf-8")
+    (data / "geo.toml").write_text('[maps]\nlangauges = ["fr"]\n', encoding="utf-8")
+    result = run("validate", "--data", str(data))
+    assert result.returncode == 1
+    assert "field 'maps.langauges'" in result.stderr and "did you mean 'maps.languages'?" in (
+        result.stderr
+    )

@@ -355,3 +355,52 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
     assert float(rows[0]["lon"]) == pytest.approx(4.37, abs=0.05)  # numbers stay numbers
     raw = list(csv.DictReader(io.StringIO(run(*args, "--raw-csv").stdout)))
     assert raw[0]["name"] == hostile and raw[0]["host"] == "-2\x00"
+
+
+# --------------------------------------------------------------------------- languages
+
+
+@pytest.mark.parametrize(
+    ("args", "title"),
+    [
+        (
+            ["within", "--lat", "40.41", "--lon", "49.87", "--km", "300"],
+            "À moins de 300 km de 40,41, 49,87",
+        ),
+        (["nearest", "--lat", "41.64", "--lon", "48.43"], "Les plus proches de 41,64, 48,43"),
+        (["region", "WCA"], "Lieux de la région Afrique occidentale et centrale"),
+        (["distance", "rocb-europe", "samur"], "De rocb-europe à samur\u00a0: 186,2 km"),
+    ],
+)
+def test_a_query_map_in_french(tmp_path: Path, args: list[str], title: str) -> None:
+    path = tmp_path / "map.html"
+    result = run("query", *args, "--map", str(path), "--lang", "fr")
+    assert result.exit_code == 0, result.stderr
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert f"<title>{title}</title>" in page
+    assert _map_data(path)["lang"] == "fr"
+
+
+def test_a_query_map_as_of_a_day_says_the_day_in_its_language(tmp_path: Path) -> None:
+    path = tmp_path / "map.html"
+    result = run(
+        "query", "region", "EUR", "--as-of", "2010-09-08", "--map", str(path), "--lang", "fr"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "<title>Lieux de la région Europe (au 8 septembre 2010)</title>" in path.read_text(
+        encoding="utf-8"
+    )
+
+
+def test_lang_without_map_or_unknown_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["query", "country", "AZE", "--lang", "fr"])
+    assert result.exit_code == 2
+    assert "--lang sets the language of the map: add --map FILE" in result.stderr
+    path = tmp_path / "map.html"
+    result = CliRunner().invoke(
+        cli, ["query", "country", "AZE", "--map", str(path), "--lang", "es"]
+    )
+    assert result.exit_code == 2
+    assert "Got lang='es'; `lang` must be one of ['en', 'fr']" in result.stderr
+    assert not path.exists()

@@ -1013,3 +1013,102 @@ def test_the_same_query_map_gives_the_same_bytes() -> None:
         for _ in "ab"
     }
     assert len(pages) == 1
+
+
+# ------------------------------------------------------------------ languages
+
+
+def test_a_french_map_speaks_french_and_names_countries_from_cldr(frames) -> None:
+    places, countries = frames
+    page = to_html(
+        render_map(places, countries, title="t", lang="fr", alternates=[("en", "../index.html")])
+    )
+    assert page.startswith('<!DOCTYPE html>\n<html lang="fr">')
+    assert '<nav class="atlas-langs" aria-label="Langues">' in page
+    assert '<a href="../index.html" hreflang="en" lang="en">English</a>' in page
+    assert ">Liste des lieux</button>" in page
+    data = payload(page)
+    assert data["lang"] == "fr" and data["locale"] == "fr"
+    assert data["words"]["legend.title"] == "Légende et filtres"
+    names = {row[0]: row[1] for row in data["countries"]}
+    assert names["CIV"] == "Côte d\u2019Ivoire" and names["DEU"] == "Allemagne"
+    assert names["KOR"] == "Corée du Sud"  # CLDR's, not the membership table's "Korea, Republic of"
+    baku = rows_of(data, "rocb-europe")
+    assert baku["Pays"] == "Azerbaïdjan (AZE)" and baku["Région de l\u2019OMD"] == "Europe (EUR)"
+    assert baku["Coordonnées"] == "40,37770° N, 49,89200° E"
+    assert place_of(data, "rocb-europe")["country"] == "Azerbaïdjan"
+    assert "Azerbaijan" in place_of(data, "rocb-europe")["terms"]  # found by the data's name
+    english = payload(to_html(render_map(places, countries, title="t")))
+    assert {row[0]: row[1] for row in english["countries"]}["KOR"] == "Korea, Republic of"
+
+
+def test_a_name_in_the_maps_language_is_its_name_there() -> None:
+    rows = [
+        {
+            "id": "a",
+            "name": "Training Centre",
+            "name_fr": "Centre de formation",
+            "geometry": Point(1, 1),
+        },
+        {"id": "b", "name": "Crossing", "name:fr": "Passage", "geometry": Point(2, 2)},
+        {"id": "c", "name": "Office", "name_fr": "  ", "geometry": Point(3, 3)},
+    ]
+    for compact in (False, True):
+        french = to_html(
+            render_map(places_frame(rows), tiny_countries(), title="t", lang="fr", compact=compact)
+        )
+        english = to_html(
+            render_map(places_frame(rows), tiny_countries(), title="t", compact=compact)
+        )
+        if not compact:
+            data = payload(french)
+            assert [p["name"] for p in data["places"]] == [
+                "Centre de formation",
+                "Passage",
+                "Office",
+            ]
+            assert "Training Centre" in place_of(data, "a")["terms"]
+            assert all(
+                not label.startswith("Name") for p in data["places"] for label, _ in p["rows"]
+            )
+            assert [p["name"] for p in payload(english)["places"]] == [
+                "Training Centre",
+                "Crossing",
+                "Office",
+            ]
+        else:
+            assert "Centre de formation" in payload(french)["table"]["name"]["rest"] + payload(
+                french
+            )["table"]["name"].get("dict", [])
+
+
+def test_an_unknown_language_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"Got lang='de'; `lang` must be one of \['en', 'fr'\]"):
+        render_map(places_frame([]), tiny_countries(), title="t", lang="de")
+    with pytest.raises(UsageError, match=r"Got lang='xx'"):
+        render_map(places_frame([]), tiny_countries(), title="t", alternates=[("xx", "x.html")])
+    with pytest.raises(UsageError, match=r"href='javascript:x'"):
+        render_map(
+            places_frame([]), tiny_countries(), title="t", alternates=[("fr", "javascript:x")]
+        )
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_hostile_data_stays_escaped_in_every_language(lang: str) -> None:
+    places, countries = hostile_frames()
+    page = to_html(
+        render_map(
+            places,
+            countries,
+            title=HOSTILE[1],
+            links=[(HOSTILE[0], "a.html")],
+            lang=lang,
+            alternates=[("fr" if lang == "en" else "en", "x.html")],
+        )
+    )
+    outside, blob = split_page(page)
+    for text in HOSTILE + HOSTILE_SOURCES:
+        if re.search(r"[<>&\"'`]|\$\{", text):
+            assert text not in outside, text
+    for char in "<>&\u2028\u2029":
+        assert char not in blob

@@ -218,3 +218,22 @@ def test_page_reloads_after_an_edit_and_shows_problems(tmp_path: Path, browser: 
         json.loads((out / "places.geojson").read_text(encoding="utf-8"))["type"]
         == "FeatureCollection"
     )
+
+
+def test_the_problems_box_speaks_the_pages_language() -> None:
+    import base64
+    import hashlib
+    import re
+
+    from geo.i18n import translator
+    from geo.serve import _inject
+
+    csp = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; script-src ">'
+    for lang in ("en", "fr", "xx"):
+        page = f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>{csp}</head><body></body></html>'
+        served = _inject(page.encode()).decode()
+        headline = translator(lang if lang != "xx" else "en")("live.problems")
+        script = re.search(r"<script>(.*)</script>", served, re.S).group(1)
+        assert json.loads(re.search(r"textContent=(\"[^\"]*\")", script).group(1)) == headline
+        digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+        assert f"script-src 'sha256-{digest}'" in served  # the policy allows this very script

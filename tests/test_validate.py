@@ -373,3 +373,20 @@ def test_a_repeated_key_in_a_place_file_is_reported(data: Path) -> None:
     assert "field 'kind': got \"key 'kind' repeated\"; expected each key at most once" in (
         only_problem(data)
     )
+
+
+def test_a_name_in_a_language_of_the_maps_is_a_property_like_another(data: Path) -> None:
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-europe",
+        lambda f: f["properties"].update({"name_fr": "BRRC Europe", "name:fr": "BRRC Europe"}),
+    )
+    assert problems_of(data) == []
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(name_fr=7)
+    )
+    assert only_problem(data) == (
+        "offices.geojson: feature #6 (id='rocb-europe'): field 'name_fr': got 7; expected a "
+        "non-empty string (the place's name in that language, used by its maps)"
+    )

@@ -108,3 +108,20 @@ def test_invalid_save_keeps_outputs_and_reports(tmp_path: Path) -> None:
         watcher.wait_for(3)
         assert watcher.events[2].ok
     assert outputs(out) == before
+
+
+def test_a_rebuild_writes_the_maps_in_the_languages_asked_or_set(tmp_path: Path) -> None:
+    from geo.watch import _is_data_file, rebuild
+
+    data = copy_data(tmp_path)
+    out = tmp_path / "out"
+    event = rebuild(data, out, 1, lang=("fr", "en"))
+    assert event.ok and '<html lang="fr">' in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "en" / "index.html").is_file()
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["en"]\n', encoding="utf-8")
+    assert _is_data_file(None, str(data / "geo.toml"))  # a save of the settings rebuilds
+    event = rebuild(data, out, 2)
+    assert event.ok and '<html lang="en">' in (out / "index.html").read_text(encoding="utf-8")
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["xx"]\n', encoding="utf-8")
+    event = rebuild(data, out, 3)
+    assert not event.ok and "geo.toml: field 'maps.languages': got 'xx'" in event.problems[0]

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from geo.i18n import DATA_LANGUAGE, Translator, country_name
+from geo.i18n import DATA_LANGUAGE, Translator, country_name, languages
 from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
 from geo.schema import KINDS, REGIONS
 
@@ -80,8 +80,8 @@ _KM_COLUMNS = {"country_distance_km": 1, "distance_km": 1}
 
 
 def _is_alternate_name(key: str) -> bool:
-    """Whether a column is a place's name in another language (``name_fr``, ``name:fr``)."""
-    return len(key) > 5 and key[:5] in ("name_", "name:")
+    """Whether a column is a place's name in a language of the maps (``name_fr``, ``name:fr``)."""
+    return key[:5] in ("name_", "name:") and key[5:] in languages()
 
 
 def _local_name(rec: Mapping[str, Any], lang: str) -> str | None:
