@@ -597,3 +597,16 @@ def test_a_broken_display_layer_is_a_data_error_naming_the_feature(fixture_copy:
         "countries_display.geojson: feature #5: field 'geometry.coordinates': got \"could not "
         "convert string to float: 'x'\"; expected valid polygon coordinates",
     ]
+
+
+def test_a_map_of_a_result_in_either_language(fixture_atlas: geo.Atlas) -> None:
+    from geo.render import to_html
+
+    result = fixture_atlas.in_region("EUR")
+    english = to_html(fixture_atlas.to_map(result))
+    french = to_html(fixture_atlas.to_map(result, lang="fr"))
+    assert "<title>Query result</title>" in english and '<html lang="en">' in english
+    assert "<title>Résultat de la requête</title>" in french and '<html lang="fr">' in french
+    assert "<title>Mine</title>" in to_html(fixture_atlas.to_map(result, title="Mine", lang="fr"))
+    with pytest.raises(geo.UsageError, match=r"Got lang='eng'.*\(did you mean 'en'\?\)"):
+        fixture_atlas.to_map(result, lang="eng")

@@ -126,7 +126,7 @@
     app.data.kinds.forEach(function (k) {
       if (!app.kindLayers.has(k.code)) return;
       overlays['<span class="atlas-lc-symbol">' + lib.symbols.symbolSvg(k, 'operational', 16) + '</span>' +
-        util.esc(k.label) + ' <span class="atlas-count">(' + Number(k.count) + ')</span>'] = app.kindLayers.get(k.code);
+        util.esc(k.label) + ' <span class="atlas-count">(' + util.esc(util.num(app, k.count)) + ')</span>'] = app.kindLayers.get(k.code);
     });
     app.layersControl = L.control.layers(base, overlays, { collapsed: true, position: 'topright' }).addTo(map);
     var toggle = app.layersControl.getContainer().querySelector('.leaflet-control-layers-toggle');
