@@ -153,7 +153,7 @@ class PlaceIndex:
         kind = f" kind={self.kind!r}" if self.kind else ""
         return f"<PlaceIndex {len(self)} places{kind}>"
 
-    def nearest(self, lon: Any, lat: Any, *, k: int = 1) -> Nearest:
+    def nearest(self, lon: Any, lat: Any, *, k: int = 1, threads: bool = True) -> Nearest:
         """The ``k`` nearest places of each point.
 
         Parameters
@@ -163,6 +163,9 @@ class PlaceIndex:
             [-90, 90], degrees, EPSG:4326.
         k : int
             How many places per point (>= 1); capped at the number of places.
+        threads : bool
+            Let a large query use several threads (``False``: only the
+            calling thread, for callers that run queries in threads).
 
         Returns
         -------
@@ -187,7 +190,8 @@ class PlaceIndex:
         # many points asking for their nearest: one extra neighbour settles about 90 % of them
         asked = min(len(self), k + (1 if k == 1 and m >= _MANY_POINTS else _EXTRA_NEIGHBOURS))
         while len(todo):
-            workers = -1 if len(todo) >= THREAD_MIN_POINTS else 1  # threads cost for a few
+            # threads cost for a few points
+            workers = -1 if threads and len(todo) >= THREAD_MIN_POINTS else 1
             chord, cand = tree.query(
                 points[todo] if len(todo) < m else points, asked, workers=workers
             )
@@ -205,7 +209,7 @@ class PlaceIndex:
             ):
                 if len(rows):
                     position[rows], dist[rows] = self._nearest_candidates(
-                        lon, lat, rows, c, near, k
+                        lon, lat, rows, c, near, k, threads
                     )
             todo = todo[~done]
             asked = min(len(self), asked * 2)
@@ -219,21 +223,23 @@ class PlaceIndex:
         cand: np.ndarray,
         near: np.ndarray | None,
         k: int,
+        threads: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rows and km of the ``k`` nearest of each point's candidates (tree positions).
 
         Only the candidates ``near`` (all when ``None``) are measured; equal
         distances go to the earlier row.
         """
+        measure = geodesic_km_threads if threads else geodesic_km
         if near is None:  # no mask: every candidate is measured
             point_of = np.repeat(rows, cand.shape[1])
-            d = geodesic_km_threads(
+            d = measure(
                 lon[point_of], lat[point_of], self._lon[cand.ravel()], self._lat[cand.ravel()]
             ).reshape(cand.shape)
         else:
             d = np.full(cand.shape, np.inf)
             point_of = np.broadcast_to(rows[:, None], cand.shape)[near]
-            d[near] = geodesic_km_threads(
+            d[near] = measure(
                 lon[point_of], lat[point_of], self._lon[cand[near]], self._lat[cand[near]]
             )
         if cand.shape[1] > 1:
