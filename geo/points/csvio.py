@@ -261,12 +261,17 @@ def header_line(names: Sequence[str], delimiter: str, *, raw: bool, numbers_as_t
 def lines_buffer(columns: Sequence[Any], delimiter: str) -> Any:
     """The CSV lines of cells already quoted (:func:`quoted`), as one pyarrow buffer.
 
-    Each row's cells are joined by ``delimiter`` and end with ``\\n``.
+    Each row's cells are joined by ``delimiter`` and end with ``\\n``; a missing cell
+    is empty.
     """
     if not columns or len(columns[0]) == 0:
         return pa.py_buffer(b"")
-    cells = [*columns[:-1], pc.binary_join_element_wise(columns[-1], "\n", "")]
-    lines = pc.binary_join_element_wise(*cells, delimiter)
+    last = pc.binary_join_element_wise(
+        columns[-1], "\n", "", null_handling="replace", null_replacement=""
+    )
+    lines = pc.binary_join_element_wise(
+        *columns[:-1], last, delimiter, null_handling="replace", null_replacement=""
+    )
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()
     width = np.int64 if pa.types.is_large_string(lines.type) else np.int32

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 
 from geo.export import safe_cell
 from geo.points.csvio import float_text, header_line, lines_buffer, quoted, safe_text
@@ -132,32 +133,41 @@ class CsvWriter(Writer):
         return isinstance(self.source, CsvSource)
 
     def _added_tables(self) -> dict[str, Any]:
-        """Ready cells of the text added columns, by the positions :class:`Found` gives.
+        """The added columns' cells joined ahead of time, by the positions of :class:`Found`.
 
-        Each table ends with the cell of "none", then of an invalid row.
+        ``"country"``: the seven country columns (``iso3`` to ``country_distance_km``) of
+        each row, inside it (ending in ``0.0``), then of each row off its coast (ending
+        with a delimiter: the distance follows), then for no country, then for an invalid
+        row.  ``"place"``: the three columns of each nearest place, then for none (the
+        same for an invalid row).
         """
         if self._tables:
             return self._tables
-        pa, enricher, delimiter = arrow(), self.enricher, self.delimiter
+        pa, enricher, sep = arrow(), self.enricher, self.delimiter
 
-        def cells(values: Sequence[Any]) -> Any:
+        def cells(values: Sequence[Any] | np.ndarray) -> list[str]:
             array = pa.array([v if isinstance(v, str) else None for v in values], pa.string())
             if not self.raw_csv:
                 array = safe_text(array, numbers_as_text=False)
-            return quoted(array, delimiter)
+            return [str(c) for c in quoted(array, sep).to_pylist()]
 
-        tables = {c: cells([*v, None]) for c, v in enricher.country_table.items()}
+        text = {c: cells(v) for c, v in enricher.country_table.items()}  # last: no country
         member = [str(bool(v)) for v in enricher.member_table]
-        tables["member"] = cells([*member, None])
-        tables["located_by"] = cells(list(LOCATED_BY))
-        for column, source in (
-            ("nearest_id", "id"),
-            ("nearest_kind", "kind"),
-            ("nearest_name", "name"),
-        ):
-            tables[column] = cells([*enricher.place_table[source], None])
-        self._tables = tables
-        return tables
+        located = dict(zip(LOCATED_BY, cells(list(LOCATED_BY)), strict=True))
+        rows = [
+            sep.join([*(text[c][i] for c in text), member[i]])
+            for i in range(len(enricher.member_table))
+        ]
+        country = [f"{r}{sep}{located['inside']}{sep}0.0" for r in rows[:-1]]
+        country += [f"{r}{sep}{located['nearest']}{sep}" for r in rows[:-1]]
+        country += [f"{rows[-1]}{sep}{located['none']}{sep}", sep * 6]
+        places = [cells(enricher.place_table[c]) for c in ("id", "kind", "name")]
+        place = [sep.join(values) for values in zip(*places, strict=True)]  # last: none
+        self._tables = {
+            "country": pa.array(country, pa.string()),
+            "place": pa.array(place, pa.string()),
+        }
+        return self._tables
 
     def render(self, data: Any, coords: Coordinates, found: Found, keep: np.ndarray) -> Any:
         pa = arrow()
@@ -178,26 +188,26 @@ class CsvWriter(Writer):
         return quoted(text, self.delimiter)
 
     def _added_cells(self, found: Found) -> list[Any]:
+        """Three cells that hold the eleven added columns (see :meth:`_added_tables`)."""
         pa = arrow()
         tables = self._added_tables()
-        n_country = len(self.enricher.member_table) - 1  # "none" is the row after the last
-        invalid = ~found.valid
-        country = np.where(found.country < 0, n_country, found.country)
-        country = pa.array(np.where(invalid, n_country + 1, country))
-        place = np.where(found.place < 0, len(self.enricher.place_table["id"]) - 1, found.place)
-        place = pa.array(np.where(invalid, len(self.enricher.place_table["id"]), place))
-        out = []
-        for column in ADDED_COLUMNS:
-            if column in ("iso3", "country", "region", "region_name", "member"):
-                out.append(tables[column].take(country))
-            elif column == "located_by":
-                out.append(tables[column].take(pa.array(found.located_by)))
-            elif column in ("nearest_id", "nearest_kind", "nearest_name"):
-                out.append(tables[column].take(place))
-            else:
-                km = found.country_km if column == "country_distance_km" else found.place_km
-                out.append(quoted(float_text(km), self.delimiter))
-        return out
+        n = len(self.enricher.member_table) - 1  # rows of the country layer
+        located = found.located_by
+        which = np.choose(
+            np.minimum(located, 3),
+            [found.country, n + found.country, np.full(len(located), 2 * n), 2 * n + 1],
+        )
+        country = tables["country"].take(pa.array(which))
+        nearest = located == 1
+        if nearest.any():
+            km = pc.fill_null(float_text(np.where(nearest, found.country_km, np.nan)), "")
+            country = pc.binary_join_element_wise(country, km, "")
+        place = np.where(found.place < 0, len(tables["place"]) - 1, found.place)
+        return [
+            country,
+            tables["place"].take(pa.array(place)),
+            float_text(found.place_km),
+        ]
 
     def put(self, rendered: Any) -> None:
         self._header()
