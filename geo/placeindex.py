@@ -174,6 +174,11 @@ class PlaceIndex:
                 self._tree_built = cKDTree(self._vectors)
             return self._tree_built
 
+    def prepare(self, points: int) -> None:
+        """Build now what queries of ``points`` points will use (the tree of large ones)."""
+        if points * len(self) > _PRODUCT_MAX_ENTRIES:
+            self._tree  # noqa: B018 - built on first use
+
     def _candidates(
         self, points: np.ndarray, asked: int, workers: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

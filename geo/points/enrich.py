@@ -172,6 +172,14 @@ class Enricher:
         finally:
             self._spare.put(index)
 
+    def warm(self, points: int) -> None:
+        """Get ready for batches of ``points`` points: build what their nearest-place queries use.
+
+        The tree of a large query (and the import of scipy, a third of a second) is then
+        made while the threads locate the first batches, not after.
+        """
+        self._places.prepare(points)
+
     def find(self, lon: np.ndarray, lat: np.ndarray, valid: np.ndarray | None = None) -> Found:
         """Country and nearest place of points (degrees, EPSG:4326); ``valid`` ones only.
 

@@ -257,6 +257,7 @@ def _stream(
     read = written = invalid = 0
     problems: list[Problem] = []
     pending: deque[tuple[Future[Any], Progress | None]] = deque()
+    warm = False
 
     def drain(limit: int) -> None:
         while len(pending) > limit:
@@ -287,6 +288,9 @@ def _stream(
             for i, (start, stop) in enumerate(bounds):
                 future = pool.submit(_render, writer, enricher, chunk, start, stop, keep)
                 pending.append((future, done if i == len(bounds) - 1 else None))
+                if not warm:  # while the threads locate the first batches
+                    enricher.warm(stop - start)
+                    warm = True
                 drain(2 * workers)
             if not bounds:  # no rows: nothing to write, still a chunk read
                 nothing: Future[Any] = Future()
