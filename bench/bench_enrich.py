@@ -1,6 +1,7 @@
 """Bulk enrichment end to end: `geo enrich` against the plain pipeline a user would write.
 
 Run: python bench/bench_enrich.py [--points 1000000] [--runs 3] [--rss 1000000,3000000]
+     [--baseline DIR]
 
 For each set of points and each format, in new processes, alternated run by run (medians):
   * ours: geo enrich IN OUT --silent (start-up, atlas and country layer included; the cache
@@ -13,7 +14,8 @@ Sets of points: uniform on the sphere; within 20 km of a boundary (coasts and la
 half of them at sea); within 20 km of a land border (a vertex two countries share).
 Formats: CSV -> CSV and GeoParquet -> GeoParquet.
 Also: the share of land points (those sjoin puts in a country) where both give the same
-country, and the peak RSS of `geo enrich` CSV -> CSV for the sizes of --rss.
+country, the peak RSS of `geo enrich` CSV -> CSV for the sizes of --rss, and with --baseline
+DIR (another checkout of geo) its `geo enrich` on the same inputs, alternated with the others.
 Prints seconds, ratios and MB.  Not a test: figures depend on the machine and its load.
 """
 
@@ -133,6 +135,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--rss", default="1000000,3000000", help="sizes for the peak RSS")
     parser.add_argument("--workers", type=int, default=None, help="geo enrich --workers")
+    parser.add_argument(
+        "--baseline", type=Path, default=None, help="another checkout of geo: its geo enrich too"
+    )
     args = parser.parse_args()
     python = sys.executable
     atlas = geo.load()
@@ -152,6 +157,10 @@ def main() -> None:
         for name, (lon, lat) in sets.items():
             write_inputs(folder, name.replace(" ", "_"), lon, lat)
         extra = [] if args.workers is None else ["--workers", str(args.workers)]
+        base_env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+        if args.baseline is not None:
+            base_env["PYTHONPATH"] = str(args.baseline.resolve())
+            base_env["GEO_CACHE_DIR"] = str(folder / "base_cache")
 
         def ours(src: Path, dst: Path) -> list[str]:
             return [python, "-m", "geo", "enrich", str(src), str(dst), "--silent", *extra]
@@ -167,10 +176,13 @@ def main() -> None:
             stem = name.replace(" ", "_")
             for suffix in (".csv", ".parquet"):
                 src = folder / f"{stem}{suffix}"
-                times: dict[str, list[float]] = {"ours": [], "plain": []}
+                times: dict[str, list[float]] = {"ours": [], "plain": [], "baseline": []}
                 for i in range(args.runs):  # alternated
                     times["ours"].append(run(ours(src, folder / f"ours{i}{suffix}"), env)[0])
                     times["plain"].append(run(plain(src, folder / f"plain{i}{suffix}"), env)[0])
+                    if args.baseline is not None:
+                        out = folder / f"base{i}{suffix}"
+                        times["baseline"].append(run(ours(src, out), base_env)[0])
                 same, land = agreement(folder / f"ours0{suffix}", folder / f"plain0{suffix}")
                 rows.append((name, suffix, times, same, land))
         rss = []
@@ -187,11 +199,16 @@ def main() -> None:
         f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; "
         f"{n:,} points per set, medians of {args.runs} alternated runs"
     )
-    print(f"{'points':20}{'format':22}{'ours s':>8}{'plain s':>9}{'ratio':>8}{'same country':>14}")
+    head = f"{'points':20}{'format':26}{'ours s':>8}{'plain s':>9}{'ratio':>8}{'same country':>14}"
+    print(head + ("   before s (ratio)" if args.baseline is not None else ""))
     for name, suffix, times, same, land in rows:
         a, b = statistics.median(times["ours"]), statistics.median(times["plain"])
         fmt = "CSV -> CSV" if suffix == ".csv" else "GeoParquet -> GeoParquet"
-        print(f"{name:20}{fmt:22}{a:8.2f}{b:9.2f}{b / a:7.2f}x{same:13.2%}  ({land:,} land points)")
+        line = f"{name:20}{fmt:26}{a:8.2f}{b:9.2f}{b / a:7.2f}x{same:13.2%}"
+        if times["baseline"]:
+            before = statistics.median(times["baseline"])
+            line += f"   {before:6.2f} ({b / before:.2f}x)"
+        print(f"{line}  ({land:,} land points)")
     print("\npeak RSS, geo enrich CSV -> CSV, uniform points (plain pipeline for comparison)")
     for size, seconds, ours_mb, plain_mb in rss:
         print(

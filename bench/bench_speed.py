@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--points", type=int, default=1_000_000)
     parser.add_argument("--rss", default="1000000,3000000")
-    parser.add_argument("--baseline", default=None, help="another checkout of geo (build only)")
+    parser.add_argument("--baseline", default=None, help="another checkout of geo, for before")
     args = parser.parse_args()
     build = [sys.executable, str(HERE / "bench_build.py"), "--runs", str(args.runs)]
     if args.baseline:
@@ -29,19 +29,19 @@ def main() -> None:
     print("== cold build and start-up ==", flush=True)
     subprocess.run(build, check=True)
     print("\n== bulk enrichment ==", flush=True)
-    subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "bench_enrich.py"),
-            "--points",
-            str(args.points),
-            "--runs",
-            str(max(1, args.runs // 2)),
-            "--rss",
-            args.rss,
-        ],
-        check=True,
-    )
+    enrich = [
+        sys.executable,
+        str(HERE / "bench_enrich.py"),
+        "--points",
+        str(args.points),
+        "--runs",
+        str(max(1, args.runs // 2)),
+        "--rss",
+        args.rss,
+    ]
+    if args.baseline:
+        enrich += ["--baseline", args.baseline]
+    subprocess.run(enrich, check=True)
 
 
 if __name__ == "__main__":
