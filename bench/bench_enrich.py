@@ -99,10 +99,12 @@ def write_inputs(folder: Path, name: str, lon: np.ndarray, lat: np.ndarray) -> N
     ).to_parquet(folder / f"{name}.parquet")
 
 
-def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command."""
+def run(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of a command (run in ``cwd``)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     errors = process.stderr.read().decode() if process.stderr else ""
@@ -178,11 +180,14 @@ def main() -> None:
                 src = folder / f"{stem}{suffix}"
                 times: dict[str, list[float]] = {"ours": [], "plain": [], "baseline": []}
                 for i in range(args.runs):  # alternated
-                    times["ours"].append(run(ours(src, folder / f"ours{i}{suffix}"), env)[0])
+                    times["ours"].append(
+                        run(ours(src, folder / f"ours{i}{suffix}"), env, folder)[0]
+                    )
                     times["plain"].append(run(plain(src, folder / f"plain{i}{suffix}"), env)[0])
                     if args.baseline is not None:
                         out = folder / f"base{i}{suffix}"
-                        times["baseline"].append(run(ours(src, out), base_env)[0])
+                        # from the temporary folder: python -m geo would find ./geo first
+                        times["baseline"].append(run(ours(src, out), base_env, folder)[0])
                 same, land = agreement(folder / f"ours0{suffix}", folder / f"plain0{suffix}")
                 rows.append((name, suffix, times, same, land))
         rss = []

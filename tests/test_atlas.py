@@ -753,7 +753,7 @@ def test_a_command_reads_each_data_file_once(
     ("command", "never"),
     [
         (["validate"], {"folium", "scipy", "branca", "jinja2"}),
-        (["--help"], {"folium", "scipy", "geopandas", "pyogrio"}),
+        (["--help"], {"folium", "scipy", "geopandas", "pyogrio", "pandas", "pyarrow", "dask"}),
         (["locate", "--lat", "40.41", "--lon", "49.87"], {"folium", "scipy"}),
     ],
 )
