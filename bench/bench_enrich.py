@@ -99,21 +99,23 @@ def write_inputs(folder: Path, name: str, lon: np.ndarray, lat: np.ndarray) -> N
     ).to_parquet(folder / f"{name}.parquet")
 
 
+#: The peak RSS of a command is measured by GNU time: a child forked from this process
+#: would count this process's pages (hundreds of MB) until it execs.
+GNU_TIME = Path("/usr/bin/time")
+
+
 def run(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of a command (run in ``cwd``)."""
+    """Wall seconds and peak RSS (MB, ``nan`` without GNU time) of a command (run in ``cwd``)."""
+    timed = [str(GNU_TIME), "-f", "maxrss %M", *command] if GNU_TIME.exists() else command
     start = time.perf_counter()
-    process = subprocess.Popen(
-        command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    result = subprocess.run(
+        timed, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    errors = process.stderr.read().decode() if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"{' '.join(command)} failed:\n{errors}")
-    return seconds, usage.ru_maxrss / 1024
+    if result.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+    found = [line for line in result.stderr.splitlines() if line.startswith("maxrss ")]
+    return seconds, int(found[-1].split()[1]) / 1024 if found else float("nan")
 
 
 def agreement(ours: Path, plain: Path) -> tuple[float, int]:
