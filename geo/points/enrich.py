@@ -98,6 +98,18 @@ class Found:
     place_km: np.ndarray
     valid: np.ndarray
 
+    def take(self, rows: slice | np.ndarray) -> Found:
+        """The answers of some rows (a slice, or a mask of the rows kept)."""
+        if isinstance(rows, np.ndarray) and rows.all():
+            return self
+        return Found(
+            self.country[rows],
+            self.country_km[rows],
+            self.place[rows],
+            self.place_km[rows],
+            self.valid[rows],
+        )
+
     @property
     def located_by(self) -> np.ndarray:
         """Codes of ``located_by``: 0 inside, 1 nearest, 2 none, 3 an invalid point."""

@@ -172,14 +172,14 @@ class CsvWriter(Writer):
     def render(self, data: Any, coords: Coordinates, found: Found, keep: np.ndarray) -> Any:
         pa = arrow()
         data = _take(data, keep)
-        found = _found_rows(found, keep)
+        found = found.take(keep)
         columns = [c for c in _column_names(data) if c not in ADDED_COLUMNS]
         parts = []
         for start in range(0, len(found.valid), _FORMAT_ROWS):
             stop = min(start + _FORMAT_ROWS, len(found.valid))
             cells = [
                 self._input_cells(_column_slice(data, c, start, stop)) for c in columns
-            ] + self._added_cells(_found_slice(found, start, stop))
+            ] + self._added_cells(found.take(slice(start, stop)))
             parts.append(lines_buffer(cells, self.delimiter))
         return parts if parts else [pa.py_buffer(b"")]
 
@@ -293,7 +293,7 @@ class ParquetWriter(Writer):
     def render(self, data: Any, coords: Coordinates, found: Found, keep: np.ndarray) -> Any:
         pa = arrow()
         data = _take(data, keep)
-        found = _found_rows(found, keep)
+        found = found.take(keep)
         table = (
             data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
         )
@@ -400,28 +400,6 @@ def _column_slice(data: Any, name: str, start: int, stop: int) -> Any:
     if isinstance(data, pd.DataFrame):
         return data[name].iloc[start:stop]
     return data.column(name).slice(start, stop - start)
-
-
-def _found_slice(found: Found, start: int, stop: int) -> Found:
-    return Found(
-        found.country[start:stop],
-        found.country_km[start:stop],
-        found.place[start:stop],
-        found.place_km[start:stop],
-        found.valid[start:stop],
-    )
-
-
-def _found_rows(found: Found, keep: np.ndarray) -> Found:
-    if keep.all():
-        return found
-    return Found(
-        found.country[keep],
-        found.country_km[keep],
-        found.place[keep],
-        found.place_km[keep],
-        found.valid[keep],
-    )
 
 
 def _take(data: Any, keep: np.ndarray) -> Any:
