@@ -446,12 +446,10 @@ def _read_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
 
 
 def _display_arrays(frame: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
-    wkb = shapely.to_wkb(np.asarray(frame.geometry.values))
     return {
         "iso3": cache.strings_array(frame["iso3"]),
         "name": cache.strings_array(frame["name"]),
-        "wkb": np.frombuffer(b"".join(wkb), dtype=np.uint8),
-        "wkb_ends": np.cumsum([len(w) for w in wkb], dtype=np.int64),
+        **cache.geometry_arrays(np.asarray(frame.geometry.values)),
     }
 
 
@@ -463,18 +461,10 @@ def _display_from_cache(arrays: dict[str, np.ndarray] | None) -> gpd.GeoDataFram
     if arrays is None:
         return None
     try:
-        iso3, name, ends = arrays["iso3"], arrays["name"], arrays["wkb_ends"]
-        wkb = arrays["wkb"].tobytes()
-        n = len(ends)
-        if (
-            iso3.shape != (n,)
-            or name.shape != (n,)
-            or (n and int(ends[-1]) != len(wkb))
-            or bool(np.any(np.diff(ends) <= 0))
-        ):
+        iso3, name = arrays["iso3"], arrays["name"]
+        if iso3.shape != name.shape or iso3.ndim != 1:
             raise ValueError("arrays that do not fit together")
-        starts = [0, *ends[:-1].tolist()]
-        geoms = shapely.from_wkb([wkb[a:b] for a, b in zip(starts, ends.tolist(), strict=True)])
+        geoms = cache.geometries(arrays, len(iso3))
         kinds = set(shapely.get_type_id(geoms).tolist())
         if not kinds <= {shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON}:
             raise ValueError(f"geometry types {kinds}")

@@ -62,6 +62,8 @@ __all__ = [
     "entry_key",
     "file_digest",
     "from_json_array",
+    "geometries",
+    "geometry_arrays",
     "load",
     "package_sources",
     "store",
@@ -285,3 +287,37 @@ def strings_array(values: Iterable[str]) -> np.ndarray:
     if not all(isinstance(t, str) and not t.endswith("\x00") for t in texts):
         raise ValueError("values that NumPy text cannot hold exactly")
     return np.array(texts, dtype=str)
+
+
+def geometry_arrays(geoms: np.ndarray) -> dict[str, np.ndarray]:
+    """Geometries as two arrays: their WKB end to end (``wkb``), and where each ends."""
+    import shapely
+
+    wkb = shapely.to_wkb(geoms)
+    return {
+        "wkb": np.frombuffer(b"".join(wkb), dtype=np.uint8),
+        "wkb_ends": np.cumsum([len(w) for w in wkb], dtype=np.int64),
+    }
+
+
+def geometries(arrays: Mapping[str, np.ndarray], count: int) -> np.ndarray:
+    """The ``count`` geometries of :func:`geometry_arrays`.
+
+    Raises
+    ------
+    KeyError, ValueError
+        If the arrays are missing or do not fit together.
+    shapely.errors.ShapelyError
+        If a geometry's WKB is broken.
+    """
+    import shapely
+
+    ends, wkb = arrays["wkb_ends"], arrays["wkb"].tobytes()
+    if ends.shape != (count,) or (count and int(ends[-1]) != len(wkb)):
+        raise ValueError("geometries that do not fit their WKB")
+    starts = np.r_[0, ends[:-1]]
+    if np.any(ends <= starts):
+        raise ValueError("geometries of no WKB")
+    return np.asarray(
+        shapely.from_wkb([wkb[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+    )

@@ -869,9 +869,7 @@ def _cache_arrays(index: CountryIndex) -> dict[str, np.ndarray] | None:
             arrays[f"column{i}"] = cache.strings_array(values)
         except ValueError:
             return None
-    wkb = shapely.to_wkb(index._geoms)
-    arrays["wkb"] = np.frombuffer(b"".join(wkb), dtype=np.uint8)
-    arrays["wkb_ends"] = np.cumsum([len(w) for w in wkb], dtype=np.int64)
+    arrays.update(cache.geometry_arrays(index._geoms))
     arrays["piece_xy"] = index._piece_xy
     arrays["piece_len"] = index._piece_len
     arrays["edge_row"] = index._edge_row
@@ -901,16 +899,11 @@ def _from_cache(arrays: dict[str, np.ndarray]) -> CountryIndex:
 
     meta: dict[str, Any] = cache.from_json_array(arrays["meta"])
     rows = int(meta["rows"])
-    ends = arrays["wkb_ends"]
-    wkb = arrays["wkb"].tobytes()
     piece_xy, piece_len, edge_row = arrays["piece_xy"], arrays["piece_len"], arrays["edge_row"]
     bounds = arrays["piece_bounds"]
     n_pieces = len(piece_len)
     if (
-        ends.shape != (rows,)
-        or (rows and int(ends[-1]) != len(wkb))
-        or np.any(np.diff(ends) <= 0)
-        or piece_xy.shape != (n_pieces, _PIECE, 2)
+        piece_xy.shape != (n_pieces, _PIECE, 2)
         or piece_xy.dtype != np.float64
         or edge_row.shape != (n_pieces,)
         or bounds.shape != (n_pieces, 4)
@@ -920,9 +913,7 @@ def _from_cache(arrays: dict[str, np.ndarray]) -> CountryIndex:
         or np.any((edge_row < 0) | (edge_row >= rows))
     ):
         raise ValueError("arrays that do not fit together")
-    starts = np.r_[0, ends[:-1]]
-    pairs = zip(starts.tolist(), ends.tolist(), strict=True)
-    geoms = shapely.from_wkb([wkb[a:b] for a, b in pairs])
+    geoms = cache.geometries(arrays, rows)
     data = {}
     for i, (column, dtype) in enumerate(zip(meta["columns"], meta["dtypes"], strict=True)):
         values = arrays[f"column{i}"]
