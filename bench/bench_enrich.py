@@ -1,40 +1,35 @@
-"""Bulk enrichment of random points: `geo.points` against a plain `geopandas.sjoin`.
+"""Bulk enrichment end to end: `geo enrich` against the plain pipeline a user would write.
 
-Run: python bench/bench_enrich.py [--points 1000000] [--repeat 3] [--mix mixed|uniform] [--no-files]
+Run: python bench/bench_enrich.py [--points 1000000] [--runs 3] [--rss 1000000,3000000]
+     [--baseline DIR]
 
-Points, in one run and one process (--mix mixed, the default):
-  * 40 % uniform on the sphere (so mostly at sea), 30 % on land around the
-    atlas's places (2 degree spread), 30 % within a few km of a country boundary
-    (borders and coasts: the hard cases);
-  or (--mix uniform) all uniform on the sphere;
-and timings (best of --repeat):
-  * geo.points.enrich_points: country by the core's rule (covered-by, nearest
-    within 25 km geodesic, else none) + nearest office or border post (exact
-    geodesic), built into a frame;
-  * the country rule alone (CountryIndex.locate_many), and the same rule
-    through its exact path only (no answer raster: what small calls use);
-  * geopandas.sjoin(points, countries, predicate="within") against the same
-    10m polygons, points frame creation included: the fast plain join.  It
-    gives less: a point on a border is within no polygon (no country), no
-    nearest country within the tolerance off a coast, no nearest office.
-    With --sjoin-intersects, also predicate="intersects" (border points
-    included, twice where two polygons cover them), which is far slower here
-    (the polygons are not prepared in that direction);
-  * end to end through files: CSV -> GeoParquet, GeoParquet -> GeoParquet,
-    CSV -> CSV (unless --no-files).
-Prints seconds and ratios.  Not a test: figures depend on the machine and its load.
+For each set of points and each format, in new processes, alternated run by run (medians):
+  * ours: geo enrich IN OUT --silent (start-up, atlas and country layer included; the cache
+    warm, as after any first run);
+  * plain: pandas.read_csv -> geopandas.points_from_xy -> geopandas.sjoin(predicate="within")
+    on the same Natural Earth 10m polygons (read from a FlatGeobuf file) -> to_csv; for
+    GeoParquet, read_parquet -> sjoin -> to_parquet.  It gives less: no country for a point on
+    a border or off a coast, no distance, no region, no nearest office.
+Sets of points: uniform on the sphere; within 20 km of a boundary (coasts and land borders,
+half of them at sea); within 20 km of a land border (a vertex two countries share).
+Formats: CSV -> CSV and GeoParquet -> GeoParquet.
+Also: the share of land points (those sjoin puts in a country) where both give the same
+country, the peak RSS of `geo enrich` CSV -> CSV for the sizes of --rss, and with --baseline
+DIR (another checkout of geo) its `geo enrich` on the same inputs, alternated with the others.
+Prints seconds, ratios and MB.  Not a test: figures depend on the machine and its load.
 """
 
 from __future__ import annotations
 
 import argparse
+import lzma
 import os
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,141 +37,192 @@ sys.path.insert(0, str(ROOT))
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+import pyproj  # noqa: E402
 import shapely  # noqa: E402
 
 import geo  # noqa: E402
-from geo.points import enrich_file, enrich_points  # noqa: E402
+
+PLAIN_CSV = """
+import sys, pandas as pd, geopandas as gpd
+points = pd.read_csv(sys.argv[1])
+points = gpd.GeoDataFrame(points, geometry=gpd.points_from_xy(points["lon"], points["lat"]),
+                          crs="EPSG:4326")
+countries = gpd.read_file(sys.argv[3])[["iso3", "name", "geometry"]]
+joined = gpd.sjoin(points, countries, how="left", predicate="within")
+joined.drop(columns=["geometry", "index_right"]).to_csv(sys.argv[2], index=False)
+"""
+PLAIN_PARQUET = """
+import sys, geopandas as gpd
+points = gpd.read_parquet(sys.argv[1])
+countries = gpd.read_file(sys.argv[3])[["iso3", "name", "geometry"]]
+joined = gpd.sjoin(points, countries, how="left", predicate="within")
+joined.drop(columns=["index_right"]).to_parquet(sys.argv[2])
+"""
 
 
-def make_points(
-    atlas: geo.Atlas, n: int, seed: int = 0, *, mix: str = "mixed"
-) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` points: 40 % uniform, 30 % around places, 30 % near country boundaries."""
-    rng = np.random.default_rng(seed)
-    if mix == "uniform":
-        return rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
-    n_uniform, n_land = int(n * 0.4), int(n * 0.3)
-    n_border = n - n_uniform - n_land
-    lon = [rng.uniform(-180, 180, n_uniform)]
-    lat = [np.degrees(np.arcsin(rng.uniform(-1, 1, n_uniform)))]
-    xy = shapely.get_coordinates(atlas.places.geometry.values)
-    around = xy[rng.integers(0, len(xy), n_land)]
-    lon.append(around[:, 0] + rng.normal(0, 2.0, n_land))
-    lat.append(around[:, 1] + rng.normal(0, 2.0, n_land))
-    vertices = shapely.get_coordinates(atlas.countries.frame.boundary.values)
-    near = vertices[rng.integers(0, len(vertices), n_border)]
-    lon.append(near[:, 0] + rng.normal(0, 0.05, n_border))
-    lat.append(near[:, 1] + rng.normal(0, 0.05, n_border))
-    all_lon = (np.concatenate(lon) + 180.0) % 360.0 - 180.0
-    all_lat = np.clip(np.concatenate(lat), -90.0, 90.0)
-    order = rng.permutation(n)
-    return all_lon[order], all_lat[order]
+def uniform(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    return rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
 
 
-def best_of(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return min(times), result
+def around(vertices: np.ndarray, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Points within 20 km (geodesic, any direction) of vertices picked at random."""
+    pick = vertices[rng.integers(0, len(vertices), n)]
+    lon, lat, _ = pyproj.Geod(ellps="WGS84").fwd(
+        pick[:, 0], pick[:, 1], rng.uniform(0, 360, n), rng.uniform(0, 20_000, n)
+    )
+    return np.asarray(lon), np.asarray(lat)
+
+
+def land_border_vertices(atlas: geo.Atlas) -> np.ndarray:
+    """Vertices shared by the polygons of two countries (land borders)."""
+    countries = atlas.countries
+    xy, part = shapely.get_coordinates(countries._parts, return_index=True)
+    frame = pd.DataFrame(
+        {
+            "x": np.round(xy[:, 0] * 1e6),
+            "y": np.round(xy[:, 1] * 1e6),
+            "row": countries._part_row[part],
+        }
+    )
+    shared = frame.groupby(["x", "y"])["row"].nunique()
+    keys = shared[shared >= 2].reset_index()
+    return keys[["x", "y"]].to_numpy() / 1e6
+
+
+def write_inputs(folder: Path, name: str, lon: np.ndarray, lat: np.ndarray) -> None:
+    n = len(lon)
+    pd.DataFrame({"id": np.arange(n), "lat": lat, "lon": lon}).to_csv(
+        folder / f"{name}.csv", index=False
+    )
+    gpd.GeoDataFrame(
+        {"id": np.arange(n)}, geometry=shapely.points(lon, lat), crs="EPSG:4326"
+    ).to_parquet(folder / f"{name}.parquet")
+
+
+#: The peak RSS of a command is measured by GNU time: a child forked from this process
+#: would count this process's pages (hundreds of MB) until it execs.
+GNU_TIME = Path("/usr/bin/time")
+
+
+def run(command: list[str], env: dict[str, str], cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, ``nan`` without GNU time) of a command (run in ``cwd``)."""
+    timed = [str(GNU_TIME), "-f", "maxrss %M", *command] if GNU_TIME.exists() else command
+    start = time.perf_counter()
+    result = subprocess.run(
+        timed, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr}")
+    found = [line for line in result.stderr.splitlines() if line.startswith("maxrss ")]
+    return seconds, int(found[-1].split()[1]) / 1024 if found else float("nan")
+
+
+def agreement(ours: Path, plain: Path) -> tuple[float, int]:
+    """Share of land points (sjoin gives a country) where the countries agree, and their count."""
+    if ours.suffix == ".csv":
+        a = pd.read_csv(ours, usecols=["id", "iso3"], keep_default_na=False)
+        b = pd.read_csv(plain, usecols=["id", "iso3"], keep_default_na=False)
+    else:
+        a = pd.read_parquet(ours, columns=["id", "iso3"])
+        b = pd.read_parquet(plain, columns=["id", "iso3"])
+    b = b.drop_duplicates("id")  # a point in two overlapping polygons: sjoin gives two rows
+    merged = a.merge(b, on="id", suffixes=("_ours", "_plain"))
+    land = merged["iso3_plain"].notna() & (merged["iso3_plain"] != "")
+    same = (merged["iso3_ours"] == merged["iso3_plain"])[land]
+    return float(same.mean()), int(land.sum())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--mix", choices=["mixed", "uniform"], default="mixed")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rss", default="1000000,3000000", help="sizes for the peak RSS")
+    parser.add_argument("--workers", type=int, default=None, help="geo enrich --workers")
     parser.add_argument(
-        "--sjoin-intersects", action="store_true", help='also time predicate="intersects" (slow)'
+        "--baseline", type=Path, default=None, help="another checkout of geo: its geo enrich too"
     )
-    parser.add_argument("--no-files", action="store_true", help="skip the end-to-end file runs")
     args = parser.parse_args()
-
-    start = time.perf_counter()
+    python = sys.executable
     atlas = geo.load()
-    print(f"geo.load(): {time.perf_counter() - start:.2f} s", file=sys.stderr)
-    lon, lat = make_points(atlas, args.points, mix=args.mix)
-    frame = pd.DataFrame({"lon": lon, "lat": lat})
-    countries = atlas.countries
-
-    # the answer raster is built once per process, by the first large call
-    start = time.perf_counter()
-    countries._answer_grid()
-    t_raster = time.perf_counter() - start
-
-    t_ours, ours = best_of(lambda: enrich_points(frame, atlas=atlas), args.repeat)
-    t_rule, located = best_of(lambda: countries.locate_many(lon, lat), args.repeat)
-    t_exact, exact = best_of(lambda: countries._locate_exact(lon, lat, 25.0), 1)
-    polygons = countries.frame[["iso3", "geometry"]]
-
-    def sjoin(predicate: str) -> gpd.GeoDataFrame:
-        points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
-        return gpd.sjoin(points, polygons, how="left", predicate=predicate)
-
-    t_sjoin, joined = best_of(lambda: sjoin("within"), args.repeat)
-    t_intersects = None
-    if args.sjoin_intersects:
-        t_intersects, _ = best_of(lambda: sjoin("intersects"), 1)
-
+    rng = np.random.default_rng(0)
     n = args.points
-    print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    what = {
-        "mixed": "40 % uniform, 30 % around places, 30 % near boundaries",
-        "uniform": "uniform on the sphere",
-    }[args.mix]
-    print(f"\n{n:,} points: {what}")
-    print(f"{'':52}{'seconds':>9}{'vs sjoin':>10}")
-    rows = [
-        ("geo.points.enrich_points (country + nearest place)", t_ours),
-        ("country rule, CountryIndex.locate_many", t_rule),
-        ("country rule, exact path only (no raster)", t_exact),
-        ("geopandas.sjoin within (inside only)", t_sjoin),
-    ]
-    if t_intersects is not None:
-        rows.append(("geopandas.sjoin intersects (covered-by only)", t_intersects))
-    for label, seconds in rows:
-        print(f"{label:52}{seconds:9.2f}{t_sjoin / seconds:9.2f}x")
-    print(f"{'one-off answer raster build (per process)':52}{t_raster:9.2f}")
-    print(f"{'rows per second, enrich_points':52}{n / t_ours:9,.0f}")
-
-    # what each gives
-    same = np.array_equal(located.row, exact.row) and np.array_equal(
-        located.distance_km, exact.distance_km, equal_nan=True
-    )
-    by = ours["located_by"].to_numpy()
-    first = joined[~joined.index.duplicated()]["iso3"].to_numpy(dtype=object)
-    inside = by == "inside"
-    agree = np.mean(ours["iso3"].to_numpy(dtype=object)[inside] == first[inside])
-    missed = int(np.sum(inside & pd.isna(first)))
-    print(f"\nraster answers identical to the rule's exact path: {same}")
-    print(
-        f"located by: inside {np.mean(by == 'inside'):.1%}, nearest within 25 km "
-        f"{np.mean(by == 'nearest'):.1%} (sjoin: no country), none {np.mean(by == 'none'):.1%}"
-    )
-    print(f"sjoin within agrees with the rule on points covered by a polygon: {agree:.4%}")
-    print(f"points covered by a polygon that sjoin within leaves without a country: {missed:,}")
-
-    if args.no_files:
-        return
+    sets = {
+        "uniform": uniform(n, rng),
+        "near any boundary": around(atlas.countries._piece_xy.reshape(-1, 2), n, rng),
+        "near land borders": around(land_border_vertices(atlas), n, rng),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        frame.assign(id=np.arange(n)).to_csv(folder / "points.csv", index=False)
-        gpd.GeoDataFrame(
-            {"id": np.arange(n)}, geometry=shapely.points(lon, lat), crs="EPSG:4326"
-        ).to_parquet(folder / "points.parquet")
-        print(f"\nend to end through files ({n:,} rows, atlas already loaded)")
-        for source, target in (
-            ("points.csv", "out.parquet"),
-            ("points.parquet", "out.parquet"),
-            ("points.csv", "out.csv"),
-        ):
-            seconds, _ = best_of(
-                lambda s=source, t=target: enrich_file(folder / s, folder / t, atlas=atlas),
-                min(args.repeat, 2),
+        env = {**os.environ, "GEO_CACHE_DIR": str(folder / "cache"), "PYTHONPATH": str(ROOT)}
+        env.pop("GEO_NO_CACHE", None)
+        polygons = folder / "ne_10m_countries.fgb"
+        polygons.write_bytes(lzma.decompress((ROOT / "data" / "countries.fgb.xz").read_bytes()))
+        for name, (lon, lat) in sets.items():
+            write_inputs(folder, name.replace(" ", "_"), lon, lat)
+        extra = [] if args.workers is None else ["--workers", str(args.workers)]
+        base_env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}
+        if args.baseline is not None:
+            base_env["PYTHONPATH"] = str(args.baseline.resolve())
+            base_env["GEO_CACHE_DIR"] = str(folder / "base_cache")
+
+        def ours(src: Path, dst: Path) -> list[str]:
+            return [python, "-m", "geo", "enrich", str(src), str(dst), "--silent", *extra]
+
+        def plain(src: Path, dst: Path) -> list[str]:
+            script = PLAIN_CSV if src.suffix == ".csv" else PLAIN_PARQUET
+            return [python, "-c", script, str(src), str(dst), str(polygons)]
+
+        # warm the cache (country layer, raster, places): what any run after the first finds
+        run(ours(folder / "uniform.csv", folder / "warm.csv"), env)
+        rows = []
+        for name in sets:
+            stem = name.replace(" ", "_")
+            for suffix in (".csv", ".parquet"):
+                src = folder / f"{stem}{suffix}"
+                times: dict[str, list[float]] = {"ours": [], "plain": [], "baseline": []}
+                for i in range(args.runs):  # alternated
+                    times["ours"].append(
+                        run(ours(src, folder / f"ours{i}{suffix}"), env, folder)[0]
+                    )
+                    times["plain"].append(run(plain(src, folder / f"plain{i}{suffix}"), env)[0])
+                    if args.baseline is not None:
+                        out = folder / f"base{i}{suffix}"
+                        # from the temporary folder: python -m geo would find ./geo first
+                        times["baseline"].append(run(ours(src, out), base_env, folder)[0])
+                same, land = agreement(folder / f"ours0{suffix}", folder / f"plain0{suffix}")
+                rows.append((name, suffix, times, same, land))
+        rss = []
+        for size in [int(s) for s in args.rss.split(",") if s]:
+            lon, lat = uniform(size, np.random.default_rng(size))
+            pd.DataFrame({"id": np.arange(size), "lat": lat, "lon": lon}).to_csv(
+                folder / "rss.csv", index=False
             )
-            print(f"  {source:16} -> {target:12}{seconds:9.2f} s  ({n / seconds:,.0f} rows/s)")
-    print(f"\nload average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+            seconds, ours_mb = run(ours(folder / "rss.csv", folder / "rss_out.csv"), env)
+            _, plain_mb = run(plain(folder / "rss.csv", folder / "rss_plain.csv"), env)
+            rss.append((size, seconds, ours_mb, plain_mb))
+
+    print(
+        f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; "
+        f"{n:,} points per set, medians of {args.runs} alternated runs"
+    )
+    head = f"{'points':20}{'format':26}{'ours s':>8}{'plain s':>9}{'ratio':>8}{'same country':>14}"
+    print(head + ("   before s (ratio)" if args.baseline is not None else ""))
+    for name, suffix, times, same, land in rows:
+        a, b = statistics.median(times["ours"]), statistics.median(times["plain"])
+        fmt = "CSV -> CSV" if suffix == ".csv" else "GeoParquet -> GeoParquet"
+        line = f"{name:20}{fmt:26}{a:8.2f}{b:9.2f}{b / a:7.2f}x{same:13.2%}"
+        if times["baseline"]:
+            before = statistics.median(times["baseline"])
+            line += f"   {before:6.2f} ({b / before:.2f}x)"
+        print(f"{line}  ({land:,} land points)")
+    print("\npeak RSS, geo enrich CSV -> CSV, uniform points (plain pipeline for comparison)")
+    for size, seconds, ours_mb, plain_mb in rss:
+        print(
+            f"  {size:>10,} rows: {ours_mb:7.0f} MB in {seconds:5.1f} s"
+            f"   (plain: {plain_mb:.0f} MB)"
+        )
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -13,24 +13,30 @@ import functools
 import html
 import logging
 import os
-from collections.abc import Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
+import shapely
 
+from geo import cache
 from geo.config import config_problems
 from geo.countries import CountryIndex, load_country_index
-from geo.enrich import country_columns, enrich_features
 from geo.errors import DataError, Problem, UsageError
-from geo.fileio import check_structure, read_json
+from geo.fileio import check_structure, read_data_bytes, read_json
 from geo.history import network_start, parse_as_of, state_at
 from geo.regions import Membership, load_membership
 from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon
 from geo.validate import Feature, check_documents
+
+if TYPE_CHECKING:
+    # imported where frames are made: a command answered from the cache (geo validate)
+    # needs neither pandas nor geopandas
+    import geopandas as gpd
 
 __all__ = ["Atlas", "Location", "default_data_dir", "load", "validate"]
 
@@ -148,7 +154,7 @@ class Atlas:
     def __init__(
         self,
         places: gpd.GeoDataFrame,
-        countries: CountryIndex,
+        countries: CountryIndex | Callable[[], CountryIndex],
         membership: Membership,
         data_dir: Path,
         display_path: Path,
@@ -161,10 +167,22 @@ class Atlas:
         self.inputs = tuple(inputs)
         self.as_of = as_of
         self._features = tuple(features)
-        self.countries = countries
+        self._countries = countries
+        self._countries_lock = threading.Lock()
         self.membership = membership
         self.data_dir = data_dir
         self.display_path = display_path
+
+    @property
+    def countries(self) -> CountryIndex:
+        """The country layer (:class:`geo.countries.CountryIndex`).
+
+        An atlas whose places came from the cache reads it on first use only.
+        """
+        with self._countries_lock:
+            if not isinstance(self._countries, CountryIndex):
+                self._countries = self._countries()
+            return self._countries
 
     def __repr__(self) -> str:
         when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
@@ -172,6 +190,8 @@ class Atlas:
 
     def _repr_html_(self) -> str:
         """A notebook's view: the folder, the day, counts by kind and region, the first places."""
+        import pandas as pd
+
         places = self.places
         when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
         kinds = places["kind"].value_counts() if len(places) else pd.Series(dtype=int)
@@ -210,6 +230,8 @@ class Atlas:
         at the seat they had; ``status`` and ``planned_opening`` are those of
         that day.
         """
+        from geo.enrich import enrich_features
+
         day = parse_as_of(as_of)
         if day is None:
             msg = "Got as_of=None; `as_of` must be a date 'YYYY-MM-DD' (or 'YYYY-MM', 'YYYY')"
@@ -246,9 +268,20 @@ class Atlas:
         return self.places[self.places["kind"] == "border_post"].copy()
 
     @functools.cached_property
+    def _display_bytes(self) -> bytes:
+        return read_data_bytes(self.display_path)
+
+    @functools.cached_property
+    def display_digest(self) -> str:
+        """SHA-256 (hex) of the display layer's file, read once with :attr:`countries_display`."""
+        return cache.file_digest(self._display_bytes)
+
+    @functools.cached_property
     def countries_display(self) -> gpd.GeoDataFrame:
         """The simplified country layer for maps: ``iso3``, ``name``, ``region``, ``member``."""
-        frame = _read_display(self.display_path, self.display_path.stat().st_mtime_ns).copy()
+        import pandas as pd
+
+        frame = _read_display(self.display_path, self._display_bytes, self.display_digest).copy()
         infos = [
             self.membership.get(c, fallback_name=n)
             for c, n in zip(frame.iso3, frame.name, strict=True)
@@ -398,6 +431,8 @@ class Atlas:
         UsageError
             If ``lat`` or ``lon`` is not a finite number in range.
         """
+        from geo.enrich import country_columns
+
         lat, lon = check_lat_lon(lat, lon)
         row = country_columns(np.array([lon]), np.array([lat]), self.countries, self.membership)
         values = {str(k): v for k, v in row.iloc[0].to_dict().items()}
@@ -414,13 +449,76 @@ class Atlas:
         )
 
 
-@functools.lru_cache(maxsize=2)
-def _read_display(path: Path, mtime_ns: int) -> gpd.GeoDataFrame:
+#: Display layers parsed in this process, by the digest of their bytes (the last two).
+_DISPLAY: OrderedDict[str, gpd.GeoDataFrame] = OrderedDict()
+_DISPLAY_LOCK = threading.Lock()
+
+
+def _read_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
+    """The display layer of the bytes ``data`` of ``path`` (see :func:`_parse_display`).
+
+    Kept in memory and in the cache (:mod:`geo.cache`) by the digest of the
+    bytes: a layer is parsed and checked once, and only a valid one is cached.
+    """
+    with _DISPLAY_LOCK:
+        found = _DISPLAY.get(digest)
+    if found is not None:
+        return found
+    key = cache.entry_key("display", digest)
+    frame = _display_from_cache(cache.load("display", key))
+    if frame is None:
+        frame = _parse_display(path, data)
+        try:
+            arrays = _display_arrays(frame)
+        except ValueError as err:  # text NumPy cannot hold: not cached
+            log.debug("cache: the display layer is not cached (%s)", err)
+        else:
+            cache.store("display", key, arrays, keep=2)
+    with _DISPLAY_LOCK:
+        _DISPLAY[digest] = frame
+        while len(_DISPLAY) > 2:
+            _DISPLAY.popitem(last=False)
+    return frame
+
+
+def _display_arrays(frame: gpd.GeoDataFrame) -> dict[str, np.ndarray]:
+    return {
+        "iso3": cache.strings_array(frame["iso3"]),
+        "name": cache.strings_array(frame["name"]),
+        **cache.geometry_arrays(np.asarray(frame.geometry.values)),
+    }
+
+
+def _display_from_cache(arrays: dict[str, np.ndarray] | None) -> gpd.GeoDataFrame | None:
+    """The frame of :func:`_display_arrays`; ``None`` for no entry, or one that does not fit."""
+    import geopandas as gpd
+    import pandas as pd
+
+    if arrays is None:
+        return None
+    try:
+        iso3, name = arrays["iso3"], arrays["name"]
+        if iso3.shape != name.shape or iso3.ndim != 1:
+            raise ValueError("arrays that do not fit together")
+        geoms = cache.geometries(arrays, len(iso3))
+        kinds = set(shapely.get_type_id(geoms).tolist())
+        if not kinds <= {shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON}:
+            raise ValueError(f"geometry types {kinds}")
+        rows = {"iso3": iso3.tolist(), "name": name.tolist()}
+        frame = pd.DataFrame(rows, columns=["iso3", "name"], dtype=object)
+        return gpd.GeoDataFrame(frame, geometry=list(geoms), crs="EPSG:4326")
+    except (KeyError, ValueError, TypeError, shapely.errors.ShapelyError) as err:
+        log.debug("cache: the display layer entry is unusable (%s): parsed again", err)
+        return None
+
+
+def _parse_display(path: Path, data: bytes) -> gpd.GeoDataFrame:
     """The display layer: a FeatureCollection of (Multi)Polygons with ``iso3`` and ``name``."""
-    import shapely
+    import geopandas as gpd
+    import pandas as pd
     from shapely.errors import ShapelyError
 
-    doc = read_json(path)
+    doc = read_json(path, data=data)
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
         raise DataError([Problem(path.name, "features", "a FeatureCollection", type(doc).__name__)])
@@ -460,27 +558,86 @@ def _read_display(path: Path, mtime_ns: int) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
 
 
-def _read_all(
-    data_dir: Path, replace: Mapping[str, Any] | None = None
-) -> tuple[list[Any], list[Problem], CountryIndex, Membership]:
-    replace = replace or {}
+class _Reader:
+    """Reads each file of a command once (:func:`geo.fileio.read_data_bytes`), keeping the bytes."""
+
+    def __init__(self) -> None:
+        self.data: dict[Path, bytes] = {}
+
+    def __call__(self, path: Path) -> bytes:
+        found = self.data.get(path)
+        if found is None:
+            found = self.data[path] = read_data_bytes(path)
+        return found
+
+
+@dataclass(frozen=True)
+class _Folder:
+    """A data folder as one command reads it: every file read once, in the order of checks.
+
+    ``places`` holds each place file with its bytes, or the error reading it.
+    """
+
+    membership: Membership
+    countries_path: Path
+    read: _Reader
+    places: list[tuple[Path, bytes | DataError]]
+
+    def countries(self) -> CountryIndex:
+        """The country layer, from the bytes read (:func:`geo.countries.load_country_index`)."""
+        return load_country_index(self.countries_path, data=self.read(self.countries_path))
+
+    def key(self, today: dt.date) -> str | None:
+        """The cache key of the validated places (``None`` when a place file was unreadable).
+
+        The digests of every file read (place files in order, then the
+        membership tables and the country layer), and the day: validation
+        calls dates after today errors.
+        """
+        if any(isinstance(data, DataError) for _, data in self.places):
+            return None
+        files = [(p.name, cache.file_digest(d)) for p, d in self.places if isinstance(d, bytes)]
+        tables = [(p.name, cache.file_digest(d)) for p, d in self.read.data.items()]
+        return cache.entry_key("places", files, tables, today.isoformat())
+
+
+def _open_folder(data_dir: Path, replace: Mapping[str, Any]) -> _Folder:
+    """Read the files of ``data_dir`` (the reference tables raise, a place file's error is kept)."""
     files = [p for p in place_files(data_dir) if p.name not in replace]
+    read = _Reader()
     membership = load_membership(
-        _reference(data_dir, MEMBERS_FILE), _reference(data_dir, TERRITORIES_FILE)
+        _reference(data_dir, MEMBERS_FILE), _reference(data_dir, TERRITORIES_FILE), read=read
     )
-    countries = load_country_index(_reference(data_dir, COUNTRIES_FILE))
-    documents: dict[str, Any] = {}
-    problems: list[Problem] = []
+    countries_path = _reference(data_dir, COUNTRIES_FILE)
+    read(countries_path)
+    places: list[tuple[Path, bytes | DataError]] = []
     for path in files:
         try:
-            documents[path.name] = read_json(path)
+            places.append((path, read_data_bytes(path)))
+        except DataError as err:
+            places.append((path, err))
+    return _Folder(membership, countries_path, read, places)
+
+
+def _check(
+    folder: _Folder, replace: Mapping[str, Any], today: dt.date
+) -> tuple[list[Feature], list[Problem], CountryIndex]:
+    """Parse and validate the place files (and ``replace``): features, every problem, countries."""
+    countries = folder.countries()
+    documents: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for path, data in folder.places:
+        try:
+            if isinstance(data, DataError):
+                raise data
+            documents[path.name] = read_json(path, data=data)
         except DataError as err:
             problems.extend(err.problems)
     for name, document in replace.items():  # an edit not yet written: as strict as a file
         problems.extend(check_structure(document, name))
     documents.update(replace)  # last, so a duplicate id is reported on a replaced document
-    features, found = check_documents(documents, countries, membership)
-    return features, problems + found, countries, membership
+    features, found = check_documents(documents, countries, folder.membership, today=today)
+    return features, problems + found, countries
 
 
 def validate(
@@ -489,6 +646,8 @@ def validate(
     """Check every place file of a data folder and return all problems (empty when valid).
 
     The folder's settings (``geo.toml``, see :mod:`geo.config`) are checked too.
+    Files that validated with the same code on the same day are not checked
+    again (:mod:`geo.cache` keeps their validated places).
 
     Parameters
     ----------
@@ -503,9 +662,92 @@ def validate(
     DataError
         Only when a reference table (membership, countries) is itself broken.
     """
-    folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    _, problems, _, _ = _read_all(folder, replace)
-    return problems + config_problems(folder)  # and the folder's settings (geo.toml)
+    replace = replace or {}
+    path = Path(data_dir) if data_dir is not None else default_data_dir()
+    folder = _open_folder(path, replace)
+    settings = config_problems(path)  # the folder's settings (geo.toml), never cached
+    today = dt.date.today()
+    key = None if replace else folder.key(today)
+    if key is not None and _cached_features(key) is not None:
+        return settings
+    features, problems, countries = _check(folder, replace, today)
+    if key is not None and not problems:  # enriched now, so that the next load reads them
+        from geo.enrich import enrich_features
+
+        _cache_places(key, features, enrich_features(features, countries, folder.membership))
+    return problems + settings
+
+
+_PLACES_DTYPES = ("object", "bool", "float64")
+
+
+def _cache_places(key: str, features: Sequence[Feature], places: gpd.GeoDataFrame) -> None:
+    """Keep validated features and their enriched places in the cache, as JSON.
+
+    Every column of the places frame is of Python values from the data (or
+    text, booleans and floats that enrichment adds), which JSON gives back
+    exactly; a frame with other columns is not cached.
+    """
+    columns = [str(c) for c in places.columns if c != places.geometry.name]
+    dtypes = [str(places[c].dtype) for c in columns]
+    if places.geometry.name != "geometry" or any(d not in _PLACES_DTYPES for d in dtypes):
+        return
+    xy = shapely.get_coordinates(np.asarray(places.geometry.values))
+    document = {
+        "features": [[f.file, f.index, f.lon, f.lat, f.properties] for f in features],
+        "columns": columns,
+        "dtypes": dtypes,
+        "values": [places[c].tolist() for c in columns],
+        "lon": xy[:, 0].tolist(),
+        "lat": xy[:, 1].tolist(),
+    }
+    try:
+        payload = cache.to_json_array(document)
+    except (TypeError, ValueError) as err:  # a value JSON cannot hold: not cached
+        log.debug("cache: places not cached (%s)", err)
+        return
+    cache.store("places", key, {"places": payload}, keep=8)
+
+
+def _cached_features(key: str) -> tuple[list[Feature], dict[str, Any]] | None:
+    """The validated features kept by :func:`_cache_places`, and the rest of the entry.
+
+    ``None`` when there is no entry, or one that does not fit (it is ignored).
+    The places frame is made by :func:`_places_frame`, when needed.
+    """
+    arrays = cache.load("places", key)
+    if arrays is None:
+        return None
+    try:
+        doc = cache.from_json_array(arrays["places"])
+        features = [
+            Feature(str(file), int(index), lon, lat, dict(props))
+            for file, index, lon, lat, props in doc["features"]
+        ]
+        columns, dtypes, values = doc["columns"], doc["dtypes"], doc["values"]
+        n = len(doc["lon"])
+        if len(columns) != len(dtypes) or any(len(v) != n for v in values) or len(doc["lat"]) != n:
+            raise ValueError("columns of several lengths")
+        if any(d not in _PLACES_DTYPES for d in dtypes):
+            raise ValueError(f"dtypes {dtypes}")
+    except (KeyError, ValueError, TypeError, AttributeError) as err:
+        log.debug("cache: the places entry is unusable (%s): checked again", err)
+        return None
+    return features, doc
+
+
+def _places_frame(doc: dict[str, Any]) -> gpd.GeoDataFrame:
+    """The places frame of an entry checked by :func:`_cached_features`."""
+    import geopandas as gpd
+    import pandas as pd
+
+    columns, dtypes, values = doc["columns"], doc["dtypes"], doc["values"]
+    frame = pd.DataFrame(
+        {c: pd.Series(v, dtype=d) for c, d, v in zip(columns, dtypes, values, strict=True)},
+        columns=columns,
+    )
+    geometry = shapely.points(np.asarray(doc["lon"], float), np.asarray(doc["lat"], float))
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
 
 
 def _features_at(features: Sequence[Feature], day: dt.date, since: dt.date | None) -> list[Feature]:
@@ -563,22 +805,39 @@ def load(
     UsageError
         If ``as_of`` is not a date.
     """
+    from geo.enrich import enrich_features
+
     day = parse_as_of(as_of)
-    folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    features, problems, countries, membership = _read_all(folder)
-    if problems:
-        raise DataError(problems)
-    since = network_start(f.properties for f in features)
-    shown = features if day is None else _features_at(features, day, since)
+    path = Path(data_dir) if data_dir is not None else default_data_dir()
+    folder = _open_folder(path, {})
+    today = dt.date.today()
+    key = folder.key(today)
+    cached = _cached_features(key) if key is not None else None
+    countries: CountryIndex | Callable[[], CountryIndex]
+    if cached is not None:
+        features, places = cached[0], _places_frame(cached[1])
+        countries = folder.countries  # read when first asked for
+    else:
+        features, problems, countries = _check(folder, {}, today)
+        if problems:
+            raise DataError(problems)
+        places = enrich_features(features, countries, folder.membership)
+        if key is not None:
+            _cache_places(key, features, places)
+    if day is not None:
+        since = network_start(f.properties for f in features)
+        if not isinstance(countries, CountryIndex):
+            countries = countries()
+        places = enrich_features(_features_at(features, day, since), countries, folder.membership)
     return Atlas(
-        enrich_features(shown, countries, membership),
+        places,
         countries,
-        membership,
-        folder,
-        _reference(folder, DISPLAY_FILE),
+        folder.membership,
+        path,
+        _reference(path, DISPLAY_FILE),
         features=features,
         as_of=day,
-        inputs=[*place_files(folder), *(_reference(folder, n) for n in _REFERENCE_FILES)],
+        inputs=[*place_files(path), *(_reference(path, n) for n in _REFERENCE_FILES)],
     )
 
 

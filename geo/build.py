@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from geo import cache
 from geo.atlas import Atlas, default_data_dir, load
 from geo.config import read_config
 from geo.errors import DataError, Problem
@@ -187,20 +188,28 @@ def _module_file(package_dir: Path, name: str) -> Path | None:
     return None
 
 
-def code_fingerprint(package_dir: Path) -> str:
+def code_fingerprint(
+    package_dir: Path,
+    *,
+    closure: list[Path] | None = None,
+    sources: Mapping[str, bytes] | None = None,
+) -> str:
     """A hash of everything besides the data that shapes the outputs.
 
     The source of every module in the import closure of :mod:`geo.build`
     (see :func:`code_closure`), every file under ``assets/`` (scripts and
-    styles), and the versions of the libraries the pages embed.
+    styles), and the versions of the libraries the pages embed.  ``closure``
+    and ``sources`` (relative path -> bytes of the package's modules), when
+    given, spare computing the closure and reading the modules again.
     """
     digest = hashlib.sha256()
     assets = sorted(p for p in (package_dir / "assets").rglob("*") if p.is_file())
-    for path in [*code_closure(package_dir), *assets]:
+    for path in [*(code_closure(package_dir) if closure is None else closure), *assets]:
         if "__pycache__" in path.parts:
             continue
         name = path.relative_to(package_dir).as_posix()
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        data = sources[name] if sources is not None and name in sources else path.read_bytes()
+        digest.update(name.encode() + b"\0" + data + b"\0")
     for dist in _PAGE_LIBRARIES:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             digest.update(f"{dist}={importlib.metadata.version(dist)}".encode())
@@ -209,8 +218,35 @@ def code_fingerprint(package_dir: Path) -> str:
 
 @functools.lru_cache(maxsize=1)
 def renderer_fingerprint() -> str:
-    """:func:`code_fingerprint` of this package (computed once per process)."""
-    return code_fingerprint(Path(__file__).resolve().parent)
+    """:func:`code_fingerprint` of this package (computed once per process).
+
+    The import closure is kept in the cache (:mod:`geo.cache`), keyed by the
+    package's sources: parsing every module costs a tenth of a second.
+    """
+    package = Path(__file__).resolve().parent
+    sources = cache.package_sources()
+    key = cache.entry_key("closure")  # the code version covers every source file
+    closure = _cached_closure(package, key, sources)
+    if closure is None:
+        closure = code_closure(package)
+        names = [path.relative_to(package).as_posix() for path in closure]
+        cache.store("closure", key, {"files": cache.to_json_array(names)})
+    return code_fingerprint(package, closure=closure, sources=sources)
+
+
+def _cached_closure(package: Path, key: str, sources: Mapping[str, bytes]) -> list[Path] | None:
+    arrays = cache.load("closure", key)
+    if arrays is None:
+        return None
+    try:
+        names = cache.from_json_array(arrays["files"])
+    except (KeyError, ValueError) as err:
+        log.debug("cache: the closure entry is unusable (%s)", err)
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) and n in sources for n in names):
+        log.debug("cache: the closure entry names files that are not modules of geo")
+        return None
+    return [package / name for name in names]
 
 
 def _key(*parts: Any) -> str:
@@ -231,8 +267,7 @@ def _words_digest() -> str:
 
 def _outputs(atlas: Atlas, languages: Sequence[str] = ("en",)) -> list[_Output]:
     """Every output: the maps in each language (the first at the root), then the places."""
-    basemap = hashlib.sha256(atlas.display_path.read_bytes()).hexdigest()
-    base = (renderer_fingerprint(), basemap, str(atlas.as_of), _words_digest())
+    base = (renderer_fingerprint(), atlas.display_digest, str(atlas.as_of), _words_digest())
     lines = feature_lines(atlas.places)  # serialised once; subsets pick their lines
     everything = join_features(lines)
     outputs = []

@@ -17,8 +17,11 @@ The rule (:meth:`CountryIndex.locate_many`), applied to each point:
    coastline's generalisation.
 3. **At sea**: no country.
 
-Large calls (at least ``_GRID_MIN_POINTS`` points) first look each point up in
-a raster of 1/8-degree cells built once per index (about a second): a cell
+Calls first look each point up in a raster of 1/8-degree cells, when it pays:
+the raster is built once per country layer (about a second) by the first call
+of at least ``_GRID_MIN_POINTS`` points and kept in the cache
+(:mod:`geo.cache`), from which a call of ``_GRID_LOAD_MIN_POINTS`` reads it
+(a few hundredths of a second); once in memory, every call uses it.  A cell
 that no polygon boundary comes near is wholly inside one country, or wholly at
 sea more than the tolerance from any coast; only points in the other cells
 (about 8 % of random points) go through the steps above.  The raster is exact,
@@ -28,31 +31,40 @@ same for every point of the cell (see :func:`_build_answer_grid`).
 
 from __future__ import annotations
 
-import functools
 import io
+import logging
 import lzma
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo import cache
 from geo.errors import DataError, Problem
 from geo.fileio import read_data_bytes
 from geo.sphere import A_KM, R_MAX_KM, R_MIN_KM, geodesic_km, local_radii_km
 
+if TYPE_CHECKING:  # geopandas is imported when a layer is parsed: a cached one needs none
+    import geopandas as gpd
+
 __all__ = ["COAST_TOLERANCE_KM", "CountryIndex", "load_country_index"]
+
+log = logging.getLogger(__name__)
 
 #: How far off the coast (geodesic km) a point still belongs to the nearest country.
 COAST_TOLERANCE_KM = 25.0
 _KM_PER_DEG = 111.32
 # rule codes returned by locate_many
 INSIDE, NEAREST, NONE = 0, 1, 2
-#: Calls with at least this many points use (and the first one builds) the answer raster.
+#: Calls with at least this many points use the answer raster (the first one builds it).
 _GRID_MIN_POINTS = 50_000
+#: Calls with at least this many points read the answer raster from the cache when it is there.
+_GRID_LOAD_MIN_POINTS = 5_000
 #: Cell size of the answer raster, degrees (a power of two, so cell edges are exact).
 _GRID_CELL_DEG = 0.125
 # raster codes besides a country row (>= 0)
@@ -85,8 +97,24 @@ class CountryIndex:
     """
 
     def __init__(self, frame: gpd.GeoDataFrame) -> None:
-        self.frame = frame.reset_index(drop=True)
-        self._geoms = np.asarray(self.frame.geometry.values)
+        self._setup(frame.reset_index(drop=True), None, _RasterSlot(None))
+
+    def _setup(
+        self,
+        frame: gpd.GeoDataFrame,
+        pieces: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+        raster: _RasterSlot,
+        geoms: np.ndarray | None = None,
+        bounds: np.ndarray | None = None,
+    ) -> None:
+        """Index ``frame`` (or ``geoms``, copies of its geometries).
+
+        ``pieces`` (of :func:`_boundary_pieces`, from a cache entry or another
+        index) spare cutting the boundaries again, and their ``bounds``
+        measuring them.
+        """
+        self.frame = frame
+        self._geoms = np.asarray(frame.geometry.values) if geoms is None else geoms
         # Index the parts of multipolygons: France's overseas departments would
         # otherwise give it a bounding box as wide as the world.
         self._parts, self._part_row = shapely.get_parts(self._geoms, return_index=True)
@@ -95,11 +123,16 @@ class CountryIndex:
         # Boundaries cut into short pieces: the nearest point of a polygon to a
         # point outside it lies on its boundary, and short pieces keep both the
         # index query and the distance computation cheap.
-        self._edges, self._edge_row, self._piece_xy = _boundary_pieces(self._parts, self._part_row)
+        if pieces is None:
+            pieces = _boundary_pieces(self._parts, self._part_row)
+        self._piece_xy, self._piece_len, self._edge_row = pieces
+        self._edges = _piece_lines(self._piece_xy, self._piece_len)
         self._edge_tree = shapely.STRtree(self._edges)
         # (min_lon, min_lat, max_lon, max_lat) of each piece
-        self._piece_bounds = np.column_stack(
-            [self._piece_xy.min(axis=1), self._piece_xy.max(axis=1)]
+        self._piece_bounds = (
+            np.column_stack([self._piece_xy.min(axis=1), self._piece_xy.max(axis=1)])
+            if bounds is None
+            else bounds
         )
         self._iso3 = self.frame["iso3"].to_numpy()
         # rank of each row's iso3 in alphabetical order, for the tie rule
@@ -109,8 +142,21 @@ class CountryIndex:
         self._by_iso3: dict[str, list[int]] = {}
         for i, code in enumerate(self._iso3):
             self._by_iso3.setdefault(str(code), []).append(i)
-        self._grid: _AnswerGrid | None = None
-        self._grid_lock = threading.Lock()
+        self._raster = raster
+
+    def clone(self) -> CountryIndex:
+        """The same index with geometries of its own, for another thread.
+
+        GEOS prepares a polygon's point-in-polygon index lazily, on first use,
+        and that is not safe from two threads at once: each thread that asks
+        this index runs on a clone.  The answer raster and the arrays are shared
+        (they are only read).
+        """
+        twin = object.__new__(CountryIndex)
+        pieces = (self._piece_xy, self._piece_len, self._edge_row)
+        geoms = shapely.from_wkb(shapely.to_wkb(self._geoms))
+        twin._setup(self.frame, pieces, self._raster, geoms, self._piece_bounds)
+        return twin
 
     @property
     def codes(self) -> frozenset[str]:
@@ -137,10 +183,9 @@ class CountryIndex:
         """
         lon = np.asarray(lon, dtype=float)
         lat = np.asarray(lat, dtype=float)
-        n = len(lon)
-        if n < _GRID_MIN_POINTS:
+        grid = self._raster.get(self, len(lon))
+        if grid is None:
             return self._locate_exact(lon, lat, tolerance_km)
-        grid = self._answer_grid()
         code = grid.lookup(lon, lat)
         row = np.where(code >= 0, code, -1).astype(np.int64)
         dist = np.where(code >= 0, 0.0, np.nan)
@@ -153,11 +198,8 @@ class CountryIndex:
         return Located(row, dist)
 
     def _answer_grid(self) -> _AnswerGrid:
-        """The answer raster, built on first use (thread-safe)."""
-        with self._grid_lock:
-            if self._grid is None:
-                self._grid = _build_answer_grid(self, _GRID_CELL_DEG, COAST_TOLERANCE_KM)
-            return self._grid
+        """The answer raster: in memory, else read from the cache, else built (thread-safe)."""
+        return self._raster.get_or_build(self)
 
     def _locate_exact(self, lon: np.ndarray, lat: np.ndarray, tolerance_km: float) -> Located:
         """The rule, point by point through the spatial indexes (no raster)."""
@@ -185,14 +227,9 @@ class CountryIndex:
         pt_idx, part_idx = self._tree.query(shapely.points(lon, lat))
         if not len(pt_idx):
             return pt_idx, part_idx
-        keep = np.zeros(len(pt_idx), dtype=bool)
-        order = np.argsort(part_idx, kind="stable")
-        parts, starts = np.unique(part_idx[order], return_index=True)
-        bounds = [*starts[1:], len(order)]
-        for part, start, stop in zip(parts, starts, bounds, strict=True):
-            sel = order[start:stop]
-            # intersects_xy uses the prepared part: fast, and true on the boundary
-            keep[sel] = shapely.intersects_xy(self._parts[part], lon[pt_idx[sel]], lat[pt_idx[sel]])
+        # intersects_xy uses the prepared parts: fast, and true on the boundary; in one call,
+        # which leaves the GIL to other threads while GEOS works
+        keep = shapely.intersects_xy(self._parts[part_idx], lon[pt_idx], lat[pt_idx])
         return pt_idx[keep], self._part_row[part_idx[keep]]
 
     def _nearest(
@@ -390,6 +427,73 @@ class CountryIndex:
         return best
 
 
+class _RasterSlot:
+    """The answer raster of one country layer, shared by an index and its clones.
+
+    ``cache_key`` is the layer's key in :mod:`geo.cache` (``None``: a layer
+    built from a frame, whose raster is kept in memory only).
+    """
+
+    def __init__(self, cache_key: str | None) -> None:
+        self.cache_key = cache_key
+        self.grid: _AnswerGrid | None = None
+        self.lock = threading.Lock()
+        self.read_tried = False
+
+    def get(self, index: CountryIndex, n: int) -> _AnswerGrid | None:
+        """The raster for a call of ``n`` points, or ``None`` when it does not pay."""
+        if self.grid is not None:
+            return self.grid
+        if n >= _GRID_MIN_POINTS:
+            return self.get_or_build(index)
+        if n < _GRID_LOAD_MIN_POINTS or self.read_tried:
+            return None
+        with self.lock:
+            if self.grid is None and not self.read_tried:
+                self.grid = self._read(index)
+                self.read_tried = True
+            return self.grid
+
+    def get_or_build(self, index: CountryIndex) -> _AnswerGrid:
+        """The raster: in memory, else from the cache, else built (and cached)."""
+        with self.lock:
+            if self.grid is None and not self.read_tried:
+                self.grid = self._read(index)
+                self.read_tried = True
+            if self.grid is None:
+                self.grid = _build_answer_grid(index, _GRID_CELL_DEG, COAST_TOLERANCE_KM)
+                self._write(self.grid)
+            return self.grid
+
+    def _key(self) -> str | None:
+        if self.cache_key is None:
+            return None
+        return cache.entry_key("raster", self.cache_key, _GRID_CELL_DEG, COAST_TOLERANCE_KM)
+
+    def _read(self, index: CountryIndex) -> _AnswerGrid | None:
+        key = self._key()
+        arrays = cache.load("raster", key) if key is not None else None
+        if arrays is None:
+            return None
+        codes = arrays.get("codes")
+        shape = (round(180.0 / _GRID_CELL_DEG), round(360.0 / _GRID_CELL_DEG))
+        if (
+            codes is None
+            or codes.shape != shape
+            or codes.dtype.kind != "i"
+            or int(codes.min()) < _EXACT
+            or int(codes.max()) >= len(index.frame)
+        ):
+            log.debug("cache: the raster entry does not fit this country layer: ignored")
+            return None
+        return _AnswerGrid(codes, _GRID_CELL_DEG, COAST_TOLERANCE_KM)
+
+    def _write(self, grid: _AnswerGrid) -> None:
+        key = self._key()
+        if key is not None:
+            cache.store("raster", key, {"codes": grid.codes}, compress=True, keep=2)
+
+
 @dataclass(frozen=True)
 class _AnswerGrid:
     """The rule's answer per raster cell: a country row, ``_SEA`` or ``_EXACT`` (ask the rule).
@@ -509,6 +613,8 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
                 near[rows_w], size=2 * w + 1, axis=1, mode="wrap"
             )
     codes[(codes == _SEA) & near_lon.astype(bool)] = _EXACT
+    if len(index.frame) <= np.iinfo(np.int16).max:
+        codes = codes.astype(np.int16)  # half the memory, and a smaller cache entry
     return _AnswerGrid(codes, cell_deg, tolerance_km)
 
 
@@ -622,10 +728,11 @@ def _nearest_on_pieces(
 def _boundary_pieces(
     parts: np.ndarray, part_row: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cut every ring of ``parts`` into linestrings of at most ``_PIECE`` vertices.
+    """Cut every ring of ``parts`` into pieces of at most ``_PIECE`` vertices.
 
-    Returns the linestrings, the country row of each, and their coordinates as
-    an ``(n, _PIECE, 2)`` array padded by repeating the last vertex.
+    Returns the pieces' coordinates as an ``(n, _PIECE, 2)`` array padded by
+    repeating the last vertex, the number of vertices of each, and the
+    country row of each.
     """
     ring_geoms, ring_part = shapely.get_rings(parts, return_index=True)
     coords, ring_of = shapely.get_coordinates(ring_geoms, return_index=True)
@@ -639,15 +746,86 @@ def _boundary_pieces(
     last = np.minimum(first + _PIECE, stops[ring_of_piece])
     take = np.minimum(first[:, None] + np.arange(_PIECE)[None, :], last[:, None] - 1)
     padded = coords[take]
-    inside = np.arange(_PIECE)[None, :] < (last - first)[:, None]
-    lines = shapely.linestrings(padded[inside], indices=np.nonzero(inside)[0])
     owner = part_row[ring_part[ring_of[starts[ring_of_piece]]]]
-    return np.asarray(lines), np.asarray(owner, dtype=np.int64), padded
+    return padded, (last - first).astype(np.int8), np.asarray(owner, dtype=np.int64)
 
 
-@functools.lru_cache(maxsize=4)
-def _load(path: Path, mtime_ns: int) -> CountryIndex:
-    raw = read_data_bytes(path)
+def _piece_lines(piece_xy: np.ndarray, piece_len: np.ndarray) -> np.ndarray:
+    """The pieces of :func:`_boundary_pieces` as linestrings (their padding left out)."""
+    inside = np.arange(_PIECE)[None, :] < piece_len[:, None]
+    return np.asarray(shapely.linestrings(piece_xy[inside], indices=np.nonzero(inside)[0]))
+
+
+#: Country layers kept in memory, by path, time of change and digest of the bytes read.
+_LOADED: OrderedDict[tuple[Path, int, str], CountryIndex] = OrderedDict()
+_LOADED_LOCK = threading.Lock()
+_LOADED_MAX = 4
+
+
+def load_country_index(path: Path, *, data: bytes | None = None) -> CountryIndex:
+    """Load the country polygons at ``path``: FlatGeobuf, xz-compressed if it ends in ``.xz``.
+
+    The index is kept in memory while the file is unchanged, and in the cache
+    (:mod:`geo.cache`) by the digest of its bytes, so that a new process
+    neither unpacks nor prepares the same layer again.
+
+    Parameters
+    ----------
+    path : Path
+        The file (its name is used in errors).
+    data : bytes, optional
+        Its bytes, when the caller has read them already (the file is then
+        not read again).
+
+    Raises
+    ------
+    DataError
+        If the file is missing, unreadable, not a polygon layer, or lacks the
+        ``iso3`` and ``name`` columns.
+    """
+    try:
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError as err:
+        raise DataError([Problem(path.name, "(file)", "an existing file", str(path))]) from err
+    raw = read_data_bytes(path) if data is None else data
+    digest = cache.file_digest(raw)
+    memo = (path, mtime, digest)
+    with _LOADED_LOCK:
+        found = _LOADED.get(memo)
+        if found is not None:
+            _LOADED.move_to_end(memo)
+            return found
+    index = _index_of(path, raw, digest)
+    with _LOADED_LOCK:
+        _LOADED[memo] = index
+        while len(_LOADED) > _LOADED_MAX:
+            _LOADED.popitem(last=False)
+    return index
+
+
+def _index_of(path: Path, raw: bytes, digest: str) -> CountryIndex:
+    """The index of a layer's bytes: from the cache, else parsed, prepared and cached."""
+    key = cache.entry_key("countries", digest, path.suffix == ".xz")
+    arrays = cache.load("countries", key)
+    if arrays is not None:
+        try:
+            index = _from_cache(arrays)
+        except (KeyError, ValueError, TypeError, IndexError, shapely.errors.ShapelyError) as err:
+            log.debug("cache: the country layer entry is unusable (%s): rebuilt", err)
+        else:
+            index._raster.cache_key = key
+            return index
+    index = CountryIndex(_parse(path, raw))
+    index._raster.cache_key = key
+    arrays = _cache_arrays(index)
+    if arrays is not None:
+        cache.store("countries", key, arrays, keep=2)
+    return index
+
+
+def _parse(path: Path, raw: bytes) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     try:
         if path.suffix == ".xz":
             unpacked = lzma.LZMADecompressor()
@@ -671,13 +849,82 @@ def _load(path: Path, mtime_ns: int) -> CountryIndex:
     if missing:
         problem = Problem(path.name, "(columns)", "columns 'iso3' and 'name'", list(frame.columns))
         raise DataError([problem])
-    return CountryIndex(frame)
+    return frame
 
 
-def load_country_index(path: Path) -> CountryIndex:
-    """Load (and cache while the file is unchanged) the country polygons at ``path``."""
-    try:
-        mtime = path.stat().st_mtime_ns
-    except FileNotFoundError as err:
-        raise DataError([Problem(path.name, "(file)", "an existing file", str(path))]) from err
-    return _load(path, mtime)
+def _cache_arrays(index: CountryIndex) -> dict[str, np.ndarray] | None:
+    """What the cache keeps of an index: its frame and its boundary pieces, as plain arrays.
+
+    ``None`` when a column is not text without gaps (nothing is cached then).
+    """
+    frame = index.frame
+    geometry = frame.geometry.name
+    columns = [str(c) for c in frame.columns if c != geometry]
+    arrays: dict[str, np.ndarray] = {}
+    for i, column in enumerate(columns):
+        values = frame[column]
+        if values.isna().any():
+            return None  # NumPy text cannot hold gaps
+        try:
+            arrays[f"column{i}"] = cache.strings_array(values)
+        except ValueError:
+            return None
+    arrays.update(cache.geometry_arrays(index._geoms))
+    arrays["piece_xy"] = index._piece_xy
+    arrays["piece_len"] = index._piece_len
+    arrays["edge_row"] = index._edge_row
+    arrays["piece_bounds"] = index._piece_bounds
+    meta = {
+        "columns": columns,
+        "dtypes": [str(frame[c].dtype) for c in columns],
+        "geometry": geometry,
+        "order": [str(c) for c in frame.columns],
+        "crs": frame.crs.to_json() if frame.crs is not None else None,
+        "rows": len(frame),
+    }
+    arrays["meta"] = cache.to_json_array(meta)
+    return arrays
+
+
+def _from_cache(arrays: dict[str, np.ndarray]) -> CountryIndex:
+    """An index from :func:`_cache_arrays`, checked so that a bad entry raises, never crashes.
+
+    Raises
+    ------
+    KeyError, ValueError, TypeError, IndexError
+        If an array is missing or does not fit the others.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    meta: dict[str, Any] = cache.from_json_array(arrays["meta"])
+    rows = int(meta["rows"])
+    piece_xy, piece_len, edge_row = arrays["piece_xy"], arrays["piece_len"], arrays["edge_row"]
+    bounds = arrays["piece_bounds"]
+    n_pieces = len(piece_len)
+    if (
+        piece_xy.shape != (n_pieces, _PIECE, 2)
+        or piece_xy.dtype != np.float64
+        or edge_row.shape != (n_pieces,)
+        or bounds.shape != (n_pieces, 4)
+        or bounds.dtype != np.float64
+        or piece_len.dtype.kind != "i"
+        or np.any((piece_len < 2) | (piece_len > _PIECE))
+        or np.any((edge_row < 0) | (edge_row >= rows))
+    ):
+        raise ValueError("arrays that do not fit together")
+    geoms = cache.geometries(arrays, rows)
+    data = {}
+    for i, (column, dtype) in enumerate(zip(meta["columns"], meta["dtypes"], strict=True)):
+        values = arrays[f"column{i}"]
+        if values.shape != (rows,):
+            raise ValueError(f"column {column!r} of {values.shape} rows")
+        data[column] = pd.Series(values.tolist(), dtype=dtype)
+    crs = meta["crs"]
+    frame = gpd.GeoDataFrame(data, geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
+    if meta["geometry"] != "geometry":
+        frame = frame.rename_geometry(meta["geometry"])
+    frame = frame[list(meta["order"])]
+    index = object.__new__(CountryIndex)
+    index._setup(frame, (piece_xy, piece_len, edge_row), _RasterSlot(None), bounds=bounds)
+    return index

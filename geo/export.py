@@ -24,6 +24,7 @@ import geopandas as gpd
 
 __all__ = [
     "COORD_DECIMALS",
+    "FORMULA_START",
     "feature_lines",
     "join_features",
     "json_value",
@@ -99,7 +100,8 @@ def records(places: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return rows
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: What a CSV cell's text may not start with, lest a spreadsheet run it as a formula.
+FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value: Any) -> Any:
@@ -113,7 +115,7 @@ def safe_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     text = value.replace("\x00", "")
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def places_csv(places: gpd.GeoDataFrame, *, raw: bool = False) -> str:

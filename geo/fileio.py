@@ -179,7 +179,7 @@ def _clip(text: str) -> str:
     return text if len(text) <= 24 else f"{text[:20]}... ({len(text)} characters)"
 
 
-def read_json(path: Path, *, label: str | None = None) -> Any:
+def read_json(path: Path, *, label: str | None = None, data: bytes | None = None) -> Any:
     """Parse a JSON data file strictly (see the module's limits).
 
     Parameters
@@ -188,6 +188,9 @@ def read_json(path: Path, *, label: str | None = None) -> Any:
         The file to read (UTF-8, an optional BOM is accepted).
     label : str, optional
         Name used in error messages (default: the file name).
+    data : bytes, optional
+        The file's bytes, when the caller has read them (with
+        :func:`read_data_bytes`): the file is not read again.
 
     Returns
     -------
@@ -203,7 +206,8 @@ def read_json(path: Path, *, label: str | None = None) -> Any:
         listed with its line and column.
     """
     name = label or path.name
-    return parse_json(_decode(read_data_bytes(path, label=name), name), name)
+    raw = read_data_bytes(path, label=name) if data is None else data
+    return parse_json(_decode(raw, name), name)
 
 
 def parse_json(text: str, name: str) -> Any:
@@ -384,12 +388,15 @@ def _duplicate(text: str, at: int, key: str, path: list[Any], document: Any, nam
     )
 
 
-def read_csv_rows(path: Path, *, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def read_csv_rows(
+    path: Path, *, required: tuple[str, ...], data: bytes | None = None
+) -> list[tuple[int, dict[str, str]]]:
     """Read a UTF-8 CSV data file with a header row: ``(line, row)`` pairs, a row a dict.
 
     ``line`` is the 1-based line of the file where the row starts (a quoted
     cell may span lines; blank lines are skipped).  Every row must have as
-    many cells as the header.
+    many cells as the header.  ``data``, when given, is the file's bytes
+    already read (with :func:`read_data_bytes`).
 
     Raises
     ------
@@ -398,7 +405,7 @@ def read_csv_rows(path: Path, *, required: tuple[str, ...]) -> list[tuple[int, d
         lacks one of the ``required`` columns, or has rows of the wrong length
         (each such row is listed with its line).
     """
-    text = _decode(read_data_bytes(path), path.name)
+    text = _decode(read_data_bytes(path) if data is None else data, path.name)
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         table = list(reader)

@@ -8,24 +8,36 @@ geodesic on WGS84 (:mod:`geo.sphere`), in km.
 How the index works
 -------------------
 Places are stored as unit vectors on a sphere (their geodetic latitude and
-longitude taken as spherical coordinates) in a :class:`scipy.spatial.cKDTree`.
-The straight-line (chord) distance between two unit vectors grows with the
-angle between them, and on WGS84 the geodesic distance ``d`` between two points
-lies within fixed bounds of that angle ``theta`` (radians)::
+longitude taken as spherical coordinates).  The straight-line (chord) distance
+between two unit vectors grows with the angle between them, and on WGS84 the
+geodesic distance ``d`` between two points lies within fixed bounds of that
+angle ``theta`` (radians)::
 
     a * (1 - e**2) * theta  <=  d  <=  a / sqrt(1 - e**2) * theta
 
 (the smallest and largest radii of curvature of the ellipsoid, 6335.4 km at
-the equator and 6399.6 km at the poles).  So a query asks the tree for a
-candidate set that is sure to hold every answer (about 1 % larger than the
-answer), then computes exact geodesic distances for the candidates only.  The
-sphere has no edge: the antimeridian and the poles need no special case.
+the equator and 6399.6 km at the poles).  So a query asks for a candidate set
+that is sure to hold every answer (about 1 % larger than the answer), then
+computes exact geodesic distances for the candidates only.  The sphere has no
+edge: the antimeridian and the poles need no special case.
+
+The nearest candidates of a query of a few points come from one matrix product
+of the points' and the places' vectors (at most :data:`_PRODUCT_MAX_ENTRIES`
+entries: a query of one point, or a small file, needs no tree, and no scipy,
+which takes a third of a second to import); larger queries ask a
+:class:`scipy.spatial.cKDTree`, built on first use.  Either gives the same
+answers.  The product ranks places by ``p . v``, whose rounding is
+bounded: a place it leaves out is known to be no nearer than a margin below
+the farthest one it keeps, and the rounds ask for more candidates until that
+margin is beyond the bound above.  Candidates' chords are then computed as
+the tree computes them.  Queries within a distance use the tree.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +78,12 @@ _WGS84 = pyproj.CRS.from_epsg(4326)
 #: settled by them ask twice as many, round after round.
 _EXTRA_NEIGHBOURS = 3
 _MANY_POINTS = 10_000
+#: Most entries (points x places) of a query answered by a matrix product (more: a tree,
+#: which is faster on many points; the product's memory stays under 32 MB).
+_PRODUCT_MAX_ENTRIES = 4_000_000
+#: Bound of the rounding of ``|p - v|**2 = |p|**2 + |v|**2 - 2 p . v`` for computed unit
+#: vectors (a few units in the last place of 1, with a wide margin).
+_PRODUCT_SLACK = 1e-14
 
 
 @dataclass(frozen=True)
@@ -142,9 +160,57 @@ class PlaceIndex:
         self._rows = rows
         self._lon = lon[rows]
         self._lat = lat[rows]
-        from scipy.spatial import cKDTree  # here: scipy costs 0.5 s to import, builds need none
+        self._vectors = unit_vectors(self._lon, self._lat)
+        self._tree_built: Any = None
+        self._tree_lock = threading.Lock()
 
-        self._tree = cKDTree(unit_vectors(self._lon, self._lat)) if len(rows) else None
+    @property
+    def _tree(self) -> Any:
+        """A :class:`scipy.spatial.cKDTree` of the places, built when first asked for."""
+        with self._tree_lock:
+            if self._tree_built is None and len(self):
+                from scipy.spatial import cKDTree  # here: scipy takes 0.3 s to import
+
+                self._tree_built = cKDTree(self._vectors)
+            return self._tree_built
+
+    def prepare(self, points: int) -> None:
+        """Build now what queries of ``points`` points will use (the tree of large ones)."""
+        if points * len(self) > _PRODUCT_MAX_ENTRIES:
+            self._tree  # noqa: B018 - built on first use
+
+    def _candidates(
+        self, points: np.ndarray, asked: int, workers: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``asked`` nearest places of each point by chord, and a bound for the others.
+
+        Returns the chords ``(m, asked)``, nearest first (equal ones by position), the
+        tree positions of those places, and for each point a chord that no place left
+        out is nearer than.
+        """
+        m, n = len(points), len(self)
+        if m * n > _PRODUCT_MAX_ENTRIES:
+            chord, cand = self._tree.query(points, asked, workers=workers)
+            chord, cand = chord.reshape(m, asked), cand.reshape(m, asked)
+            return chord, cand, chord[:, -1]
+        if asked < n:
+            dot = points @ self._vectors.T
+            pick, least = _largest(dot, asked)
+            # a place left out has p . v <= the least kept: its squared chord is at least
+            # 2 - 2 * that, less the rounding of the product
+            lower = np.sqrt(np.maximum(2.0 - 2.0 * least - _PRODUCT_SLACK, 0.0))
+        else:
+            pick = np.broadcast_to(np.arange(n), (m, n))
+            lower = np.full(m, np.inf)
+        # the chords of the kept places as the tree computes them
+        diff = points[:, None, :] - self._vectors[pick]
+        exact = np.sqrt(diff[:, :, 0] ** 2 + diff[:, :, 1] ** 2 + diff[:, :, 2] ** 2)
+        order = np.lexsort((pick, exact), axis=1)
+        return (
+            np.take_along_axis(exact, order, axis=1),
+            np.take_along_axis(pick, order, axis=1),
+            lower,
+        )
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -153,7 +219,7 @@ class PlaceIndex:
         kind = f" kind={self.kind!r}" if self.kind else ""
         return f"<PlaceIndex {len(self)} places{kind}>"
 
-    def nearest(self, lon: Any, lat: Any, *, k: int = 1) -> Nearest:
+    def nearest(self, lon: Any, lat: Any, *, k: int = 1, threads: bool = True) -> Nearest:
         """The ``k`` nearest places of each point.
 
         Parameters
@@ -163,6 +229,9 @@ class PlaceIndex:
             [-90, 90], degrees, EPSG:4326.
         k : int
             How many places per point (>= 1); capped at the number of places.
+        threads : bool
+            Let a large query use several threads (``False``: only the
+            calling thread, for callers that run queries in threads).
 
         Returns
         -------
@@ -179,25 +248,25 @@ class PlaceIndex:
         m = len(lon)
         position = np.zeros((m, k), dtype=np.int64)
         dist = np.zeros((m, k), dtype=float)
-        tree = self._tree
-        if tree is None or k == 0 or m == 0:
+        if not len(self) or k == 0 or m == 0:
             return Nearest(position, dist)
         points = unit_vectors(lon, lat)
         todo = np.arange(m)
         # many points asking for their nearest: one extra neighbour settles about 90 % of them
         asked = min(len(self), k + (1 if k == 1 and m >= _MANY_POINTS else _EXTRA_NEIGHBOURS))
         while len(todo):
-            workers = -1 if len(todo) >= THREAD_MIN_POINTS else 1  # threads cost for a few
-            chord, cand = tree.query(
-                points[todo] if len(todo) < m else points, asked, workers=workers
+            # threads cost for a few points
+            workers = -1 if threads and len(todo) >= THREAD_MIN_POINTS else 1
+            chord, cand, others = self._candidates(
+                points[todo] if len(todo) < m else points, asked, workers
             )
-            chord, cand = chord.reshape(len(todo), asked), cand.reshape(len(todo), asked)
             theta = chord_to_angle(chord)
             # Any of the true k nearest is within this angle of the point: the candidates
-            # beyond it (the end of each row, nearest first) cannot be among them.
+            # beyond it (the end of each row, nearest first) cannot be among them, nor can
+            # the places not asked for when they are beyond it too.
             bound = slack(theta[:, k - 1] * (R_MAX_KM / R_MIN_KM))
-            done = (theta[:, -1] > bound) | (asked == len(self))
-            only_k = theta[:, k] > bound if asked > k else done  # most of the first round
+            done = (chord_to_angle(others) > bound) | (asked == len(self))
+            only_k = (theta[:, k] > bound if asked > k else done) & done  # most, at first
             rest = done & ~only_k
             for rows, c, near in (
                 (todo[only_k], cand[only_k, :k], None),
@@ -205,7 +274,7 @@ class PlaceIndex:
             ):
                 if len(rows):
                     position[rows], dist[rows] = self._nearest_candidates(
-                        lon, lat, rows, c, near, k
+                        lon, lat, rows, c, near, k, threads
                     )
             todo = todo[~done]
             asked = min(len(self), asked * 2)
@@ -219,21 +288,23 @@ class PlaceIndex:
         cand: np.ndarray,
         near: np.ndarray | None,
         k: int,
+        threads: bool = True,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Rows and km of the ``k`` nearest of each point's candidates (tree positions).
 
         Only the candidates ``near`` (all when ``None``) are measured; equal
         distances go to the earlier row.
         """
+        measure = geodesic_km_threads if threads else geodesic_km
         if near is None:  # no mask: every candidate is measured
             point_of = np.repeat(rows, cand.shape[1])
-            d = geodesic_km_threads(
+            d = measure(
                 lon[point_of], lat[point_of], self._lon[cand.ravel()], self._lat[cand.ravel()]
             ).reshape(cand.shape)
         else:
             d = np.full(cand.shape, np.inf)
             point_of = np.broadcast_to(rows[:, None], cand.shape)[near]
-            d[near] = geodesic_km_threads(
+            d[near] = measure(
                 lon[point_of], lat[point_of], self._lon[cand[near]], self._lat[cand[near]]
             )
         if cand.shape[1] > 1:
@@ -266,7 +337,7 @@ class PlaceIndex:
         lon, lat = _check_lon_lat_arrays(lon, lat)
         km = check_km(km)
         empty = np.zeros(0, dtype=np.int64)
-        if self._tree is None or len(lon) == 0:
+        if not len(self) or len(lon) == 0:
             return Within(empty, empty.copy(), np.zeros(0))
         theta = slack(km / R_MIN_KM)
         radius = 2.0 * math.sin(theta / 2.0) if theta < math.pi else 2.0
@@ -283,6 +354,24 @@ class PlaceIndex:
         point, cand, d = point[keep], cand[keep], d[keep]
         order = np.lexsort((cand, d, point))
         return Within(point[order], self._rows[cand[order]], d[order])
+
+
+def _largest(values: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns of the ``count`` largest values of each row (in no order), and the least of them.
+
+    ``values`` is changed (the picked entries become ``-inf``).
+    """
+    if count > 8:
+        pick = np.argpartition(-values, count - 1, axis=1)[:, :count]
+        return pick, np.take_along_axis(values, pick, axis=1).min(axis=1)
+    rows = np.arange(len(values))
+    pick = np.empty((len(values), count), dtype=np.intp)
+    least = np.empty(len(values))
+    for i in range(count):  # a few passes of argmax beat a partition of every row
+        pick[:, i] = values.argmax(axis=1)
+        least = values[rows, pick[:, i]]
+        values[rows, pick[:, i]] = -np.inf
+    return pick, least
 
 
 def nearest_many(

@@ -8,6 +8,7 @@ code, ``joined_year``, ``source``, ``notes``) and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,8 +60,13 @@ class Membership:
         return iso3 in self.members or iso3 in self.others
 
 
-def load_membership(members_csv: Path, territories_csv: Path) -> Membership:
+def load_membership(
+    members_csv: Path, territories_csv: Path, *, read: Callable[[Path], bytes] | None = None
+) -> Membership:
     """Read the two tables, checking every row, and report all problems at once.
+
+    ``read``, when given, reads a file's bytes (:func:`geo.fileio.read_data_bytes`
+    by default): a caller that keeps them reads each file once.
 
     Raises
     ------
@@ -71,7 +77,8 @@ def load_membership(members_csv: Path, territories_csv: Path) -> Membership:
     """
     problems: list[Problem] = []
     members: dict[str, Country] = {}
-    rows = read_csv_rows(members_csv, required=("iso3", "name", "region"))
+    data = read(members_csv) if read is not None else None
+    rows = read_csv_rows(members_csv, required=("iso3", "name", "region"), data=data)
     for line, row in rows:
         iso3, region = row["iso3"].strip(), row["region"].strip()
         if not _is_iso3(iso3):
@@ -85,7 +92,8 @@ def load_membership(members_csv: Path, territories_csv: Path) -> Membership:
             problems.append(_row_problem(members_csv, line, "iso3", iso3, "a code listed once"))
         members[iso3] = Country(iso3, row["name"].strip(), region, True)
     others: dict[str, Country] = {}
-    rows = read_csv_rows(territories_csv, required=("iso3", "name"))
+    data = read(territories_csv) if read is not None else None
+    rows = read_csv_rows(territories_csv, required=("iso3", "name"), data=data)
     for line, row in rows:
         iso3 = row["iso3"].strip()
         if not _is_iso3(iso3):

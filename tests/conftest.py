@@ -7,19 +7,29 @@ Chromium fails the browser tests; it never skips them.
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-import pytest
-from hostile import sample_frames
+# The tests never touch the user's cache folder (geo.cache): they get one of their own,
+# set before geo is imported (and inherited by the processes they start), removed at the end.
+_CACHE_DIR = tempfile.mkdtemp(prefix="geo-test-cache-")
+os.environ["GEO_CACHE_DIR"] = _CACHE_DIR
+os.environ.pop("GEO_NO_CACHE", None)
+atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
 
-import geo
-from geo.errors import SnapshotError
-from geo.snapshot import CHROMIUM_ARGS, find_chromium
+import geopandas as gpd  # noqa: E402
+import pytest  # noqa: E402
+from hostile import sample_frames  # noqa: E402
+
+import geo  # noqa: E402
+from geo.errors import SnapshotError  # noqa: E402
+from geo.snapshot import CHROMIUM_ARGS, find_chromium  # noqa: E402
 
 #: Installed before any page script runs: hostile data that executes sets a flag.
 TRAP = """

@@ -610,3 +610,200 @@ def test_a_map_of_a_result_in_either_language(fixture_atlas: geo.Atlas) -> None:
     assert "<title>Mine</title>" in to_html(fixture_atlas.to_map(result, title="Mine", lang="fr"))
     with pytest.raises(geo.UsageError, match=r"Got lang='eng'.*\(did you mean 'en'\?\)"):
         fixture_atlas.to_map(result, lang="eng")
+
+
+# -- the cache: a cold command reads what a warm one computed, for the same inputs only -----
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of the test's own."""
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def assert_same_places(got: gpd.GeoDataFrame, want: gpd.GeoDataFrame) -> None:
+    """Equal frames, dtypes, and the same Python type in every cell (the pages see them)."""
+    assert_geodataframe_equal(got, want, check_dtype=True, check_like=False)
+    for column in want.columns:
+        if column == want.geometry.name:
+            continue
+        got_types = [type(v) for v in got[column].tolist()]
+        assert got_types == [type(v) for v in want[column].tolist()], column
+
+
+@pytest.mark.parametrize("folder", ["fixture", "project"])
+def test_places_from_the_cache_are_the_places_computed(
+    own_cache: Path, fixture_dir: Path, project_data: Path, folder: str
+) -> None:
+    from geo import atlas as atlas_module
+
+    data = fixture_dir if folder == "fixture" else project_data
+    cold = geo.load(data)
+    assert list(own_cache.glob("places-*.npz"))
+    warm = geo.load(data)
+    assert_same_places(warm.places, cold.places)
+    assert warm._features == cold._features
+    assert warm.network_start == cold.network_start
+    assert warm.inputs == cold.inputs
+    for day in ("2010-09-08", "2015-01-01"):
+        assert_same_places(warm.at(day).places, cold.at(day).places)
+        assert_same_places(geo.load(data, as_of=day).places, cold.at(day).places)
+    # the warm load neither parsed the place files nor validated them
+    assert isinstance(atlas_module.validate, type(geo.validate))
+
+
+def test_a_cached_load_checks_nothing_again(
+    own_cache: Path, fixture_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo import atlas as atlas_module
+
+    cold = geo.load(fixture_dir)
+
+    def no_check(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the places were checked again")
+
+    monkeypatch.setattr(atlas_module, "_check", no_check)
+    warm = geo.load(fixture_dir)
+    assert geo.validate(fixture_dir) == []
+    assert list(warm.places["id"]) == list(cold.places["id"])
+    # the country layer is read only when asked for, and is the same
+    assert warm.countries.codes == cold.countries.codes
+    assert warm.locate(lat=40.41, lon=49.87).iso3 == "AZE"
+
+
+def test_a_changed_input_is_checked_again(own_cache: Path, fixture_copy: Path) -> None:
+    assert geo.validate(fixture_copy) == []
+    geo.load(fixture_copy)
+    edit_feature(fixture_copy, "offices.geojson", "wco-hq", at_sea)
+    with pytest.raises(geo.DataError, match=r"offices\.geojson: feature #0 \(id='wco-hq'\)"):
+        geo.load(fixture_copy)
+    assert [p.feature_id for p in geo.validate(fixture_copy)] == ["wco-hq"]
+    # a valid change gives the new places, not the cached ones
+    edit_feature(
+        fixture_copy, "offices.geojson", "wco-hq", lambda f: f["properties"].update(name="HQ")
+    )
+    shutil_restore_hq(fixture_copy)
+    assert row(geo.load(fixture_copy), "wco-hq")["name"] == "HQ"
+
+
+def shutil_restore_hq(folder: Path) -> None:
+    """Put the HQ back on land (its coordinates in the fixture), keeping its new name."""
+    fixture = json.loads((Path(__file__).parent / "data" / "offices.geojson").read_text("utf-8"))
+    coords = next(
+        f["geometry"]["coordinates"]
+        for f in fixture["features"]
+        if f["properties"]["id"] == "wco-hq"
+    )
+    edit_feature(
+        folder, "offices.geojson", "wco-hq", lambda f: f["geometry"].update(coordinates=coords)
+    )
+
+
+def test_a_new_code_version_or_day_is_checked_again(
+    own_cache: Path, fixture_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo import atlas as atlas_module
+    from geo import cache
+
+    geo.load(fixture_dir)
+    checked: list[int] = []
+    real_check = atlas_module._check
+
+    def counting(*args: object, **kwargs: object) -> object:
+        checked.append(1)
+        return real_check(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(atlas_module, "_check", counting)
+    geo.load(fixture_dir)
+    assert checked == []
+    monkeypatch.setattr(cache, "code_version", lambda: "the next version of geo")
+    geo.load(fixture_dir)
+    assert checked == [1]
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls) -> Tomorrow:
+            return cls(2999, 1, 1)
+
+    monkeypatch.setattr(atlas_module.dt, "date", Tomorrow)
+    geo.validate(fixture_dir)
+    assert checked == [1, 1]
+
+
+def test_a_corrupt_places_entry_is_ignored(own_cache: Path, fixture_dir: Path) -> None:
+    cold = geo.load(fixture_dir)
+    for entry in own_cache.glob("*.npz"):
+        entry.write_bytes(entry.read_bytes()[:100])
+    warm = geo.load(fixture_dir)
+    assert_same_places(warm.places, cold.places)
+    assert_same_places(warm.countries_display, cold.countries_display)
+
+
+def test_display_layer_from_the_cache_is_the_one_parsed(own_cache: Path, fixture_dir: Path) -> None:
+    from geo import atlas as atlas_module
+
+    atlas_module._DISPLAY.clear()  # as in a new process
+    cold = geo.load(fixture_dir).countries_display
+    atlas_module._DISPLAY.clear()
+    assert list(own_cache.glob("display-*.npz"))
+    warm = geo.load(fixture_dir).countries_display
+    assert_same_places(warm, cold)
+
+
+def test_a_command_reads_each_data_file_once(
+    own_cache: Path,
+    fixture_copy: Path,
+    project_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Cold (nothing cached) and warm: every file of the data folder is opened at most once."""
+    from geo.build import build
+
+    for name in ("countries.fgb.xz", "countries_display.geojson"):
+        (fixture_copy / name).write_bytes((project_data / name).read_bytes())
+    opened: list[Path] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args: object, **kwargs: object) -> object:
+        if self.parent == fixture_copy:
+            opened.append(self)
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", counting_open)
+    for attempt in ("cold", "warm"):
+        opened.clear()
+        build(fixture_copy, tmp_path / attempt, force=True)
+        assert sorted(p.name for p in opened) == sorted(p.name for p in set(opened)), attempt
+        assert {p.name for p in opened} >= {"offices.geojson", "countries_display.geojson"}
+
+
+@pytest.mark.parametrize(
+    ("command", "never"),
+    [
+        (["validate"], {"folium", "scipy", "branca", "jinja2"}),
+        (["--help"], {"folium", "scipy", "geopandas", "pyogrio", "pandas", "pyarrow", "dask"}),
+        (["locate", "--lat", "40.41", "--lon", "49.87"], {"folium", "scipy"}),
+    ],
+)
+def test_a_command_imports_only_what_it_uses(
+    fixture_dir: Path, command: list[str], never: set[str]
+) -> None:
+    import subprocess
+    import sys
+
+    args = [*command, "--data", str(fixture_dir)] if command != ["--help"] else command
+    for _ in ("cold", "warm"):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "geo", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        imported = {
+            line.rsplit("|", 1)[1].strip().split(".")[0]
+            for line in result.stderr.splitlines()
+            if line.startswith("import time:") and "|" in line
+        }
+        assert not imported & never, sorted(imported & never)

@@ -359,10 +359,10 @@ def test_shared_border_vertices_go_to_the_first_covering_code(
 def exact(
     index: CountryIndex, lon: np.ndarray, lat: np.ndarray, tolerance_km: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The rule without the raster: calls below its size."""
+    """The rule without the raster (once in memory, calls of any size use the raster)."""
     half = _GRID_MIN_POINTS // 2
     parts = [
-        index.locate_many(lon[i : i + half], lat[i : i + half], tolerance_km=tolerance_km)
+        index._locate_exact(lon[i : i + half], lat[i : i + half], tolerance_km)
         for i in range(0, len(lon), half)
     ]
     return np.concatenate([p.row for p in parts]), np.concatenate([p.distance_km for p in parts])
@@ -448,7 +448,7 @@ def test_raster_agrees_with_the_rule_where_it_is_hard(
         np.r_[lat, np.full(pad, INLAND[1])],
         tolerance_km=tolerance_km,
     )
-    rule = world.locate_many(lon, lat, tolerance_km=tolerance_km)
+    rule = world._locate_exact(lon, lat, tolerance_km)
     assert_same(fast.row[: len(lon)], fast.distance_km[: len(lon)], rule.row, rule.distance_km)
 
 
@@ -522,3 +522,114 @@ def test_rule_agrees_with_brute_force(
     assert dict((c, d) for d, c in distances)[code] == pytest.approx(km[0], abs=0.3)
     if d1 - d0 > 0.6:
         assert code == c0
+
+
+# -- the cache of prepared layers, and clones for threads --------------------------------------
+
+
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def fresh_load(path: Path) -> CountryIndex:
+    """load_country_index as a new process calls it (nothing in memory)."""
+    from geo import countries
+
+    countries._LOADED.clear()
+    return load_country_index(path)
+
+
+def assert_same_index(got: CountryIndex, want: CountryIndex) -> None:
+    from geopandas.testing import assert_geodataframe_equal
+
+    assert_geodataframe_equal(got.frame, want.frame, check_dtype=True)
+    assert got.frame.crs == want.frame.crs
+    for name in ("_piece_xy", "_piece_len", "_edge_row", "_piece_bounds", "_part_row", "_rank"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(want, name), err_msg=name)
+    assert shapely.equals_exact(got._parts, want._parts, tolerance=0).all()
+
+
+def test_a_cached_layer_is_the_layer_parsed(own_cache: Path, project_data: Path) -> None:
+    path = project_data / "countries.fgb.xz"
+    cold = fresh_load(path)
+    assert len(list(own_cache.glob("countries-*.npz"))) == 1
+    warm = fresh_load(path)
+    assert warm is not cold
+    assert_same_index(warm, cold)
+    rng = np.random.default_rng(3)
+    lon, lat = rng.uniform(-180, 180, 20_000), rng.uniform(-90, 90, 20_000)
+    a, b = cold._locate_exact(lon, lat, 25.0), warm._locate_exact(lon, lat, 25.0)
+    np.testing.assert_array_equal(a.row, b.row)
+    np.testing.assert_array_equal(a.distance_km, b.distance_km)
+    assert warm.distance_km(49.87, 40.41, "AZE") == cold.distance_km(49.87, 40.41, "AZE")
+
+
+def test_a_layer_read_twice_from_its_bytes_is_kept_in_memory(project_data: Path) -> None:
+    path = project_data / "countries.fgb.xz"
+    first = load_country_index(path)
+    assert load_country_index(path, data=path.read_bytes()) is first
+
+
+@pytest.mark.parametrize("damage", ["truncate", "shapes"])
+def test_a_bad_layer_entry_is_rebuilt(own_cache: Path, project_data: Path, damage: str) -> None:
+    from geo import cache
+
+    path = project_data / "countries.fgb.xz"
+    cold = fresh_load(path)
+    (entry,) = own_cache.glob("countries-*.npz")
+    if damage == "truncate":
+        entry.write_bytes(entry.read_bytes()[:1000])
+    else:  # a whole entry whose arrays do not fit together: refused before GEOS sees them
+        key = cache.entry_key("countries", cache.file_digest(path.read_bytes()), True)
+        arrays = cache.load("countries", key)
+        assert arrays is not None
+        arrays["edge_row"] = arrays["edge_row"] + 10_000
+        cache.store("countries", key, arrays)
+    assert_same_index(fresh_load(path), cold)
+
+
+def test_the_raster_is_cached_and_a_bad_one_is_rebuilt(own_cache: Path, project_data: Path) -> None:
+    from geo import cache, countries
+
+    path = project_data / "countries.fgb.xz"
+    built = fresh_load(path)._answer_grid()
+    (entry,) = own_cache.glob("raster-*.npz")
+    read = fresh_load(path)._answer_grid()
+    np.testing.assert_array_equal(read.codes, built.codes)
+    # small calls read it from the cache when it is there, and never build it
+    small = fresh_load(path)
+    lon, lat = np.zeros(countries._GRID_LOAD_MIN_POINTS), np.zeros(countries._GRID_LOAD_MIN_POINTS)
+    small.locate_many(lon, lat)
+    assert small._raster.grid is not None
+    entry.unlink()
+    smaller = fresh_load(path)
+    smaller.locate_many(lon[:100], lat[:100])
+    assert smaller._raster.grid is None and not list(own_cache.glob("raster-*.npz"))
+    # an entry with codes that are no rows of this layer is refused
+    key = small._raster._key()
+    assert key is not None
+    cache.store("raster", key, {"codes": np.full_like(built.codes, 10_000)})
+    again = fresh_load(path)
+    np.testing.assert_array_equal(again._answer_grid().codes, built.codes)
+
+
+def test_a_clone_answers_alike_from_other_threads(world: CountryIndex) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    lon, lat = rng.uniform(-180, 180, 40_000), np.degrees(np.arcsin(rng.uniform(-1, 1, 40_000)))
+    want = world._locate_exact(lon, lat, COAST_TOLERANCE_KM)
+    clones = [world.clone() for _ in range(3)]
+    assert all(c._raster is world._raster and c.frame is world.frame for c in clones)
+    assert not any(np.shares_memory(c._parts, world._parts) for c in clones)
+
+    def run(index: CountryIndex) -> tuple[np.ndarray, np.ndarray]:
+        found = index._locate_exact(lon, lat, COAST_TOLERANCE_KM)
+        return found.row, found.distance_km
+
+    with ThreadPoolExecutor(3) as pool:
+        for row, km in pool.map(run, clones):
+            np.testing.assert_array_equal(row, want.row)
+            np.testing.assert_array_equal(km, want.distance_km)

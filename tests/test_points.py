@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -778,3 +780,350 @@ def test_package_docstring_examples_are_current() -> None:
 
     failures, _ = doctest.testmod(geo.points)
     assert failures == 0
+
+
+# -- CSV dialects (issue 12) ---------------------------------------------------------
+
+
+def old_csv_writer(frame: pd.DataFrame, atlas: geo.Atlas, sep: str = ",", **kwargs: str) -> bytes:
+    """What geo enrich wrote before pyarrow (pandas' to_csv of the enriched frame)."""
+    out = enrich_points(frame, atlas=atlas, **kwargs)  # type: ignore[arg-type]
+    return out.to_csv(index=False, lineterminator="\n", sep=sep).encode("utf-8")
+
+
+@pytest.mark.parametrize(("delimiter", "name"), [(";", "semicolon"), ("\t", "tab")])
+def test_semicolon_and_tab_files_are_sniffed_and_written_back_alike(
+    atlas: geo.Atlas, tmp_path: Path, delimiter: str, name: str
+) -> None:
+    frame = catalogue().rename(columns={"lat": "Y_WGS84", "lon": "X_WGS84"})
+    frame["note"] = ["a, b", "c; d", "plain"] * 9  # the other delimiters inside cells
+    text = frame.to_csv(sep=delimiter, index=False, lineterminator="\r\n")
+    (tmp_path / "p.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "comma.csv").write_text(frame.to_csv(index=False), encoding="utf-8")
+    kwargs = {"lat_column": "Y_WGS84", "lon_column": "X_WGS84"}
+    enrich_file(tmp_path / "p.csv", tmp_path / "out.csv", atlas=atlas, **kwargs)  # type: ignore[arg-type]
+    enrich_file(tmp_path / "comma.csv", tmp_path / "out_comma.csv", atlas=atlas, **kwargs)  # type: ignore[arg-type]
+    got = pd.read_csv(tmp_path / "out.csv", sep=delimiter, dtype=str, keep_default_na=False)
+    want = pd.read_csv(tmp_path / "out_comma.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(got, want)
+    assert (tmp_path / "out.csv").read_bytes() == old_csv_writer(
+        pd.read_csv(tmp_path / "p.csv", sep=delimiter, dtype=str, keep_default_na=False),
+        atlas,
+        delimiter,
+        **kwargs,
+    )
+    # given rather than sniffed: the same; by name on the command line too
+    enrich_file(
+        tmp_path / "p.csv", tmp_path / "given.csv", atlas=atlas, delimiter=delimiter, **kwargs
+    )  # type: ignore[arg-type]
+    assert (tmp_path / "given.csv").read_bytes() == (tmp_path / "out.csv").read_bytes()
+    result = CliRunner().invoke(
+        cli,
+        [
+            "enrich",
+            str(tmp_path / "p.csv"),
+            str(tmp_path / "cli.csv"),
+            "--delimiter",
+            name,
+            "--lat-column",
+            "Y_WGS84",
+            "--lon-column",
+            "X_WGS84",
+            "--silent",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "cli.csv").read_bytes() == (tmp_path / "out.csv").read_bytes()
+
+
+def test_a_delimiter_that_is_not_the_files_gets_a_hint(atlas: geo.Atlas, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("Y_WGS84;X_WGS84\n41.6367;48.4303\n", encoding="utf-8")
+    with pytest.raises(
+        geo.DataError,
+        match=r"got \['Y_WGS84;X_WGS84'\]; expected a column 'Y_WGS84' \(latitude\) "
+        r"\(are the cells separated by ';'\? pass --delimiter ';'\)",
+    ):
+        enrich_file(
+            tmp_path / "p.csv",
+            tmp_path / "out.csv",
+            atlas=atlas,
+            delimiter=",",
+            lat_column="Y_WGS84",
+            lon_column="X_WGS84",
+        )
+    enrich_file(  # sniffed, it works
+        tmp_path / "p.csv",
+        tmp_path / "out.csv",
+        atlas=atlas,
+        lat_column="Y_WGS84",
+        lon_column="X_WGS84",
+    )
+    assert "AZE" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+
+
+def test_a_decimal_comma_gets_a_hint(atlas: geo.Atlas, tmp_path: Path) -> None:
+    (tmp_path / "p.csv").write_text("lat;lon\n41,6367;48.4303\n", encoding="utf-8")
+    with pytest.raises(
+        InvalidPointsError,
+        match=r"column 'lat': got '41,6367'; expected a latitude: a number of degrees "
+        r"\(is ',' the decimal separator\? write 41\.6367\)",
+    ):
+        enrich_file(tmp_path / "p.csv", tmp_path / "out.csv", atlas=atlas)
+
+
+@pytest.mark.parametrize("delimiter", ["", ";;", '"', "\n", 3])
+def test_a_bad_delimiter_is_refused(atlas: geo.Atlas, tmp_path: Path, delimiter: object) -> None:
+    path = write_csv(tmp_path / "p.csv", catalogue())
+    with pytest.raises(
+        geo.UsageError, match=r"^Got delimiter=.*; `delimiter` must be one character"
+    ):
+        enrich_file(path, tmp_path / "out.csv", atlas=atlas, delimiter=delimiter)  # type: ignore[arg-type]
+
+
+def test_csv_output_is_what_pandas_wrote(atlas: geo.Atlas, tmp_path: Path) -> None:
+    """Byte for byte the old writer's output, for cells a spreadsheet cannot run."""
+    frame = catalogue()
+    frame["text"] = ['q"uote', "a,b", "line\nbreak", "", "é ü 名", " lead", "0.50", "x"] * 3 + [
+        "y"
+    ] * 3
+    frame["empty"] = ""
+    path = tmp_path / "p.csv"
+    path.write_text(frame.to_csv(index=False), encoding="utf-8")
+    for chunk_rows, workers in ((10**6, 1), (4, 3)):
+        enrich_file(path, tmp_path / "out.csv", atlas=atlas, chunk_rows=chunk_rows, workers=workers)
+        read = pd.read_csv(path, dtype=str, keep_default_na=False)
+        assert (tmp_path / "out.csv").read_bytes() == old_csv_writer(read, atlas)
+
+
+@pytest.mark.parametrize("source", ["parquet", "geojson"])
+def test_typed_columns_to_csv_are_what_pandas_wrote(
+    atlas: geo.Atlas, tmp_path: Path, source: str
+) -> None:
+    frame = catalogue()
+    typed_input = gpd.GeoDataFrame(
+        {
+            "name": frame["name"],
+            "count": np.arange(len(frame), dtype="int64"),
+            "ratio": np.r_[np.linspace(0, 2, len(frame) - 3), [np.nan, 1e-7, 3e20]],
+            "flag": [True, False, True] * 9,
+            "day": pd.to_datetime(["2024-01-02"] * len(frame)),
+        },
+        geometry=shapely.points(frame["lon"], frame["lat"]),
+        crs="EPSG:4326",
+    )
+    path = tmp_path / f"p.{source}"
+    if source == "parquet":
+        typed_input.to_parquet(path)
+    else:
+        typed_input.drop(columns="day").to_file(path, driver="GeoJSON")
+    enrich_file(path, tmp_path / "out.csv", atlas=atlas)
+    read = gpd.read_parquet(path) if source == "parquet" else gpd.read_file(path)
+    want = enrich_points(read, atlas=atlas).drop(columns="geometry")
+    assert (tmp_path / "out.csv").read_bytes() == want.to_csv(
+        index=False, lineterminator="\n"
+    ).encode("utf-8")
+
+
+def test_rows_pyarrow_reads_otherwise_are_read_as_pandas_did(
+    atlas: geo.Atlas, tmp_path: Path
+) -> None:
+    # a repeated and an empty header name (pandas renames them), a short row (padded)
+    text = "name,name,,lat,lon\nSamur,x,y,41.6367,48.4303\nshort,a\n"
+    (tmp_path / "p.csv").write_text(text, encoding="utf-8")
+    enrich_file(tmp_path / "p.csv", tmp_path / "out.csv", atlas=atlas, on_invalid="null")
+    out = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert list(out.columns[:5]) == ["name", "name.1", "Unnamed: 2", "lat", "lon"]
+    assert out["iso3"].tolist() == ["AZE", ""]
+    # a short row after many good ones: pyarrow stops there, pandas goes on from that row
+    rows = "\n".join(["Samur,41.6367,48.4303"] * 50_000 + ["short"])
+    (tmp_path / "q.csv").write_text("name,lat,lon\n" + rows + "\n", encoding="utf-8")
+    summary = enrich_file(
+        tmp_path / "q.csv", tmp_path / "out.csv", atlas=atlas, on_invalid="skip", chunk_rows=7_000
+    )
+    assert (summary.rows_read, summary.rows_written, summary.rows_invalid) == (50_001, 50_000, 1)
+    # text that is not UTF-8: the error of old, naming the file
+    (tmp_path / "r.csv").write_bytes(b"name,lat,lon\n\xff\xfe,1,2\n")
+    with pytest.raises(
+        geo.DataError, match=r"r\.csv: field '\(csv\)': got .*expected well-formed UTF-8 CSV"
+    ):
+        enrich_file(tmp_path / "r.csv", tmp_path / "out.csv", atlas=atlas)
+
+
+# -- CSV cells a spreadsheet would run (issue 14) -------------------------------------
+
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd",
+    "-2 km",
+    "@SUM(A1)",
+    "\tx",
+    "\rx",
+    "a\x00b",
+]
+
+
+def test_csv_cells_cannot_run_as_formulas(atlas: geo.Atlas, tmp_path: Path) -> None:
+    from geo.export import safe_cell
+
+    frame = pd.DataFrame(
+        {
+            "=name": HOSTILE + ["plain"] * 3,
+            "lat": [
+                "41.6367",
+                "-29.31",
+                "+41.6367",
+                "41.6367",
+                "-29.31",
+                "41.6367",
+                "1e1",
+                "0",
+                "-0.5",
+                "41.6",
+            ],
+            "lon": [
+                "48.4303",
+                "27.48",
+                "48.4303",
+                "-0.0",
+                "27.48",
+                "48.4303",
+                "48",
+                "0",
+                "-30",
+                "48.4",
+            ],
+            "amount": ["-5", "+3", "-1e3", "=1", "5", "-", "- 1", "", "-0.5", ".5"],
+        }
+    )
+    path = tmp_path / "p.csv"
+    # quoted: Python 3.11's writer leaves a bare \r unquoted, which reads as a line break
+    path.write_text(frame.to_csv(index=False, quoting=csv.QUOTE_ALL), encoding="utf-8")
+    enrich_file(path, tmp_path / "out.csv", atlas=atlas)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_bytes().decode())))
+    assert list(rows[0])[:4] == ["'=name", "lat", "lon", "amount"]  # header cells too
+    assert [r["'=name"] for r in rows] == [safe_cell(v) for v in frame["=name"]]
+    assert [r["'=name"] for r in rows][:7] == [
+        '\'=HYPERLINK("http://evil.example","x")',
+        "'+cmd",
+        "'-2 km",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "ab",
+    ]
+    # a CSV input's cells are text: those that are numbers stay numbers, the rest is text
+    assert [r["lat"] for r in rows] == frame["lat"].tolist()
+    assert [r["lon"] for r in rows] == frame["lon"].tolist()
+    assert [r["amount"] for r in rows] == [
+        "-5",
+        "+3",
+        "-1e3",
+        "'=1",
+        "5",
+        "'-",
+        "'- 1",
+        "",
+        "-0.5",
+        ".5",
+    ]
+    assert rows[0]["iso3"] == "AZE" and rows[1]["nearest_km"].replace(".", "").isdigit()
+    # opted out: the cells as they are
+    enrich_file(path, tmp_path / "raw.csv", atlas=atlas, raw_csv=True)
+    raw = list(csv.DictReader(io.StringIO((tmp_path / "raw.csv").read_bytes().decode())))
+    assert [r["=name"] for r in raw] == frame["=name"].tolist()
+    assert [r["amount"] for r in raw] == frame["amount"].tolist()
+    result = CliRunner().invoke(
+        cli, ["enrich", str(path), str(tmp_path / "cli.csv"), "--raw-csv", "--silent"]
+    )
+    assert result.exit_code == 0
+    assert (tmp_path / "cli.csv").read_bytes() == (tmp_path / "raw.csv").read_bytes()
+
+
+def test_typed_text_is_neutralised_typed_numbers_are_not(atlas: geo.Atlas, tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"label": ["-2", "=1", "x"], "value": [-2.0, -1.5, 3.0]},
+        geometry=shapely.points([48.4303, 27.48, 0.0], [41.6367, -29.31, 0.0]),
+        crs="EPSG:4326",
+    )
+    frame.to_parquet(tmp_path / "p.parquet")
+    enrich_file(tmp_path / "p.parquet", tmp_path / "out.csv", atlas=atlas)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))
+    assert [r["label"] for r in rows] == ["'-2", "'=1", "x"]  # text, as geo query writes it
+    assert [r["value"] for r in rows] == ["-2.0", "-1.5", "3.0"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=8), st.sampled_from(HOSTILE)), min_size=1, max_size=30))
+def test_column_rule_is_safe_cell(cells: list[str]) -> None:
+    import pyarrow as pa
+
+    from geo.export import safe_cell
+    from geo.points.csvio import safe_text
+
+    got = safe_text(pa.array(cells, pa.string()), numbers_as_text=False).to_pylist()
+    assert got == [safe_cell(c) for c in cells]
+    as_text = safe_text(pa.array(cells, pa.string()), numbers_as_text=True).to_pylist()
+    number = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+    assert as_text == [
+        c.replace("\x00", "") if number.fullmatch(c.replace("\x00", "")) else safe_cell(c)
+        for c in cells
+    ]
+
+
+# -- what a killed run leaves (issue 14) ----------------------------------------------
+
+
+def test_a_killed_run_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = np.random.default_rng(8)
+    n = 400_000
+    frame = pd.DataFrame({"lat": rng.uniform(-60, 70, n), "lon": rng.uniform(-180, 180, n)})
+    path = write_csv(tmp_path / "p.csv", frame)
+    out = tmp_path / "out.csv"
+    command = [
+        sys.executable,
+        "-m",
+        "geo",
+        "enrich",
+        str(path),
+        str(out),
+        "--silent",
+        "--chunk-rows",
+        "20000",
+    ]
+    leftover: list[Path] = []
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as process:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            leftover = [p for p in tmp_path.iterdir() if p.name.startswith(".out.csv.")]
+            if leftover and any(p.stat().st_size for p in leftover[0].glob("out.csv")):
+                break
+            time.sleep(0.02)
+        running = process.poll() is None
+        os.kill(process.pid, signal.SIGKILL)
+        errors = process.communicate()[1]
+    assert running, errors
+    assert leftover and leftover[0].is_dir() and not out.exists()
+    # a folder of another output, and one whose run is still writing, are left alone
+    other = tmp_path / ".other.csv.abc123.tmp"
+    other.mkdir()
+    import fcntl
+
+    busy = tmp_path / ".out.csv.busy_1.tmp"
+    busy.mkdir()
+    lock = (busy / ".lock").open("wb")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    small = write_csv(tmp_path / "small.csv", catalogue())
+    enrich_file(small, out)
+    assert not leftover[0].exists()
+    assert other.exists() and busy.exists()
+    assert out.read_text(encoding="utf-8").startswith("name,lat,lon,iso3")
+    lock.close()  # its run is over: the next run removes it
+    enrich_file(small, out)
+    assert not busy.exists()

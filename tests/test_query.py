@@ -649,3 +649,59 @@ def test_module_docstrings_examples_are_current() -> None:
 
 def test_data_folder_fixture_exists() -> None:
     assert (Path(geo.default_data_dir()) / "offices.geojson").exists()
+
+
+# ------------------------------------------------- the product and the tree give the same answers
+
+near_places = st.tuples(
+    st.integers(0, 10_000), st.sampled_from([0.0, 1e-13, 1e-10, 1e-7, 1e-4, 0.5, 30.0])
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seeds=st.lists(near_places, min_size=1, max_size=40),
+    k=st.sampled_from([1, 2, 3, 7, 12]),
+    duplicates=st.booleans(),
+)
+def test_nearest_by_product_is_nearest_by_tree(
+    atlas: Atlas, seeds: list[tuple[int, float]], k: int, duplicates: bool
+) -> None:
+    """Small queries rank places by a matrix product, large ones ask a tree: same answers,
+    also for points on, or a hair from, places that share their coordinates."""
+    from geo import placeindex
+
+    places = atlas.places
+    if duplicates:  # places on the same spot, and a hair apart
+        extra = places.iloc[:3].copy()
+        extra.geometry = shapely.points([0.0, 0.0, 1e-12], [0.0, 0.0, 0.0])
+        places = pd.concat([places, extra], ignore_index=True)
+    xy = shapely.get_coordinates(places.geometry.values)
+    rng = np.random.default_rng(len(seeds))
+    lon, lat = [], []
+    for i, spread in seeds:
+        x, y = xy[i % len(xy)]
+        lon.append(float(np.clip(x + rng.normal(0, spread) if spread else x, -180, 180)))
+        lat.append(float(np.clip(y + rng.normal(0, spread) if spread else y, -90, 90)))
+    lon_a, lat_a = np.array([*lon, 0.0, 180.0, 0.0]), np.array([*lat, 0.0, 90.0, -90.0])
+    by_product = query.PlaceIndex(places).nearest(lon_a, lat_a, k=k)
+    entries = placeindex._PRODUCT_MAX_ENTRIES
+    placeindex._PRODUCT_MAX_ENTRIES = 0  # every query asks the tree
+    try:
+        by_tree = query.PlaceIndex(places).nearest(lon_a, lat_a, k=k)
+    finally:
+        placeindex._PRODUCT_MAX_ENTRIES = entries
+    np.testing.assert_array_equal(by_product.position, by_tree.position)
+    np.testing.assert_array_equal(by_product.distance_km, by_tree.distance_km)
+
+
+def test_a_query_of_a_few_points_needs_no_scipy() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, geo; a = geo.load(); a.nearest(lat=41.64, lon=48.43, k=3); "
+        "print('scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -115,6 +115,25 @@ class ProgressBar:
     metavar="ADDRESS",
     help="With --engine dask: a Dask scheduler to connect to (default: Dask's local threads).",
 )
+@click.option(
+    "--delimiter",
+    default=None,
+    metavar="CHAR",
+    help="What separates the cells of a CSV input: ',', ';', tab, ... (default: sniffed "
+    "from the first lines). A CSV output uses the input's.",
+)
+@click.option(
+    "--raw-csv",
+    is_flag=True,
+    help="CSV output: write cells as they are, without the leading ' that keeps a "
+    "spreadsheet from running text such as =SUM(...) as a formula.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads enriching at once (default: the number of CPUs, at most 8).",
+)
 @click.option("--silent", is_flag=True, help="No progress bar and no summary on stderr.")
 @errors_to_exit
 def enrich(
@@ -128,6 +147,9 @@ def enrich(
     chunk_rows: int,
     engine: str,
     scheduler: str | None,
+    delimiter: str | None,
+    raw_csv: bool,
+    workers: int | None,
     silent: bool,
 ) -> None:
     """Add country, WCO region and nearest office or border post to a file of points.
@@ -138,11 +160,14 @@ def enrich(
     columns: iso3, country, region, region_name, member, located_by,
     country_distance_km, nearest_id, nearest_kind, nearest_name,
     nearest_km (geodesic, WGS84).  The output appears only once complete.
+    CSV cells that a spreadsheet would run as formulas (=, +, -, @...) get a
+    leading ' unless --raw-csv.
 
     \b
     Example:
       geo enrich shipments.csv shipments_enriched.parquet
       geo enrich points.csv out.csv --lat-column Y_WGS84 --lon-column X_WGS84
+      geo enrich export.csv out.csv --delimiter ';'
       geo enrich points.geojson out.geojson --kind border_post --on-invalid skip
       geo enrich parts/ enriched/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
@@ -164,6 +189,9 @@ def enrich(
             engine=engine,  # type: ignore[arg-type]
             progress=bar.update if bar else None,
             data_dir=data_dir,
+            delimiter=delimiter,
+            raw_csv=raw_csv,
+            workers=workers,
         )
     finally:
         if bar is not None:

@@ -20,13 +20,19 @@ metre (3 decimals of a km).
 
 Files are read and written in chunks, so memory stays bounded however large
 the input, except for GeoJSON input, which is read whole (use CSV or
-GeoParquet for inputs larger than memory).  The output goes to a temporary file
-renamed into place at the end: a failure leaves no partial output.
+GeoParquet for inputs larger than memory); batches are enriched on several
+threads at once.  The output goes to a temporary file renamed into place at
+the end: a failure leaves no partial output, and what a killed run leaves is
+removed by the next one.  CSV is read and written with pyarrow; its dialect
+is sniffed, and its cells are neutralised for spreadsheets
+(:mod:`~geo.points.csvio`).
 
 Modules, in the order the data flows:
 
 * :mod:`~geo.points.rows`: coordinates of input rows, checked, with a
   problem naming the file, row, column and value of each invalid one;
+* :mod:`~geo.points.csvio`: CSV dialects, and CSV cells written a column at
+  a time (quoted, neutralised, numbers as pandas writes them);
 * :mod:`~geo.points.sources`: input sources (a frame, CSV, GeoJSON,
   (Geo)Parquet) as chunks of rows;
 * :mod:`~geo.points.enrich`: the enrichment itself, and :func:`enrich_points`;

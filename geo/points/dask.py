@@ -20,7 +20,6 @@ import pandas as pd
 import shapely
 
 from geo.atlas import Atlas, load
-from geo.countries import CountryIndex
 from geo.errors import InvalidPointsError, UsageError
 from geo.placeindex import PlaceIndex
 from geo.points.enrich import ADDED_COLUMNS, STRING_COLUMNS, Enricher, OnInvalid
@@ -31,7 +30,8 @@ from geo.points.writers import GEOMETRY, atomic_output, joined
 
 __all__ = ["enrich_dask"]
 
-_THREAD_STATE = threading.local()
+_ENRICHERS: dict[tuple[str | None, str | None], Enricher] = {}
+_ENRICHERS_LOCK = threading.Lock()
 
 
 def enrich_dask(
@@ -140,17 +140,14 @@ def _cached_atlas(data_dir: str | None) -> Atlas:
 
 
 def _cached_enricher(data_dir: str | None, kind: str | None) -> Enricher:
-    """One enricher per data folder, kind and thread (for workers enriching many partitions).
+    """One enricher per data folder and kind per process, shared by the worker's threads.
 
-    Each thread gets its own country index: GEOS prepared geometries build
-    their indexes lazily, so they are not shared between threads.
+    An :class:`Enricher` may be called from several threads at once: each call
+    runs on a country index of its own (GEOS prepared geometries build their
+    indexes lazily, so they are not shared between threads).
     """
-    cache = _THREAD_STATE.__dict__.setdefault("enrichers", {})
-    countries = _THREAD_STATE.__dict__.setdefault("countries", {})
-    if (data_dir, kind) not in cache:
-        atlas = _cached_atlas(data_dir)
-        if data_dir not in countries:
-            countries[data_dir] = CountryIndex(atlas.countries.frame)
-        cache[data_dir, kind] = Enricher(atlas, kind, countries=countries[data_dir])
-    enricher: Enricher = cache[data_dir, kind]
-    return enricher
+    with _ENRICHERS_LOCK:
+        enricher = _ENRICHERS.get((data_dir, kind))
+        if enricher is None:
+            enricher = _ENRICHERS[data_dir, kind] = Enricher(_cached_atlas(data_dir), kind)
+        return enricher

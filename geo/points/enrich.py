@@ -11,6 +11,10 @@ to the place that comes first in the atlas.
 
 from __future__ import annotations
 
+import contextlib
+import queue
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -28,10 +32,12 @@ from geo.schema import REGIONS
 __all__ = [
     "ADDED_COLUMNS",
     "FLOAT_COLUMNS",
+    "LOCATED_BY",
     "NEAREST_COLUMNS",
     "ON_INVALID",
     "STRING_COLUMNS",
     "Enricher",
+    "Found",
     "OnInvalid",
     "check_choice",
     "enrich_points",
@@ -67,8 +73,60 @@ OnInvalid = Literal["raise", "skip", "null"]
 ON_INVALID: tuple[str, ...] = ("raise", "skip", "null")
 
 
+@dataclass(frozen=True)
+class Found:
+    """What :meth:`Enricher.find` answers for a batch of points: positions into its tables.
+
+    Attributes
+    ----------
+    country : numpy.ndarray
+        Row of the country layer, ``-1`` for none (at sea) or an invalid point.
+    country_km : numpy.ndarray
+        Geodesic km to that country, rounded to the metre (0 inside; ``nan``
+        for none).
+    place : numpy.ndarray
+        Row of the nearest place in the atlas's places, ``-1`` for none.
+    place_km : numpy.ndarray
+        Geodesic km to it, rounded to the metre (``nan`` for none).
+    valid : numpy.ndarray
+        Bool: the point was valid (the others have every column empty).
+    """
+
+    country: np.ndarray
+    country_km: np.ndarray
+    place: np.ndarray
+    place_km: np.ndarray
+    valid: np.ndarray
+
+    def take(self, rows: slice | np.ndarray) -> Found:
+        """The answers of some rows (a slice, or a mask of the rows kept)."""
+        if isinstance(rows, np.ndarray) and rows.all():
+            return self
+        return Found(
+            self.country[rows],
+            self.country_km[rows],
+            self.place[rows],
+            self.place_km[rows],
+            self.valid[rows],
+        )
+
+    @property
+    def located_by(self) -> np.ndarray:
+        """Codes of ``located_by``: 0 inside, 1 nearest, 2 none, 3 an invalid point."""
+        code = np.where(self.country < 0, 2, np.where(self.country_km > 0, 1, 0))
+        return np.where(self.valid, code, 3).astype(np.int8)
+
+
+#: ``located_by`` by the codes of :attr:`Found.located_by`.
+LOCATED_BY: tuple[str | None, ...] = ("inside", "nearest", "none", None)
+
+
 class Enricher:
     """The added columns for arrays of points, from one atlas (reused across chunks).
+
+    Safe to call from several threads at once: each call runs on a country
+    index of its own (:meth:`geo.countries.CountryIndex.clone`, made when
+    a thread first needs one).
 
     Parameters
     ----------
@@ -76,8 +134,7 @@ class Enricher:
     kind : str or None
         Search the nearest place among places of this kind only.
     countries : CountryIndex, optional
-        The country index to use (default ``atlas.countries``; a thread
-        needs its own).
+        The country index to use (default ``atlas.countries``).
 
     Raises
     ------
@@ -89,7 +146,9 @@ class Enricher:
         self, atlas: Atlas, kind: str | None, *, countries: CountryIndex | None = None
     ) -> None:
         self._countries = atlas.countries if countries is None else countries
-        frame = atlas.countries.frame
+        self._spare: queue.SimpleQueue[CountryIndex] = queue.SimpleQueue()
+        self._spare.put(self._countries)
+        frame = self._countries.frame
         # one entry per country row, and a last one for "no country"
         table: dict[str, list[Any]] = {c: [] for c in ("iso3", "country", "region", "region_name")}
         member: list[bool] = []
@@ -102,51 +161,88 @@ class Enricher:
             table["region"].append(info.region)
             table["region_name"].append(REGIONS.get(info.region or ""))
             member.append(bool(info.member))
-        self._country = {c: np.array([*v, None], dtype=object) for c, v in table.items()}
-        self._member = np.array([*member, False])
+        #: Text of the country columns by row, then ``None`` (no country).
+        self.country_table = {c: np.array([*v, None], dtype=object) for c, v in table.items()}
+        #: ``member`` by row, then False (no country).
+        self.member_table = np.array([*member, False])
         places = atlas.places
-        # one entry per place, and a last one for "no place"
-        self._place = {
+        #: Text of the nearest-place columns by row, then ``None`` (no place).
+        self.place_table = {
             c: np.array([*places[c].tolist(), None], dtype=object) for c in ("id", "kind", "name")
         }
         self._places = PlaceIndex(places, kind=kind)
 
+    @contextlib.contextmanager
+    def _country_index(self) -> Iterator[CountryIndex]:
+        """A country index no other thread is using (a clone when all are busy)."""
+        try:
+            index = self._spare.get_nowait()
+        except queue.Empty:
+            index = self._countries.clone()
+        try:
+            yield index
+        finally:
+            self._spare.put(index)
+
+    def warm(self, points: int) -> None:
+        """Get ready for batches of ``points`` points: build what their nearest-place queries use.
+
+        The tree of a large query (and the import of scipy, a third of a second) is then
+        made while the threads locate the first batches, not after.
+        """
+        self._places.prepare(points)
+
+    def find(self, lon: np.ndarray, lat: np.ndarray, valid: np.ndarray | None = None) -> Found:
+        """Country and nearest place of points (degrees, EPSG:4326); ``valid`` ones only.
+
+        Runs in the calling thread (the tree query and the geodesics do not
+        start threads of their own): callers parallelise over batches.
+        """
+        n = len(lon)
+        if valid is None or valid.all():
+            where = None
+            lon_v, lat_v = lon, lat
+        else:
+            where = np.flatnonzero(valid)
+            lon_v, lat_v = lon[where], lat[where]
+        with self._country_index() as countries:
+            located = countries.locate_many(lon_v, lat_v)
+        position, km = nearest_place(self._places, lon_v, lat_v, threads=False)
+        found = (located.row, np.round(located.distance_km, 3), position, np.round(km, 3))
+        if where is None:
+            return Found(*found, np.ones(n, dtype=bool))
+        country, country_km, place, place_km = (
+            np.full(n, -1, dtype=np.int64),
+            np.full(n, np.nan),
+            np.full(n, -1, dtype=np.int64),
+            np.full(n, np.nan),
+        )
+        country[where], country_km[where], place[where], place_km[where] = found
+        return Found(country, country_km, place, place_km, np.asarray(valid, dtype=bool))
+
+    def frame(self, found: Found) -> pd.DataFrame:
+        """:data:`ADDED_COLUMNS` of ``found`` as a frame, index ``0..n-1`` (invalid rows empty)."""
+        row = found.country  # -1 (none, invalid) picks the last entry of each table
+        out: dict[str, Any] = {c: values[row] for c, values in self.country_table.items()}
+        member = pd.array(self.member_table[row], dtype="boolean")
+        member[~found.valid] = pd.NA
+        out["member"] = member
+        out["located_by"] = np.array(LOCATED_BY, dtype=object)[found.located_by]
+        out["country_distance_km"] = found.country_km
+        for column, source in zip(NEAREST_COLUMNS[:3], ("id", "kind", "name"), strict=True):
+            out[column] = self.place_table[source][found.place]
+        out["nearest_km"] = found.place_km
+        return typed(out)
+
     def columns(self, lon: np.ndarray, lat: np.ndarray) -> pd.DataFrame:
         """:data:`ADDED_COLUMNS` for valid points (degrees, EPSG:4326), index ``0..n-1``."""
-        located = self._countries.locate_many(lon, lat)
-        row = located.row  # -1 (none) picks the last entry of each table
-        out: dict[str, Any] = {c: values[row] for c, values in self._country.items()}
-        out["member"] = pd.array(self._member[row], dtype="boolean")
-        out["located_by"] = np.where(
-            row < 0, "none", np.where(located.distance_km > 0, "nearest", "inside")
-        ).astype(object)
-        out["country_distance_km"] = np.round(located.distance_km, 3)
-        position, km = nearest_place(self._places, lon, lat)
-        for column, source in zip(NEAREST_COLUMNS[:3], ("id", "kind", "name"), strict=True):
-            out[column] = self._place[source][position]
-        out["nearest_km"] = np.round(km, 3)
-        return typed(out)
+        return self.frame(self.find(lon, lat))
 
     def columns_with_invalid(
         self, lon: np.ndarray, lat: np.ndarray, valid: np.ndarray
     ) -> pd.DataFrame:
         """Like :meth:`columns`, with empty (null) values where ``valid`` is false."""
-        if valid.all():
-            return self.columns(lon, lat)
-        found = self.columns(lon[valid], lat[valid])
-        where = np.flatnonzero(valid)
-        out: dict[str, Any] = {}
-        for column in ADDED_COLUMNS:
-            if column == "member":
-                values: Any = pd.array([pd.NA] * len(lon), dtype="boolean")
-                values[where] = found[column].array
-            else:
-                values = np.full(
-                    len(lon), None if column in STRING_COLUMNS else np.nan, dtype=object
-                )
-                values[where] = found[column].to_numpy(dtype=object)
-            out[column] = values
-        return typed(out)
+        return self.frame(self.find(lon, lat, valid))
 
     def rows(self, coords: Coordinates, on_invalid: OnInvalid) -> tuple[np.ndarray, pd.DataFrame]:
         """The rows kept under ``on_invalid`` (``'skip'`` drops invalid ones), and their columns."""
@@ -156,15 +252,16 @@ class Enricher:
 
 
 def nearest_place(
-    index: PlaceIndex, lon: np.ndarray, lat: np.ndarray
+    index: PlaceIndex, lon: np.ndarray, lat: np.ndarray, *, threads: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
     """Row position and geodesic km of each point's nearest place: ``-1`` and ``nan`` if none.
 
     The answers of :meth:`geo.query.PlaceIndex.nearest` with ``k=1``, for
     valid points (degrees, EPSG:4326); an index without places (none of the
-    kind asked for) gives no place.
+    kind asked for) gives no place.  ``threads=False`` keeps the work in the
+    calling thread.
     """
-    found = index.nearest(lon, lat, k=1)
+    found = index.nearest(lon, lat, k=1, threads=threads)
     if not found.position.shape[1]:
         return np.full(len(lon), -1, dtype=np.int64), np.full(len(lon), np.nan)
     return found.position[:, 0], found.distance_km[:, 0]

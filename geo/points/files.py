@@ -9,10 +9,13 @@ input to :mod:`geo.points.dask` instead.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -22,10 +25,11 @@ import pandas as pd
 
 from geo.atlas import Atlas, load
 from geo.errors import DataError, InvalidPointsError, Problem, UsageError
+from geo.points.csvio import check_delimiter
 from geo.points.dask import enrich_dask
 from geo.points.enrich import ON_INVALID, Enricher, OnInvalid, check_choice
 from geo.points.geoparquet import arrow
-from geo.points.rows import merge_problems
+from geo.points.rows import Chunk, Coordinates, merge_problems
 from geo.points.sources import SOURCES, FileSource, format_of
 from geo.points.writers import WRITERS, Writer, atomic_output
 
@@ -93,22 +97,27 @@ def enrich_file(
     engine: Literal["local", "dask"] = "local",
     progress: Callable[[Progress], None] | None = None,
     data_dir: str | os.PathLike[str] | None = None,
+    delimiter: str | None = None,
+    raw_csv: bool = False,
+    workers: int | None = None,
 ) -> EnrichSummary:
     """Enrich a file of points and write the result, chunk by chunk.
 
     Parameters
     ----------
     input : path
-        ``.csv`` (a header row; columns kept as text), ``.geojson`` (a
-        FeatureCollection of Points; read whole), ``.parquet`` (GeoParquet
-        with a Point geometry, or Parquet with latitude and longitude
-        columns) or a folder of ``.parquet`` files (partitioned GeoParquet).
-        Coordinates are EPSG:4326 degrees.
+        ``.csv`` (UTF-8, a header row; columns kept as text; cells separated
+        by ``delimiter``), ``.geojson`` (a FeatureCollection of Points; read
+        whole), ``.parquet`` (GeoParquet with a Point geometry, or Parquet
+        with latitude and longitude columns) or a folder of ``.parquet``
+        files (partitioned GeoParquet).  Coordinates are EPSG:4326 degrees.
     output : path
-        Format from the extension: ``.csv``, ``.geojson`` or ``.parquet``
+        Format from the extension: ``.csv`` (with the input's delimiter when
+        the input is CSV, else commas), ``.geojson`` or ``.parquet``
         (GeoParquet 1.0, WKB points, EPSG:4326).  With ``engine='dask'``, a
         folder of partitioned GeoParquet.  Written to a temporary file and
-        renamed at the end; a failure leaves no partial output.
+        renamed at the end; a failure leaves no partial output, and what a
+        killed run left beside the output is removed by the next run.
     atlas : Atlas, optional
         Default: :func:`geo.load` of ``data_dir``.
     kind : str, optional
@@ -131,6 +140,22 @@ def enrich_file(
         Called with a :class:`Progress` after each chunk (local engine).
     data_dir : path, optional
         Data folder for :func:`geo.load` when ``atlas`` is not given.
+    delimiter : str, optional
+        What separates the cells of a CSV input: one character, such as
+        ``','``, ``';'`` or ``'\\t'`` (or ``'comma'``, ``'semicolon'``,
+        ``'tab'``, ``'pipe'``).  Default: sniffed from the first lines (a
+        comma, a semicolon or a tab).
+    raw_csv : bool
+        CSV output: write text cells as they are.  By default a cell whose
+        text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+        return gets a leading ``'``, so that a spreadsheet shows it as text
+        instead of running it as a formula, and NUL characters are removed
+        (:func:`geo.export.safe_cell`); header cells too.  Numbers are left
+        alone, and so is the text of a CSV input's cell that is a number
+        (``-29.31``).
+    workers : int, optional
+        Threads enriching batches at once (default: the number of CPUs, at
+        most 8); reading and writing stay in the calling thread, in order.
 
     Returns
     -------
@@ -144,8 +169,8 @@ def enrich_file(
         With ``on_invalid='raise'``, listing the first invalid rows (file,
         row, column, value) and how many there are.
     UsageError
-        For an unknown extension, engine, ``on_invalid`` or ``kind``, or
-        when input and output are the same file.
+        For an unknown extension, engine, ``on_invalid``, ``kind`` or
+        delimiter, or when input and output are the same file.
     """
     started = time.perf_counter()
     source_path, target = Path(input), Path(output)
@@ -153,6 +178,12 @@ def enrich_file(
     check_choice("engine", engine, ENGINES)
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
         raise UsageError(f"Got chunk_rows={chunk_rows!r}; `chunk_rows` must be a positive integer")
+    if workers is not None and (
+        isinstance(workers, bool) or not isinstance(workers, int) or workers < 1
+    ):
+        raise UsageError(f"Got workers={workers!r}; `workers` must be a positive integer")
+    if delimiter is not None:
+        delimiter = check_delimiter(delimiter)
     in_format = format_of(source_path, "input")
     out_format = format_of(target, "output")
     if not source_path.exists():
@@ -179,16 +210,22 @@ def enrich_file(
             data_dir=data_dir,
         )
     else:
-        if out_format == "parquet" or in_format == "parquet":
-            arrow()  # fail before reading anything
+        arrow()  # fail before reading anything
         source = SOURCES[in_format](
-            source_path, lat_column=lat_column, lon_column=lon_column, chunk_rows=chunk_rows
+            source_path,
+            lat_column=lat_column,
+            lon_column=lon_column,
+            chunk_rows=chunk_rows,
+            delimiter=delimiter,
         )
         enricher = Enricher(atlas if atlas is not None else load(data_dir), kind)
+        threads = workers or min(os.cpu_count() or 1, MAX_WORKERS)
         with atomic_output(target) as tmp, tmp.open("wb") as handle:
-            writer = WRITERS[out_format](handle, source)
+            writer = WRITERS[out_format](handle, source, enricher, raw_csv=raw_csv)
             try:
-                read, written, invalid = _stream(source, writer, enricher, on_invalid, progress)
+                read, written, invalid = _stream(
+                    source, writer, enricher, on_invalid, progress, threads
+                )
                 writer.close()
             except BaseException:
                 writer.discard()
@@ -205,35 +242,102 @@ def _stream(
     enricher: Enricher,
     on_invalid: OnInvalid,
     progress: Callable[[Progress], None] | None,
+    workers: int,
 ) -> tuple[int, int, int]:
     """Read, enrich and write chunk by chunk; returns rows read, written and invalid.
 
-    With ``on_invalid='raise'``, once a row fails the rest is only checked, so
-    that the error counts every invalid row.
+    Each chunk is cut into batches of at most :data:`BATCH_ROWS` rows that
+    ``workers`` threads enrich and render at once (GEOS, the tree query,
+    pyproj and pyarrow release the GIL), while this thread reads ahead and
+    writes the results in the order of the input; at most ``2 * workers``
+    batches wait, so memory does not grow with the input.  With
+    ``on_invalid='raise'``, once a row fails the rest is only checked, so that
+    the error counts every invalid row.
     """
     read = written = invalid = 0
     problems: list[Problem] = []
-    for chunk in source.chunks():
-        coords = chunk.coords
-        read += len(coords.lon)
-        invalid += coords.invalid_count
-        if coords.problems and on_invalid == "raise":
-            problems = merge_problems(problems, coords.problems)
-        if not problems:
-            keep, added = enricher.rows(coords, on_invalid)
-            writer.write(chunk, _take(chunk.data, keep), added, keep)
+    pending: deque[tuple[Future[Any], Progress | None]] = deque()
+    warm = False
+
+    def drain(limit: int) -> None:
+        while len(pending) > limit:
+            future, done = pending.popleft()
+            rendered = future.result()
+            if rendered is not None:
+                writer.put(rendered)
+            if done is not None and progress is not None:
+                progress(done)
+
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="geo-enrich")
+    try:
+        for chunk in source.chunks():
+            coords = chunk.coords
+            read += len(coords.lon)
+            invalid += coords.invalid_count
+            if coords.problems and on_invalid == "raise":
+                if not problems:
+                    drain(0)
+                problems = merge_problems(problems, coords.problems)
+            done = Progress(read, chunk.fraction)
+            if problems:
+                if progress is not None:
+                    progress(done)
+                continue
+            keep = coords.valid if on_invalid == "skip" else np.ones(len(coords.lon), bool)
+            bounds = _batches(len(coords.lon))
+            for i, (start, stop) in enumerate(bounds):
+                future = pool.submit(_render, writer, enricher, chunk, start, stop, keep)
+                pending.append((future, done if i == len(bounds) - 1 else None))
+                if not warm:  # while the threads locate the first batches
+                    enricher.warm(stop - start)
+                    warm = True
+                drain(2 * workers)
+            if not bounds:  # no rows: nothing to write, still a chunk read
+                nothing: Future[Any] = Future()
+                nothing.set_result(None)
+                pending.append((nothing, done))
             written += int(keep.sum())
-        if progress is not None:
-            progress(Progress(read, chunk.fraction))
+        drain(0)
+    except BaseException:
+        for future, _ in pending:
+            future.cancel()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     if problems:
         raise InvalidPointsError(source.label, problems, invalid)
     return read, written, invalid
 
 
-def _take(data: Any, keep: np.ndarray) -> Any:
-    """The rows ``keep`` of a frame or a pyarrow Table."""
-    if keep.all():
-        return data
+#: Most rows a thread enriches at a time.
+BATCH_ROWS = 65536
+#: Most threads by default.
+MAX_WORKERS = 8
+
+
+def _batches(n: int) -> list[tuple[int, int]]:
+    """Row ranges of at most :data:`BATCH_ROWS` rows, of about equal sizes, covering ``0..n``."""
+    if n == 0:
+        return []
+    count = -(-n // BATCH_ROWS)
+    edges = np.linspace(0, n, count + 1).round().astype(int).tolist()
+    return list(itertools.pairwise(edges))
+
+
+def _render(
+    writer: Writer, enricher: Enricher, chunk: Chunk, start: int, stop: int, keep: np.ndarray
+) -> Any:
+    """The rows ``start:stop`` of a chunk, enriched and rendered for the writer (in a thread)."""
+    coords = chunk.coords
+    part = Coordinates(
+        coords.lon[start:stop], coords.lat[start:stop], coords.valid[start:stop], [], 0
+    )
+    found = enricher.find(part.lon, part.lat, part.valid)
+    return writer.render(_rows(chunk.data, start, stop), part, found, keep[start:stop])
+
+
+def _rows(data: Any, start: int, stop: int) -> Any:
+    """The rows ``start:stop`` of a frame or a pyarrow Table."""
     if isinstance(data, pd.DataFrame):
-        return data[keep]
-    return data.filter(arrow().array(keep))
+        return data.iloc[start:stop]
+    return data.slice(start, stop - start)

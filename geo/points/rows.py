@@ -10,6 +10,7 @@ is kept empty is the caller's policy (``on_invalid``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +43,8 @@ LAT_NAMES: tuple[str, ...] = ("lat", "latitude", "y")
 LON_NAMES: tuple[str, ...] = ("lon", "lng", "long", "longitude", "x")
 #: Problems kept (and shown) when invalid points are found.
 MAX_PROBLEMS = 20
+#: A number written with a decimal comma, as spreadsheets in much of Europe write it.
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*")
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,8 @@ def check_coordinates(
                 expected = f"a {what} in degrees (the value is missing)"
             elif np.isnan(values[i]):
                 expected = f"a {what}: a number of degrees"
+                if isinstance(raw, str) and _DECIMAL_COMMA.fullmatch(raw):
+                    hint = f"is ',' the decimal separator? write {raw.strip().replace(',', '.')}"
             elif np.isinf(values[i]):
                 expected = f"a finite {what} in degrees"
             else:
@@ -194,6 +199,8 @@ def find_column(
     names: tuple[str, ...],
     what: str,
     option: str,
+    *,
+    hint: str | None = None,
 ) -> str:
     """The latitude or longitude column: the one given, else the one known name present.
 
@@ -201,13 +208,14 @@ def find_column(
     ------
     DataError
         If the column given is missing, or none or several of ``names`` are
-        present (``option`` names the argument that chooses one).
+        present (``option`` names the argument that chooses one); ``hint``
+        goes with the problem.
     """
     if given is not None:
         if given in columns:
             return given
-        problem = Problem(file, "(columns)", f"a column {given!r} ({what})", list(columns))
-        raise DataError([problem])
+        expected = f"a column {given!r} ({what})"
+        raise DataError([Problem(file, "(columns)", expected, list(columns), hint=hint)])
     found = [c for c in columns if str(c).strip().lower() in names]
     if len(found) == 1:
         return found[0]
@@ -216,13 +224,52 @@ def find_column(
         expected = f"one {what} column, not several (choose with {option})"
     else:
         expected = f"a {what} column named {names_text} (any case), or one chosen with {option}"
-    raise DataError([Problem(file, "(columns)", expected, list(columns))])
+    raise DataError([Problem(file, "(columns)", expected, list(columns), hint=hint)])
 
 
-def _numbers(raw: Any) -> tuple[np.ndarray, np.ndarray | None]:
+class _ArrowText:
+    """The cells of a pyarrow string column, as Python text, one at a time (for problems)."""
+
+    def __init__(self, column: Any) -> None:
+        self.column = column
+
+    def __getitem__(self, i: int) -> Any:
+        return self.column[int(i)].as_py()
+
+
+def _arrow_numbers(raw: Any) -> tuple[np.ndarray, Any] | None:
+    """Floats of a pyarrow column (text parsed as pandas would), or ``None`` to ask pandas.
+
+    pyarrow parses plain numbers exactly as Python and pandas do; a column
+    with anything else (spaces, commas...) is left to pandas, and a missing
+    (empty) cell is ``nan``.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(raw.type) or pa.types.is_large_string(raw.type)):
+        if pa.types.is_integer(raw.type) or pa.types.is_floating(raw.type):
+            values = pc.cast(raw, pa.float64()).to_numpy(zero_copy_only=False)
+            return np.asarray(values, dtype=float), None
+        return None
+    for column in (raw, pc.if_else(pc.equal(raw, ""), pa.scalar(None, raw.type), raw)):
+        try:
+            values = pc.cast(column, pa.float64()).to_numpy(zero_copy_only=False)
+        except pa.ArrowInvalid:
+            continue
+        return np.asarray(values, dtype=float), _ArrowText(raw)
+    return None
+
+
+def _numbers(raw: Any) -> tuple[np.ndarray, Any]:
     """Floats (``nan`` where missing or not a number) and the raw values if they were text."""
     if isinstance(raw, np.ndarray) and raw.dtype.kind in "fiu":
         return raw.astype(float), None
+    if type(raw).__module__.startswith("pyarrow"):
+        found = _arrow_numbers(raw)
+        if found is not None:
+            return found
+        raw = raw.to_numpy(zero_copy_only=False)
     series = pd.Series(raw, copy=False)
     if series.dtype.kind in "fiu":
         return series.to_numpy(dtype=float, na_value=np.nan), None

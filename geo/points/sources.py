@@ -9,6 +9,9 @@ CRS is reprojected, a file in another CRS is refused.
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ import pandas as pd
 import shapely
 
 from geo.errors import DataError, Problem, UsageError
+from geo.points.csvio import sniff_delimiter
 from geo.points.geoparquet import arrow, geo_column, parquet, wkb_points_xy
 from geo.points.rows import (
     LAT_NAMES,
@@ -140,44 +144,141 @@ class FileSource:
     """An input file read in chunks of ``chunk_rows`` rows (see the subclasses).
 
     ``columns`` (the input's own columns, geometry excluded) is known once
-    :meth:`chunks` has started.
+    :meth:`chunks` has started.  ``delimiter`` is the CSV delimiter given
+    (``None``: sniffed; other formats ignore it).
     """
 
     def __init__(
-        self, path: Path, *, lat_column: str | None, lon_column: str | None, chunk_rows: int
+        self,
+        path: Path,
+        *,
+        lat_column: str | None,
+        lon_column: str | None,
+        chunk_rows: int,
+        delimiter: str | None = None,
     ) -> None:
         self.path = path
         self.label = path.name
         self.lat_column = lat_column
         self.lon_column = lon_column
         self.chunk_rows = chunk_rows
+        self.delimiter = delimiter
         self.columns: list[str] = []
 
     def chunks(self) -> Iterator[Chunk]:
         """The chunks of the file, in order."""
         raise NotImplementedError
 
-    def _find_lat_lon(self, label: str, columns: list[str]) -> tuple[str, str]:
+    def _find_lat_lon(
+        self, label: str, columns: list[str], hint: str | None = None
+    ) -> tuple[str, str]:
         """The latitude and longitude columns (see :func:`geo.points.rows.find_column`)."""
         lat_col = find_column(
-            label, columns, self.lat_column, LAT_NAMES, "latitude", "--lat-column"
+            label, columns, self.lat_column, LAT_NAMES, "latitude", "--lat-column", hint=hint
         )
         lon_col = find_column(
-            label, columns, self.lon_column, LON_NAMES, "longitude", "--lon-column"
+            label, columns, self.lon_column, LON_NAMES, "longitude", "--lon-column", hint=hint
         )
         return lat_col, lon_col
 
 
+#: Bytes of a CSV file read to find its dialect and header (more if its first record is longer).
+_SAMPLE_BYTES = 1 << 16
+#: Bytes pyarrow parses at a time.
+_BLOCK_BYTES = 1 << 22
+
+
 class CsvSource(FileSource):
-    """A UTF-8 CSV file with a header row, read in chunks; every column is kept as text."""
+    """A UTF-8 CSV file with a header row, read in chunks; every column is kept as text.
+
+    The delimiter is the one given, else sniffed from the first records
+    (:func:`geo.points.csvio.sniff_delimiter`: a comma, a semicolon or a
+    tab); the quote is ``"``.  pyarrow reads the file in blocks, on several
+    threads.  A file that pyarrow reads otherwise than pandas (a header with a
+    repeated or empty name, a row with too few or too many cells, text that is
+    not UTF-8) is read by pandas instead, from the first row not yet given,
+    as it always was.  Chunks hold a :class:`pyarrow.Table` of string columns.
+    """
 
     def chunks(self) -> Iterator[Chunk]:
         size = self.path.stat().st_size
+        with self.path.open("rb") as handle:
+            sample, complete = _sample(handle)
+        try:
+            text = _decode_sample(sample, complete)
+        except UnicodeDecodeError:
+            yield from self._pandas_chunks(self.delimiter or ",", 0, size)
+            return
+        delimiter = self.delimiter or sniff_delimiter(text, complete=complete)
+        self.delimiter = delimiter
+        header = _header(text, delimiter)
+        if header is None:
+            problem = Problem(self.label, "(header)", "a header row of column names", "")
+            raise DataError([problem])
+        if len(set(header)) != len(header) or "" in header:
+            yield from self._pandas_chunks(delimiter, 0, size)  # pandas renames such columns
+            return
+        self.columns = header
+        lat_col, lon_col = self._find_lat_lon(self.label, header, _delimiter_hint(header))
+        start = 0
+        try:
+            for table, fraction in self._arrow_tables(delimiter, header, size):
+                yield self._chunk(table, start, lat_col, lon_col, fraction)
+                start += table.num_rows
+        except _ArrowCsvError:
+            yield from self._pandas_chunks(delimiter, start, size)
+
+    def _arrow_tables(
+        self, delimiter: str, header: list[str], size: int
+    ) -> Iterator[tuple[Any, float]]:
+        """Tables of ``chunk_rows`` rows (the last one fewer) and the share of the file read."""
+        pa, pcsv = arrow(), _pyarrow_csv()
+        source = pa.OSFile(str(self.path))
+        try:
+            reader = pcsv.open_csv(
+                source,
+                read_options=pcsv.ReadOptions(block_size=_BLOCK_BYTES, use_threads=True),
+                parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+                convert_options=pcsv.ConvertOptions(
+                    column_types=dict.fromkeys(header, pa.string()),
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                ),
+            )
+            if reader.schema.names != header:
+                raise _ArrowCsvError("pyarrow reads another header")
+            pending: list[Any] = []
+            count = 0
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except (pa.ArrowInvalid, UnicodeDecodeError) as err:
+                    raise _ArrowCsvError(str(err)) from err
+                pending.append(batch)
+                count += batch.num_rows
+                while count >= self.chunk_rows:
+                    table = pa.Table.from_batches(pending, schema=reader.schema)
+                    pending = table.slice(self.chunk_rows).to_batches()
+                    count -= self.chunk_rows
+                    yield table.slice(0, self.chunk_rows), min(source.tell() / size, 1.0)
+            if count:
+                yield pa.Table.from_batches(pending, schema=reader.schema), 1.0
+        except pa.ArrowInvalid as err:
+            raise _ArrowCsvError(str(err)) from err
+        finally:
+            source.close()
+
+    def _pandas_chunks(self, delimiter: str, skip: int, size: int) -> Iterator[Chunk]:
+        """The rows from ``skip`` on, read by pandas (what pyarrow does not read alike)."""
+        pa = arrow()
         options: dict[str, Any] = {
             "dtype": str,
             "keep_default_na": False,
             "na_filter": False,
             "encoding": "utf-8-sig",
+            "sep": delimiter,
         }
         with self.path.open("rb") as handle:
             try:
@@ -188,23 +289,89 @@ class CsvSource(FileSource):
             except (pd.errors.ParserError, UnicodeDecodeError) as err:
                 raise _csv_error(self.label, err) from err
             self.columns = [str(c) for c in header.columns]
-            lat_col, lon_col = self._find_lat_lon(self.label, self.columns)
+            lat_col, lon_col = self._find_lat_lon(
+                self.label, self.columns, _delimiter_hint(self.columns)
+            )
             handle.seek(0)
             start = 0
             with pd.read_csv(handle, chunksize=self.chunk_rows, **options) as reader:
                 for frame in _csv_frames(reader, self.label):
-                    coords = check_coordinates(
-                        self.label,
-                        start,
-                        frame[lon_col],
-                        frame[lat_col],
-                        lon_field=lon_col,
-                        lat_field=lat_col,
-                        line_offset=2,  # the header is line 1
+                    if start + len(frame) <= skip:
+                        start += len(frame)
+                        continue
+                    if start < skip:
+                        frame = frame.iloc[skip - start :]
+                        start = skip
+                    table = pa.table(
+                        [pa.array(frame[c].to_numpy(dtype=object), pa.string()) for c in frame],
+                        names=self.columns,
                     )
                     fraction = min(handle.tell() / size, 1.0) if size else 1.0
-                    yield Chunk(frame, coords, fraction)
+                    yield self._chunk(table, start, lat_col, lon_col, fraction)
                     start += len(frame)
+
+    def _chunk(self, table: Any, start: int, lat_col: str, lon_col: str, fraction: float) -> Chunk:
+        coords = check_coordinates(
+            self.label,
+            start,
+            table.column(lon_col),
+            table.column(lat_col),
+            lon_field=lon_col,
+            lat_field=lat_col,
+            line_offset=2,  # the header is line 1
+        )
+        return Chunk(table, coords, fraction)
+
+
+class _ArrowCsvError(Exception):
+    """pyarrow cannot read the rest of a CSV file as pandas would."""
+
+
+def _pyarrow_csv() -> Any:
+    import pyarrow.csv
+
+    return pyarrow.csv
+
+
+def _sample(handle: Any) -> tuple[bytes, bool]:
+    """The first bytes of a file, enough for a few whole records; and whether that is all of it."""
+    size = _SAMPLE_BYTES
+    data = handle.read(size)
+    while len(data) == size and data.count(b"\n") < 2 and size < (1 << 26):
+        more = handle.read(size)
+        data += more
+        size *= 2
+        if not more:
+            break
+    return data, len(handle.read(1)) == 0
+
+
+def _decode_sample(sample: bytes, complete: bool) -> str:
+    """The sample as text (without a BOM; a character cut at its end is left out)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    return decoder.decode(sample, final=complete)
+
+
+def _header(text: str, delimiter: str) -> list[str] | None:
+    """The first record of the text (blank lines before it are skipped), or ``None``."""
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if row:
+                return row
+    except csv.Error:
+        return None
+    return None
+
+
+def _delimiter_hint(columns: list[str]) -> str | None:
+    """A hint when the header reads as one column holding another delimiter."""
+    if len(columns) != 1:
+        return None
+    for delimiter, name in ((";", "';'"), ("\t", "a tab"), (",", "','"), ("|", "'|'")):
+        if delimiter in columns[0]:
+            option = "--delimiter tab" if delimiter == "\t" else f"--delimiter '{delimiter}'"
+            return f"are the cells separated by {name}? pass {option}"
+    return None
 
 
 def _csv_frames(reader: Any, label: str) -> Iterator[pd.DataFrame]:

@@ -1,0 +1,323 @@
+"""A cache on disk of work that gives the same answer for the same inputs and code.
+
+What is cached (each by the module that makes it): the prepared country layer
+and its answer raster (:mod:`geo.countries`), the display layer and the
+validated, enriched places (:mod:`geo.atlas`), and the modules the build key
+covers (:mod:`geo.build`).  A cold command then reads what it needs instead of
+unpacking, parsing and preparing it again.
+
+Settings
+--------
+``GEO_CACHE_DIR``
+    The cache folder.  Default: ``platformdirs.user_cache_dir("geo")``
+    (``~/.cache/geo`` on Linux, ``~/Library/Caches/geo`` on macOS,
+    ``%LOCALAPPDATA%\\geo\\Cache`` on Windows).
+``GEO_NO_CACHE``
+    Set to anything but ``""`` or ``"0"`` to turn the cache off: nothing is
+    read from it or written to it.
+
+Keys
+----
+An entry's key is a SHA-256 of its kind, this module's :data:`FORMAT`, the
+code's version (:func:`code_version`: every source file of the package and
+the versions of the libraries that shape the answers) and the inputs, given by
+their SHA-256 (never by a path or a date of change).  A changed input or code
+version gives another key, so a stale entry is never found; old entries are
+pruned (a few of each kind are kept).
+
+Safety
+------
+An entry is a NumPy archive read with ``allow_pickle=False``: arrays of plain
+numbers and text, never code.  It holds its full key, which is checked, and
+the zip format's CRC of every array, which is checked on reading, so a foreign
+or corrupt entry is ignored (and replaced by the caller's fresh answer), never
+trusted.  Entries are written to a temporary file in the cache folder and
+renamed into place, so concurrent commands see a whole entry or none; a
+failure to read or write the cache is logged and never fails a command.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "FORMAT",
+    "cache_dir",
+    "code_version",
+    "enabled",
+    "entry_key",
+    "file_digest",
+    "from_json_array",
+    "geometries",
+    "geometry_arrays",
+    "load",
+    "package_sources",
+    "store",
+    "strings_array",
+    "to_json_array",
+]
+
+log = logging.getLogger(__name__)
+
+#: Version of the entries' layout: bump it when what an entry holds changes.
+FORMAT = 1
+#: Entries of each kind kept after a write (the newest ones).
+KEEP = 4
+#: A temporary file older than this (seconds) was left by a killed writer: removed.
+_STALE_TMP_SECONDS = 600.0
+_KEY = "__key__"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def enabled() -> bool:
+    """Whether the cache is on: ``GEO_NO_CACHE`` is unset, empty or ``"0"``."""
+    return os.environ.get("GEO_NO_CACHE", "").strip() in ("", "0")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder (``$GEO_CACHE_DIR``, else the user's cache folder), ``None`` when off."""
+    if not enabled():
+        return None
+    env = os.environ.get("GEO_CACHE_DIR", "").strip()
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("geo", appauthor=False))
+
+
+def file_digest(data: bytes) -> str:
+    """SHA-256 of the bytes of an input file, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def package_sources() -> dict[str, bytes]:
+    """The package's Python source files, ``relative/path.py`` -> bytes, read once per process."""
+    found = {}
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            found[path.relative_to(_PACKAGE).as_posix()] = path.read_bytes()
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the code that shapes cached answers: every source file and the libraries.
+
+    Libraries: Python, NumPy, pandas, GeoPandas, Shapely and its GEOS, pyproj
+    and its PROJ, pyogrio (which reads the country layer).
+    """
+    import importlib.metadata
+
+    digest = hashlib.sha256()
+    for name, data in package_sources().items():
+        digest.update(name.encode() + b"\0" + data + b"\0")
+    digest.update(sys.version.encode())
+    for dist in ("numpy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio"):
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"\0{dist}={version}".encode())
+    import pyproj
+    import shapely
+
+    digest.update(f"\0GEOS={shapely.geos_version_string}\0PROJ={pyproj.proj_version_str}".encode())
+    return digest.hexdigest()
+
+
+def entry_key(kind: str, *parts: Any) -> str:
+    """The key of an entry: its kind, :data:`FORMAT`, :func:`code_version` and ``parts``.
+
+    Each part is bytes, or a value JSON can hold (digests of input files,
+    numbers, text).
+    """
+    digest = hashlib.sha256(f"{kind}\0{FORMAT}\0{code_version()}".encode())
+    for part in parts:
+        digest.update(b"\0")
+        digest.update(part if isinstance(part, bytes) else json.dumps(part).encode())
+    return digest.hexdigest()
+
+
+def _entry_path(folder: Path, kind: str, key: str) -> Path:
+    return folder / f"{kind}-{key[:40]}.npz"
+
+
+def load(kind: str, key: str) -> dict[str, np.ndarray] | None:
+    """The arrays of the entry ``kind``/``key``, or ``None`` if missing, foreign or corrupt."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = _entry_path(folder, kind, key)
+    try:
+        with path.open("rb") as handle:
+            archive = np.load(handle, allow_pickle=False)
+            if not isinstance(archive, np.lib.npyio.NpzFile):
+                log.debug("cache: %s is not an archive: ignored", path)
+                return None
+            with archive:
+                if _KEY not in archive.files or _text(archive[_KEY]) != key:
+                    log.debug("cache: %s is not the entry of this key: ignored", path)
+                    return None
+                arrays = {name: archive[name] for name in archive.files if name != _KEY}
+    except FileNotFoundError:
+        log.debug("cache: no %s entry %s", kind, key[:12])
+        return None
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as err:
+        log.debug("cache: %s is unreadable (%s): ignored", path, err)
+        return None
+    log.debug("cache: %s entry %s read", kind, key[:12])
+    return arrays
+
+
+def store(
+    kind: str,
+    key: str,
+    arrays: Mapping[str, np.ndarray],
+    *,
+    compress: bool = False,
+    keep: int = KEEP,
+) -> None:
+    """Write the entry ``kind``/``key`` atomically, then prune old entries of the kind.
+
+    Arrays must not hold Python objects (``allow_pickle=False`` reads them
+    back).  A cache folder that cannot be written is logged and left alone.
+    """
+    folder = cache_dir()
+    if folder is None:
+        return
+    path = _entry_path(folder, kind, key)
+    tmp: str | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        members: dict[str, Any] = {_KEY: _array(key), **arrays}
+        with os.fdopen(fd, "wb") as handle:
+            if compress:
+                np.savez_compressed(handle, **members)
+            else:
+                np.savez(handle, **members)
+        os.replace(tmp, path)
+        tmp = None
+    except (OSError, ValueError) as err:
+        log.debug("cache: cannot write %s (%s)", path, err)
+        return
+    finally:
+        if tmp is not None:
+            _remove(Path(tmp))
+    log.debug("cache: %s entry %s written", kind, key[:12])
+    _prune(folder, kind, keep, path)
+
+
+def _prune(folder: Path, kind: str, keep: int, written: Path) -> None:
+    """Remove all but the ``keep`` newest entries of ``kind``, and stale temporary files."""
+    now = time.time()
+    try:
+        entries = []
+        for path in folder.iterdir():
+            name = path.name
+            if name.startswith(".") and name.endswith(".tmp"):
+                if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
+                    _remove(path)
+            elif name.startswith(f"{kind}-") and name.endswith(".npz"):
+                entries.append((path.stat().st_mtime, path))
+    except OSError as err:
+        log.debug("cache: cannot list %s (%s)", folder, err)
+        return
+    entries.sort(reverse=True)
+    for _, path in entries[keep:]:
+        if path != written:
+            _remove(path)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
+
+
+def _array(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+
+
+def _text(array: np.ndarray) -> str:
+    return bytes(np.asarray(array, dtype=np.uint8)).decode("utf-8")
+
+
+def to_json_array(value: Any) -> np.ndarray:
+    """A JSON document as an array of its UTF-8 bytes (for values that are not arrays)."""
+    return _array(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def from_json_array(array: np.ndarray) -> Any:
+    """The JSON document stored by :func:`to_json_array`.
+
+    Raises
+    ------
+    ValueError
+        If the bytes are not UTF-8 JSON (a corrupt entry).
+    """
+    return json.loads(_text(array))
+
+
+def strings_array(values: Iterable[str]) -> np.ndarray:
+    """Text as a NumPy unicode array (no Python objects, so no pickle is needed).
+
+    Raises
+    ------
+    ValueError
+        If a value is not text, or ends with a NUL character (which NumPy
+        text drops).
+    """
+    texts = list(values)
+    if not all(isinstance(t, str) and not t.endswith("\x00") for t in texts):
+        raise ValueError("values that NumPy text cannot hold exactly")
+    return np.array(texts, dtype=str)
+
+
+def geometry_arrays(geoms: np.ndarray) -> dict[str, np.ndarray]:
+    """Geometries as two arrays: their WKB end to end (``wkb``), and where each ends."""
+    import shapely
+
+    wkb = shapely.to_wkb(geoms)
+    return {
+        "wkb": np.frombuffer(b"".join(wkb), dtype=np.uint8),
+        "wkb_ends": np.cumsum([len(w) for w in wkb], dtype=np.int64),
+    }
+
+
+def geometries(arrays: Mapping[str, np.ndarray], count: int) -> np.ndarray:
+    """The ``count`` geometries of :func:`geometry_arrays`.
+
+    Raises
+    ------
+    KeyError, ValueError
+        If the arrays are missing or do not fit together.
+    shapely.errors.ShapelyError
+        If a geometry's WKB is broken.
+    """
+    import shapely
+
+    ends, wkb = arrays["wkb_ends"], arrays["wkb"].tobytes()
+    if ends.shape != (count,) or (count and int(ends[-1]) != len(wkb)):
+        raise ValueError("geometries that do not fit their WKB")
+    starts = np.r_[0, ends[:-1]]
+    if np.any(ends <= starts):
+        raise ValueError("geometries of no WKB")
+    return np.asarray(
+        shapely.from_wkb([wkb[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
+    )
