@@ -14,7 +14,7 @@ phrase with DOM text APIs.
 
 >>> from geo.i18n import translator
 >>> page_words(translator("fr"))["search.opens"]
-'Ouvre le {date}\\xa0: afficher {year}'
+'Ouverture le {date}\\xa0: afficher {year}'
 """
 
 from __future__ import annotations
