@@ -291,7 +291,10 @@ class Atlas:
         )
         frame["region"] = pd.Series([i.region if i else None for i in infos], dtype=object)
         frame["member"] = [bool(i and i.member) for i in infos]
-        return frame[["iso3", "name", "region", "member", "geometry"]]
+        layer = frame[["iso3", "name", "region", "member", "geometry"]]
+        # read-only, so that the maps of one build can know it by identity (geo.render.memo)
+        np.asarray(layer.geometry.values).flags.writeable = False
+        return layer
 
     @functools.cached_property
     def country_names(self) -> tuple[tuple[str, str], ...]:

@@ -38,7 +38,7 @@ from geo.atlas import Atlas, default_data_dir, load
 from geo.config import read_config
 from geo.errors import DataError, Problem
 from geo.export import feature_lines, join_features
-from geo.i18n import catalogue_files, check_languages, translator
+from geo.i18n import catalogue_files, check_languages, keep_written, translator
 from geo.publish import (
     Manifest,
     input_names,
@@ -411,6 +411,7 @@ def build_atlas(
         written = publish(out, files, new_manifest) if files else []
         if not files and new_manifest != manifest:
             publish(out, {}, new_manifest)
+    keep_written()  # the dates, numbers and names of the maps, for the next build
     for path in written:
         log.info("wrote %s", path)
     if unchanged:

@@ -33,13 +33,20 @@ import difflib
 import functools
 import gettext
 import io
+import logging
 import string
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from geo import cache
 from geo.errors import UsageError
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DATA_LANGUAGE",
@@ -50,6 +57,7 @@ __all__ = [
     "check_language",
     "check_languages",
     "country_name",
+    "keep_written",
     "languages",
     "translator",
 ]
@@ -168,13 +176,10 @@ class Translator:
 
         For pages, whose script picks the form with ``Intl.PluralRules``.
         """
-        from babel import Locale
-
-        locale = Locale.parse(self.locale)
-        forms: dict[str, str] = {}
-        for n in range(200):
-            forms.setdefault(locale.plural_form(n), self._messages.ngettext(key, key, n))
-        return forms
+        return {
+            category: self._messages.ngettext(key, key, n)
+            for category, n in _plural_samples(self.locale)
+        }
 
     def words(self, prefix: str | tuple[str, ...] = "") -> dict[str, Any]:
         """Every key starting with ``prefix`` (or one of them) and its text.
@@ -190,11 +195,14 @@ class Translator:
 
     def date(self, value: str | dt.date | None) -> str | None:
         """A date of the data (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) as people write it."""
-        from babel.dates import format_date, format_skeleton
-
         if value is None:
             return None
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
+        return _cldr(self.locale).text("date", text, lambda: self._format_date(text))
+
+    def _format_date(self, text: str) -> str:
+        from babel.dates import format_date, format_skeleton
+
         parts = text.split("-")
         try:
             day = dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, 1)
@@ -212,11 +220,100 @@ class Translator:
         ``decimals`` digits after the decimal sign; with ``trim``, at most that
         many (trailing zeros dropped: ``41.64``).
         """
-        from babel.numbers import format_decimal
-
         digit = "#" if trim else "0"
         pattern = "#,##0" + ("." + digit * decimals if decimals else "")
-        return format_decimal(value, format=pattern, locale=self.locale)
+
+        def write() -> str:
+            from babel.numbers import format_decimal
+
+            return format_decimal(value, format=pattern, locale=self.locale)
+
+        return _cldr(self.locale).text("number", f"{pattern} {value!r}", write)
+
+
+def _plural_samples(locale: str) -> tuple[tuple[str, int], ...]:
+    """The CLDR plural categories of ``locale`` that counts below 200 take, each with its first."""
+
+    def find() -> str:
+        from babel import Locale
+
+        rule = Locale.parse(locale).plural_form
+        samples: dict[str, int] = {}
+        for n in range(200):
+            samples.setdefault(rule(n), n)
+        return " ".join(f"{category}={n}" for category, n in samples.items())
+
+    found = _cldr(locale).text("plural", "0..199", find)
+    return tuple((c, int(n)) for c, _, n in (item.partition("=") for item in found.split()))
+
+
+class _Written:
+    """What CLDR wrote for one locale (through Babel), remembered across processes.
+
+    Babel reads a locale's CLDR data when it first formats (a tenth of a second
+    for ``en_GB``); a build writes the same few hundred dates, numbers and
+    names every time.  They are kept in :mod:`geo.cache`, keyed by the locale,
+    the code and Babel's version, read once per process, and written back by
+    :func:`keep_written` when a command wrote new ones.
+    """
+
+    #: At most this many texts per locale are kept.
+    LIMIT = 100_000
+
+    def __init__(self, locale: str) -> None:
+        import importlib.metadata
+
+        self.key = cache.entry_key("cldr", locale, importlib.metadata.version("babel"))
+        found = cache.load("cldr", self.key)
+        texts: Any = None
+        if found is not None:
+            try:
+                texts = cache.from_json_array(found["texts"])
+            except (KeyError, ValueError) as err:
+                log.debug("cache: the CLDR texts of %s are unusable (%s)", locale, err)
+        valid = isinstance(texts, dict) and all(isinstance(v, str) for v in texts.values())
+        self.texts: dict[str, str] = texts if valid else {}
+        self.added = False
+        self.lock = threading.Lock()
+
+    def text(self, kind: str, argument: str, write: Callable[[], str]) -> str:
+        """The text ``write`` gives for ``kind`` and ``argument``; written once."""
+        key = f"{kind}\0{argument}"
+        found = self.texts.get(key)
+        if found is None:
+            found = write()
+            with self.lock:
+                if len(self.texts) < self.LIMIT:
+                    self.texts[key] = found
+                    self.added = True
+        return found
+
+    def keep(self) -> None:
+        with self.lock:
+            if not self.added:
+                return
+            texts, self.added = dict(self.texts), False
+        cache.store("cldr", self.key, {"texts": cache.to_json_array(texts)}, keep=8)
+
+
+_WRITTEN: dict[str, _Written] = {}
+_WRITTEN_LOCK = threading.Lock()
+
+
+def _cldr(locale: str) -> _Written:
+    with _WRITTEN_LOCK:
+        written = _WRITTEN.get(locale)
+        if written is None:
+            written = _WRITTEN[locale] = _Written(locale)
+        return written
+
+
+def keep_written() -> None:
+    """Keep in :mod:`geo.cache` the dates, numbers and names this process wrote first."""
+    with _WRITTEN_LOCK:
+        every = list(_WRITTEN.values())
+    for written in every:
+        written.keep()
 
 
 @functools.cache
@@ -229,49 +326,93 @@ def translator(lang: str = DEFAULT_LANGUAGE) -> Translator:
         If geo has no catalogue for ``lang``.
     """
     lang = check_language(lang)
-    catalogue = _catalogue(lang)
-    locale = str(catalogue.locale) if catalogue.locale is not None else lang
-    return Translator(lang, gettext.GNUTranslations(io.BytesIO(_compiled(lang))), locale)
+    compiled = _compiled(lang)
+    messages = gettext.GNUTranslations(io.BytesIO(compiled.mo))
+    return Translator(lang, messages, compiled.locale)
 
 
 def _catalogue_path(lang: str) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{_DOMAIN}.po"
 
 
+@dataclass(frozen=True)
+class _Compiled:
+    """A catalogue compiled: its ``.mo`` bytes, its locale, its keys and plural keys."""
+
+    mo: bytes
+    locale: str
+    keys: frozenset[str]
+    plural_keys: frozenset[str]
+
+
 @functools.cache
-def _catalogue(lang: str) -> Any:
-    """The catalogue of ``lang``; its ``Language`` header names the CLDR locale of its formats."""
+def _compiled(lang: str) -> _Compiled:
+    """The catalogue of ``lang``, compiled by Babel (in memory), or as compiled before.
+
+    Compiling is kept in :mod:`geo.cache`, keyed by the catalogue's bytes, the
+    code and Babel's version: an edited catalogue is compiled again.
+    """
+    import importlib.metadata
+
+    source = _catalogue_path(lang).read_bytes()
+    key = cache.entry_key(
+        "catalogue", lang, cache.file_digest(source), importlib.metadata.version("babel")
+    )
+    found = cache.load("catalogue", key)
+    if found is not None:
+        try:
+            meta = cache.from_json_array(found["meta"])
+            return _Compiled(
+                found["mo"].tobytes(),
+                str(meta["locale"]),
+                frozenset(map(str, meta["keys"])),
+                frozenset(map(str, meta["plural"])),
+            )
+        except (KeyError, ValueError, TypeError) as err:
+            log.debug("cache: the catalogue entry is unusable (%s): compiled again", err)
+    compiled = _compile(lang, source)
+    meta = {
+        "locale": compiled.locale,
+        "keys": sorted(compiled.keys),
+        "plural": sorted(compiled.plural_keys),
+    }
+    mo = np.frombuffer(compiled.mo, dtype=np.uint8)
+    cache.store("catalogue", key, {"mo": mo, "meta": cache.to_json_array(meta)}, keep=4)
+    return compiled
+
+
+def _compile(lang: str, source: bytes) -> _Compiled:
+    """Parse the ``.po`` text of ``lang`` and compile it with Babel.
+
+    Its ``Language`` header names the CLDR locale of its formats.
+    """
+    from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with _catalogue_path(lang).open("rb") as handle:
-        catalogue = read_po(handle, domain=_DOMAIN)
+    catalogue = read_po(io.BytesIO(source), domain=_DOMAIN)
     if catalogue.locale is None:
         catalogue.locale = lang
-    return catalogue
-
-
-@functools.cache
-def _compiled(lang: str) -> bytes:
-    """The catalogue of ``lang`` compiled to the ``.mo`` format (in memory)."""
-    from babel.messages.mofile import write_mo
-
     buffer = io.BytesIO()
-    write_mo(buffer, _catalogue(lang))
-    return buffer.getvalue()
+    write_mo(buffer, catalogue)
+    messages = [m for m in catalogue if m.id]
+    return _Compiled(
+        buffer.getvalue(),
+        str(catalogue.locale),
+        frozenset(_key_of(m.id) for m in messages),
+        frozenset(_key_of(m.id) for m in messages if m.pluralizable),
+    )
 
 
-@functools.cache
 def _keys(lang: str) -> frozenset[str]:
-    return frozenset(_key_of(m.id) for m in _catalogue(lang) if m.id)
+    return _compiled(lang).keys
 
 
-@functools.cache
 def _plural_keys(lang: str) -> frozenset[str]:
-    return frozenset(_key_of(m.id) for m in _catalogue(lang) if m.id and m.pluralizable)
+    return _compiled(lang).plural_keys
 
 
-def _key_of(message_id: str | tuple[str, ...]) -> str:
-    return message_id[0] if isinstance(message_id, tuple) else message_id
+def _key_of(message_id: str | tuple[str, ...] | list[str]) -> str:
+    return message_id if isinstance(message_id, str) else message_id[0]
 
 
 def placeholders(text: str) -> frozenset[str]:
@@ -290,10 +431,15 @@ def country_name(iso3: str | None, lang: str, fallback: str | None = None) -> st
     """
     if not iso3:
         return fallback
-    alpha2 = _alpha2().get(iso3.upper())
-    if alpha2 is None or alpha2 == "ZZ":  # ZZ: CLDR's "unknown region"
-        return fallback
-    return _territories(lang).get(alpha2, fallback)
+    code = iso3.upper()
+
+    def find() -> str:  # "" when CLDR has no name
+        alpha2 = _alpha2().get(code)
+        if alpha2 is None or alpha2 == "ZZ":  # ZZ: CLDR's "unknown region"
+            return ""
+        return _territories(lang).get(alpha2, "")
+
+    return _cldr(lang).text("country", code, find) or fallback
 
 
 @functools.cache

@@ -16,6 +16,7 @@ from geo.cli._common import (
     allow_missing_option,
     data_option,
     errors_to_exit,
+    imports_done,
     languages_option,
     output_option,
 )
@@ -81,6 +82,7 @@ def build(
     """
     from geo.build import build as run
 
+    imports_done()
     result = run(
         data_dir, output_dir, force=force, as_of=as_of, allow_missing=allow_missing, lang=lang
     )
@@ -161,6 +163,7 @@ def watch(
     from geo.i18n import check_languages
     from geo.watch import watch as run
 
+    imports_done()
     data, out = folders(data_dir, output_dir)
     langs = check_languages(lang) if lang is not None else None
     if not serve:

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import click
 
-from geo.cli._common import data_option, errors_to_exit
+from geo.cli._common import data_option, errors_to_exit, imports_done
 from geo.errors import UsageError
 from geo.schema import KINDS
 
@@ -173,6 +173,7 @@ def enrich(
     """
     from geo.points import enrich_file
 
+    imports_done()
     if scheduler is not None and engine != "dask":
         raise UsageError(f"Got --scheduler {scheduler!r}; --scheduler needs --engine dask")
     bar = None if silent else ProgressBar(sys.stderr, "enriching")

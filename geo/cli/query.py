@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from geo.cli._common import data_option, errors_to_exit, note
+from geo.cli._common import data_option, errors_to_exit, imports_done, note
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -366,6 +366,7 @@ def _load(data_dir: str | None, as_of: str | None) -> Atlas:
     # geo.atlas pulls in geopandas: imported when a query runs, not for `geo --help`.
     from geo.atlas import load
 
+    imports_done()
     return load(data_dir, as_of=as_of)
 
 

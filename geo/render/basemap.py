@@ -13,6 +13,9 @@ at zooms where it fits.
 
 from __future__ import annotations
 
+import itertools
+import logging
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -20,11 +23,15 @@ import numpy as np
 import shapely
 from shapely.ops import polylabel
 
+from geo import cache
 from geo.i18n import Translator
+from geo.render.memo import content_key, remembered
 from geo.render.text import _country, _text, _truthy
 from geo.render.view import _latlon, _shift_lon
 
 __all__ = ["BASEMAP_GRID_DEG"]
+
+log = logging.getLogger(__name__)
 
 #: Basemap coordinates are stored on this grid (degrees); the display data are on it already.
 BASEMAP_GRID_DEG = 0.01
@@ -33,6 +40,127 @@ _WORLD_PX = 256.0
 #: A label whose polygon holds no circle this wide (pixels) at zoom 18 is never shown.
 _LABEL_MIN_PX = 14.0
 _MAX_ZOOM = 18
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What every page draws of one display layer, in its own longitudes (no shift).
+
+    For each polygon its country and its middle longitude; for each ring its
+    polygon and its polyline text (see :func:`_encode_rings`); for each named
+    country ``(polygon, lon, lat, radius, width)`` (see :func:`_labels`).  A
+    page re-encodes only the polygons it moves by 360 degrees.
+    """
+
+    country_of_polygon: np.ndarray
+    middle: np.ndarray
+    polygon_of_ring: np.ndarray
+    encoded: list[str]
+    labels: dict[int, tuple[int, float, float, float, float]]
+    #: the rings of a page that moves no polygon (see :func:`_assemble`); shared, read only
+    parts: dict[int, list[list[str]]]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays of a :mod:`geo.cache` entry (see :meth:`from_arrays`)."""
+        label_rows = [(i, *label) for i, label in sorted(self.labels.items())]
+        table = np.array(label_rows, dtype=float).reshape(-1, 6)
+        return {
+            "country_of_polygon": self.country_of_polygon.astype(np.int64),
+            "middle": self.middle.astype(float),
+            "polygon_of_ring": self.polygon_of_ring.astype(np.int64),
+            "encoded": np.frombuffer("".join(self.encoded).encode("ascii"), dtype=np.uint8),
+            "encoded_ends": np.cumsum([len(t) for t in self.encoded], dtype=np.int64),
+            "labels": table,
+            "parts": cache.to_json_array(sorted(self.parts.items())),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> _Prepared:
+        """The prepared layer of :meth:`arrays`; ``ValueError`` when they do not fit."""
+        country, middle = arrays["country_of_polygon"], arrays["middle"]
+        polygon_of_ring, text = arrays["polygon_of_ring"], arrays["encoded"].tobytes().decode()
+        ends = arrays["encoded_ends"].tolist()
+        table = arrays["labels"]
+        if len(country) != len(middle) or len(polygon_of_ring) != len(ends):
+            raise ValueError("arrays of several lengths")
+        if (ends and ends[-1] != len(text)) or any(b < a for a, b in itertools.pairwise(ends)):
+            raise ValueError("ring texts that do not fit their ends")
+        encoded = [text[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+        if table.ndim != 2 or table.shape[1] != 6:
+            raise ValueError(f"a label table of shape {table.shape}")
+        labels = {
+            int(i): (int(k), lon, lat, radius, width)
+            for i, k, lon, lat, radius, width in table.tolist()
+        }
+        parts = {int(i): rings for i, rings in cache.from_json_array(arrays["parts"])}
+        return cls(country, middle, polygon_of_ring, encoded, labels, parts)
+
+
+def _assemble(
+    encoded: list[str],
+    polygon_of_ring: np.ndarray,
+    country_of_polygon: np.ndarray,
+    rings: np.ndarray | None = None,
+) -> dict[int, list[list[str]]]:
+    """Each country's polygons, each a list of its ring texts (exterior first).
+
+    A polygon whose exterior has no text (fewer than 3 grid points) is left
+    out, with its holes; so is a hole of no text.  ``rings`` (indices, in
+    order, whole polygons) limits the work to some rings.
+    """
+    countries = country_of_polygon.tolist()
+    chosen = range(len(encoded)) if rings is None else rings.tolist()
+    polygons = polygon_of_ring.tolist()
+    parts: dict[int, list[list[str]]] = {}
+    previous = -1
+    current = ""
+    for text, poly in ((encoded[i], polygons[i]) for i in chosen):
+        if poly != previous:  # the first ring of a polygon is its exterior
+            previous = poly
+            if text:
+                parts.setdefault(countries[poly], []).append([text])
+            current = text
+        elif text and current:
+            parts[countries[poly]][-1].append(text)
+    return parts
+
+
+def _polygons(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The layer's non-empty polygons, and the row each comes from."""
+    polygons, country_of_polygon = shapely.get_parts(geoms, return_index=True)
+    keep = shapely.get_type_id(polygons) == 3
+    keep &= ~shapely.is_empty(polygons)
+    return polygons[keep], country_of_polygon[keep]
+
+
+def _prepare(geoms: np.ndarray) -> _Prepared:
+    polygons, country_of_polygon = _polygons(geoms)
+    bounds = shapely.bounds(polygons).reshape(-1, 4)
+    middle = (bounds[:, 0] + bounds[:, 2]) / 2.0
+    rings, polygon_of_ring = shapely.get_rings(polygons, return_index=True)
+    encoded = _encode_rings(rings, np.zeros(len(rings)))
+    labels = _labels(polygons, country_of_polygon)
+    parts = _assemble(encoded, polygon_of_ring, country_of_polygon)
+    return _Prepared(country_of_polygon, middle, polygon_of_ring, encoded, labels, parts)
+
+
+def _prepared(geoms: np.ndarray) -> _Prepared:
+    """The layer prepared: once per process, and kept in :mod:`geo.cache` across processes."""
+    digest = content_key(geoms)
+
+    def load_or_prepare() -> _Prepared:
+        key = cache.entry_key("basemap", digest)
+        arrays = cache.load("basemap", key)
+        if arrays is not None:
+            try:
+                return _Prepared.from_arrays(arrays)
+            except (KeyError, ValueError, TypeError) as err:
+                log.debug("cache: the basemap entry is unusable (%s): prepared again", err)
+        prepared = _prepare(geoms)
+        cache.store("basemap", key, prepared.arrays(), keep=4)
+        return prepared
+
+    return remembered("basemap", digest, load_or_prepare)
 
 
 def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator) -> list[list[Any]]:
@@ -47,30 +175,37 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator)
     its middle lies outside the page's world (see :func:`_shift_lon`).
     ``label`` is ``[lat, lon, radius, width]`` (see :func:`_labels`) or ``None``
     for a country too small to be named at any zoom.
+
+    The geometry's share of the work is done once per layer
+    (:func:`geo.render.memo.remembered`): the pages of a build share it.
     """
-    geoms = countries.geometry.values
-    polygons, country_of_polygon = shapely.get_parts(geoms, return_index=True)
-    keep = shapely.get_type_id(polygons) == 3
-    keep &= ~shapely.is_empty(polygons)
-    polygons, country_of_polygon = polygons[keep], country_of_polygon[keep]
-    bounds = shapely.bounds(polygons).reshape(-1, 4)
-    middle = (bounds[:, 0] + bounds[:, 2]) / 2.0
-    offset = np.array([_shift_lon(x, center_lon) - x for x in middle])
-    rings, polygon_of_ring = shapely.get_rings(polygons, return_index=True)
-    encoded = _encode_rings(rings, offset[polygon_of_ring])
+    geoms = np.asarray(countries.geometry.values, dtype=object)
+    layer = _prepared(geoms)
+    offset = np.array([_shift_lon(x, center_lon) - x for x in layer.middle.tolist()])
+    encoded = layer.encoded
+    ring_offset = offset[layer.polygon_of_ring]
+    moved = np.flatnonzero(ring_offset != 0.0)
+    if len(moved):
+        rings = shapely.get_rings(_polygons(geoms)[0])[moved]
+        encoded = list(encoded)
+        for i, text in zip(moved.tolist(), _encode_rings(rings, ring_offset[moved]), strict=True):
+            encoded[i] = text
 
-    parts: dict[int, list[list[str]]] = {}
-    previous = -1
-    for text, poly in zip(encoded, polygon_of_ring, strict=True):
-        if poly != previous:  # the first ring of a polygon is its exterior
-            previous = poly
-            if text:
-                parts.setdefault(int(country_of_polygon[poly]), []).append([text])
-            current = text
-        elif text and current:
-            parts[int(country_of_polygon[poly])][-1].append(text)
+    parts = layer.parts
+    if len(moved):  # the countries of the moved polygons, assembled again
+        country_of_ring = layer.country_of_polygon[layer.polygon_of_ring]
+        again = np.isin(country_of_ring, country_of_ring[moved])
+        redone = _assemble(
+            encoded, layer.polygon_of_ring, layer.country_of_polygon, np.flatnonzero(again)
+        )
+        moved_countries = set(country_of_ring[moved].tolist())
+        parts = {i: p for i, p in parts.items() if i not in moved_countries}
+        parts.update(redone)
 
-    labels = _labels(polygons, country_of_polygon, offset)
+    labels = {
+        i: [*_latlon(round(lon + float(offset[k]), 2), round(lat, 2)), radius, width]
+        for i, (k, lon, lat, radius, width) in layer.labels.items()
+    }
     member = _truthy(countries["member"]).to_numpy()
     rows = [
         [
@@ -91,13 +226,13 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator)
 
 
 def _labels(
-    polygons: np.ndarray, country_of_polygon: np.ndarray, lon_offset: np.ndarray
-) -> dict[int, list[float]]:
-    """Where each country's name goes: ``{country index: [lat, lon, radius, width]}``.
+    polygons: np.ndarray, country_of_polygon: np.ndarray
+) -> dict[int, tuple[int, float, float, float, float]]:
+    """Where each country's name goes: ``{country index: (polygon, lon, lat, radius, width)}``.
 
     The point is the pole of inaccessibility (:func:`shapely.ops.polylabel`) of the
-    country's largest polygon in Web Mercator, in the page's longitudes (the
-    polygon's ``lon_offset`` added); ``radius`` is the distance from it to the
+    country's largest polygon in Web Mercator (``polygon``, its index), in the
+    layer's longitudes (a page adds its shift); ``radius`` is the distance from it to the
     polygon's boundary and ``width`` the polygon's width, both in pixels at zoom
     0 (a 256-pixel world).  Countries whose circle is narrower than
     :data:`_LABEL_MIN_PX` at the deepest zoom get no label.
@@ -108,7 +243,7 @@ def _labels(
     area = shapely.area(projected)
     order = np.lexsort((-area, country_of_polygon))  # each country's largest polygon first
     first = order[np.r_[True, country_of_polygon[order][1:] != country_of_polygon[order][:-1]]]
-    out: dict[int, list[float]] = {}
+    out: dict[int, tuple[int, float, float, float, float]] = {}
     for k in first.tolist():
         shape = projected[k]
         x0, _, x1, _ = shapely.bounds(shape)
@@ -118,8 +253,7 @@ def _labels(
         if 2.0 * radius * 2.0**_MAX_ZOOM < _LABEL_MIN_PX:
             continue
         lon, lat = _lon_lat_of_px(float(shapely.get_x(pole)), float(shapely.get_y(pole)))
-        point = _latlon(round(lon + float(lon_offset[k]), 2), round(lat, 2))
-        out[int(country_of_polygon[k])] = [*point, _round3(radius), _round3(x1 - x0)]
+        out[int(country_of_polygon[k])] = (k, lon, lat, _round3(radius), _round3(x1 - x0))
     return out
 
 

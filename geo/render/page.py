@@ -490,11 +490,48 @@ def _stabilise_ids(root: Figure) -> None:
         element._id = "atlas" if isinstance(element, _AtlasMap) else f"e{n}"
 
 
-_DATA_BLOCK = re.compile(r'<script type="application/json"[^>]*>.*?</script>', re.DOTALL)
-_CODE_BLOCK = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
+_DATA_OPEN = '<script type="application/json"'
+_CODE_OPEN = re.compile(r"<(script|style)\b[^>]*>", re.IGNORECASE)
+_CODE_CLOSE = {
+    "script": re.compile(r"</script>", re.IGNORECASE),
+    "style": re.compile(r"</style>", re.IGNORECASE),
+}
 _TAG = re.compile(r"<[A-Za-z][^>]*>")
 _EXTERNAL_TAG = re.compile(r"^<(?:script\b[^>]*\bsrc\s*=|link\b[^>]*\bhref\s*=|iframe\b)", re.I)
 _EXTERNAL_STYLE = re.compile(r"@import\b|url\(\s*['\"]?(?!data:|#)", re.IGNORECASE)
+
+
+def _without_data(page: str) -> str:
+    """``page`` without its data documents (``<script type="application/json">`` elements).
+
+    Their text holds no ``<`` (it is escaped), so the first ``</script>`` ends each.
+    """
+    pieces = []
+    position = 0
+    while (start := page.find(_DATA_OPEN, position)) != -1:
+        end = page.find("</script>", start)
+        if end == -1:  # left open: a broken page, checked as it is
+            break
+        pieces.append(page[position:start])
+        position = end + len("</script>")
+    pieces.append(page[position:])
+    return "".join(pieces)
+
+
+def _code_blocks(page: str) -> list[tuple[str, int, int]]:
+    """Each script or style element's name (lower case) and where its text starts and ends.
+
+    An element left open runs to the end of the page.
+    """
+    blocks = []
+    position = 0
+    while opening := _CODE_OPEN.search(page, position):
+        name = opening.group(1).lower()
+        closing = _CODE_CLOSE[name].search(page, opening.end())
+        end = closing.start() if closing else len(page)
+        blocks.append((name, opening.end(), end))
+        position = closing.end() if closing else len(page)
+    return blocks
 
 
 def _check_self_contained(page: str) -> None:
@@ -504,14 +541,16 @@ def _check_self_contained(page: str) -> None:
     the page (titles, names: escaped, so never markup) are what a user wrote;
     a note that mentions "@import" is text, not a request.
     """
-    code = _DATA_BLOCK.sub("", page)
+    code = _without_data(page)
     found: str | None = None
-    for block in _CODE_BLOCK.finditer(code):
-        if block.group(1).lower() == "style" and (hit := _EXTERNAL_STYLE.search(block.group(2))):
+    blocks = _code_blocks(code)
+    for name, start, end in blocks:
+        if name == "style" and (hit := _EXTERNAL_STYLE.search(code, start, end)):
             found = hit.group()
             break
     if found is None:
-        markup = _CODE_BLOCK.sub(lambda m: m.group(0)[: m.start(2) - m.start(0)], code)
+        edges = [0, *(i for _, start, end in blocks for i in (start, end)), len(code)]
+        markup = "".join(code[a:b] for a, b in zip(edges[::2], edges[1::2], strict=True))
         for tag in _TAG.finditer(markup):
             if _EXTERNAL_TAG.search(tag.group()):
                 found = tag.group()

@@ -30,6 +30,7 @@ from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
 from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
 from geo.render.basemap import _country_rows, _polyline_chars
+from geo.render.memo import remembered
 from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
     PLACE_DECIMALS,
@@ -168,6 +169,21 @@ def _place_lines(
 
 
 def _place_json(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dict[str, Any]:
+    """A place's line; the same row on the same kind of page is written once per process.
+
+    (A place is on the world map and on its regions' maps: one build writes it
+    two or three times.)  The key is the row's text (``repr``), unless NumPy
+    abbreviated it.
+    """
+    text = repr(rec)
+    if "..." in text:
+        return _place_json_of(rec, lon, lat, view)
+    key = (view.t.lang, view.as_of, view.since, view.center_lon, lon, lat, text)
+    found = remembered("place", key, lambda: _place_json_of(rec, lon, lat, view), keep=4096)
+    return dict(found)
+
+
+def _place_json_of(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dict[str, Any]:
     text = {str(k): _text(v) for k, v in rec.items()}
     place = _profile(rec, text, _coordinates_text(view.t, lon, lat), view)
     place["id"] = text.get("id") or ""

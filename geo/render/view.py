@@ -16,7 +16,9 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo import cache
 from geo.errors import UsageError
+from geo.render.memo import content_key, remembered
 from geo.render.text import _truthy
 
 __all__ = ["compact_bounds"]
@@ -125,11 +127,7 @@ def _view_bounds(
                 keep |= (places[column] == focus_region).to_numpy(dtype=bool, na_value=False)
         if not keep.any():
             keep[:] = True
-        members = countries[_truthy(countries["member"]) & (countries["region"] == focus_region)]
-        found = (
-            _main_part_box(group.geometry.values) for _, group in members.groupby("iso3", sort=True)
-        )
-        boxes = [b for b in found if b is not None]
+        boxes = _member_boxes(countries, focus_region)
     box = np.asarray(boxes, dtype=float).reshape(-1, 4)
     west, south = np.r_[box[:, 0], lon[keep]], np.r_[box[:, 1], lat[keep]]
     east, north = np.r_[box[:, 2], lon[keep]], np.r_[box[:, 3], lat[keep]]
@@ -144,25 +142,71 @@ def _view_bounds(
     return (arc_west, round(low, 6), arc_east, round(max(high, low), 6))
 
 
-def _main_part_box(geoms: np.ndarray) -> tuple[float, float, float, float] | None:
-    """Box of a country for fitting a view: its largest polygon, near its centre.
+def _member_boxes(
+    countries: gpd.GeoDataFrame, region: str
+) -> list[tuple[float, float, float, float]]:
+    """The box of each member country of ``region``, by iso3: what a region's view fits.
 
-    ``geoms`` are all the basemap's geometries of one country (the basemap has
-    one row per territory: France and Clipperton Island are both ``FRA``).  Far
-    islands are left out (only the largest polygon counts) and a huge country
-    counts only within :data:`_FOCUS_REACH_DEG` of a point inside it, so that
-    Russia does not stretch the Europe map to the Bering Strait.
+    A country's box is its largest polygon, near its centre.  The basemap has
+    one row per territory (France and Clipperton Island are both ``FRA``): the
+    largest of their largest polygons counts.  Far islands are so left out, and
+    a huge country counts only within :data:`_FOCUS_REACH_DEG` of a point inside
+    it, so that Russia does not stretch the Europe map to the Bering Strait.
     """
+    geoms = np.asarray(countries.geometry.values, dtype=object)
+    table = _main_parts(geoms)
+    members = (_truthy(countries["member"]) & (countries["region"] == region)).to_numpy(bool)
+    iso3 = countries["iso3"].to_numpy(dtype=object)
+    boxes = []
+    for code in sorted({c for c in iso3[members] if isinstance(c, str)}):
+        rows = table[members & (iso3 == code)]
+        if np.isnan(rows[:, 0]).all():
+            continue
+        _, x0, y0, x1, y1, x, y = rows[int(np.nanargmax(rows[:, 0]))].tolist()
+        reach = _FOCUS_REACH_DEG
+        boxes.append(
+            (max(x0, x - reach), max(y0, y - reach), min(x1, x + reach), min(y1, y + reach))
+        )
+    return boxes
+
+
+def _main_parts(geoms: np.ndarray) -> np.ndarray:
+    """Each row's largest polygon: ``[area, x0, y0, x1, y1, x, y]`` (NaN for a row of none).
+
+    ``(x, y)`` is a point inside it (:func:`shapely.point_on_surface`).  Found
+    once per layer and process, and kept in :mod:`geo.cache`.
+    """
+    digest = content_key(geoms)
+
+    def load_or_find() -> np.ndarray:
+        key = cache.entry_key("main_parts", digest)
+        found = cache.load("main_parts", key)
+        table = found.get("table") if found is not None else None
+        if table is not None and table.shape == (len(geoms), 7) and table.dtype == float:
+            return table
+        table = np.full((len(geoms), 7), np.nan)
+        for i, geom in enumerate(geoms):
+            box = _main_part(np.asarray([geom], dtype=object))
+            if box is not None:
+                table[i] = box
+        cache.store("main_parts", key, {"table": table}, keep=4)
+        return table
+
+    return remembered("main_parts", digest, load_or_find)
+
+
+def _main_part(geoms: np.ndarray) -> tuple[float, ...] | None:
+    """The largest polygon of ``geoms`` as a row of :func:`_main_parts`."""
     parts = shapely.get_parts(geoms[~shapely.is_missing(geoms)])
     parts = parts[~shapely.is_empty(parts)]
     if not len(parts):
         return None
-    main = parts[int(np.argmax(shapely.area(parts)))]
-    x0, y0, x1, y1 = (float(v) for v in shapely.bounds(main))
+    areas = shapely.area(parts)
+    k = int(np.argmax(areas))
+    main = parts[k]
     inside = shapely.point_on_surface(main)
     x, y = float(shapely.get_x(inside)), float(shapely.get_y(inside))
-    reach = _FOCUS_REACH_DEG
-    return (max(x0, x - reach), max(y0, y - reach), min(x1, x + reach), min(y1, y + reach))
+    return (float(areas[k]), *(float(v) for v in shapely.bounds(main)), x, y)
 
 
 def _center_lon(bounds: tuple[float, float, float, float]) -> float:

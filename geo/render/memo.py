@@ -1,0 +1,80 @@
+"""Answers about geometries kept for the life of the process.
+
+The pages of one build draw the same basemap: its encoded rings, label points
+and country boxes are computed for the first page and found again for the
+others.  Entries are keyed by the geometries' content (a hash of their WKB),
+never by object identity, so that a changed layer is never answered from an
+old entry; a few entries are kept, the oldest dropped first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import numpy as np
+import shapely
+
+__all__ = ["content_key", "remembered"]
+
+T = TypeVar("T")
+
+_entries: dict[str, OrderedDict[Hashable, Any]] = {}
+_lock = threading.Lock()
+
+
+def content_key(geoms: np.ndarray | Any) -> bytes:
+    """A digest of ``geoms`` (an array of shapely geometries, missing ones included).
+
+    The digest of a read-only NumPy array (which cannot change) is computed
+    once per array object, for as long as it lives.
+    """
+    array = np.asarray(geoms, dtype=object)
+    if array.flags.writeable:
+        return _digest(array)
+    with _lock:
+        found = _digests.get(id(array))
+    if found is not None and found[0]() is array:
+        return found[1]
+    digest = _digest(array)
+    with _lock:
+        _digests[id(array)] = (weakref.ref(array, lambda _: _forget(id(array))), digest)
+    return digest
+
+
+_digests: dict[int, tuple[weakref.ref[np.ndarray], bytes]] = {}
+
+
+def _forget(key: int) -> None:
+    with _lock:
+        _digests.pop(key, None)
+
+
+def _digest(array: np.ndarray) -> bytes:
+    digest = hashlib.sha256()
+    for wkb in shapely.to_wkb(array):
+        digest.update(b"\0" if wkb is None else len(wkb).to_bytes(8, "little") + wkb)
+    return digest.digest()
+
+
+def remembered(kind: str, key: Hashable, compute: Callable[[], T], *, keep: int = 8) -> T:
+    """The answer of ``kind`` for ``key``: computed once, then found again.
+
+    At most ``keep`` answers of a kind are kept.  Callers must not modify what
+    they get: it is shared.
+    """
+    with _lock:
+        entries = _entries.setdefault(kind, OrderedDict())
+        if key in entries:
+            entries.move_to_end(key)
+            return entries[key]  # type: ignore[no-any-return]
+    value = compute()  # outside the lock: two threads may both compute, alike
+    with _lock:
+        entries[key] = value
+        while len(entries) > keep:
+            entries.popitem(last=False)
+    return value
