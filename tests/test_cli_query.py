@@ -365,9 +365,9 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
     [
         (
             ["within", "--lat", "40.41", "--lon", "49.87", "--km", "300"],
-            "À moins de 300 km de 40,41, 49,87",
+            "À moins de 300 km de 40,41° N, 49,87° E",
         ),
-        (["nearest", "--lat", "41.64", "--lon", "48.43"], "Les plus proches de 41,64, 48,43"),
+        (["nearest", "--lat", "41.64", "--lon", "48.43"], "Les plus proches de 41,64° N, 48,43° E"),
         (["region", "WCA"], "Lieux de la région Afrique occidentale et centrale"),
         (["distance", "rocb-europe", "samur"], "De rocb-europe à samur\u00a0: 186,2 km"),
     ],

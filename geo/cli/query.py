@@ -133,7 +133,7 @@ def nearest(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=lambda t: t("title.nearest", lat=_num(t, lat), lon=_num(t, lon)),
+        title=lambda t: t("title.nearest", point=_point(t, lat, lon)),
         mark={"lon": lon, "lat": lat, "lines": True},
         lang=lang,
     )
@@ -181,8 +181,7 @@ def within(
         title=lambda t: t(
             "title.within",
             km=t("units.km", km=_num(t, km)),
-            lat=_num(t, lat),
-            lon=_num(t, lon),
+            point=_point(t, lat, lon),
         ),
         mark={"lon": lon, "lat": lat, "radius_km": km},
         lang=lang,
@@ -445,6 +444,17 @@ def _check_lang(lang: str | None, map_path: str | None) -> None:
 def _num(t: Translator, value: float) -> str:
     """A number the user typed, in the map's language (``41.64``: "41,64" in French)."""
     return t.number(value, decimals=6, trim=True)
+
+
+def _point(t: Translator, lat: float, lon: float) -> str:
+    """A point the user typed, as the maps write coordinates: "40,41° N, 49,87° E" in French."""
+    return t(
+        "coords.text",
+        lat=_num(t, abs(lat)),
+        ns=t("coords.north" if lat >= 0 else "coords.south"),
+        lon=_num(t, abs(lon)),
+        ew=t("coords.east" if lon >= 0 else "coords.west"),
+    )
 
 
 def _region_name(t: Translator, region: str) -> str:
