@@ -30,7 +30,7 @@ from geo.errors import DataError, Problem, UsageError
 from geo.fileio import check_structure, read_data_bytes, read_json
 from geo.history import network_start, parse_as_of, state_at
 from geo.regions import Membership, load_membership
-from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon
+from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon, valid_lon_lat
 from geo.validate import Feature, check_documents
 
 if TYPE_CHECKING:
@@ -547,13 +547,22 @@ def _parse_display(path: Path, data: bytes) -> gpd.GeoDataFrame:
             )
             continue
         try:
-            geoms.append(shapely.geometry.shape(geometry))
+            geom = shapely.geometry.shape(geometry)
         except (ValueError, TypeError, AttributeError, IndexError, ShapelyError) as err:
             expected = "valid polygon coordinates"
             problems.append(
                 Problem(path.name, "geometry.coordinates", expected, str(err), index=index)
             )
             continue
+        xy = shapely.get_coordinates(geom)
+        ok_lon, ok_lat = valid_lon_lat(xy[:, 0], xy[:, 1])
+        if not (ok_lon & ok_lat).all():
+            first = int(np.argmin(ok_lon & ok_lat))
+            expected = "[lon, lat] degrees within [-180, 180] and [-90, 90]"
+            got = [float(xy[first, 0]), float(xy[first, 1])]
+            problems.append(Problem(path.name, "geometry.coordinates", expected, got, index=index))
+            continue
+        geoms.append(geom)
         rows.append((str(iso3), str(name)))
     if problems:
         raise DataError(problems)

@@ -599,6 +599,25 @@ def test_a_broken_display_layer_is_a_data_error_naming_the_feature(fixture_copy:
     ]
 
 
+@pytest.mark.parametrize("value", [1e308, -181.0, 90.5])
+def test_a_display_layer_coordinate_off_the_globe_is_a_data_error(
+    fixture_copy: Path, value: float
+) -> None:
+    display = json.loads(
+        (geo.default_data_dir() / "countries_display.geojson").read_text(encoding="utf-8")
+    )
+    ring = display["features"][2]["geometry"]["coordinates"]
+    while isinstance(ring[0][0], list):  # down to a ring of a (Multi)Polygon
+        ring = ring[0]
+    ring[1] = [ring[1][0], value] if abs(value) < 180 else [value, ring[1][1]]
+    (fixture_copy / "countries_display.geojson").write_text(json.dumps(display), encoding="utf-8")
+    with pytest.raises(geo.DataError) as info:
+        _ = geo.load(fixture_copy).countries_display
+    (problem,) = info.value.problems
+    assert problem.index == 2 and problem.field == "geometry.coordinates"
+    assert "within [-180, 180] and [-90, 90]" in str(problem)
+
+
 def test_a_map_of_a_result_in_either_language(fixture_atlas: geo.Atlas) -> None:
     from geo.render import to_html
 

@@ -403,6 +403,35 @@ def test_opening_the_list_folds_the_legend_where_the_map_gets_narrow(screen, map
     expect(legend).to_have_attribute("open", "")
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", ["desktop", "laptop"])
+def test_the_list_fits_its_panel_without_scrolling_sideways(screen, maps, size, lang) -> None:
+    tab = screen(size)
+    open_map(tab, in_lang(maps, "world", lang))
+    tab.click("#atlas-list-toggle")
+    expect(tab.locator(".atlas-table")).to_be_visible()
+    wrap = "document.querySelector('.atlas-table-wrap')"
+    assert tab.evaluate(f"{wrap}.scrollWidth <= {wrap}.clientWidth")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_overview_map_draws_when_it_shows_again(screen, maps, lang) -> None:
+    """Hidden while the open legend needs its room, the minimap shows when the list folds it."""
+    tab = screen("laptop")
+    open_map(tab, in_lang(maps, "world", lang))
+    assert not tab.locator(".atlas-minimap").is_visible()  # the legend is open and tall
+    tab.click("#atlas-list-toggle")
+    expect(tab.locator(".atlas-minimap")).to_be_visible()
+    tab.wait_for_function(
+        """() => {
+          const mini = geoAtlas.minimap.mini, main = geoAtlas.map;
+          const size = mini.getSize(), box = mini.getContainer();
+          return size.x === box.clientWidth && size.y === box.clientHeight && size.x > 100
+            && mini.getBounds().contains(main.getCenter());
+        }"""
+    )
+
+
 # ------------------------------------------------------------------ deep links
 
 

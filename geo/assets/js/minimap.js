@@ -29,6 +29,15 @@
     }
     main.on('moveend zoomend resize', sync);
     mini.on('click', function (e) { main.panTo(e.latlng); });
+    // hidden (display: none) while the open legend needs its room, the box had no size:
+    // when it shows again, the overview measures itself and draws
+    if (typeof ResizeObserver === 'function') {
+      new ResizeObserver(function () {
+        if (!ctl.box.offsetWidth) return;
+        mini.invalidateSize({ animate: false });
+        sync();
+      }).observe(ctl.box);
+    }
     ctl.mini = mini;
   }
 
