@@ -369,7 +369,10 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
         ),
         (["nearest", "--lat", "41.64", "--lon", "48.43"], "Les plus proches de 41,64° N, 48,43° E"),
         (["region", "WCA"], "Lieux de la région Afrique occidentale et centrale"),
-        (["distance", "rocb-europe", "samur"], "De rocb-europe à samur\u00a0: 186,2 km"),
+        (
+            ["distance", "rocb-europe", "samur"],
+            "De ROCB Europe à Samur \u2013 Yarag-Kazmalyar (Samur\u2013Khachmaz)\u00a0: 186,2 km",
+        ),
     ],
 )
 def test_a_query_map_in_french(tmp_path: Path, args: list[str], title: str) -> None:

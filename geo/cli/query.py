@@ -352,8 +352,11 @@ def distance(
         pair = atlas.places[(ids == id_a) | (ids == id_b)]
 
         def title(t: Translator) -> str:
+            from geo.render import place_names
+
+            names = dict(zip(pair["id"], place_names(pair, t.lang), strict=True))
             length = t("units.km", km=t.number(km, decimals=1))
-            return t("title.distance", a=id_a, b=id_b, km=length)
+            return t("title.distance", a=names[id_a], b=names[id_b], km=length)
 
         _write_map(atlas, pair, map_path, title=title, lang=lang)
 

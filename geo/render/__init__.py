@@ -46,7 +46,7 @@ from __future__ import annotations
 from geo.render.basemap import BASEMAP_GRID_DEG
 from geo.render.overlay import QueryMark
 from geo.render.page import render_map, to_html, write_map
-from geo.render.payload import COMPACT_THRESHOLD, GRID_THRESHOLD
+from geo.render.payload import COMPACT_THRESHOLD, GRID_THRESHOLD, place_names
 from geo.render.style import DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS, Symbol
 from geo.render.text import PLACE_DECIMALS
 from geo.render.view import compact_bounds
@@ -62,6 +62,7 @@ __all__ = [
     "QueryMark",
     "Symbol",
     "compact_bounds",
+    "place_names",
     "render_map",
     "to_html",
     "write_map",

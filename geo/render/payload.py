@@ -200,6 +200,21 @@ def _name(value: Any, text: str | None, place_id: str) -> str:
     return value if isinstance(value, str) else (text or place_id)
 
 
+def place_names(places: gpd.GeoDataFrame, lang: str) -> list[str]:
+    """Each place's name as the maps show it in ``lang``.
+
+    Its ``name_<lang>`` (or ``name:<lang>``) when it has one, else its name,
+    else its id.
+
+    >>> import geopandas as gpd
+    >>> rows = gpd.GeoDataFrame({"id": ["a", "b"], "name": ["Brussels", None],
+    ...                          "name_fr": ["Bruxelles", None]})
+    >>> place_names(rows, "fr"), place_names(rows, "en")
+    (['Bruxelles', 'b'], ['Brussels', 'b'])
+    """
+    return _names(places, [_text(v) or "" for v in places["id"]], lang)
+
+
 def _names(places: gpd.GeoDataFrame, ids: Sequence[str], lang: str) -> list[str]:
     """Each place's name in the map's language (``name_<lang>``, else its name, else its id)."""
     alternates = [c for c in (f"name_{lang}", f"name:{lang}") if c in places.columns]
