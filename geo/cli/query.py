@@ -74,6 +74,15 @@ _lang_option = click.option(
     metavar="LANG",
     help="The language of the --map: en or fr (default en).",
 )
+
+
+def _places_output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The output options of a query that returns places: --format, --raw-csv, --map, --lang."""
+    for option in (_lang_option, _map_option, _raw_csv_option, _format_option):
+        command = option(command)
+    return command
+
+
 _lat_option = click.option(
     "--lat", type=float, required=True, help="Latitude, degrees in [-90, 90] (WGS84)."
 )
@@ -101,10 +110,7 @@ def query() -> None:
 @_lon_option
 @click.option("--k", "k", type=int, default=1, show_default=True, help="How many places.")
 @_kind_option
-@_format_option
-@_raw_csv_option
-@_map_option
-@_lang_option
+@_places_output_options
 @errors_to_exit
 def nearest(
     data_dir: str | None,
@@ -124,8 +130,7 @@ def nearest(
     Example:
       geo query nearest --lat 41.64 --lon 48.43 --k 3 --kind rocb
     """
-    _check_lang(lang, map_path)
-    atlas = _load(data_dir, as_of)
+    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
     result = atlas.nearest(lat=lat, lon=lon, k=k, kind=kind)
     _emit(
         atlas,
@@ -146,10 +151,7 @@ def nearest(
 @_lon_option
 @click.option("--km", type=float, required=True, help="Radius, geodesic km (>= 0).")
 @_kind_option
-@_format_option
-@_raw_csv_option
-@_map_option
-@_lang_option
+@_places_output_options
 @errors_to_exit
 def within(
     data_dir: str | None,
@@ -169,8 +171,7 @@ def within(
     Example:
       geo query within --lat 41.64 --lon 48.43 --km 300 --kind border_post
     """
-    _check_lang(lang, map_path)
-    atlas = _load(data_dir, as_of)
+    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
     result = atlas.within(lat=lat, lon=lon, km=km, kind=kind)
     _emit(
         atlas,
@@ -193,10 +194,7 @@ def within(
 @_as_of_option
 @click.argument("region")
 @_kind_option
-@_format_option
-@_raw_csv_option
-@_map_option
-@_lang_option
+@_places_output_options
 @errors_to_exit
 def region(
     data_dir: str | None,
@@ -217,8 +215,7 @@ def region(
       geo query region EUR --kind rtc
       geo query region "Asia/Pacific"
     """
-    _check_lang(lang, map_path)
-    atlas = _load(data_dir, as_of)
+    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
     result = atlas.in_region(region, kind=kind)
     _emit(
         atlas,
@@ -236,10 +233,7 @@ def region(
 @_as_of_option
 @click.argument("country")
 @_kind_option
-@_format_option
-@_raw_csv_option
-@_map_option
-@_lang_option
+@_places_output_options
 @errors_to_exit
 def country(
     data_dir: str | None,
@@ -258,8 +252,7 @@ def country(
       geo query country AZE
       geo query country "Azerbaijan" --kind border_post --format csv
     """
-    _check_lang(lang, map_path)
-    atlas = _load(data_dir, as_of)
+    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
     result = atlas.in_country(country, kind=kind)
     _emit(
         atlas,
@@ -277,10 +270,7 @@ def country(
 @_as_of_option
 @click.argument("country_a")
 @click.argument("country_b")
-@_format_option
-@_raw_csv_option
-@_map_option
-@_lang_option
+@_places_output_options
 @errors_to_exit
 def between(
     data_dir: str | None,
@@ -298,8 +288,7 @@ def between(
     Example:
       geo query between AZE RUS
     """
-    _check_lang(lang, map_path)
-    atlas = _load(data_dir, as_of)
+    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
     result = atlas.crossings_between(country_a, country_b)
     _emit(
         atlas,
@@ -343,8 +332,7 @@ def distance(
     Example:
       geo query distance rocb-europe samur
     """
-    _check_lang(lang, map_path)
-    atlas = _load(data_dir, as_of)
+    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
     km = atlas.distance_km(id_a, id_b)
     click.echo(_distance_text(atlas, id_a, id_b, km, fmt), nl=False)
     if map_path is not None:
@@ -364,7 +352,11 @@ def distance(
 # --------------------------------------------------------------------------- output
 
 
-def _load(data_dir: str | None, as_of: str | None) -> Atlas:
+def _load(
+    data_dir: str | None, as_of: str | None, *, lang: str | None, map_path: str | None
+) -> Atlas:
+    """The atlas a query asks, after its ``--lang`` is checked (see :func:`_check_lang`)."""
+    _check_lang(lang, map_path)
     # geo.atlas pulls in geopandas: imported when a query runs, not for `geo --help`.
     from geo.atlas import load
 
