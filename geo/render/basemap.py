@@ -14,7 +14,6 @@ at zooms where it fits.
 from __future__ import annotations
 
 import itertools
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +24,12 @@ from shapely.ops import polylabel
 
 from geo import cache
 from geo.i18n import Translator
-from geo.render.memo import content_key, remembered
+from geo.render.memo import kept
 from geo.render.text import _country, _text, _truthy
 from geo.render.view import _latlon, _shift_lon
 
 __all__ = ["BASEMAP_GRID_DEG"]
 
-log = logging.getLogger(__name__)
 
 #: Basemap coordinates are stored on this grid (degrees); the display data are on it already.
 BASEMAP_GRID_DEG = 0.01
@@ -146,21 +144,13 @@ def _prepare(geoms: np.ndarray) -> _Prepared:
 
 def _prepared(geoms: np.ndarray) -> _Prepared:
     """The layer prepared: once per process, and kept in :mod:`geo.cache` across processes."""
-    digest = content_key(geoms)
-
-    def load_or_prepare() -> _Prepared:
-        key = cache.entry_key("basemap", digest)
-        arrays = cache.load("basemap", key)
-        if arrays is not None:
-            try:
-                return _Prepared.from_arrays(arrays)
-            except (KeyError, ValueError, TypeError) as err:
-                log.debug("cache: the basemap entry is unusable (%s): prepared again", err)
-        prepared = _prepare(geoms)
-        cache.store("basemap", key, prepared.arrays(), keep=4)
-        return prepared
-
-    return remembered("basemap", digest, load_or_prepare)
+    return kept(
+        "basemap",
+        geoms,
+        lambda: _prepare(geoms),
+        arrays=_Prepared.arrays,
+        restore=_Prepared.from_arrays,
+    )
 
 
 def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator) -> list[list[Any]]:
@@ -194,12 +184,11 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator)
     parts = layer.parts
     if len(moved):  # the countries of the moved polygons, assembled again
         country_of_ring = layer.country_of_polygon[layer.polygon_of_ring]
-        again = np.isin(country_of_ring, country_of_ring[moved])
-        redone = _assemble(
-            encoded, layer.polygon_of_ring, layer.country_of_polygon, np.flatnonzero(again)
-        )
-        moved_countries = set(country_of_ring[moved].tolist())
-        parts = {i: p for i, p in parts.items() if i not in moved_countries}
+        moved_countries = np.unique(country_of_ring[moved])
+        again = np.flatnonzero(np.isin(country_of_ring, moved_countries))
+        redone = _assemble(encoded, layer.polygon_of_ring, layer.country_of_polygon, again)
+        left = set(moved_countries.tolist())
+        parts = {i: p for i, p in parts.items() if i not in left}
         parts.update(redone)
 
     labels = {

@@ -10,6 +10,7 @@ old entry; a few entries are kept, the oldest dropped first.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import weakref
 from collections import OrderedDict
@@ -19,7 +20,11 @@ from typing import Any, TypeVar
 import numpy as np
 import shapely
 
-__all__ = ["content_key", "remembered"]
+from geo import cache
+
+__all__ = ["content_key", "kept", "remembered"]
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -78,3 +83,36 @@ def remembered(kind: str, key: Hashable, compute: Callable[[], T], *, keep: int 
         while len(entries) > keep:
             entries.popitem(last=False)
     return value
+
+
+def kept(
+    kind: str,
+    geoms: np.ndarray,
+    compute: Callable[[], T],
+    *,
+    arrays: Callable[[T], dict[str, np.ndarray]],
+    restore: Callable[[dict[str, np.ndarray]], T],
+    keep: int = 4,
+) -> T:
+    """What ``compute`` finds about ``geoms``: once per process, and kept in :mod:`geo.cache`.
+
+    The entry is keyed by the geometries' content (:func:`content_key`) and
+    the code; ``arrays`` writes a value as an entry's arrays and ``restore``
+    reads it back, raising ``KeyError``, ``ValueError`` or ``TypeError`` for
+    an entry that does not fit (it is then computed again).
+    """
+    digest = content_key(geoms)
+
+    def load_or_compute() -> T:
+        key = cache.entry_key(kind, digest)
+        found = cache.load(kind, key)
+        if found is not None:
+            try:
+                return restore(found)
+            except (KeyError, ValueError, TypeError) as err:
+                log.debug("cache: the %s entry is unusable (%s): computed again", kind, err)
+        value = compute()
+        cache.store(kind, key, arrays(value), keep=keep)
+        return value
+
+    return remembered(kind, digest, load_or_compute)

@@ -16,9 +16,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo import cache
 from geo.errors import UsageError
-from geo.render.memo import content_key, remembered
+from geo.render.memo import kept
 from geo.render.text import _truthy
 
 __all__ = ["compact_bounds"]
@@ -176,23 +175,29 @@ def _main_parts(geoms: np.ndarray) -> np.ndarray:
     ``(x, y)`` is a point inside it (:func:`shapely.point_on_surface`).  Found
     once per layer and process, and kept in :mod:`geo.cache`.
     """
-    digest = content_key(geoms)
+    return kept(
+        "main_parts",
+        geoms,
+        lambda: _main_parts_of(geoms),
+        arrays=lambda table: {"table": table},
+        restore=lambda found: _fitting_table(found["table"], len(geoms)),
+    )
 
-    def load_or_find() -> np.ndarray:
-        key = cache.entry_key("main_parts", digest)
-        found = cache.load("main_parts", key)
-        table = found.get("table") if found is not None else None
-        if table is not None and table.shape == (len(geoms), 7) and table.dtype == float:
-            return table
-        table = np.full((len(geoms), 7), np.nan)
-        for i, geom in enumerate(geoms):
-            box = _main_part(np.asarray([geom], dtype=object))
-            if box is not None:
-                table[i] = box
-        cache.store("main_parts", key, {"table": table}, keep=4)
-        return table
 
-    return remembered("main_parts", digest, load_or_find)
+def _main_parts_of(geoms: np.ndarray) -> np.ndarray:
+    table = np.full((len(geoms), 7), np.nan)
+    for i, geom in enumerate(geoms):
+        box = _main_part(np.asarray([geom], dtype=object))
+        if box is not None:
+            table[i] = box
+    return table
+
+
+def _fitting_table(table: np.ndarray, rows: int) -> np.ndarray:
+    """A kept table of :func:`_main_parts`, checked; ``ValueError`` when it does not fit."""
+    if table.shape != (rows, 7) or table.dtype != float:
+        raise ValueError(f"a table of shape {table.shape} and type {table.dtype}")
+    return table
 
 
 def _main_part(geoms: np.ndarray) -> tuple[float, ...] | None:
