@@ -14,7 +14,6 @@ import html
 import logging
 import os
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -452,21 +451,17 @@ class Atlas:
         )
 
 
-#: Display layers parsed in this process, by the digest of their bytes (the last two).
-_DISPLAY: OrderedDict[str, gpd.GeoDataFrame] = OrderedDict()
-_DISPLAY_LOCK = threading.Lock()
-
-
 def _read_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
     """The display layer of the bytes ``data`` of ``path`` (see :func:`_parse_display`).
 
-    Kept in memory and in the cache (:mod:`geo.cache`) by the digest of the
-    bytes: a layer is parsed and checked once, and only a valid one is cached.
+    Kept in memory (:func:`geo.cache.remembered`, the last two) and in the
+    cache (:mod:`geo.cache`) by the digest of the bytes: a layer is parsed and
+    checked once, and only a valid one is cached.
     """
-    with _DISPLAY_LOCK:
-        found = _DISPLAY.get(digest)
-    if found is not None:
-        return found
+    return cache.remembered("display", digest, lambda: _load_display(path, data, digest), keep=2)
+
+
+def _load_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
     key = cache.entry_key("display", digest)
     frame = _display_from_cache(cache.load("display", key))
     if frame is None:
@@ -477,10 +472,6 @@ def _read_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
             log.debug("cache: the display layer is not cached (%s)", err)
         else:
             cache.store("display", key, arrays, keep=2)
-    with _DISPLAY_LOCK:
-        _DISPLAY[digest] = frame
-        while len(_DISPLAY) > 2:
-            _DISPLAY.popitem(last=False)
     return frame
 
 

@@ -46,11 +46,13 @@ import logging
 import os
 import sys
 import tempfile
+import threading
 import time
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -66,12 +68,15 @@ __all__ = [
     "geometry_arrays",
     "load",
     "package_sources",
+    "remembered",
     "store",
     "strings_array",
     "to_json_array",
 ]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Version of the entries' layout: bump it when what an entry holds changes.
 FORMAT = 1
@@ -321,3 +326,30 @@ def geometries(arrays: Mapping[str, np.ndarray], count: int) -> np.ndarray:
     return np.asarray(
         shapely.from_wkb([wkb[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)])
     )
+
+
+# -- in this process -----------------------------------------------------------------------
+
+_REMEMBERED: dict[str, OrderedDict[Hashable, Any]] = {}
+_REMEMBERED_LOCK = threading.Lock()
+
+
+def remembered(kind: str, key: Hashable, compute: Callable[[], T], *, keep: int = 8) -> T:
+    """The answer of ``kind`` for ``key`` in this process: computed once, then found again.
+
+    The in-memory side of the cache: at most ``keep`` answers of a kind are
+    kept, the least recently used dropped first.  ``key`` must name the
+    answer's inputs by content (a digest), as an entry's key does.  Callers
+    must not modify what they get: it is shared.
+    """
+    with _REMEMBERED_LOCK:
+        entries = _REMEMBERED.setdefault(kind, OrderedDict())
+        if key in entries:
+            entries.move_to_end(key)
+            return entries[key]  # type: ignore[no-any-return]
+    value = compute()  # outside the lock: two threads may both compute, alike
+    with _REMEMBERED_LOCK:
+        entries[key] = value
+        while len(entries) > keep:
+            entries.popitem(last=False)
+    return value

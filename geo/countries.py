@@ -36,7 +36,6 @@ import logging
 import lzma
 import math
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -756,9 +755,7 @@ def _piece_lines(piece_xy: np.ndarray, piece_len: np.ndarray) -> np.ndarray:
     return np.asarray(shapely.linestrings(piece_xy[inside], indices=np.nonzero(inside)[0]))
 
 
-#: Country layers kept in memory, by path, time of change and digest of the bytes read.
-_LOADED: OrderedDict[tuple[Path, int, str], CountryIndex] = OrderedDict()
-_LOADED_LOCK = threading.Lock()
+#: Country layers kept in memory (by path, time of change and digest of the bytes read).
 _LOADED_MAX = 4
 
 
@@ -789,18 +786,9 @@ def load_country_index(path: Path, *, data: bytes | None = None) -> CountryIndex
         raise DataError([Problem(path.name, "(file)", "an existing file", str(path))]) from err
     raw = read_data_bytes(path) if data is None else data
     digest = cache.file_digest(raw)
-    memo = (path, mtime, digest)
-    with _LOADED_LOCK:
-        found = _LOADED.get(memo)
-        if found is not None:
-            _LOADED.move_to_end(memo)
-            return found
-    index = _index_of(path, raw, digest)
-    with _LOADED_LOCK:
-        _LOADED[memo] = index
-        while len(_LOADED) > _LOADED_MAX:
-            _LOADED.popitem(last=False)
-    return index
+    return cache.remembered(
+        "countries", (path, mtime, digest), lambda: _index_of(path, raw, digest), keep=_LOADED_MAX
+    )
 
 
 def _index_of(path: Path, raw: bytes, digest: str) -> CountryIndex:

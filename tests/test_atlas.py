@@ -760,11 +760,11 @@ def test_a_corrupt_places_entry_is_ignored(own_cache: Path, fixture_dir: Path) -
 
 
 def test_display_layer_from_the_cache_is_the_one_parsed(own_cache: Path, fixture_dir: Path) -> None:
-    from geo import atlas as atlas_module
+    from geo import cache
 
-    atlas_module._DISPLAY.clear()  # as in a new process
+    cache._REMEMBERED.pop("display", None)  # as in a new process
     cold = geo.load(fixture_dir).countries_display
-    atlas_module._DISPLAY.clear()
+    cache._REMEMBERED.pop("display", None)
     assert list(own_cache.glob("display-*.npz"))
     warm = geo.load(fixture_dir).countries_display
     assert_same_places(warm, cold)

@@ -535,9 +535,9 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def fresh_load(path: Path) -> CountryIndex:
     """load_country_index as a new process calls it (nothing in memory)."""
-    from geo import countries
+    from geo import cache
 
-    countries._LOADED.clear()
+    cache._REMEMBERED.pop("countries", None)
     return load_country_index(path)
 
 

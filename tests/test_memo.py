@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import geo
-from geo import i18n
+from geo import cache, i18n
 from geo.render import basemap, memo, view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,7 @@ def test_the_same_pages_from_a_warm_cache_a_cold_one_and_none(tmp_path: Path) ->
     assert built["none"] == built["cold"]
 
 
-# -- geo.render.memo ------------------------------------------------------------------------
+# -- geo.cache.remembered, geo.render.memo --------------------------------------------------
 
 
 def test_remembered_computes_once_and_keeps_the_newest() -> None:
@@ -69,9 +69,9 @@ def test_remembered_computes_once_and_keeps_the_newest() -> None:
         return n * 10
 
     for n in [1, 2, 1, 3, 1, 4]:
-        assert memo.remembered("test-kind", n, lambda n=n: compute(n), keep=3) == n * 10
+        assert cache.remembered("test-kind", n, lambda n=n: compute(n), keep=3) == n * 10
     assert calls == [1, 2, 3, 4]
-    memo.remembered("test-kind", 2, lambda: compute(2), keep=3)  # 2 was the oldest: dropped
+    cache.remembered("test-kind", 2, lambda: compute(2), keep=3)  # 2 was the oldest: dropped
     assert calls == [1, 2, 3, 4, 2]
 
 
@@ -133,14 +133,14 @@ def test_a_damaged_basemap_entry_is_prepared_again(own_cache: Path, damage: str)
     from geo.i18n import translator
 
     layer = geo.load().countries_display.copy()  # writable: keyed by content, not identity
-    memo._entries.pop("basemap", None)  # prepared in this test, kept in its cache folder
+    cache._REMEMBERED.pop("basemap", None)  # prepared in this test, kept in its cache folder
     rows = basemap._country_rows(layer, 150.0, translator("en"))
     (entry,) = own_cache.glob("basemap-*.npz")
     with np.load(entry) as archive:
         arrays = {name: archive[name] for name in archive.files}
     arrays[damage] = np.zeros(3, dtype=np.uint8 if damage == "parts" else np.int64)
     np.savez(entry, **arrays)
-    memo._entries.pop("basemap", None)  # forget the process's own copy: read the entry
+    cache._REMEMBERED.pop("basemap", None)  # forget the process's own copy: read the entry
     assert basemap._country_rows(layer, 150.0, translator("en")) == rows
 
 

@@ -167,7 +167,7 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator)
     for a country too small to be named at any zoom.
 
     The geometry's share of the work is done once per layer
-    (:func:`geo.render.memo.remembered`): the pages of a build share it.
+    (:func:`geo.render.memo.kept`): the pages of a build share it.
     """
     geoms = np.asarray(countries.geometry.values, dtype=object)
     layer = _prepared(geoms)

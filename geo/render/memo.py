@@ -1,10 +1,11 @@
-"""Answers about geometries kept for the life of the process.
+"""Answers about geometries, kept for the process and in the cache.
 
 The pages of one build draw the same basemap: its encoded rings, label points
 and country boxes are computed for the first page and found again for the
-others.  Entries are keyed by the geometries' content (a hash of their WKB),
-never by object identity, so that a changed layer is never answered from an
-old entry; a few entries are kept, the oldest dropped first.
+others (:func:`geo.cache.remembered`), and by the next process in
+:mod:`geo.cache`.  Answers are keyed by the geometries' content (a hash of
+their WKB), never by object identity alone, so that a changed layer is never
+answered from an old entry.
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ import hashlib
 import logging
 import threading
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
@@ -22,13 +22,12 @@ import shapely
 
 from geo import cache
 
-__all__ = ["content_key", "kept", "remembered"]
+__all__ = ["content_key", "kept"]
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_entries: dict[str, OrderedDict[Hashable, Any]] = {}
 _lock = threading.Lock()
 
 
@@ -66,25 +65,6 @@ def _digest(array: np.ndarray) -> bytes:
     return digest.digest()
 
 
-def remembered(kind: str, key: Hashable, compute: Callable[[], T], *, keep: int = 8) -> T:
-    """The answer of ``kind`` for ``key``: computed once, then found again.
-
-    At most ``keep`` answers of a kind are kept.  Callers must not modify what
-    they get: it is shared.
-    """
-    with _lock:
-        entries = _entries.setdefault(kind, OrderedDict())
-        if key in entries:
-            entries.move_to_end(key)
-            return entries[key]  # type: ignore[no-any-return]
-    value = compute()  # outside the lock: two threads may both compute, alike
-    with _lock:
-        entries[key] = value
-        while len(entries) > keep:
-            entries.popitem(last=False)
-    return value
-
-
 def kept(
     kind: str,
     geoms: np.ndarray,
@@ -115,4 +95,4 @@ def kept(
         cache.store(kind, key, arrays(value), keep=keep)
         return value
 
-    return remembered(kind, digest, load_or_compute)
+    return cache.remembered(kind, digest, load_or_compute)

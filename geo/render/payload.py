@@ -26,11 +26,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo import cache
 from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
 from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
 from geo.render.basemap import _country_rows, _polyline_chars
-from geo.render.memo import remembered
 from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
     PLACE_DECIMALS,
@@ -179,7 +179,7 @@ def _place_json(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dic
     if "..." in text:
         return _place_json_of(rec, lon, lat, view)
     key = (view.t.lang, view.as_of, view.since, view.center_lon, lon, lat, text)
-    found = remembered("place", key, lambda: _place_json_of(rec, lon, lat, view), keep=4096)
+    found = cache.remembered("place", key, lambda: _place_json_of(rec, lon, lat, view), keep=4096)
     return dict(found)
 
 
