@@ -272,7 +272,7 @@ def _outputs(atlas: Atlas, languages: Sequence[str] = ("en",)) -> list[_Output]:
     everything = join_features(lines)
     outputs = []
     for lang in languages:
-        outputs += _maps(atlas, lang, languages, base, lines)
+        outputs += _maps(atlas, lang, languages, base, lines, everything)
     outputs.append(_Output("places.geojson", _key(everything), lambda: everything))
     return outputs
 
@@ -283,9 +283,17 @@ def _in_language(name: str, lang: str, languages: Sequence[str]) -> str:
 
 
 def _maps(
-    atlas: Atlas, lang: str, languages: Sequence[str], base: tuple[Any, ...], lines: list[str]
+    atlas: Atlas,
+    lang: str,
+    languages: Sequence[str],
+    base: tuple[Any, ...],
+    lines: list[str],
+    everything: str,
 ) -> list[_Output]:
-    """The world map and the region maps in ``lang``, each linking to itself in the others."""
+    """The world map and the region maps in ``lang``, each linking to itself in the others.
+
+    ``lines`` are the places' GeoJSON features, ``everything`` their collection.
+    """
     from geo.render import render_map, to_html
 
     t = translator(lang)
@@ -316,7 +324,6 @@ def _maps(
     names = {code: t(f"region.{code}") for code in REGIONS}
     region_links = [(name, f"regions/{code.lower()}.html") for code, name in names.items()]
     world = titled(t("title.world"))
-    everything = join_features(lines)
     outputs = [
         _Output(
             _in_language("index.html", lang, languages),
