@@ -47,6 +47,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -166,6 +167,17 @@ def _entry_path(folder: Path, kind: str, key: str) -> Path:
     return folder / f"{kind}-{key[:40]}.npz"
 
 
+def _own_files(kind: str) -> re.Pattern[str]:
+    """The names of the files that :func:`store` makes for ``kind``: entries and temporaries.
+
+    Pruning removes only files of these exact names (a key's 40 hex digits, and
+    :func:`tempfile.mkstemp`'s random part), so a user's file in a folder named
+    by ``GEO_CACHE_DIR`` is never removed.
+    """
+    entry = rf"{re.escape(kind)}-[0-9a-f]{{40}}\.npz"
+    return re.compile(rf"(?P<entry>{entry})|\.{entry}\.[A-Za-z0-9_]{{8}}\.tmp")
+
+
 def load(kind: str, key: str) -> dict[str, np.ndarray] | None:
     """The arrays of the entry ``kind``/``key``, or ``None`` if missing, foreign or corrupt."""
     folder = cache_dir()
@@ -233,17 +245,22 @@ def store(
 
 
 def _prune(folder: Path, kind: str, keep: int, written: Path) -> None:
-    """Remove all but the ``keep`` newest entries of ``kind``, and stale temporary files."""
+    """Remove all but the ``keep`` newest entries of ``kind``, and its stale temporary files.
+
+    Only files named as :func:`store` names them are touched (:func:`_own_files`).
+    """
     now = time.time()
+    own = _own_files(kind)
     try:
         entries = []
         for path in folder.iterdir():
-            name = path.name
-            if name.startswith(".") and name.endswith(".tmp"):
-                if now - path.stat().st_mtime > _STALE_TMP_SECONDS:
-                    _remove(path)
-            elif name.startswith(f"{kind}-") and name.endswith(".npz"):
+            match = own.fullmatch(path.name)
+            if match is None or not path.is_file() or path.is_symlink():
+                continue
+            if match["entry"]:
                 entries.append((path.stat().st_mtime, path))
+            elif now - path.stat().st_mtime > _STALE_TMP_SECONDS:
+                _remove(path)
     except OSError as err:
         log.debug("cache: cannot list %s (%s)", folder, err)
         return

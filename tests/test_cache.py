@@ -153,11 +153,11 @@ def test_concurrent_writers_leave_one_whole_entry(folder: Path) -> None:
 
 def test_old_entries_and_stale_temporaries_are_pruned(folder: Path) -> None:
     folder.mkdir(parents=True)
-    stale = folder / ".test-x.npz.abc.tmp"
+    stale = folder / f".test-{'a' * 40}.npz.abc_1234.tmp"
     stale.write_bytes(b"left by a killed writer")
     old = time.time() - 3600
     os.utime(stale, (old, old))
-    fresh = folder / ".test-y.npz.def.tmp"
+    fresh = folder / f".test-{'b' * 40}.npz.def_5678.tmp"
     fresh.write_bytes(b"being written right now")
     for i in range(5):
         cache.store("test", cache.entry_key("test", i), {"x": np.arange(i + 1)}, keep=2)
@@ -166,6 +166,25 @@ def test_old_entries_and_stale_temporaries_are_pruned(folder: Path) -> None:
     assert len(kept) == 2
     assert cache.load("test", cache.entry_key("test", 4)) is not None
     assert not stale.exists() and fresh.exists()
+
+
+def test_pruning_removes_only_the_files_it_made(folder: Path) -> None:
+    """GEO_CACHE_DIR may name a user's folder: a file geo did not name is never removed."""
+    folder.mkdir(parents=True)
+    old = time.time() - 3600
+    users = [
+        folder / ".notes.tmp",
+        folder / ".test-x.npz.abc.tmp",
+        folder / "test-mine.npz",
+        folder / f"test-{'c' * 40}.npz.bak",
+    ]
+    for path in users:
+        path.write_bytes(b"the user's")
+        os.utime(path, (old, old))
+    for i in range(3):
+        cache.store("test", cache.entry_key("test", i), {"x": np.arange(i + 1)}, keep=1)
+    assert all(path.read_bytes() == b"the user's" for path in users)
+    assert len(list(folder.glob("test-" + "[0-9a-f]" * 40 + ".npz"))) == 1
 
 
 def entry_file_n(folder: Path, i: int) -> Path:
