@@ -6,6 +6,7 @@ these into a message on stderr and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ __all__ = [
     "RowProblem",
     "SnapshotError",
     "UsageError",
+    "printable",
+    "printable_json",
 ]
 
 
@@ -89,8 +92,58 @@ class Problem:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    text = repr(value)  # repr escapes control characters as printable() does
     return text if len(text) <= 120 else text[:117] + "..."
+
+
+#: What a terminal would act on rather than show: C0 and C1 controls and DEL (ESC starts the
+#: sequences that clear the screen, move the cursor, set the title or write the clipboard),
+#: the line and paragraph separators, and the bidirectional embeddings, overrides and
+#: isolates (which reorder the text around them).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return repr(match.group())[1:-1]
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    r"""``text`` safe to print on a terminal: its control characters written as repr() does.
+
+    Data (a place's name, a file name, a value in a message) may hold an escape
+    sequence (``ESC]52`` writes the clipboard, ``ESC[2J`` clears the screen): every
+    human-readable output of the CLI goes through this function, as the messages
+    about data do through repr().  Machine formats (JSON, GeoJSON, CSV on stdout)
+    keep the data exact and do not.
+
+    Parameters
+    ----------
+    text : str
+        The text to show.
+    lines : bool
+        Keep line feeds and tabs (a message of several lines); otherwise they are
+        escaped too (a cell of a table).
+
+    Returns
+    -------
+    str
+        ``text`` with each control character as its escape, e.g. ``\x1b``.
+
+    Examples
+    --------
+    >>> print(printable("Samur\x1b]52;c;aGk=\x07"))
+    Samur\x1b]52;c;aGk=\x07
+    >>> print(printable("two\nlines\x1b[2J", lines=True))
+    two
+    lines\x1b[2J
+    >>> print(printable("two\nlines"))
+    two\nlines
+    """
+    pattern = _CONTROL_IN_LINES if lines else _CONTROL
+    return pattern.sub(_escaped, text)
 
 
 class DataError(GeoError, ValueError):
@@ -164,3 +217,32 @@ class BuildLockedError(GeoError):
 
 class SnapshotError(GeoError):
     """No browser, or the page did not render."""
+
+
+#: What JSON leaves as it is (it escapes C0 only) and a terminal would act on.
+_CONTROL_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_json(text: str) -> str:
+    r"""JSON text (``json.dumps(..., ensure_ascii=False)``) with no character a terminal acts on.
+
+    JSON escapes the C0 controls itself, but not DEL, C1 (``\x9b`` is a CSI) nor the
+    bidirectional controls: those are written as ``\uXXXX`` escapes, which only occur
+    inside JSON strings and read back as the same characters, so the data stays exact.
+
+    Parameters
+    ----------
+    text : str
+        A JSON document.
+
+    Returns
+    -------
+    str
+        The same document, its strings' remaining control characters escaped.
+
+    Examples
+    --------
+    >>> print(printable_json('{"name": "a\x9b31mb"}'))
+    {"name": "a\u009b31mb"}
+    """
+    return _CONTROL_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -10,6 +10,7 @@ URLs with dangerous schemes.  Each one that could run script tries to set
 the basemap's names); ``sample_frames()`` gives the project's real data and
 ``synthetic_frames(n)`` that many places on land made from it (for large maps).
 ``write_pages`` and ``open_map`` write maps and open them in a browser tab.
+``deep_links()`` is a hypothesis strategy of hostile addresses' hashes (``#map=...``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import folium
 import geopandas as gpd
 import numpy as np
 import shapely
+from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
 import geo
@@ -177,3 +180,58 @@ def only_in(places: gpd.GeoDataFrame, code: str) -> set[str]:
         for pid, mine, every in zip(places["id"], own, regions, strict=True)
         if mine == code and every == {code}
     }
+
+
+#: Numbers a deep link may hold: in range, out of range, not finite, not decimal, huge.
+LINK_NUMBERS: tuple[str, ...] = (
+    "0", "-0", "5", "5.25", "18", "18.25", "-1", "45", "-90", "90", "90.0001", "180", "190",
+    "-180", "539", "541", "1e308", "-1e308", "1e400", "1e-400", "5e-324", "NaN", "Infinity",
+    "-Infinity", "", " ", "0x1F", "1_0", ".", "1e", "\u0665", "\uff15", "9" * 400,
+)  # fmt: skip
+#: Keys of a deep link, and keys it does not have.
+LINK_KEYS: tuple[str, ...] = ("map", "place", "year", "hide", "hideregions", "hidestatus", "x", "")
+
+
+def _link_number() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(LINK_NUMBERS),
+        st.floats().map(repr),  # inf, nan, 1e+308, -0.0...
+        st.integers(min_value=-(10**30), max_value=10**30).map(str),
+        st.text(max_size=12),
+    )
+
+
+def _link_word() -> st.SearchStrategy[str]:
+    """A value as a link carries it: percent-encoded, or raw, or a broken escape."""
+    words = st.one_of(
+        st.sampled_from(("rocb-europe", "samur", "EUR", "none", "border_post", "unknown")),
+        st.sampled_from(HOSTILE),
+        st.text(max_size=30),
+    )
+    return st.one_of(
+        words.map(lambda w: quote(w, safe="")),
+        words,
+        st.sampled_from(("%", "%E0%A4%A", "%ZZ", "%00", "%F0%9F", "x" * 20_000)),
+    )
+
+
+def _link_part() -> st.SearchStrategy[str]:
+    number = _link_number()
+    view = st.one_of(
+        st.tuples(number, number, number).map("/".join),  # zoom/lat/lon
+        st.lists(number, max_size=5).map("/".join),
+    )
+    year = st.one_of(st.integers(min_value=0, max_value=9999).map(str), _link_number())
+    words = st.lists(_link_word(), max_size=4).map(",".join)
+    return st.one_of(
+        view.map(lambda v: "map=" + v),
+        year.map(lambda y: "year=" + y),
+        _link_word().map(lambda w: "place=" + w),
+        st.tuples(st.sampled_from(LINK_KEYS), words).map("=".join),
+        _link_word(),
+    )
+
+
+def deep_links() -> st.SearchStrategy[str]:
+    """Hashes of hostile addresses: parts (``map=5/45/1e308``, ``year=NaN``...) joined by &."""
+    return st.lists(_link_part(), min_size=1, max_size=5).map(lambda parts: "#" + "&".join(parts))

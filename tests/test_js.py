@@ -17,7 +17,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hostile import HOSTILE, hostile_frames
+from hostile import HOSTILE, deep_links, hostile_frames
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 
 from geo.render import render_map, to_html
@@ -191,3 +193,46 @@ console.log(JSON.stringify(pairs.map(([a, b]) => geodesy.geodesicKm(at(a), at(b)
     close = error <= 1e-6
     assert np.all(close | (error <= 0.005 * expected)), list(zip(pairs, got, expected, strict=True))
     assert close.mean() > 0.99  # the sphere is a fallback, not the rule
+
+
+_CHECK_LINKS = """
+import { readFileSync } from 'node:fs';
+import { load } from './load.mjs';
+const { links } = load('util.js', 'links.js');
+const codes = {
+  place: new Set(['rocb-europe', 'samur']), kind: new Set(['rocb', 'border_post']),
+  region: new Set(['EUR', 'AP', null]), status: new Set(['operational', 'unknown']),
+};
+const limits = { minZoom: 0, maxZoom: 18, first: 1952, last: 2025, centreLon: 178.9,
+  has: (k, c) => codes[k].has(c) };
+const out = JSON.parse(readFileSync(0, 'utf8')).map((hash) => {
+  try {
+    const s = links.parse(hash, limits);
+    const link = links.format(s);
+    return { s, link, again: links.format(links.parse(link, limits)) };
+  } catch (err) {
+    return { error: String(err) };
+  }
+});
+console.log(JSON.stringify(out));
+"""
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(deep_links(), min_size=40, max_size=40))
+def test_hostile_deep_links_give_only_values_the_page_has(hashes: list[str]) -> None:
+    """Case 9 of issue 26: links.parse with the page's limits, on hypothesis' hostile hashes
+    (1000 per run, in batches of 40 per node process)."""
+    node = _tool("node")
+    for hash_, got in zip(hashes, _node_json(node, _CHECK_LINKS, hashes), strict=True):
+        assert "error" not in got, (hash_, got)
+        s, view = got["s"], got["s"]["view"]
+        if view is not None:
+            assert 0 <= view["zoom"] <= 18 and -90 <= view["lat"] <= 90, hash_
+            assert 178.9 - 180 <= view["lon"] < 178.9 + 180, hash_
+        assert s["year"] is None or 1952 <= s["year"] <= 2025, hash_
+        assert s["place"] in (None, "rocb-europe", "samur"), hash_
+        assert set(s["hide"]) <= {"rocb", "border_post"}, hash_
+        assert set(s["hideRegions"]) <= {"EUR", "AP", None}, hash_
+        assert set(s["hideStatus"]) <= {"operational", "unknown"}, hash_
+        assert got["again"] == got["link"], hash_

@@ -19,6 +19,7 @@ import sys
 import click
 
 from geo.cli import build, edit, enrich, query
+from geo.cli._common import PrintableFormatter
 
 __all__ = ["cli", "main"]
 
@@ -33,9 +34,9 @@ def cli(quiet: bool) -> None:
     Example:
       geo validate && geo build
     """
-    logging.basicConfig(
-        level=logging.WARNING if quiet else logging.INFO, format="%(message)s", stream=sys.stderr
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(PrintableFormatter("%(message)s"))
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, handlers=[handler])
 
 
 for command in (

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-from geo.errors import DataError, GeoError, UsageError
+from geo.errors import DataError, GeoError, UsageError, printable
 
 __all__ = [
+    "PrintableFormatter",
     "allow_missing_option",
     "data_option",
     "errors_to_exit",
@@ -25,6 +27,7 @@ __all__ = [
     "languages_option",
     "note",
     "output_option",
+    "say",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,13 +41,13 @@ def errors_to_exit(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except DataError as err:
-            click.echo(f"error: {err}", err=True)
+            say(f"error: {err}")
             sys.exit(1)
         except UsageError as err:
-            click.echo(f"error: {err}", err=True)
+            say(f"error: {err}")
             sys.exit(2)
         except GeoError as err:
-            click.echo(f"error: {err}", err=True)
+            say(f"error: {err}")
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
@@ -80,12 +83,25 @@ def imports_done() -> None:
     gc.freeze()
 
 
+def say(text: str) -> None:
+    """A message on stderr, its control characters escaped (:func:`geo.errors.printable`)."""
+    click.echo(printable(text, lines=True), err=True)
+
+
 def note(text: str) -> None:
-    """A message on stderr, unless ``geo --quiet``."""
+    """A message on stderr (as :func:`say`), unless ``geo --quiet``."""
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().params.get("quiet"):
         return
-    click.echo(text, err=True)
+    say(text)
+
+
+class PrintableFormatter(logging.Formatter):
+    """The log's lines on stderr (builds, watch, serve), control characters escaped."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as :class:`logging.Formatter` writes it, through :func:`printable`."""
+        return printable(super().format(record), lines=True)
 
 
 allow_missing_option = click.option(

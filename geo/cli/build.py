@@ -19,8 +19,9 @@ from geo.cli._common import (
     imports_done,
     languages_option,
     output_option,
+    say,
 )
-from geo.errors import DataError, UsageError
+from geo.errors import DataError, UsageError, printable, printable_json
 
 __all__ = ["build", "locate", "snapshot", "validate", "watch"]
 
@@ -117,14 +118,14 @@ def locate(data_dir: str | None, lat: float, lon: float, fmt: str) -> None:
     loc = load(data_dir).locate(lat=lat, lon=lon)
     if fmt == "json":
         values = {k: (None if v != v else v) for k, v in asdict(loc).items()}
-        click.echo(json.dumps(values, ensure_ascii=False, sort_keys=True))
+        click.echo(printable_json(json.dumps(values, ensure_ascii=False, sort_keys=True)))
     elif loc.iso3 is None:
-        click.echo(f"{lat}, {lon}: at sea (no country within 25 km)")
+        click.echo(printable(f"{lat}, {lon}: at sea (no country within 25 km)"))
     else:
         region = (
             f"{loc.region} ({loc.region_name})" if loc.region else "no WCO region (not a Member)"
         )
-        click.echo(f"{lat}, {lon}: {loc.country} ({loc.iso3}), {region}")
+        click.echo(printable(f"{lat}, {lon}: {loc.country} ({loc.iso3}), {region}"))
 
 
 @click.command()
@@ -178,7 +179,7 @@ def watch(
             f"Got port={port}; cannot listen on 127.0.0.1:{port} ({err.strerror})"
         ) from err
     server.start()
-    click.echo(f"serving {out} at {server.url}", err=True)
+    say(f"serving {out} at {server.url}")
     try:
         run(data, out, on_event=server.publish, allow_missing=allow_missing, lang=langs)
     finally:
@@ -201,4 +202,4 @@ def snapshot(map_file: str, png_file: str, width: int, height: int) -> None:
     from geo.snapshot import snapshot as run
 
     path = run(map_file, png_file, width=width, height=height)
-    click.echo(f"wrote {path}", err=True)
+    say(f"wrote {path}")

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import click
 
-from geo.cli._common import data_option, errors_to_exit, imports_done
+from geo.cli._common import data_option, errors_to_exit, imports_done, say
 from geo.errors import UsageError
 from geo.schema import KINDS
 
@@ -203,10 +203,9 @@ def enrich(
         skipped = summary.rows_read - summary.rows_written
         note = f", {summary.rows_invalid:,} invalid" if summary.rows_invalid else ""
         note += f" ({skipped:,} skipped)" if skipped else ""
-        click.echo(
+        say(
             f"enriched {summary.rows_read:,} rows{note} into {summary.output} "
-            f"in {summary.seconds:.1f} s",
-            err=True,
+            f"in {summary.seconds:.1f} s"
         )
 
 

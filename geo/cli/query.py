@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from geo.cli._common import data_option, errors_to_exit, imports_done, note
+from geo.errors import printable, printable_json
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -390,11 +391,14 @@ def _emit(
         if len(result):
             click.echo(_table(result))
     elif fmt == "json":
-        click.echo(json.dumps(records(result), ensure_ascii=False, allow_nan=False, indent=2))
+        text = json.dumps(records(result), ensure_ascii=False, allow_nan=False, indent=2)
+        click.echo(printable_json(text))
     elif fmt == "geojson":
-        click.echo(places_geojson(result), nl=False)
+        click.echo(printable_json(places_geojson(result)), nl=False)
     else:
-        click.echo(places_csv(result, raw=raw_csv), nl=False)
+        # color=True: click would strip what looks like a colour code from the data when
+        # stdout is not a terminal; CSV on stdout is the data, exactly
+        click.echo(places_csv(result, raw=raw_csv), nl=False, color=True)
     count = len(result)
     note(f"{count} place{'s' if count != 1 else ''}")
     if map_path is not None:
@@ -496,7 +500,7 @@ def _table(frame: gpd.GeoDataFrame) -> str:
 def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return " ".join(str(value).split())
+    return printable(" ".join(str(value).split()))
 
 
 def _shorten(text: str, width: int) -> str:
@@ -510,4 +514,5 @@ def _distance_text(atlas: Atlas, id_a: str, id_b: str, km: float, fmt: str) -> s
     if fmt == "csv":
         return f"id_a,id_b,distance_km\n{id_a},{id_b},{km}\n"
     names = dict(zip(atlas.places["id"], atlas.places["name"], strict=True))
-    return f"{km:,.1f} km from {id_a} ({names[id_a]}) to {id_b} ({names[id_b]})\n"
+    text = f"{km:,.1f} km from {id_a} ({names[id_a]}) to {id_b} ({names[id_b]})"
+    return printable(text) + "\n"

@@ -48,3 +48,14 @@ test('a place\'s search text is folded once and kept', () => {
 test('with `all`, places that are not shown are found too', () => {
   assert.deepEqual(Array.from(search.find(PLACES, 'europe', true), (p) => p.id), ['hidden', 'rilo-ece', 'rocb-europe']);
 });
+
+test('a name of a megabyte is searched by its first characters, each keystroke in milliseconds', () => {
+  const huge = { id: 'huge', name: 'Bureau d\u2019Étude régional '.repeat(40000), country: 'X', terms: '', on: true };
+  const places = [...PLACES, huge];
+  const t0 = performance.now();
+  assert.deepEqual(Array.from(search.find(places, 'bureau d\u2019etude'), (p) => p.id), ['huge']);
+  for (let i = 0; i < 50; i++) search.find(places, 'bureau ' + 'x'.repeat(i));
+  search.find(places, 'régional '.repeat(100000)); // a pasted megabyte
+  assert.ok(performance.now() - t0 < 1000);
+  assert.ok(huge.search.length < 5000); // what it is found by: a capped prefix, folded once
+});

@@ -119,3 +119,19 @@ test('t reads a phrase of the page\'s words and fills its placeholders as text',
   assert.equal(util.t({}, 'toString'), 'toString'); // not a phrase the table inherits
   assert.equal(util.t(app, 'search.opens', Object.create({ date: 'x' })), 'Opens {date}: show {year}');
 });
+
+test('short cuts a long text to SHORT characters with an ellipsis, never half a pair', () => {
+  assert.equal(util.short('Samur'), 'Samur');
+  assert.equal(util.short(null), '');
+  const long = 'x'.repeat(1000000);
+  assert.equal(util.short(long).length, util.SHORT);
+  assert.ok(util.short(long).endsWith('\u2026'));
+  assert.equal(util.short('abcdef', 4), 'abc\u2026');
+  const globes = '🌍'.repeat(100); // 200 UTF-16 units
+  for (let n = 2; n < 12; n++) {
+    const cut = util.short(globes, n);
+    assert.ok(cut.length <= n && !/[\ud800-\udbff]\u2026$/.test(cut), cut);
+  }
+  assert.equal(util.clip('a🌍', 2), 'a');
+  assert.equal(util.clip('a🌍', 3), 'a🌍');
+});

@@ -64,8 +64,9 @@
       var at = row[5];
       if (!at || !row[1]) return;
       var px = app.map.project([at[0], at[1]], 0);
-      var size = wrap(row[1], measure);
-      out.push({ name: row[1], lat: at[0], lon: at[1], x: px.x, y: px.y, r: at[2], w: at[3], width: size.width, lines: size.lines });
+      var name = util.short(row[1]);
+      var size = wrap(name, measure);
+      out.push({ name: name, lat: at[0], lon: at[1], x: px.x, y: px.y, r: at[2], w: at[3], width: size.width, lines: size.lines });
     });
     return out.sort(function (a, b) { return b.r - a.r || (a.name < b.name ? -1 : 1); });
   }

@@ -57,7 +57,7 @@
   function countryTooltip(app, c) {
     var region = app.regions.get(c.region);
     var status = c.member ? util.t(app, 'member.yes') + (region ? ' \u00b7 ' + region.name : '') : util.t(app, 'member.no');
-    return h('span', {}, [h('strong', { textContent: c.name || c.iso3 }), h('br'), status]);
+    return h('span', {}, [h('strong', { textContent: util.short(c.name || c.iso3) }), h('br'), status]);
   }
 
   /** A country's style: region colours on or off, offline or over online tiles, in focus or not. */

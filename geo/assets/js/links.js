@@ -7,22 +7,48 @@
  * Keys, in this order: map (zoom/lat/lon, only once the reader moved the map and
  * no place is open), place (an id), year, hide (kinds hidden), hideregions
  * (regions hidden; "none" for places outside every region), hidestatus (statuses
- * hidden).  Values are percent-encoded; lists are comma-separated.  parse() and
- * format() are pure (unit-tested in node); Links(app) keeps the address in step.
- * The page's API gets link() (the hash now) and placeLink(id).
+ * hidden).  Values are percent-encoded; lists are comma-separated.  parse(),
+ * check() and format() are pure (unit-tested in node); Links(app) keeps the address
+ * in step.  The page's API gets link() (the hash now) and placeLink(id).
+ *
+ * An address is typed or pasted by anyone: every value is checked before use and a
+ * bad one is left out, as if absent (the page starts whatever the address holds).
+ * parse() keeps what is well formed (decimal numbers, a latitude in [-90, 90], a
+ * longitude within a turn and a half, a year of four digits); check() keeps what
+ * the page has (a zoom of the map's range, a year of the timeline, a place's id,
+ * the filters' codes) and moves a longitude into the world the page draws.
  */
 (function (lib) {
   'use strict';
 
   var KEYS = ['map', 'place', 'year', 'hide', 'hideregions', 'hidestatus'];
   var NONE = 'none'; // the code of "outside every region" (null) in hideregions
+  var NUMBER = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/; // what a link's number may be
+  var MAX_NUMBER = 32; // characters of a number in a link, at most
+  var MAX_LON = 540; // |longitude| of a view: the page's world lies within [-180, 540)
 
   function list(text) {
     return text ? text.split(',').map(decodeURIComponent) : [];
   }
 
-  /** A hash (with or without '#') as {view, place, year, hide, hideRegions, hideStatus}; bad parts are left out. */
-  function parse(hash) {
+  /** A decimal number of a link, or NaN (empty text, hexadecimal, Infinity, too long...). */
+  function number(text) {
+    return text.length <= MAX_NUMBER && NUMBER.test(text) ? Number(text) : NaN;
+  }
+
+  /** {zoom, lat, lon} of a map value 'zoom/lat/lon', or null when it is not one. */
+  function viewOf(value) {
+    var v = value.split('/').map(number);
+    if (v.length !== 3 || !v.every(isFinite)) return null;
+    if (Math.abs(v[1]) > 90 || Math.abs(v[2]) > MAX_LON) return null;
+    return { zoom: v[0] + 0, lat: v[1] + 0, lon: v[2] + 0 }; // + 0: no -0
+  }
+
+  /**
+   * A hash (with or without '#') as {view, place, year, hide, hideRegions, hideStatus};
+   * bad parts are left out.  With `limits` (see check), what the page does not have too.
+   */
+  function parse(hash, limits) {
     var out = { view: null, place: null, year: null, hide: [], hideRegions: [], hideStatus: [] };
     String(hash || '').replace(/^#/, '').split('&').forEach(function (part) {
       var eq = part.indexOf('=');
@@ -31,8 +57,7 @@
       var value = part.slice(eq + 1);
       try {
         if (key === 'map') {
-          var v = value.split('/').map(Number);
-          if (v.length === 3 && v.every(isFinite) && Math.abs(v[1]) <= 90) out.view = { zoom: v[0], lat: v[1], lon: v[2] };
+          out.view = viewOf(value);
         } else if (key === 'place' && value) {
           out.place = decodeURIComponent(value);
         } else if (key === 'year' && /^\d{1,4}$/.test(value)) {
@@ -48,7 +73,58 @@
         // a malformed %-escape: that part is left out
       }
     });
+    return limits ? check(out, limits) : out;
+  }
+
+  /** lon moved by a multiple of 360 into [centre - 180, centre + 180) (geo.render.view._shift_lon). */
+  function wrapLon(lon, centre) {
+    var x = (lon - centre + 180) % 360;
+    if (x < 0) x += 360;
+    return x - 180 + centre + 0;
+  }
+
+  /**
+   * What of a parsed hash the page has: limits are {minZoom, maxZoom} of the map,
+   * {first, last} of the timeline (null: no timeline), centreLon of the page's world,
+   * and has(kind, code) for 'place', 'kind', 'region' and 'status'.  A value it
+   * does not have is left out; the longitude is moved into the page's world.
+   */
+  function check(s, limits) {
+    var has = limits.has || function () { return true; };
+    var out = { view: null, place: null, year: null, hide: [], hideRegions: [], hideStatus: [] };
+    var v = s.view;
+    if (v && v.zoom >= limits.minZoom && v.zoom <= limits.maxZoom) {
+      out.view = { zoom: v.zoom, lat: v.lat, lon: wrapLon(v.lon, limits.centreLon || 0) };
+    }
+    if (s.place !== null && has('place', s.place)) out.place = s.place;
+    if (s.year !== null && limits.first !== null && limits.first !== undefined && s.year >= limits.first && s.year <= limits.last) {
+      out.year = s.year;
+    }
+    out.hide = s.hide.filter(function (code) { return has('kind', code); });
+    out.hideRegions = s.hideRegions.filter(function (code) { return has('region', code); });
+    out.hideStatus = s.hideStatus.filter(function (code) { return has('status', code); });
     return out;
+  }
+
+  /** The longitude the page's world is centred on (geo.render.view._center_lon), from data.bounds. */
+  function centreLon(bounds) {
+    if (!bounds || !bounds[0] || !bounds[1]) return 0;
+    var west = bounds[0][1], east = bounds[1][1];
+    return east > 180 ? (west + east) / 2 : 0;
+  }
+
+  /** The limits of check() for a page. */
+  function limitsOf(app) {
+    var sets = { place: app.byId, kind: app.state.kindsOn, region: app.state.regionsShown, status: app.state.statusesOn };
+    var timeline = app.timeline;
+    return {
+      minZoom: app.map.getMinZoom(),
+      maxZoom: app.map.getMaxZoom(),
+      first: timeline.enabled ? timeline.first : null,
+      last: timeline.enabled ? timeline.last : null,
+      centreLon: centreLon(app.data.bounds),
+      has: function (kind, code) { return sets[kind].has(code); }
+    };
   }
 
   function join(values) {
@@ -90,7 +166,8 @@
     var last = app.linkView;
     if (last && last.view.zoom === zoom && px.distanceTo(last.px) < 1) return last.view;
     var c = map.getCenter();
-    var view = { zoom: zoom, lat: c.lat, lon: c.lng };
+    // a reader may pan worlds away: the link gives the same spot in the world the page draws
+    var view = { zoom: zoom, lat: c.lat, lon: wrapLon(c.lng, centreLon(app.data.bounds)) };
     app.linkView = { view: view, px: px };
     return view;
   }
@@ -157,11 +234,11 @@
     app.listeners.push(update);
     window.addEventListener('hashchange', function (e) {
       // the address typed or followed (a pending write of ours may have replaced it since)
-      apply(app, parse(String(e.newURL || location.href).replace(/^[^#]*/, '')));
+      apply(app, parse(String(e.newURL || location.href).replace(/^[^#]*/, ''), limitsOf(app)));
     });
     return {
       update: update,
-      start: function () { if (location.hash) apply(app, parse(location.hash)); },
+      start: function () { if (location.hash) apply(app, parse(location.hash, limitsOf(app))); },
       hash: function () { return format(current(app)); },
       placeLink: function (id) {
         var year = app.timeline.year();
@@ -170,5 +247,5 @@
     };
   }
 
-  lib.links = { parse: parse, format: format, Links: Links };
+  lib.links = { parse: parse, check: check, wrapLon: wrapLon, centreLon: centreLon, format: format, Links: Links };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

@@ -8,6 +8,7 @@
   var h = util.h;
   var LIST_MAX = 500; // rows the list view draws at most
   var LEGEND_ROOM = 1000; // px: a map narrower than this beside the list folds the legend
+  var SORT_MAX = 1000; // characters of a cell the rows are sorted by
 
   function columns(app) {
     return [
@@ -41,14 +42,14 @@
   /** The row of a place, made when first listed; its status cells follow the timeline. */
   function rowOf(app, list, p) {
     if (!p.row) {
-      var nameButton = h('button', { type: 'button', className: 'atlas-row-button', textContent: p.name });
+      var nameButton = h('button', { type: 'button', className: 'atlas-row-button', textContent: util.short(p.name) });
       var first = h('td', {}, [nameButton]);
       var status = h('td');
       var tr = h('tr', {}, [
         first,
         h('td', { textContent: p.kindInfo.label }),
-        h('td', { textContent: p.country || '' }),
-        h('td', { textContent: list.columns[3].get(p) }),
+        h('td', { textContent: util.short(p.country) }),
+        h('td', { textContent: util.short(list.columns[3].get(p)) }),
         status
       ]);
       tr.dataset.id = p.id;
@@ -76,7 +77,7 @@
       hd.th.setAttribute('aria-sort', hd.col.key === list.sortKey ? (list.sortDir > 0 ? 'ascending' : 'descending') : 'none');
     });
     var shown = [];
-    app.places.forEach(function (p) { if (p.on) shown.push({ p: p, key: util.fold(col.get(p)) }); });
+    app.places.forEach(function (p) { if (p.on) shown.push({ p: p, key: util.fold(util.clip(col.get(p), SORT_MAX)) }); });
     shown.sort(function (a, b) {
       return (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) * list.sortDir || (a.p.id < b.p.id ? -1 : 1);
     });

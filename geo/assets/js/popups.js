@@ -64,11 +64,25 @@
     return null;
   }
 
+  var LONG = 2000; // characters of a row's text shown before "more"
+
+  /**
+   * Text of the data, whole: cut to `max` characters when longer, the whole text then in
+   * a closed <details> under the words of `more` (the browser lays it out when opened).
+   */
+  function whole(app, text, max, more) {
+    var s = text === null || text === undefined ? '' : String(text);
+    if (s.length <= max) return [s];
+    return [util.short(s, max), h('details', { className: 'atlas-whole' }, [
+      h('summary', { textContent: util.t(app, more) }), h('span', { className: 'atlas-whole-text', textContent: s })
+    ])];
+  }
+
   /** A row's value: text, or a list of items, each text or [head, text, detail]. */
-  function valueNode(value) {
-    if (!Array.isArray(value)) return h('dd', { textContent: value });
+  function valueNode(app, value) {
+    if (!Array.isArray(value)) return h('dd', {}, whole(app, value, LONG, 'popup.more'));
     return h('dd', { className: 'atlas-wide' }, [h('ul', { className: 'atlas-items' }, value.map(function (item) {
-      if (!Array.isArray(item)) return h('li', { textContent: String(item) });
+      if (!Array.isArray(item)) return h('li', {}, whole(app, item, LONG, 'popup.more'));
       return h('li', {}, [
         item[0] ? h('span', { className: 'atlas-item-head', textContent: String(item[0]) }) : null,
         item[0] && item[1] ? ' ' : null,
@@ -86,7 +100,7 @@
       dl.appendChild(dd);
     }
     p.rows.forEach(function (r) {
-      row(r[0], r[1] === null ? h('dd', { textContent: util.coordsText(app, p.lat, p.lon, app.decimals) }) : valueNode(r[1]));
+      row(r[0], r[1] === null ? h('dd', { textContent: util.coordsText(app, p.lat, p.lon, app.decimals) }) : valueNode(app, r[1]));
     });
     if (year !== null && (now.lat !== p.lat || now.lon !== p.lon)) {
       row(util.t(app, 'popup.seat_at', { year: year }), h('dd', { textContent: util.coordsText(app, now.lat, now.lon, app.decimals) }));
@@ -125,11 +139,13 @@
     var now = p.now || p.base;
     var year = app.timeline.year();
     var statusClass = 'atlas-status atlas-status-' + (app.statusLabels.has(now.status) ? now.status : 'other');
+    var name = whole(app, p.name, util.SHORT, 'popup.full_name'); // [the name, cut; the whole name]
     return h('div', { className: 'atlas-popup' }, [
       h('div', { className: 'atlas-popup-head' }, [
         symbolNode(kind, now.status, 22),
         h('div', {}, [
-          h('h2', { className: 'atlas-popup-title', textContent: p.name }),
+          h('h2', { className: 'atlas-popup-title', textContent: name[0] }),
+          name[1] || null,
           h('p', { className: 'atlas-popup-kind' }, [
             kind.label + ' \u00b7 ',
             h('span', { className: statusClass, textContent: app.statusText(now.status) }),
@@ -145,7 +161,7 @@
   /** What a cell's popup shows: its places (the first 50), each a button that calls choose(p). */
   function cellContent(app, members, choose) {
     var items = members.slice(0, 50).map(function (p) {
-      var button = h('button', { type: 'button', className: 'atlas-row-button', textContent: p.name });
+      var button = h('button', { type: 'button', className: 'atlas-row-button', textContent: util.short(p.name) });
       button.addEventListener('click', function () { choose(p); });
       return h('li', {}, [symbolNode(p.kindInfo, p.now.status, 14), button]);
     });

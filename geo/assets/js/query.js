@@ -43,7 +43,7 @@
     q.lines.forEach(function (line, i) {
       var path = lib.decode.polyline(line[2], scale);
       var poly = L.polyline(path, { color: COLOR, weight: 2, opacity: 0.85, pane: 'atlas-query' }).addTo(group);
-      var full = t('query.line', { name: line[1], km: util.formatKm(app, line[3]) });
+      var full = t('query.line', { name: util.short(line[1]), km: util.formatKm(app, line[3]) });
       var short = t('units.km', { km: util.num(app, line[3], line[3] < 100 ? 1 : 0) });
       var permanent = i < LABELLED;
       poly.bindTooltip(document.createTextNode(permanent ? short : full), {
@@ -61,7 +61,8 @@
       requestAnimationFrame(function () { unclutter(app, labels); }); // once the markers are drawn
     });
     var icon = L.divIcon({ className: 'atlas-query-point', html: lib.symbols.ICONS.target, iconSize: [26, 26], iconAnchor: [13, 13] });
-    var where = q.km === null ? q.where : q.where + ' \u00b7 ' + t('query.circle', { km: util.formatKm(app, q.km) });
+    var at = util.short(q.where);
+    var where = q.km === null ? at : at + ' \u00b7 ' + t('query.circle', { km: util.formatKm(app, q.km) });
     var marker = L.marker(q.at, { icon: icon, keyboard: true, title: where, alt: where, pane: 'atlas-query' }).addTo(group);
     marker.bindTooltip(document.createTextNode(where), { direction: 'top', className: 'atlas-tip' });
     marker.on('add', function () {

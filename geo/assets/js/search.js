@@ -13,16 +13,30 @@
   var WARM_SLICE = 5000; // places folded per turn of the event loop
   var SHOWN = 12; // results the box lists at most
   var ELSE = 3; // places not on the map that it lists at most
+  // A place is found by the first FIELD_MAX characters of its name, id, country and
+  // terms, a query is read up to QUERY_MAX: a keystroke costs the same for a name of a
+  // megabyte as for one of twenty letters.
+  var FIELD_MAX = 1000;
+  var QUERY_MAX = 200;
 
-  /** The folded text a place is found by, made once (p.search). */
+  /**
+   * The folded text a place is found by (p.search), its folded name (p.searchName) and
+   * the name it is sorted by (p.sortName), made once.
+   */
   function searchText(p) {
-    if (p.search === undefined) p.search = fold([p.name, p.id, p.country, p.terms].join(' '));
+    if (p.search === undefined) {
+      var name = util.clip(p.name, FIELD_MAX);
+      p.searchName = fold(name);
+      p.sortName = name;
+      p.search = [p.searchName, fold(util.clip(p.id, FIELD_MAX)), fold(util.clip(p.country, FIELD_MAX)),
+        fold(util.clip(p.terms, FIELD_MAX))].join(' ');
+    }
     return p.search;
   }
 
   /** Places (shown ones only, unless `all`) whose text holds every word of the query; names starting with it first. */
   function find(places, query, all) {
-    var q = fold(query).trim();
+    var q = fold(util.clip(query, QUERY_MAX)).trim();
     if (!q) return [];
     var words = q.split(/\s+/);
     var found = [];
@@ -30,10 +44,10 @@
       if (!p.on && !all) return;
       var text = searchText(p);
       for (var i = 0; i < words.length; i++) if (text.indexOf(words[i]) < 0) return;
-      found.push({ p: p, first: fold(p.name).indexOf(words[0]) === 0 ? 0 : 1 });
+      found.push({ p: p, first: p.searchName.indexOf(words[0]) === 0 ? 0 : 1 });
     });
     found.sort(function (a, b) {
-      return a.first - b.first || (a.p.name < b.p.name ? -1 : a.p.name > b.p.name ? 1 : 0);
+      return a.first - b.first || (a.p.sortName < b.p.sortName ? -1 : a.p.sortName > b.p.sortName ? 1 : 0);
     });
     return found.map(function (f) { return f.p; });
   }
@@ -98,17 +112,17 @@
 
   function choose(app, ui, p, why) {
     close(ui);
-    ui.input.value = p.name;
+    ui.input.value = util.clip(p.name, util.SHORT); // a query that finds it again
     if (why && why.year !== undefined && app.setYear) app.setYear(why.year);
     if (why && why.all && app.showAll) app.showAll();
     app.select(p.id);
   }
 
   function option(app, ui, p, i, why) {
-    var meta = why ? why.text : [p.kindInfo.label, p.country].filter(Boolean).join(' \u00b7 ');
+    var meta = why ? why.text : [p.kindInfo.label, util.short(p.country)].filter(Boolean).join(' \u00b7 ');
     var li = h('li', { id: 'atlas-search-option-' + i, className: 'atlas-search-option' + (why ? ' atlas-search-else' : ''), attrs: { role: 'option', 'aria-selected': 'false' } }, [
       lib.symbols.symbolNode(p.kindInfo, (p.now || p.base).status, 14),
-      h('span', { className: 'atlas-search-name', textContent: p.name }),
+      h('span', { className: 'atlas-search-name', textContent: util.short(p.name) }),
       h('span', { className: 'atlas-search-meta', textContent: meta })
     ]);
     li.addEventListener('mousedown', function (e) { e.preventDefault(); });

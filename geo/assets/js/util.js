@@ -16,6 +16,10 @@
 
   var SVGNS = 'http://www.w3.org/2000/svg';
   var COLOR = /^#[0-9a-fA-F]{6}$/;
+  // Data text the page lays out (a name in a list, a label, a tooltip) is cut to this many
+  // characters: the browser's line breaking costs more than linear time in a text's length,
+  // and a name of a megabyte would block the page for minutes.  The popup keeps it whole.
+  var SHORT = 120;
 
   /** Create an element; props are DOM properties, attrs attributes, kids text or nodes. */
   function h(tag, props, kids) {
@@ -54,6 +58,21 @@
       .replace(/[\u0300-\u036f]/g, '')
       .replace(/\u0131/g, 'i')
       .toLowerCase();
+  }
+
+  /** The first n UTF-16 units of text (null: ''), one fewer rather than half a surrogate pair. */
+  function clip(text, n) {
+    var s = text === null || text === undefined ? '' : String(text);
+    if (s.length <= n) return s;
+    var code = s.charCodeAt(n - 1);
+    return s.slice(0, code >= 0xd800 && code <= 0xdbff ? n - 1 : n);
+  }
+
+  /** Text to show where it is laid out often: cut to `n` (SHORT) characters and an ellipsis. */
+  function short(text, n) {
+    var max = n || SHORT;
+    var s = text === null || text === undefined ? '' : String(text);
+    return s.length <= max ? s : clip(s, max - 1) + '\u2026';
   }
 
   /** c when it is a #rrggbb colour, else fallback (colours reach SVG markup). */
@@ -166,6 +185,9 @@
     h: h,
     esc: esc,
     fold: fold,
+    SHORT: SHORT,
+    clip: clip,
+    short: short,
     safeColor: safeColor,
     tint: tint,
     regionFill: regionFill,

@@ -14,15 +14,16 @@
   /** The marker of a place, made when first needed, drawn as the place is now. */
   function markerOf(app, p) {
     if (p.marker) return p.marker;
-    var label = p.name + ' (' + p.kindInfo.label + ')';
+    var name = lib.util.short(p.name); // the popup has it whole
+    var label = name + ' (' + p.kindInfo.label + ')';
     var marker = L.marker([p.now.lat, p.now.lon], {
-      icon: symbols.iconFor(app, p, p.now.status), keyboard: true, title: p.name, alt: p.name, riseOnHover: true
+      icon: symbols.iconFor(app, p, p.now.status), keyboard: true, title: name, alt: name, riseOnHover: true
     });
     marker.on('add', function () {
       var el = marker.getElement();
       if (el) el.setAttribute('aria-label', label);
     });
-    marker.bindTooltip(document.createTextNode(p.name), { direction: 'top', className: 'atlas-tip' });
+    marker.bindTooltip(document.createTextNode(name), { direction: 'top', className: 'atlas-tip' });
     marker.bindPopup(lib.popups.placePopup(app).setContent(function () { return lib.popups.placeContent(app, p); }));
     marker.atlasPlace = p;
     p.marker = marker;
