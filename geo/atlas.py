@@ -648,7 +648,8 @@ def validate(
 ) -> list[Problem]:
     """Check every place file of a data folder and return all problems (empty when valid).
 
-    The folder's settings (``geo.toml``, see :mod:`geo.config`) are checked too.
+    The folder's settings (``geo.toml``, see :mod:`geo.config`) and its display
+    layer (``countries_display.geojson``, as a build reads it) are checked too.
     Files that validated with the same code on the same day are not checked
     again (:mod:`geo.cache` keeps their validated places).
 
@@ -669,6 +670,7 @@ def validate(
     path = Path(data_dir) if data_dir is not None else default_data_dir()
     folder = _open_folder(path, replace)
     settings = config_problems(path)  # the folder's settings (geo.toml), never cached
+    settings += _display_problems(_reference(path, DISPLAY_FILE))
     today = dt.date.today()
     key = None if replace else folder.key(today)
     if key is not None and _cached_features(key) is not None:
@@ -679,6 +681,22 @@ def validate(
 
         _cache_places(key, features, enrich_features(features, countries, folder.membership))
     return problems + settings
+
+
+def _display_problems(path: Path) -> list[Problem]:
+    """Every problem of a display layer, as a build finds them (:func:`_parse_display`).
+
+    A layer already parsed, by this process or into the cache, has none (only a
+    valid one is kept); another is parsed now, and kept for the build.
+    """
+    try:
+        data = read_data_bytes(path)
+        digest = cache.file_digest(data)
+        if cache.load("display", cache.entry_key("display", digest)) is None:
+            _read_display(path, data, digest)
+    except DataError as err:
+        return err.problems
+    return []
 
 
 _PLACES_DTYPES = ("object", "bool", "float64")

@@ -8,9 +8,10 @@ Every key is optional; a missing file means every default::
     # in output/<lang>/ (default: ["en"]); one of geo.i18n.languages() each
     languages = ["en", "fr"]
 
-The file is read strictly: an unknown table or key, a value of the wrong type
-or a language geo does not speak is a :class:`geo.DataError` naming the file
-and the field, with the closest valid name when there is one.
+The file is read strictly: an unknown table or key, a value of the wrong type,
+a language geo does not speak or tables and arrays nested deeper than
+:data:`MAX_DEPTH` is a :class:`geo.DataError` naming the file and the field,
+with the closest valid name when there is one.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ from geo.fileio import excerpt, read_data_bytes
 from geo.i18n import DEFAULT_LANGUAGE, languages
 from geo.schema import did_you_mean
 
-__all__ = ["CONFIG_FILE", "Config", "config_problems", "read_config"]
+__all__ = ["CONFIG_FILE", "MAX_DEPTH", "Config", "config_problems", "read_config"]
 
 #: The settings file of a data folder.
 CONFIG_FILE = "geo.toml"
+
+#: How deep tables and arrays may nest in the file (the settings need 2: a table of lists).
+MAX_DEPTH = 16
 
 #: Tables and keys the file may hold.
 _KEYS: dict[str, tuple[str, ...]] = {"maps": ("languages",)}
@@ -88,6 +92,10 @@ def _read(data_dir: Path) -> tuple[Config, list[Problem]]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         return Config(), [_syntax_problem(text, str(err))]
+    except RecursionError:  # arrays or inline tables nested deeper than the parser goes
+        return Config(), [_too_deep()]
+    if _depth(document) > MAX_DEPTH:  # deep dotted tables parse, but nothing may show them
+        return Config(), [_too_deep()]
     problems: list[Problem] = []
     for table, value in document.items():
         if table not in _KEYS:
@@ -110,6 +118,25 @@ def _read(data_dir: Path) -> tuple[Config, list[Problem]]:
     found = maps.get("languages") if isinstance(maps, dict) else None
     langs, more = _languages(found) if found is not None else ((DEFAULT_LANGUAGE,), [])
     return Config(langs, path), problems + more
+
+
+def _depth(document: dict[str, Any]) -> int:
+    """How deep tables and arrays nest in a parsed document (its top level is 1)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH:
+            break  # deeper than allowed: no need to go on
+        children = value.values() if isinstance(value, dict) else value
+        stack += [(v, depth + 1) for v in children if isinstance(v, dict | list)]
+    return deepest
+
+
+def _too_deep() -> Problem:
+    expected = f"tables and arrays nested at most {MAX_DEPTH} deep"
+    return Problem(CONFIG_FILE, "(toml)", expected, f"nesting deeper than {MAX_DEPTH}")
 
 
 def _languages(value: Any) -> tuple[tuple[str, ...], list[Problem]]:

@@ -218,8 +218,9 @@ def segments(
         when = _when(properties.get(name))
         if when is not None and when.earliest is not None:
             days.add(when.earliest)
-        if when is not None and when.latest is not None and not when.exact:
-            days.add(when.latest + dt.timedelta(days=1))
+        latest = when.latest if when is not None and not when.exact else None
+        if latest is not None and latest < dt.date.max:  # the end of 9999 has no day after it
+            days.add(latest + dt.timedelta(days=1))
     for seat in properties.get("seats") or []:
         for name in ("from", "to"):
             if (d := _date(seat.get(name))) is not None:

@@ -69,6 +69,8 @@ DEFAULT_LANGUAGE = "en"
 #: The language the data's own texts are in (place and country names, notes).
 DATA_LANGUAGE = "en"
 _DOMAIN = "geo"
+#: Significant digits to round a number with: any float's (1e308 has 309), and its decimals.
+_NUMBER_DIGITS = 400
 #: ISO 3166-1 alpha-3 codes CLDR does not alias to an alpha-2 code.
 _ALPHA2_EXTRA = {"XKX": "XK"}
 
@@ -224,9 +226,13 @@ class Translator:
         pattern = "#,##0" + ("." + digit * decimals if decimals else "")
 
         def write() -> str:
+            import decimal
+
             from babel.numbers import format_decimal
 
-            return format_decimal(value, format=pattern, locale=self.locale)
+            with decimal.localcontext() as context:  # babel rounds in the current context
+                context.prec = _NUMBER_DIGITS
+                return format_decimal(value, format=pattern, locale=self.locale)
 
         return _cldr(self.locale).text("number", f"{pattern} {value!r}", write)
 

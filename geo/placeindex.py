@@ -50,6 +50,7 @@ from geo.errors import UsageError
 from geo.schema import KINDS, did_you_mean, valid_lon_lat
 from geo.sphere import (
     ABS_SLACK,
+    MAX_KM,
     R_MAX_KM,
     R_MIN_KM,
     REL_SLACK,
@@ -449,10 +450,25 @@ def check_k(k: Any) -> int:
 
 
 def check_km(km: Any) -> float:
-    if isinstance(km, bool) or not isinstance(km, numbers.Real) or not math.isfinite(km) or km < 0:
+    """A query's radius, km: a finite number from 0 to :data:`geo.sphere.MAX_KM` (20037.5).
+
+    A larger radius would say nothing more (every place is closer) and cannot
+    be drawn or written as a number on a map.
+    """
+    try:
+        value = float(km) if isinstance(km, numbers.Real) and not isinstance(km, bool) else None
+    except OverflowError:  # an int too large for a double
+        value = None
+    if value is None or not math.isfinite(value) or value < 0:
         msg = f"Got km={km!r}; `km` must be a finite number of kilometres >= 0"
         raise UsageError(msg)
-    return float(km)
+    if value > MAX_KM:
+        msg = (
+            f"Got km={km!r}; `km` must be at most {MAX_KM} "
+            "(half the Earth's circumference: every place is closer)"
+        )
+        raise UsageError(msg)
+    return value
 
 
 def _check_lon_lat_arrays(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:

@@ -29,6 +29,7 @@ __all__ = [
     "ID_PATTERN",
     "KINDS",
     "KIND_LABELS",
+    "MODES",
     "OFFICE_FIELDS",
     "PRECISIONS",
     "REGIONS",
@@ -67,17 +68,22 @@ REGIONS = MappingProxyType(
     }
 )
 
+#: What crosses at a border post (its ``modes``).
+MODES: tuple[str, ...] = ("road", "rail")
+
 #: Life-cycle of a place.
 STATUSES: tuple[str, ...] = ("planned", "under_construction", "operational", "closed")
 
 #: How exact a place's point is, from the most to the least exact.
 PRECISIONS: tuple[str, ...] = ("crossing", "village", "town", "city", "proxy", "approximate")
 
-#: A place id: lower-case ASCII words joined by hyphens, e.g. ``rocb-europe``.
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: A place id: lower-case ASCII words joined by hyphens, e.g. ``rocb-europe``.  The
+#: patterns end with ``\Z``, not ``$`` (which also matches before a final newline),
+#: and name ASCII digits, not ``\d`` (which matches any Unicode digit, such as the full-width ones).
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
-#: A date with its precision: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+#: A date with its precision: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, ASCII digits only.
+DATE_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 #: Properties every place has.
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "kind", "name", "status", "source")
@@ -120,14 +126,17 @@ RESERVED_FIELDS: tuple[str, ...] = (
 def parse_date(text: str) -> dt.date | None:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` to the first day it covers.
 
-    Returns ``None`` when the text is not such a date (including ``2011-02-30``).
+    Returns ``None`` when the text is not exactly such a date (including
+    ``2011-02-30``, ``0000``, a trailing newline or non-ASCII digits).
 
     >>> parse_date("2011-10")
     datetime.date(2011, 10, 1)
-    >>> parse_date("2011-13") is None
+    >>> parse_date("2011-13") is None, parse_date("2011\\n") is None
+    (True, True)
+    >>> parse_date("\\uff12\\uff10\\uff11\\uff11") is None  # full-width digits
     True
     """
-    match = DATE_PATTERN.match(text)
+    match = DATE_PATTERN.fullmatch(text)
     if not match:
         return None
     year, month, day = (int(g) if g else 1 for g in match.groups())
@@ -189,18 +198,20 @@ def parse_when(text: str) -> When | None:
 
 
 def _last_day(text: str) -> dt.date | None:
-    """The last day a date of year, month or day precision covers."""
+    """The last day a date of year, month or day precision covers (``9999`` ends on 9999-12-31).
+
+    >>> _last_day("2011-02"), _last_day("9999")
+    (datetime.date(2011, 2, 28), datetime.date(9999, 12, 31))
+    """
     first = parse_date(text)
-    match = DATE_PATTERN.match(text)
+    match = DATE_PATTERN.fullmatch(text)
     if first is None or match is None:
         return None
     if match.group(3):
         return first
-    if match.group(2):
-        following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    else:
-        following = dt.date(first.year + 1, 1, 1)
-    return following - dt.timedelta(days=1)
+    if not match.group(2) or first.month == 12:
+        return first.replace(month=12, day=31)  # no day after it needed: 9999 has its end
+    return first.replace(month=first.month + 1) - dt.timedelta(days=1)
 
 
 def check_lat_lon(lat: Any, lon: Any) -> tuple[float, float]:

@@ -25,6 +25,7 @@ __all__ = [
     "ABS_SLACK",
     "A_KM",
     "E2",
+    "MAX_KM",
     "REL_SLACK",
     "R_MAX_KM",
     "R_MIN_KM",
@@ -41,6 +42,10 @@ __all__ = [
 _GEOD = pyproj.Geod(ellps="WGS84")  # the one Geod of the package
 #: Equatorial radius of WGS84, km.
 A_KM = _GEOD.a / 1000.0
+#: The largest radius a query takes, km: half the Earth's circumference at the equator
+#: (20037.5 km), more than any geodesic distance on WGS84 (at most about 20003.9 km), so
+#: a circle of this radius holds every place.
+MAX_KM = round(math.pi * A_KM, 1)
 #: First eccentricity squared of WGS84.
 E2 = float(_GEOD.es)
 #: Smallest and largest radius of curvature of WGS84, km: bounds of geodesic km per radian.

@@ -22,6 +22,7 @@ from geo.schema import (
     BORDER_POST_FIELDS,
     ID_PATTERN,
     KINDS,
+    MODES,
     OFFICE_FIELDS,
     PRECISIONS,
     REQUIRED_FIELDS,
@@ -113,8 +114,10 @@ class _Checker:
             self.feature(file, index, feature)
 
     def crs(self, file: str, crs: Any) -> None:
-        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
-        if name in _WGS84_CRS_NAMES:
+        """A ``crs`` member is refused, whatever its shape (RFC 7946 has none)."""
+        members = crs.get("properties") if isinstance(crs, dict) else None
+        name = members.get("name") if isinstance(members, dict) else None
+        if isinstance(name, str) and name in _WGS84_CRS_NAMES:
             self.add(
                 file,
                 "crs",
@@ -151,13 +154,16 @@ class _Checker:
         kind = props.get("kind")
         if kind == "border_post":
             sides_ok = self.border_sides(file, where, props)
+            side_posts = self.side_positions(file, where, props)
+            self.crossing(file, where, props)
         else:
             sides_ok = self.office_country(file, where, props)
         if position is not None and sides_ok:
             if kind == "border_post":
-                self.border_location(file, where, props, *position)
+                if self.border_location(file, where, props, *position):
+                    self.side_locations(file, where, props, side_posts)
             else:
-                self.office_location(file, where, props, *position)
+                self.office_location(file, where, "iso3", props["iso3"], *position)
         if len(self.problems) == before and position is not None:
             self.features.append(Feature(file, index, position[0], position[1], props))
 
@@ -165,7 +171,7 @@ class _Checker:
         if raw_id is None:
             self.add(file, "id", None, "a unique id such as 'rocb-europe'", **where)
             return
-        if not isinstance(raw_id, str) or not ID_PATTERN.match(raw_id):
+        if not isinstance(raw_id, str) or not ID_PATTERN.fullmatch(raw_id):
             self.add(
                 file,
                 "id",
@@ -265,6 +271,26 @@ class _Checker:
             return None
         return lon, lat
 
+    def position(
+        self, file: str, where: dict[str, Any], field_: str, lon: Any, lat: Any
+    ) -> tuple[float, float] | None:
+        """A point given as two number properties (a seat's, a side's): degrees, or a problem."""
+        numbers = is_finite_number(lon) and is_finite_number(lat)
+        if numbers and -180 <= lon <= 180 and -90 <= lat <= 90:
+            return float(lon), float(lat)
+        text = isinstance(lon, str) or isinstance(lat, str)
+        swapped = numbers and -90 <= lon <= 90 and -180 <= lat <= 180
+        hint = "numbers, not text" if text else "are lon and lat swapped?" if swapped else None
+        self.add(
+            file,
+            field_,
+            [lon, lat],
+            "finite degrees with -180 <= lon <= 180 and -90 <= lat <= 90",
+            hint=hint,
+            **where,
+        )
+        return None
+
     def date(
         self, file: str, where: dict[str, Any], field_: str, value: Any, *, future_ok: bool = False
     ) -> dt.date | None:
@@ -305,8 +331,10 @@ class _Checker:
                 **where,
             )
             return None
-        if when.earliest is not None:
-            self.not_in_future(file, where, field_, value, when.earliest)
+        written = [parse_date(part) for part in value.split("/") if part != ".."]
+        days = [day for day in written if day is not None]  # each bound's first day
+        if days:
+            self.not_in_future(file, where, field_, value, max(days))
         return when
 
     def not_in_future(
@@ -378,21 +406,11 @@ class _Checker:
         spans: list[tuple[dt.date, dt.date, int]] = []
         for i, seat in enumerate(seats):
             name = f"seats[{i}]"
-            lon, lat = seat.get("lon"), seat.get("lat")
-            if not (
-                is_finite_number(lon)
-                and is_finite_number(lat)
-                and -180 <= lon <= 180
-                and -90 <= lat <= 90
-            ):
-                self.add(
-                    file,
-                    f"{name}.lon/lat",
-                    [lon, lat],
-                    "finite degrees with -180 <= lon <= 180 and -90 <= lat <= 90",
-                    **where,
-                )
-            self.check_iso3(file, where, f"{name}.iso3", seat.get("iso3"))
+            position = self.position(
+                file, where, f"{name}.lon/lat", seat.get("lon"), seat.get("lat")
+            )
+            if self.check_iso3(file, where, f"{name}.iso3", seat.get("iso3")) and position:
+                self.office_location(file, where, f"{name}.iso3", seat["iso3"], *position)
             start = self.date(file, where, f"{name}.from", seat.get("from"))
             end = self.date(file, where, f"{name}.to", seat.get("to"))
             if start and end and end <= start:
@@ -444,6 +462,58 @@ class _Checker:
             ok = False
         return ok
 
+    def side_positions(
+        self, file: str, where: dict[str, Any], props: dict[str, Any]
+    ) -> dict[str, tuple[float, float]]:
+        """``side_a_lon``/``side_a_lat``, ``side_b_...``: each side's own post, when given."""
+        found = {}
+        for side in ("a", "b"):
+            lon, lat = props.get(f"side_{side}_lon"), props.get(f"side_{side}_lat")
+            if lon is None and lat is None:
+                continue
+            position = self.position(file, where, f"side_{side}_lon/lat", lon, lat)
+            if position is not None:
+                found[side] = position
+        return found
+
+    def side_locations(
+        self,
+        file: str,
+        where: dict[str, Any],
+        props: dict[str, Any],
+        posts: dict[str, tuple[float, float]],
+    ) -> None:
+        """A side's own post lies within 25 km of its side's country."""
+        for side, (lon, lat) in posts.items():
+            code = props[f"side_{side}_iso3"]
+            distance = self.countries.distance_km(lon, lat, code)
+            if distance > BORDER_TOLERANCE_KM:
+                self.add(
+                    file,
+                    f"side_{side}_lon/lat",
+                    [props[f"side_{side}_lon"], props[f"side_{side}_lat"]],
+                    f"a point within {BORDER_TOLERANCE_KM:.0f} km of side_{side}_iso3 ({code}); "
+                    f"it is {self._where_is(lon, lat)}, {distance:.0f} km from {code}",
+                    hint=self._swap_hint(lon, lat, [code], BORDER_TOLERANCE_KM),
+                    **where,
+                )
+
+    def crossing(self, file: str, where: dict[str, Any], props: dict[str, Any]) -> None:
+        """``osbp`` (true, false or null) and ``modes`` (a list of what crosses, each once)."""
+        osbp = props.get("osbp")
+        if osbp is not None and not isinstance(osbp, bool):
+            hint = "JSON true or false, not text" if isinstance(osbp, str) else None
+            self.add(file, "osbp", osbp, "true, false or null (not known)", hint=hint, **where)
+        modes = props.get("modes")
+        if modes is None:
+            return
+        if (
+            not isinstance(modes, list)
+            or not all(isinstance(m, str) and m in MODES for m in modes)
+            or len(set(modes)) != len(modes)
+        ):
+            self.add(file, "modes", modes, f"a list of {list(MODES)}, each once", **where)
+
     def _where_is(self, lon: float, lat: float) -> str:
         located = self.countries.locate_many([lon], [lat])  # type: ignore[arg-type]
         row = int(located.row[0])
@@ -462,16 +532,16 @@ class _Checker:
         return None
 
     def office_location(
-        self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float
+        self, file: str, where: dict[str, Any], field_: str, declared: str, lon: float, lat: float
     ) -> None:
-        declared = props["iso3"]
+        """An office's point (or a seat's) lies in its declared country, or within 25 km."""
         distance = self.countries.distance_km(lon, lat, declared)
         if distance <= COAST_TOLERANCE_KM:
             return
         hint = self._swap_hint(lon, lat, [declared], COAST_TOLERANCE_KM)
         self.add(
             file,
-            "iso3",
+            field_,
             declared,
             f"the country at [lon, lat] = [{lon}, {lat}], which is {self._where_is(lon, lat)}, "
             f"{distance:.0f} km from {declared}",
@@ -481,12 +551,13 @@ class _Checker:
 
     def border_location(
         self, file: str, where: dict[str, Any], props: dict[str, Any], lon: float, lat: float
-    ) -> None:
+    ) -> bool:
+        """A border post lies within 25 km of both its sides (``False`` and a problem if not)."""
         codes = [props["side_a_iso3"], props["side_b_iso3"]]
         far = [(c, self.countries.distance_km(lon, lat, c)) for c in codes]
         far = [(c, d) for c, d in far if d > BORDER_TOLERANCE_KM]
         if not far:
-            return
+            return True
         hint = self._swap_hint(lon, lat, codes, BORDER_TOLERANCE_KM)
         field_ = "side_a_iso3" if far[0][0] == codes[0] else "side_b_iso3"
         detail = ", ".join(f"{d:.0f} km from {c}" for c, d in far)
@@ -499,6 +570,7 @@ class _Checker:
             hint=hint or "fix the coordinates or the declared sides",
             **where,
         )
+        return False
 
 
 def check_documents(

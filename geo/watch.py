@@ -36,13 +36,24 @@ def rebuild(
     allow_missing: bool = False,
     lang: str | Sequence[str] | None = None,
 ) -> BuildEvent:
-    """Load and build once, turning a data error into a failed event instead of raising."""
+    """Load and build once, turning any error into a failed event instead of raising.
+
+    A :class:`~geo.errors.DataError` gives its problems, another
+    :class:`~geo.errors.GeoError` its message.  Any other exception is a bug
+    of geo's, but the watch must outlive it: it keeps the last good outputs
+    and reports the error (its traceback in the log), like a problem of the
+    data.
+    """
     try:
         result = build_atlas(load(data_dir), output_dir, allow_missing=allow_missing, lang=lang)
     except DataError as err:
         return BuildEvent(False, None, tuple(str(p) for p in err.problems), generation)
     except GeoError as err:
         return BuildEvent(False, None, (str(err),), generation)
+    except Exception as err:  # a watch survives its own bugs, and says so
+        log.debug("build %d failed", generation, exc_info=True)
+        problem = f"geo failed on this data ({type(err).__name__}: {err}); please report it"
+        return BuildEvent(False, None, (problem,), generation)
     return BuildEvent(True, result, (), generation)
 
 
@@ -116,11 +127,15 @@ def watch(
 def _signature(data: Path) -> tuple[tuple[str, int, int], ...]:
     """Name, modification time and size of every data file: changes with any save."""
     entries = []
-    for path in sorted(data.iterdir()):
+    try:
+        paths = sorted(data.iterdir())
+    except OSError:  # the folder is gone or unreadable for now: the build will say so
+        return ()
+    for path in paths:
         if _is_data_file(None, str(path)):
             try:
                 stat = path.stat()
-            except FileNotFoundError:
+            except OSError:
                 continue
             entries.append((path.name, stat.st_mtime_ns, stat.st_size))
     return tuple(entries)

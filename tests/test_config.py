@@ -85,3 +85,28 @@ def test_validate_reports_the_settings_with_the_data(fixture_copy: Path) -> None
     write(fixture_copy, '[maps]\nlanguages = ["xx"]\n')
     problems = geo.validate(fixture_copy)
     assert [(p.file, p.field, p.value) for p in problems] == [("geo.toml", "maps.languages", "xx")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a = " + "[" * 3000 + "]" * 3000 + "\n",  # deeper than the parser goes
+        "[maps]\nlanguages = " + "[" * 300 + "]" * 300 + "\n",  # parsed, but too deep to show
+        "a = " + "{b = " * 3000 + "}" * 3000 + "\n",
+        "[" + ".".join(["a"] * 3000) + "]\n",  # dotted tables: no recursion in the parser
+    ],
+)
+def test_settings_nested_too_deep_are_one_problem(tmp_path: Path, text: str) -> None:
+    folder = write(tmp_path, text)
+    with pytest.raises(
+        DataError,
+        match=r"^1 problem in the data:\n  geo\.toml: field '\(toml\)': got 'nesting deeper "
+        r"than 16'; expected tables and arrays nested at most 16 deep$",
+    ):
+        read_config(folder)
+
+
+def test_settings_nested_as_deep_as_allowed_are_read(tmp_path: Path) -> None:
+    folder = write(tmp_path, "[" + ".".join(["a"] * 15) + "]\n")  # 16 levels with the top
+    with pytest.raises(DataError, match=r"field 'a': got \{'a': .*expected a table among"):
+        read_config(folder)

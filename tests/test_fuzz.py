@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -239,7 +241,7 @@ def test_validate_and_load_give_a_result_or_a_geo_error(
     problems = result_or_geo_error(lambda: geo.validate(folder))
     assert problems is None or all(isinstance(p, geo.Problem) for p in problems)
     atlas = result_or_geo_error(lambda: geo.load(folder))
-    if problems:
+    if _problems_but_the_display_layer(problems):
         assert atlas is None, "load accepted data that validate rejects"
 
 
@@ -252,7 +254,254 @@ def test_a_build_gives_maps_or_a_geo_error(
     atlas = result_or_geo_error(lambda: geo.load(folder))
     if atlas is None:
         return
+    valid = result_or_geo_error(lambda: geo.validate(folder)) == []
     out = tmp_path_factory.mktemp("out")
     result = result_or_geo_error(lambda: build_atlas(atlas, out))
+    assert result is not None or not valid, "a build refused data that validate accepts"
     if result is not None:
         assert (out / "index.html").is_file() and (out / "places.geojson").is_file()
+
+
+# -- values of a place: dates, numbers, seats, crs members; and the settings -------------------
+#
+# The mutations above rarely hit a value a parser must read exactly.  These write one such
+# value into one place of a copy of the data: a date (EDTF bounds up to 9999, full-width digits,
+# whitespace around it), a number (huge, text, infinite, NaN, an int too large for a double), a
+# list of seats, an id, or a file's ``crs`` member; or a ``geo.toml`` (nested deep, odd types).
+# ``geo.validate`` and ``geo.load`` give a result or a GeoError; when validate finds no problem,
+# the value it let in is exact, and (in a smaller run) a build succeeds.
+
+_SPACES = ["", " ", "\n", "\t", "\r\n", "\u00a0", "\u2028", "\u3000"]
+
+
+def _full_width(text: str, which: list[bool]) -> str:
+    """``text`` with the digits ``which`` marks as full-width (U+FF10...)."""
+    marks = iter(which)
+    return "".join(
+        chr(0xFF10 + int(c)) if c in "0123456789" and next(marks, False) else c for c in text
+    )
+
+
+@st.composite
+def date_texts(draw: st.DrawFn) -> str:
+    """A date of the data, or a near miss: EDTF bounds, odd digits, whitespace."""
+
+    def one() -> str:
+        year = draw(
+            st.sampled_from(["0000", "0001", "1952", "2011", "9998", "9999", "10000", "999"])
+        )
+        month = draw(st.sampled_from(["", "-01", "-02", "-12", "-13", "-00", "-1"]))
+        day = draw(st.sampled_from(["", "-01", "-28", "-29", "-30", "-31", "-32"])) if month else ""
+        return year + month + day
+
+    shape = draw(st.sampled_from(["exact", "exact", "interval", "by", "from", "open"]))
+    if shape == "exact":
+        text = one()
+    elif shape == "interval":
+        text = f"{one()}/{one()}"
+    elif shape == "by":
+        text = f"../{one()}"
+    elif shape == "from":
+        text = f"{one()}/.."
+    else:
+        text = "../.."
+    if draw(st.integers(0, 3)) == 0:
+        text = _full_width(text, draw(st.lists(st.booleans(), min_size=12, max_size=12)))
+    before, after = draw(st.sampled_from(_SPACES)), draw(st.sampled_from(_SPACES))
+    return before + text + after
+
+
+numbers = st.one_of(
+    st.floats(),  # NaN and infinities: not JSON, said so
+    st.floats(-1e300, 1e300),
+    st.sampled_from([1e300, -1e300, 181.0, -90.000001, 0.0, 2**53 + 1, 10**400, -(10**400)]),
+    st.floats(-180, 180).map(str),  # a number as text
+    st.sampled_from(NASTY),
+)
+
+DATE_FIELDS = (
+    "opened",
+    "closed",
+    "history.date",
+    "history.planned_opening",
+    "seats.from",
+    "seats.to",
+)
+NUMBER_FIELDS = ("side_a_lon", "side_a_lat", "side_b_lon", "side_b_lat", "seats.lon", "seats.lat")
+NUMBER_FIELDS += ("geometry.0", "geometry.1")
+ISO3 = ["ARG", "URY", "BRA", "UKR", "AZE", "RUS", "arg", "XXX", None, 1]
+
+
+@st.composite
+def seat_lists(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Seats of an office: some members of each, drawn from near-valid values."""
+    seats = []
+    for _ in range(draw(st.integers(0, 3))):
+        members: dict[str, Any] = {}
+        for key, values in (
+            ("city", st.text(max_size=8)),
+            ("iso3", st.sampled_from(ISO3)),
+            ("lon", st.one_of(st.floats(-60, -50), numbers)),
+            ("lat", st.one_of(st.floats(-36, -30), numbers)),
+            ("from", st.one_of(st.none(), date_texts())),
+            ("to", st.one_of(st.none(), date_texts())),
+            ("status", st.sampled_from(["closed", "operational", "planned", 3])),
+        ):
+            if draw(st.integers(0, 5)) > 0:
+                members[key] = draw(values)
+        seats.append(members)
+    return seats
+
+
+crs_members = st.one_of(
+    json_values,
+    st.builds(lambda name: {"type": "name", "properties": {"name": name}}, json_values),
+    st.builds(lambda props: {"type": "name", "properties": props}, json_values),
+    st.sampled_from([{"type": "name", "properties": {"name": "EPSG:4326"}}, "EPSG:4326", 4326]),
+)
+
+ids = st.one_of(
+    st.sampled_from(["rocb-ap\n", " rocb-ap", "rocb-ap ", "ROCB-AP", "rocb--ap", "rocb-ap\u00a0"]),
+    st.sampled_from(["r\u043ecb-ap", "rocb-\uff41p", "rocb-ap-2", "-rocb", "\n"]),
+    st.text(alphabet="abc-9\n \u0661", max_size=8),
+)
+
+
+@st.composite
+def value_mutations(draw: st.DrawFn) -> tuple[str, str, float, Any]:
+    """(file, field, which feature, value)."""
+    what = draw(st.sampled_from(["date", "number", "seats", "id", "crs"]))
+    if what == "date":
+        field = draw(st.sampled_from(DATE_FIELDS))
+        value: Any = draw(date_texts())
+    elif what == "number":
+        field = draw(st.sampled_from(NUMBER_FIELDS))
+        value = draw(numbers)
+    elif what == "seats":
+        field, value = "seats", draw(seat_lists())
+    elif what == "id":
+        field, value = "id", draw(ids)
+    else:
+        field, value = "crs", draw(crs_members)
+    name = "offices.geojson" if field.startswith("seats") else draw(st.sampled_from(PLACE_FILES))
+    if field.startswith("side_"):
+        name = "border_posts.geojson"
+    return name, field, draw(st.floats(0, 1)), value
+
+
+def apply_value(folder: Path, mutation: tuple[str, str, float, Any]) -> None:
+    """Write the value into one feature of a copy of the file (making its list if needed)."""
+    name, field, where, value = mutation
+    doc = json.loads((DATA / name).read_text(encoding="utf-8"))
+    if field == "crs":
+        doc["crs"] = value
+    else:
+        features = doc["features"]
+        if field.startswith("seats."):  # an office that moved, when there is one
+            moved = [f for f in features if f["properties"].get("seats")]
+            features = moved or features
+        feature = features[int(where * (len(features) - 1))]
+        props = feature["properties"]
+        head, _, member = field.partition(".")
+        if head == "geometry":
+            feature["geometry"]["coordinates"][int(member)] = value
+        elif member and head == "history":
+            events = props.get("history") or [{"date": "2000", "status": "operational"}]
+            props["history"] = events
+            events[int(where * (len(events) - 1))][member] = value
+        elif member:
+            seats = props.get("seats") or [{"city": "X", "iso3": props.get("iso3")}]
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            seats[0].setdefault("lon", lon)
+            seats[0].setdefault("lat", lat)
+            props["seats"] = seats
+            seats[int(where * (len(seats) - 1))][member] = value
+        else:
+            props[field] = value
+    text = json.dumps(doc, ensure_ascii=False, indent=1)
+    (folder / name).unlink()
+    (folder / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+
+
+def exact(field: str, value: Any) -> bool:
+    """Whether a value validation let in is exact: an ASCII id or date, a number in range."""
+    if field == "id":
+        return re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", value, re.ASCII) is not None
+    if field in DATE_FIELDS:
+        return value is None or re.fullmatch(r"[0-9./-]+", value, re.ASCII) is not None
+    if field in NUMBER_FIELDS:
+        limit = 90 if field.endswith(("lat", ".1")) else 180
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return number and math.isfinite(value) and abs(value) <= limit
+    return True
+
+
+def _problems_but_the_display_layer(problems: list[geo.Problem] | None) -> bool:
+    """Problems ``geo.load`` must refuse too (it does not read the display layer)."""
+    return any(p.file != "countries_display.geojson" for p in problems or [])
+
+
+@FUZZ
+@given(mutation=value_mutations())
+def test_values_of_a_place_give_a_result_or_a_geo_error(
+    folder: Path, mutation: tuple[str, str, float, Any]
+) -> None:
+    apply_value(fresh(folder), mutation)
+    problems = result_or_geo_error(lambda: geo.validate(folder))
+    atlas = result_or_geo_error(lambda: geo.load(folder))
+    if problems:
+        assert atlas is None, "load accepted data that validate rejects"
+    elif problems == []:
+        assert exact(mutation[1], mutation[3]), f"validate let in {mutation[3]!r}"
+
+
+@settings(FUZZ, max_examples=max(6, EXAMPLES // 6))
+@given(mutation=value_mutations())
+def test_values_validate_accepts_build(
+    folder: Path, tmp_path_factory: pytest.TempPathFactory, mutation: tuple[str, str, float, Any]
+) -> None:
+    apply_value(fresh(folder), mutation)
+    if result_or_geo_error(lambda: geo.validate(folder)) != []:
+        return
+    out = tmp_path_factory.mktemp("out")
+    build_atlas(geo.load(folder), out)  # valid data: any error here is a bug
+    assert (out / "index.html").is_file()
+
+
+toml_values = st.one_of(
+    st.sampled_from(['["en"]', '["en", "fr"]', "[]", '["en", "en"]', '["xx"]', '["en", 1]']),
+    st.sampled_from(["1", "-0", "inf", "nan", "true", "1979-05-27", "1979-05-27T07:32:00Z"]),
+    st.sampled_from(["07:32:00", '"en"', "{}", "{a = 1}", '[["en"]]', '"\\u0000"', "'''x'''"]),
+    st.integers(0, 3000).map(lambda n: "[" * n + "]" * n),
+    st.integers(0, 3000).map(lambda n: "{a = " * n + "1" + "}" * n),
+)
+
+
+@st.composite
+def toml_texts(draw: st.DrawFn) -> str:
+    """A ``geo.toml``: near-valid settings, odd types, deep nesting, or any text."""
+    shape = draw(st.sampled_from(["settings", "key", "dotted", "text"]))
+    if shape == "settings":
+        table = draw(st.sampled_from(["[maps]", "[[maps]]", "[maps.languages]", "[map]", ""]))
+        return f"{table}\nlanguages = {draw(toml_values)}\n"
+    if shape == "key":
+        return f"{draw(st.sampled_from(['maps', 'a', 'maps.languages']))} = {draw(toml_values)}\n"
+    if shape == "dotted":
+        depth = draw(st.sampled_from([1, 2, 15, 16, 17, 999, 1000, 1001, 3000]))
+        return "[" + ".".join(["maps"] * depth) + "]\nlanguages = " + draw(toml_values) + "\n"
+    return draw(st.text(max_size=60))
+
+
+@FUZZ
+@given(text=toml_texts())
+def test_settings_give_a_result_or_a_geo_error(folder: Path, text: str) -> None:
+    from geo.config import read_config
+
+    fresh(folder)
+    (folder / "geo.toml").write_text(text, encoding="utf-8", errors="surrogatepass")
+    problems = result_or_geo_error(lambda: geo.validate(folder))
+    assert problems is None or all(isinstance(p, geo.Problem) for p in problems)
+    config = result_or_geo_error(lambda: read_config(folder))
+    assert (config is None) == bool(problems), (problems, config)
+    for problem in problems or []:
+        assert str(problem)  # every problem can be shown

@@ -393,3 +393,12 @@ def test_every_key_the_code_names_is_in_the_catalogue_and_every_key_is_used() ->
         mentioned |= set(re.findall(r"""['"]([a-z_]+\.[A-Za-z_]+)['"]""", source))
     unused = {key for key in english if key not in mentioned and not key.startswith(DYNAMIC_KEYS)}
     assert unused == set(), "keys no code uses: remove them from every catalogue"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_numbers_of_any_size_are_written(lang: str) -> None:
+    t = translator(lang)
+    huge = t.number(1e300, decimals=1)
+    assert huge.startswith("1") and huge.endswith(("0.0", "0,0"))
+    assert len(huge.replace(",", "").replace("\u202f", "").replace("\xa0", "")) > 300
+    assert t.number(-1.7976931348623157e308, decimals=5).startswith("-179")

@@ -8,6 +8,7 @@ import json
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -1127,3 +1128,57 @@ def test_a_killed_run_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> No
     lock.close()  # its run is over: the next run removes it
     enrich_file(small, out)
     assert not busy.exists()
+
+
+@pytest.mark.parametrize(
+    ("crs", "shown"),
+    [
+        ("garbage", "'garbage'"),
+        ("EPSG:999999", "'EPSG:999999'"),
+        ({"id": {"authority": "EPSG", "code": 999999}}, r"\{'id': .*\}"),
+        ([1, 2], r"\[1, 2\]"),
+    ],
+)
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_geoparquet_crs_pyproj_cannot_read_is_a_data_error(
+    atlas: geo.Atlas, tmp_path: Path, crs: Any, shown: str, engine: str
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from geo.points.geoparquet import geo_metadata
+
+    meta = json.loads(geo_metadata("geometry"))
+    meta["columns"]["geometry"]["crs"] = crs
+    wkb = points_wkb(np.array([4.37]), np.array([50.85]), np.array([True]))
+    table = pa.table({"id": ["a"], "geometry": wkb})
+    pq.write_table(
+        table.replace_schema_metadata({b"geo": json.dumps(meta)}), tmp_path / "p.parquet"
+    )
+    with pytest.raises(
+        geo.DataError,
+        match=rf"p\.parquet: field 'geometry\.crs': got {shown}; expected EPSG:4326 \(lon, lat "
+        r"degrees\) \(not a coordinate reference system pyproj knows: ",
+    ):
+        if engine == "dask":  # its workers load their own atlas
+            enrich_file(tmp_path / "p.parquet", tmp_path / "out.parquet", engine="dask")
+        else:
+            enrich_file(tmp_path / "p.parquet", tmp_path / "out.parquet", atlas=atlas)
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_a_geoparquet_column_that_is_not_an_object_is_a_data_error(
+    atlas: geo.Atlas, tmp_path: Path
+) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    meta = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": [1]}}
+    wkb = points_wkb(np.array([4.37]), np.array([50.85]), np.array([True]))
+    table = pa.table({"geometry": wkb}).replace_schema_metadata({b"geo": json.dumps(meta)})
+    pq.write_table(table, tmp_path / "p.parquet")
+    with pytest.raises(
+        geo.DataError,
+        match=r"p\.parquet: field 'columns\.geometry': got \[1\]; expected an object describing",
+    ):
+        enrich_file(tmp_path / "p.parquet", tmp_path / "out.csv", atlas=atlas)

@@ -26,6 +26,7 @@ import geo
 from geo import query
 from geo.atlas import Atlas
 from geo.schema import KINDS
+from geo.sphere import MAX_KM
 from tests.edge_cases import CASES
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -178,7 +179,7 @@ points = st.one_of(
     st.tuples(antimeridian_lons, st.floats(-25, 70)),
 )
 kinds = st.one_of(st.none(), st.sampled_from(KINDS))
-radii = st.one_of(st.floats(0, 500), st.floats(0, 21000), st.sampled_from([0.0, 20037.6]))
+radii = st.one_of(st.floats(0, 500), st.floats(0, MAX_KM), st.sampled_from([0.0, MAX_KM]))
 
 
 # --------------------------------------------------------------------------- property tests
@@ -344,7 +345,7 @@ def test_within_can_be_empty(atlas: Atlas) -> None:
 
 
 def test_within_half_the_earth_gives_everything(atlas: Atlas) -> None:
-    assert len(query.within(atlas.places, lat=12.0, lon=-40.0, km=20_100)) == len(atlas.places)
+    assert len(query.within(atlas.places, lat=12.0, lon=-40.0, km=MAX_KM)) == len(atlas.places)
 
 
 def test_queries_never_modify_places(atlas: Atlas) -> None:
@@ -705,3 +706,33 @@ def test_a_query_of_a_few_points_needs_no_scipy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("km", [1e300, MAX_KM + 0.1, 10**400])
+def test_a_radius_beyond_half_the_earth_is_refused(atlas: Atlas, km: float) -> None:
+    with pytest.raises(
+        geo.UsageError,
+        match=r"^Got km=[0-9e+.]+; `km` must be (at most 20037\.5 \(half the Earth's "
+        r"circumference: every place is closer\)|a finite number of kilometres >= 0)$",
+    ):
+        query.within(atlas.places, lat=40.41, lon=49.87, km=km)
+
+
+def test_geo_query_within_a_huge_radius_is_a_usage_error_and_writes_no_map(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from geo.cli import cli
+
+    page = tmp_path / "m.html"
+    args = ["query", "within", "--lat", "40.41", "--lon", "49.87", "--km", "1e300"]
+    result = CliRunner().invoke(cli, [*args, "--map", str(page)])
+    assert result.exit_code == 2, result.output
+    assert result.output == (
+        "error: Got km=1e+300; `km` must be at most 20037.5 "
+        "(half the Earth's circumference: every place is closer)\n"
+    )
+    assert not page.exists()
+    args[-1] = str(MAX_KM)
+    result = CliRunner().invoke(cli, [*args, "--map", str(page), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert page.is_file()

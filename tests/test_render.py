@@ -987,7 +987,14 @@ def decode_pairs(text: str, scale: float) -> list[list[float]]:
     [
         ({"lon": 200.0, "lat": 0.0}, r"lon=200.0 \(expected -180 <= lon <= 180\)"),
         ({"lon": 0.0, "lat": float("nan")}, r"lat=nan"),
-        ({"lon": 0.0, "lat": 0.0, "radius_km": -1.0}, r"radius_km=-1.0 \(expected a number >= 0"),
+        (
+            {"lon": 0.0, "lat": 0.0, "radius_km": -1.0},
+            r"radius_km=-1.0 \(expected a number from 0 to 20037\.5, or None\)",
+        ),
+        (  # past half the Earth's circumference: no circle to draw, no number to write
+            {"lon": 0.0, "lat": 0.0, "radius_km": 1e300},
+            r"radius_km=1e\+300 \(expected a number from 0 to 20037\.5, or None\)",
+        ),
     ],
 )
 def test_a_bad_query_mark_is_refused(kwargs: dict, message: str) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from geo.build import BuildEvent, build
 from geo.watch import watch
@@ -23,7 +26,14 @@ def outputs(folder: Path) -> dict[str, bytes]:
 class Watcher:
     """Run geo.watch in a thread and collect its events."""
 
-    def __init__(self, data: Path, out: Path, quiet_ms: int = 400) -> None:
+    def __init__(
+        self,
+        data: Path,
+        out: Path,
+        quiet_ms: int = 400,
+        publish: Callable[[BuildEvent], None] | None = None,
+    ) -> None:
+        self.publish = publish
         self.events: list[BuildEvent] = []
         self.stop = threading.Event()
         self.arrived = threading.Condition()
@@ -35,6 +45,8 @@ class Watcher:
         )
 
     def _on(self, event: BuildEvent) -> None:
+        if self.publish is not None:  # e.g. to a live server, before the test looks
+            self.publish(event)
         with self.arrived:
             self.events.append(event)
             self.arrived.notify_all()
@@ -125,3 +137,76 @@ def test_a_rebuild_writes_the_maps_in_the_languages_asked_or_set(tmp_path: Path)
     (data / "geo.toml").write_text('[maps]\nlanguages = ["xx"]\n', encoding="utf-8")
     event = rebuild(data, out, 3)
     assert not event.ok and "geo.toml: field 'maps.languages': got 'xx'" in event.problems[0]
+
+
+def test_a_watch_with_bad_data_keeps_serving_the_last_good_maps(tmp_path: Path) -> None:
+    """Dates at the end of the calendar, huge numbers, broken JSON: shown, never fatal."""
+    import http.client
+
+    from geo.serve import LiveServer
+
+    data = copy_data(tmp_path)
+    out = tmp_path / "out"
+    offices, posts = data / "offices.geojson", data / "border_posts.geojson"
+    good = {offices: offices.read_text(encoding="utf-8"), posts: posts.read_text(encoding="utf-8")}
+    server = LiveServer(out, 0)
+    server.start()
+    watcher = Watcher(data, out, publish=server.publish)
+
+    def page() -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        return response.status, response.read()
+
+    bad_saves = [
+        (offices, good[offices].replace('"closed": null', '"closed": "2000/9999-12"', 1),
+         "field 'closed': got '2000/9999-12'; expected a date not after today"),
+        (offices, good[offices].replace('"closed": null', '"closed": "../9999"', 1),
+         "field 'closed': got '../9999'; expected a date not after today"),
+        (posts, good[posts].replace('"side_b_lon": 48.3818', '"side_b_lon": 1e300', 1)
+         .replace('"side_b_lat": 41.6482', '"side_b_lat": -1e300', 1),
+         "field 'side_b_lon/lat': got [1e+300, -1e+300]; expected finite degrees"),
+        (offices, good[offices][:-40], "field '(json)'"),
+    ]  # fmt: skip
+    try:
+        with watcher:
+            assert watcher.events[0].ok
+            before = outputs(out)
+            status, first = page()
+            assert status == 200
+            for count, (path, text, problem) in enumerate(bad_saves, start=2):
+                for other, original in good.items():
+                    if other != path:
+                        other.write_text(original, encoding="utf-8")
+                path.write_text(text, encoding="utf-8")
+                watcher.wait_for(count)
+                event = watcher.events[-1]
+                assert not event.ok and any(problem in p for p in event.problems), event.problems
+                state = server.state()
+                assert not state["ok"] and state["generation"] == 1
+                assert any(problem in p for p in state["problems"])
+                assert page() == (200, first)  # the last good map, still served
+                assert outputs(out) == before
+            for path, original in good.items():
+                path.write_text(original, encoding="utf-8")
+            watcher.wait_for(len(bad_saves) + 2)
+            assert watcher.events[-1].ok and server.state()["ok"]
+            assert watcher.thread.is_alive()
+    finally:
+        server.close()
+
+
+def test_a_rebuild_that_fails_unexpectedly_is_a_failed_event(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geo.watch
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(geo.watch, "load", broken)
+    event = geo.watch.rebuild(copy_data(tmp_path), tmp_path / "out", 7)
+    assert event == BuildEvent(
+        False, None, ("geo failed on this data (RuntimeError: boom); please report it",), 7
+    )

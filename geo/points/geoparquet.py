@@ -110,20 +110,23 @@ def geo_column(label: str, parquet_file: Any) -> str | None:
     except (ValueError, KeyError, TypeError) as err:
         problem = Problem(label, "(metadata)", "valid GeoParquet 'geo' metadata", str(err))
         raise DataError([problem]) from err
+    if not isinstance(info, dict):
+        expected = "an object describing the column in the 'geo' metadata"
+        raise DataError([Problem(label, f"columns.{column}", expected, info)])
     if info.get("encoding", "WKB") != "WKB":
         problem = Problem(label, f"{column}.encoding", "WKB geometries", info.get("encoding"))
         raise DataError([problem])
     crs = info.get("crs", "OGC:CRS84")
-    if crs is not None and not pyproj.CRS.from_user_input(crs).equals(
-        WGS84, ignore_axis_order=True
-    ):
-        problem = Problem(
-            label,
-            f"{column}.crs",
-            "EPSG:4326 (lon, lat degrees)",
-            pyproj.CRS.from_user_input(crs).to_string(),
-        )
-        raise DataError([problem])
+    if crs is None:
+        return column
+    expected = "EPSG:4326 (lon, lat degrees)"
+    try:
+        found = pyproj.CRS.from_user_input(crs)
+    except (pyproj.exceptions.CRSError, TypeError, ValueError) as err:
+        hint = f"not a coordinate reference system pyproj knows: {err}"
+        raise DataError([Problem(label, f"{column}.crs", expected, crs, hint=hint)]) from err
+    if not found.equals(WGS84, ignore_axis_order=True):
+        raise DataError([Problem(label, f"{column}.crs", expected, found.to_string())])
     return column
 
 

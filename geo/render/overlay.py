@@ -20,7 +20,7 @@ from geo.i18n import Translator
 from geo.render.basemap import _polyline_chars
 from geo.render.text import PLACE_DECIMALS, _coordinates_text
 from geo.render.view import _latlon, _shift_lon
-from geo.sphere import geodesic_circle, geodesic_km, geodesic_path
+from geo.sphere import MAX_KM, geodesic_circle, geodesic_km, geodesic_path
 
 __all__ = ["QueryMark"]
 
@@ -61,9 +61,11 @@ class QueryMark:
         if not (math.isfinite(self.lat) and -90.0 <= self.lat <= 90.0):
             problems.append(f"lat={self.lat!r} (expected -90 <= lat <= 90)")
         if self.radius_km is not None and not (
-            math.isfinite(self.radius_km) and self.radius_km >= 0
+            math.isfinite(self.radius_km) and 0 <= self.radius_km <= MAX_KM
         ):
-            problems.append(f"radius_km={self.radius_km!r} (expected a number >= 0, or None)")
+            problems.append(
+                f"radius_km={self.radius_km!r} (expected a number from 0 to {MAX_KM}, or None)"
+            )
         if problems:
             msg = "Got QueryMark " + ", ".join(problems)
             raise UsageError(msg)

@@ -318,9 +318,13 @@ def _side_position(t: Translator, rec: Mapping[str, Any], side: str) -> str | No
         return None
     if isinstance(lon, bool) or isinstance(lat, bool):
         return None
-    if not (math.isfinite(float(lon)) and math.isfinite(float(lat))):
+    try:
+        x, y = float(lon), float(lat)
+    except OverflowError:  # an int too large for a double
         return None
-    return _coordinates_text(t, float(lon), float(lat))
+    if not (abs(x) <= 180 and abs(y) <= 90):  # out of range, NaN or infinite: not shown
+        return None
+    return _coordinates_text(t, x, y)
 
 
 def _region_name(t: Translator, code: str | None) -> str | None:
