@@ -164,3 +164,7 @@ class BuildLockedError(GeoError):
 
 class SnapshotError(GeoError):
     """No browser, or the page did not render."""
+
+
+class PrintError(GeoError):
+    """The printed atlas cannot be laid out: WeasyPrint or its system libraries missing."""

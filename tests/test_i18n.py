@@ -186,6 +186,7 @@ JS_FILES = sorted((ROOT / "geo" / "assets" / "js").glob("*.js"))
 PY_FILES = [
     *sorted(p for p in (ROOT / "geo" / "render").glob("*.py") if p.name != "assets.py"),
     ROOT / "geo" / "build.py",
+    *sorted((ROOT / "geo" / "pdf").glob("*.py")),
 ]
 
 #: String literals that look like words but are not what a reader reads: key names of
