@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -190,6 +191,9 @@ def _write_pdf(html: str) -> bytes:
         def fetch(self, url: str, headers: Any = None) -> Any:
             raise FatalURLFetchingError(f"the printed atlas loads nothing; refused {url[:80]!r}")
 
+    # WeasyPrint says each step and page at INFO: geo's commands show their own messages only
+    for name, level in (("weasyprint", logging.ERROR), ("weasyprint.progress", logging.WARNING)):
+        logging.getLogger(name).setLevel(level)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = weasyprint.HTML(string=html, url_fetcher=_Offline(fail_on_errors=True))
     pdf: bytes = document.write_pdf(pdf_identifier=identifier)

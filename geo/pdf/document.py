@@ -29,7 +29,7 @@ import numpy as np
 import segno
 
 from geo.i18n import Translator
-from geo.pdf.mapsvg import Box, Mark, _symbol, draw_map, xml_text
+from geo.pdf.mapsvg import Box, Mark, _pt, _symbol, draw_map, xml_text
 from geo.query import here_or_on_a_side
 from geo.render.style import KIND_SYMBOLS, REGION_COLORS
 from geo.render.text import (
@@ -109,7 +109,7 @@ def qr_svg(text: str, size_pt: float) -> str:
                 x += 1
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" '
-        f'width="{size_pt:g}pt" height="{size_pt:g}pt" shape-rendering="crispEdges">'
+        f'width="{_pt(size_pt)}" height="{_pt(size_pt)}" shape-rendering="crispEdges">'
         f'<rect width="{n}" height="{n}" fill="#ffffff"/>'
         f'<path d="{"".join(runs)}" fill="#000000"/></svg>'
     )
@@ -657,9 +657,6 @@ ul.members {{ columns: 3; list-style: none; padding: 0; margin: 0; }}
   vertical-align: -1pt; }}
 .key svg, .kind svg {{ vertical-align: -1.5pt; }}
 .map svg {{ display: block; }}
-.halo {{ font-family: "DejaVu Sans", sans-serif; fill: #1a1a1a; paint-order: stroke;
-  stroke: #ffffff; stroke-width: 1.6pt; stroke-linejoin: round; }}
-.country {{ fill: #444; font-style: italic; }}
 .entry {{ break-before: page; }}
 .entry-title {{ bookmark-level: 2; font-size: 15pt; margin-bottom: 1mm; }}
 .other-name {{ color: #444; margin: 0 0 1mm; font-style: italic; }}

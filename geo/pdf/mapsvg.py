@@ -121,7 +121,7 @@ def _path(geom: shapely.Geometry, frame: _Frame) -> str:
     """The SVG path data of a polygon or multipolygon, in the frame's units."""
     out: list[str] = []
     for polygon in shapely.get_parts(geom).tolist():
-        if polygon.is_empty or polygon.geom_type != "Polygon":
+        if polygon.is_empty or not isinstance(polygon, shapely.Polygon):
             continue
         for ring in [polygon.exterior, *polygon.interiors]:
             coords = np.asarray(ring.coords)
@@ -158,6 +158,11 @@ def _shifted(geoms: np.ndarray, shown: Box) -> list[tuple[int, shapely.Geometry]
             if piece is not None and not piece.is_empty:
                 clipped.append((i, piece))
     return clipped
+
+
+def _pt(value: float) -> str:
+    """A length in points, for an SVG's ``width`` and ``height``."""
+    return f"{value:g}pt"
 
 
 def _mover(offset: float) -> Callable[[np.ndarray], np.ndarray]:
@@ -250,7 +255,7 @@ def draw_map(
     regions = countries["region"].to_numpy(dtype=object)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
-        f'width="{width:g}pt" height="{height:g}pt" role="img">',
+        f'width="{_pt(width)}" height="{_pt(height)}" role="img">',
         f"<title>{xml_text(title)}</title>" if title else "",
         f'<rect width="{width:g}" height="{height:g}" fill="{_WATER}"/>',
     ]
@@ -299,7 +304,7 @@ def draw_map(
                 weight = ' font-weight="bold"' if mark.strong else ""
                 labels.append(
                     f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{fs:.1f}" '
-                    f'text-anchor="{anchor}"{weight} class="halo">{xml_text(mark.label)}</text>'
+                    f'text-anchor="{anchor}"{weight} fill="#111111">{xml_text(mark.label)}</text>'
                 )
                 break
     if country_names is not None and local_names:
@@ -346,7 +351,7 @@ def _country_labels(
             placed.boxes.append(candidate)
             out.append(
                 f'<text x="{x:.1f}" y="{y + font_size * 0.35:.1f}" font-size="{font_size:.1f}" '
-                f'text-anchor="middle" class="country halo">{xml_text(name)}</text>'
+                f'text-anchor="middle" fill="#333333" font-style="italic">{xml_text(name)}</text>'
             )
     return out
 
@@ -364,7 +369,7 @@ def _local_labels(
         if not names[i]:
             continue
         for polygon in shapely.get_parts(piece).tolist():
-            if polygon.geom_type != "Polygon" or polygon.is_empty:
+            if not isinstance(polygon, shapely.Polygon) or polygon.is_empty:
                 continue
             coords = np.asarray(polygon.exterior.coords)
             whole = shapely.Polygon(frame.xy(coords[:, 0], coords[:, 1]))
@@ -386,6 +391,6 @@ def _local_labels(
         placed.boxes.append(candidate)
         out.append(
             f'<text x="{x:.1f}" y="{y + font_size * 0.35:.1f}" font-size="{font_size:.1f}" '
-            f'text-anchor="middle" class="country halo">{xml_text(names[i])}</text>'
+            f'text-anchor="middle" fill="#333333" font-style="italic">{xml_text(names[i])}</text>'
         )
     return out
