@@ -175,6 +175,10 @@ def atlas_pdf(
 
 
 def _write_pdf(html: str) -> bytes:
+    # WeasyPrint says each step and page at INFO (from its import on): geo's commands say
+    # what they did, and its warnings about CSS are the code's business, not the reader's
+    for name, level in (("weasyprint", logging.ERROR), ("weasyprint.progress", logging.WARNING)):
+        logging.getLogger(name).setLevel(level)
     try:
         import weasyprint
         from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -191,9 +195,6 @@ def _write_pdf(html: str) -> bytes:
         def fetch(self, url: str, headers: Any = None) -> Any:
             raise FatalURLFetchingError(f"the printed atlas loads nothing; refused {url[:80]!r}")
 
-    # WeasyPrint says each step and page at INFO: geo's commands show their own messages only
-    for name, level in (("weasyprint", logging.ERROR), ("weasyprint.progress", logging.WARNING)):
-        logging.getLogger(name).setLevel(level)
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode("ascii")
     document = weasyprint.HTML(string=html, url_fetcher=_Offline(fail_on_errors=True))
     pdf: bytes = document.write_pdf(pdf_identifier=identifier)

@@ -619,6 +619,7 @@ _CSS = """
   @top-right {{ content: string(region); font-size: 8pt; color: #444; }} }}
 @page wide {{ size: {h}mm {w}mm; }}
 @page cover {{ @bottom-center {{ content: none; }} @top-right {{ content: none; }} }}
+body {{ margin: 0; }}
 html {{ font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #111;
   line-height: 1.3; }}
 h1, h2, h3 {{ bookmark-level: none; }}

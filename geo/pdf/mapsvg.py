@@ -290,10 +290,11 @@ def draw_map(
         x, y = frame.xy(np.array([mark.lon]), np.array([mark.lat]))[0].tolist()
         fs = font_size * (1.35 if mark.strong else 1.1)
         w = len(mark.label) * fs * _CHAR_WIDTH
-        below, above = y + size + fs * 0.35, y - size
+        half = size * (0.8 if mark.strong else 0.5) + 1.0  # clear of the mark's own symbol
+        below, above = y + half + fs * 1.1, y - half - 0.5
         for tx, ty, anchor in (
-            (x + size * 0.9, y + fs * 0.35, "start"),
-            (x - size * 0.9, y + fs * 0.35, "end"),
+            (x + half, y + fs * 0.35, "start"),
+            (x - half, y + fs * 0.35, "end"),
             (x, below, "middle"),
             (x, above, "middle"),
         ):
