@@ -53,6 +53,7 @@ from geo.schema import REGIONS
 __all__ = [
     "BuildEvent",
     "BuildResult",
+    "PdfOptions",
     "build",
     "build_atlas",
     "code_closure",
@@ -60,6 +61,7 @@ __all__ = [
     "default_output_dir",
     "folders",
     "map_languages",
+    "print_atlas",
     "region_mask",
     "region_places",
 ]
@@ -115,7 +117,27 @@ class BuildEvent:
 class _Output:
     name: str
     key: str
-    make: Callable[[], str]
+    make: Callable[[], str | bytes]
+
+
+#: The printed atlas's file name, in each language's folder (see :mod:`geo.pdf`).
+PDF_NAME = "atlas.pdf"
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    """How the printed atlas is made (``geo print``, ``geo build --pdf``).
+
+    Attributes
+    ----------
+    paper : str
+        ``a4``, ``a3`` or ``letter``.
+    base_url : str or None
+        Where the web maps are published, for the QR codes' full addresses.
+    """
+
+    paper: str = "a4"
+    base_url: str | None = None
 
 
 def region_mask(places: gpd.GeoDataFrame, code: str) -> pd.Series:
@@ -265,16 +287,57 @@ def _words_digest() -> str:
     return digest.hexdigest()
 
 
-def _outputs(atlas: Atlas, languages: Sequence[str] = ("en",)) -> list[_Output]:
-    """Every output: the maps in each language (the first at the root), then the places."""
+def _outputs(
+    atlas: Atlas,
+    languages: Sequence[str] = ("en",),
+    pdf: PdfOptions | None = None,
+    *,
+    only_pdf: bool = False,
+) -> list[_Output]:
+    """Every output: the maps in each language (the first at the root), then the places,
+    then with ``pdf`` the printed atlas in each language (with ``only_pdf``, only that)."""
     base = (renderer_fingerprint(), atlas.display_digest, str(atlas.as_of), _words_digest())
     lines = feature_lines(atlas.places)  # serialised once; subsets pick their lines
     everything = join_features(lines)
     outputs = []
-    for lang in languages:
-        outputs += _maps(atlas, lang, languages, base, lines, everything)
-    outputs.append(_Output("places.geojson", _key(everything), lambda: everything))
+    if not only_pdf:
+        for lang in languages:
+            outputs += _maps(atlas, lang, languages, base, lines, everything)
+        outputs.append(_Output("places.geojson", _key(everything), lambda: everything))
+    if pdf is not None:
+        outputs += [_pdf(atlas, lang, languages, base, everything, pdf) for lang in languages]
     return outputs
+
+
+def _pdf(
+    atlas: Atlas,
+    lang: str,
+    languages: Sequence[str],
+    base: tuple[Any, ...],
+    everything: str,
+    options: PdfOptions,
+) -> _Output:
+    """The printed atlas in ``lang``, beside that language's maps (its QR links are theirs)."""
+    from geo.pdf import atlas_pdf, check_base_url, check_paper, renderer_versions
+
+    paper, base_url = check_paper(options.paper), check_base_url(options.base_url)
+    other = next((other for other in languages if other != lang), None)
+    prefix = "" if lang == languages[0] else f"{lang}/"
+    key = _key(*base, lang, other, everything, paper, base_url, prefix, renderer_versions())
+    return _Output(
+        _in_language(PDF_NAME, lang, languages),
+        key,
+        lambda: atlas_pdf(
+            atlas.places,
+            atlas.countries_display,
+            lang=lang,
+            other_lang=other,
+            paper=paper,
+            as_of=atlas.as_of,
+            base_url=base_url,
+            link_prefix=prefix,
+        ),
+    )
 
 
 def _in_language(name: str, lang: str, languages: Sequence[str]) -> str:
@@ -390,8 +453,15 @@ def build_atlas(
     force: bool = False,
     allow_missing: bool = False,
     lang: str | Sequence[str] | None = None,
+    pdf: PdfOptions | None = None,
+    only_pdf: bool = False,
 ) -> BuildResult:
-    """Write the outputs of an already loaded atlas (see :func:`build`)."""
+    """Write the outputs of an already loaded atlas (see :func:`build`, :func:`print_atlas`).
+
+    An output of the last build into the folder that this one does not make (the
+    printed atlas when ``pdf`` is None; every other output with ``only_pdf``) is
+    left as it is, with its manifest entry.
+    """
     out = Path(output_dir) if output_dir is not None else default_output_dir(atlas.data_dir)
     languages = map_languages(atlas.data_dir, lang)
     with locked(out):
@@ -402,12 +472,19 @@ def build_atlas(
         files: dict[str, bytes] = {}
         unchanged: list[Path] = []
         entries: dict[str, dict[str, str]] = {}
-        for output in _outputs(atlas, languages):
+        made = _outputs(atlas, languages, pdf, only_pdf=only_pdf)
+        names = {output.name for output in made}
+        for name, entry in sorted(manifest.outputs.items()):
+            kept = only_pdf or posixpath.basename(name) == PDF_NAME
+            if kept and name not in names and (out / name).is_file():
+                entries[name] = dict(entry)
+        for output in made:
             if not force and is_current(out, output.name, output.key, manifest):
                 unchanged.append(out / output.name)
                 entries[output.name] = dict(manifest.outputs[output.name])
                 continue
-            data = output.make().encode("utf-8")
+            made_data = output.make()
+            data = made_data.encode("utf-8") if isinstance(made_data, str) else made_data
             files[output.name] = data
             entries[output.name] = {"key": output.key, "sha256": hashlib.sha256(data).hexdigest()}
         new_manifest = Manifest(
@@ -463,6 +540,9 @@ def build(
     as_of: str | dt.date | None = None,
     allow_missing: bool = False,
     lang: str | Sequence[str] | None = None,
+    pdf: bool = False,
+    paper: str = "a4",
+    base_url: str | None = None,
 ) -> BuildResult:
     """Validate and enrich ``data_dir`` and write the maps and places to ``output_dir``.
 
@@ -493,6 +573,11 @@ def build(
         The maps' languages (:func:`geo.i18n.languages`): ``"fr"``, ``"en,fr"``
         or ``["en", "fr"]``, the first at the root.  Default: the data folder's
         ``geo.toml`` (``[maps] languages = ["en", "fr"]``), else ``"en"``.
+    pdf : bool
+        Also write the printed atlas, ``atlas.pdf`` in each language's folder
+        (see :func:`print_atlas`); opt-in, as its layout takes longer than the maps.
+    paper, base_url : str
+        The printed atlas's paper and the web maps' address (see :func:`print_atlas`).
 
     Raises
     ------
@@ -500,11 +585,84 @@ def build(
         When the data has problems (its ``geo.toml`` included), or a file the
         last build read is missing; nothing is written then.
     UsageError
-        When ``lang`` names a language geo does not speak.
+        When ``lang`` names a language geo does not speak, or ``paper`` or
+        ``base_url`` is not one :func:`print_atlas` takes.
     BuildLockedError
         When another build is writing to ``output_dir``.
+    PrintError
+        With ``pdf``, when WeasyPrint or its system libraries are missing.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     languages = map_languages(folder, lang)  # a bad language stops before the data is read
+    options = _pdf_options(paper, base_url) if pdf else None
     atlas = load(folder, as_of=as_of)
-    return build_atlas(atlas, output_dir, force=force, allow_missing=allow_missing, lang=languages)
+    return build_atlas(
+        atlas, output_dir, force=force, allow_missing=allow_missing, lang=languages, pdf=options
+    )
+
+
+def _pdf_options(paper: str, base_url: str | None) -> PdfOptions:
+    """The printed atlas's options, checked before any data is read."""
+    from geo.pdf import check_base_url, check_paper
+
+    return PdfOptions(check_paper(paper), check_base_url(base_url))
+
+
+def print_atlas(
+    data_dir: str | os.PathLike[str] | None = None,
+    output_dir: str | os.PathLike[str] | None = None,
+    *,
+    as_of: str | dt.date | None = None,
+    paper: str = "a4",
+    lang: str | Sequence[str] | None = None,
+    base_url: str | None = None,
+    force: bool = False,
+    allow_missing: bool = False,
+) -> BuildResult:
+    """Write the printed atlas: ``atlas.pdf`` in each language's folder of ``output_dir``.
+
+    The first language's PDF is ``output/atlas.pdf``, each other's
+    ``output/<lang>/atlas.pdf`` (``output/fr/atlas.pdf``), beside the maps its
+    QR codes link to.  It is an output of the folder like the maps: written
+    only when its inputs (the places, the basemap, the words, the code, the
+    paper, the address) changed, unless ``force``; published atomically under
+    the folder's lock; the maps and their manifest entries are left as they are.
+    See :mod:`geo.pdf` for what the document holds.
+
+    Parameters
+    ----------
+    data_dir, output_dir : path, optional
+        As for :func:`build`.
+    as_of : str or datetime.date, optional
+        Print the network as it stood that day (said on the cover).
+    paper : str
+        ``a4`` (default), ``a3`` or ``letter``.
+    lang : str or sequence of str, optional
+        The documents' languages; default: the data folder's ``geo.toml``, else English.
+    base_url : str, optional
+        The http(s) address the web maps are published at: the QR codes then
+        hold full addresses (``<base_url>/index.html#place=<id>``); without
+        it, the link relative to the PDF.
+    force, allow_missing : bool
+        As for :func:`build`.
+
+    Raises
+    ------
+    DataError, UsageError, BuildLockedError
+        As for :func:`build`.
+    PrintError
+        When WeasyPrint or its system libraries are missing.
+    """
+    folder = Path(data_dir) if data_dir is not None else default_data_dir()
+    languages = map_languages(folder, lang)
+    options = _pdf_options(paper, base_url)
+    atlas = load(folder, as_of=as_of)
+    return build_atlas(
+        atlas,
+        output_dir,
+        force=force,
+        allow_missing=allow_missing,
+        lang=languages,
+        pdf=options,
+        only_pdf=True,
+    )

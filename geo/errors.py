@@ -17,6 +17,7 @@ __all__ = [
     "DataError",
     "GeoError",
     "InvalidPointsError",
+    "PrintError",
     "Problem",
     "RenderError",
     "RowProblem",
@@ -217,6 +218,10 @@ class BuildLockedError(GeoError):
 
 class SnapshotError(GeoError):
     """No browser, or the page did not render."""
+
+
+class PrintError(GeoError):
+    """The printed atlas cannot be laid out: WeasyPrint or its system libraries missing."""
 
 
 #: What JSON leaves as it is (it escapes C0 only) and a terminal would act on.

@@ -2,6 +2,7 @@
 # Set up everything the tests need and run them:
 #   a virtual environment in .venv with the project and its test extras,
 #   Debian's chromium for the browser tests (Playwright drives it; it never downloads one),
+#   pango, the DejaVu fonts and poppler-utils for the printed atlas and its tests,
 #   Node.js and npm (Debian's, when missing) with the pinned eslint of tests/js (npm ci),
 #   then the whole test suite.  Extra arguments go to pytest.
 set -eu
@@ -22,6 +23,16 @@ apt_install() {
 }
 if ! command -v chromium >/dev/null 2>&1; then
     apt_install chromium
+fi
+# The printed atlas (geo print): WeasyPrint needs pango; its tests read pages back with poppler.
+if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0; then
+    apt_install libpango-1.0-0 libpangoft2-1.0-0
+fi
+if ! fc-list 2>/dev/null | grep -q "DejaVu Sans"; then
+    apt_install fonts-dejavu-core
+fi
+if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+    apt_install poppler-utils
 fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt_install nodejs npm

@@ -90,6 +90,8 @@ def test_message_ids_are_keys_and_every_text_is_translated(lang: str) -> None:
 
 #: Texts that French writes as English does (words both share, names, units).
 SAME_IN_ENGLISH_AND_FRENCH = {
+    "print.index",  # Index
+    "print.sources",  # Sources
     "region.EUR",  # Europe
     "row.notes",  # Notes
     "row.note",
@@ -186,6 +188,7 @@ JS_FILES = sorted((ROOT / "geo" / "assets" / "js").glob("*.js"))
 PY_FILES = [
     *sorted(p for p in (ROOT / "geo" / "render").glob("*.py") if p.name != "assets.py"),
     ROOT / "geo" / "build.py",
+    *sorted((ROOT / "geo" / "pdf").glob("*.py")),
 ]
 
 #: String literals that look like words but are not what a reader reads: key names of
@@ -273,7 +276,10 @@ def _prose(text: str) -> bool:
 
 
 #: Names whose strings are for developers (errors, element names), not a map's reader.
-QUIET = {"__all__", "_name", "Problem", "UsageError", "RenderError", "DataError"}
+QUIET = {
+    *("__all__", "_name", "Problem", "UsageError", "RenderError", "DataError"),
+    "_CSS",  # the printed atlas's style sheet: properties, not words
+}
 
 
 def _python_literals(path: Path) -> list[str]:

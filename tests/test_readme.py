@@ -26,6 +26,8 @@ README = ROOT / "README.md"
 NOT_RUN = {
     "geo watch": "runs until Ctrl-C (tests/test_watch.py and tests/test_serve.py drive it)",
     "geo enrich parts/": "needs the reader's own partitioned GeoParquet folder",
+    "geo print": "lays out the whole network, minutes per run (tests/test_print.py drives it)",
+    "geo build --pdf": "as geo print (tests/test_print.py builds the PDF through geo.build)",
 }
 
 

@@ -4,7 +4,7 @@ Data goes to stdout, messages to stderr; a user's mistake gives a message
 and a non-zero exit status, never a traceback.  Each command lives in the
 module of its family, imported here, so a broken module fails loudly:
 
-- :mod:`geo.cli.build`: ``validate``, ``build``, ``locate``, ``watch``, ``snapshot``;
+- :mod:`geo.cli.build`: ``validate``, ``build``, ``print``, ``locate``, ``watch``, ``snapshot``;
 - :mod:`geo.cli.query`: ``query nearest|within|region|country|between|distance``;
 - :mod:`geo.cli.edit`: ``add office|border-post``, ``set``, ``remove``;
 - :mod:`geo.cli.enrich`: ``enrich``;
@@ -42,6 +42,7 @@ def cli(quiet: bool) -> None:
 for command in (
     build.validate,
     build.build,
+    build.print_command,
     build.locate,
     build.watch,
     build.snapshot,

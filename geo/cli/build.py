@@ -1,4 +1,5 @@
-"""The commands from data to maps: ``geo validate``, ``build``, ``locate``, ``watch``, ``snapshot``.
+"""The commands from data to maps: ``geo validate``, ``build``, ``print``, ``locate``, ``watch``,
+``snapshot``.
 
 Each is a thin layer over the Python API (:mod:`geo.atlas`, :mod:`geo.build`,
 :mod:`geo.watch`, :mod:`geo.serve`, :mod:`geo.snapshot`), imported when the
@@ -23,7 +24,7 @@ from geo.cli._common import (
 )
 from geo.errors import DataError, UsageError, printable, printable_json
 
-__all__ = ["build", "locate", "snapshot", "validate", "watch"]
+__all__ = ["build", "locate", "print_command", "snapshot", "validate", "watch"]
 
 log = logging.getLogger("geo.cli")
 
@@ -59,6 +60,9 @@ def validate(data_dir: str | None) -> None:
 )
 @allow_missing_option
 @languages_option
+@click.option(
+    "--pdf", is_flag=True, help="Also write the printed atlas, atlas.pdf (see geo print)."
+)
 @errors_to_exit
 def build(
     data_dir: str | None,
@@ -67,6 +71,7 @@ def build(
     as_of: str | None,
     allow_missing: bool,
     lang: str | None,
+    pdf: bool,
 ) -> None:
     """Validate, enrich and write the maps and places.geojson.
 
@@ -80,12 +85,19 @@ def build(
       geo build --lang fr
       geo build --lang en,fr
       geo build --as-of 2010-09-08 --output output/2010
+      geo build --pdf
     """
     from geo.build import build as run
 
     imports_done()
     result = run(
-        data_dir, output_dir, force=force, as_of=as_of, allow_missing=allow_missing, lang=lang
+        data_dir,
+        output_dir,
+        force=force,
+        as_of=as_of,
+        allow_missing=allow_missing,
+        lang=lang,
+        pdf=pdf,
     )
     log.info(
         "built %d files (%d unchanged) for %d places in %s",
@@ -94,6 +106,78 @@ def build(
         result.places,
         result.output_dir,
     )
+
+
+_PAPERS = ("a4", "a3", "letter")
+
+
+@click.command("print")
+@data_option
+@output_option
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Print the network as it stood on that day.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(_PAPERS, case_sensitive=False),
+    default="a4",
+    show_default=True,
+    help="Paper size.",
+)
+@click.option(
+    "--base-url",
+    "base_url",
+    default=None,
+    metavar="URL",
+    help="Where the web maps are published: the QR codes then hold full addresses.",
+)
+@click.option("--force", is_flag=True, help="Rewrite the PDF even if its inputs did not change.")
+@allow_missing_option
+@languages_option
+@errors_to_exit
+def print_command(
+    data_dir: str | None,
+    output_dir: str | None,
+    as_of: str | None,
+    paper: str,
+    base_url: str | None,
+    force: bool,
+    allow_missing: bool,
+    lang: str | None,
+) -> None:
+    """Write the printed atlas: output/atlas.pdf (and output/fr/atlas.pdf in French).
+
+    A cover with the world map, one spread per WCO region, one entry per
+    place with a locator map and a QR code of its link in the web map, and
+    an index; rewritten only when its inputs changed.  Needs
+    pip install -e '.[print]'.
+
+    \b
+    Example:
+      geo print
+      geo print --lang en,fr --paper a3
+      geo print --as-of 2010-09-08 --output output/2010
+      geo print --base-url https://example.org/atlas/
+    """
+    from geo.build import print_atlas
+
+    imports_done()
+    result = print_atlas(
+        data_dir,
+        output_dir,
+        as_of=as_of,
+        paper=paper,
+        lang=lang,
+        base_url=base_url,
+        force=force,
+        allow_missing=allow_missing,
+    )
+    for path in result.unchanged:
+        log.info("unchanged %s", path)
 
 
 @click.command()

@@ -1,0 +1,687 @@
+"""The printed atlas as one HTML document, laid out for paged media (CSS Paged Media).
+
+A cover with the world map, a table of contents, then per WCO region a
+spread (its map on a landscape page, then a table of its places and its
+Members) followed by one entry per place of the region, and last an index of
+place names, cities and countries.  Page numbers of the contents and the
+index are CSS ``target-counter()`` of the entries' anchors, and headings carry
+``bookmark-level`` for the PDF outline: the layout engine (WeasyPrint, see
+:mod:`geo.pdf`) fills both in.
+
+Every text from the data is escaped for HTML (:func:`geo.pdf.mapsvg.xml_text`, quotes
+included) and every link is either an anchor of the document or an
+``http(s)`` address (:func:`geo.render.text._is_web_url`): a hostile name or
+source is text, never markup or a link.  Every word comes from the catalogue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import geopandas as gpd
+import numpy as np
+import segno
+
+from geo.i18n import Translator
+from geo.pdf.mapsvg import Box, Mark, _pt, _symbol, draw_map, xml_text
+from geo.query import here_or_on_a_side
+from geo.render.style import KIND_SYMBOLS, REGION_COLORS
+from geo.render.text import (
+    _coordinates_text,
+    _country,
+    _is_web_url,
+    _local_name,
+    _rows,
+    _status_label,
+    _text,
+    _when_text,
+)
+from geo.render.view import _view_bounds
+from geo.schema import KINDS, REGIONS
+
+__all__ = ["PAPERS", "Paper", "document_html"]
+
+_PT_PER_MM = 72.0 / 25.4
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A sheet's size in millimetres, portrait."""
+
+    width_mm: float
+    height_mm: float
+
+
+#: The paper sizes ``geo print --paper`` takes.
+PAPERS: Mapping[str, Paper] = {
+    "a4": Paper(210.0, 297.0),
+    "a3": Paper(297.0, 420.0),
+    "letter": Paper(215.9, 279.4),
+}
+_MARGIN_MM = 14.0
+#: A place's entry's locator inset spans this many degrees of latitude (half each side).
+_INSET_LAT_DEG = 3.2
+#: Columns of a place (besides rows) the entry writes itself.
+_OWN_ROWS = {"checked_on"}
+
+
+def _e(value: object) -> str:
+    """Text for HTML: controls removed, ``<``, ``>``, ``&`` and both quotes escaped."""
+    return xml_text(value)
+
+
+def anchor(place_id: str) -> str:
+    """The fragment of a place's entry (ids are slugs; anything else is percent-encoded)."""
+    return "place-" + quote(place_id, safe="")
+
+
+def deep_link(place_id: str, base_url: str | None, prefix: str) -> str:
+    """A place's link in the web map: ``index.html#place=<id>``.
+
+    Under ``base_url`` and its language's folder ``prefix`` (``"fr/"``) when the maps'
+    address is known; else relative to the PDF, which sits beside its language's maps.
+    """
+    tail = f"index.html#place={quote(place_id, safe='')}"
+    return f"{base_url.rstrip('/')}/{prefix}{tail}" if base_url else tail
+
+
+def qr_svg(text: str, size_pt: float) -> str:
+    """A QR code of ``text`` as an SVG path (one rectangle run per dark row segment)."""
+    code = segno.make(text, error="m", micro=False)
+    rows = [list(row) for row in code.matrix]
+    n = len(rows) + 8  # a quiet zone of four modules
+    runs = []
+    for y, row in enumerate(rows):
+        x = 0
+        while x < len(row):
+            if row[x]:
+                start = x
+                while x < len(row) and row[x]:
+                    x += 1
+                runs.append(f"M{start + 4} {y + 4}h{x - start}v1h{start - x}z")
+            else:
+                x += 1
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" '
+        f'width="{_pt(size_pt)}" height="{_pt(size_pt)}" shape-rendering="crispEdges">'
+        f'<rect width="{n}" height="{n}" fill="#ffffff"/>'
+        f'<path d="{"".join(runs)}" fill="#000000"/></svg>'
+    )
+
+
+def _sort_key(text: str) -> tuple[str, str]:
+    """Dictionary order: accents and case aside first, then as written."""
+    bare = unicodedata.normalize("NFKD", text)
+    return ("".join(c for c in bare if not unicodedata.combining(c)).casefold(), text)
+
+
+_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
+
+
+def data_date(places: gpd.GeoDataFrame, today: dt.date | None = None) -> str | None:
+    """The latest day the data records (a check, an event, a seat), not after ``today`` if given.
+
+    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the data has it; None when it has no date.
+    """
+    found: list[str] = []
+    limit = today.isoformat() if today is not None else "9999"
+
+    def scan(value: Any) -> None:
+        if isinstance(value, np.ndarray):
+            value = value.tolist()
+        if isinstance(value, str):
+            found.extend(d for d in _DATE.findall(value) if d <= limit)
+        elif isinstance(value, Mapping):
+            for key in ("date", "from", "to"):
+                scan(value.get(key))
+        elif isinstance(value, list | tuple):
+            for item in value:
+                scan(item)
+
+    for column in ("opened", "closed", "checked_on", "history", "seats"):
+        if column in places.columns:
+            for value in places[column].tolist():
+                scan(value)
+    return max(found, key=lambda d: (d.ljust(10, "9"), len(d))) if found else None
+
+
+@dataclass(frozen=True)
+class _Place:
+    """What the document says of one place."""
+
+    id: str
+    name: str
+    other_name: str | None
+    kind: str
+    region: str | None
+    lon: float
+    lat: float
+    rec: dict[str, Any]
+    text: dict[str, str | None]
+
+
+def _places(
+    atlas_places: gpd.GeoDataFrame, t: Translator, other: Translator | None
+) -> list[_Place]:
+    records = atlas_places.drop(columns=atlas_places.geometry.name).to_dict("records")
+    xs = atlas_places.geometry.x.to_numpy()
+    ys = atlas_places.geometry.y.to_numpy()
+    out = []
+    for rec, x, y in zip(records, xs.tolist(), ys.tolist(), strict=True):
+        text = {str(k): _text(v) for k, v in rec.items()}
+        data_name = text.get("name") or text.get("id") or ""
+        name = _local_name(rec, t.lang) or data_name
+        other_name = None
+        if other is not None:
+            other_name = _local_name(rec, other.lang) or data_name
+            if other_name == name:
+                other_name = None
+        region = text.get("region")
+        out.append(
+            _Place(
+                text.get("id") or "",
+                name,
+                other_name,
+                text.get("kind") or "",
+                region if region in REGIONS else None,
+                float(x),
+                float(y),
+                rec,
+                text,
+            )
+        )
+    kind_order = {k: i for i, k in enumerate(KINDS)}
+    out.sort(key=lambda p: (kind_order.get(p.kind, len(KINDS)), _sort_key(p.name), p.id))
+    return out
+
+
+def _kind_legend(t: Translator) -> str:
+    items = []
+    for kind in KINDS:
+        items.append(f'<span class="key">{_symbol_svg(kind)} {_e(t(f"kind.{kind}"))}</span>')
+    return '<p class="legend">' + " ".join(items) + "</p>"
+
+
+def _region_legend(t: Translator) -> str:
+    items = [
+        f'<span class="key"><span class="swatch" style="background: {REGION_COLORS[code]}">'
+        f"</span> {_e(t(f'region.{code}'))}</span>"
+        for code in REGIONS
+    ]
+    return '<p class="legend">' + " ".join(items) + "</p>"
+
+
+def _symbol_svg(kind: str) -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" width="9pt" height="9pt">'
+        + _symbol(kind, 6.0, 6.0, 11.0, pale=False)
+        + "</svg>"
+    )
+
+
+def _mark(place: _Place, *, label: bool, strong: bool = False) -> Mark:
+    status = place.text.get("status")
+    return Mark(
+        place.lon,
+        place.lat,
+        place.kind,
+        place.name if label else "",
+        strong=strong,
+        pale=status == "unknown",
+    )
+
+
+def _country_names(countries: gpd.GeoDataFrame, t: Translator) -> list[str]:
+    return [
+        _country(t, _text(iso3), _text(name)) or ""
+        for iso3, name in zip(countries["iso3"], countries["name"], strict=True)
+    ]
+
+
+def _value_html(value: Any) -> str:
+    """A popup row's value (see :data:`geo.render.text.RowValue`) as HTML: text, or a dated list."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return _link_or_text(value)
+    items = []
+    for item in value:
+        if isinstance(item, str):
+            items.append(f"<li>{_link_or_text(item)}</li>")
+            continue
+        head, body, detail = [*list(item), None, None, None][:3]
+        extra = f'<span class="detail">{_multiline(detail)}</span>' if detail else ""
+        items.append(f'<li><span class="when">{_e(head or "")}</span> {_e(body or "")}{extra}</li>')
+    return '<ul class="dated">' + "".join(items) + "</ul>"
+
+
+def _multiline(text: str) -> str:
+    return "<br/>".join(_e(line) for line in str(text).split("\n"))
+
+
+def _link_or_text(text: str) -> str:
+    if _is_web_url(text):
+        return f'<a href="{_e(text)}">{_e(text)}</a>'
+    return _multiline(text)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What shapes a document besides the data: language, paper, links."""
+
+    t: Translator
+    other: Translator | None
+    paper: Paper
+    base_url: str | None
+    link_prefix: str
+    as_of: dt.date | None
+    data_date: str | None
+
+
+def document_html(
+    places: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame,
+    settings: Settings,
+) -> str:
+    """The whole atlas as HTML for a paged-media layout engine.
+
+    Parameters
+    ----------
+    places : GeoDataFrame
+        The enriched places (as of the document's day).
+    countries : GeoDataFrame
+        The display layer of the web maps' basemap.
+    settings : Settings
+        Language, other language (for the index), paper and links.
+    """
+    t = settings.t
+    all_places = _places(places, t, settings.other)
+    names = _country_names(countries, t)
+    page_w = settings.paper.width_mm - 2 * _MARGIN_MM
+    page_h = settings.paper.height_mm - 2 * _MARGIN_MM
+    body = [_cover(all_places, countries, names, settings, page_w, page_h)]
+    groups: list[tuple[str | None, list[_Place]]] = [
+        (code, [p for p in all_places if p.region == code]) for code in REGIONS
+    ]
+    groups.append((None, [p for p in all_places if p.region is None]))
+    groups = [(code, group) for code, group in groups if group or code is not None]
+    body.append(_contents(groups, t))
+    for code, group in groups:
+        if code is not None:
+            body.append(
+                _region(code, places, all_places, countries, names, settings, page_h, page_w)
+            )
+        else:
+            title = _e(t("region.none"))
+            body.append(f'<section class="region"><h1 id="region-none">{title}</h1></section>')
+        for place in group:
+            body.append(_entry(place, countries, names, settings, page_w, all_places))
+    body.append(_index(all_places, settings))
+    return _page(settings, "\n".join(body))
+
+
+def _page(settings: Settings, body: str) -> str:
+    t = settings.t
+    paper = settings.paper
+    title = _e(t("print.title"))
+    css = _CSS.format(w=paper.width_mm, h=paper.height_mm, m=_MARGIN_MM, lang=t.lang)
+    return (
+        f'<!DOCTYPE html><html lang="{_e(t.lang)}"><head><meta charset="utf-8"/>'
+        f"<title>{title}</title>"
+        f'<meta name="description" content="{_e(t("print.subtitle"))}"/>'
+        f'<meta name="generator" content="geo"/>'
+        f"<style>{css}</style></head><body>{body}</body></html>"
+    )
+
+
+def _cover(
+    places: Sequence[_Place],
+    countries: gpd.GeoDataFrame,
+    names: Sequence[str],
+    settings: Settings,
+    page_w: float,
+    page_h: float,
+) -> str:
+    t = settings.t
+    marks = [_mark(p, label=p.kind == "hq", strong=p.kind in ("hq", "rocb")) for p in places]
+    marks.sort(key=lambda m: m.strong)
+    width = page_w * _PT_PER_MM
+    svg = draw_map(
+        countries,
+        Box(-180.0, -56.0, 180.0, 78.0),
+        marks,
+        width=width,
+        height=width * 0.72,
+        title=t("print.world_map"),
+        font_size=6.0,
+    )
+    lines = []
+    if settings.as_of is not None:
+        lines.append(f'<p class="asof">{_e(t("print.as_of", date=t.date(settings.as_of)))}</p>')
+    if settings.data_date:
+        lines.append(
+            f'<p class="stands">{_e(t("print.data_date", date=t.date(settings.data_date)))}</p>'
+        )
+    count = _e(t("count.places", n=len(places)))
+    return (
+        '<section class="cover">'
+        f'<h1 class="cover-title">{_e(t("print.title"))}</h1>'
+        f'<p class="subtitle">{_e(t("print.subtitle"))}</p>'
+        f'<div class="map">{svg}</div>{_kind_legend(t)}{_region_legend(t)}'
+        f'<p class="count">{count}</p>{"".join(lines)}</section>'
+    )
+
+
+def _contents(groups: Sequence[tuple[str | None, list[_Place]]], t: Translator) -> str:
+    items = []
+    for code, _ in groups:
+        name = t(f"region.{code}") if code else t("region.none")
+        target = f"region-{(code or 'none').lower()}"
+        items.append(f'<li><a class="toc" href="#{target}">{_e(name)}</a></li>')
+    items.append(f'<li><a class="toc" href="#index">{_e(t("print.index"))}</a></li>')
+    return (
+        f'<section class="contents"><h1>{_e(t("print.contents"))}</h1>'
+        f'<ul class="toc">{"".join(items)}</ul></section>'
+    )
+
+
+def _region(
+    code: str,
+    frame: gpd.GeoDataFrame,
+    all_places: Sequence[_Place],
+    countries: gpd.GeoDataFrame,
+    names: Sequence[str],
+    settings: Settings,
+    map_w_mm: float,
+    map_h_mm: float,
+) -> str:
+    t = settings.t
+    mask = here_or_on_a_side(frame, "region", code).to_numpy(dtype=bool)
+    ids = set(frame["id"].to_numpy(dtype=object)[mask].tolist())
+    shown = [p for p in all_places if p.id in ids]
+    lon = np.array([p.lon for p in shown])
+    lat = np.array([p.lat for p in shown])
+    subset = frame[mask]
+    west, south, east, north = _view_bounds(subset, lon, lat, countries, code)
+    box = Box(west, south, east, north).around(0.04)
+    marks = [
+        _mark(p, label=p.kind in ("hq", "rocb"), strong=p.kind in ("hq", "rocb")) for p in shown
+    ]
+    marks.sort(key=lambda m: m.strong)
+    region_name = t(f"region.{code}")
+    svg = draw_map(
+        countries,
+        box,
+        marks,
+        width=map_w_mm * _PT_PER_MM,
+        height=(map_h_mm - 22.0) * _PT_PER_MM,
+        region=code,
+        country_names=names,
+        font_size=6.5,
+        title=t("print.region_map", region=region_name),
+    )
+    rows = []
+    for p in shown:
+        rows.append(
+            "<tr>"
+            f'<td><a href="#{_e(anchor(p.id))}">{_e(p.name)}</a></td>'
+            f"<td>{_e(t(f'kind.{p.kind}') if p.kind in KIND_SYMBOLS else p.kind)}</td>"
+            f"<td>{_e(p.text.get('city') or '')}</td>"
+            f"<td>{_e(_place_country(p, t))}</td>"
+            f"<td>{_e(_status_label(t, p.text.get('status') or ''))}</td>"
+            f"<td>{_e(_when_text(t, opened) if (opened := p.text.get('opened')) else '')}</td>"
+            "</tr>"
+        )
+    head = "".join(
+        f"<th>{_e(t(key))}</th>"
+        for key in (
+            "print.col_name",
+            "print.col_kind",
+            "row.city",
+            "row.country",
+            "print.col_status",
+            "row.opened",
+        )
+    )
+    members = sorted(
+        {
+            (names[i] or iso3, iso3)
+            for i, (iso3, region, member) in enumerate(
+                zip(countries["iso3"], countries["region"], countries["member"], strict=True)
+            )
+            if region == code and bool(member) and isinstance(iso3, str)
+        },
+        key=lambda item: _sort_key(item[0]),
+    )
+    member_items = "".join(
+        f"<li>{_e(name)} <span class=code>{_e(iso3)}</span></li>" for name, iso3 in members
+    )
+    lower = code.lower()
+    return (
+        f'<section class="region-map"><h1 id="region-{_e(lower)}" class="region-title">'
+        f"{_e(region_name)}</h1>"
+        f'<div class="map">{svg}</div>{_kind_legend(t)}</section>'
+        f'<section class="region-table"><h2>{_e(t("print.places_of", region=region_name))}</h2>'
+        f'<table class="places">{_PLACE_COLS}<thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<h2>{_e(t('count.members', n=len(members)))}</h2>"
+        f'<ul class="members">{member_items}</ul></section>'
+    )
+
+
+_PLACE_COLS = "".join(
+    f'<col class="{c}"/>' for c in ("name", "kind", "city", "country", "status", "opened")
+)
+
+
+def _place_country(p: _Place, t: Translator) -> str:
+    if p.kind == "border_post":
+        sides = [
+            _country(t, p.text.get(f"side_{s}_iso3"), p.text.get(f"side_{s}_country"))
+            or p.text.get(f"side_{s}_iso3")
+            for s in "ab"
+        ]
+        return " \u2013 ".join(s for s in sides if s)
+    return _country(t, p.text.get("iso3"), p.text.get("country")) or p.text.get("iso3") or ""
+
+
+def _entry(
+    place: _Place,
+    countries: gpd.GeoDataFrame,
+    names: Sequence[str],
+    settings: Settings,
+    page_w: float,
+    around: Sequence[_Place],
+) -> str:
+    t = settings.t
+    half = _INSET_LAT_DEG / 2.0
+    stretch = 1.0 / max(np.cos(np.radians(min(abs(place.lat), 70.0))), 0.3)
+    box = Box(
+        place.lon - half * 1.6 * stretch,
+        place.lat - half,
+        place.lon + half * 1.6 * stretch,
+        place.lat + half,
+    )
+    inset_w = (page_w - 44.0) * _PT_PER_MM
+    svg = draw_map(
+        countries,
+        box,
+        [
+            *(_mark(p, label=False) for p in around if p.id != place.id),
+            _mark(place, label=True, strong=True),
+        ],
+        width=inset_w,
+        height=inset_w * 0.62,
+        country_names=names,
+        font_size=7.5,
+        title=t("print.locator", name=place.name),
+        local_names=True,
+    )
+    link = deep_link(place.id, settings.base_url, settings.link_prefix)
+    link_html = (
+        f'<a href="{_e(link)}">{_e(link)}</a>'
+        if settings.base_url and _is_web_url(link)
+        else _e(link)
+    )
+    qr = (
+        f'<div class="qr">{qr_svg(link, 34 * _PT_PER_MM * 0.9)}'
+        f'<p>{_e(t("print.qr"))}</p><p class="link">{link_html}</p></div>'
+    )
+    coordinates = _coordinates_text(t, place.lon, place.lat)
+    shown = {k: v for k, v in place.text.items() if k not in _OWN_ROWS}
+    rows = _rows(place.rec, shown, coordinates, t)
+    facts = "".join(
+        f"<tr><th>{_e(label)}</th><td>{_value_html(value)}</td></tr>" for label, value in rows
+    )
+    sources = []
+    for key in ("source", "side_a_source", "side_b_source"):
+        value = place.text.get(key)
+        if value:
+            sources.append(f"<li>{_link_or_text(value)}</li>")
+    checked = place.text.get("checked_on")
+    checked_html = (
+        _e(t("print.checked_on", date=t.date(checked) or checked))
+        if checked
+        else _e(t("print.not_checked"))
+    )
+    other = f'<p class="other-name">{_e(place.other_name)}</p>' if place.other_name else ""
+    kind = t(f"kind.{place.kind}") if place.kind in KIND_SYMBOLS else place.kind
+    status = _status_label(t, place.text.get("status") or "")
+    return (
+        f'<article class="entry" id="{_e(anchor(place.id))}">'
+        f'<h2 class="entry-title">{_e(place.name)}</h2>{other}'
+        f'<p class="kind">{_symbol_svg(place.kind)} {_e(kind)} · {_e(status)}</p>'
+        f'<div class="top"><div class="inset">{svg}</div>{qr}</div>'
+        f'<table class="facts"><col class="label"/><col/>{facts}</table>'
+        f'<h3>{_e(t("print.sources"))}</h3><ul class="sources">{"".join(sources)}</ul>'
+        f'<p class="checked">{checked_html}</p></article>'
+    )
+
+
+def _index(places: Sequence[_Place], settings: Settings) -> str:
+    t = settings.t
+    other = settings.other
+    by_name: dict[tuple[str, str], list[str]] = {}
+    by_city: dict[tuple[str, str], list[str]] = {}
+    by_country: dict[tuple[str, str], list[str]] = {}
+    for p in places:
+        by_name.setdefault((p.name, p.other_name or ""), []).append(p.id)
+        city = p.text.get("city")
+        if city:
+            by_city.setdefault((city, ""), []).append(p.id)
+        codes = [p.text.get("iso3")]
+        if p.kind == "border_post":
+            codes = [p.text.get("side_a_iso3"), p.text.get("side_b_iso3")]
+        for iso3 in codes:
+            if not iso3:
+                continue
+            data_name = _country_data_name(p, iso3)
+            here = _country(t, iso3, data_name) or iso3
+            there = (_country(other, iso3, data_name) or iso3) if other else ""
+            by_country.setdefault((here, there if there != here else ""), []).append(p.id)
+    sections = []
+    for key, entries in (
+        ("print.index_places", by_name),
+        ("print.index_cities", by_city),
+        ("print.index_countries", by_country),
+    ):
+        items = []
+        for (name, alt), ids in sorted(entries.items(), key=lambda item: _sort_key(item[0][0])):
+            refs = ", ".join(
+                f'<a class="ref" href="#{_e(anchor(i))}"></a>' for i in dict.fromkeys(ids)
+            )
+            also = f' <span class="alt">({_e(alt)})</span>' if alt else ""
+            items.append(
+                f'<li><span class="term">{_e(name)}</span>{also} '
+                f'<span class="refs">{refs}</span></li>'
+            )
+        sections.append(f'<h2>{_e(t(key))}</h2><ul class="index">{"".join(items)}</ul>')
+    title = f'<h1 id="index">{_e(t("print.index"))}</h1>'
+    return f'<section class="index">{title}{"".join(sections)}</section>'
+
+
+def _country_data_name(p: _Place, iso3: str) -> str | None:
+    for prefix in ("", "side_a_", "side_b_"):
+        if p.text.get(f"{prefix}iso3") == iso3 and p.text.get(f"{prefix}country"):
+            return p.text.get(f"{prefix}country")
+    return None
+
+
+_CSS = """
+@page {{ size: {w}mm {h}mm; margin: {m}mm {m}mm {m}mm {m}mm;
+  @bottom-center {{ content: counter(page); font-size: 8pt; color: #444; }}
+  @top-right {{ content: string(region); font-size: 8pt; color: #444; }} }}
+@page wide {{ size: {h}mm {w}mm; }}
+@page cover {{ @bottom-center {{ content: none; }} @top-right {{ content: none; }} }}
+body {{ margin: 0; }}
+html {{ font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #111;
+  line-height: 1.3; }}
+h1, h2, h3 {{ bookmark-level: none; }}
+h1 {{ font-size: 17pt; margin: 0 0 3mm; }}
+h2 {{ font-size: 12pt; margin: 3mm 0 2mm; }}
+h3 {{ font-size: 9.5pt; margin: 3mm 0 1mm; }}
+.cover {{ page: cover; }}
+.cover-title {{ font-size: 24pt; margin-top: 8mm; bookmark-level: 1; }}
+.subtitle {{ font-size: 12pt; color: #333; }}
+.asof, .stands, .count {{ font-size: 11pt; margin: 1mm 0; }}
+.asof {{ font-weight: bold; }}
+.contents {{ break-before: page; }}
+.contents h1 {{ bookmark-level: 1; string-set: region content(); }}
+ul.toc {{ list-style: none; padding: 0; font-size: 11pt; }}
+ul.toc li {{ margin: 1.5mm 0; }}
+a {{ color: #0b3d91; text-decoration: none; }}
+a.toc::after {{ content: leader('.') target-counter(attr(href), page); }}
+.region-map {{ page: wide; break-before: page; }}
+.region-title {{ bookmark-level: 1; string-set: region content(); }}
+.region h1 {{ bookmark-level: 1; string-set: region content(); break-before: page; }}
+.region-table {{ break-before: page; }}
+table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
+table.places th, table.places td {{ border-bottom: 0.4pt solid #bbb; padding: 1mm 1.2mm;
+  text-align: left; vertical-align: top; }}
+table.places th {{ background: #e8e8e8; }}
+table.places col.name {{ width: 30%; }} table.places col.kind {{ width: 17%;
+  }} table.places col.city {{ width: 12%; }}
+table.places col.country {{ width: 17%; }} table.places col.status {{ width: 10%;
+  }} table.places col.opened {{ width: 14%; }}
+table.places thead {{ display: table-header-group; }}
+ul.members {{ columns: 3; list-style: none; padding: 0; margin: 0; }}
+.code {{ color: #555; font-size: 7pt; }}
+.legend {{ font-size: 7.5pt; margin: 1.5mm 0; }}
+.key {{ margin-right: 4mm; white-space: nowrap; }}
+.swatch {{ display: inline-block; width: 7pt; height: 7pt; border: 0.4pt solid #666;
+  vertical-align: -1pt; }}
+.key svg, .kind svg {{ vertical-align: -1.5pt; }}
+.map svg {{ display: block; }}
+.entry {{ break-before: page; }}
+.entry-title {{ bookmark-level: 2; font-size: 15pt; margin-bottom: 1mm; }}
+.other-name {{ color: #444; margin: 0 0 1mm; font-style: italic; }}
+.kind {{ font-size: 9.5pt; margin: 1mm 0 2mm; }}
+.top {{ display: flex; gap: 4mm; align-items: flex-start; }}
+.qr {{ width: 40mm; font-size: 7pt; }}
+.qr p {{ margin: 1mm 0; }}
+.qr .link {{ overflow-wrap: break-word; color: #333; }}
+table.facts {{ margin-top: 3mm; }}
+table.facts col.label {{ width: 34mm; }}
+table.facts th {{ text-align: left; vertical-align: top; color: #333; font-weight: bold;
+  padding: 0.8mm 2mm 0.8mm 0; }}
+table.facts td {{ vertical-align: top; padding: 0.8mm 0; overflow-wrap: break-word; }}
+table.facts tr {{ border-top: 0.3pt solid #ddd; break-inside: avoid; }}
+ul.dated {{ margin: 0; padding-left: 0; list-style: none; }}
+ul.dated li {{ margin: 0 0 0.8mm; }}
+.when {{ font-weight: bold; }}
+.detail {{ display: block; color: #444; font-size: 7.5pt; }}
+ul.sources {{ padding-left: 4mm; margin: 0; overflow-wrap: break-word; }}
+.checked {{ color: #333; margin-top: 2mm; }}
+.index {{ break-before: page; }}
+.index h1 {{ bookmark-level: 1; string-set: region content(); }}
+ul.index {{ list-style: none; padding: 0; columns: 2; column-gap: 6mm; margin: 0; }}
+ul.index li {{ margin: 0 0 0.6mm; break-inside: avoid; }}
+.alt {{ color: #555; font-style: italic; }}
+a.ref::after {{ content: target-counter(attr(href), page); }}
+"""

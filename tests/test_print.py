@@ -1,0 +1,264 @@
+"""The printed atlas (geo print, geo.pdf): read back with pypdf, QR codes decoded by zxing-cpp.
+
+The PDFs are made once per module from the small fixture folder (11 places,
+in English and French) through the command line, then read back: pages,
+outline, index, text, links, QR codes and bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pypdf
+import pytest
+import zxingcpp
+from click.testing import CliRunner
+from hostile import HOSTILE, hostile_frames
+
+import geo
+from geo.build import print_atlas
+from geo.cli import cli
+from geo.errors import UsageError
+from geo.pdf import atlas_pdf, check_base_url, check_paper
+
+FIXTURE = Path(__file__).parent / "data"
+IDS = (
+    "wco-hq",
+    "rocb-europe",
+    "rocb-americas",
+    "rtc-fiji",
+    "rtc-kenya",
+    "rilo-fixture-kehl",
+    "samur",
+    "beitbridge",
+    "kasumbalesa",
+    "maseru-bridge",
+    "guerguerat",
+)
+
+
+def _data(tmp: Path) -> Path:
+    folder = tmp / "data"
+    shutil.copytree(FIXTURE, folder, ignore=shutil.ignore_patterns("README.md"))
+    (folder / "geo.toml").write_text('[maps]\nlanguages = ["en", "fr"]\n', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Path]]:
+    """``(data folder, output folder)`` after ``geo print`` (geo.toml asks for en and fr)."""
+    tmp = tmp_path_factory.mktemp("print")
+    data = _data(tmp)
+    out = tmp / "output"
+    result = CliRunner().invoke(cli, ["print", "--data", str(data), "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    yield data, out
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """``(depth, title, page number)`` of every bookmark, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def _text(reader: pypdf.PdfReader, page: int) -> str:
+    return reader.pages[page - 1].extract_text()
+
+
+def test_geo_print_writes_one_pdf_per_language_of_geo_toml(built: tuple[Path, Path]) -> None:
+    _, out = built
+    assert (out / "atlas.pdf").is_file()
+    assert (out / "fr" / "atlas.pdf").is_file()
+    assert not (out / "index.html").exists()  # the maps are another command's outputs
+
+
+def test_every_place_has_an_entry_in_the_outline_and_the_index_at_its_page(
+    built: tuple[Path, Path],
+) -> None:
+    _, out = built
+    atlas = geo.load(FIXTURE)
+    names = dict(zip(atlas.places["id"], atlas.places["name"], strict=True))
+    reader = pypdf.PdfReader(out / "atlas.pdf")
+    outline = _outline(reader)
+    pages = {title: page for depth, title, page in outline if depth == 1}
+    assert sorted(names.values()) == sorted(pages)
+    assert len(reader.pages) == 32  # cover, contents, 6 spreads, 11 entries, index
+    index_page = next(page for depth, title, page in outline if title == "Index")
+    index = "\n".join(_text(reader, p) for p in range(index_page, len(reader.pages) + 1))
+    index = re.sub(r"\s+", " ", index)
+    for place_id, name in names.items():
+        page = pages[name]
+        assert re.sub(r"\s+", " ", _text(reader, page)).startswith(name), place_id
+        assert f"{name} {page}" in index, f"{name} at page {page} not in the index"
+
+
+def test_the_outline_goes_by_region_then_place(built: tuple[Path, Path]) -> None:
+    _, out = built
+    outline = _outline(pypdf.PdfReader(out / "atlas.pdf"))
+    top = [title for depth, title, _ in outline if depth == 0]
+    assert top[:2] == ["The WCO capacity-building network", "Contents"]
+    assert top[-1] == "Index"
+    assert "Europe" in top and "East and Southern Africa" in top
+    europe = next(i for i, (d, t, _) in enumerate(outline) if d == 0 and t == "Europe")
+    following = [t for d, t, _ in outline[europe + 1 :]]
+    assert following[0] == "WCO Secretariat (Headquarters)" or "Samur" in " ".join(following[:4])
+
+
+def test_text_is_extractable_in_english_and_french(built: tuple[Path, Path]) -> None:
+    _, out = built
+    english = pypdf.PdfReader(out / "atlas.pdf")
+    french = pypdf.PdfReader(out / "fr" / "atlas.pdf")
+    en_all = " ".join(p.extract_text() for p in english.pages)
+    fr_all = " ".join(p.extract_text() for p in french.pages)
+    assert "Contents" in en_all and "Checked on" not in fr_all
+    assert "Sommaire" in fr_all and "Afrique orientale et australe" in fr_all
+    assert "Poste frontière" in fr_all and "Border post" not in fr_all
+    assert "Scannez pour ouvrir ce lieu" in fr_all
+    assert english.metadata is not None and english.metadata.title == (
+        "The WCO capacity-building network"
+    )
+
+
+def _gray_page(pdf: Path, page: int, dpi: int = 150) -> np.ndarray:
+    """A page as a grey image (pdftoppm, Debian's poppler-utils, as scripts/test.sh installs)."""
+    data = subprocess.run(
+        ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
+        check=True,
+        capture_output=True,
+    ).stdout
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", data)
+    assert header is not None
+    width, height = int(header.group(1)), int(header.group(2))
+    return np.frombuffer(data[header.end() :], dtype=np.uint8).reshape(height, width)
+
+
+@pytest.mark.parametrize(("lang", "path"), [("en", "atlas.pdf"), ("fr", "fr/atlas.pdf")])
+def test_the_qr_codes_decode_to_the_deep_links(
+    built: tuple[Path, Path], lang: str, path: str
+) -> None:
+    _, out = built
+    reader = pypdf.PdfReader(out / path)
+    found = {}
+    for depth, title, page in _outline(reader):
+        if depth != 1:
+            continue
+        codes = zxingcpp.read_barcodes(_gray_page(out / path, page))
+        found[title] = [c.text for c in codes if c.format == zxingcpp.BarcodeFormat.QRCode]
+    atlas = geo.load(FIXTURE)
+    names = dict(zip(atlas.places["id"], atlas.places["name"], strict=True))
+    assert len(found) == len(names)
+    for place_id, name in names.items():
+        expected = f"index.html#place={place_id}"  # beside this language's maps
+        assert found[name] == [expected], (lang, name)
+
+
+def test_a_base_url_puts_full_addresses_in_the_qr_codes_and_links() -> None:
+    atlas = geo.load(FIXTURE)
+    one = atlas.places[atlas.places["id"] == "samur"]
+    pdf = atlas_pdf(
+        one,
+        atlas.countries_display,
+        lang="fr",
+        other_lang="en",
+        base_url="https://example.org/atlas/",
+        link_prefix="fr/",
+    )
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    uris = {
+        str(a.get_object()["/A"].get("/URI"))
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/A" in a.get_object()
+    }
+    assert "https://example.org/atlas/fr/index.html#place=samur" in uris
+
+
+def test_two_builds_give_identical_bytes(built: tuple[Path, Path], tmp_path: Path) -> None:
+    data, out = built
+    again = tmp_path / "again"
+    print_atlas(data, again)
+    for name in ("atlas.pdf", "fr/atlas.pdf"):
+        first, second = (out / name).read_bytes(), (again / name).read_bytes()
+        assert first == second, name
+        assert b"/CreationDate" not in first and b"/ModDate" not in first
+
+
+def test_the_pdf_is_rebuilt_only_when_its_inputs_change(built: tuple[Path, Path]) -> None:
+    data, out = built
+    before = (out / "atlas.pdf").stat().st_mtime_ns
+    result = print_atlas(data, out)
+    assert result.written == () and len(result.unchanged) == 2
+    assert (out / "atlas.pdf").stat().st_mtime_ns == before
+    built_maps = geo.build.build(data, out)  # a plain build leaves the PDF as it is
+    assert out / "atlas.pdf" not in built_maps.written
+    assert print_atlas(data, out).written == ()
+    result = print_atlas(data, out, paper="letter")
+    assert sorted(result.written) == [out / "atlas.pdf", out / "fr" / "atlas.pdf"]
+    width, height = (float(v) for v in pypdf.PdfReader(out / "atlas.pdf").pages[0].mediabox[2:])
+    assert (round(width), round(height)) == (612, 792)
+    print_atlas(data, out)  # back to A4 for the other tests
+    assert round(float(pypdf.PdfReader(out / "atlas.pdf").pages[0].mediabox[2])) == 595
+
+
+def test_a_failed_run_leaves_no_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "output"
+
+    def crash(html: str) -> bytes:
+        raise KeyboardInterrupt  # as a killed run: nothing after the layout is reached
+
+    monkeypatch.setattr("geo.pdf._write_pdf", crash)
+    with pytest.raises(KeyboardInterrupt):
+        print_atlas(data, out)
+    left = [p.name for p in out.rglob("*") if p.is_file()] if out.exists() else []
+    assert not [name for name in left if name.endswith(".pdf") or ".tmp" in name], left
+
+
+def test_hostile_text_is_text_in_the_pdf_and_no_link_but_http() -> None:
+    places, countries = hostile_frames()
+    pdf = atlas_pdf(places, countries, lang="en", other_lang="fr")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    # poppler reads this text back; pypdf mistakes its font's map for two-byte text
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    text = re.sub(r"\s+", " ", text)
+    assert "onerror=" in text and "</script>" in text  # written out, not read as markup
+    assert "{{ 7*7 }}" in text
+    uris = [
+        str(a.get_object()["/A"].get("/URI"))
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if "/URI" in a.get_object().get("/A", {})
+    ]
+    assert all(u.startswith(("http://", "https://")) for u in uris), uris
+    assert b"/JavaScript" not in pdf and b"/Launch" not in pdf
+    assert len(reader.outline) > 2
+    assert HOSTILE[0] in text  # whole, as text
+    assert "{{ 7*7 }}{% raw %}{{ jinja }}" in text
+
+
+def test_an_unknown_paper_or_address_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"paper='a5'; expected one of \['a3', 'a4', 'letter'\]"):
+        check_paper("a5")
+    assert check_paper("A3") == "a3"
+    with pytest.raises(UsageError, match=r"base_url='javascript:alert\(1\)'; expected the http"):
+        check_base_url("javascript:alert(1)")
+    result = CliRunner().invoke(cli, ["print", "--paper", "a5"])
+    assert result.exit_code == 2 and "a5" in result.output
