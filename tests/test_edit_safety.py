@@ -522,8 +522,11 @@ HOSTILE: list[Any] = [
     # by the validation helper) belong here once that fix is in
 ]
 EXISTING_IDS = ["rocb-ap", "samur", "wco-hq", "khanoba", "rocb-europe"]
+#: Ids an edit may name or give: the folder's, new ones (two edits may pick the same), bad ones.
 IDS = st.sampled_from([*EXISTING_IDS, "dup-x", "new-1", "new-2", "rocb-ap\n", "", "Bad Id"])
+EXISTING = st.sampled_from(EXISTING_IDS)
 FIELDS = st.sampled_from(["notes", "name", "id", "status", "opened", "seats", "kind", "lat", "x"])
+FREE_FIELDS = st.sampled_from(["notes", "x"])  # any JSON is valid there: the edit is written
 VALUES = st.one_of(
     st.sampled_from(HOSTILE),
     IDS,
@@ -532,13 +535,21 @@ VALUES = st.one_of(
     st.text(max_size=8),
     st.floats(-200, 200),
 )
-SET = st.tuples(st.just("set"), IDS, st.dictionaries(FIELDS, VALUES, min_size=1, max_size=3))
+SET = st.tuples(
+    st.just("set"),
+    st.one_of(EXISTING, IDS),
+    st.one_of(
+        st.dictionaries(FREE_FIELDS, VALUES, min_size=1, max_size=2),
+        st.fixed_dictionaries({"id": IDS}),  # renames: the duplicate id of case 3
+        st.dictionaries(FIELDS, VALUES, min_size=1, max_size=3),
+    ),
+)
 ADD = st.tuples(
     st.just("add"),
     IDS,
     st.dictionaries(st.sampled_from(["notes", "seats", "x"]), VALUES, max_size=2),
 )
-REMOVE = st.tuples(st.just("remove"), IDS, st.just({}))
+REMOVE = st.tuples(st.just("remove"), st.one_of(EXISTING, IDS), st.just({}))
 EDIT = st.one_of(SET, ADD, REMOVE)
 
 

@@ -305,6 +305,17 @@ def test_atomic_write_of_an_existing_file_keeps_its_mode(tmp_path: Path) -> None
     assert path.read_bytes() == b"new"
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_atomic_write_as_root_keeps_the_owner_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "offices.geojson"
+    path.write_text("old", encoding="utf-8")
+    os.chown(path, 12345, 23456)
+    path.chmod(0o2640)  # a set-id bit that a chown after the chmod would clear
+    atomic_write_bytes(path, b"new")
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (12345, 23456, 0o2640)
+
+
 @pytest.mark.parametrize("umask", [0o022, 0o027, 0o077, 0o002])
 def test_atomic_write_of_a_new_file_follows_the_umask(tmp_path: Path, umask: int) -> None:
     old = os.umask(umask)
