@@ -18,6 +18,20 @@ left byte for byte as it was.  The edited file is checked last, so a
 duplicate id is reported on the edited feature, naming the other one in the
 hint.
 
+One edit at a time: an edit holds the data folder's lock (``flock`` on the
+folder itself, no lock file) from reading the files until its write is done,
+so two edits of different files cannot each validate the folder without the
+other's change (two places given one id): the second waits, then validates
+the folder as the first left it.  A value geo could not read back (a number
+beyond a double, lists nested too deep) is refused before anything is
+written, and the new text is read back with the loaders' strict reader
+(:func:`geo.fileio.parse_json`) before it replaces the file.  A data file
+that is a symbolic link stays one (the file it points to is edited) and
+keeps its mode, owner and group.  A write that fails (a read-only folder, a
+full disk) is a :class:`~geo.errors.GeoError`, the file as it was.  The
+only files an edit removes are the temporaries that a killed edit of one of
+the folder's place files left, found by their exact name.
+
 Coordinates are degrees, EPSG:4326, GeoJSON axis order ``[lon, lat]``.
 
 >>> from geo.edit import add_place, remove_place, set_fields
@@ -36,6 +50,8 @@ import dataclasses
 import json
 import os
 import re
+import stat
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +59,20 @@ from typing import Any
 
 from geo.atlas import default_data_dir, place_files, validate
 from geo.errors import DataError, GeoError, Problem, UsageError
-from geo.fileio import atomic_write_text, is_finite_number, read_json
+from geo.fileio import (
+    MAX_JSON_DEPTH,
+    atomic_write_text,
+    is_finite_number,
+    parse_json,
+    read_json,
+    temporary_pattern,
+)
 from geo.schema import did_you_mean
 
 __all__ = [
     "BORDER_POSTS_FILE",
     "GEOMETRY_FIELDS",
+    "LOCK_TIMEOUT_SECONDS",
     "OFFICES_FILE",
     "add_place",
     "remove_place",
@@ -61,6 +85,8 @@ OFFICES_FILE = "offices.geojson"
 BORDER_POSTS_FILE = "border_posts.geojson"
 #: Fields of :func:`set_fields` that move the point instead of setting a property.
 GEOMETRY_FIELDS: tuple[str, ...] = ("lon", "lat")
+#: How long an edit waits for another edit of the same data folder to end, seconds.
+LOCK_TIMEOUT_SECONDS = 30.0
 
 _BOM = "\ufeff"
 _WHITESPACE = " \t\r\n"
@@ -276,9 +302,9 @@ def _dump(value: Any, style: _Style, indent: str, *, inline: bool = False) -> st
             indent=None if one_line else style.unit,
             separators=(", " if one_line else ",", style.colon),
         )
-    except (TypeError, ValueError) as err:
+    except (TypeError, ValueError, RecursionError) as err:
         msg = (
-            f"Got {value!r}; a value must be JSON: a string, a finite number, true, false, "
+            f"Got {_shown(value)}; a value must be JSON: a string, a finite number, true, false, "
             "null, or a list or object of those"
         )
         raise UsageError(msg) from err
@@ -298,7 +324,10 @@ def _encodable(text: str) -> bool:
 
 def _same_json(a: Any, b: Any) -> bool:
     """True when two values write the same JSON (so ``1`` and ``1.0`` or ``True`` differ)."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    try:
+        return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    except (TypeError, ValueError, RecursionError):  # not JSON: :func:`_dump` says why
+        return False
 
 
 def _separator(text: str, open_at: int, items: list[tuple[int, int]]) -> str:
@@ -488,49 +517,138 @@ def _check_degrees(name: str, value: Any) -> None:
         raise UsageError(msg)
 
 
-def _check_and_write(folder: Path, pf: _PlaceFile, new_text: str, expected: Any) -> Path:
-    """Validate the folder with ``new_text`` in place of ``pf``, then write it atomically."""
+def _check_value(field: str, value: Any) -> None:
+    """Refuse a value that would be written as JSON geo cannot read back.
+
+    Every number must fit in a double, as :func:`geo.fileio.read_json` asks
+    (a 400-digit integer is valid JSON, but no file holding it loads), and
+    every key of an object must be text.  Nesting and text are checked on the
+    edited document (:func:`geo.fileio.parse_json`), which names the field.
+    """
+    todo: list[tuple[Any, int]] = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list | tuple) and depth > MAX_JSON_DEPTH:
+            msg = (
+                f"Got {field}={_shown(value)}; lists and objects nested more than "
+                f"{MAX_JSON_DEPTH} levels deep cannot be read back (a data file nests at "
+                f"most {MAX_JSON_DEPTH} levels in all)"
+            )
+            raise UsageError(msg)
+        if isinstance(item, dict):
+            bad = [k for k in item if not isinstance(k, str)]
+            if bad:
+                msg = (
+                    f"Got {field}={_shown(value)}; the keys of an object must be text, "
+                    f"not {_shown(bad[0])}"
+                )
+                raise UsageError(msg)
+            todo.extend((child, depth + 1) for child in item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend((child, depth + 1) for child in item)
+        elif isinstance(item, int) and not isinstance(item, bool) and not is_finite_number(item):
+            # (NaN and infinities are not JSON at all: _dump refuses them)
+            msg = (
+                f"Got {field}={_shown(value)}; a number must fit in a double (at most about "
+                "1.8e308), or geo cannot read the file back: write it as text instead"
+            )
+            raise UsageError(msg)
+
+
+def _shown(value: Any) -> str:
+    """``repr(value)``, cut in the middle when long (a 400-digit number)."""
     try:
-        new_doc = _parse(new_text)
-    except ValueError as err:  # pragma: no cover - the edit writes JSON with allow_nan=False
-        raise GeoError(f"{pf.name}: the edit made invalid JSON ({err}); nothing written") from err
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int beyond Python's digit limit, a deep value
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= 60 else f"{text[:40]}...{text[-10:]} ({len(text)} characters)"
+
+
+def _check_and_write(folder: Path, pf: _PlaceFile, new_text: str, expected: Any) -> Path:
+    """Validate the folder with ``new_text`` in place of ``pf``, then write it atomically.
+
+    The caller holds the folder's lock (:func:`_edit_lock`) from reading the
+    files to here, so the folder validated is the folder the edit writes into.
+    The new text is read back with the loaders' strict reader first: what
+    geo could not load is never written.
+    """
+    new_doc = parse_json(new_text.removeprefix(_BOM), pf.name)
     if new_doc != expected:  # pragma: no cover - a guard against a wrong span
         raise GeoError(f"{pf.name}: the edit did not give the expected document; nothing written")
     problems = validate(folder, replace={pf.name: new_doc})
     if problems:
         raise DataError(problems)
     if new_text != pf.text:
-        with _edit_lock(folder):
-            _sweep_temporaries(folder)
+        try:
             if pf.path.read_bytes() != pf.raw:
                 msg = f"{pf.name} changed on disk during the edit; nothing written, try again"
                 raise GeoError(msg)
-            atomic_write_text(pf.path, new_text)
+            _sweep_temporaries(folder)
+            atomic_write_text(pf.path, new_text, follow_symlinks=True)
+        except OSError as err:
+            msg = (
+                f"could not write {pf.path}: {err.strerror or err}; "
+                "nothing written, the file is as it was"
+            )
+            raise GeoError(msg) from err
     return pf.path
 
 
 @contextlib.contextmanager
 def _edit_lock(folder: Path) -> Iterator[None]:
-    """Hold a lock on the data folder itself while one edit writes (edits wait for each other).
+    """Hold the data folder's lock: one edit at a time reads, checks and writes a folder.
 
-    The lock is taken on the folder (``flock`` on its descriptor), so no lock
-    file is added to the data.
+    Edits of different files of one folder wait for each other too: each
+    validates the whole folder as it will be, which another edit must not
+    change meanwhile.  The lock is ``flock`` on the folder's own descriptor,
+    so no lock file is added to the data, and the system releases it when
+    the process ends, killed or not.  An edit that waits more than
+    :data:`LOCK_TIMEOUT_SECONDS` gives up with a :class:`~geo.errors.GeoError`.
+    This is the one place that knows how to lock (another system, another lock).
     """
     import fcntl
 
-    fd = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except (FileNotFoundError, NotADirectoryError) as err:
+        problem = Problem(str(folder), "(folder)", "an existing data folder", str(folder))
+        raise DataError([problem]) from err
+    except OSError as err:
+        raise GeoError(f"cannot open the data folder {folder}: {err.strerror}") from err
+    try:
+        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    msg = (
+                        f"another edit of {folder} did not end within "
+                        f"{LOCK_TIMEOUT_SECONDS:g} s; nothing written, try again"
+                    )
+                    raise GeoError(msg) from None
+                time.sleep(0.02)
         yield
     finally:
         os.close(fd)  # closing releases the lock
 
 
 def _sweep_temporaries(folder: Path) -> None:
-    """Remove what an edit killed mid-write left: hidden ``.<file>.<random>.tmp`` files."""
-    for stale in folder.glob(".*.tmp"):
+    """Remove what an edit killed mid-write left: the temporaries of its place files, by name.
+
+    Only regular files named as :func:`geo.fileio.atomic_write_bytes` names the
+    temporaries of a place file of the folder (``.offices.geojson.<8
+    characters>.tmp``) are removed; a user's ``.notes.tmp`` stays.  The caller
+    holds the folder's lock, so no edit is writing one.
+    """
+    patterns = [temporary_pattern(path.name) for path in place_files(folder)]
+    for candidate in folder.iterdir():
+        if not any(p.fullmatch(candidate.name) for p in patterns):
+            continue
         with contextlib.suppress(OSError):
-            stale.unlink()
+            if stat.S_ISREG(candidate.lstat().st_mode):
+                candidate.unlink()
 
 
 # -- public API --------------------------------------------------------------------------
@@ -577,16 +695,27 @@ def add_place(
     ------
     UsageError
         If ``file`` is not a place file of the folder, ``lon`` or ``lat`` is not
-        a finite number, or a value is not JSON.
+        a finite number, or a value is not JSON geo can read back (a number
+        beyond a double, nesting too deep); the message names the field.
     DataError
         If the folder would hold any problem with the new place (a duplicate
         id, an unknown kind or country, a point out of range or outside its
         country...) or already holds one; nothing is written.
+    GeoError
+        If the file cannot be written (a read-only folder, a full disk) or
+        another edit of the folder holds it too long; nothing is written.
     """
     folder = _folder(data_dir)
     _check_degrees("lon", lon)
     _check_degrees("lat", lat)
+    for key, value in properties.items():
+        _check_value(key, value)
     name = file or (BORDER_POSTS_FILE if properties.get("kind") == "border_post" else OFFICES_FILE)
+    with _edit_lock(folder):
+        return _add(folder, properties, lon, lat, name)
+
+
+def _add(folder: Path, properties: Mapping[str, Any], lon: Any, lat: Any, name: str) -> Path:
     files = {p.name: p for p in place_files(folder)}
     if name not in files:
         msg = (
@@ -642,17 +771,28 @@ def set_fields(
     UsageError
         If no place (or more than one) has ``place_id`` (the message lists the
         closest ids), ``values`` is empty, ``lon``/``lat`` is not a finite
-        number, or a value is not JSON.
+        number, or a value is not JSON geo can read back (a number beyond a
+        double, nesting too deep); the message names the field.
     DataError
         If the folder would hold any problem (an id used twice, an unknown
         kind, a point out of range or outside its country...); nothing is written.
+    GeoError
+        If the file cannot be written (a read-only folder, a full disk) or
+        another edit of the folder holds it too long; nothing is written.
     """
     if not values:
         raise UsageError("Got values={}; give at least one field to set")
-    for key in GEOMETRY_FIELDS:
-        if key in values:
-            _check_degrees(key, values[key])
+    for key, value in values.items():
+        if key in GEOMETRY_FIELDS:
+            _check_degrees(key, value)
+        else:
+            _check_value(key, value)
     folder = _folder(data_dir)
+    with _edit_lock(folder):
+        return _set(folder, place_id, values)
+
+
+def _set(folder: Path, place_id: str, values: Mapping[str, Any]) -> Path:
     pf, place = _find(folder, place_id)
     original = pf
     expected = copy.deepcopy(pf.doc)
@@ -695,9 +835,13 @@ def remove_place(data_dir: str | os.PathLike[str] | None, place_id: str) -> Path
         If no place (or more than one) has ``place_id``; the message lists the closest ids.
     DataError
         If the folder, without the place, would still hold a problem; nothing is written.
+    GeoError
+        If the file cannot be written (a read-only folder, a full disk) or
+        another edit of the folder holds it too long; nothing is written.
     """
     folder = _folder(data_dir)
-    pf, place = _find(folder, place_id)
-    expected = copy.deepcopy(pf.doc)
-    del expected["features"][place.index]
-    return _check_and_write(folder, pf, _delete_feature(pf, place), expected)
+    with _edit_lock(folder):
+        pf, place = _find(folder, place_id)
+        expected = copy.deepcopy(pf.doc)
+        del expected["features"][place.index]
+        return _check_and_write(folder, pf, _delete_feature(pf, place), expected)

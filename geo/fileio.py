@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import json
 import math
 import os
 import re
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ __all__ = [
     "read_csv_rows",
     "read_data_bytes",
     "read_json",
+    "temporary_pattern",
 ]
 
 #: Largest data file read, in MB (10**6 bytes), unless ``$GEO_MAX_FILE_MB`` is set.
@@ -435,30 +437,124 @@ def read_csv_rows(
     return rows
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+#: The random part of a temporary's name: as :func:`tempfile.mkstemp` makes it.
+_TEMPORARY_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_TEMPORARY_RANDOM = 8
+
+
+def temporary_pattern(name: str) -> re.Pattern[str]:
+    """Names of the temporaries :func:`atomic_write_bytes` makes while it writes ``name``.
+
+    A temporary is ``.<name>.<8 random characters>.tmp`` in the folder of the
+    file written; match a candidate with ``fullmatch``.  A tool removing what a
+    killed write left removes only these, never a ``.notes.tmp`` of the user.
+
+    >>> bool(temporary_pattern("offices.geojson").fullmatch(".offices.geojson.k1ll3d_x.tmp"))
+    True
+    >>> bool(temporary_pattern("offices.geojson").fullmatch(".notes.tmp"))
+    False
+    """
+    letters = re.escape(_TEMPORARY_LETTERS)
+    return re.compile(rf"\.{re.escape(name)}\.[{letters}]{{{_TEMPORARY_RANDOM}}}\.tmp")
+
+
+def _create_temporary(target: Path, mode: int) -> tuple[int, Path]:
+    """Create and open a new temporary beside ``target`` (see :func:`temporary_pattern`).
+
+    ``mode`` is masked by the umask, as for any new file.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    flags |= getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        random = "".join(secrets.choice(_TEMPORARY_LETTERS) for _ in range(_TEMPORARY_RANDOM))
+        tmp = target.with_name(f".{target.name}.{random}.tmp")
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free name for a temporary file", str(target.parent))
+
+
+def _existing_file(path: Path) -> os.stat_result | None:
+    """The status of ``path`` when it is a regular file (not a link, folder...), else ``None``."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None
+
+
+def atomic_write_bytes(path: Path, data: bytes, *, follow_symlinks: bool = False) -> None:
     """Write ``data`` to ``path`` so that readers see the old or the new file, never a part.
 
-    The bytes go to a temporary file in the same folder, are flushed to disk,
-    and the file is renamed over ``path``.
+    The bytes go to a temporary file in the same folder (named as
+    :func:`temporary_pattern` says), are flushed to disk, and the file is
+    renamed over ``path``; on any failure the temporary is removed and
+    ``path`` is as it was.
+
+    A file that exists keeps its mode (a 0600 file stays 0600) and, where the
+    system allows, its owner and group; a file that is not writable (mode
+    0444) is refused as :func:`open` would refuse it.  A new file gets the
+    mode the umask gives (0644 under the usual umask 022).
+
+    Parameters
+    ----------
+    path : Path
+        The file to write; missing parent folders are made.
+    data : bytes
+        Its new content.
+    follow_symlinks : bool, default False
+        When ``path`` is a symbolic link, write the file it points to (the
+        link stays a link), as an edit of a linked data file must.  By
+        default the link itself is replaced by the new file: a link planted
+        where geo writes its own files cannot redirect the write elsewhere.
+
+    Raises
+    ------
+    OSError
+        If the folder is not writable, the disk is full, ``path`` is a
+        folder or a read-only file...: nothing is changed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    target = Path(os.path.realpath(path)) if follow_symlinks and path.is_symlink() else path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = _existing_file(target)
+    if old is not None and not os.access(target, os.W_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
+    fd, tmp = _create_temporary(target, 0o600 if old is not None else 0o666)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        try:
+            if old is not None:
+                _keep_owner_and_mode(fd, old)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
 
 
-def atomic_write_text(path: Path, text: str) -> None:
+def _keep_owner_and_mode(fd: int, old: os.stat_result) -> None:
+    """Give the open file ``fd`` the owner, group and mode of ``old`` (owner where allowed)."""
+    if hasattr(os, "fchown") and (old.st_uid, old.st_gid) != _owner(fd):
+        with contextlib.suppress(OSError):  # only root may give a file away
+            os.fchown(fd, old.st_uid, old.st_gid)
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, stat.S_IMODE(old.st_mode))  # after chown, which may clear set-id bits
+
+
+def _owner(fd: int) -> tuple[int, int]:
+    info = os.fstat(fd)
+    return info.st_uid, info.st_gid
+
+
+def atomic_write_text(path: Path, text: str, *, follow_symlinks: bool = False) -> None:
     """Write UTF-8 ``text`` atomically (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+    atomic_write_bytes(path, text.encode("utf-8"), follow_symlinks=follow_symlinks)
 
 
 def is_finite_number(value: Any) -> bool:

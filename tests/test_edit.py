@@ -1051,7 +1051,7 @@ def test_add_to_a_file_without_features(data: Path) -> None:
 
 
 def test_an_edit_sweeps_what_a_killed_edit_left(data: Path) -> None:
-    stale = data / ".offices.geojson.k1ll3d.tmp"
+    stale = data / ".offices.geojson.k1ll3d_x.tmp"  # as mkstemp names them
     stale.write_text('{"type": "Feat', encoding="utf-8")
     set_fields(data, "rocb-europe", {"notes": "swept"})
     assert not stale.exists()

@@ -22,6 +22,7 @@ from geo.fileio import (
     parse_json,
     read_csv_rows,
     read_json,
+    temporary_pattern,
 )
 
 #: hypothesis with pytest's tmp_path: each example overwrites the same files.
@@ -226,7 +227,9 @@ def test_atomic_write_creates_folders_and_replaces(tmp_path: Path) -> None:
     atomic_write_bytes(path, b"first")
     atomic_write_text(path, "second: Ressano García")
     assert path.read_bytes() == "second: Ressano García".encode()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
     assert leftovers(path.parent) == []
 
 
@@ -291,6 +294,101 @@ def test_atomic_write_text_round_trips(tmp_path: Path, text: str) -> None:
     atomic_write_text(path, text)
     assert path.read_bytes() == text.encode("utf-8")
     assert leftovers(tmp_path) == []
+
+
+def test_atomic_write_of_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    path = tmp_path / "index.html"
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o640)
+    atomic_write_bytes(path, b"new")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert path.read_bytes() == b"new"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root may give a file to another user")
+def test_atomic_write_as_root_keeps_the_owner_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "offices.geojson"
+    path.write_text("old", encoding="utf-8")
+    os.chown(path, 12345, 23456)
+    path.chmod(0o2640)  # a set-id bit that a chown after the chmod would clear
+    atomic_write_bytes(path, b"new")
+    info = path.stat()
+    assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (12345, 23456, 0o2640)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027, 0o077, 0o002])
+def test_atomic_write_of_a_new_file_follows_the_umask(tmp_path: Path, umask: int) -> None:
+    old = os.umask(umask)
+    try:
+        atomic_write_bytes(tmp_path / "map.html", b"new")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "map.html").stat().st_mode) == 0o666 & ~umask
+
+
+def test_atomic_write_follows_a_link_only_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "real.txt").write_text("real", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to("real.txt")
+    atomic_write_bytes(link, b"through", follow_symlinks=True)
+    assert link.is_symlink()
+    assert (tmp_path / "real.txt").read_bytes() == b"through"
+    # by default a link is replaced: a link planted among geo's own outputs
+    # (a journal, a manifest) cannot send a write elsewhere
+    atomic_write_bytes(link, b"replaced")
+    assert not link.is_symlink()
+    assert link.read_bytes() == b"replaced"
+    assert (tmp_path / "real.txt").read_bytes() == b"through"
+
+
+def test_atomic_write_refuses_a_read_only_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ``open(path, "w")`` would; the tests run as root, which may write anything, so
+    ``os.access`` is made to say no."""
+    path = tmp_path / "map.html"
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o444)
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, m, **k: False if Path(p) == path else real_access(p, m, **k)
+    )
+    with pytest.raises(PermissionError, match=r"Permission denied: '.*map\.html'"):
+        atomic_write_bytes(path, b"new")
+    assert path.read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.html"]
+
+
+@pytest.mark.parametrize(
+    ("name", "matches"),
+    [
+        (".offices.geojson.k1ll3d_x.tmp", True),
+        (".offices.geojson.abcdefgh.tmp", True),
+        (".offices.geojson.tmp", False),
+        (".offices.geojson.ABCDEFGH.tmp", False),
+        (".offices.geojson.abcdefg.tmp", False),
+        (".offices.geojson.abcdefghi.tmp", False),
+        (".offices_geojson.abcdefgh.tmp", False),
+        ("x.offices.geojson.abcdefgh.tmp", False),
+        (".notes.tmp", False),
+    ],
+)
+def test_temporary_pattern(name: str, matches: bool) -> None:
+    assert bool(temporary_pattern("offices.geojson").fullmatch(name)) is matches
+
+
+def test_temporaries_are_named_by_the_pattern(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    def fsync(fd: int) -> None:
+        seen.extend(leftovers(tmp_path))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    atomic_write_bytes(tmp_path / "offices.geojson", b"{}")
+    (name,) = seen
+    assert temporary_pattern("offices.geojson").fullmatch(name)
 
 
 # -- is_finite_number ---------------------------------------------------------------------------

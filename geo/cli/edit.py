@@ -7,13 +7,16 @@ Messages go to stderr.
 ``FIELD=VALUE`` arguments (``geo set``, ``--prop``) take the value as JSON
 when it parses as JSON (numbers, ``true``/``false``/``null``, ``"quoted
 strings"``, lists and objects), else as the text itself; ``--string`` keeps
-every value as text.
+every value as text.  JSON that geo could not read back from the file (a
+number too large for a double, an object repeating a key) is refused with
+the way to write it as text.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -37,11 +40,48 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+class _Unreadable(Exception):
+    """Valid JSON that geo could not read back from a data file: what is wrong with it."""
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Unreadable("a number too large for a double")
+    return value
+
+
+def _int(text: str) -> int:
+    try:
+        value = int(text)
+        float(value)
+    except (OverflowError, ValueError):  # beyond a double, or Python's digit limit
+        raise _Unreadable("a number too large for a double") from None
+    return value
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        keys = [k for k, _ in pairs]
+        repeated = next(k for k in keys if keys.count(k) > 1)
+        raise _Unreadable(f"an object repeating the key {repeated!r}")
+    return result
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 24 else f"{text[:20]}... ({len(text)} characters)"
+
+
 def parse_assignment(text: str, *, as_string: bool = False) -> tuple[str, Any]:
     """Split ``FIELD=VALUE`` and parse the value.
 
     The value is JSON when it parses as JSON, else the text itself
     (``NaN`` and ``Infinity`` stay text); with ``as_string`` it is always the text.
+    JSON that geo could not read back from a data file is refused rather than
+    guessed at: a number too large for a double (``1e400``, 400 nines) or an
+    object repeating a key.  To keep such a value as text, quote it
+    (``notes='"999..."'``) or use ``--string``.
 
     >>> parse_assignment("seats=2")
     ('seats', 2)
@@ -57,7 +97,8 @@ def parse_assignment(text: str, *, as_string: bool = False) -> tuple[str, Any]:
     Raises
     ------
     click.BadParameter
-        If there is no ``=`` or the field name is empty.
+        If there is no ``=``, the field name is empty, or the value is JSON geo
+        could not read back (see above).
     """
     field, sep, raw = text.partition("=")
     if not sep or not field.strip():
@@ -66,12 +107,27 @@ def parse_assignment(text: str, *, as_string: bool = False) -> tuple[str, Any]:
     if as_string:
         return field, raw
     try:
-        return field, json.loads(raw, parse_constant=_reject_constant)
+        json.loads(raw, parse_constant=_reject_constant, parse_int=str, parse_float=str)
     except ValueError:
-        return field, raw
+        return field, raw  # not JSON: the text itself
     except RecursionError:
         msg = f"got a value for {field!r} nested too deeply to read; nest at most a few levels"
         raise click.BadParameter(msg) from None
+    try:
+        value = json.loads(
+            raw,
+            parse_constant=_reject_constant,
+            parse_float=_float,
+            parse_int=_int,
+            object_pairs_hook=_object,
+        )
+    except _Unreadable as err:
+        msg = (
+            f"got {field}={_clip(raw)}, {err}: geo could not read the file back; "
+            f"""for the text write {field}='"..."' or use --string"""
+        )
+        raise click.BadParameter(msg) from None
+    return field, value
 
 
 def _assignments(items: tuple[str, ...], *, as_string: bool = False) -> dict[str, Any]:
@@ -342,7 +398,8 @@ def set_command(
     VALUE is read as JSON when it parses as JSON: 2 and 40.5 are numbers,
     true/false/null are those, [..] and {..} are lists and objects, and
     '"2024"' is a string; anything else (operational, Baku) is text.
-    Dates are text: write opened='"2024"' or use --string.  FIELD=null
+    Dates are text: write opened='"2024"' or use --string.  A number too
+    large for a double is refused (quote it to keep it as text).  FIELD=null
     writes null.  lon and lat move the point (degrees, WGS84).  Only the
     values change in the file; nothing is written unless the data stays
     valid.
