@@ -518,8 +518,8 @@ HOSTILE: list[Any] = [
     True,
     None,
     "9999-12-31",
-    # "2000/9999-12" and "../9999" (issue 26 case 7: a ValueError in validation, fixed
-    # by the validation helper) belong here once that fix is in
+    "2000/9999-12",  # issue 26 case 7: was a ValueError (year 10000) in validation
+    "../9999",
 ]
 EXISTING_IDS = ["rocb-ap", "samur", "wco-hq", "khanoba", "rocb-europe"]
 #: Ids an edit may name or give: the folder's, new ones (two edits may pick the same), bad ones.
