@@ -393,8 +393,14 @@ def build_atlas(
 ) -> BuildResult:
     """Write the outputs of an already loaded atlas (see :func:`build`)."""
     out = Path(output_dir) if output_dir is not None else default_output_dir(atlas.data_dir)
+    rule = atlas.write_rule
+    # resolved: a `..` after a symlink means what the system makes of it, for every write
+    out = rule.check_folder(out, what="output folder")
     languages = map_languages(atlas.data_dir, lang)
-    with locked(out):
+    outputs = _outputs(atlas, languages)
+    for output in outputs:  # refused before the folder or its lock is made
+        rule.check(out / output.name, what="output file")
+    with locked(out, rule):
         manifest = read_manifest(out)
         missing = missing_inputs(manifest, atlas.data_dir, atlas.inputs)
         if missing and not allow_missing:
@@ -402,7 +408,7 @@ def build_atlas(
         files: dict[str, bytes] = {}
         unchanged: list[Path] = []
         entries: dict[str, dict[str, str]] = {}
-        for output in _outputs(atlas, languages):
+        for output in outputs:
             if not force and is_current(out, output.name, output.key, manifest):
                 unchanged.append(out / output.name)
                 entries[output.name] = dict(manifest.outputs[output.name])
@@ -415,9 +421,9 @@ def build_atlas(
             str(atlas.data_dir.resolve()),
             tuple(input_names(atlas.data_dir, atlas.inputs)),
         )
-        written = publish(out, files, new_manifest) if files else []
+        written = publish(out, files, new_manifest, rule) if files else []
         if not files and new_manifest != manifest:
-            publish(out, {}, new_manifest)
+            publish(out, {}, new_manifest, rule)
     keep_written()  # the dates, numbers and names of the maps, for the next build
     for path in written:
         log.info("wrote %s", path)
@@ -500,7 +506,11 @@ def build(
         When the data has problems (its ``geo.toml`` included), or a file the
         last build read is missing; nothing is written then.
     UsageError
-        When ``lang`` names a language geo does not speak.
+        When ``lang`` names a language geo does not speak, or ``output_dir``
+        is inside the data folder (or a file would land in it: see
+        :mod:`geo.targets`); nothing is written then.
+    GeoError
+        When the output folder cannot be written (no permission, a full disk).
     BuildLockedError
         When another build is writing to ``output_dir``.
     """

@@ -13,7 +13,10 @@ to raise ``ENOSPC``.
 from __future__ import annotations
 
 import errno
+import hashlib
 import io
+import json
+import logging
 import os
 import shutil
 from collections.abc import Callable
@@ -28,6 +31,17 @@ from geo.build import build
 from geo.cli import cli
 from geo.errors import GeoError, UsageError
 from geo.points import enrich_file
+from geo.publish import (
+    JOURNAL,
+    JOURNAL_VERSION,
+    LOCK,
+    MANIFEST,
+    STAGE,
+    locked,
+    read_manifest,
+    recover,
+    safe_name,
+)
 from geo.render import to_html, write_map
 from geo.targets import WriteRule, data_rule
 
@@ -165,6 +179,28 @@ def test_a_snapshot_over_a_data_file_or_its_map_is_refused_before_the_browser(
     assert page.read_bytes().startswith(b"<!DOCTYPE html>")
 
 
+@pytest.mark.parametrize("inside", ["", "sub"])
+def test_a_build_into_the_data_folder_is_refused(fixture_copy: Path, inside: str) -> None:
+    data = fixture_copy
+    before = sorted(p.name for p in data.iterdir())
+    result = run("build", "--data", str(data), "--output", str(data / inside))
+    assert result.exit_code == 2
+    assert "Got output folder" in result.stderr and "inside the data folder" in result.stderr
+    assert sorted(p.name for p in data.iterdir()) == before
+    assert run("validate", "--data", str(data)).exit_code == 0
+
+
+def test_a_build_beside_the_data_never_writes_into_it(tmp_path: Path, fixture_dir: Path) -> None:
+    # a data folder called "regions" in the output folder: regions/eur.html would land in it
+    data = Path(shutil.copytree(fixture_dir, tmp_path / "regions"))
+    before = files(data)
+    refused = r"Got output file .*regions/[a-z]+\.html.*inside the data"
+    with pytest.raises(UsageError, match=refused):
+        build(data, tmp_path)
+    assert files(data) == before
+    assert not (tmp_path / "index.html").exists() and not (tmp_path / STAGE).exists()
+
+
 def test_watch_refuses_an_output_folder_in_the_data_at_once(fixture_copy: Path) -> None:
     from geo.watch import watch
 
@@ -229,6 +265,172 @@ def test_the_project_data_folder_is_always_protected(tmp_path: Path, project_dat
     rule = data_rule(tmp_path / "elsewhere")
     with pytest.raises(UsageError, match="inside the data folder"):
         rule.check(project_data / "m.html")
+
+
+# --------------------------------------------------------------------------- case 2
+
+
+def _hostile_journal(out: Path, moves: dict[str, bytes], staged: dict[str, bytes]) -> None:
+    """A journal naming ``moves`` (name -> bytes it records), with ``staged`` in the stage."""
+    for name, data in staged.items():
+        path = out / STAGE / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    manifest = (out / MANIFEST).read_text(encoding="utf-8")
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in moves.items()}
+    journal = {"version": JOURNAL_VERSION, "files": digests, "manifest": manifest}
+    journal["moves"] = list(moves)  # what geo before version 2 of the journal followed
+    (out / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+
+
+@pytest.fixture
+def built(tmp_path: Path, fixture_dir: Path) -> tuple[Path, Path]:
+    """A data folder and its output folder, side by side in ``tmp_path``."""
+    data = Path(shutil.copytree(fixture_dir, tmp_path / "data"))
+    out = tmp_path / "output"
+    build(data, out)
+    return data, out
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../data/offices.geojson",
+        "regions/../../data/offices.geojson",
+        "ABSOLUTE",
+        "..\\data\\offices.geojson",
+        "C:/data/offices.geojson",
+        ".geo-build.json",
+        "./index.html",
+        "regions//eur.html",
+    ],
+)
+def test_a_hostile_journal_is_never_followed(
+    built: tuple[Path, Path], name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    data, out = built
+    if name == "ABSOLUTE":
+        name = str(data / "offices.geojson")
+    before, outputs = files(data), files(out)
+    hostile = b'{"type": "FeatureCollection", "features": []}'
+    _hostile_journal(out, {name: hostile}, {"evil.geojson": hostile})
+    with caplog.at_level(logging.WARNING, logger="geo.publish"):
+        assert recover(out) == []
+    assert "which is not followed" in caplog.text
+    assert not (out / JOURNAL).exists()
+    assert files(data) == before
+    build(data, out)  # and the next build leaves the folder as it was
+    assert files(data) == before
+    assert {k: v for k, v in files(out).items() if not k.startswith(".")} == {
+        k: v for k, v in outputs.items() if not k.startswith(".")
+    }
+
+
+def test_a_journal_through_a_symlinked_stage_moves_nothing_out_of_the_data(
+    built: tuple[Path, Path],
+) -> None:
+    data, out = built
+    before = files(data)
+    (out / STAGE).symlink_to(data)  # ".geo-stage/offices.geojson" is the data file itself
+    _hostile_journal(out, {"offices.geojson": before["offices.geojson"]}, {})
+    with pytest.raises(GeoError, match=r"\.geo-stage is a symbolic link, which geo never makes"):
+        build(data, out)
+    assert files(data) == before
+    assert not (out / "offices.geojson").exists()
+
+
+def test_a_journal_through_a_symlinked_subfolder_is_not_followed(
+    built: tuple[Path, Path],
+) -> None:
+    data, out = built
+    before = files(data)
+    shutil.rmtree(out / "regions")
+    (out / "regions").symlink_to(data)
+    _hostile_journal(out, {"regions/offices.geojson": b"x"}, {"regions/offices.geojson": b"x"})
+    assert recover(out) == []
+    assert files(data) == before
+
+
+def test_a_journal_whose_staged_bytes_differ_is_not_followed(built: tuple[Path, Path]) -> None:
+    _, out = built
+    page = (out / "index.html").read_bytes()
+    _hostile_journal(out, {"index.html": b"what the journal says"}, {"index.html": b"other"})
+    assert recover(out) == []
+    assert (out / "index.html").read_bytes() == page
+
+
+def test_a_journal_naming_a_data_folder_inside_the_output_is_not_followed(
+    tmp_path: Path, fixture_dir: Path
+) -> None:
+    # `geo build --output .` beside data/: the folder holds the data, the rule keeps it out
+    data = Path(shutil.copytree(fixture_dir, tmp_path / "data"))
+    build(data, tmp_path)
+    before = files(data)
+    hostile = b'{"type": "FeatureCollection", "features": []}'
+    _hostile_journal(tmp_path, {"data/offices.geojson": hostile}, {"data/offices.geojson": hostile})
+    assert recover(tmp_path, geo.load(data).write_rule) == []
+    assert files(data) == before
+
+
+def test_a_symlinked_lock_is_refused_not_truncated(built: tuple[Path, Path]) -> None:
+    data, out = built
+    before = files(data)
+    (out / LOCK).unlink()
+    (out / LOCK).symlink_to(data / "offices.geojson")
+    with pytest.raises(GeoError, match=r"\.geo-build\.lock is a symbolic link"), locked(out):
+        pass
+    assert files(data) == before
+
+
+def test_unsafe_names_in_a_manifest_are_dropped(built: tuple[Path, Path]) -> None:
+    _, out = built
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    manifest["outputs"]["../data/offices.geojson"] = {"key": "k", "sha256": "s"}
+    manifest["inputs"].append("../x")
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    read = read_manifest(out)
+    assert "../data/offices.geojson" not in read.outputs and "index.html" in read.outputs
+    assert "../x" not in read.inputs
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("index.html", True),
+        ("fr/regions/eur.html", True),
+        ("", False),
+        ("/etc/passwd", False),
+        ("..", False),
+        ("a/../b", False),
+        ("a\\b", False),
+        ("C:x", False),
+        (".hidden", False),
+        ("a/", False),
+        ("a\n", False),
+        (3, False),
+    ],
+)
+def test_safe_name(name: object, safe: bool) -> None:
+    assert safe_name(name) is safe
+
+
+# --------------------------------------------------------------------------- case 5
+
+
+def test_a_build_removes_only_what_it_made(tmp_path: Path, fixture_dir: Path) -> None:
+    data = Path(shutil.copytree(fixture_dir, tmp_path / "data"))
+    (data / ".draft.tmp").write_text("mine", encoding="utf-8")
+    out = tmp_path  # `--output .` beside data/
+    (out / "notes").mkdir()
+    (out / "notes" / ".draft.tmp").write_text("mine", encoding="utf-8")
+    (out / ".index.html.abcdefgh.tmp").write_text("mine", encoding="utf-8")
+    (out / STAGE).mkdir()
+    (out / STAGE / "index.html").write_text("left by a killed build", encoding="utf-8")
+    build(data, out)
+    assert (data / ".draft.tmp").read_text(encoding="utf-8") == "mine"
+    assert (out / "notes" / ".draft.tmp").read_text(encoding="utf-8") == "mine"
+    assert (out / ".index.html.abcdefgh.tmp").read_text(encoding="utf-8") == "mine"
+    assert not (out / STAGE).exists()
 
 
 # --------------------------------------------------------------------------- case 8
@@ -318,3 +520,35 @@ def test_a_snapshot_that_cannot_be_written_is_a_clean_error(
     result = run("snapshot", str(out / "regions" / "ac.html"), str(target), "--width", "300")
     assert result.exit_code == 1, result.stderr
     assert f"error: cannot write {str(target)!r}: {str(target.parent)!r} is a file" in result.stderr
+
+
+def test_a_build_whose_disk_fills_at_the_journal_leaves_the_folder_as_it_was(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, out = built
+    before = files(out)
+    monkeypatch.setattr(os, "fsync", enospc(JOURNAL))
+    result = run("build", "--data", str(data), "--output", str(out), "--force")
+    assert result.exit_code == 1
+    assert "No space left on device; the folder is as it was" in result.stderr
+    assert files(out) == before
+    assert not (out / JOURNAL).exists() and not (out / STAGE).exists()
+
+
+def test_a_build_whose_disk_fills_at_the_manifest_is_completed_by_the_next(
+    built: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, out = built
+    (data / "offices.geojson").write_text(
+        (data / "offices.geojson").read_text(encoding="utf-8").replace("Brussels", "Bruxelles"),
+        encoding="utf-8",
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", enospc(MANIFEST))
+        with pytest.raises(GeoError, match="the next build into it completes this one"):
+            build(data, out)
+    assert (out / JOURNAL).exists()
+    result = build(data, out)
+    assert result.written == ()  # the journal's files were the right ones
+    assert not (out / JOURNAL).exists() and not (out / STAGE).exists()
+    assert "Bruxelles" in (out / "places.geojson").read_text(encoding="utf-8")
