@@ -8,6 +8,13 @@ a clean error that leaves no partial file.  Tests run as root, who ignores
 refuses it for root too) or by monkeypatching the call that fails, and a full
 disk by monkeypatching ``os.fsync`` (or the raw file an output is written to)
 to raise ``ENOSPC``.
+
+The fuzz test draws output paths in, beside, above and through symlinks to a
+data folder (its files, ``..``, hard links) for ``write_map``, ``enrich_file``
+and ``build_atlas``: each either writes only its target, outside the data, or
+raises a GeoError having changed nothing (a failed build may leave its lock in
+its own folder); the data's bytes never change.  ``GEO_FUZZ_EXAMPLES`` (e.g.
+500) runs it longer, with random examples.
 """
 
 from __future__ import annotations
@@ -23,11 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import hypothesis.strategies as st
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, event, given, settings
 
 import geo
-from geo.build import build
+from geo.build import build, build_atlas
 from geo.cli import cli
 from geo.errors import GeoError, UsageError
 from geo.points import enrich_file
@@ -552,3 +561,109 @@ def test_a_build_whose_disk_fills_at_the_manifest_is_completed_by_the_next(
     assert result.written == ()  # the journal's files were the right ones
     assert not (out / JOURNAL).exists() and not (out / STAGE).exists()
     assert "Bruxelles" in (out / "places.geojson").read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- fuzz
+
+
+_NAMES = [
+    "..",
+    ".",
+    "sub",
+    "offices.geojson",
+    "wco_members.csv",
+    "geo.toml",
+    "to-data",
+    "to-file",
+    "hard.geojson",
+    "data",
+]
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory, fixture_dir: Path) -> Path:
+    """``data/`` (the fixture, with a geo.toml), and beside it links to it and to its files.
+
+    Returns the folder holding them, five levels under the sandbox's top.
+    """
+    # deep enough that no path drawn climbs out of the sandbox, whose every file is compared
+    root = tmp_path_factory.mktemp("sandbox") / "1" / "2" / "3" / "4" / "5"
+    data = Path(shutil.copytree(fixture_dir, root / "data"))
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["en"]\n', encoding="utf-8")
+    work = root / "work"
+    work.mkdir()
+    (work / "to-data").symlink_to(data)
+    (work / "to-file").symlink_to(data / "offices.geojson")
+    os.link(data / "offices.geojson", work / "hard.geojson")
+    points_csv(work)
+    return root
+
+
+@pytest.fixture(scope="module")
+def sandbox_atlas(sandbox: Path) -> geo.Atlas:
+    return geo.load(sandbox / "data")
+
+
+@st.composite
+def output_paths(draw: st.DrawFn, root: Path, suffix: str) -> Path:
+    """Paths in, beside, above and through links to the data folder.
+
+    Each ends in a name of the sandbox (a data file, a link, ``..``) or, half
+    the time, a new name with the command's ``suffix``.
+    """
+    base = draw(st.sampled_from([root / "data", root / "work", root / "work" / "to-data", root]))
+    parts = draw(st.lists(st.sampled_from(_NAMES), max_size=3))
+    last = draw(st.sampled_from(_NAMES) | st.just(f"new{suffix}"))
+    return base.joinpath(*parts, last)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    derandomize=EXAMPLES <= 40,
+)
+@given(data=st.data())
+def test_fuzz_no_command_writes_into_the_data_or_beside_its_target(
+    sandbox: Path, sandbox_atlas: geo.Atlas, data: st.DataObject
+) -> None:
+    command = data.draw(st.sampled_from(["map", "enrich", "build"]))
+    suffix = {"map": ".html", "enrich": data.draw(st.sampled_from([".csv", ".geojson"]))}
+    target = data.draw(output_paths(sandbox, suffix.get(command, "")))
+    folder = (sandbox / "data").resolve()
+    top = sandbox.parents[4]
+    before = files(top)
+    outcome = "written"
+    try:
+        if command == "map":
+            sandbox_atlas.to_map(sandbox_atlas.places.head(2)).save(target)
+        elif command == "enrich":
+            enrich_file(sandbox / "work" / "points.csv", target, atlas=sandbox_atlas)
+        else:
+            build_atlas(sandbox_atlas, target)
+    except UsageError:
+        outcome = "refused"
+    except GeoError:
+        outcome = "failed"  # the system refused a write: nothing may change beside the target
+    event(f"{command}: {outcome}")
+    after = files(top)
+    prefix = f"{folder.relative_to(top.resolve())}/"
+    data_files = {k: v for k, v in before.items() if k.startswith(prefix)}
+    assert {k: v for k, v in after.items() if k.startswith(prefix)} == data_files, (command, target)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    if outcome == "refused" or (outcome == "failed" and command != "build"):
+        assert not changed, (command, target)  # no partial file either
+        return
+    dots = target.name in ("", ".", "..")
+    landing = target.resolve() if dots else target.parent.resolve() / target.name
+    assert not _inside(landing, folder), (command, target)
+    for name in changed:
+        path = (top / name).resolve()
+        if command == "build":
+            assert _inside(path, target.resolve()), (target, name)
+        else:
+            assert path == landing, (target, name)
