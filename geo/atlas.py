@@ -23,13 +23,14 @@ import numpy as np
 import shapely
 
 from geo import cache
-from geo.config import config_problems
+from geo.config import CONFIG_FILE, config_problems
 from geo.countries import CountryIndex, load_country_index
 from geo.errors import DataError, Problem, UsageError
 from geo.fileio import check_structure, read_data_bytes, read_json
 from geo.history import network_start, parse_as_of, state_at
 from geo.regions import Membership, load_membership
 from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon, valid_lon_lat
+from geo.targets import WriteRule, data_rule, default_data_dir, project_data_dir
 from geo.validate import Feature, check_documents
 
 if TYPE_CHECKING:
@@ -49,24 +50,12 @@ DISPLAY_FILE = "countries_display.geojson"
 _REFERENCE_FILES = (MEMBERS_FILE, TERRITORIES_FILE, COUNTRIES_FILE, DISPLAY_FILE)
 
 
-def default_data_dir() -> Path:
-    """The data folder used when none is given: ``$GEO_DATA``, else the project's ``data/``."""
-    env = os.environ.get("GEO_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "data"
-
-
-def _project_data_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "data"
-
-
 def _reference(data_dir: Path, name: str) -> Path:
     """A reference file from ``data_dir``, else the project's own copy (and a warning saying so)."""
     own = data_dir / name
     if own.exists() or own.is_symlink():
         return own
-    fallback = _project_data_dir() / name
+    fallback = project_data_dir() / name
     if fallback != own:
         _say_fallback(str(data_dir), name)
     return fallback
@@ -182,6 +171,15 @@ class Atlas:
             if not isinstance(self._countries, CountryIndex):
                 self._countries = self._countries()
             return self._countries
+
+    @property
+    def write_rule(self) -> WriteRule:
+        """Where a command working on this atlas may not write (:mod:`geo.targets`).
+
+        Inside its data folder or the project's ``data/``, or over a file it
+        was read from or its ``geo.toml`` (where their symlinks lead included).
+        """
+        return data_rule(self.data_dir, [*self.inputs, self.data_dir / CONFIG_FILE])
 
     def __repr__(self) -> str:
         when = f" as of {self.as_of.isoformat()}" if self.as_of else ""
@@ -399,11 +397,15 @@ class Atlas:
         >>> near = atlas.within(lat=40.41, lon=49.87, km=300)  # doctest: +SKIP
         >>> mark = QueryMark(lon=49.87, lat=40.41, radius_km=300)  # doctest: +SKIP
         >>> m = atlas.to_map(near, query=mark)  # doctest: +SKIP
+        >>> m.save("near.html")  # doctest: +SKIP
+
+        ``m.save(path)`` writes the page as :func:`geo.render.write_map` does:
+        atomically, and never into this atlas's data (:attr:`write_rule`).
         """
         from geo.i18n import translator
         from geo.render import render_map
 
-        return render_map(
+        m: Any = render_map(
             result,
             self.countries_display,
             title=translator(lang)("title.query") if title is None else title,
@@ -412,6 +414,8 @@ class Atlas:
             query=query,
             lang=lang,
         )
+        m.write_rule = self.write_rule  # m.save(path) keeps out of this atlas's data
+        return m
 
     def locate(self, *, lat: float, lon: float) -> Location:
         """Country and WCO region of any point on Earth.

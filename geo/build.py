@@ -463,8 +463,14 @@ def build_atlas(
     left as it is, with its manifest entry.
     """
     out = Path(output_dir) if output_dir is not None else default_output_dir(atlas.data_dir)
+    rule = atlas.write_rule
+    # resolved: a `..` after a symlink means what the system makes of it, for every write
+    out = rule.check_folder(out, what="output folder")
     languages = map_languages(atlas.data_dir, lang)
-    with locked(out):
+    outputs = _outputs(atlas, languages, pdf, only_pdf=only_pdf)
+    for output in outputs:  # refused before the folder or its lock is made
+        rule.check(out / output.name, what="output file")
+    with locked(out, rule):
         manifest = read_manifest(out)
         missing = missing_inputs(manifest, atlas.data_dir, atlas.inputs)
         if missing and not allow_missing:
@@ -472,13 +478,12 @@ def build_atlas(
         files: dict[str, bytes] = {}
         unchanged: list[Path] = []
         entries: dict[str, dict[str, str]] = {}
-        made = _outputs(atlas, languages, pdf, only_pdf=only_pdf)
-        names = {output.name for output in made}
+        names = {output.name for output in outputs}
         for name, entry in sorted(manifest.outputs.items()):
             kept = only_pdf or posixpath.basename(name) == PDF_NAME
             if kept and name not in names and (out / name).is_file():
                 entries[name] = dict(entry)
-        for output in made:
+        for output in outputs:
             if not force and is_current(out, output.name, output.key, manifest):
                 unchanged.append(out / output.name)
                 entries[output.name] = dict(manifest.outputs[output.name])
@@ -492,9 +497,9 @@ def build_atlas(
             str(atlas.data_dir.resolve()),
             tuple(input_names(atlas.data_dir, atlas.inputs)),
         )
-        written = publish(out, files, new_manifest) if files else []
+        written = publish(out, files, new_manifest, rule) if files else []
         if not files and new_manifest != manifest:
-            publish(out, {}, new_manifest)
+            publish(out, {}, new_manifest, rule)
     keep_written()  # the dates, numbers and names of the maps, for the next build
     for path in written:
         log.info("wrote %s", path)
@@ -585,8 +590,12 @@ def build(
         When the data has problems (its ``geo.toml`` included), or a file the
         last build read is missing; nothing is written then.
     UsageError
-        When ``lang`` names a language geo does not speak, or ``paper`` or
-        ``base_url`` is not one :func:`print_atlas` takes.
+        When ``lang`` names a language geo does not speak, ``paper`` or
+        ``base_url`` is not one :func:`print_atlas` takes, or ``output_dir``
+        is inside the data folder (or a file would land in it: see
+        :mod:`geo.targets`); nothing is written then.
+    GeoError
+        When the output folder cannot be written (no permission, a full disk).
     BuildLockedError
         When another build is writing to ``output_dir``.
     PrintError

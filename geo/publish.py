@@ -6,13 +6,21 @@ What a reader of the folder is promised
   (each is written to a temporary file, flushed to disk, and renamed).
 - **Per folder**: the files of one publication appear together.  They are first
   written to a staging folder (``.geo-stage/``); then a journal
-  (``.geo-build.journal``) naming every file is written atomically, and only
-  then are the staged files renamed into place.  A process killed before the
-  journal exists leaves the folder as it was (the staging folder is swept by
-  the next publication); a process killed after it leaves a journal, and the
-  next publication into the folder first completes the interrupted one and
-  logs that it did.  The renames themselves take microseconds, so a reader
-  sees a mix of versions only inside that window.
+  (``.geo-build.journal``) naming every file and the SHA-256 of its bytes is
+  written atomically, and only then are the staged files renamed into place.
+  A process killed before the journal exists leaves the folder as it was (the
+  staging folder is swept by the next publication); a process killed after it
+  leaves a journal, and the next publication into the folder first completes
+  the interrupted one and logs that it did.  The renames themselves take
+  microseconds, so a reader sees a mix of versions only inside that window.
+- **Only its own folder**: a journal found in the folder is not trusted.  It is
+  followed only when every name in it stays inside the folder (relative, no
+  ``..``, no symbolic link on the way), every staged file is a regular file of
+  ``.geo-stage/`` with the recorded bytes, and no target is where the build may
+  not write (:mod:`geo.targets`); any other journal is removed with a warning.
+  Names in the manifest are checked alike.  What is removed is removed by
+  name (the staging folder), never by pattern: temporary files of the
+  journal and manifest are written inside the staging folder.
 - **One writer**: a lock file (``.geo-build.lock``, with ``fcntl.flock``) stops a
   second publication into the same folder at the same time, with a clear error.
 
@@ -25,21 +33,26 @@ a build that would silently lose one can refuse).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
+import stat
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geo.errors import BuildLockedError, GeoError
+from geo.errors import BuildLockedError, GeoError, UsageError
 from geo.fileio import atomic_write_bytes, atomic_write_text
+from geo.targets import WriteRule, writing
 
 __all__ = [
     "JOURNAL",
+    "JOURNAL_VERSION",
     "LOCK",
     "MANIFEST",
     "STAGE",
@@ -51,6 +64,7 @@ __all__ = [
     "publish",
     "read_manifest",
     "recover",
+    "safe_name",
 ]
 
 log = logging.getLogger(__name__)
@@ -59,6 +73,8 @@ MANIFEST = ".geo-build.json"
 LOCK = ".geo-build.lock"
 JOURNAL = ".geo-build.journal"
 STAGE = ".geo-stage"
+#: The journal's format: it records the SHA-256 of each staged file.
+JOURNAL_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -86,63 +102,140 @@ class Manifest:
 
 
 @contextlib.contextmanager
-def locked(out: Path) -> Iterator[None]:
+def locked(out: Path, rule: WriteRule | None = None) -> Iterator[None]:
     """Hold the folder's lock, creating the folder; complete an interrupted publication first.
+
+    ``rule`` (:mod:`geo.targets`) is where the completion may not write: a
+    journal naming a file there is not followed.
 
     Raises
     ------
     BuildLockedError
         When another process holds the lock.
     GeoError
-        When the folder cannot be created (a file is in the way, no permission).
+        When the folder cannot be created (a file is in the way, no
+        permission), or its lock or staging folder is not what geo makes (a
+        symbolic link, a folder).
     """
     import fcntl
 
     try:
         out.mkdir(parents=True, exist_ok=True)
-        handle = (out / LOCK).open("a+")
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise _not_ours(out / LOCK, "a symbolic link") from err
         msg = f"cannot write to {out}: {err.strerror or err}"
         raise GeoError(msg) from err
-    with handle:
+    with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _not_ours(out / LOCK, "not a regular file")
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
             handle.seek(0)
-            holder = handle.read().strip() or "unknown"
+            text = handle.read(64).strip()
+            holder = text if text.isascii() and text.isdigit() else "unknown"
             msg = (
                 f"another geo build is writing to {out} (pid {holder}); "
                 "wait for it to finish, or stop it, then build again"
             )
             raise BuildLockedError(msg) from err
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
         try:
-            recover(out)
+            with writing(out / LOCK):
+                handle.seek(0)
+                handle.truncate()
+                handle.write(str(os.getpid()))
+                handle.flush()
+            recover(out, rule)
             _sweep(out)
             yield
         finally:
-            handle.seek(0)
-            handle.truncate()
+            with contextlib.suppress(OSError):
+                handle.seek(0)
+                handle.truncate()
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def read_manifest(out: Path) -> Manifest:
-    """The folder's manifest; an empty one when it is missing or unreadable."""
+def _not_ours(path: Path, what: str) -> GeoError:
+    return GeoError(
+        f"cannot write to {path.parent}: {path.name} is {what}, which geo never makes "
+        "there; remove it, then build again"
+    )
+
+
+#: The largest journal or manifest read, bytes (they name a few hundred files).
+_MAX_RECORD_BYTES = 16 * 1024 * 1024
+
+
+def _read_record(path: Path) -> Any:
+    """The JSON of a journal or manifest: ``None`` when missing; ValueError when not one of ours.
+
+    Only a regular file of bounded size is read (a link to ``/dev/zero`` is not).
+    """
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise ValueError(f"unreadable ({err.strerror or err})") from err
+    if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_RECORD_BYTES:
+        raise ValueError("not a regular file of a few megabytes")
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_MAX_RECORD_BYTES + 1)
+    except OSError as err:
+        raise ValueError(f"unreadable ({err.strerror or err})") from err
+    try:
+        return json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, RecursionError) as err:
+        raise ValueError(str(err)) from err
+
+
+#: An output's name: ``/``-separated parts of letters, digits, ``.``, ``_`` and ``-``, none
+#: starting with a dot (so never ``..``, a hidden file, the stage or the journal).
+_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,254}){0,15}")
+
+
+def safe_name(name: object) -> bool:
+    """Whether ``name`` may name a file of an output folder in its journal or manifest.
+
+    Relative, ``/``-separated, every part made of ASCII letters, digits,
+    ``.``, ``_`` and ``-`` and not starting with a dot: no absolute path, no
+    ``..``, no backslash, no drive (``C:``), no hidden file.
+    """
+    return isinstance(name, str) and _NAME.fullmatch(name) is not None
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The folder's manifest; an empty one when it is missing or unreadable.
+
+    Entries whose name is not a :func:`safe_name` are dropped (with a warning).
+    """
+    try:
+        data = _read_record(out / MANIFEST)
+    except ValueError as err:
+        log.warning("ignoring the %s of %s: %s", MANIFEST, out, err)
         return Manifest()
+    return _manifest(data, out) or Manifest()
+
+
+def _manifest(data: Any, out: Path) -> Manifest | None:
+    """The manifest in a parsed document, ``None`` when it is not one."""
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
-        return Manifest()
+        return None
+    outputs = {k: v for k, v in data["outputs"].items() if isinstance(v, dict)}
+    unsafe = [k for k in outputs if not safe_name(k)]
+    if unsafe:
+        log.warning("ignoring %d entries of the %s of %s", len(unsafe), MANIFEST, out)
     inputs = data.get("inputs")
     data_dir = data.get("data_dir")
     return Manifest(
-        {k: v for k, v in data["outputs"].items() if isinstance(v, dict)},
+        {k: v for k, v in outputs.items() if k not in unsafe},
         data_dir if isinstance(data_dir, str) else None,
-        tuple(i for i in inputs if isinstance(i, str)) if isinstance(inputs, list) else (),
+        tuple(i for i in inputs if safe_name(i) and "/" not in i)
+        if isinstance(inputs, list)
+        else (),
     )
 
 
@@ -151,68 +244,161 @@ def is_current(out: Path, name: str, key: str, manifest: Manifest) -> bool:
     entry = manifest.outputs.get(name)
     if entry is None or entry.get("key") != key:
         return False
+    path = out / name
     try:
-        current = (out / name).read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):  # a link to /dev/zero is never read
+            return False
+        current = path.read_bytes()
     except OSError:
         return False
     return hashlib.sha256(current).hexdigest() == entry.get("sha256")
 
 
-def publish(out: Path, files: Mapping[str, bytes], manifest: Manifest) -> list[Path]:
+def publish(
+    out: Path, files: Mapping[str, bytes], manifest: Manifest, rule: WriteRule | None = None
+) -> list[Path]:
     """Replace ``files`` (relative name -> bytes) in ``out`` together, then the manifest.
 
     Call it while holding :func:`locked`.  Returns the paths written, in order.
+    The journal records the SHA-256 of each staged file: a completion moves
+    only files whose bytes are those (see :func:`recover`).
 
     Raises
     ------
+    UsageError
+        When a file would go where ``rule`` forbids (:mod:`geo.targets`).
     GeoError
         When a target cannot be written (a folder where a file goes, a file
-        where a folder goes, no permission); nothing is replaced then.
+        where a folder goes, no permission, a full disk); nothing is replaced
+        then, unless the disk fills while the files are moved into place: the
+        journal is kept, and the next build completes the publication.
     """
     names = sorted(files)
     for name in names:
+        if not safe_name(name):
+            raise GeoError(f"cannot write {name!r} into {out}: not a name of an output")
         _check_target(out, name)
+        if rule is not None:
+            rule.check(out / name, what="output file")
     stage = out / STAGE
+    journal = {
+        "version": JOURNAL_VERSION,
+        "files": {name: hashlib.sha256(files[name]).hexdigest() for name in names},
+        "manifest": manifest.to_json(),
+    }
     try:
         for name in names:
             atomic_write_bytes(stage / name, files[name])
+        _place(out, JOURNAL, json.dumps(journal, sort_keys=True) + "\n")
     except OSError as err:
         shutil.rmtree(stage, ignore_errors=True)
-        msg = f"cannot write to {out}: {err.strerror or err}"
+        (out / JOURNAL).unlink(missing_ok=True)
+        msg = f"cannot write to {out}: {err.strerror or err}; the folder is as it was"
         raise GeoError(msg) from err
-    journal = {"moves": names, "manifest": manifest.to_json()}
-    atomic_write_text(out / JOURNAL, json.dumps(journal, sort_keys=True) + "\n")
-    _complete(out, journal)
+    try:
+        _complete(out, journal)
+    except OSError as err:
+        msg = (
+            f"cannot finish writing {out}: {err.strerror or err}; "
+            "the next build into it completes this one"
+        )
+        raise GeoError(msg) from err
     return [out / name for name in names]
 
 
-def recover(out: Path) -> list[Path]:
+def _place(out: Path, name: str, text: str) -> None:
+    """Write a record of the folder (journal, manifest) whole: staged, then renamed into place.
+
+    Its temporary files are in the staging folder, which is removed by name.
+    """
+    staged = out / STAGE / name
+    atomic_write_text(staged, text)
+    os.replace(staged, out / name)
+    _fsync_folder(out)
+
+
+def recover(out: Path, rule: WriteRule | None = None) -> list[Path]:
     """Complete a publication that was interrupted after its journal was written.
 
     Returns the files it moved into place (empty when there was nothing to do).
+    A journal is followed only when every file it names is a :func:`safe_name`
+    that stays in ``out`` (no symbolic link on the way), whose staged copy is
+    a regular file in ``out/.geo-stage/`` with the bytes the journal records
+    (SHA-256), and which ``rule`` allows (:mod:`geo.targets`).  Any other
+    journal is removed with a warning, never followed; the staging folder is
+    then swept, and the build that holds the lock rewrites what differs.
     """
+    path = out / JOURNAL
+    if not (path.exists() or path.is_symlink()):
+        return []
     try:
-        journal = json.loads((out / JOURNAL).read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        journal = _read_record(path)
+        moves = _check_journal(out, journal, rule)
+    except ValueError as err:
+        log.warning("ignoring the %s in %s, which is not followed: %s", JOURNAL, out, err)
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
         return []
-    except (OSError, ValueError):
-        journal = None
-    if not isinstance(journal, dict) or not isinstance(journal.get("moves"), list):
-        # a journal is written atomically, so this is not ours: leave the folder as it is
-        log.warning("ignoring an unreadable %s in %s", JOURNAL, out)
-        (out / JOURNAL).unlink(missing_ok=True)
-        return []
-    moved = _complete(out, journal)
+    with writing(out):
+        moved = _complete(out, {**journal, "files": moves})
     log.warning(
         "completed an interrupted build in %s: %d file(s) moved into place", out, len(moved)
     )
     return moved
 
 
+def _check_journal(out: Path, journal: Any, rule: WriteRule | None) -> dict[str, str]:
+    """The moves of a journal that may be followed (see :func:`recover`); ValueError if none."""
+    if not isinstance(journal, dict) or journal.get("version") != JOURNAL_VERSION:
+        raise ValueError("not a journal of this version of geo")
+    files = journal.get("files")
+    manifest = journal.get("manifest")
+    if not isinstance(files, dict) or not isinstance(manifest, str):
+        raise ValueError("not a journal of this version of geo")
+    try:
+        if _manifest(json.loads(manifest), out) is None:
+            raise ValueError("its manifest is not one")
+    except json.JSONDecodeError as err:
+        raise ValueError(f"its manifest is not JSON ({err})") from err
+    home = out.resolve()
+    stage = home / STAGE
+    if (out / STAGE).is_symlink() or ((out / STAGE).exists() and not (out / STAGE).is_dir()):
+        raise ValueError(f"{STAGE} is not a folder")
+    for name, digest in files.items():
+        if not safe_name(name) or not isinstance(digest, str):
+            raise ValueError(f"it names {name!r}, which is not a file of the folder")
+        target = out / name
+        if target.parent.resolve() != (home / name).parent:
+            raise ValueError(f"the folder of {name!r} leads outside {out}")
+        if target.is_symlink() and not _inside(target.resolve(), home):
+            raise ValueError(f"{name!r} is a symbolic link leading outside {out}")
+        if rule is not None:
+            try:
+                rule.check(target, what="output file")
+            except UsageError as err:
+                raise ValueError(str(err)) from err
+        source = out / STAGE / name
+        if not (source.exists() or source.is_symlink()):
+            continue  # moved into place before the interruption
+        if source.resolve() != stage / name or not stat.S_ISREG(source.lstat().st_mode):
+            raise ValueError(f"the staged {name!r} is not a regular file in {STAGE}")
+        try:
+            data = source.read_bytes()
+        except OSError as err:
+            raise ValueError(f"the staged {name!r} is unreadable ({err.strerror})") from err
+        if hashlib.sha256(data).hexdigest() != digest:
+            raise ValueError(f"the staged {name!r} is not the file the journal records")
+    return files
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
 def _complete(out: Path, journal: Mapping[str, Any]) -> list[Path]:
     moved = []
     stage = out / STAGE
-    for name in journal["moves"]:
+    for name in journal["files"]:
         source = stage / name
         if source.exists():
             target = out / name
@@ -221,7 +407,7 @@ def _complete(out: Path, journal: Mapping[str, Any]) -> list[Path]:
             moved.append(target)
     text = journal.get("manifest")
     if isinstance(text, str):
-        atomic_write_text(out / MANIFEST, text)
+        _place(out, MANIFEST, text)
     _fsync_folder(out)
     (out / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(stage, ignore_errors=True)
@@ -241,11 +427,22 @@ def _check_target(out: Path, name: str) -> None:
 
 
 def _sweep(out: Path) -> None:
-    """Remove what killed publications left behind: the staging folder, hidden temporaries."""
-    shutil.rmtree(out / STAGE, ignore_errors=True)
-    for stale in out.rglob(".*.tmp"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    """Remove what killed publications left behind, each by its name.
+
+    The staging folder, and the temporary files of the journal and manifest
+    that earlier versions of geo wrote beside them.  Nothing else: a user's
+    ``notes/.draft.tmp`` stays.
+    """
+    stage = out / STAGE
+    if stage.is_symlink():
+        raise _not_ours(stage, "a symbolic link")
+    shutil.rmtree(stage, ignore_errors=True)
+    for record in (JOURNAL, MANIFEST):
+        pattern = re.compile(rf"\.{re.escape(record)}\.[a-z0-9_]{{8}}\.tmp")
+        for stale in out.glob(f".{record}.*.tmp"):
+            if pattern.fullmatch(stale.name) and stale.is_file() and not stale.is_symlink():
+                with contextlib.suppress(OSError):
+                    stale.unlink()
 
 
 def _fsync_folder(out: Path) -> None:

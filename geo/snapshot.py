@@ -14,6 +14,8 @@ from pathlib import Path
 
 from geo.errors import SnapshotError, UsageError
 from geo.fileio import atomic_write_bytes
+from geo.publish import MANIFEST, read_manifest
+from geo.targets import WriteRule, data_rule, writing
 
 __all__ = ["CHROMIUM_ARGS", "find_chromium", "snapshot"]
 
@@ -67,9 +69,14 @@ def snapshot(
     Raises
     ------
     UsageError
-        If the map file does not exist or the size is not positive.
+        If the map file does not exist or the size is not positive, or when
+        ``png_path`` is the map itself or inside a data folder
+        (:mod:`geo.targets`): refused before the browser starts.
     SnapshotError
         If Playwright or Chromium is missing, or the page fails to render.
+    GeoError
+        When the system refuses to write the PNG (no permission, a full
+        disk); no partial file is left.
     """
     source = Path(map_path)
     if not source.is_file():
@@ -79,6 +86,8 @@ def snapshot(
     if width <= 0 or height <= 0:
         msg = f"Got width={width}, height={height}; both must be positive pixel counts"
         raise UsageError(msg)
+    target = Path(png_path)
+    _write_rule(source).check(target, what="png_path")
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
@@ -115,9 +124,26 @@ def snapshot(
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         msg = f"Chromium could not render {source}: {reason}"
         raise SnapshotError(msg) from err
-    target = Path(png_path)
-    atomic_write_bytes(target, png)
+    with writing(target):
+        atomic_write_bytes(target, png)
     return target
+
+
+def _write_rule(source: Path) -> WriteRule:
+    """Where the PNG of the map ``source`` may not go (:mod:`geo.targets`).
+
+    Not over the map itself, nor into the default data folder, the project's
+    ``data/``, or the data folder the map was built from (named by the
+    manifest of the output folder holding the map, when there is one).
+    """
+    rule = data_rule(None).reading(source)
+    for folder in source.resolve().parents:
+        if (folder / MANIFEST).is_file():
+            built_from = read_manifest(folder).data_dir
+            if built_from is not None:
+                rule = rule.reading(built_from) if Path(built_from).is_dir() else rule
+            break
+    return rule
 
 
 #: What every page geo writes carries (the page script sets it when the map is drawn).

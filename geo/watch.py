@@ -21,6 +21,7 @@ from geo.atlas import load
 from geo.build import BuildEvent, build_atlas, folders
 from geo.errors import DataError, GeoError
 from geo.i18n import check_languages
+from geo.targets import data_rule
 
 __all__ = ["rebuild", "watch"]
 
@@ -94,10 +95,18 @@ def watch(
     lang : str or sequence of str, optional
         The maps' languages, as :func:`geo.build.build` takes them; default:
         the data folder's ``geo.toml`` as it is at each rebuild.
+
+    Raises
+    ------
+    UsageError
+        When ``output_dir`` is inside the data folder (:mod:`geo.targets`),
+        or ``lang`` names a language geo does not speak.
     """
     import watchfiles
 
     data, out = folders(data_dir, output_dir)
+    # an output folder in the data is the caller's mistake: raised at once, not at each rebuild
+    data_rule(data).check_folder(out, what="output folder")
     generation = 1
     built = _signature(data)
     if lang is not None:

@@ -19,7 +19,7 @@ import pytest
 import geo
 from geo.build import build
 from geo.errors import BuildLockedError
-from geo.publish import JOURNAL, MANIFEST, STAGE, locked, recover
+from geo.publish import JOURNAL, JOURNAL_VERSION, MANIFEST, STAGE, locked, recover
 from tests.conftest_data import copy_data, edit_feature
 
 
@@ -204,7 +204,11 @@ def test_a_journal_left_by_a_killed_build_is_completed_and_said(
     (out / STAGE / "index.html").write_text("new index", encoding="utf-8")
     (out / STAGE / "regions" / "eur.html").write_text("new eur", encoding="utf-8")
     manifest = (out / MANIFEST).read_text(encoding="utf-8")
-    journal = {"moves": ["index.html", "regions/eur.html"], "manifest": manifest}
+    digests = {
+        "index.html": hashlib.sha256(b"new index").hexdigest(),
+        "regions/eur.html": hashlib.sha256(b"new eur").hexdigest(),
+    }
+    journal = {"version": JOURNAL_VERSION, "files": digests, "manifest": manifest}
     (out / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
     with caplog.at_level(logging.WARNING, logger="geo.publish"):
         result = build(None, out)
@@ -220,7 +224,8 @@ def test_a_stale_staging_folder_is_swept(tmp_path: Path) -> None:
     out = tmp_path / "out"
     (out / STAGE).mkdir(parents=True)
     (out / STAGE / "index.html").write_text("half of a killed build", encoding="utf-8")
-    (out / ".index.html.abc123.tmp").write_text("half", encoding="utf-8")
+    # what an earlier geo left beside its journal, named after it: removed by that name
+    (out / f".{JOURNAL}.abcd_123.tmp").write_text("half", encoding="utf-8")
     build(None, out)
     assert not (out / STAGE).exists()
     assert not list(out.rglob("*.tmp"))

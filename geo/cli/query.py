@@ -356,13 +356,20 @@ def distance(
 def _load(
     data_dir: str | None, as_of: str | None, *, lang: str | None, map_path: str | None
 ) -> Atlas:
-    """The atlas a query asks, after its ``--lang`` is checked (see :func:`_check_lang`)."""
+    """The atlas a query asks, after its ``--lang`` is checked (see :func:`_check_lang`).
+
+    A ``--map`` inside the data folder or over a data file is refused here
+    (:mod:`geo.targets`), before the query runs.
+    """
     _check_lang(lang, map_path)
     # geo.atlas pulls in geopandas: imported when a query runs, not for `geo --help`.
     from geo.atlas import load
 
     imports_done()
-    return load(data_dir, as_of=as_of)
+    atlas = load(data_dir, as_of=as_of)
+    if map_path is not None:  # refused before the query runs and prints anything
+        atlas.write_rule.check(map_path, what="--map")
+    return atlas
 
 
 def _emit(

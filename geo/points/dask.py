@@ -27,6 +27,7 @@ from geo.points.geoparquet import geo_column, parquet
 from geo.points.rows import WGS84
 from geo.points.sources import FrameSource, parquet_files
 from geo.points.writers import GEOMETRY, atomic_output, joined
+from geo.targets import writing
 
 __all__ = ["enrich_dask"]
 
@@ -86,9 +87,10 @@ def enrich_dask(
     with atomic_output(target, folder=True) as tmp:
         enriched = dask_geopandas.from_dask_dataframe(enriched, geometry=GEOMETRY)
         # zero-padded names: the files sort in the order of the partitions
-        enriched.to_parquet(
-            str(tmp), write_index=False, name_function=lambda i: f"part.{i:06d}.parquet"
-        )
+        with writing(target):  # a full disk names the output, not an OSError traceback
+            enriched.to_parquet(
+                str(tmp), write_index=False, name_function=lambda i: f"part.{i:06d}.parquet"
+            )
         read = sum(pq.ParquetFile(p).metadata.num_rows for p in files)
         outputs = sorted(tmp.glob("*.parquet"))
         written = sum(pq.ParquetFile(p).metadata.num_rows for p in outputs)

@@ -31,7 +31,8 @@ from geo.points.enrich import ON_INVALID, Enricher, OnInvalid, check_choice
 from geo.points.geoparquet import arrow
 from geo.points.rows import Chunk, Coordinates, merge_problems
 from geo.points.sources import SOURCES, FileSource, format_of
-from geo.points.writers import WRITERS, Writer, atomic_output
+from geo.points.writers import WRITERS, Writer, atomic_output, output_file
+from geo.targets import data_rule
 
 __all__ = ["CHUNK_ROWS", "ENGINES", "EnrichSummary", "Progress", "enrich_file"]
 
@@ -170,7 +171,12 @@ def enrich_file(
         row, column, value) and how many there are.
     UsageError
         For an unknown extension, engine, ``on_invalid``, ``kind`` or
-        delimiter, or when input and output are the same file.
+        delimiter, when input and output are the same file, or when the
+        output is inside the data folder, over a file geo reads as data, or
+        holds the input (:mod:`geo.targets`); nothing is written then.
+    GeoError
+        When the system refuses to write the output (a read-only folder, a
+        full disk): no partial output is left.
     """
     started = time.perf_counter()
     source_path, target = Path(input), Path(output)
@@ -190,6 +196,8 @@ def enrich_file(
         raise DataError([Problem(source_path.name, "(file)", "an existing file", str(source_path))])
     if source_path.resolve() == target.resolve():
         raise UsageError(f"Got input and output {str(target)!r}; write the output to another file")
+    rule = atlas.write_rule if atlas is not None else data_rule(data_dir)
+    rule.reading(source_path).check(target, what="output")
     if engine == "dask":
         if in_format != "parquet" or out_format != "parquet":
             msg = (
@@ -218,9 +226,13 @@ def enrich_file(
             chunk_rows=chunk_rows,
             delimiter=delimiter,
         )
-        enricher = Enricher(atlas if atlas is not None else load(data_dir), kind)
+        if atlas is None:
+            atlas = load(data_dir)
+            # its files are known now: a symlinked place file is checked where it leads
+            atlas.write_rule.reading(source_path).check(target, what="output")
+        enricher = Enricher(atlas, kind)
         threads = workers or min(os.cpu_count() or 1, MAX_WORKERS)
-        with atomic_output(target) as tmp, tmp.open("wb") as handle:
+        with atomic_output(target) as tmp, output_file(tmp, target) as handle:
             writer = WRITERS[out_format](handle, source, enricher, raw_csv=raw_csv)
             try:
                 read, written, invalid = _stream(

@@ -38,6 +38,7 @@ from geo.points.enrich import ADDED_COLUMNS, LOCATED_BY, Enricher, Found
 from geo.points.geoparquet import arrow, geo_metadata, parquet, points_wkb
 from geo.points.rows import Coordinates
 from geo.points.sources import CsvSource, FileSource
+from geo.targets import writing
 
 __all__ = [
     "GEOMETRY",
@@ -48,6 +49,7 @@ __all__ = [
     "Writer",
     "atomic_output",
     "joined",
+    "output_file",
     "sweep_leftovers",
 ]
 
@@ -493,33 +495,93 @@ def sweep_leftovers(path: Path) -> list[Path]:
 def atomic_output(path: Path, *, folder: bool = False) -> Iterator[Path]:
     """A temporary path beside ``path``, renamed over it on success and removed on failure.
 
-    Readers see the old output or the new one, never a part.  With
-    ``folder=True`` the temporary path is a folder that replaces the folder
-    ``path`` (the old one is removed after the rename).  What killed runs
-    writing ``path`` left is removed first (:func:`sweep_leftovers`).
+    Readers see the old output or the new one, never a part: a file is
+    flushed to disk before the rename.  With ``folder=True`` the temporary
+    path is a folder that replaces the folder ``path`` (the old one is removed
+    after the rename).  What killed runs writing ``path`` left is removed
+    first (:func:`sweep_leftovers`).
+
+    Raises
+    ------
+    GeoError
+        When the system refuses to make the temporary path, flush it or rename
+        it (a read-only folder, a full disk): naming ``path``, with nothing left
+        behind (:func:`geo.targets.cannot_write`).  Errors of the block itself
+        pass through; write to the file with :func:`output_file`.
     """
     import fcntl
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sweep_leftovers(path)
-    tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    with writing(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_leftovers(path)
+        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     target = tmp if folder else tmp / path.name
-    lock = (tmp / _LOCK).open("wb")
+    try:
+        with writing(path):
+            lock = (tmp / _LOCK).open("wb")
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield target
-        if folder:
-            (tmp / _LOCK).unlink()  # not part of the output; still held until the end
-            if path.is_dir():
-                old = path.with_name(f".{path.name}.old")
-                os.replace(path, old)
-                os.replace(tmp, path)
-                shutil.rmtree(old, ignore_errors=True)
+        with writing(path):
+            if folder:
+                (tmp / _LOCK).unlink()  # not part of the output; still held until the end
+                if path.is_dir():
+                    old = path.with_name(f".{path.name}.old")
+                    os.replace(path, old)
+                    os.replace(tmp, path)
+                    shutil.rmtree(old, ignore_errors=True)
+                else:
+                    os.replace(tmp, path)
             else:
-                os.replace(tmp, path)
-        else:
-            os.chmod(target, 0o644)
-            os.replace(target, path)
+                _fsync(target)
+                os.chmod(target, 0o644)
+                os.replace(target, path)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         lock.close()
+
+
+def _fsync(path: Path) -> None:
+    """Flush the bytes of the file ``path`` to disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _open_temporary(path: Path) -> io.RawIOBase:
+    """The raw file an output is written to (a seam for tests that fill the disk)."""
+    return io.FileIO(path, "wb")
+
+
+class _OutputFile(io.BufferedWriter):
+    """The temporary file of an output, whose failed writes name the output (a GeoError)."""
+
+    def __init__(self, tmp: Path, output: Path) -> None:
+        super().__init__(_open_temporary(tmp))
+        self.output = output
+
+    def write(self, data: Any, /) -> int:
+        with writing(self.output):
+            return super().write(data)
+
+    def flush(self) -> None:
+        with writing(self.output):
+            super().flush()
+
+    def close(self) -> None:
+        with writing(self.output):
+            super().close()
+
+
+def output_file(tmp: Path, output: Path) -> BinaryIO:
+    """Open the temporary file ``tmp`` of ``output`` for writing (binary, buffered).
+
+    A write the system refuses (a full disk) raises :class:`geo.GeoError`
+    naming ``output`` (:func:`geo.targets.cannot_write`), not an ``OSError``.
+    """
+    return _OutputFile(tmp, output)

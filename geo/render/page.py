@@ -39,6 +39,7 @@ from geo.render.overlay import QueryMark, _query_points
 from geo.render.payload import COMPACT_THRESHOLD, _payload, _View
 from geo.render.view import _center_lon, _latlon, _view_bounds
 from geo.schema import REGIONS
+from geo.targets import WriteRule, data_rule, writing
 
 __all__ = ["render_map", "to_html", "write_map"]
 
@@ -227,7 +228,9 @@ def to_html(m: folium.Map) -> str:
     return page.replace(_CSP_SLOT, _csp_meta(page), 1)
 
 
-def write_map(m: folium.Map, path: str | os.PathLike[str]) -> None:
+def write_map(
+    m: folium.Map, path: str | os.PathLike[str], *, rule: WriteRule | None = None
+) -> None:
     """Write the page of ``m`` to ``path`` atomically (UTF-8, ``\\n`` line ends).
 
     Parameters
@@ -237,8 +240,26 @@ def write_map(m: folium.Map, path: str | os.PathLike[str]) -> None:
     path : str or path-like
         Destination file (its folder is created).  An existing file is replaced
         only once the new one is complete.
+    rule : geo.targets.WriteRule, optional
+        Where the page may not go (:mod:`geo.targets`).  Default: the rule of
+        the atlas the map was made by (:meth:`geo.Atlas.to_map`), else the
+        default data folder's (:func:`geo.targets.data_rule`).
+
+    Raises
+    ------
+    UsageError
+        When ``path`` is inside a data folder or is a file geo reads as data.
+    GeoError
+        When the system refuses the write (no permission, a full disk); no
+        partial file is left.
     """
-    atomic_write_text(Path(path), to_html(m))
+    if rule is None:
+        rule = getattr(m, "write_rule", None) or data_rule(None)
+    target = Path(path)
+    rule.check(target, what="map file")
+    page = to_html(m)
+    with writing(target):
+        atomic_write_text(target, page)
 
 
 # --------------------------------------------------------------------------- checks
@@ -435,6 +456,8 @@ class _AtlasMap(folium.Map):
         # Per instance, so that nothing leaks into folium's class-level lists.
         self.default_js: list[tuple[str, str]] = []
         self.default_css: list[tuple[str, str]] = []
+        #: Where :meth:`save` may not write: set by :meth:`geo.Atlas.to_map`.
+        self.write_rule: WriteRule | None = None
         self.leaflet_options = {
             "center": [round(v, 6) for v in self.location],
             "zoom": 2,
@@ -449,6 +472,15 @@ class _AtlasMap(folium.Map):
     def render(self, **kwargs: Any) -> str:
         _render_macros(self, kwargs)
         return ""
+
+    def save(self, outfile: Any, close_file: bool = True, **kwargs: Any) -> None:
+        """Write the page as :func:`write_map` does (a path), or into an open binary file."""
+        if isinstance(outfile, str | bytes | os.PathLike):
+            write_map(self, os.fsdecode(outfile))
+            return
+        outfile.write(to_html(self).encode("utf-8"))
+        if close_file:
+            outfile.close()
 
 
 class _AtlasApp(MacroElement):
