@@ -10,6 +10,13 @@
   precision, may lie more than :data:`ANY_POST_MAX_KM` from that boundary.
 - Every office lies within :data:`OFFICE_CITY_KM` of its named city, whose own
   coordinates are recorded apart from the point in ``data/office_cities.csv``.
+- No place lies at sea: a country polygon of ``data/countries.fgb.xz`` covers
+  every point (a coastal city's point is moved onto the generalised land).
+- Every border post lies within the distance its ``precision`` states
+  (:data:`PRECISION_KM`: 2.5 km for a crossing) of its countries' boundary, and
+  says how it was placed (``placed_by``, one of :data:`PLACED_BY`).
+- No ``source`` (of a place, a seat or an event) is on a known mirror or proxy
+  domain (:data:`MIRROR_DOMAINS`): a customs officer cannot cite those.
 - The counts by kind and region that ``scripts/coverage.py`` reports are
   pinned, and so are the as-of figures that the WCO's own counts check.
 """
@@ -18,10 +25,14 @@ from __future__ import annotations
 
 import csv
 import importlib.util
+import json
 import subprocess
 import sys
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
@@ -44,6 +55,39 @@ ANY_POST_MAX_KM = 15.0
 OFFICE_CITY_KM = 15.0
 #: Precisions that say the point is not the crossing itself (the note must say why).
 NOT_THE_CROSSING = frozenset({"proxy", "town", "approximate"})
+#: The farthest a border post of each precision may lie from its countries' boundary (km).
+PRECISION_KM = {"crossing": 2.5, "village": 2.5, "town": 5.0, "approximate": 5.0, "proxy": 15.0}
+#: How a border post's point was placed: coordinates a source gives for the crossing, a town
+#: or village point (GeoNames, an infobox), a point of the shipped border line chosen between
+#: the two towns, a survey, or a description of imagery.
+PLACED_BY = frozenset({"survey", "imagery", "source_coordinates", "town", "border_line"})
+#: Domains that copy or proxy other pages (wiki mirrors, proxies, a look-alike of ROCB
+#: Americas' wcoamericaribe.org): never a ``source``.
+MIRROR_DOMAINS = frozenset(
+    {
+        "wikimili.com",
+        "kiddle.co",
+        "liquisearch.com",
+        "hitchwiki.org",
+        "deno.dev",
+        "wco-americaribe.org",
+        "wikibrief.org",
+        "pinocchiopedia.com",
+        "clateway.com",
+        "wikirussya.com",
+        "xn--h1ajim.xn--p1ai",
+        "wiki34.com",
+        "wikiwand.com",
+        "wikiless.lunar.icu",
+        "wikipedia-on-ipfs.org",
+        "knowledgr.com",
+        "frwiki.wiki",
+        "everything.explained.today",
+        "askwikinow.com",
+        "perceptionl.com",
+        "marefa.org",
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +167,88 @@ def test_the_check_catches_a_post_moved_off_its_border(
     line = shared_boundary(countries, "AZE", "GEO")
     assert geodesic_km_to(red_bridge.geometry.x, red_bridge.geometry.y, line) < 0.5
     assert geodesic_km_to(red_bridge.geometry.x + 0.05, red_bridge.geometry.y, line) > 3
+
+
+def test_every_border_post_is_within_its_precision_of_its_border(
+    atlas: geo.Atlas, countries: gpd.GeoDataFrame
+) -> None:
+    distances = post_distances(atlas, countries)
+    precision = atlas.border_posts.set_index("id")["precision"]
+    off = {
+        pid: (precision[pid], round(km, 2))
+        for pid, km in distances.items()
+        if km > PRECISION_KM.get(precision[pid], 0.0)
+    }
+    assert off == {}, f"posts farther from their border than their precision: {PRECISION_KM}"
+
+
+def test_every_border_post_says_how_it_was_placed(atlas: geo.Atlas) -> None:
+    posts = atlas.border_posts
+    bad = {
+        pid: (how, source)
+        for pid, how, source in zip(
+            posts["id"], posts["placed_by"], posts["placed_by_source"], strict=True
+        )
+        if how not in PLACED_BY or not (isinstance(source, str) and source.strip())
+    }
+    assert bad == {}
+
+
+def at_sea(countries: gpd.GeoDataFrame, lon: float, lat: float) -> bool:
+    """Whether no country polygon covers the point (a boundary point is covered)."""
+    return not bool(countries.geometry.covers(shapely.Point(lon, lat)).any())
+
+
+def test_no_place_lies_at_sea(atlas: geo.Atlas, countries: gpd.GeoDataFrame) -> None:
+    wet = [p.id for p in atlas.places.itertuples() if at_sea(countries, p.geometry.x, p.geometry.y)]
+    assert wet == [], "points at sea: move them onto their country's land"
+
+
+def test_the_sea_check_finds_a_point_offshore(countries: gpd.GeoDataFrame) -> None:
+    assert at_sea(countries, 39.6636, -4.0547)  # Mombasa's city point, in the generalised sea
+    assert not at_sea(countries, 39.6837, -4.0459)  # where RTC Kenya now is
+
+
+def sources(feature: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """``(where, url)`` of every source of a feature: its own, its seats' and its events'."""
+    props = feature["properties"]
+    yield props["id"], str(props.get("source", ""))
+    for key in ("seats", "history"):
+        for i, item in enumerate(props.get(key) or []):
+            if item.get("source"):
+                yield f"{props['id']} {key}[{i}]", str(item["source"])
+
+
+def mirror(url: str) -> str | None:
+    """The known mirror domain ``url`` is on, else None (subdomains count: facts.kiddle.co)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return next((d for d in MIRROR_DOMAINS if host == d or host.endswith("." + d)), None)
+
+
+def test_no_source_is_a_known_mirror() -> None:
+    found = {
+        where: url
+        for name in ("offices.geojson", "border_posts.geojson")
+        for feature in json.loads((DATA / name).read_text(encoding="utf-8"))["features"]
+        for where, url in sources(feature)
+        if mirror(url)
+    }
+    assert found == {}
+
+
+@pytest.mark.parametrize(
+    ("url", "domain"),
+    [
+        ("https://facts.kiddle.co/San_Ysidro_Port_of_Entry", "kiddle.co"),
+        ("https://mdsite.deno.dev/https:/dic.academic.ru/dic.nsf/ruwiki/8869", "deno.dev"),
+        ("http://wco-americaribe.org/developing-a-pool-of-experts.html", "wco-americaribe.org"),
+        ("http://www.wcoamericaribe.org/en/regional-office", None),
+        ("https://en.wikipedia.org/wiki/Allenby_Bridge", None),
+        ("not a url", None),
+    ],
+)
+def test_the_mirror_check(url: str, domain: str | None) -> None:
+    assert mirror(url) == domain
 
 
 def office_cities() -> dict[str, tuple[float, float]]:
