@@ -407,3 +407,30 @@ def test_lang_without_map_or_unknown_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Got lang='es'; `lang` must be one of ['en', 'fr']" in result.stderr
     assert not path.exists()
+
+
+# --------------------------------------------------------------------------- check-stale
+
+
+def test_check_stale_lists_places_due_a_check() -> None:
+    result = run("check-stale", "--older-than", "12m", "--kind", "rocb")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["id", "kind", "checked_on", "name"]
+    ids = [line.split()[0] for line in lines[1:]]
+    assert "rocb-europe" in ids  # never checked
+    assert next(line for line in lines if line.startswith("rocb-europe")).split()[2] == "never"
+    assert f"{len(ids)} places due a check (checked_on missing or older than 12m)" in result.stderr
+
+
+def test_check_stale_as_json() -> None:
+    rows = json.loads(run("check-stale", "--kind", "rilo", "--format", "json").stdout)
+    assert {r["kind"] for r in rows} == {"rilo"} and "rilo-ece" in {r["id"] for r in rows}
+
+
+def test_check_stale_refuses_a_bad_age() -> None:
+    result = run("check-stale", "--older-than", "a year")
+    assert result.exit_code != 0
+    assert "Got an age of 'a year'; expected a whole number and a unit d, w, m or y" in (
+        result.stderr
+    )
