@@ -371,7 +371,8 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
         (["region", "WCA"], "Lieux de la région Afrique occidentale et centrale"),
         (
             ["distance", "rocb-europe", "samur"],
-            "De ROCB Europe à Samur \u2013 Yarag-Kazmalyar (Samur\u2013Khachmaz)\u00a0: 186,2 km",
+            "De Bureau régional de renforcement des capacités (BRRC) pour l&#x27;Europe à "
+            "Samur \u2013 Yarag-Kazmalyar (Samur\u2013Khachmaz)\u00a0: 186,2 km",
         ),
     ],
 )
