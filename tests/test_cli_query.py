@@ -49,7 +49,7 @@ def test_within_table_shows_sides_of_border_posts() -> None:
     assert lines[0].split()[-1] == "sides"
     assert lines[2].split()[1] == "samur"
     assert lines[2].split()[-1] == "AZE-RUS"
-    assert len(lines) == 2 + 9
+    assert len(lines) == 2 + 11
 
 
 def test_region_table() -> None:
@@ -77,6 +77,8 @@ def test_country_table() -> None:
         "aghband-kalaleh",
         "sadarak-dilucu",
         "sadarak-yeraskh",
+        "muganli-samtatskaro",
+        "ipek-yolu-abreshumis-gza",
     ]
 
 
