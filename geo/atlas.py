@@ -342,6 +342,14 @@ class Atlas:
 
         return query.in_region(self._view(as_of).places, region, kind=kind)
 
+    def stale(
+        self, older_than: str, *, kind: str | None = None, today: dt.date | None = None
+    ) -> gpd.GeoDataFrame:
+        """Places due a check (``checked_on`` missing or too old). See :func:`geo.query.stale`."""
+        from geo import query
+
+        return query.stale(self.places, older_than, today=today, kind=kind)
+
     def in_country(
         self, country: str, *, kind: str | None = None, as_of: str | dt.date | None = None
     ) -> gpd.GeoDataFrame:

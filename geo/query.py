@@ -20,6 +20,9 @@ The geodesic index they use, for one point or millions, is
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -52,6 +55,8 @@ __all__ = [
     "in_region",
     "nearest",
     "nearest_many",
+    "parse_age",
+    "stale",
     "within",
     "within_many",
 ]
@@ -187,6 +192,128 @@ def in_region(
     kind = resolve_kind(kind)
     mask = here_or_on_a_side(places, "region", code)
     return _result(places, _rows(mask & _kind_mask(places, kind)))
+
+
+#: An age: a whole number of days, weeks, months or years, such as ``12m`` or ``90d``.
+_AGE_PATTERN = re.compile(r"^\s*(\d+)\s*([dwmy])\s*$", re.IGNORECASE)
+_AGE_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+
+
+def parse_age(text: str) -> tuple[int, str]:
+    """Parse an age such as ``12m``: ``(12, 'months')``.
+
+    Parameters
+    ----------
+    text : str
+        A whole number and a unit: ``d`` (days), ``w`` (weeks), ``m``
+        (months) or ``y`` (years), case-insensitive.
+
+    Returns
+    -------
+    (int, str)
+        The number and the unit's name (``'days'``, ``'weeks'``, ``'months'``, ``'years'``).
+
+    Raises
+    ------
+    UsageError
+        If ``text`` is not such an age.
+
+    Examples
+    --------
+    >>> parse_age("12m"), parse_age("90D")
+    ((12, 'months'), (90, 'days'))
+    """
+    match = _AGE_PATTERN.match(text) if isinstance(text, str) else None
+    if match is None:
+        msg = (
+            f"Got an age of {text!r}; expected a whole number and a unit "
+            "d, w, m or y (days, weeks, months, years), e.g. '12m' or '90d'"
+        )
+        raise UsageError(msg)
+    return int(match.group(1)), _AGE_UNITS[match.group(2).lower()]
+
+
+def _before(day: dt.date, count: int, unit: str) -> dt.date:
+    """The day ``count`` units before ``day`` (a month back from 31 March is 28 or 29 February)."""
+    if unit in ("days", "weeks"):
+        return day - dt.timedelta(**{unit: count})
+    months = day.year * 12 + day.month - 1 - (count * 12 if unit == "years" else count)
+    year, month = divmod(months, 12)
+    if year < dt.MINYEAR:
+        return dt.date.min
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def stale(
+    places: gpd.GeoDataFrame,
+    older_than: str,
+    *,
+    today: dt.date | None = None,
+    kind: str | None = None,
+) -> gpd.GeoDataFrame:
+    """The places due a new check: ``checked_on`` missing or older than ``older_than``.
+
+    ``checked_on`` is the day a place's facts were last checked against its
+    source (``YYYY-MM-DD``).  A place is due when it has none, or when that
+    day is before ``today`` minus the age.
+
+    Parameters
+    ----------
+    places : geopandas.GeoDataFrame
+        Point places with the columns of ``places`` (``checked_on`` if any has it).
+    older_than : str
+        An age (:func:`parse_age`): ``'12m'``, ``'1y'``, ``'90d'``, ``'6w'``.
+    today : datetime.date, optional
+        The day to count from (default: today).
+    kind : str, optional
+        Only places of this kind (case-insensitive).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, the columns of ``places``, in the order of ``places``.
+
+    Raises
+    ------
+    UsageError
+        If the age or ``kind`` is not valid, or a place's ``checked_on`` is
+        not a date ``YYYY-MM-DD`` (the message names the place and the value).
+
+    Examples
+    --------
+    >>> import datetime as dt, geo
+    >>> due = stale(geo.load().places, "12m", today=dt.date(2026, 12, 7), kind="rocb")
+    >>> "rocb-ap" in set(due["id"]), "rocb-europe" in set(due["id"])
+    (False, True)
+    """
+    count, unit = parse_age(older_than)
+    kind = resolve_kind(kind)
+    cutoff = _before(today or dt.date.today(), count, unit)
+    column = places["checked_on"] if "checked_on" in places.columns else None
+    due = []
+    for position, place_id in enumerate(places["id"]):
+        value = column.iloc[position] if column is not None else None
+        if not isinstance(value, str) and pd.isna(value):
+            due.append(True)
+            continue
+        day = _checked_day(value)
+        if day is None:
+            msg = f"Place {place_id!r}: checked_on {value!r} is not a date YYYY-MM-DD"
+            raise UsageError(msg)
+        due.append(day < cutoff)
+    mask = pd.Series(due, index=places.index, dtype=bool)
+    return _result(places, _rows(mask & _kind_mask(places, kind)))
+
+
+def _checked_day(value: Any) -> dt.date | None:
+    """A ``checked_on`` value as a day, or None when it is not ``YYYY-MM-DD``."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def in_country(

@@ -49,7 +49,7 @@ def test_within_table_shows_sides_of_border_posts() -> None:
     assert lines[0].split()[-1] == "sides"
     assert lines[2].split()[1] == "samur"
     assert lines[2].split()[-1] == "AZE-RUS"
-    assert len(lines) == 2 + 9
+    assert len(lines) == 2 + 11
 
 
 def test_region_table() -> None:
@@ -77,6 +77,8 @@ def test_country_table() -> None:
         "aghband-kalaleh",
         "sadarak-dilucu",
         "sadarak-yeraskh",
+        "muganli-samtatskaro",
+        "ipek-yolu-abreshumis-gza",
     ]
 
 
@@ -371,7 +373,8 @@ def test_csv_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
         (["region", "WCA"], "Lieux de la région Afrique occidentale et centrale"),
         (
             ["distance", "rocb-europe", "samur"],
-            "De ROCB Europe à Samur \u2013 Yarag-Kazmalyar (Samur\u2013Khachmaz)\u00a0: 186,2 km",
+            "De Bureau régional de renforcement des capacités (BRRC) pour l&#x27;Europe à "
+            "Samur \u2013 Yarag-Kazmalyar (Samur\u2013Khachmaz)\u00a0: 186,2 km",
         ),
     ],
 )
@@ -407,3 +410,30 @@ def test_lang_without_map_or_unknown_is_a_usage_error(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "Got lang='es'; `lang` must be one of ['en', 'fr']" in result.stderr
     assert not path.exists()
+
+
+# --------------------------------------------------------------------------- check-stale
+
+
+def test_check_stale_lists_places_due_a_check() -> None:
+    result = run("check-stale", "--older-than", "12m", "--kind", "rocb")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["id", "kind", "checked_on", "name"]
+    ids = [line.split()[0] for line in lines[1:]]
+    assert "rocb-europe" in ids  # never checked
+    assert next(line for line in lines if line.startswith("rocb-europe")).split()[2] == "never"
+    assert f"{len(ids)} places due a check (checked_on missing or older than 12m)" in result.stderr
+
+
+def test_check_stale_as_json() -> None:
+    rows = json.loads(run("check-stale", "--kind", "rilo", "--format", "json").stdout)
+    assert {r["kind"] for r in rows} == {"rilo"} and "rilo-ece" in {r["id"] for r in rows}
+
+
+def test_check_stale_refuses_a_bad_age() -> None:
+    result = run("check-stale", "--older-than", "a year")
+    assert result.exit_code != 0
+    assert "Got an age of 'a year'; expected a whole number and a unit d, w, m or y" in (
+        result.stderr
+    )

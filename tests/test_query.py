@@ -8,6 +8,7 @@ including near the antimeridian and the poles.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -418,6 +419,8 @@ def test_in_country_accepts_code_or_name(atlas: Atlas, country: str) -> None:
         "aghband-kalaleh",
         "sadarak-dilucu",
         "sadarak-yeraskh",
+        "muganli-samtatskaro",
+        "ipek-yolu-abreshumis-gza",
     ]
 
 
@@ -548,12 +551,12 @@ ERRORS = [
     ),
     (
         lambda a: query.distance_km(a.places, "samurr", "samur"),
-        r"Got id_a='samurr'; `id_a` must be the id of one of the 95 places "
+        r"Got id_a='samurr'; `id_a` must be the id of one of the 103 places "
         r"\(did you mean 'samur' or 'sarp'\?\)",
     ),
     (
         lambda a: query.distance_km(a.places, "samur", "zzz"),
-        r"Got id_b='zzz'; `id_b` must be the id of one of the 95 places "
+        r"Got id_b='zzz'; `id_b` must be the id of one of the 103 places "
         r"\(no close match; ids look like 'wco-hq', 'rocb-ap'\)",
     ),
 ]
@@ -736,3 +739,70 @@ def test_geo_query_within_a_huge_radius_is_a_usage_error_and_writes_no_map(tmp_p
     result = CliRunner().invoke(cli, [*args, "--map", str(page), "--format", "json"])
     assert result.exit_code == 0, result.output
     assert page.is_file()
+
+
+# --------------------------------------------------------------------------- stale checks
+
+
+def _with_checks(atlas: Atlas, checks: dict[str, Any]) -> gpd.GeoDataFrame:
+    places = atlas.places.copy()
+    places["checked_on"] = [checks.get(i) for i in places["id"]]
+    return places
+
+
+def test_stale_lists_places_never_checked_or_checked_too_long_ago(atlas: Atlas) -> None:
+    places = _with_checks(
+        atlas, {"rocb-europe": "2026-12-06", "rocb-ap": "2025-12-07", "rocb-esa": "2025-12-06"}
+    )
+    due = query.stale(places, "12m", today=dt.date(2026, 12, 7), kind="rocb")
+    # a check exactly 12 months ago is not yet due; a day earlier is
+    assert due["id"].tolist() == ["rocb-esa", "rocb-americas", "rocb-mena", "rocb-wca"]
+    assert list(due.columns) == list(places.columns)
+
+
+def test_stale_without_any_checked_on_lists_every_place(atlas: Atlas) -> None:
+    places = atlas.places.drop(columns=["checked_on"], errors="ignore")
+    assert len(query.stale(places, "1y", today=dt.date(2026, 12, 7))) == len(places)
+
+
+@pytest.mark.parametrize(
+    ("age", "cutoff"),
+    [
+        ("90d", "2026-09-08"),
+        ("2w", "2026-11-23"),
+        ("1m", "2026-11-07"),
+        ("1Y", "2025-12-07"),
+        (" 0d ", "2026-12-07"),
+    ],
+)
+def test_stale_counts_back_the_age(atlas: Atlas, age: str, cutoff: str) -> None:
+    day = dt.date.fromisoformat(cutoff)
+    before, on = str(day - dt.timedelta(days=1)), str(day)
+    places = _with_checks(atlas, {"rocb-europe": before, "rocb-ap": on})
+    due = set(query.stale(places, age, today=dt.date(2026, 12, 7), kind="rocb")["id"])
+    assert "rocb-europe" in due and "rocb-ap" not in due
+
+
+def test_a_month_back_from_the_31st_is_the_end_of_the_shorter_month(atlas: Atlas) -> None:
+    places = _with_checks(atlas, {"rocb-europe": "2026-02-27", "rocb-ap": "2026-02-28"})
+    due = set(query.stale(places, "1m", today=dt.date(2026, 3, 31), kind="rocb")["id"])
+    assert "rocb-europe" in due and "rocb-ap" not in due
+
+
+@pytest.mark.parametrize("age", ["12", "m", "12x", "-1m", "1.5y", ""])
+def test_stale_refuses_an_age_that_is_not_one(atlas: Atlas, age: str) -> None:
+    with pytest.raises(geo.UsageError, match=r"^Got an age of .*; expected a whole number"):
+        query.stale(atlas.places, age)
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "7 Dec 2026", "2026-12", 20261207])
+def test_stale_names_a_place_whose_checked_on_is_not_a_date(atlas: Atlas, value: Any) -> None:
+    places = _with_checks(atlas, {"rocb-europe": value})
+    with pytest.raises(geo.UsageError, match=r"^Place 'rocb-europe': checked_on .* is not a date"):
+        query.stale(places, "12m", today=dt.date(2026, 12, 7))
+
+
+def test_the_shipped_checks_are_dated(atlas: Atlas) -> None:
+    checked = atlas.places.dropna(subset=["checked_on"])
+    assert len(checked) > 0
+    assert query.stale(checked, "0d", today=dt.date(2026, 12, 7)).empty

@@ -5,7 +5,8 @@ and a non-zero exit status, never a traceback.  Each command lives in the
 module of its family, imported here, so a broken module fails loudly:
 
 - :mod:`geo.cli.build`: ``validate``, ``build``, ``print``, ``locate``, ``watch``, ``snapshot``;
-- :mod:`geo.cli.query`: ``query nearest|within|region|country|between|distance``;
+- :mod:`geo.cli.query`: ``query nearest|within|region|country|between|distance``,
+  ``check-stale``;
 - :mod:`geo.cli.edit`: ``add office|border-post``, ``set``, ``remove``;
 - :mod:`geo.cli.enrich`: ``enrich``;
 - :mod:`geo.cli._common`: the error boundary and the options they share.
@@ -47,6 +48,7 @@ for command in (
     build.watch,
     build.snapshot,
     query.query,
+    query.check_stale,
     edit.add,
     edit.set_command,
     edit.remove,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 #: A query map's title in the map's language.
 Title = Callable[["Translator"], str]
 
-__all__ = ["query"]
+__all__ = ["check_stale", "query"]
 
 #: Formats of a query that returns places.
 FORMATS = ("table", "json", "geojson", "csv")
@@ -351,6 +351,56 @@ def distance(
 
 
 # --------------------------------------------------------------------------- output
+
+
+@click.command("check-stale")
+@data_option
+@click.option(
+    "--older-than",
+    "older_than",
+    default="12m",
+    show_default=True,
+    metavar="AGE",
+    help="Due when checked_on is older than this: a number and d, w, m or y (90d, 12m, 2y).",
+)
+@_kind_option
+@_format_option
+@_raw_csv_option
+@errors_to_exit
+def check_stale(
+    data_dir: str | None, older_than: str, kind: str | None, fmt: str, raw_csv: bool
+) -> None:
+    """Places due a new check: no checked_on, or one older than --older-than.
+
+    checked_on is the day a place's facts were last checked against its source.
+
+    \b
+    Example:
+      geo check-stale --older-than 12m
+      geo check-stale --older-than 90d --kind border_post --format csv
+    """
+    from geo.query import parse_age
+
+    parse_age(older_than)  # a mistyped age is refused before the data is read
+    atlas = _load(data_dir, None, lang=None, map_path=None)
+    result = atlas.stale(older_than, kind=kind)
+    if fmt != "table":
+        _emit(atlas, result, fmt, None, raw_csv=raw_csv, title=lambda t: "")
+        return
+    lines = [["id", "kind", "checked_on", "name"]]
+    for rec in result.to_dict("records"):
+        checked = _cell(rec.get("checked_on")) or "never"
+        name = _shorten(_cell(rec.get("name")), _NAME_WIDTH)
+        lines.append([_cell(rec.get("id")), _cell(rec.get("kind")), checked, name])
+    if len(lines) > 1:
+        widths = [max(len(row[i]) for row in lines) for i in range(len(lines[0]))]
+        for row in lines:
+            click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    count = len(result)
+    note(
+        f"{count} place{'s' if count != 1 else ''} due a check (checked_on missing or older than "
+        f"{older_than.strip()})"
+    )
 
 
 def _load(
