@@ -618,6 +618,7 @@ class _Folder:
 
 def _open_folder(data_dir: Path, replace: Mapping[str, Any]) -> _Folder:
     """Read the files of ``data_dir`` (the reference tables raise, a place file's error is kept)."""
+    cache.keep_out_of(data_dir, project_data_dir())  # no cache entry among the data
     files = [p for p in place_files(data_dir) if p.name not in replace]
     read = _Reader()
     membership = load_membership(

@@ -70,6 +70,7 @@ __all__ = [
     "from_json_array",
     "geometries",
     "geometry_arrays",
+    "keep_out_of",
     "load",
     "package_sources",
     "remembered",
@@ -97,16 +98,54 @@ def enabled() -> bool:
     return os.environ.get("GEO_NO_CACHE", "").strip() in ("", "0")
 
 
+#: Folders the cache may never be in (the data folders a command reads): see :func:`keep_out_of`.
+_KEPT_OUT: set[Path] = set()
+_WARNED: set[Path] = set()
+
+
+def keep_out_of(*folders: str | os.PathLike[str]) -> None:
+    """Never use a cache folder inside any of ``folders`` (data folders geo reads).
+
+    ``GEO_CACHE_DIR`` may name any folder; one inside a data folder would have
+    geo write its entries among the user's data.  Then the cache is off for
+    the rest of the process, with a warning naming both folders.
+    """
+    for folder in folders:
+        with contextlib.suppress(OSError, RuntimeError):
+            _KEPT_OUT.add(Path(folder).resolve())
+
+
 def cache_dir() -> Path | None:
-    """The cache folder (``$GEO_CACHE_DIR``, else the user's cache folder), ``None`` when off."""
+    """The cache folder (``$GEO_CACHE_DIR``, else the user's cache folder), ``None`` when off.
+
+    Also ``None`` when the folder lies inside a folder given to :func:`keep_out_of`.
+    """
     if not enabled():
         return None
     env = os.environ.get("GEO_CACHE_DIR", "").strip()
     if env:
-        return Path(env)
-    import platformdirs
+        folder = Path(env)
+    else:
+        import platformdirs
 
-    return Path(platformdirs.user_cache_dir("geo", appauthor=False))
+        folder = Path(platformdirs.user_cache_dir("geo", appauthor=False))
+    if _KEPT_OUT:
+        try:
+            resolved = folder.resolve()
+        except (OSError, RuntimeError):
+            return None
+        for data in _KEPT_OUT:
+            if resolved == data or data in resolved.parents:
+                if resolved not in _WARNED:
+                    _WARNED.add(resolved)
+                    log.warning(
+                        "the cache folder %s is inside the data folder %s: the cache is off "
+                        "(set GEO_CACHE_DIR to a folder outside the data)",
+                        folder,
+                        data,
+                    )
+                return None
+    return folder
 
 
 def file_digest(data: bytes) -> str:

@@ -667,3 +667,24 @@ def test_fuzz_no_command_writes_into_the_data_or_beside_its_target(
             assert _inside(path, target.resolve()), (target, name)
         else:
             assert path == landing, (target, name)
+
+
+def test_a_cache_folder_inside_the_data_is_never_written(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    """GEO_CACHE_DIR inside the data folder: the cache is off, said once, the data untouched."""
+    import subprocess
+    import sys
+
+    data = fixture_copy
+    before = files(data)
+    env = {**os.environ, "GEO_CACHE_DIR": str(data / "cache")}
+    env.pop("GEO_NO_CACHE", None)
+    args = ["build", "--data", str(data), "--output", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", *args], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("is inside the data folder") == 1
+    assert files(data) == before
+    assert not (data / "cache").exists()
