@@ -107,7 +107,10 @@ class ProgressBar:
     type=click.Choice(["local", "dask"]),
     default="local",
     show_default=True,
-    help="dask: partitioned GeoParquet in and out with dask-geopandas (pip install 'geo[dask]').",
+    help=(
+        "dask: partitioned GeoParquet in and out with dask-geopandas "
+        "(pip install 'wco-atlas[dask]')."
+    ),
 )
 @click.option(
     "--scheduler",
@@ -214,7 +217,7 @@ def _connect(address: str) -> Any:
     try:
         from distributed import Client
     except ModuleNotFoundError as err:
-        raise UsageError("--scheduler needs distributed: pip install 'geo[dask]'") from err
+        raise UsageError("--scheduler needs distributed: pip install 'wco-atlas[dask]'") from err
     try:
         return Client(address, timeout=10)  # type: ignore[no-untyped-call]
     except OSError as err:

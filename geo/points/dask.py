@@ -4,7 +4,7 @@ Each partition is enriched exactly as the local engine enriches a chunk
 (:class:`geo.points.enrich.Enricher`), by workers that load the atlas of the
 data folder once per process, and build one enricher per thread.  The output
 is a folder of GeoParquet files, one per partition, renamed into place at the
-end.  Needs ``pip install 'geo[dask]'``.
+end.  Needs ``pip install 'wco-atlas[dask]'``.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def enrich_dask(
         import dask.dataframe as dd
         import dask_geopandas
     except ModuleNotFoundError as err:
-        msg = "engine='dask' needs dask-geopandas: pip install 'geo[dask]'"
+        msg = "engine='dask' needs dask-geopandas: pip install 'wco-atlas[dask]'"
         raise UsageError(msg) from err
     pq = parquet()
     folder = None if data_dir is None else str(data_dir)

@@ -135,7 +135,7 @@ def enrich_file(
         ``'dask'`` reads GeoParquet with dask-geopandas and enriches the
         partitions on the current Dask scheduler (a ``distributed.Client``
         if one is active), writing one output file per partition.  Install
-        with ``pip install 'geo[dask]'``.
+        with ``pip install 'wco-atlas[dask]'``.
     progress : callable, optional
         Called with a :class:`Progress` after each chunk (local engine).
     data_dir : path, optional
