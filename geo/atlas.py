@@ -30,6 +30,7 @@ from geo.fileio import check_structure, read_data_bytes, read_json
 from geo.history import network_start, parse_as_of, state_at
 from geo.regions import Membership, load_membership
 from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon, valid_lon_lat
+from geo.shipped import installed_snapshot, shipped_data_dir
 from geo.validate import Feature, check_documents
 
 if TYPE_CHECKING:
@@ -49,16 +50,41 @@ DISPLAY_FILE = "countries_display.geojson"
 _REFERENCE_FILES = (MEMBERS_FILE, TERRITORIES_FILE, COUNTRIES_FILE, DISPLAY_FILE)
 
 
-def default_data_dir() -> Path:
-    """The data folder used when none is given: ``$GEO_DATA``, else the project's ``data/``."""
+def default_data_dir(*, to_edit: bool = False) -> Path:
+    """The data folder used when none is given.
+
+    ``$GEO_DATA``, else the data geo ships (:func:`geo.shipped.shipped_data_dir`):
+    the project's ``data/`` in a checkout, else the snapshot installed with geo,
+    which is read-only (``to_edit=True`` refuses it; ``geo init DIR`` copies it).
+
+    Raises
+    ------
+    UsageError
+        With ``to_edit``, when the folder would be the installed snapshot.
+    """
     env = os.environ.get("GEO_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "data"
+    snapshot = installed_snapshot()
+    if snapshot is None:
+        return shipped_data_dir()
+    if to_edit:
+        msg = (
+            "no data folder given, and the places shipped with geo are read-only: "
+            "copy them with `geo init DIR`, then edit with --data DIR (or GEO_DATA=DIR)"
+        )
+        raise UsageError(msg)
+    _say_snapshot(str(snapshot))
+    return snapshot
 
 
-def _project_data_dir() -> Path:
-    return Path(__file__).resolve().parent.parent / "data"
+@functools.cache
+def _say_snapshot(folder: str) -> None:
+    log.info(
+        "no data folder given (--data DIR or GEO_DATA): using the network's places shipped "
+        "with geo (%s); `geo init DIR` copies them into a folder to edit",
+        folder,
+    )
 
 
 def _reference(data_dir: Path, name: str) -> Path:
@@ -66,7 +92,7 @@ def _reference(data_dir: Path, name: str) -> Path:
     own = data_dir / name
     if own.exists() or own.is_symlink():
         return own
-    fallback = _project_data_dir() / name
+    fallback = shipped_data_dir() / name
     if fallback != own:
         _say_fallback(str(data_dir), name)
     return fallback

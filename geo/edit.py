@@ -457,7 +457,7 @@ def _set_coordinate(pf: _PlaceFile, place: _Place, axis: str, value: Any) -> str
 
 
 def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
-    return Path(data_dir) if data_dir is not None else default_data_dir()
+    return Path(data_dir) if data_dir is not None else default_data_dir(to_edit=True)
 
 
 def _find(folder: Path, place_id: str) -> tuple[_PlaceFile, _Place]:

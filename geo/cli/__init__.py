@@ -8,6 +8,7 @@ module of its family, imported here, so a broken module fails loudly:
 - :mod:`geo.cli.query`: ``query nearest|within|region|country|between|distance``;
 - :mod:`geo.cli.edit`: ``add office|border-post``, ``set``, ``remove``;
 - :mod:`geo.cli.enrich`: ``enrich``;
+- :mod:`geo.cli.init`: ``init``;
 - :mod:`geo.cli._common`: the error boundary and the options they share.
 """
 
@@ -18,14 +19,14 @@ import sys
 
 import click
 
-from geo.cli import build, edit, enrich, query
+from geo.cli import build, edit, enrich, init, query
 
 __all__ = ["cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors on stderr.")
-@click.version_option(package_name="geo")
+@click.version_option(package_name="wco-atlas")
 def cli(quiet: bool) -> None:
     """An atlas of the WCO capacity-building network and the border posts it serves.
 
@@ -44,6 +45,7 @@ for command in (
     build.locate,
     build.watch,
     build.snapshot,
+    init.init,
     query.query,
     edit.add,
     edit.set_command,

@@ -55,7 +55,8 @@ data_option = click.option(
     "data_dir",
     type=click.Path(file_okay=False, path_type=str),
     default=None,
-    help="Data folder of *.geojson place files (default: the project's data/ or $GEO_DATA).",
+    help="Data folder of *.geojson place files (default: $GEO_DATA, else the project's data/ "
+    "in a checkout, else the places shipped with geo; `geo init DIR` copies those).",
 )
 
 output_option = click.option(
