@@ -54,12 +54,15 @@ grep -q "places shipped with geo" "$WORK/build.err" || fail "geo build did not s
 for page in index.html regions/eur.html places.geojson; do
     [ -s "output/$page" ] || fail "geo build wrote no output/$page"
 done
-"$GEO" query nearest --lat 40.41 --lon 49.87 --k 1 --format json >"$WORK/query.json"
+# run COMMAND...: run it with its stderr kept, shown if it fails
+run() { "$@" 2>"$WORK/err" || { cat "$WORK/err" >&2; fail "failed: $*"; }; }
+run "$GEO" query nearest --lat 40.41 --lon 49.87 --k 1 --format json >"$WORK/query.json"
 grep -q '"rocb-europe"' "$WORK/query.json" || fail "geo query nearest did not answer rocb-europe"
-"$GEO" locate --lat 40.41 --lon 49.87 | grep -q AZE || fail "geo locate did not answer AZE"
-"$WORK/venv/bin/python" -c "import geo; a = geo.load(); assert len(a.places) > 50, a"
-"$GEO" init my-data 2>/dev/null
-"$GEO" -q build --data my-data --output my-maps
+run "$GEO" locate --lat 40.41 --lon 49.87 >"$WORK/locate.txt"
+grep -q AZE "$WORK/locate.txt" || fail "geo locate did not answer AZE"
+run "$WORK/venv/bin/python" -c "import geo; a = geo.load(); assert len(a.places) > 50, a"
+run "$GEO" init my-data
+run "$GEO" -q build --data my-data --output my-maps
 [ -s my-maps/index.html ] || fail "geo build --data my-data wrote nothing"
 
 SIZE=$(wc -c <"$WHEEL")
