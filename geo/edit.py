@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geo import locks
 from geo.atlas import default_data_dir, place_files, validate
 from geo.errors import DataError, GeoError, Problem, UsageError
 from geo.fileio import atomic_write_text, is_finite_number, read_json
@@ -513,17 +514,11 @@ def _check_and_write(folder: Path, pf: _PlaceFile, new_text: str, expected: Any)
 def _edit_lock(folder: Path) -> Iterator[None]:
     """Hold a lock on the data folder itself while one edit writes (edits wait for each other).
 
-    The lock is taken on the folder (``flock`` on its descriptor), so no lock
-    file is added to the data.
+    The lock file stands for the folder but lives outside it
+    (:func:`geo.locks.holding_folder`), so no lock file is added to the data.
     """
-    import fcntl
-
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with locks.holding_folder(folder):
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _sweep_temporaries(folder: Path) -> None:

@@ -13,7 +13,7 @@ What a reader of the folder is promised
   next publication into the folder first completes the interrupted one and
   logs that it did.  The renames themselves take microseconds, so a reader
   sees a mix of versions only inside that window.
-- **One writer**: a lock file (``.geo-build.lock``, with ``fcntl.flock``) stops a
+- **One writer**: a lock file (``.geo-build.lock``, :mod:`geo.locks`) stops a
   second publication into the same folder at the same time, with a clear error.
 
 The manifest (``.geo-build.json``) records, for each output, the key of the
@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo import locks
 from geo.errors import BuildLockedError, GeoError
 from geo.fileio import atomic_write_bytes, atomic_write_text
 
@@ -57,6 +58,8 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".geo-build.json"
 LOCK = ".geo-build.lock"
+#: The process id of the build holding the lock, for the message a second build gets.
+PID = ".geo-build.pid"
 JOURNAL = ".geo-build.journal"
 STAGE = ".geo-stage"
 
@@ -96,18 +99,16 @@ def locked(out: Path) -> Iterator[None]:
     GeoError
         When the folder cannot be created (a file is in the way, no permission).
     """
-    import fcntl
-
     try:
         out.mkdir(parents=True, exist_ok=True)
-        handle = (out / LOCK).open("a+")
+        handle = (out / PID).open("a+")
     except OSError as err:
         msg = f"cannot write to {out}: {err.strerror or err}"
         raise GeoError(msg) from err
-    with handle:
+    with handle, contextlib.ExitStack() as held:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
+            held.enter_context(locks.holding(out / LOCK, wait=False))
+        except locks.Busy as err:
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
             msg = (
@@ -126,7 +127,6 @@ def locked(out: Path) -> Iterator[None]:
         finally:
             handle.seek(0)
             handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def read_manifest(out: Path) -> Manifest:

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from geo import locks
 from geo.export import safe_cell
 from geo.points.csvio import float_text, header_line, lines_buffer, quoted, safe_text
 from geo.points.enrich import ADDED_COLUMNS, LOCATED_BY, Enricher, Found
@@ -450,13 +451,11 @@ def sweep_leftovers(path: Path) -> list[Path]:
 
     Only folders named as :func:`atomic_output` names them for this output
     (``.<name>.<random>.tmp``) whose run is over are removed: a run holds a
-    lock (``flock``) on a file in its folder while it writes, which the system
-    releases when the run ends, killed or not.  A folder without that file
+    lock (:mod:`geo.locks`) on a file in its folder while it writes, which the
+    system releases when the run ends, killed or not.  A folder without that file
     (its run was killed as it began) is removed once older than
     :data:`LEFTOVER_AGE_SECONDS`.  Returns what was removed.
     """
-    import fcntl
-
     pattern = _leftover_pattern(path.name)
     removed: list[Path] = []
     try:
@@ -468,21 +467,16 @@ def sweep_leftovers(path: Path) -> list[Path]:
     for candidate in candidates:
         if not candidate.is_dir():
             continue
-        try:
-            handle = (candidate / _LOCK).open("rb")
-        except FileNotFoundError:
+        if not (candidate / _LOCK).exists():
             with contextlib.suppress(OSError):
                 if time.time() - candidate.stat().st_mtime > LEFTOVER_AGE_SECONDS:
                     shutil.rmtree(candidate, ignore_errors=True)
-        except OSError:
-            continue
         else:
-            with handle:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:  # a run is writing there
-                    continue
-                shutil.rmtree(candidate, ignore_errors=True)
+            try:
+                with locks.holding(candidate / _LOCK, wait=False):
+                    shutil.rmtree(candidate, ignore_errors=True)
+            except (locks.Busy, OSError):  # a run is writing there
+                continue
         if not candidate.exists():
             removed.append(candidate)
             log.info("removed %s, left by an enrichment that did not finish", candidate)
@@ -498,15 +492,13 @@ def atomic_output(path: Path, *, folder: bool = False) -> Iterator[Path]:
     ``path`` (the old one is removed after the rename).  What killed runs
     writing ``path`` left is removed first (:func:`sweep_leftovers`).
     """
-    import fcntl
-
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_leftovers(path)
     tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     target = tmp if folder else tmp / path.name
-    lock = (tmp / _LOCK).open("wb")
+    lock = contextlib.ExitStack()
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.enter_context(locks.holding(tmp / _LOCK))
         yield target
         if folder:
             (tmp / _LOCK).unlink()  # not part of the output; still held until the end
