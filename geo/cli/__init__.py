@@ -9,6 +9,7 @@ module of its family, imported here, so a broken module fails loudly:
 - :mod:`geo.cli.edit`: ``add office|border-post``, ``set``, ``remove``;
 - :mod:`geo.cli.enrich`: ``enrich``;
 - :mod:`geo.cli.init`: ``init``;
+- :mod:`geo.cli.export`: ``export``;
 - :mod:`geo.cli._common`: the error boundary and the options they share.
 """
 
@@ -19,7 +20,8 @@ import sys
 
 import click
 
-from geo.cli import build, edit, enrich, init, query
+from geo.cli import build, edit, enrich, export, init, query
+from geo.cli._common import add_quiet_option
 
 __all__ = ["cli", "main"]
 
@@ -46,12 +48,14 @@ for command in (
     build.watch,
     build.snapshot,
     init.init,
+    export.export,
     query.query,
     edit.add,
     edit.set_command,
     edit.remove,
     enrich.enrich,
 ):
+    add_quiet_option(command)
     cli.add_command(command)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import logging
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -18,10 +19,12 @@ import click
 from geo.errors import DataError, GeoError, UsageError
 
 __all__ = [
+    "add_quiet_option",
     "allow_missing_option",
     "data_option",
     "errors_to_exit",
     "imports_done",
+    "is_quiet",
     "languages_option",
     "note",
     "output_option",
@@ -81,12 +84,39 @@ def imports_done() -> None:
     gc.freeze()
 
 
-def note(text: str) -> None:
-    """A message on stderr, unless ``geo --quiet``."""
+def is_quiet() -> bool:
+    """Whether ``-q``/``--quiet`` was given, before the command or after it."""
     ctx = click.get_current_context(silent=True)
-    if ctx is not None and ctx.find_root().params.get("quiet"):
-        return
-    click.echo(text, err=True)
+    return bool(ctx is not None and ctx.find_root().params.get("quiet"))
+
+
+def note(text: str) -> None:
+    """A message on stderr, unless ``geo --quiet`` (or ``geo COMMAND --quiet``)."""
+    if not is_quiet():
+        click.echo(text, err=True)
+
+
+def _set_quiet(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.find_root().params["quiet"] = True
+        logging.getLogger().setLevel(logging.WARNING)
+    return value
+
+
+def add_quiet_option(command: click.Command) -> None:
+    """Give ``command`` (and each subcommand of a group) its own ``-q``/``--quiet``."""
+    command.params.append(
+        click.Option(
+            ["--quiet", "-q"],
+            is_flag=True,
+            expose_value=False,
+            callback=_set_quiet,
+            help="Print only errors on stderr (the same as geo -q COMMAND).",
+        )
+    )
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            add_quiet_option(sub)
 
 
 allow_missing_option = click.option(

@@ -18,6 +18,7 @@ from geo.cli._common import (
     errors_to_exit,
     imports_done,
     languages_option,
+    note,
     output_option,
 )
 from geo.errors import DataError, UsageError
@@ -42,7 +43,7 @@ def validate(data_dir: str | None) -> None:
     problems = run(data_dir)
     if problems:
         raise DataError(problems)
-    click.echo("data is valid", err=True)
+    note("data is valid")
 
 
 @click.command()
@@ -178,7 +179,7 @@ def watch(
             f"Got port={port}; cannot listen on 127.0.0.1:{port} ({err.strerror})"
         ) from err
     server.start()
-    click.echo(f"serving {out} at {server.url}", err=True)
+    note(f"serving {out} at {server.url}")
     try:
         run(data, out, on_event=server.publish, allow_missing=allow_missing, lang=langs)
     finally:
@@ -201,4 +202,4 @@ def snapshot(map_file: str, png_file: str, width: int, height: int) -> None:
     from geo.snapshot import snapshot as run
 
     path = run(map_file, png_file, width=width, height=height)
-    click.echo(f"wrote {path}", err=True)
+    note(f"wrote {path}")

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import click
 
-from geo.cli._common import data_option, errors_to_exit, imports_done
+from geo.cli._common import data_option, errors_to_exit, imports_done, is_quiet
 from geo.errors import UsageError
 from geo.schema import KINDS
 
@@ -179,6 +179,7 @@ def enrich(
     imports_done()
     if scheduler is not None and engine != "dask":
         raise UsageError(f"Got --scheduler {scheduler!r}; --scheduler needs --engine dask")
+    silent = silent or is_quiet()
     bar = None if silent else ProgressBar(sys.stderr, "enriching")
     client = _connect(scheduler) if scheduler else None
     try:
