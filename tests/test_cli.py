@@ -287,3 +287,26 @@ def test_the_documented_shell_completion_works() -> None:
         check=True,
     ).stdout
     assert "export" in words
+
+
+def test_validate_and_build_answer_machines_in_json(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    valid = run("validate", "--data", str(data), "--format", "json")
+    assert valid.returncode == 0, valid.stderr
+    assert json.loads(valid.stdout) == {"valid": True, "problems": []}
+    built = run("build", "--data", str(data), "--output", str(tmp_path / "out"), "--format", "json")
+    assert built.returncode == 0, built.stderr
+    answer = json.loads(built.stdout)
+    assert answer["built"] is True and answer["places"] == 95
+    assert str(tmp_path / "out" / "index.html") in answer["written"]
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="rcob")
+    )
+    for command in (["validate"], ["build", "--output", str(tmp_path / "out")]):
+        result = run(*command, "--data", str(data), "--format", "json")
+        assert result.returncode == 1
+        problems = json.loads(result.stdout)["problems"]
+        assert [(p["file"], p["feature_id"], p["field"], p["value"]) for p in problems] == [
+            ("offices.geojson", "rocb-europe", "kind", "rcob")
+        ]
+        assert "did you mean 'rocb'?" in problems[0]["message"]

@@ -7,27 +7,32 @@ otherwise), never a traceback.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import gc
+import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import click
 
-from geo.errors import DataError, GeoError, UsageError
+from geo.errors import DataError, GeoError, Problem, UsageError
 
 __all__ = [
     "add_quiet_option",
     "allow_missing_option",
     "data_option",
+    "echo_json",
     "errors_to_exit",
     "imports_done",
     "is_quiet",
     "languages_option",
     "note",
     "output_option",
+    "problems_payload",
+    "report_format_option",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,3 +139,34 @@ languages_option = click.option(
     help="The maps' languages, e.g. fr or en,fr: the first at the output's root, each other "
     "in <output>/<lang>/ (default: the data folder's geo.toml, else en).",
 )
+
+
+report_format_option = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: one JSON object on stdout for machines (the problems too, with exit status 1).",
+)
+
+
+def problems_payload(problems: Sequence[Problem]) -> list[dict[str, Any]]:
+    """Problems as JSON-ready objects: every field, and the message people read."""
+    return [
+        {**{k: _json_ready(v) for k, v in dataclasses.asdict(p).items()}, "message": str(p)}
+        for p in problems
+    ]
+
+
+def _json_ready(value: Any) -> Any:
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError):
+        return repr(value)
+    return value
+
+
+def echo_json(payload: Mapping[str, Any]) -> None:
+    """One JSON object on stdout."""
+    click.echo(json.dumps(payload, ensure_ascii=False, sort_keys=True, allow_nan=False))

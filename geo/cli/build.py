@@ -9,17 +9,21 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import click
 
 from geo.cli._common import (
     allow_missing_option,
     data_option,
+    echo_json,
     errors_to_exit,
     imports_done,
     languages_option,
     note,
     output_option,
+    problems_payload,
+    report_format_option,
 )
 from geo.errors import DataError, UsageError
 
@@ -30,17 +34,23 @@ log = logging.getLogger("geo.cli")
 
 @click.command()
 @data_option
+@report_format_option
 @errors_to_exit
-def validate(data_dir: str | None) -> None:
+def validate(data_dir: str | None, fmt: str) -> None:
     """Check the data files and list every problem (exit 1 if any).
 
     \b
     Example:
       geo validate --data data/
+      geo validate --format json
     """
     from geo.atlas import validate as run
 
     problems = run(data_dir)
+    if fmt == "json":
+        echo_json({"valid": not problems, "problems": problems_payload(problems)})
+        if problems:
+            sys.exit(1)
     if problems:
         raise DataError(problems)
     note("data is valid")
@@ -59,6 +69,7 @@ def validate(data_dir: str | None) -> None:
 )
 @allow_missing_option
 @languages_option
+@report_format_option
 @errors_to_exit
 def build(
     data_dir: str | None,
@@ -67,6 +78,7 @@ def build(
     as_of: str | None,
     allow_missing: bool,
     lang: str | None,
+    fmt: str,
 ) -> None:
     """Validate, enrich and write the maps and places.geojson.
 
@@ -80,13 +92,30 @@ def build(
       geo build --lang fr
       geo build --lang en,fr
       geo build --as-of 2010-09-08 --output output/2010
+      geo build --format json
     """
     from geo.build import build as run
 
     imports_done()
-    result = run(
-        data_dir, output_dir, force=force, as_of=as_of, allow_missing=allow_missing, lang=lang
-    )
+    try:
+        result = run(
+            data_dir, output_dir, force=force, as_of=as_of, allow_missing=allow_missing, lang=lang
+        )
+    except DataError as err:
+        if fmt != "json":
+            raise
+        echo_json({"built": False, "problems": problems_payload(err.problems)})
+        sys.exit(1)
+    if fmt == "json":
+        echo_json(
+            {
+                "built": True,
+                "output_dir": str(result.output_dir),
+                "places": result.places,
+                "written": [str(p) for p in result.written],
+                "unchanged": [str(p) for p in result.unchanged],
+            }
+        )
     log.info(
         "built %d files (%d unchanged) for %d places in %s",
         len(result.written),
