@@ -1128,3 +1128,39 @@ def test_a_killed_run_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> No
     lock.close()  # its run is over: the next run removes it
     enrich_file(small, out)
     assert not busy.exists()
+
+
+def test_dash_reads_csv_from_stdin_and_writes_it_to_stdout_once_complete() -> None:
+    points = "id;lat;lon\na;40.41;49.87\nb;50.85;4.37\n"
+    result = CliRunner().invoke(cli, ["enrich", "-", "-", "-q"], input=points)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter=";"))
+    assert [(r["id"], r["iso3"], r["nearest_id"]) for r in rows] == [
+        ("a", "AZE", "rocb-europe"),
+        ("b", "BEL", "wco-hq"),
+    ]
+    bad = CliRunner().invoke(cli, ["enrich", "-", "-", "-q"], input="id,lat,lon\na,95,10\n")
+    assert bad.exit_code == 1
+    assert "iso3" not in bad.stdout  # nothing half-written to stdout
+    dask = CliRunner().invoke(cli, ["enrich", "-", "out/", "--engine", "dask"], input=points)
+    assert dask.exit_code == 2
+    assert "- (stdin or stdout) is CSV; --engine dask reads and writes GeoParquet" in dask.output
+
+
+def test_csv_progress_follows_the_rows_not_pyarrows_read_ahead(tmp_path: Path) -> None:
+    from geo.points.sources import CsvSource
+
+    path = tmp_path / "big.csv"
+    rows = 600_000  # about 19 MB: pyarrow reads several 4 MB blocks ahead of its rows
+    with path.open("w", encoding="utf-8") as out:
+        out.write("id,lat,lon\n")
+        out.writelines(
+            f"p{i:07d},{i % 170 - 85}.123456,{i % 350 - 175}.654321\n" for i in range(rows)
+        )
+    source = CsvSource(path, lat_column=None, lon_column=None, chunk_rows=60_000)
+    seen = [(chunk.data.num_rows, chunk.fraction) for chunk in source.chunks()]
+    done = 0
+    for count, fraction in seen[:-1]:
+        done += count
+        assert fraction == pytest.approx(done / rows, abs=0.02)
+    assert seen[-1][1] == 1.0 or seen[-1][1] == pytest.approx(1.0, abs=0.02)
