@@ -31,6 +31,7 @@ from geo.errors import InvalidPointsError
 from geo.points import ADDED_COLUMNS, OnInvalid, Progress, enrich_file, enrich_points
 from geo.points.enrich import nearest_place
 from geo.points.geoparquet import points_wkb, wkb_points_xy
+from tests.conftest_data import copy_data
 from tests.edge_cases import CASES
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -665,6 +666,44 @@ def test_dask_gives_the_single_machine_result(
     pd.testing.assert_frame_equal(from_dask, single, check_dtype=False)
     # and read back as one partitioned dataset
     assert len(gpd.read_parquet(tmp_path / "dask.parquet")) == 6000
+
+
+def test_dask_workers_in_another_folder_enrich_file_urls_as_the_local_engine(
+    atlas: geo.Atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import distributed
+
+    folder = partitioned(tmp_path, atlas, n=3000)
+    copy_data(tmp_path / "mine")  # the user's own data folder, named relative to the caller
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the worker processes start here: no data/, no parts/
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        monkeypatch.chdir(tmp_path)  # the caller's folder
+        assert set(client.run(os.getcwd).values()) == {str(elsewhere)}
+        summary = enrich_file(
+            folder.as_uri(), (tmp_path / "out").as_uri(), engine="dask", data_dir="mine/data"
+        )
+    assert (summary.rows_read, summary.rows_written) == (3000, 3000)
+    enrich_file(folder, tmp_path / "local.parquet", atlas=atlas)
+    parts = sorted((tmp_path / "out").glob("*.parquet"))
+    from_dask = pd.concat([gpd.read_parquet(p) for p in parts], ignore_index=True)
+    single = gpd.read_parquet(tmp_path / "local.parquet")
+    pd.testing.assert_frame_equal(from_dask, single, check_dtype=False)
+    if os.name == "posix":  # the output folder has the user's umask, not mkdtemp's 0700
+        mask = os.umask(0o022)
+        os.umask(mask)
+        assert (tmp_path / "out").stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+def test_urls_other_than_file_are_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(geo.UsageError, match=r"Got 's3://bucket/parts'; geo reads .*not s3://"):
+        enrich_file("s3://bucket/parts", tmp_path / "out", engine="dask")
 
 
 def test_dask_invalid_rows_name_the_partition(

@@ -13,6 +13,8 @@ import itertools
 import logging
 import os
 import time
+import urllib.parse
+import urllib.request
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -82,6 +84,27 @@ class EnrichSummary:
     rows_written: int
     rows_invalid: int
     seconds: float
+
+
+def local_path(path: str | os.PathLike[str]) -> Path:
+    """A path, or a ``file://`` URL (RFC 8089) of the local file system, as a path.
+
+    Raises
+    ------
+    UsageError
+        For a URL of another scheme (``s3://``...), which geo does not read yet.
+    """
+    text = os.fspath(path)
+    if "://" not in text:
+        return Path(text)
+    parsed = urllib.parse.urlparse(text)
+    if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
+        return Path(urllib.request.url2pathname(parsed.path))
+    msg = (
+        f"Got {text!r}; geo reads and writes local paths and file:// URLs, not "
+        f"{parsed.scheme}:// (copy the files to a local folder first)"
+    )
+    raise UsageError(msg)
 
 
 def enrich_file(
@@ -173,7 +196,7 @@ def enrich_file(
         delimiter, or when input and output are the same file.
     """
     started = time.perf_counter()
-    source_path, target = Path(input), Path(output)
+    source_path, target = local_path(input), local_path(output)
     check_choice("on_invalid", on_invalid, ON_INVALID)
     check_choice("engine", engine, ENGINES)
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
@@ -185,7 +208,10 @@ def enrich_file(
     if delimiter is not None:
         delimiter = check_delimiter(delimiter)
     in_format = format_of(source_path, "input")
-    out_format = format_of(target, "output")
+    if engine == "dask" and (target.suffix == "" or target.is_dir()):
+        out_format = "parquet"  # a folder of partitioned GeoParquet, as the Dask engine writes
+    else:
+        out_format = format_of(target, "output")
     if not source_path.exists():
         raise DataError([Problem(source_path.name, "(file)", "an existing file", str(source_path))])
     if source_path.resolve() == target.resolve():

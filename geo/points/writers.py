@@ -502,6 +502,7 @@ def atomic_output(path: Path, *, folder: bool = False) -> Iterator[Path]:
         yield target
         if folder:
             (tmp / _LOCK).unlink()  # not part of the output; still held until the end
+            os.chmod(tmp, 0o777 & ~_umask())  # as the user's folders, not mkdtemp's 0700
             if path.is_dir():
                 old = path.with_name(f".{path.name}.old")
                 os.replace(path, old)
@@ -515,3 +516,10 @@ def atomic_output(path: Path, *, folder: bool = False) -> Iterator[Path]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
         lock.close()
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
