@@ -501,7 +501,10 @@ def atomic_output(path: Path, *, folder: bool = False) -> Iterator[Path]:
         lock.enter_context(locks.holding(tmp / _LOCK))
         yield target
         if folder:
-            (tmp / _LOCK).unlink()  # not part of the output; still held until the end
+            # not part of the output: released first (Windows cannot remove an open file);
+            # a folder without it is swept only once LEFTOVER_AGE_SECONDS old
+            lock.close()
+            (tmp / _LOCK).unlink()
             os.chmod(tmp, 0o777 & ~_umask())  # as the user's folders, not mkdtemp's 0700
             if path.is_dir():
                 old = path.with_name(f".{path.name}.old")
