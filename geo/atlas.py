@@ -29,8 +29,9 @@ from geo.errors import DataError, Problem, UsageError
 from geo.fileio import check_structure, read_data_bytes, read_json
 from geo.history import network_start, parse_as_of, state_at
 from geo.regions import Membership, load_membership
-from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon, valid_lon_lat
-from geo.targets import WriteRule, data_rule, default_data_dir, project_data_dir
+from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon, did_you_mean, valid_lon_lat
+from geo.shipped import default_data_dir, shipped_data_dir
+from geo.targets import WriteRule, data_rule
 from geo.validate import Feature, check_documents
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def _reference(data_dir: Path, name: str) -> Path:
     own = data_dir / name
     if own.exists() or own.is_symlink():
         return own
-    fallback = project_data_dir() / name
+    fallback = shipped_data_dir() / name
     if fallback != own:
         _say_fallback(str(data_dir), name)
     return fallback
@@ -64,6 +65,49 @@ def _reference(data_dir: Path, name: str) -> Path:
 @functools.cache
 def _say_fallback(data_dir: str, name: str) -> None:
     log.warning("%s has no %s: using geo's own copy", data_dir, name)
+
+
+def _mappable(frame: gpd.GeoDataFrame, column: str | None) -> gpd.GeoDataFrame:
+    """Any GeoDataFrame of points as places a map shows (see :meth:`Atlas.to_map`).
+
+    Raises
+    ------
+    UsageError
+        When ``frame`` is not a GeoDataFrame of points, or ``column`` is not one of its columns.
+    """
+    import geopandas as gpd
+
+    if not isinstance(frame, gpd.GeoDataFrame):
+        msg = f"Got {type(frame).__name__}; to_map needs a geopandas.GeoDataFrame of points"
+        raise UsageError(msg)
+    geoms = frame.geometry
+    kinds = sorted(set(geoms.geom_type.dropna()) - {"Point"})
+    if kinds or geoms.isna().any():
+        found = kinds or ["missing geometries"]
+        msg = f"to_map draws points; the frame has {', '.join(found)}"
+        raise UsageError(msg)
+    if column is not None and column not in frame.columns:
+        hint = did_you_mean(column, [str(c) for c in frame.columns])
+        msg = f"Got column={column!r}; it is not a column of the frame" + (
+            f" ({hint})" if hint else f"; its columns: {[str(c) for c in frame.columns]}"
+        )
+        raise UsageError(msg)
+    out = frame.copy()
+    ids = out["id"] if "id" in out.columns else None
+    if ids is None or ids.isna().any() or not ids.astype(str).is_unique:
+        out["id"] = [str(i + 1) for i in range(len(out))]
+    else:
+        out["id"] = ids.astype(str)
+    if "name" not in out.columns:
+        out["name"] = out["id"]
+    if column is not None:
+        out["kind"] = ["\u2013" if v is None or v != v else str(v) for v in out[column]]
+    elif "kind" not in out.columns:
+        out["kind"] = "point"
+    for required, default in (("status", "operational"), ("source", "")):
+        if required not in out.columns:
+            out[required] = default
+    return out
 
 
 def place_files(data_dir: Path) -> list[Path]:
@@ -380,16 +424,25 @@ class Atlas:
         self,
         result: gpd.GeoDataFrame,
         *,
+        column: str | None = None,
         title: str | None = None,
         query: Any = None,
         lang: str = "en",
     ) -> Any:
-        """A folium map of any query result, styled like the built maps.
+        """A folium map of any query result, or of any points, styled like the built maps.
 
         Parameters
         ----------
         result : geopandas.GeoDataFrame
-            Places, e.g. the answer of :meth:`within` or :meth:`nearest`.
+            Places, e.g. the answer of :meth:`within` or :meth:`nearest`; or any
+            GeoDataFrame of points (e.g. enriched shipments), like ``explore()``:
+            a missing ``id`` is the row's number, a missing ``name`` its id, and
+            every column shows in the popups, as text, escaped.
+        column : str, optional
+            Style the points by this column: a symbol (shape and colour) and a
+            legend row, with its count and a filter, per value (like
+            ``explore(column=...)``).  Default: by ``kind`` (a frame without one
+            shows every point alike).
         title : str, optional
             The page's title (plain text); default "Query result" in ``lang``.
         query : geo.render.QueryMark or None
@@ -414,7 +467,7 @@ class Atlas:
         from geo.render import render_map
 
         m: Any = render_map(
-            result,
+            _mappable(result, column),
             self.countries_display,
             title=translator(lang)("title.query") if title is None else title,
             as_of=self.as_of,
@@ -618,7 +671,7 @@ class _Folder:
 
 def _open_folder(data_dir: Path, replace: Mapping[str, Any]) -> _Folder:
     """Read the files of ``data_dir`` (the reference tables raise, a place file's error is kept)."""
-    cache.keep_out_of(data_dir, project_data_dir())  # no cache entry among the data
+    cache.keep_out_of(data_dir, shipped_data_dir())  # no cache entry among the data
     files = [p for p in place_files(data_dir) if p.name not in replace]
     read = _Reader()
     membership = load_membership(

@@ -49,6 +49,7 @@ from geo.publish import (
     read_manifest,
 )
 from geo.schema import REGIONS
+from geo.shipped import installed_snapshot
 
 __all__ = [
     "BuildEvent",
@@ -509,7 +510,14 @@ def build_atlas(
 
 
 def default_output_dir(data_dir: Path) -> Path:
-    """Where outputs go when no folder is given: ``output/`` beside the data folder."""
+    """Where outputs go when no folder is given: ``output/`` beside the data folder.
+
+    For the snapshot installed with geo (read-only, inside the installation):
+    ``output/`` in the current folder.
+    """
+    snapshot = installed_snapshot()
+    if snapshot is not None and data_dir.resolve() == snapshot.resolve():
+        return Path.cwd() / "output"
     return data_dir.resolve().parent / "output"
 
 

@@ -51,12 +51,12 @@ import json
 import os
 import re
 import stat
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geo import locks
 from geo.atlas import default_data_dir, place_files, validate
 from geo.errors import DataError, GeoError, Problem, UsageError
 from geo.fileio import (
@@ -486,7 +486,7 @@ def _set_coordinate(pf: _PlaceFile, place: _Place, axis: str, value: Any) -> str
 
 
 def _folder(data_dir: str | os.PathLike[str] | None) -> Path:
-    return Path(data_dir) if data_dir is not None else default_data_dir()
+    return Path(data_dir) if data_dir is not None else default_data_dir(to_edit=True)
 
 
 def _find(folder: Path, place_id: str) -> tuple[_PlaceFile, _Place]:
@@ -600,38 +600,28 @@ def _edit_lock(folder: Path) -> Iterator[None]:
 
     Edits of different files of one folder wait for each other too: each
     validates the whole folder as it will be, which another edit must not
-    change meanwhile.  The lock is ``flock`` on the folder's own descriptor,
-    so no lock file is added to the data, and the system releases it when
-    the process ends, killed or not.  An edit that waits more than
-    :data:`LOCK_TIMEOUT_SECONDS` gives up with a :class:`~geo.errors.GeoError`.
-    This is the one place that knows how to lock (another system, another lock).
+    change meanwhile.  The lock file stands for the folder but lives outside
+    it (:func:`geo.locks.holding_folder`), so no lock file is added to the
+    data, and the system releases it when the process ends, killed or not.
+    An edit that waits more than :data:`LOCK_TIMEOUT_SECONDS` gives up with a
+    :class:`~geo.errors.GeoError`.
     """
-    import fcntl
-
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except (FileNotFoundError, NotADirectoryError) as err:
+    if not folder.is_dir():
         problem = Problem(str(folder), "(folder)", "an existing data folder", str(folder))
-        raise DataError([problem]) from err
-    except OSError as err:
-        raise GeoError(f"cannot open the data folder {folder}: {err.strerror}") from err
+        raise DataError([problem])
+    held = contextlib.ExitStack()
     try:
-        deadline = time.monotonic() + LOCK_TIMEOUT_SECONDS
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    msg = (
-                        f"another edit of {folder} did not end within "
-                        f"{LOCK_TIMEOUT_SECONDS:g} s; nothing written, try again"
-                    )
-                    raise GeoError(msg) from None
-                time.sleep(0.02)
+        held.enter_context(locks.holding_folder(folder, timeout=LOCK_TIMEOUT_SECONDS))
+    except locks.Busy:
+        msg = (
+            f"another edit of {folder} did not end within "
+            f"{LOCK_TIMEOUT_SECONDS:g} s; nothing written, try again"
+        )
+        raise GeoError(msg) from None
+    except OSError as err:
+        raise GeoError(f"cannot lock the data folder {folder}: {err.strerror or err}") from err
+    with held:
         yield
-    finally:
-        os.close(fd)  # closing releases the lock
 
 
 def _sweep_temporaries(folder: Path) -> None:

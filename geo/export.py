@@ -1,4 +1,4 @@
-"""Places as data for machines: deterministic GeoJSON, JSON records and CSV.
+"""Places as data for machines: deterministic GeoJSON, JSON records, CSV and GIS files.
 
 GeoJSON has sorted keys, fixed precision and no timestamps, so the same
 places give the same bytes; records and CSV rows hold every column but the
@@ -9,7 +9,12 @@ whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
 gets a leading ``'`` so that Excel, LibreOffice and Google Sheets show it as
 text instead of running it as a formula, and NUL characters are removed; a
 number stays a number (``-3.5`` is not touched).  ``raw=True`` writes the
-text as it is.
+text as it is.  A nested value (a list such as ``history``, a mapping) is one
+cell of JSON text in CSV and in the GIS formats, never a Python repr.
+
+:func:`write_places` writes the places in any of :data:`FORMATS`: GeoJSON and
+CSV by geo itself, GeoPackage, FlatGeobuf and KML through GDAL (pyogrio),
+each written aside and renamed, so a reader never sees a part.
 """
 
 from __future__ import annotations
@@ -18,20 +23,32 @@ import csv
 import io
 import json
 import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
+
+from geo.errors import GeoError, UsageError
+from geo.fileio import atomic_write_text
 
 __all__ = [
     "COORD_DECIMALS",
+    "FORMATS",
     "FORMULA_START",
     "feature_lines",
+    "flat_frame",
+    "format_of",
     "join_features",
     "json_value",
     "places_csv",
     "places_geojson",
     "records",
     "safe_cell",
+    "write_places",
 ]
 
 #: Decimals kept for coordinates in outputs: 1e-6 degree is about 0.1 m.
@@ -104,6 +121,13 @@ def records(places: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 FORMULA_START: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _flat(value: Any) -> Any:
+    """A nested value (list, mapping) as JSON text; any other value as it is."""
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(json_value(value), ensure_ascii=False, sort_keys=True)
+    return value
+
+
 def safe_cell(value: Any) -> Any:
     r"""A CSV cell a spreadsheet shows as text: see the module's note on neutralising.
 
@@ -128,6 +152,101 @@ def places_csv(places: gpd.GeoDataFrame, *, raw: bool = False) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns if raw else [safe_cell(c) for c in columns])
     for row in records(places):
-        cells = [row[c] for c in columns]
+        cells = [_flat(row[c]) for c in columns]
         writer.writerow(cells if raw else [safe_cell(c) for c in cells])
     return out.getvalue()
+
+
+#: The formats of :func:`write_places`: name -> (file ending, GDAL driver, or None when
+#: geo writes the text itself).
+FORMATS: dict[str, tuple[str, str | None]] = {
+    "geojson": (".geojson", None),
+    "csv": (".csv", None),
+    "gpkg": (".gpkg", "GPKG"),
+    "fgb": (".fgb", "FlatGeobuf"),
+    "kml": (".kml", "KML"),
+}
+
+
+def format_of(path: str, fmt: str | None) -> str:
+    """The format to write ``path`` in: ``fmt`` if given, else the one its ending names.
+
+    Raises
+    ------
+    UsageError
+        When ``fmt`` is not one of :data:`FORMATS`, or the ending names none.
+    """
+    if fmt is not None:
+        if fmt not in FORMATS:
+            msg = f"unknown format {fmt!r}; expected one of {sorted(FORMATS)}"
+            raise UsageError(msg)
+        return fmt
+    for name, (ending, _) in FORMATS.items():
+        if path.lower().endswith(ending):
+            return name
+    endings = ", ".join(ending for ending, _ in FORMATS.values())
+    msg = f"{path}: cannot tell the format from its name; use --format or end it with {endings}"
+    raise UsageError(msg)
+
+
+def flat_frame(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The places with columns a GIS format holds: nested values as JSON text.
+
+    A column of booleans with gaps becomes a nullable boolean column, one of
+    numbers with gaps a float column, any other mixed column text.
+    """
+    out = places.copy()
+    for column in out.columns:
+        if column == out.geometry.name or out[column].dtype != object:
+            continue
+        present = [v for v in out[column] if v is not None and v == v]
+        kinds = {type(v) for v in present}
+        if kinds <= {bool}:
+            out[column] = out[column].astype("boolean")
+        elif kinds <= {int, float}:
+            out[column] = pd.to_numeric(out[column], errors="coerce").astype(float)
+        elif not kinds <= {str}:
+            out[column] = [None if v is None else str(_flat(v)) for v in out[column]]
+    return out
+
+
+def write_places(places: gpd.GeoDataFrame, path: Path, fmt: str) -> None:
+    """Write ``places`` to ``path`` in ``fmt`` (one of :data:`FORMATS`), all or nothing.
+
+    Raises
+    ------
+    GeoError
+        When the file cannot be written.
+    """
+    ending, driver = FORMATS[fmt]
+    if driver is None:
+        text = places_geojson(places) if fmt == "geojson" else places_csv(places)
+        atomic_write_text(path, text)
+        return
+    import pyogrio
+
+    frame = flat_frame(places)
+    # KML: each placemark's <name> is the place's name
+    options: dict[str, Any] = {"dataset_options": {"NameField": "name"}} if fmt == "kml" else {}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        aside = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
+    except OSError as err:
+        msg = f"cannot write to {path.parent}: {err.strerror or err}"
+        raise GeoError(msg) from err
+    try:
+        staged = aside / f"places{ending}"
+        pyogrio.write_dataframe(frame, staged, driver=driver, layer="places", **options)
+        os.chmod(staged, 0o666 & ~_umask())
+        os.replace(staged, path)
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.FieldError) as err:
+        msg = f"cannot write {path} as {fmt}: {err}"
+        raise GeoError(msg) from err
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

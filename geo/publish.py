@@ -21,7 +21,7 @@ What a reader of the folder is promised
   Names in the manifest are checked alike.  What is removed is removed by
   name (the staging folder), never by pattern: temporary files of the
   journal and manifest are written inside the staging folder.
-- **One writer**: a lock file (``.geo-build.lock``, with ``fcntl.flock``) stops a
+- **One writer**: a lock file (``.geo-build.lock``, :mod:`geo.locks`) stops a
   second publication into the same folder at the same time, with a clear error.
 
 The manifest (``.geo-build.json``) records, for each output, the key of the
@@ -46,9 +46,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo import locks
 from geo.errors import BuildLockedError, GeoError, UsageError
 from geo.fileio import atomic_write_bytes, atomic_write_text
-from geo.targets import WriteRule, writing
+from geo.targets import WriteRule, cannot_write, writing
 
 __all__ = [
     "JOURNAL",
@@ -71,6 +72,8 @@ log = logging.getLogger(__name__)
 
 MANIFEST = ".geo-build.json"
 LOCK = ".geo-build.lock"
+#: The process id of the build holding the lock, for the message a second build gets.
+PID = ".geo-build.pid"
 JOURNAL = ".geo-build.journal"
 STAGE = ".geo-stage"
 #: The journal's format: it records the SHA-256 of each staged file.
@@ -117,22 +120,26 @@ def locked(out: Path, rule: WriteRule | None = None) -> Iterator[None]:
         permission), or its lock or staging folder is not what geo makes (a
         symbolic link, a folder).
     """
-    import fcntl
-
     try:
         out.mkdir(parents=True, exist_ok=True)
-        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        for name in (LOCK, PID):  # opened through a link, a lock would truncate its target
+            if (out / name).is_symlink():
+                raise _not_ours(out / name, "a symbolic link")
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(out / PID, flags, 0o644)
     except OSError as err:
         if err.errno == errno.ELOOP:
-            raise _not_ours(out / LOCK, "a symbolic link") from err
+            raise _not_ours(out / PID, "a symbolic link") from err
         msg = f"cannot write to {out}: {err.strerror or err}"
         raise GeoError(msg) from err
-    with os.fdopen(fd, "r+", encoding="utf-8") as handle:
+    with os.fdopen(fd, "r+", encoding="utf-8") as handle, contextlib.ExitStack() as held:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise _not_ours(out / LOCK, "not a regular file")
+            raise _not_ours(out / PID, "not a regular file")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
+            held.enter_context(locks.holding(out / LOCK, wait=False))
+        except OSError as err:
+            raise cannot_write(out / LOCK, err) from err
+        except locks.Busy as err:
             handle.seek(0)
             text = handle.read(64).strip()
             holder = text if text.isascii() and text.isdigit() else "unknown"
@@ -142,7 +149,7 @@ def locked(out: Path, rule: WriteRule | None = None) -> Iterator[None]:
             )
             raise BuildLockedError(msg) from err
         try:
-            with writing(out / LOCK):
+            with writing(out / PID):
                 handle.seek(0)
                 handle.truncate()
                 handle.write(str(os.getpid()))
@@ -154,7 +161,6 @@ def locked(out: Path, rule: WriteRule | None = None) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 handle.seek(0)
                 handle.truncate()
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _not_ours(path: Path, what: str) -> GeoError:

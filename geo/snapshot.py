@@ -1,6 +1,6 @@
 """A PNG of a generated map, taken in headless Chromium with the network blocked.
 
-Uses Playwright (``pip install -e '.[snapshot]'``) driving an installed
+Uses Playwright (``pip install 'wco-atlas[snapshot]'``) driving an installed
 Chromium: ``$GEO_CHROMIUM`` if set, else ``chromium`` (Debian's package) or
 ``chromium-browser`` / ``google-chrome`` on the ``PATH``.  No browser is
 ever downloaded.
@@ -92,7 +92,7 @@ def snapshot(
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError as err:
-        msg = "geo snapshot needs Playwright: pip install -e '.[snapshot]'"
+        msg = "geo snapshot needs Playwright: pip install 'wco-atlas[snapshot]'"
         raise SnapshotError(msg) from err
     executable = find_chromium()
     try:

@@ -83,7 +83,12 @@ def geodesic_km(
     )
     if not x1.size:
         return np.zeros(shape)
-    _, _, metres = _GEOD.inv(x1, y1, x2, y2)
+    if x1.size == 1:
+        # one point as numbers: pyproj < 3.7.2 takes one-element arrays through its
+        # scalar path, which numpy >= 1.25 warns is deprecated
+        metres = _GEOD.inv(float(x1[0]), float(y1[0]), float(x2[0]), float(y2[0]))[2]
+    else:
+        _, _, metres = _GEOD.inv(x1, y1, x2, y2)
     return np.asarray(metres, dtype=float).reshape(shape) / 1000.0
 
 

@@ -9,8 +9,10 @@ and :func:`geo.render.write_map` (so ``Atlas.to_map(...).save(path)``),
 ``geo enrich INPUT OUTPUT`` and ``geo snapshot MAP PNG``.  A rule knows
 
 - the *data folders* a command reads: the folder of place files (with its
-  ``geo.toml`` and reference tables), and the project's own ``data/``, where
-  a reference table missing from a data folder is read from.  Nothing is
+  ``geo.toml`` and reference tables), and the data geo ships (the project's
+  ``data/``, or the snapshot installed with geo:
+  :func:`geo.shipped.shipped_data_dir`), where a reference table missing from
+  a data folder is read from.  Nothing is
   written inside them, at any depth;
 - the *data files* a command reads: its place files and reference tables
   (a symlinked one where its link leads), and the command's own input, such
@@ -44,28 +46,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import GeoError, UsageError
+from geo.shipped import default_data_dir, shipped_data_dir
 
 __all__ = [
     "WriteRule",
     "cannot_write",
     "data_rule",
-    "default_data_dir",
-    "project_data_dir",
     "writing",
 ]
-
-
-def project_data_dir() -> Path:
-    """The project's own ``data/``: the default data folder and the reference tables' fallback."""
-    return Path(__file__).resolve().parent.parent / "data"
-
-
-def default_data_dir() -> Path:
-    """The data folder used when none is given: ``$GEO_DATA``, else the project's ``data/``."""
-    env = os.environ.get("GEO_DATA")
-    if env:
-        return Path(env)
-    return project_data_dir()
 
 
 def _resolved(path: Path) -> Path:
@@ -202,7 +190,7 @@ def data_rule(
     is the default data folder when ``data_dir`` is ``None``.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    folders = [_resolved(folder), _resolved(project_data_dir())]
+    folders = [_resolved(folder), _resolved(shipped_data_dir())]
     return WriteRule(_unique(folders), _unique(_resolved(Path(p)) for p in inputs))
 
 

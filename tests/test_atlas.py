@@ -826,3 +826,45 @@ def test_a_command_imports_only_what_it_uses(
             if line.startswith("import time:") and "|" in line
         }
         assert not imported & never, sorted(imported & never)
+
+
+def test_a_map_of_any_points_styled_by_a_column(fixture_atlas: geo.Atlas) -> None:
+    from geo.render import to_html
+    from tests.test_render import payload, split_page
+
+    hostile = "<script>alert(1)</script>"
+    shipments = gpd.GeoDataFrame(
+        {
+            "shipment": ["s1", "s2", "s3", "s4"],
+            "carrier": ["Maersk", hostile, "Maersk", None],
+            "weight_t": [12.5, 3.0, 7.25, 1.0],
+        },
+        geometry=[Point(49.87, 40.41), Point(4.37, 50.85), Point(2.35, 48.86), Point(30, 0)],
+        crs="EPSG:4326",
+    )
+    page = to_html(fixture_atlas.to_map(shipments, column="carrier"))
+    data = payload(page)
+    legend = {k["code"]: k for k in data["kinds"] if k["count"]}
+    assert {code: k["count"] for code, k in legend.items()} == {
+        "Maersk": 2,
+        hostile: 1,
+        "\u2013": 1,
+    }
+    looks = {(k["shape"], k["color"]) for k in legend.values()}
+    assert len(looks) == 3  # a symbol per value, shape and colour
+    assert hostile not in split_page(page)[0]  # escaped data, never markup
+    assert "<script>alert" not in page
+    assert len(data.get("places", [])) == 4 or data.get("table", {}).get("n") == 4
+    unstyled = payload(to_html(fixture_atlas.to_map(shipments)))
+    assert [k["count"] for k in unstyled["kinds"] if k["count"]] == [4]
+
+
+def test_to_map_says_what_it_cannot_draw(fixture_atlas: geo.Atlas) -> None:
+    points = gpd.GeoDataFrame({"carrier": ["a"]}, geometry=[Point(1, 1)], crs="EPSG:4326")
+    with pytest.raises(geo.UsageError, match=r"column='carier'.*did you mean 'carrier'"):
+        fixture_atlas.to_map(points, column="carier")
+    lines = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    with pytest.raises(geo.UsageError, match=r"to_map draws points; the frame has Polygon"):
+        fixture_atlas.to_map(lines)
+    with pytest.raises(geo.UsageError, match=r"Got DataFrame; to_map needs a geopandas"):
+        fixture_atlas.to_map(points.drop(columns="geometry"))  # type: ignore[arg-type]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -226,3 +228,85 @@ def test_build_follows_the_data_folders_geo_toml(tmp_path: Path) -> None:
     assert "field 'maps.langauges'" in result.stderr and "did you mean 'maps.languages'?" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_works_before_or_after_any_command(where: str, tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    points = tmp_path / "points.csv"
+    points.write_text("id,lat,lon\na,40.41,49.87\n", encoding="utf-8")
+    commands = [
+        ["validate", "--data", str(data)],
+        ["build", "--data", str(data), "--output", str(tmp_path / "out")],
+        ["set", "--data", str(data), "samur", "checked_on=2026"],
+        ["enrich", "--data", str(data), str(points), str(tmp_path / "out.csv")],
+        ["export", "--data", str(data), str(tmp_path / "places.gpkg")],
+        ["init", str(tmp_path / "copy")],
+        ["query", "country", "AZE", "--data", str(data)],
+    ]
+    for command in commands:
+        args = ["-q", *command] if where == "before" else [*command, "-q"]
+        result = run(*args)
+        assert result.returncode == 0, (command, result.stderr)
+        assert result.stderr == "", (command, result.stderr)
+    assert (tmp_path / "out.csv").is_file() and (tmp_path / "places.gpkg").is_file()
+
+
+def test_every_command_takes_quiet() -> None:
+    def walk(command: click.Command) -> list[click.Command]:
+        subs = list(command.commands.values()) if isinstance(command, click.Group) else []
+        return [command] + [c for s in subs for c in walk(s)]
+
+    for command in walk(cli):
+        names = {o for p in command.params for o in getattr(p, "opts", [])}
+        assert {"-q", "--quiet"} <= names, command.name
+
+
+def test_the_documented_shell_completion_works() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for shell in ("bash", "zsh", "fish"):
+        assert f"_GEO_COMPLETE={shell}_source geo" in readme
+        script = subprocess.run(
+            [str(Path(sys.executable).parent / "geo")],
+            env={**os.environ, "_GEO_COMPLETE": f"{shell}_source"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "_GEO_COMPLETE" in script and "complete" in script, shell
+    words = subprocess.run(
+        [str(Path(sys.executable).parent / "geo")],
+        env={
+            **os.environ,
+            "_GEO_COMPLETE": "bash_complete",
+            "COMP_WORDS": "geo exp",
+            "COMP_CWORD": "1",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "export" in words
+
+
+def test_validate_and_build_answer_machines_in_json(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    valid = run("validate", "--data", str(data), "--format", "json")
+    assert valid.returncode == 0, valid.stderr
+    assert json.loads(valid.stdout) == {"valid": True, "problems": []}
+    built = run("build", "--data", str(data), "--output", str(tmp_path / "out"), "--format", "json")
+    assert built.returncode == 0, built.stderr
+    answer = json.loads(built.stdout)
+    assert answer["built"] is True and answer["places"] == 95
+    assert str(tmp_path / "out" / "index.html") in answer["written"]
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(kind="rcob")
+    )
+    for command in (["validate"], ["build", "--output", str(tmp_path / "out")]):
+        result = run(*command, "--data", str(data), "--format", "json")
+        assert result.returncode == 1
+        problems = json.loads(result.stdout)["problems"]
+        assert [(p["file"], p["feature_id"], p["field"], p["value"]) for p in problems] == [
+            ("offices.geojson", "rocb-europe", "kind", "rcob")
+        ]
+        assert "did you mean 'rocb'?" in problems[0]["message"]

@@ -437,3 +437,16 @@ def test_check_stale_refuses_a_bad_age() -> None:
     assert "Got an age of 'a year'; expected a whole number and a unit d, w, m or y" in (
         result.stderr
     )
+
+
+def test_a_map_to_stdout_with_dash(tmp_path: Path) -> None:
+    args = ["query", "within", "--lat", "40.41", "--lon", "49.87", "--km", "300"]
+    result = CliRunner().invoke(cli, [*args, "--map", "-", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("<!DOCTYPE html>")  # the page, not the table
+    page = tmp_path / "page.html"
+    page.write_text(result.stdout, encoding="utf-8")
+    assert _map_data(page)["query"]["km"] == 300.0
+    both = CliRunner().invoke(cli, [*args, "--map", "-", "--format", "json"])
+    assert both.exit_code == 2
+    assert "Got --map - and --format json: both would go to stdout" in both.output

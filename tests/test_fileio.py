@@ -222,6 +222,7 @@ def test_read_csv_rows_not_utf8(tmp_path: Path) -> None:
 # -- atomic writes ----------------------------------------------------------------------------
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX only: checks permission bits (0o644)")
 def test_atomic_write_creates_folders_and_replaces(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "places.geojson"
     atomic_write_bytes(path, b"first")
@@ -418,6 +419,7 @@ def test_is_finite_number(value: object, expected: bool) -> None:
 # -- limits: what a data file may not be ---------------------------------------------------
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX only: /dev/zero and os.mkfifo")
 def test_a_device_or_pipe_is_refused_without_reading_it(tmp_path: Path) -> None:
     link = tmp_path / "offices.geojson"
     link.symlink_to("/dev/zero")  # would grow without end if read

@@ -213,6 +213,8 @@ NOT_WORDS = {
     "form-action 'none'",
     "Yes",  # _text's canonical text of a boolean: a popup writes value.yes/value.no
     "No",
+    "Feature",  # GeoJSON's type names (RFC 7946), in the file download.js makes
+    "Point",
 }
 #: Names that are the same in every language.
 BRANDS = ("OpenStreetMap", "CARTO", "Leaflet", "Natural Earth")

@@ -7,6 +7,9 @@ or write to the ``window.__pwned`` trap (see ``conftest.py``).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -356,6 +359,26 @@ def test_fullscreen_button_toggles(page, maps, lang) -> None:
     expect(button).to_have_attribute("aria-pressed", "true")
     button.click()
     expect(button).to_have_attribute("aria-pressed", "false")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_download_what_is_shown_as_geojson_and_csv(page, maps, frames, lang) -> None:
+    places, _ = frames
+    open_map(page, in_lang(maps, "index", lang))
+    page.get_by_role("checkbox", name=kind_box(lang, "border_post", 41)).uncheck()
+    shown = sorted(page.evaluate("geoAtlas.shownIds()"))
+    assert len(shown) == int((places["kind"] != "border_post").sum())
+    with page.expect_download() as got:
+        page.get_by_role("button", name=tr(lang)("control.download_geojson")).click()
+    assert got.value.suggested_filename == "places.geojson"
+    doc = json.loads(Path(got.value.path()).read_text(encoding="utf-8"))
+    assert sorted(f["properties"]["id"] for f in doc["features"]) == shown
+    with page.expect_download() as got:
+        page.get_by_role("button", name=tr(lang)("control.download_csv")).click()
+    assert got.value.suggested_filename == "places.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8"))))
+    assert sorted(r["id"] for r in rows) == shown
+    assert {r["kind"] for r in rows} <= set(places["kind"]) - {"border_post"}
 
 
 # ------------------------------------------------------------------ regions, antimeridian, edges

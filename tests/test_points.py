@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import geo
-from geo import countries, placeindex, query, sphere
+from geo import countries, locks, placeindex, query, sphere
 from geo.cli import cli
 from geo.cli.enrich import ProgressBar
 from geo.countries import _GRID_MIN_POINTS
@@ -30,6 +32,7 @@ from geo.errors import InvalidPointsError
 from geo.points import ADDED_COLUMNS, OnInvalid, Progress, enrich_file, enrich_points
 from geo.points.enrich import nearest_place
 from geo.points.geoparquet import points_wkb, wkb_points_xy
+from tests.conftest_data import copy_data
 from tests.edge_cases import CASES
 
 GEOD = pyproj.Geod(ellps="WGS84")
@@ -666,6 +669,44 @@ def test_dask_gives_the_single_machine_result(
     assert len(gpd.read_parquet(tmp_path / "dask.parquet")) == 6000
 
 
+def test_dask_workers_in_another_folder_enrich_file_urls_as_the_local_engine(
+    atlas: geo.Atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import distributed
+
+    folder = partitioned(tmp_path, atlas, n=3000)
+    copy_data(tmp_path / "mine")  # the user's own data folder, named relative to the caller
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the worker processes start here: no data/, no parts/
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        monkeypatch.chdir(tmp_path)  # the caller's folder
+        assert set(client.run(os.getcwd).values()) == {str(elsewhere)}
+        summary = enrich_file(
+            folder.as_uri(), (tmp_path / "out").as_uri(), engine="dask", data_dir="mine/data"
+        )
+    assert (summary.rows_read, summary.rows_written) == (3000, 3000)
+    enrich_file(folder, tmp_path / "local.parquet", atlas=atlas)
+    parts = sorted((tmp_path / "out").glob("*.parquet"))
+    from_dask = pd.concat([gpd.read_parquet(p) for p in parts], ignore_index=True)
+    single = gpd.read_parquet(tmp_path / "local.parquet")
+    pd.testing.assert_frame_equal(from_dask, single, check_dtype=False)
+    if os.name == "posix":  # the output folder has the user's umask, not mkdtemp's 0700
+        mask = os.umask(0o022)
+        os.umask(mask)
+        assert (tmp_path / "out").stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+def test_urls_other_than_file_are_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(geo.UsageError, match=r"Got 's3://bucket/parts'; geo reads .*not s3://"):
+        enrich_file("s3://bucket/parts", tmp_path / "out", engine="dask")
+
+
 def test_dask_invalid_rows_name_the_partition(
     atlas: geo.Atlas, tmp_path: Path, dask_client: object
 ) -> None:
@@ -720,7 +761,7 @@ def test_cli_errors_exit_non_zero_without_traceback(tmp_path: Path) -> None:
 
 
 def test_progress_bar_line() -> None:
-    bar = ProgressBar(open("/dev/null", "w"), "enriching")  # noqa: SIM115
+    bar = ProgressBar(open(os.devnull, "w"), "enriching")  # noqa: SIM115
     assert bar.line(250_000, 0.5, 2.0) == (
         "enriching [###############---------------]  50% 250,000 rows (125,000 rows/s)"
     )
@@ -1075,6 +1116,7 @@ def test_column_rule_is_safe_cell(cells: list[str]) -> None:
 # -- what a killed run leaves (issue 14) ----------------------------------------------
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX only: kills the run with signal.SIGKILL")
 def test_a_killed_run_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> None:
     import os
     import signal
@@ -1114,12 +1156,10 @@ def test_a_killed_run_leaves_a_folder_the_next_run_removes(tmp_path: Path) -> No
     # a folder of another output, and one whose run is still writing, are left alone
     other = tmp_path / ".other.csv.abc123.tmp"
     other.mkdir()
-    import fcntl
-
     busy = tmp_path / ".out.csv.busy_1.tmp"
     busy.mkdir()
-    lock = (busy / ".lock").open("wb")
-    fcntl.flock(lock, fcntl.LOCK_EX)
+    lock = contextlib.ExitStack()
+    lock.enter_context(locks.holding(busy / ".lock"))
     small = write_csv(tmp_path / "small.csv", catalogue())
     enrich_file(small, out)
     assert not leftover[0].exists()
@@ -1182,3 +1222,39 @@ def test_a_geoparquet_column_that_is_not_an_object_is_a_data_error(
         match=r"p\.parquet: field 'columns\.geometry': got \[1\]; expected an object describing",
     ):
         enrich_file(tmp_path / "p.parquet", tmp_path / "out.csv", atlas=atlas)
+
+
+def test_dash_reads_csv_from_stdin_and_writes_it_to_stdout_once_complete() -> None:
+    points = "id;lat;lon\na;40.41;49.87\nb;50.85;4.37\n"
+    result = CliRunner().invoke(cli, ["enrich", "-", "-", "-q"], input=points)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter=";"))
+    assert [(r["id"], r["iso3"], r["nearest_id"]) for r in rows] == [
+        ("a", "AZE", "rocb-europe"),
+        ("b", "BEL", "wco-hq"),
+    ]
+    bad = CliRunner().invoke(cli, ["enrich", "-", "-", "-q"], input="id,lat,lon\na,95,10\n")
+    assert bad.exit_code == 1
+    assert "iso3" not in bad.stdout  # nothing half-written to stdout
+    dask = CliRunner().invoke(cli, ["enrich", "-", "out/", "--engine", "dask"], input=points)
+    assert dask.exit_code == 2
+    assert "- (stdin or stdout) is CSV; --engine dask reads and writes GeoParquet" in dask.output
+
+
+def test_csv_progress_follows_the_rows_not_pyarrows_read_ahead(tmp_path: Path) -> None:
+    from geo.points.sources import CsvSource
+
+    path = tmp_path / "big.csv"
+    rows = 600_000  # about 19 MB: pyarrow reads several 4 MB blocks ahead of its rows
+    with path.open("w", encoding="utf-8") as out:
+        out.write("id,lat,lon\n")
+        out.writelines(
+            f"p{i:07d},{i % 170 - 85}.123456,{i % 350 - 175}.654321\n" for i in range(rows)
+        )
+    source = CsvSource(path, lat_column=None, lon_column=None, chunk_rows=60_000)
+    seen = [(chunk.data.num_rows, chunk.fraction) for chunk in source.chunks()]
+    done = 0
+    for count, fraction in seen[:-1]:
+        done += count
+        assert fraction == pytest.approx(done / rows, abs=0.02)
+    assert seen[-1][1] == 1.0 or seen[-1][1] == pytest.approx(1.0, abs=0.02)

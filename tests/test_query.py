@@ -129,9 +129,10 @@ def pacific_atlas(tmp_path_factory: pytest.TempPathFactory) -> Atlas:
 def oracle_km(places: gpd.GeoDataFrame, lon: float, lat: float) -> np.ndarray:
     """Geodesic km from one point to every place, by brute force."""
     n = len(places)
-    _, _, metres = GEOD.inv(
-        np.full(n, lon), np.full(n, lat), places.geometry.x.to_numpy(), places.geometry.y.to_numpy()
-    )
+    # lists, not arrays: pyproj < 3.7.2 takes one-element arrays through its scalar path,
+    # which numpy >= 1.25 warns is deprecated (the lowest-versions job)
+    xs, ys = places.geometry.x.tolist(), places.geometry.y.tolist()
+    _, _, metres = GEOD.inv([lon] * n, [lat] * n, xs, ys)
     return np.asarray(metres) / 1000.0
 
 

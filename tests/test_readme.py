@@ -3,7 +3,7 @@
 The examples run in order, in a scratch folder, against a copy of the shipped data
 (``GEO_DATA``), with the small input files they name (``shipments.csv``...) made
 beforehand, so that editing examples change nothing of the project.  A few examples
-cannot run in a test (a server that runs until Ctrl-C, a Dask folder the reader brings);
+cannot run in a test (a server that runs until Ctrl-C);
 they are listed in :data:`NOT_RUN` with the reason, and every other one must pass.
 """
 
@@ -15,7 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import geopandas as gpd
 import pytest
+from shapely.geometry import Point
 
 from tests.conftest_data import copy_data
 
@@ -69,6 +71,11 @@ def inputs(folder: Path) -> None:
     (folder / "export.csv").write_text(
         "id;lat;lon\ne1;41.72;44.79\ne2;48.86;2.35\n", encoding="utf-8"
     )
+    parts = folder / "parts"  # partitioned GeoParquet, for the Dask engine
+    parts.mkdir()
+    for k, (lon, lat) in enumerate([(49.87, 40.41), (4.37, 50.85)]):
+        frame = gpd.GeoDataFrame({"id": [f"p{k}"]}, geometry=[Point(lon, lat)], crs="EPSG:4326")
+        frame.to_parquet(parts / f"part.{k}.parquet")
     (folder / "points.geojson").write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
         '{"name": "Baku"}, "geometry": {"type": "Point", "coordinates": [49.87, 40.41]}}]}',

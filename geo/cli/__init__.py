@@ -9,6 +9,8 @@ module of its family, imported here, so a broken module fails loudly:
   ``check-stale``;
 - :mod:`geo.cli.edit`: ``add office|border-post``, ``set``, ``remove``;
 - :mod:`geo.cli.enrich`: ``enrich``;
+- :mod:`geo.cli.init`: ``init``;
+- :mod:`geo.cli.export`: ``export``;
 - :mod:`geo.cli._common`: the error boundary and the options they share.
 """
 
@@ -19,15 +21,15 @@ import sys
 
 import click
 
-from geo.cli import build, edit, enrich, query
-from geo.cli._common import PrintableFormatter
+from geo.cli import build, edit, enrich, export, init, query
+from geo.cli._common import PrintableFormatter, add_quiet_option
 
 __all__ = ["cli", "main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors on stderr.")
-@click.version_option(package_name="geo")
+@click.version_option(package_name="wco-atlas")
 def cli(quiet: bool) -> None:
     """An atlas of the WCO capacity-building network and the border posts it serves.
 
@@ -47,6 +49,8 @@ for command in (
     build.locate,
     build.watch,
     build.snapshot,
+    init.init,
+    export.export,
     query.query,
     query.check_stale,
     edit.add,
@@ -54,6 +58,7 @@ for command in (
     edit.remove,
     enrich.enrich,
 ):
+    add_quiet_option(command)
     cli.add_command(command)
 
 

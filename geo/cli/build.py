@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 import click
 
 from geo.cli._common import (
     allow_missing_option,
     data_option,
+    echo_json,
     errors_to_exit,
     imports_done,
     languages_option,
+    note,
     output_option,
-    say,
+    problems_payload,
+    report_format_option,
 )
 from geo.errors import DataError, UsageError, printable, printable_json
 
@@ -31,20 +35,26 @@ log = logging.getLogger("geo.cli")
 
 @click.command()
 @data_option
+@report_format_option
 @errors_to_exit
-def validate(data_dir: str | None) -> None:
+def validate(data_dir: str | None, fmt: str) -> None:
     """Check the data files and list every problem (exit 1 if any).
 
     \b
     Example:
       geo validate --data data/
+      geo validate --format json
     """
     from geo.atlas import validate as run
 
     problems = run(data_dir)
+    if fmt == "json":
+        echo_json({"valid": not problems, "problems": problems_payload(problems)})
+        if problems:
+            sys.exit(1)
     if problems:
         raise DataError(problems)
-    click.echo("data is valid", err=True)
+    note("data is valid")
 
 
 @click.command()
@@ -63,6 +73,7 @@ def validate(data_dir: str | None) -> None:
 @click.option(
     "--pdf", is_flag=True, help="Also write the printed atlas, atlas.pdf (see geo print)."
 )
+@report_format_option
 @errors_to_exit
 def build(
     data_dir: str | None,
@@ -72,6 +83,7 @@ def build(
     allow_missing: bool,
     lang: str | None,
     pdf: bool,
+    fmt: str,
 ) -> None:
     """Validate, enrich and write the maps and places.geojson.
 
@@ -86,19 +98,36 @@ def build(
       geo build --lang en,fr
       geo build --as-of 2010-09-08 --output output/2010
       geo build --pdf
+      geo build --format json
     """
     from geo.build import build as run
 
     imports_done()
-    result = run(
-        data_dir,
-        output_dir,
-        force=force,
-        as_of=as_of,
-        allow_missing=allow_missing,
-        lang=lang,
-        pdf=pdf,
-    )
+    try:
+        result = run(
+            data_dir,
+            output_dir,
+            force=force,
+            as_of=as_of,
+            allow_missing=allow_missing,
+            lang=lang,
+            pdf=pdf,
+        )
+    except DataError as err:
+        if fmt != "json":
+            raise
+        echo_json({"built": False, "problems": problems_payload(err.problems)})
+        sys.exit(1)
+    if fmt == "json":
+        echo_json(
+            {
+                "built": True,
+                "output_dir": str(result.output_dir),
+                "places": result.places,
+                "written": [str(p) for p in result.written],
+                "unchanged": [str(p) for p in result.unchanged],
+            }
+        )
     log.info(
         "built %d files (%d unchanged) for %d places in %s",
         len(result.written),
@@ -263,7 +292,7 @@ def watch(
             f"Got port={port}; cannot listen on 127.0.0.1:{port} ({err.strerror})"
         ) from err
     server.start()
-    say(f"serving {out} at {server.url}")
+    note(f"serving {out} at {server.url}")
     try:
         run(data, out, on_event=server.publish, allow_missing=allow_missing, lang=langs)
     finally:
@@ -286,4 +315,4 @@ def snapshot(map_file: str, png_file: str, width: int, height: int) -> None:
     from geo.snapshot import snapshot as run
 
     path = run(map_file, png_file, width=width, height=height)
-    say(f"wrote {path}")
+    note(f"wrote {path}")

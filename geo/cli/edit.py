@@ -23,7 +23,7 @@ from typing import Any
 
 import click
 
-from geo.cli._common import data_option, errors_to_exit, say
+from geo.cli._common import data_option, errors_to_exit, note
 from geo.edit import GEOMETRY_FIELDS, add_place, remove_place, set_fields
 from geo.errors import DataError
 from geo.schema import KINDS, STATUSES
@@ -198,7 +198,7 @@ def _add(
 ) -> None:
     with _explain_json_values(_assignments(props)):
         path = add_place(data_dir, properties, lon=lon, lat=lat, file=file)
-    say(f"added {properties['id']!r} to {path}")
+    note(f"added {properties['id']!r} to {path}")
 
 
 def _common_options(func: Any) -> Any:
@@ -416,7 +416,7 @@ def set_command(
             values[axis] = _number(values[axis])
     with _explain_json_values(values):
         path = set_fields(data_dir, place_id, values)
-    say(f"set {', '.join(values)} of {place_id!r} in {path}")
+    note(f"set {', '.join(values)} of {place_id!r} in {path}")
 
 
 @click.command("remove")
@@ -431,4 +431,4 @@ def remove(data_dir: str | None, place_id: str) -> None:
       geo remove rtc-x
     """
     path = remove_place(data_dir, place_id)
-    say(f"removed {place_id!r} from {path}")
+    note(f"removed {place_id!r} from {path}")

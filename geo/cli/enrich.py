@@ -7,13 +7,17 @@ the data goes to the OUTPUT file.
 
 from __future__ import annotations
 
+import contextlib
+import shutil
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
-from geo.cli._common import data_option, errors_to_exit, imports_done, say
+from geo.cli._common import data_option, errors_to_exit, imports_done, is_quiet, say
 from geo.errors import UsageError
 from geo.schema import KINDS
 
@@ -107,7 +111,10 @@ class ProgressBar:
     type=click.Choice(["local", "dask"]),
     default="local",
     show_default=True,
-    help="dask: partitioned GeoParquet in and out with dask-geopandas (pip install 'geo[dask]').",
+    help=(
+        "dask: partitioned GeoParquet in and out with dask-geopandas "
+        "(pip install 'wco-atlas[dask]')."
+    ),
 )
 @click.option(
     "--scheduler",
@@ -161,7 +168,8 @@ def enrich(
     country_distance_km, nearest_id, nearest_kind, nearest_name,
     nearest_km (geodesic, WGS84).  The output appears only once complete.
     CSV cells that a spreadsheet would run as formulas (=, +, -, @...) get a
-    leading ' unless --raw-csv.
+    leading ' unless --raw-csv.  INPUT or OUTPUT - reads CSV from stdin or
+    writes it to stdout (once complete).
 
     \b
     Example:
@@ -169,6 +177,7 @@ def enrich(
       geo enrich points.csv out.csv --lat-column Y_WGS84 --lon-column X_WGS84
       geo enrich export.csv out.csv --delimiter ';'
       geo enrich points.geojson out.geojson --kind border_post --on-invalid skip
+      cat points.csv | geo enrich - - > out.csv
       geo enrich parts/ enriched/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
     from geo.points import enrich_file
@@ -176,9 +185,15 @@ def enrich(
     imports_done()
     if scheduler is not None and engine != "dask":
         raise UsageError(f"Got --scheduler {scheduler!r}; --scheduler needs --engine dask")
+    silent = silent or is_quiet()
+    if "-" in (input_path, output_path) and engine == "dask":
+        raise UsageError("- (stdin or stdout) is CSV; --engine dask reads and writes GeoParquet")
     bar = None if silent else ProgressBar(sys.stderr, "enriching")
     client = _connect(scheduler) if scheduler else None
+    streams = contextlib.ExitStack()
+    shown = "stdout" if output_path == "-" else None
     try:
+        input_path, output_path = _through_files(streams, input_path, output_path)
         summary = enrich_file(
             input_path,
             output_path,
@@ -194,17 +209,19 @@ def enrich(
             raw_csv=raw_csv,
             workers=workers,
         )
+        streams.close()  # - as OUTPUT: the enriched CSV goes to stdout now, complete
     finally:
         if bar is not None:
             bar.close()
         if client is not None:
             client.close()
+        streams.close()
     if not silent:
         skipped = summary.rows_read - summary.rows_written
         note = f", {summary.rows_invalid:,} invalid" if summary.rows_invalid else ""
         note += f" ({skipped:,} skipped)" if skipped else ""
         say(
-            f"enriched {summary.rows_read:,} rows{note} into {summary.output} "
+            f"enriched {summary.rows_read:,} rows{note} into {shown or summary.output} "
             f"in {summary.seconds:.1f} s"
         )
 
@@ -213,8 +230,37 @@ def _connect(address: str) -> Any:
     try:
         from distributed import Client
     except ModuleNotFoundError as err:
-        raise UsageError("--scheduler needs distributed: pip install 'geo[dask]'") from err
+        raise UsageError("--scheduler needs distributed: pip install 'wco-atlas[dask]'") from err
     try:
         return Client(address, timeout=10)  # type: ignore[no-untyped-call]
     except OSError as err:
         raise UsageError(f"Got --scheduler {address!r}; cannot connect ({err})") from err
+
+
+def _through_files(streams: contextlib.ExitStack, source: str, target: str) -> tuple[str, str]:
+    """``-`` as INPUT or OUTPUT: CSV from stdin or to stdout, through a private temporary folder.
+
+    stdin is copied to a file first (the reader sniffs and streams a file);
+    the output is written to a file and copied to stdout once complete, so a
+    failure writes nothing to stdout.
+    """
+    if "-" not in (source, target):
+        return source, target
+    folder = Path(streams.enter_context(tempfile.TemporaryDirectory(prefix="geo-enrich-")))
+    if source == "-":
+        source = str(folder / "stdin.csv")
+        with open(source, "wb") as spool:
+            shutil.copyfileobj(sys.stdin.buffer, spool)
+    if target == "-":
+        target = str(folder / "stdout.csv")
+        written = Path(target)
+
+        def copy_out() -> None:
+            if written.is_file():
+                with written.open("rb") as result:
+                    shutil.copyfileobj(result, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+                written.unlink()
+
+        streams.callback(copy_out)
+    return source, target

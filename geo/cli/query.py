@@ -63,10 +63,11 @@ _as_of_option = click.option(
 _map_option = click.option(
     "--map",
     "map_path",
-    type=click.Path(dir_okay=False, path_type=str),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=str),
     default=None,
     metavar="FILE",
-    help="Also write the result as a self-contained HTML map to FILE.",
+    help="Also write the result as a self-contained HTML map to FILE (-: to stdout, "
+    "instead of the table).",
 )
 _lang_option = click.option(
     "--lang",
@@ -439,12 +440,18 @@ def _emit(
     draws: the query's point, its circle or its lines; ``title`` writes the
     map's title in its language ``lang``.
     """
+    from geo.errors import UsageError
     from geo.export import places_csv, places_geojson, records
 
+    if map_path == "-" and fmt != "table":
+        msg = f"Got --map - and --format {fmt}: both would go to stdout; give --map FILE"
+        raise UsageError(msg)
     result = result.copy()
     if "distance_km" in result.columns:
         result["distance_km"] = result["distance_km"].round(_KM_DECIMALS)
-    if fmt == "table":
+    if map_path == "-":
+        pass  # the map goes to stdout
+    elif fmt == "table":
         if len(result):
             click.echo(_table(result))
     elif fmt == "json":
@@ -480,7 +487,13 @@ def _write_map(
     if atlas.as_of:
         text = t("title.query_as_of", title=text, date=t.date(atlas.as_of))
     query = QueryMark(**mark) if mark is not None else None
-    write_map(atlas.to_map(places, title=text, query=query, lang=t.lang), path)
+    m = atlas.to_map(places, title=text, query=query, lang=t.lang)
+    if path == "-":
+        from geo.render import to_html
+
+        click.echo(to_html(m), nl=False)
+        return
+    write_map(m, path)
     note(f"wrote map to {path}")
 
 

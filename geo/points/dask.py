@@ -2,15 +2,22 @@
 
 Each partition is enriched exactly as the local engine enriches a chunk
 (:class:`geo.points.enrich.Enricher`), by workers that load the atlas of the
-data folder once per process, and build one enricher per thread.  The output
+data folder once per process, and build one enricher per thread.  The workers
+need no shared folder and no particular working directory: the client sends
+them the data folder's files (a few MB, once per worker, as one task's
+result), which each worker writes to a private temporary folder named by
+their digest and loads from there.  The output
 is a folder of GeoParquet files, one per partition, renamed into place at the
-end.  Needs ``pip install 'geo[dask]'``.
+end.  Needs ``pip install 'wco-atlas[dask]'``.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -19,7 +26,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo.atlas import Atlas, load
+from geo.atlas import Atlas, default_data_dir, load
 from geo.errors import InvalidPointsError, UsageError
 from geo.placeindex import PlaceIndex
 from geo.points.enrich import ADDED_COLUMNS, STRING_COLUMNS, Enricher, OnInvalid
@@ -27,6 +34,7 @@ from geo.points.geoparquet import geo_column, parquet
 from geo.points.rows import WGS84
 from geo.points.sources import FrameSource, parquet_files
 from geo.points.writers import GEOMETRY, atomic_output, joined
+from geo.shipped import snapshot_files
 from geo.targets import writing
 
 __all__ = ["enrich_dask"]
@@ -63,11 +71,14 @@ def enrich_dask(
         import dask.dataframe as dd
         import dask_geopandas
     except ModuleNotFoundError as err:
-        msg = "engine='dask' needs dask-geopandas: pip install 'geo[dask]'"
+        msg = "engine='dask' needs dask-geopandas: pip install 'wco-atlas[dask]'"
         raise UsageError(msg) from err
+    from dask.delayed import delayed
+
     pq = parquet()
-    folder = None if data_dir is None else str(data_dir)
+    folder = str(Path(data_dir) if data_dir is not None else default_data_dir())
     PlaceIndex(_cached_atlas(folder).places, kind=kind)  # fail here on a bad data folder or kind
+    bundle = _bundle(Path(folder))
     files = parquet_files(source)
     geometry = geo_column(source.name, pq.ParquetFile(files[0]))
     if lat_column is not None or lon_column is not None:
@@ -75,14 +86,14 @@ def enrich_dask(
     paths = [str(p) for p in files]
     frame = dask_geopandas.read_parquet(paths) if geometry else dd.read_parquet(paths)
     options: dict[str, Any] = {
-        "data_dir": folder,
+        "bundle": delayed(bundle, pure=True, traverse=False),
         "kind": kind,
         "lat_column": lat_column,
         "lon_column": lon_column,
         "on_invalid": on_invalid,
         "label": source.name,
     }
-    meta = _enrich_partition(frame._meta, **options)
+    meta = _enrich_partition(frame._meta, **{**options, "bundle": bundle})
     enriched = frame.map_partitions(_enrich_partition, **options, meta=meta)
     with atomic_output(target, folder=True) as tmp:
         enriched = dask_geopandas.from_dask_dataframe(enriched, geometry=GEOMETRY)
@@ -103,10 +114,34 @@ def enrich_dask(
     return read, written, invalid
 
 
+def _bundle(folder: Path) -> dict[str, bytes]:
+    """The data folder's files (those :func:`geo.shipped.snapshot_files` names), for workers."""
+    return {p.name: p.read_bytes() for p in snapshot_files(folder)}
+
+
+def _unbundled(bundle: dict[str, bytes]) -> str:
+    """The folder holding ``bundle`` on this worker: a private temporary folder, made once."""
+    digest = hashlib.sha256()
+    for name in sorted(bundle):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(bundle[name]).digest())
+    user = f"-{os.getuid()}" if hasattr(os, "getuid") else ""
+    folder = Path(tempfile.gettempdir()) / f"geo-dask{user}" / digest.hexdigest()[:32]
+    if not folder.is_dir():
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder.parent, suffix=".tmp"))
+        for name, data in bundle.items():
+            (staging / name).write_bytes(data)
+        try:
+            os.replace(staging, folder)
+        except OSError:  # another process of this worker's machine made it first
+            shutil.rmtree(staging, ignore_errors=True)
+    return str(folder)
+
+
 def _enrich_partition(
     part: pd.DataFrame,
     *,
-    data_dir: str | None,
+    bundle: dict[str, bytes],
     kind: str | None,
     lat_column: str | None,
     lon_column: str | None,
@@ -115,7 +150,7 @@ def _enrich_partition(
     partition_info: dict[str, Any] | None = None,
 ) -> gpd.GeoDataFrame:
     """One partition, enriched exactly as the local engine enriches a chunk."""
-    enricher = _cached_enricher(data_dir, kind)
+    enricher = _cached_enricher(_unbundled(bundle), kind)
     name = label if partition_info is None else f"{label} (partition {partition_info['number']})"
     source = FrameSource(part, lat_column=lat_column, lon_column=lon_column, label=name)
     coords = source.chunk().coords

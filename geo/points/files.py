@@ -13,6 +13,8 @@ import itertools
 import logging
 import os
 import time
+import urllib.parse
+import urllib.request
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -85,6 +87,27 @@ class EnrichSummary:
     seconds: float
 
 
+def local_path(path: str | os.PathLike[str]) -> Path:
+    """A path, or a ``file://`` URL (RFC 8089) of the local file system, as a path.
+
+    Raises
+    ------
+    UsageError
+        For a URL of another scheme (``s3://``...), which geo does not read yet.
+    """
+    text = os.fspath(path)
+    if "://" not in text:
+        return Path(text)
+    parsed = urllib.parse.urlparse(text)
+    if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
+        return Path(urllib.request.url2pathname(parsed.path))
+    msg = (
+        f"Got {text!r}; geo reads and writes local paths and file:// URLs, not "
+        f"{parsed.scheme}:// (copy the files to a local folder first)"
+    )
+    raise UsageError(msg)
+
+
 def enrich_file(
     input: str | os.PathLike[str],
     output: str | os.PathLike[str],
@@ -136,7 +159,7 @@ def enrich_file(
         ``'dask'`` reads GeoParquet with dask-geopandas and enriches the
         partitions on the current Dask scheduler (a ``distributed.Client``
         if one is active), writing one output file per partition.  Install
-        with ``pip install 'geo[dask]'``.
+        with ``pip install 'wco-atlas[dask]'``.
     progress : callable, optional
         Called with a :class:`Progress` after each chunk (local engine).
     data_dir : path, optional
@@ -179,7 +202,7 @@ def enrich_file(
         full disk): no partial output is left.
     """
     started = time.perf_counter()
-    source_path, target = Path(input), Path(output)
+    source_path, target = local_path(input), local_path(output)
     check_choice("on_invalid", on_invalid, ON_INVALID)
     check_choice("engine", engine, ENGINES)
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
@@ -191,7 +214,10 @@ def enrich_file(
     if delimiter is not None:
         delimiter = check_delimiter(delimiter)
     in_format = format_of(source_path, "input")
-    out_format = format_of(target, "output")
+    if engine == "dask" and (target.suffix == "" or target.is_dir()):
+        out_format = "parquet"  # a folder of partitioned GeoParquet, as the Dask engine writes
+    else:
+        out_format = format_of(target, "output")
     if not source_path.exists():
         raise DataError([Problem(source_path.name, "(file)", "an existing file", str(source_path))])
     if source_path.resolve() == target.resolve():

@@ -1,6 +1,6 @@
 """GeoParquet encoding: pyarrow on demand, WKB point codecs and the ``geo`` metadata.
 
-pyarrow is optional (``pip install 'geo[parquet]'``): it is imported on first
+pyarrow is optional (``pip install 'wco-atlas[parquet]'``): it is imported on first
 use, and its absence is a :class:`geo.errors.UsageError` naming the install
 command.  Points are little-endian 2-D WKB, read and written as whole arrays
 without geometry objects; the CRS is EPSG:4326 (GeoParquet 1.0 metadata).
@@ -31,7 +31,7 @@ def arrow() -> Any:
     try:
         import pyarrow
     except ModuleNotFoundError as err:
-        msg = "Parquet needs pyarrow: pip install 'geo[parquet]' (or pip install pyarrow)"
+        msg = "Parquet needs pyarrow: pip install 'wco-atlas[parquet]' (or pip install pyarrow)"
         raise UsageError(msg) from err
     return pyarrow
 

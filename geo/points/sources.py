@@ -221,8 +221,15 @@ class CsvSource(FileSource):
         self.columns = header
         lat_col, lon_col = self._find_lat_lon(self.label, header, _delimiter_hint(header))
         start = 0
+        row_bytes = _row_bytes(sample)
         try:
-            for table, fraction in self._arrow_tables(delimiter, header, size):
+            for table, read_ahead in self._arrow_tables(delimiter, header, size):
+                # pyarrow reads blocks ahead of the rows it gives (its position reaches the
+                # end long before the rows do): the share is the rows' bytes, estimated
+                # from the sample's mean line, never past the reader's position
+                tail = table.num_rows < self.chunk_rows  # the last rows of the file
+                done = (start + table.num_rows + 1) * row_bytes / size if size else 1.0
+                fraction = 1.0 if tail else min(read_ahead, done, 0.99)
                 yield self._chunk(table, start, lat_col, lon_col, fraction)
                 start += table.num_rows
         except _ArrowCsvError:
@@ -331,6 +338,12 @@ def _pyarrow_csv() -> Any:
     import pyarrow.csv
 
     return pyarrow.csv
+
+
+def _row_bytes(sample: bytes) -> float:
+    """The mean bytes of a line in a sample of a CSV file (at least 1)."""
+    lines = sample.count(b"\n")
+    return max(len(sample) / lines, 1.0) if lines else float(max(len(sample), 1))
 
 
 def _sample(handle: Any) -> tuple[bytes, bool]:

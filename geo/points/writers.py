@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.compute as pc
 
+from geo import locks
 from geo.export import safe_cell
 from geo.points.csvio import float_text, header_line, lines_buffer, quoted, safe_text
 from geo.points.enrich import ADDED_COLUMNS, LOCATED_BY, Enricher, Found
@@ -452,13 +453,11 @@ def sweep_leftovers(path: Path) -> list[Path]:
 
     Only folders named as :func:`atomic_output` names them for this output
     (``.<name>.<random>.tmp``) whose run is over are removed: a run holds a
-    lock (``flock``) on a file in its folder while it writes, which the system
-    releases when the run ends, killed or not.  A folder without that file
+    lock (:mod:`geo.locks`) on a file in its folder while it writes, which the
+    system releases when the run ends, killed or not.  A folder without that file
     (its run was killed as it began) is removed once older than
     :data:`LEFTOVER_AGE_SECONDS`.  Returns what was removed.
     """
-    import fcntl
-
     pattern = _leftover_pattern(path.name)
     removed: list[Path] = []
     try:
@@ -470,21 +469,16 @@ def sweep_leftovers(path: Path) -> list[Path]:
     for candidate in candidates:
         if not candidate.is_dir():
             continue
-        try:
-            handle = (candidate / _LOCK).open("rb")
-        except FileNotFoundError:
+        if not (candidate / _LOCK).exists():
             with contextlib.suppress(OSError):
                 if time.time() - candidate.stat().st_mtime > LEFTOVER_AGE_SECONDS:
                     shutil.rmtree(candidate, ignore_errors=True)
-        except OSError:
-            continue
         else:
-            with handle:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except OSError:  # a run is writing there
-                    continue
-                shutil.rmtree(candidate, ignore_errors=True)
+            try:
+                with locks.holding(candidate / _LOCK, wait=False):
+                    shutil.rmtree(candidate, ignore_errors=True)
+            except (locks.Busy, OSError):  # a run is writing there
+                continue
         if not candidate.exists():
             removed.append(candidate)
             log.info("removed %s, left by an enrichment that did not finish", candidate)
@@ -509,25 +503,23 @@ def atomic_output(path: Path, *, folder: bool = False) -> Iterator[Path]:
         behind (:func:`geo.targets.cannot_write`).  Errors of the block itself
         pass through; write to the file with :func:`output_file`.
     """
-    import fcntl
-
     with writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         sweep_leftovers(path)
         tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"))
     target = tmp if folder else tmp / path.name
+    lock = contextlib.ExitStack()
     try:
         with writing(path):
-            lock = (tmp / _LOCK).open("wb")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+            lock.enter_context(locks.holding(tmp / _LOCK))
         yield target
         with writing(path):
             if folder:
-                (tmp / _LOCK).unlink()  # not part of the output; still held until the end
+                # not part of the output: released first (Windows cannot remove an open file);
+                # a folder without it is swept only once LEFTOVER_AGE_SECONDS old
+                lock.close()
+                (tmp / _LOCK).unlink()
+                os.chmod(tmp, 0o777 & ~_umask())  # as the user's folders, not mkdtemp's 0700
                 if path.is_dir():
                     old = path.with_name(f".{path.name}.old")
                     os.replace(path, old)
@@ -585,3 +577,10 @@ def output_file(tmp: Path, output: Path) -> BinaryIO:
     naming ``output`` (:func:`geo.targets.cannot_write`), not an ``OSError``.
     """
     return _OutputFile(tmp, output)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it and setting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

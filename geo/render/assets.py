@@ -55,6 +55,7 @@ ATLAS_SCRIPTS = (
     "list.js",
     "timeline.js",
     "fullscreen.js",
+    "download.js",
     "app.js",
 )
 _OWN = Path(__file__).resolve().parent.parent / "assets"  # geo/assets/: our scripts and styles

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-__all__ = ["DEFAULT_SYMBOL", "KIND_SYMBOLS", "REGION_COLORS", "Symbol"]
+__all__ = ["CATEGORY_SYMBOLS", "DEFAULT_SYMBOL", "KIND_SYMBOLS", "REGION_COLORS", "Symbol"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,21 @@ KIND_SYMBOLS: Mapping[str, Symbol] = MappingProxyType(
 )
 #: Symbol of a kind this module does not know.
 DEFAULT_SYMBOL = Symbol("pentagon", "#5d6d7e", 18)
+
+#: Symbols of the kinds this module does not know (the values of a column a map is styled
+#: by, :meth:`geo.Atlas.to_map`), in their sorted order, in turn: shape and colour
+#: (ColorBrewer Dark2) both change, so no two neighbours differ by colour alone.
+CATEGORY_SYMBOLS: tuple[Symbol, ...] = (
+    DEFAULT_SYMBOL,
+    Symbol("circle", "#1b9e77", 16),
+    Symbol("square", "#d95f02", 16),
+    Symbol("triangle", "#7570b3", 18),
+    Symbol("diamond", "#e7298a", 18),
+    Symbol("star", "#66a61e", 20),
+    Symbol("circle", "#e6ab02", 16),
+    Symbol("square", "#a6761d", 16),
+    Symbol("triangle", "#666666", 18),
+)
 
 #: Fill colour per WCO region (ColorBrewer Set2: distinct, colour-blind aware).
 REGION_COLORS: Mapping[str, str] = MappingProxyType(

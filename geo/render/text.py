@@ -21,7 +21,12 @@ import numpy as np
 import pandas as pd
 
 from geo.i18n import DATA_LANGUAGE, Translator, country_name, languages
-from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
+from geo.render.style import (
+    _UNKNOWN_REGION_COLOR,
+    CATEGORY_SYMBOLS,
+    KIND_SYMBOLS,
+    REGION_COLORS,
+)
 from geo.schema import KINDS, REGIONS
 
 __all__ = ["PLACE_DECIMALS"]
@@ -413,10 +418,11 @@ def _truthy(values: pd.Series) -> pd.Series:
 
 
 def _kind_legend(counts: Counter[str], t: Translator) -> list[dict[str, Any]]:
-    kinds = list(KINDS) + sorted(k for k in counts if k not in KINDS)
+    others = sorted(k for k in counts if k not in KINDS)
+    extra = {k: CATEGORY_SYMBOLS[i % len(CATEGORY_SYMBOLS)] for i, k in enumerate(others)}
     out = []
-    for kind in kinds:
-        symbol = KIND_SYMBOLS.get(kind, DEFAULT_SYMBOL)
+    for kind in [*KINDS, *others]:
+        symbol = KIND_SYMBOLS.get(kind) or extra[kind]
         out.append(
             {
                 "code": kind,

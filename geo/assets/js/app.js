@@ -137,6 +137,7 @@
     map.addControl(search);
     map.addControl(lib.fullscreen.FullscreenControl(app, { position: 'topleft' }));
     map.addControl(lib.measure.MeasureControl(app, { position: 'topleft' }));
+    map.addControl(lib.download.DownloadControl(app, { position: 'topleft' }));
     app.legend = lib.legend.LegendControl(app, { position: 'topright' });
     map.addControl(app.legend);
     var minimap = lib.minimap.MinimapControl(app, { position: 'bottomright' });
