@@ -415,20 +415,23 @@ def test_lang_without_map_or_unknown_is_a_usage_error(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- check-stale
 
 
-def test_check_stale_lists_places_due_a_check() -> None:
-    result = run("check-stale", "--older-than", "12m", "--kind", "rocb")
+def test_check_stale_lists_places_due_a_check(fixture_dir: Path) -> None:
+    # the fixture's places carry no checked_on: every one is due
+    args = ["--older-than", "12m", "--kind", "rocb", "--data", str(fixture_dir)]
+    result = run("check-stale", *args)
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["id", "kind", "checked_on", "name"]
     ids = [line.split()[0] for line in lines[1:]]
-    assert "rocb-europe" in ids  # never checked
+    assert ids == ["rocb-europe", "rocb-americas"]
     assert next(line for line in lines if line.startswith("rocb-europe")).split()[2] == "never"
-    assert f"{len(ids)} places due a check (checked_on missing or older than 12m)" in result.stderr
+    assert "2 places due a check (checked_on missing or older than 12m)" in result.stderr
 
 
-def test_check_stale_as_json() -> None:
-    rows = json.loads(run("check-stale", "--kind", "rilo", "--format", "json").stdout)
-    assert {r["kind"] for r in rows} == {"rilo"} and "rilo-ece" in {r["id"] for r in rows}
+def test_check_stale_as_json(fixture_dir: Path) -> None:
+    args = ["--kind", "rocb", "--format", "json", "--data", str(fixture_dir)]
+    rows = json.loads(run("check-stale", *args).stdout)
+    assert {r["kind"] for r in rows} == {"rocb"} and "rocb-europe" in {r["id"] for r in rows}
 
 
 def test_check_stale_refuses_a_bad_age() -> None:

@@ -25,7 +25,7 @@ from hostile import HOSTILE, hostile_frames, open_map, write_pages
 from playwright.sync_api import expect
 from pyproj import Geod
 from shapely.geometry import Point, box
-from words import LANGS, tr
+from words import LANGS, name_shown, tr
 
 import geo
 from geo.build import region_places
@@ -444,7 +444,7 @@ def test_a_link_to_a_place_and_a_year_round_trips(screen, maps, atlas, size: str
     tab.goto(in_lang(maps, "world", lang).as_uri() + hash_)
     tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
     title = "#atlas-sheet .atlas-popup-title" if size == "phone" else ".leaflet-popup-content h2"
-    expect(tab.locator(title)).to_have_text(place["name"])
+    expect(tab.locator(title)).to_have_text(name_shown(place, lang))
     assert tab.evaluate("geoAtlas.link()") == hash_
     expect(tab).to_have_url(re.compile(re.escape(hash_) + "$"))
     # the reader picks a year: the address follows; another address is followed
@@ -453,7 +453,7 @@ def test_a_link_to_a_place_and_a_year_round_trips(screen, maps, atlas, size: str
     other = atlas.places.sort_values("id").iloc[-1]
     tab.evaluate(f"location.hash = 'place={other['id']}'")
     expect(tab.locator(title)).to_have_count(1)  # the other popup fades out
-    expect(tab.locator(title)).to_have_text(other["name"])
+    expect(tab.locator(title)).to_have_text(name_shown(other, lang))
     assert tab.evaluate("geoAtlas.timeline.year()") is None
 
 
@@ -508,7 +508,7 @@ def test_copy_link_gives_a_link_that_opens_the_place(screen, maps, atlas, lang) 
     other = screen("phone")
     other.goto(link)
     other.locator("html[data-atlas-ready=true]").wait_for(state="attached")
-    expect(other.locator("#atlas-sheet .atlas-popup-title")).to_have_text(place["name"])
+    expect(other.locator("#atlas-sheet .atlas-popup-title")).to_have_text(name_shown(place, lang))
     at_year = t("popup.at_year", year=2020).strip()
     expect(other.locator("#atlas-sheet .atlas-popup-kind")).to_contain_text(at_year)
 

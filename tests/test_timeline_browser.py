@@ -16,7 +16,7 @@ import pytest
 import shapely
 from hostile import only_in, open_map, write_pages
 from playwright.sync_api import expect
-from words import LANGS, tr
+from words import LANGS, name_shown, tr
 
 import geo
 from geo.build import region_mask, region_places
@@ -128,7 +128,8 @@ def test_end_of_2010_shows_rocb_europe_under_construction(page, maps, lang) -> N
     assert page.evaluate("geoAtlas.stateOf('rocb-europe')")["status"] == "under_construction"
     page.evaluate("geoAtlas.select('rocb-europe')")
     popup = page.locator(".leaflet-popup-content")
-    expect(popup.locator(".atlas-popup-title")).to_have_text("ROCB Europe")
+    rocb = geo.load().places.set_index("id").loc["rocb-europe"].to_dict()
+    expect(popup.locator(".atlas-popup-title")).to_have_text(name_shown(rocb, lang))
     expect(popup.locator(".atlas-popup-kind")).to_contain_text(
         t("status.under_construction") + t("popup.at_year", year=2010)
     )

@@ -7,6 +7,8 @@ that the same test runs on an English and a French map.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
+from typing import Any
 
 import geopandas as gpd
 
@@ -36,3 +38,9 @@ def countries_shown(places: gpd.GeoDataFrame, lang: str) -> list[str]:
         for iso3, country in zip(places["iso3"], places["country"], strict=True)
         if isinstance(country, str)
     ]
+
+
+def name_shown(place: Mapping[str, Any], lang: str) -> str:
+    """A place's name as the maps show it in ``lang``: its ``name_<lang>``, else its name."""
+    local = place.get(f"name_{lang}")
+    return local if isinstance(local, str) and local.strip() else str(place["name"])
