@@ -30,7 +30,7 @@ from geo.fileio import check_structure, read_data_bytes, read_json
 from geo.history import network_start, parse_as_of, state_at
 from geo.regions import Membership, load_membership
 from geo.schema import KIND_LABELS, KINDS, REGIONS, check_lat_lon, did_you_mean, valid_lon_lat
-from geo.shipped import default_data_dir, shipped_data_dir
+from geo.shipped import default_data_dir, shipped_data_dir, shipped_data_dir_if_any
 from geo.targets import WriteRule, data_rule
 from geo.validate import Feature, check_documents
 
@@ -671,7 +671,7 @@ class _Folder:
 
 def _open_folder(data_dir: Path, replace: Mapping[str, Any]) -> _Folder:
     """Read the files of ``data_dir`` (the reference tables raise, a place file's error is kept)."""
-    cache.keep_out_of(data_dir, shipped_data_dir())  # no cache entry among the data
+    cache.keep_out_of(data_dir, *filter(None, [shipped_data_dir_if_any()]))  # not among the data
     files = [p for p in place_files(data_dir) if p.name not in replace]
     read = _Reader()
     membership = load_membership(

@@ -30,6 +30,7 @@ __all__ = [
     "default_data_dir",
     "installed_snapshot",
     "shipped_data_dir",
+    "shipped_data_dir_if_any",
     "snapshot_files",
 ]
 
@@ -72,6 +73,18 @@ def shipped_data_dir() -> Path:
     snapshot = installed_snapshot()
     assert snapshot is not None  # installed_snapshot raises when there is none
     return snapshot
+
+
+def shipped_data_dir_if_any() -> Path | None:
+    """The data geo ships (:func:`shipped_data_dir`), or ``None`` when this geo has none.
+
+    A copy of the package alone (no checkout around it, no snapshot inside)
+    still works on a data folder that holds every reference table.
+    """
+    try:
+        return shipped_data_dir()
+    except GeoError:
+        return None
 
 
 def snapshot_files(folder: Path) -> list[Path]:

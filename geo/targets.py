@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.errors import GeoError, UsageError
-from geo.shipped import default_data_dir, shipped_data_dir
+from geo.shipped import default_data_dir, shipped_data_dir_if_any
 
 __all__ = [
     "WriteRule",
@@ -190,7 +190,8 @@ def data_rule(
     is the default data folder when ``data_dir`` is ``None``.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    folders = [_resolved(folder), _resolved(shipped_data_dir())]
+    shipped = shipped_data_dir_if_any()
+    folders = [_resolved(folder), *([_resolved(shipped)] if shipped is not None else [])]
     return WriteRule(_unique(folders), _unique(_resolved(Path(p)) for p in inputs))
 
 
