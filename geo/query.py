@@ -282,10 +282,13 @@ def stale(
 
     Examples
     --------
-    >>> import datetime as dt, geo
-    >>> due = stale(geo.load().places, "12m", today=dt.date(2026, 12, 7), kind="rocb")
-    >>> "rocb-ap" in set(due["id"]), "rocb-europe" in set(due["id"])
-    (False, True)
+    >>> import datetime as dt, geopandas as gpd
+    >>> places = gpd.GeoDataFrame({"id": ["a", "b", "c"], "kind": ["rocb", "rocb", "rtc"],
+    ...                            "checked_on": ["2026-12-01", "2025-06-30", None]})
+    >>> list(stale(places, "12m", today=dt.date(2026, 12, 7))["id"])
+    ['b', 'c']
+    >>> list(stale(places, "12m", today=dt.date(2026, 12, 7), kind="rocb")["id"])
+    ['b']
     """
     count, unit = parse_age(older_than)
     kind = resolve_kind(kind)

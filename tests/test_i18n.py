@@ -386,6 +386,7 @@ DYNAMIC_KEYS = (
     "status.",
     "precision.",
     "located_by.",
+    "placed_by.",
     "mode.",
     "row.",
     "list.",

@@ -206,7 +206,7 @@ def test_clicking_a_marker_opens_its_popup_and_hover_shows_a_tooltip(
 ) -> None:
     places, _ = frames
     open_map(page, in_lang(maps, "index", lang))
-    name = places.loc[places["kind"] == "hq", "name"].item()
+    name = name_shown(places.loc[places["kind"] == "hq"].iloc[0].to_dict(), lang)
     show_hq_unclustered(page)
     marker = page.locator(f'.atlas-marker[title="{name}"]')
     marker.hover()
@@ -224,7 +224,7 @@ def test_clicking_a_marker_opens_its_popup_and_hover_shows_a_tooltip(
 def test_markers_are_reachable_by_keyboard(page, maps, frames, lang) -> None:
     places, _ = frames
     open_map(page, in_lang(maps, "index", lang))
-    name = places.loc[places["kind"] == "hq", "name"].item()
+    name = name_shown(places.loc[places["kind"] == "hq"].iloc[0].to_dict(), lang)
     show_hq_unclustered(page)
     marker = page.locator(f'.atlas-marker[title="{name}"]')
     assert marker.get_attribute("tabindex") == "0" and marker.get_attribute("role") == "button"
@@ -270,7 +270,8 @@ def test_layer_control_hides_a_kind_even_when_clustered(page, maps, frames, lang
         "geoAtlas.places.filter(p => geoAtlas.shownIds().includes(p.id)).map(p => p.kind)"
     )
     assert "border_post" not in kinds
-    legend_box = page.get_by_role("checkbox", name=kind_box(lang, "border_post", 41))
+    posts = int((places["kind"] == "border_post").sum())
+    legend_box = page.get_by_role("checkbox", name=kind_box(lang, "border_post", posts))
     assert not legend_box.is_checked()
     legend_box.check()
     assert page.evaluate("geoAtlas.shownIds().length") == len(places)
@@ -365,7 +366,8 @@ def test_fullscreen_button_toggles(page, maps, lang) -> None:
 def test_download_what_is_shown_as_geojson_and_csv(page, maps, frames, lang) -> None:
     places, _ = frames
     open_map(page, in_lang(maps, "index", lang))
-    page.get_by_role("checkbox", name=kind_box(lang, "border_post", 41)).uncheck()
+    posts = int((places["kind"] == "border_post").sum())
+    page.get_by_role("checkbox", name=kind_box(lang, "border_post", posts)).uncheck()
     shown = sorted(page.evaluate("geoAtlas.shownIds()"))
     assert len(shown) == int((places["kind"] != "border_post").sum())
     with page.expect_download() as got:

@@ -89,7 +89,6 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         shutil.copyfile(source, snapshot / source.name)
     monkeypatch.setattr(shipped, "_checkout_data_dir", lambda: None)
     monkeypatch.setattr(shipped, "installed_snapshot", lambda: snapshot)
-    monkeypatch.setattr(geo.atlas, "installed_snapshot", lambda: snapshot)
     monkeypatch.setattr(geo.build, "installed_snapshot", lambda: snapshot)
     monkeypatch.delenv("GEO_DATA", raising=False)
     work = tmp_path / "work"
@@ -114,7 +113,7 @@ def test_an_installed_geo_builds_from_its_snapshot_into_the_current_folder(
 
 def test_the_installed_snapshot_is_not_edited(installed: Path) -> None:
     before = (installed / "offices.geojson").read_bytes()
-    result = CliRunner().invoke(cli, ["set", "rocb-europe", "checked_on=2026-12-02"])
+    result = CliRunner().invoke(cli, ["set", "rocb-europe", "x_edited_here=yes"])
     assert result.exit_code == 2
     assert "the places shipped with geo are read-only" in result.output
     assert "geo init DIR" in result.output
@@ -128,12 +127,10 @@ def test_geo_init_copies_the_snapshot_to_edit_and_build(installed: Path) -> None
     assert sorted(p.name for p in mine.iterdir()) == sorted(p.name for p in installed.iterdir())
     for copy in mine.iterdir():
         assert copy.read_bytes() == (installed / copy.name).read_bytes()
-    edit = CliRunner().invoke(
-        cli, ["set", "--data", "mine", "rocb-europe", "checked_on=2026-12-02"]
-    )
+    edit = CliRunner().invoke(cli, ["set", "--data", "mine", "rocb-europe", "x_edited_here=yes"])
     assert edit.exit_code == 0, edit.output
-    assert b"checked_on" in (mine / "offices.geojson").read_bytes()
-    assert b"checked_on" not in (installed / "offices.geojson").read_bytes()
+    assert b"x_edited_here" in (mine / "offices.geojson").read_bytes()
+    assert b"x_edited_here" not in (installed / "offices.geojson").read_bytes()
 
 
 def test_geo_init_never_overwrites(installed: Path) -> None:

@@ -62,11 +62,13 @@ _ROW_FIELDS: tuple[str, ...] = (
     "seats",
     "precision",
     "precision_note",
+    "placed_by",
     "coordinates",
     "coords_source",
     "located_by",
     "country_distance_km",
     "distance_km",
+    "checked_on",
     "notes",
 )
 #: Columns never shown as rows (shown elsewhere, or consumed by a combined row).
@@ -77,9 +79,14 @@ _HIDDEN_COLUMNS = frozenset(
     | {f"side_{s}_{f}" for s in "ab" for f in ("lon", "lat")}
 )
 #: Columns whose values are dates of the data (exact, or EDTF bounds).
-_DATE_COLUMNS = frozenset({"opened", "closed", "planned_opening"})
+_DATE_COLUMNS = frozenset({"opened", "closed", "planned_opening", "checked_on"})
 #: Columns whose values are codes of a closed vocabulary: the catalogue's ``<prefix>.<code>``.
-_CODE_COLUMNS = {"precision": "precision", "located_by": "located_by", "modes": "mode"}
+_CODE_COLUMNS = {
+    "precision": "precision",
+    "located_by": "located_by",
+    "placed_by": "placed_by",
+    "modes": "mode",
+}
 #: Columns of distances in km, and the decimals they are shown with.
 _KM_COLUMNS = {"country_distance_km": 1, "distance_km": 1}
 
