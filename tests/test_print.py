@@ -262,3 +262,20 @@ def test_an_unknown_paper_or_address_is_a_usage_error() -> None:
         check_base_url("javascript:alert(1)")
     result = CliRunner().invoke(cli, ["print", "--paper", "a5"])
     assert result.exit_code == 2 and "a5" in result.output
+
+
+def test_the_place_of_a_locator_is_named_even_where_others_crowd_it() -> None:
+    """Samur's own name was missing from its entry's map: every spot beside it was taken."""
+    from geo.pdf.mapsvg import Box, Mark, draw_map
+
+    countries = geo.load().countries_display
+    lon, lat = 48.4303, 41.6367
+    crowd = [  # labelled neighbours on every side, drawn first
+        Mark(lon + dx, lat + dy, "border_post", label="A neighbouring crossing")
+        for dx, dy in ((0.08, 0), (-0.08, 0), (0, 0.05), (0, -0.05))
+    ]
+    own = Mark(lon, lat, "border_post", label="Samur, the place itself", strong=True)
+    svg = draw_map(
+        countries, Box(lon - 1, lat - 0.6, lon + 1, lat + 0.6), [*crowd, own], width=300, height=200
+    )
+    assert "Samur, the place itself" in svg

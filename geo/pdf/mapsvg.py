@@ -292,15 +292,21 @@ def draw_map(
         w = len(mark.label) * fs * _CHAR_WIDTH
         half = size * (0.8 if mark.strong else 0.5) + 1.0  # clear of the mark's own symbol
         below, above = y + half + fs * 1.1, y - half - 0.5
-        for tx, ty, anchor in (
+        spots = (
             (x + half, y + fs * 0.35, "start"),
             (x - half, y + fs * 0.35, "end"),
             (x, below, "middle"),
             (x, above, "middle"),
-        ):
+        )
+        # a strong mark (the place a locator is about) is named even where others crowd it:
+        # after the spots that are free, the spots that only fit on the page
+        crowded = _Placed([])
+        tries = [(spot, placed) for spot in spots]
+        tries += [(spot, crowded) for spot in spots] if mark.strong else []
+        for (tx, ty, anchor), taken in tries:
             x0 = {"start": tx, "end": tx - w, "middle": tx - w / 2}[anchor]
             candidate = (x0, ty - fs * 1.05, x0 + w, ty)
-            if placed.fits(candidate, width, height):
+            if taken.fits(candidate, width, height):
                 placed.boxes.append(candidate)
                 weight = ' font-weight="bold"' if mark.strong else ""
                 labels.append(
