@@ -6,7 +6,7 @@ Every path that a command writes because a user named it goes through a
 :class:`WriteRule` first: ``geo build --output`` and ``geo watch --output``
 (the folder, then each file written into it), ``geo query ... --map FILE``
 and :func:`geo.render.write_map` (so ``Atlas.to_map(...).save(path)``),
-``geo enrich INPUT OUTPUT`` and ``geo snapshot MAP PNG``.  A rule knows
+``geo enrich INPUT OUTPUT``, ``geo export OUTPUT`` and ``geo snapshot MAP PNG``.  A rule knows
 
 - the *data folders* a command reads: the folder of place files (with its
   ``geo.toml`` and reference tables), and the data geo ships (the project's

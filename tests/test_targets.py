@@ -696,3 +696,13 @@ def test_a_cache_folder_inside_the_data_is_never_written(
     assert done.stderr.count("is inside the data folder") == 1
     assert files(data) == before
     assert not (data / "cache").exists()
+
+
+def test_an_export_over_a_data_file_or_into_the_data_is_refused(fixture_copy: Path) -> None:
+    data = fixture_copy
+    before = files(data)
+    for target in (data / "offices.geojson", data / "places.gpkg"):
+        result = run("export", str(target), "--data", str(data))
+        assert result.exit_code == 2, result.stderr
+        assert "Got OUTPUT" in result.stderr and str(target.name) in result.stderr
+    assert files(data) == before

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 
 import click
 
@@ -60,12 +59,14 @@ def export(data_dir: str | None, output: str, fmt: str | None, as_of: str | None
     else:
         chosen = format_of(output, fmt)
     imports_done()
-    places = load(data_dir, as_of=as_of).places
+    atlas = load(data_dir, as_of=as_of)
+    places = atlas.places
     if output == "-":
         text = places_geojson(places) if chosen == "geojson" else places_csv(places)
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     logging.getLogger("pyogrio").setLevel(logging.WARNING)  # its "Created N records"
-    write_places(places, Path(output), chosen)
+    target = atlas.write_rule.check(output, what="OUTPUT")  # never into the data (geo.targets)
+    write_places(places, target, chosen)
     log.info("wrote %d places to %s (%s)", len(places), output, chosen)
