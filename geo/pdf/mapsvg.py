@@ -352,14 +352,7 @@ def _country_labels(
             w = len(name) * font_size * _CHAR_WIDTH
             if radius * zoom_px * 2.4 < min(w, font_size * 6):
                 continue
-            candidate = (x - w / 2, y - font_size * 0.7, x + w / 2, y + font_size * 0.35)
-            if not placed.fits(candidate, frame.width, frame.height):
-                continue
-            placed.boxes.append(candidate)
-            out.append(
-                f'<text x="{x:.1f}" y="{y + font_size * 0.35:.1f}" font-size="{font_size:.1f}" '
-                f'text-anchor="middle" fill="#333333" font-style="italic">{xml_text(name)}</text>'
-            )
+            out += _country_name(name, x, y, frame, placed, font_size)
     return out
 
 
@@ -389,15 +382,22 @@ def _local_labels(
                 best[i] = (radius, float(pole.x), float(pole.y))
     out: list[str] = []
     for i, (radius, x, y) in sorted(best.items(), key=lambda item: (-item[1][0], item[0])):
-        w = len(names[i]) * font_size * _CHAR_WIDTH
         if radius < font_size * 0.9:
             continue
-        candidate = (x - w / 2, y - font_size * 0.7, x + w / 2, y + font_size * 0.35)
-        if not placed.fits(candidate, frame.width, frame.height):
-            continue
-        placed.boxes.append(candidate)
-        out.append(
-            f'<text x="{x:.1f}" y="{y + font_size * 0.35:.1f}" font-size="{font_size:.1f}" '
-            f'text-anchor="middle" fill="#333333" font-style="italic">{xml_text(names[i])}</text>'
-        )
+        out += _country_name(names[i], x, y, frame, placed, font_size)
     return out
+
+
+def _country_name(
+    name: str, x: float, y: float, frame: _Frame, placed: _Placed, font_size: float
+) -> list[str]:
+    """A country's name centred on ``(x, y)`` where it fits (then taken), else nothing."""
+    w = len(name) * font_size * _CHAR_WIDTH
+    candidate = (x - w / 2, y - font_size * 0.7, x + w / 2, y + font_size * 0.35)
+    if not placed.fits(candidate, frame.width, frame.height):
+        return []
+    placed.boxes.append(candidate)
+    return [
+        f'<text x="{x:.1f}" y="{y + font_size * 0.35:.1f}" font-size="{font_size:.1f}" '
+        f'text-anchor="middle" fill="#333333" font-style="italic">{xml_text(name)}</text>'
+    ]
