@@ -88,11 +88,15 @@ def test_an_edit_waits_for_the_edit_holding_the_folder(tmp_path: Path) -> None:
     data = copy_data(tmp_path / "data")
     before = sorted(p.name for p in data.iterdir())
     command = [sys.executable, "-m", "geo", "-q", "set", "--data", str(data), "samur"]
-    with subprocess.Popen([*command, "checked_on=2026"], stderr=subprocess.PIPE, text=True) as edit:
-        with holder("folder", data):
-            edit_started = time.monotonic()
-            time.sleep(3)
-            assert edit.poll() is None, edit.communicate()[1]  # waiting for the lock
+    # The holder has the lock before the edit starts: started the other way round, a quick
+    # edit could take the folder first and finish before the holder ever got it.
+    with holder("folder", data):
+        edit = subprocess.Popen([*command, "checked_on=2026"], stderr=subprocess.PIPE, text=True)
+        edit_started = time.monotonic()
+        time.sleep(3)
+        if edit.poll() is not None:
+            pytest.fail(f"the edit did not wait for the lock: {edit.communicate()[1]}")
+    with edit:
         assert edit.wait(timeout=120) == 0, edit.communicate()[1]
     assert time.monotonic() - edit_started >= 3
     assert sorted(p.name for p in data.iterdir()) == before
