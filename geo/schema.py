@@ -31,6 +31,7 @@ __all__ = [
     "KIND_LABELS",
     "MODES",
     "OFFICE_FIELDS",
+    "PLACED_BY",
     "PRECISIONS",
     "REGIONS",
     "REQUIRED_FIELDS",
@@ -76,6 +77,11 @@ STATUSES: tuple[str, ...] = ("planned", "under_construction", "operational", "cl
 
 #: How exact a place's point is, from the most to the least exact.
 PRECISIONS: tuple[str, ...] = ("crossing", "village", "town", "city", "proxy", "approximate")
+
+#: How a border post's point was placed (its ``placed_by``, cited by ``placed_by_source``):
+#: surveyed on the ground, read off imagery, given by a source, the town's point, or the
+#: nearest point of the boundary line.
+PLACED_BY: tuple[str, ...] = ("survey", "imagery", "source_coordinates", "town", "border_line")
 
 #: A place id: lower-case ASCII words joined by hyphens, e.g. ``rocb-europe``.  The
 #: patterns end with ``\Z``, not ``$`` (which also matches before a final newline),

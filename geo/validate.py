@@ -24,6 +24,7 @@ from geo.schema import (
     KINDS,
     MODES,
     OFFICE_FIELDS,
+    PLACED_BY,
     PRECISIONS,
     REQUIRED_FIELDS,
     RESERVED_FIELDS,
@@ -217,8 +218,14 @@ class _Checker:
             ("kind", KINDS, True),
             ("status", STATUSES, True),
             ("precision", PRECISIONS, False),
+            ("placed_by", PLACED_BY, False),
         ):
             self.choice(file, where, name, props.get(name), vocabulary, required=required)
+        if props.get("placed_by") is not None:
+            cited = props.get("placed_by_source")
+            if not isinstance(cited, str) or not cited.strip():
+                hint = "where the point comes from: the source or the data the placing used"
+                self.add(file, "placed_by_source", cited, "a non-empty string", hint=hint, **where)
 
     def choice(
         self,

@@ -41,6 +41,7 @@ import shapely
 from pyproj import CRS, Geod, Transformer
 
 import geo
+from geo import schema
 from geo.countries import load_country_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,7 +61,7 @@ PRECISION_KM = {"crossing": 2.5, "village": 2.5, "town": 5.0, "approximate": 5.0
 #: How a border post's point was placed: coordinates a source gives for the crossing, a town
 #: or village point (GeoNames, an infobox), a point of the shipped border line chosen between
 #: the two towns, a survey, or a description of imagery.
-PLACED_BY = frozenset({"survey", "imagery", "source_coordinates", "town", "border_line"})
+PLACED_BY = frozenset(schema.PLACED_BY)
 #: Domains that copy or proxy other pages (wiki mirrors, proxies, a look-alike of ROCB
 #: Americas' wcoamericaribe.org): never a ``source``.
 MIRROR_DOMAINS = frozenset(

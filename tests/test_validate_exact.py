@@ -314,3 +314,23 @@ def test_validate_refuses_a_two_point_ring_of_the_display_layer(data: Path, tmp_
     result = invoke("build", "--data", str(data), "--output", str(tmp_path / "out"))
     assert result.exit_code == 1
     assert expected in result.output  # the same check, the same words
+
+
+# -- how a border post was placed ------------------------------------------------------------
+
+
+def test_how_a_post_was_placed_is_a_closed_vocabulary(data: Path) -> None:
+    set_props(data, "border_posts.geojson", "samur", placed_by="gps")
+    problem = only_problem(data)
+    assert "(id='samur'): field 'placed_by': got 'gps'; expected one of ['survey'," in problem
+
+
+def test_how_a_post_was_placed_cites_where_from(data: Path) -> None:
+    set_props(data, "border_posts.geojson", "samur", placed_by="imagery", placed_by_source=" ")
+    problem = only_problem(data)
+    assert "(id='samur'): field 'placed_by_source': got ' '; expected a non-empty string" in problem
+
+
+def test_a_place_may_leave_out_how_it_was_placed(data: Path) -> None:
+    set_props(data, "border_posts.geojson", "samur", placed_by=None, placed_by_source=None)
+    assert problems_of(data) == []
