@@ -92,9 +92,11 @@ def test_the_english_map_does_not_need_french_words(page, site: Path) -> None:
 
 STATE = """() => {
   const m = geoAtlas.map, c = m.getCenter(), p = m.project(c, m.getZoom());
-  const title = document.querySelector('.leaflet-popup-content .atlas-popup-title, #atlas-sheet:not([hidden]) .atlas-popup-title');
+  const title = document.querySelector(
+    '.leaflet-popup-content .atlas-popup-title, #atlas-sheet:not([hidden]) .atlas-popup-title');
   return { zoom: m.getZoom(), x: p.x, y: p.y, lat: c.lat, lon: c.lng, link: geoAtlas.link(),
-    year: geoAtlas.timeline ? geoAtlas.timeline.year() : null, title: title ? title.textContent : null };
+    year: geoAtlas.timeline ? geoAtlas.timeline.year() : null,
+    title: title ? title.textContent : null };
 }"""
 
 
@@ -125,7 +127,8 @@ def test_the_language_link_keeps_the_place_the_year_and_the_view(
     page.evaluate("geoAtlas.setYear(2010)")  # ROCB Americas was in Buenos Aires then
     page.evaluate("geoAtlas.select('rocb-americas')")
     settled(page)
-    page.evaluate("void geoAtlas.map.panBy([40, -30], { animate: false })")  # the reader moves the map
+    # the reader moves the map
+    page.evaluate("void geoAtlas.map.panBy([40, -30], { animate: false })")
     before = settled(page)
     assert before["year"] == 2010 and "place=rocb-americas" in before["link"]
     link = page.locator(f".atlas-langs a[hreflang={lang}]")
