@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import difflib
 import doctest
 import hashlib
@@ -1201,3 +1202,49 @@ def test_french_popups_write_periods_as_french_does() -> None:
     assert english["Seats"][2] == ["from 1 June 2019", "C", None]
     assert "between June 2001 and 9 October 2012" in english.values()
     assert "by 1 August 2019" in english.values()
+
+
+@st.composite
+def _data_date(draw: st.DrawFn) -> str:
+    """A date of the data: a year, a month or a day."""
+    day = draw(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)))
+    return day.isoformat()[: draw(st.sampled_from([4, 7, 10]))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.none() | _data_date(), end=st.none() | _data_date())
+def test_a_seats_period_reads_as_each_language_writes_it(
+    start: str | None, end: str | None
+) -> None:
+    from geo.render.text import _seat_item, _when_text
+
+    seat = {"city": "X", "from": start, "to": end}
+    en, fr = translator("en"), translator("fr")
+    english, french = _seat_item(en, seat)[0], _seat_item(fr, seat)[0]
+    e, f = (lambda d: en.date(d)), (lambda d: fr.date(d))
+    day = {d: d is not None and len(d) == 10 for d in (start, end)}
+    if start and end:
+        assert english == f"{e(start)} to {e(end)}"
+        assert (
+            french
+            == f"{'du' if day[start] else 'de'} {f(start)} {'au' if day[end] else 'à'} {f(end)}"
+        )
+    elif start:
+        assert english == f"from {e(start)}"
+        assert french == f"depuis {'le ' if day[start] else ''}{f(start)}"
+    elif end:
+        assert english == f"until {e(end)}"
+        assert french == f"jusqu\u2019{'au' if day[end] else 'en'} {f(end)}"
+    else:
+        assert (english, french) == ("dates not known", "dates inconnues")
+    # a bound known only as a range (EDTF): open at one end or closed
+    if start and end and start <= end:
+        assert _when_text(en, f"{start}/{end}") == f"between {e(start)} and {e(end)}"
+        le = {d: "le " if day[d] else "" for d in (start, end)}
+        assert (
+            _when_text(fr, f"{start}/{end}") == f"entre {le[start]}{f(start)} et {le[end]}{f(end)}"
+        )
+        assert _when_text(fr, f"../{end}") == f"{le[end]}{f(end)} au plus tard"
+        assert _when_text(fr, f"{start}/..") == f"{le[start]}{f(start)} ou plus tard"
+        assert _when_text(en, f"../{end}") == f"by {e(end)}"
+        assert _when_text(en, f"{start}/..") == f"{e(start)} or later"
