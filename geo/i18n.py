@@ -24,6 +24,15 @@ every catalogue has every key of the English one, with the same placeholders.
 A text's ``{n}`` is a count: it picks the plural form and is written with the
 language's digit grouping (``1,234``, ``1 234``); every other placeholder is
 filled with the value as given (a year stays ``2011``).
+
+A text around dates may need other words for a day than for a month or a year
+(French writes "du 9 novembre 2007 au 3 mars 2017" but "de 2007 à 2017",
+"depuis le 9 novembre 2007" but "depuis 2007"): :meth:`Translator.dated` writes
+the dates and picks the catalogue's message whose gettext context (``msgctxt``)
+names their shapes (``day``, ``month``, ``year``; two dates ``day-year``...),
+else the message without context.  A language adds the contexts it needs;
+English needs none.  The first day of a month is written with the catalogue's
+``date.day_one`` ("1er" in French).
 """
 
 from __future__ import annotations
@@ -56,7 +65,9 @@ __all__ = [
     "catalogue_files",
     "check_language",
     "check_languages",
+    "city_name",
     "country_name",
+    "date_shape",
     "keep_written",
     "languages",
     "translator",
@@ -73,6 +84,10 @@ _DOMAIN = "geo"
 _NUMBER_DIGITS = 400
 #: ISO 3166-1 alpha-3 codes CLDR does not alias to an alpha-2 code.
 _ALPHA2_EXTRA = {"XKX": "XK"}
+#: The shapes of a date of the data (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``), by its parts.
+_SHAPES = {1: "year", 2: "month", 3: "day"}
+#: The key of the text a language writes the first day of a month with ("1er").
+_DAY_ONE = "date.day_one"
 
 
 @functools.cache
@@ -161,6 +176,9 @@ class Translator:
         if text == key and key not in self.message_keys():
             msg = f"no text for {key!r} in the {self.lang!r} catalogue"
             raise KeyError(msg)
+        return self._fill(text, count, values)
+
+    def _fill(self, text: str, count: int | None, values: dict[str, Any]) -> str:
         if count is not None:
             values = {**values, "n": self.number(count)}
         return text.format(**values) if values else text
@@ -168,6 +186,35 @@ class Translator:
     def message_keys(self) -> frozenset[str]:
         """Every key of the catalogue."""
         return _keys(self.lang)
+
+    def contexts(self, key: str) -> frozenset[str]:
+        """The contexts (``msgctxt``) the catalogue has a text of ``key`` in, besides its own."""
+        return frozenset(c for c, k in _compiled(self.lang).contexts if k == key)
+
+    def in_context(self, context: str, key: str, /, **values: Any) -> str:
+        """The text of ``key`` in ``context`` if the catalogue has one, else its own; filled in."""
+        if (context, key) not in _compiled(self.lang).contexts:
+            return self(key, **values)
+        return self._fill(self._messages.pgettext(context, key), None, values)
+
+    def dated(self, key: str, dates: Mapping[str, str | dt.date | None], /, **values: Any) -> str:
+        """The text of ``key`` around ``dates``, each written by :meth:`date`.
+
+        The text is the catalogue's for the context naming the shapes of the
+        dates, in order (see :func:`date_shape`: ``"day"``, ``"day-year"``), else
+        the key's own.  A missing date (None) has the shape ``"none"``.
+
+        >>> fr = translator("fr")
+        >>> fr.dated("seat.between", {"start": "2007-11-09", "end": "2017"})
+        'du 9 novembre 2007 à 2017'
+        >>> fr.dated("seat.between", {"start": "2004", "end": "2012-02-01"})
+        'de 2004 au 1er février 2012'
+        >>> translator("en").dated("seat.from", {"start": "2007-11-09"})
+        'from 9 November 2007'
+        """
+        context = "-".join(date_shape(d) for d in dates.values())
+        written = {name: self.date(d) if d is not None else "" for name, d in dates.items()}
+        return self.in_context(context, key, **written, **values)
 
     def has_plural(self, key: str) -> bool:
         """Whether ``key`` has plural forms."""
@@ -200,7 +247,10 @@ class Translator:
         if value is None:
             return None
         text = value.isoformat() if isinstance(value, dt.date) else str(value)
-        return _cldr(self.locale).text("date", text, lambda: self._format_date(text))
+        key = text
+        if text.endswith("-01") and text.count("-") == 2 and _DAY_ONE in self.message_keys():
+            key = f"{text} {self(_DAY_ONE)}"  # a first day is written with the catalogue's word
+        return _cldr(self.locale).text("date", key, lambda: self._format_date(text))
 
     def _format_date(self, text: str) -> str:
         from babel.dates import format_date, format_skeleton
@@ -213,8 +263,23 @@ class Translator:
         except ValueError:
             return text
         if len(parts) > 2:
-            return format_date(day, "long", locale=self.locale)
+            return format_date(day, self._day_pattern(day.day), locale=self.locale)
         return format_skeleton("y" if len(parts) == 1 else "yMMMM", day, locale=self.locale)
+
+    def _day_pattern(self, day: int) -> str:
+        """The CLDR pattern of a long date, its day written ``date.day_one`` on the first."""
+        from babel import Locale
+        from babel.dates import tokenize_pattern, untokenize_pattern
+
+        pattern: str = Locale.parse(self.locale).date_formats["long"].pattern
+        if day != 1 or _DAY_ONE not in self.message_keys():
+            return pattern
+        word = self(_DAY_ONE)
+        tokens = [
+            ("chars", word) if kind == "field" and value[0] == "d" else (kind, value)
+            for kind, value in tokenize_pattern(pattern)
+        ]
+        return str(untokenize_pattern(tokens))
 
     def number(self, value: float, *, decimals: int = 0, trim: bool = False) -> str:
         """A number with the language's separators (``1,234.5`` / ``1 234,5``).
@@ -349,6 +414,7 @@ class _Compiled:
     locale: str
     keys: frozenset[str]
     plural_keys: frozenset[str]
+    contexts: frozenset[tuple[str, str]] = frozenset()  # (msgctxt, key) of texts in a context
 
 
 @functools.cache
@@ -373,6 +439,7 @@ def _compiled(lang: str) -> _Compiled:
                 str(meta["locale"]),
                 frozenset(map(str, meta["keys"])),
                 frozenset(map(str, meta["plural"])),
+                frozenset((str(c), str(k)) for c, k in meta["contexts"]),
             )
         except (KeyError, ValueError, TypeError) as err:
             log.debug("cache: the catalogue entry is unusable (%s): compiled again", err)
@@ -381,6 +448,7 @@ def _compiled(lang: str) -> _Compiled:
         "locale": compiled.locale,
         "keys": sorted(compiled.keys),
         "plural": sorted(compiled.plural_keys),
+        "contexts": sorted(compiled.contexts),
     }
     mo = np.frombuffer(compiled.mo, dtype=np.uint8)
     cache.store("catalogue", key, {"mo": mo, "meta": cache.to_json_array(meta)}, keep=4)
@@ -406,6 +474,7 @@ def _compile(lang: str, source: bytes) -> _Compiled:
         str(catalogue.locale),
         frozenset(_key_of(m.id) for m in messages),
         frozenset(_key_of(m.id) for m in messages if m.pluralizable),
+        frozenset((str(m.context), _key_of(m.id)) for m in messages if m.context),
     )
 
 
@@ -463,3 +532,78 @@ def _territories(lang: str) -> Mapping[str, str]:
     from babel import Locale
 
     return dict(Locale.parse(lang).territories)
+
+
+def date_shape(value: str | dt.date | None) -> str:
+    """The shape of a date of the data: ``"year"``, ``"month"``, ``"day"``, else ``"text"``.
+
+    A :class:`datetime.date` is a day; None is ``"none"``.
+
+    >>> [date_shape(v) for v in ("2011", "2011-10", "2011-10-17", "spring", None)]
+    ['year', 'month', 'day', 'text', 'none']
+    """
+    if value is None:
+        return "none"
+    if isinstance(value, dt.date):
+        return "day"
+    parts = value.split("-")
+    widths = (4, 2, 2)
+    if len(parts) > 3 or not all(
+        p.isascii() and p.isdigit() and len(p) == w for p, w in zip(parts, widths, strict=False)
+    ):
+        return "text"
+    return _SHAPES[len(parts)]
+
+
+def city_name(name: str | None, iso3: str | None, lang: str) -> str | None:
+    """A city's name in ``lang`` from CLDR, when CLDR names it: its time-zone exemplar city.
+
+    ``name`` is the city's English name and ``iso3`` its country (ISO 3166-1
+    alpha-3): a city is CLDR's when a time zone of that country is named for
+    it (``Asia/Baku`` for Baku, AZE).  None when no zone is, or when CLDR has
+    no name of its own for it in ``lang``.  Case and accents of ``name`` aside.
+
+    >>> city_name("Baku", "AZE", "fr"), city_name("Brussels", "BEL", "fr")
+    ('Bakou', 'Bruxelles')
+    >>> city_name("Baku", "USA", "fr") is None, city_name("Abu Dhabi", "ARE", "fr") is None
+    (True, True)
+    """
+    if not name or not iso3 or not name.strip():
+        return None
+    alpha2 = _alpha2().get(iso3.upper())
+    if alpha2 is None:
+        return None
+    key = f"{alpha2} {_fold(name)}"
+    return _cldr(lang).text("city", key, lambda: _exemplar_cities(lang).get(key, "")) or None
+
+
+def _fold(text: str) -> str:
+    """Text without case, accents or spacing differences: how city names are compared."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+@functools.cache
+def _exemplar_cities(lang: str) -> Mapping[str, str]:
+    """``"<alpha-2> <English name, folded>"`` -> the exemplar city in ``lang``, when it has one.
+
+    The English name of a zone's city is CLDR's English exemplar city, else
+    the zone's last part, underscores as spaces (what CLDR itself does).
+    """
+    from babel import Locale
+    from babel.core import get_global
+
+    english = Locale.parse(DEFAULT_LANGUAGE).time_zones
+    own = Locale.parse(lang).time_zones
+    table: dict[str, str] = {}
+    for zone, alpha2 in sorted(get_global("zone_territories").items()):
+        local = own.get(zone, {}).get("city")
+        if not local or alpha2 == "001":
+            continue
+        names = {zone.rsplit("/", 1)[-1].replace("_", " "), english.get(zone, {}).get("city")}
+        for name in sorted(n for n in names if n):
+            if _fold(name) != _fold(local):
+                table.setdefault(f"{alpha2} {_fold(name)}", local)
+    return table

@@ -8,12 +8,15 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import geo
 from geo.i18n import (
     DEFAULT_LANGUAGE,
     catalogue_files,
     check_languages,
+    city_name,
     country_name,
     languages,
     placeholders,
@@ -415,3 +418,127 @@ def test_numbers_of_any_size_are_written(lang: str) -> None:
     assert huge.startswith("1") and huge.endswith(("0.0", "0,0"))
     assert len(huge.replace(",", "").replace("\u202f", "").replace("\xa0", "")) > 300
     assert t.number(-1.7976931348623157e308, decimals=5).startswith("-179")
+
+
+# ------------------------------------------------------------------ dates in their phrases
+
+#: What a French date of each shape may follow and what it may not: a day takes an
+#: article ("le 9 novembre", "du", "au"), a month or a year none ("en 2007", "de 2007").
+_DAY = r"(?:1er|[1-9]|[12]\d|3[01]) [a-zéû]+ -?\d+"
+_MONTH_OR_YEAR = r"(?:[a-zéû]+ )?-?\d{1,4}\b"
+_FRENCH_WRONG = re.compile(
+    rf"\b(?:de|à|depuis|jusqu\u2019en|entre|et|en) {_DAY}"  # "de 9 novembre 2007"
+    rf"|\b(?:le|du|au|jusqu\u2019au) (?!{_DAY}){_MONTH_OR_YEAR}"  # "du 2007", "au novembre 2017"
+    r"|\b1 [a-zéû]+ \d"  # "1 mars 2011": French writes "1er mars 2011"
+)
+
+
+@st.composite
+def data_dates(draw: st.DrawFn) -> tuple[str, str]:
+    """A date of the data in one of its shapes, ``(text, shape)``."""
+    day = draw(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)))
+    shape = draw(st.sampled_from(["year", "month", "day"]))
+    return day.isoformat()[: {"year": 4, "month": 7, "day": 10}[shape]], shape
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=data_dates(), end=data_dates())
+def test_periods_take_the_words_of_their_dates_shapes(
+    start: tuple[str, str], end: tuple[str, str]
+) -> None:
+    en, fr = translator("en"), translator("fr")
+    (s, s_shape), (e, e_shape) = start, end
+    dates = {"start": s, "end": e}
+    french = {
+        "seat.between": (
+            f"{'du' if s_shape == 'day' else 'de'} {fr.date(s)} "
+            f"{'au' if e_shape == 'day' else 'à'} {fr.date(e)}"
+        ),
+        "date.between": (
+            f"entre {'le ' if s_shape == 'day' else ''}{fr.date(s)} "
+            f"et {'le ' if e_shape == 'day' else ''}{fr.date(e)}"
+        ),
+    }
+    english = {"seat.between": f"{en.date(s)} to {en.date(e)}", "date.between": ""}
+    english["date.between"] = f"between {en.date(s)} and {en.date(e)}"
+    for key in french:
+        assert fr.dated(key, dates) == french[key]
+        assert en.dated(key, dates) == english[key]
+        assert not _FRENCH_WRONG.search(fr.dated(key, dates)), fr.dated(key, dates)
+    le = "le " if s_shape == "day" else ""
+    assert fr.dated("seat.from", {"start": s}) == f"depuis {le}{fr.date(s)}"
+    assert fr.dated("date.from", {"start": s}) == f"{le}{fr.date(s)} ou plus tard"
+    assert fr.dated("date.by", {"end": s}) == f"{le}{fr.date(s)} au plus tard"
+    until = "jusqu\u2019au" if s_shape == "day" else "jusqu\u2019en"
+    assert fr.dated("seat.until", {"end": s}) == f"{until} {fr.date(s)}"
+    assert en.dated("seat.from", {"start": s}) == f"from {en.date(s)}"
+    assert en.dated("seat.until", {"end": s}) == f"until {en.date(s)}"
+    checked = fr.dated("print.checked_on", {"date": s})
+    assert checked == f"Vérifié {'le' if s_shape == 'day' else 'en'} {fr.date(s)}"
+    recorded = fr.dated("print.data_date", {"date": s})
+    assert recorded == f"Données enregistrées {until} {fr.date(s)}"
+    for text in (checked, recorded, *(fr.dated(k, {"start": s}) for k in ("seat.from",))):
+        assert not _FRENCH_WRONG.search(text), text
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)))
+def test_the_first_of_a_month_is_1er_in_french_and_1_in_english(day: dt.date) -> None:
+    fr, en = translator("fr").date(day), translator("en").date(day)
+    assert fr is not None and en is not None
+    assert fr.startswith("1er ") == (day.day == 1)
+    assert fr.split(" ")[0] == ("1er" if day.day == 1 else str(day.day))
+    assert en.split(" ")[0] == str(day.day)  # British English: "1 March 2011"
+
+
+def test_a_text_without_its_context_is_the_one_without_context() -> None:
+    fr, en = translator("fr"), translator("en")
+    assert fr.contexts("seat.between") >= {"day-day", "day-year", "year-day"}
+    assert en.contexts("seat.between") == frozenset()
+    assert fr.dated("seat.between", {"start": "spring", "end": "2017"}) == "de spring à 2017"
+    assert fr.in_context("no-such-context", "seat.from", start="X") == "depuis X"
+    assert fr.dated("date.by", {"end": dt.date(2011, 3, 1)}) == "le 1er mars 2011 au plus tard"
+
+
+@pytest.mark.parametrize("lang", languages())
+def test_every_text_in_a_context_has_a_text_without_and_the_same_placeholders(lang: str) -> None:
+    t, english = translator(lang), translator("en")
+    shapes = {"year", "month", "day"}
+    for key in t.message_keys():
+        for context in t.contexts(key):
+            assert set(context.split("-")) <= shapes, (key, context)
+            text = t.in_context(context, key, **dict.fromkeys(placeholders(english(key)), "X"))
+            assert "{" not in text and text.strip(), (key, context)
+            # the placeholders of the context's text are those of the key's own text
+            raw = t.in_context(
+                context, key, **{p: "{" + p + "}" for p in placeholders(english(key))}
+            )
+            assert placeholders(raw) <= placeholders(english(key)), (key, context, raw)
+
+
+# ------------------------------------------------------------------ city names from CLDR
+
+
+@pytest.mark.parametrize(
+    ("name", "iso3", "lang", "expected"),
+    [
+        ("Baku", "AZE", "fr", "Bakou"),
+        ("Brussels", "BEL", "fr", "Bruxelles"),
+        ("Moscow", "RUS", "fr", "Moscou"),
+        ("Vienna", "AUT", "fr", "Vienne"),
+        ("Tbilisi", "GEO", "fr", "Tbilissi"),
+        ("Warsaw", "POL", "fr", "Varsovie"),
+        ("santo domingo", "DOM", "fr", "Saint-Domingue"),  # case aside
+        ("Baku", "AZE", "en", None),  # English is the data's own
+        ("Vienna", "USA", "fr", None),  # no zone of the United States is named Vienna
+        ("Bangkok", "THA", "fr", None),  # the same in French: nothing to add
+        ("Abu Dhabi", "ARE", "fr", None),  # no zone named for it: nothing invented
+        ("Baku", None, "fr", None),
+        ("", "AZE", "fr", None),
+        ("Baku", "XXX", "fr", None),
+    ],
+)
+def test_city_names_are_cldrs_exemplar_cities_of_the_country(
+    name: str, iso3: str | None, lang: str, expected: str | None
+) -> None:
+    assert city_name(name, iso3, lang) == expected

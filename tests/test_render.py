@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import difflib
 import doctest
 import hashlib
@@ -771,7 +772,7 @@ def test_history_and_seats_read_as_dated_lists_not_json() -> None:
         ["17 octobre 2011", "En activité", None],
     ]
     assert shown["Sièges"] == [
-        ["de 9 novembre 2007 à 2017", "Buenos Aires (ARG)", "by 2017"],
+        ["du 9 novembre 2007 à 2017", "Buenos Aires (ARG)", "by 2017"],
         ["depuis 2017", "Montevideo (URY)", None],
         ["dates inconnues", "Brasília (BRA), prévu", None],
     ]
@@ -1119,3 +1120,131 @@ def test_hostile_data_stays_escaped_in_every_language(lang: str) -> None:
             assert text not in outside, text
     for char in "<>&\u2028\u2029":
         assert char not in blob
+
+
+def test_a_french_map_finds_places_by_the_cldr_names_of_their_cities() -> None:
+    rows = [
+        {
+            "id": "hq",
+            "name": "Headquarters",
+            "city": "Brussels (Saint-Josse-ten-Noode), Rue du Marché 30, B-1210",
+            "iso3": "BEL",
+            "coords_source": "GeoNames 2787387 (Saint-Josse-ten-Noode)",
+            "geometry": Point(4.37, 50.85),
+        },
+        {
+            "id": "baku",
+            "name": "ROCB Europe",
+            "city": "Baku",
+            "iso3": "AZE",
+            "geometry": Point(49.89, 40.38),
+        },
+        {  # the city's name in the text is not CLDR's: the GeoNames citation is
+            "id": "moscow",
+            "name": "RTC Russia",
+            "city": "Russian Customs Academy campus",
+            "iso3": "RUS",
+            "coords_source": "GeoNames 524901 (Moscow)",
+            "geometry": Point(37.6, 55.75),
+        },
+        {  # a Vienna outside Austria is not Vienne; a city CLDR does not know gets no name
+            "id": "elsewhere",
+            "name": "Elsewhere",
+            "city": "Vienna",
+            "iso3": "USA",
+            "geometry": Point(-77.2, 38.9),
+        },
+    ]
+    french = payload(
+        to_html(render_map(places_frame(rows), tiny_countries(), title="t", lang="fr"))
+    )
+    terms = {p["id"]: p["terms"].split(" ") for p in french["places"]}
+    assert "Bruxelles" in terms["hq"] and "Brussels" in " ".join(terms["hq"])
+    assert "Bakou" in terms["baku"] and "Baku" in terms["baku"]
+    assert "Moscou" in terms["moscow"]
+    assert "Vienne" not in terms["elsewhere"]
+    english = payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t")))
+    assert not any("Bakou" in p["terms"] for p in english["places"])
+
+
+def test_french_popups_write_periods_as_french_does() -> None:
+    rows = [
+        {
+            "id": "office",
+            "name": "Office",
+            "opened": "2001-06/2012-10-09",
+            "closed": "../2019-08-01",
+            "seats": [
+                {"city": "A", "lon": 1.0, "lat": 1.0, "from": "2007-11-09", "to": "2017-03-03"},
+                {"city": "B", "lon": 2.0, "lat": 2.0, "from": "2017-03-03", "to": "2019"},
+                {"city": "C", "lon": 3.0, "lat": 3.0, "from": "2019-06-01"},
+                {"city": "D", "lon": 3.0, "lat": 3.0, "to": "2004-02-01", "status": "planned"},
+            ],
+            "geometry": Point(2, 2),
+        }
+    ]
+    french = rows_of(
+        payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t", lang="fr"))),
+        "office",
+    )
+    assert french["Sièges"] == [
+        ["du 9 novembre 2007 au 3 mars 2017", "A", None],
+        ["du 3 mars 2017 à 2019", "B", None],
+        ["depuis le 1er juin 2019", "C", None],
+        ["jusqu\u2019au 1er février 2004", "D, prévu", None],
+    ]
+    assert "entre juin 2001 et le 9 octobre 2012" in french.values()
+    assert "le 1er août 2019 au plus tard" in french.values()
+    english = rows_of(
+        payload(to_html(render_map(places_frame(rows), tiny_countries(), title="t"))), "office"
+    )
+    assert english["Seats"][0] == ["9 November 2007 to 3 March 2017", "A", None]
+    assert english["Seats"][2] == ["from 1 June 2019", "C", None]
+    assert "between June 2001 and 9 October 2012" in english.values()
+    assert "by 1 August 2019" in english.values()
+
+
+@st.composite
+def _data_date(draw: st.DrawFn) -> str:
+    """A date of the data: a year, a month or a day."""
+    day = draw(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)))
+    return day.isoformat()[: draw(st.sampled_from([4, 7, 10]))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.none() | _data_date(), end=st.none() | _data_date())
+def test_a_seats_period_reads_as_each_language_writes_it(
+    start: str | None, end: str | None
+) -> None:
+    from geo.render.text import _seat_item, _when_text
+
+    seat = {"city": "X", "from": start, "to": end}
+    en, fr = translator("en"), translator("fr")
+    english, french = _seat_item(en, seat)[0], _seat_item(fr, seat)[0]
+    e, f = (lambda d: en.date(d)), (lambda d: fr.date(d))
+    day = {d: d is not None and len(d) == 10 for d in (start, end)}
+    if start and end:
+        assert english == f"{e(start)} to {e(end)}"
+        assert (
+            french
+            == f"{'du' if day[start] else 'de'} {f(start)} {'au' if day[end] else 'à'} {f(end)}"
+        )
+    elif start:
+        assert english == f"from {e(start)}"
+        assert french == f"depuis {'le ' if day[start] else ''}{f(start)}"
+    elif end:
+        assert english == f"until {e(end)}"
+        assert french == f"jusqu\u2019{'au' if day[end] else 'en'} {f(end)}"
+    else:
+        assert (english, french) == ("dates not known", "dates inconnues")
+    # a bound known only as a range (EDTF): open at one end or closed
+    if start and end and start <= end:
+        assert _when_text(en, f"{start}/{end}") == f"between {e(start)} and {e(end)}"
+        le = {d: "le " if day[d] else "" for d in (start, end)}
+        assert (
+            _when_text(fr, f"{start}/{end}") == f"entre {le[start]}{f(start)} et {le[end]}{f(end)}"
+        )
+        assert _when_text(fr, f"../{end}") == f"{le[end]}{f(end)} au plus tard"
+        assert _when_text(fr, f"{start}/..") == f"{le[start]}{f(start)} ou plus tard"
+        assert _when_text(en, f"../{end}") == f"by {e(end)}"
+        assert _when_text(en, f"{start}/..") == f"{e(start)} or later"

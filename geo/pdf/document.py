@@ -366,7 +366,7 @@ def _cover(
         lines.append(f'<p class="asof">{_e(t("print.as_of", date=t.date(settings.as_of)))}</p>')
     if settings.data_date:
         lines.append(
-            f'<p class="stands">{_e(t("print.data_date", date=t.date(settings.data_date)))}</p>'
+            f'<p class="stands">{_e(t.dated("print.data_date", {"date": settings.data_date}))}</p>'
         )
     count = _e(t("count.places", n=len(places)))
     return (
@@ -546,7 +546,7 @@ def _entry(
             sources.append(f"<li>{_link_or_text(value)}</li>")
     checked = place.text.get("checked_on")
     checked_html = (
-        _e(t("print.checked_on", date=t.date(checked) or checked))
+        _e(t.dated("print.checked_on", {"date": checked}))
         if checked
         else _e(t("print.not_checked"))
     )

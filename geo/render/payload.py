@@ -34,6 +34,7 @@ from geo.render.basemap import _country_rows, _polyline_chars
 from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
     PLACE_DECIMALS,
+    _city_names,
     _coordinates_text,
     _country,
     _is_list,
@@ -243,6 +244,7 @@ def _profile(
     if _local_name(rec, view.t.lang):
         also_found.append(text.get("name"))
     terms = [text.get(c) for c in _SEARCH_COLUMNS] + [n for n in also_found if n != country]
+    terms += _city_names(text, view.t.lang)  # Bakou finds what is in Baku
     profile: dict[str, Any] = {
         "country": country or text.get("iso3"),
         "href": source if source and _is_web_url(source) else None,

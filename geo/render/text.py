@@ -12,6 +12,7 @@ written for people, as dated lists and ``Key: value`` lines, never as JSON.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeGuard
@@ -20,7 +21,7 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
-from geo.i18n import DATA_LANGUAGE, Translator, country_name, languages
+from geo.i18n import DATA_LANGUAGE, Translator, city_name, country_name, languages
 from geo.render.style import (
     _UNKNOWN_REGION_COLOR,
     CATEGORY_SYMBOLS,
@@ -105,6 +106,40 @@ def _local_name(rec: Mapping[str, Any], lang: str) -> str | None:
         if isinstance(value, str) and value.strip():
             return value
     return None
+
+
+#: The place a source names after a GeoNames id: ``"GeoNames 587084 (Baku)"``.
+_GEONAMES_CITED = re.compile(r"\bGeoNames\s+\d+\s*\(([^()]+)\)")
+
+
+def _city_names(text: Mapping[str, str | None], lang: str) -> list[str]:
+    """The names CLDR gives a place's city in ``lang`` (Bakou for Baku), for search.
+
+    The city is the first name of the free text of ``city`` (before a
+    parenthesis or a comma: ``"Brussels (Saint-Josse-ten-Noode), Rue du
+    Marché 30"`` is Brussels) and the place GeoNames is cited for in
+    ``coords_source``; each counts when CLDR names a time zone of the place's
+    country (``iso3``) for it (see :func:`geo.i18n.city_name`).  Nothing is
+    guessed: a city CLDR does not know has no other name.
+
+    >>> _city_names({"city": "Brussels (Saint-Josse-ten-Noode), Rue du Marché 30",
+    ...              "iso3": "BEL"}, "fr")
+    ['Bruxelles']
+    >>> _city_names({"city": "Moscow (Academy)", "iso3": "RUS",
+    ...              "coords_source": "GeoNames 524901 (Moscow)"}, "fr")
+    ['Moscou']
+    """
+    if lang == DATA_LANGUAGE:
+        return []
+    candidates = []
+    city = text.get("city")
+    if city:
+        candidates.append(re.split(r"[(,;]", city, maxsplit=1)[0].strip())
+    cited = _GEONAMES_CITED.search(text.get("coords_source") or "")
+    if cited:
+        candidates.append(cited.group(1).strip())
+    names = {city_name(c, text.get("iso3"), lang) for c in candidates}
+    return sorted(n for n in names if n)
 
 
 def _country(t: Translator, iso3: str | None, name: str | None) -> str | None:
@@ -209,12 +244,12 @@ def _when_text(t: Translator, text: str) -> str:
         return t.date(text) or text
     start, _, end = text.partition("/")
     if start == ".." and end != "..":
-        return t("date.by", end=t.date(end))
+        return t.dated("date.by", {"end": end})
     if end == ".." and start != "..":
-        return t("date.from", start=t.date(start))
+        return t.dated("date.from", {"start": start})
     if ".." in (start, end):
         return text
-    return t("date.between", start=t.date(start), end=t.date(end))
+    return t.dated("date.between", {"start": start, "end": end})
 
 
 def _items(t: Translator, key: str, value: Any) -> list[str | list[str | None]] | None:
@@ -254,11 +289,11 @@ def _seat_item(t: Translator, seat: Mapping[str, Any]) -> list[str | None]:
     """``[years, "Montevideo (URY)", note]`` of an office's seat."""
     start, end = _text(seat.get("from")), _text(seat.get("to"))
     if start and end:
-        years = t("seat.between", start=_when_text(t, start), end=_when_text(t, end))
+        years = _period(t, "seat.between", {"start": start, "end": end})
     elif start:
-        years = t("seat.from", start=_when_text(t, start))
+        years = _period(t, "seat.from", {"start": start})
     elif end:
-        years = t("seat.until", end=_when_text(t, end))
+        years = _period(t, "seat.until", {"end": end})
     else:
         years = t("seat.undated")
     city = _text(seat.get("city")) or ""
@@ -268,6 +303,17 @@ def _seat_item(t: Translator, seat: Mapping[str, Any]) -> list[str | None]:
         where += ", " + t("seat.planned")
     shown = {"from", "to", "city", "iso3", "lon", "lat", "status"}
     return [years, where, _detail(t, seat, shown)]
+
+
+def _period(t: Translator, key: str, dates: dict[str, str]) -> str:
+    """A period's text: its dates in the words their shapes take (:meth:`Translator.dated`).
+
+    A bound that is itself a bounded date (``"2001-06/2013"``) is written as
+    :func:`_when_text` writes it, in the text's own context.
+    """
+    if all("/" not in d for d in dates.values()):
+        return t.dated(key, dates)
+    return t(key, **{name: _when_text(t, d) for name, d in dates.items()})
 
 
 def _detail(t: Translator, item: Mapping[str, Any], shown: set[str]) -> str | None:

@@ -32,6 +32,7 @@ PAGE_KEYS: tuple[str, ...] = (
     "control.",
     "coords.",
     "count.",
+    "date.day_one",
     "layers.",
     "legend.",
     "list.",

@@ -160,3 +160,11 @@ test('5000 hostile hashes: never a throw, only values the page can use, a stable
     assert.equal(links.format(links.parse(link, lim)), link, hash);
   }
 });
+
+test('a language link keeps the view with an open place, and reads back whole', () => {
+  const s = { view: { zoom: 6, lat: 40.3777, lon: 49.892 }, place: 'rocb-europe', year: 2010, hide: ['rilo'] };
+  const hash = links.format(s, true);
+  assert.equal(hash, '#map=6/40.3777/49.892&place=rocb-europe&year=2010&hide=rilo');
+  assert.deepEqual(plain(links.parse(hash)), { ...EMPTY, view: s.view, place: 'rocb-europe', year: 2010, hide: ['rilo'] });
+  assert.equal(links.format(s), '#place=rocb-europe&year=2010&hide=rilo'); // the page's own address: the place decides
+});

@@ -40,9 +40,24 @@ test('hidden places are not found, and blank queries find nothing', () => {
 
 test('a place\'s search text is folded once and kept', () => {
   const p = { id: 'x', name: 'Çé', country: null, terms: undefined };
-  assert.equal(search.searchText(p), 'ce x  ');
+  assert.equal(search.searchText(p), 'ce x   ');
   p.name = 'changed';
-  assert.equal(search.searchText(p), 'ce x  ');
+  assert.equal(search.searchText(p), 'ce x   ');
+});
+
+test('a place is found by its kind\'s name in the map\'s language (BRRC finds the ROCBs)', () => {
+  const rocb = { label: 'Bureau régional de renforcement des capacités (BRRC)' };
+  const rtc = { label: 'Centre régional de formation (CRF)' };
+  const places = [
+    { id: 'rocb-europe', name: 'Bureau pour l\u2019Europe', country: 'Azerbaïdjan', terms: 'Baku Bakou', kindInfo: rocb, on: true },
+    { id: 'rocb-ap', name: 'Asie/Pacifique', country: 'Thaïlande', terms: 'Bangkok', kindInfo: rocb, on: true },
+    { id: 'rtc-azerbaijan', name: 'Azerbaïdjan', country: 'Azerbaïdjan', terms: 'Baku Bakou', kindInfo: rtc, on: true },
+  ];
+  const found = (q) => Array.from(search.find(places, q), (p) => p.id);
+  assert.deepEqual(found('BRRC'), ['rocb-ap', 'rocb-europe']);
+  assert.deepEqual(found('crf'), ['rtc-azerbaijan']);
+  assert.deepEqual(found('bakou brrc'), ['rocb-europe']);
+  assert.deepEqual(found('capacites'), ['rocb-ap', 'rocb-europe']); // accents aside
 });
 
 test('with `all`, places that are not shown are found too', () => {

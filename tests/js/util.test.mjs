@@ -54,13 +54,15 @@ const WORDS = {
     'coords.text': '{lat}° {ns}, {lon}° {ew}', 'coords.north': 'N', 'coords.south': 'S',
     'coords.east': 'E', 'coords.west': 'W',
     'units.km_nmi': '{km} km ({nmi} nmi)', 'units.m': '{m} m',
-    'count.places': { one: '{n} place', other: '{n} places' }
+    'count.places': { one: '{n} place', other: '{n} places' },
+    'date.day_one': '1'
   },
   fr: {
     'coords.text': '{lat}° {ns}, {lon}° {ew}', 'coords.north': 'N', 'coords.south': 'S',
     'coords.east': 'E', 'coords.west': 'O',
     'units.km_nmi': '{km} km ({nmi} NM)', 'units.m': '{m} m',
-    'count.places': { one: '{n} lieu', other: '{n} lieux' }
+    'count.places': { one: '{n} lieu', other: '{n} lieux' },
+    'date.day_one': '1er'
   }
 };
 const EN = { words: WORDS.en, data: { locale: 'en-GB' } };
@@ -87,8 +89,16 @@ test('coordsText names the hemispheres and undoes shifted longitudes', () => {
 test('dayText writes a YYYYMMDD day as the map\'s language does', () => {
   assert.equal(util.dayText(EN, 20100908), '8 September 2010');
   assert.equal(util.dayText(FR, 20100908), '8 septembre 2010');
-  assert.equal(util.dayText(FR, 19061101), '1 novembre 1906');
   assert.equal(util.dayText(EN, '2010'), '2010');
+});
+
+test('dayText writes the first of a month with the catalogue\'s date.day_one (French: 1er)', () => {
+  assert.equal(util.dayText(FR, 19061101), '1er novembre 1906');
+  assert.equal(util.dayText(FR, 20100910), '10 septembre 2010'); // only the first day
+  assert.equal(util.dayText(FR, 20100921), '21 septembre 2010');
+  assert.equal(util.dayText(EN, 20100901), '1 September 2010');
+  assert.equal(util.dayText(FR, '00450301'), '1er mars 45'); // years before 100 stay themselves
+  assert.equal(util.dayText({ data: { locale: 'fr' } }, 20100901), '1 septembre 2010'); // no words: CLDR's own
 });
 
 test('num writes a number with the language\'s grouping and decimal sign', () => {

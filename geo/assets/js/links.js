@@ -17,6 +17,10 @@
  * longitude within a turn and a half, a year of four digits); check() keeps what
  * the page has (a zoom of the map's range, a year of the timeline, a place's id,
  * the filters' codes) and moves a longitude into the world the page draws.
+ *
+ * The header's links to the page in other languages carry the same hash, and the
+ * view even with a place open (#map=...&place=...): the other language opens on
+ * the same place, year, filters and view.
  */
 (function (lib) {
   'use strict';
@@ -131,10 +135,13 @@
     return values.map(function (v) { return encodeURIComponent(v === null ? NONE : v); }).join(',');
   }
 
-  /** The hash of a state as parse() reads it (empty parts are left out); '' for the default view. */
-  function format(s) {
+  /**
+   * The hash of a state as parse() reads it (empty parts are left out); '' for the
+   * default view.  The view is left out when a place is open, unless `withView`.
+   */
+  function format(s, withView) {
     var parts = {};
-    if (s.view && !s.place) {
+    if (s.view && (!s.place || withView)) {
       parts.map = [
         Math.round(s.view.zoom * 100) / 100, s.view.lat.toFixed(4), s.view.lon.toFixed(4)
       ].map(function (x) { return String(Number(x)); }).join('/');
@@ -172,10 +179,10 @@
     return view;
   }
 
-  /** What the page shows now, as format() takes it. */
-  function current(app) {
+  /** What the page shows now, as format() takes it; the view when moved (or `withView` and a place is open). */
+  function current(app, withView) {
     return {
-      view: app.userMoved ? viewNow(app) : null,
+      view: app.userMoved || (withView && app.opened) ? viewNow(app) : null,
       place: app.opened ? app.opened.id : null,
       year: app.timeline.year(),
       hide: offCodes(app.state.kindsOn).filter(function (code) { return app.kindLayers.has(code); }),
@@ -215,20 +222,53 @@
     app.state.regionsShown.forEach(function (on, code) { app.state.regionsShown.set(code, s.hideRegions.indexOf(code) < 0); });
     app.state.statusesOn.forEach(function (on, code) { app.state.statusesOn.set(code, s.hideStatus.indexOf(code) < 0); });
     if (app.setYear && app.timeline.enabled) app.setYear(s.year); else app.refresh();
-    if (s.place && app.byId.has(s.place) && app.select(s.place)) return;
-    if (s.view) {
-      app.userMoved = true;
-      app.map.setView([s.view.lat, s.view.lon], s.view.zoom, { animate: false });
-      app.linkView = { view: s.view, px: app.map.project([s.view.lat, s.view.lon], app.map.getZoom()) };
+    app.viewAfterOpen = null;
+    if (s.place && app.byId.has(s.place) && app.select(s.place)) {
+      // the view too (a language link): once the place is open, as showing it moves the map
+      if (s.view) app.viewAfterOpen = { place: s.place, view: s.view };
+      return;
     }
+    if (s.view) showView(app, s.view);
+  }
+
+  function showView(app, view) {
+    app.userMoved = true;
+    app.map.setView([view.lat, view.lon], view.zoom, { animate: false });
+    app.linkView = { view: view, px: app.map.project([view.lat, view.lon], app.map.getZoom()) };
+  }
+
+  /** The view a link asked for with its place, shown once that place is open (then forgotten). */
+  function afterOpen(app) {
+    var want = app.viewAfterOpen;
+    if (!want || !app.opened) return;
+    app.viewAfterOpen = null;
+    if (app.opened.id === want.place) showView(app, want.view);
+  }
+
+  /** The header's links to this page in other languages, each with its address without a hash. */
+  function languageLinks() {
+    var nodes = typeof document === 'undefined' ? [] : document.querySelectorAll('.atlas-langs a[hreflang]');
+    return Array.prototype.map.call(nodes, function (a) {
+      return { a: a, base: (a.getAttribute('href') || '').replace(/#.*$/, '') };
+    });
   }
 
   /** Keep the address in step with the page, and the page with a changed address. */
   function Links(app) {
     var pending = null;
+    var languages = languageLinks();
+    function follow() {
+      var hash = format(current(app, true), true);
+      languages.forEach(function (l) { l.a.setAttribute('href', l.base + hash); });
+    }
     function update() {
       if (pending !== null) return;
-      pending = setTimeout(function () { pending = null; writeHash(format(current(app))); }, 0);
+      pending = setTimeout(function () {
+        pending = null;
+        afterOpen(app);
+        writeHash(format(current(app)));
+        follow();
+      }, 0);
     }
     app.map.on('moveend', update);
     app.listeners.push(update);
@@ -238,7 +278,10 @@
     });
     return {
       update: update,
-      start: function () { if (location.hash) apply(app, parse(location.hash, limitsOf(app))); },
+      start: function () {
+        if (location.hash) apply(app, parse(location.hash, limitsOf(app)));
+        follow();
+      },
       hash: function () { return format(current(app)); },
       placeLink: function (id) {
         var year = app.timeline.year();

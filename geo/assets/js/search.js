@@ -20,8 +20,10 @@
   var QUERY_MAX = 200;
 
   /**
-   * The folded text a place is found by (p.search), its folded name (p.searchName) and
-   * the name it is sorted by (p.sortName), made once.
+   * The folded text a place is found by (p.search): its name, id, country, terms (the
+   * data's other names, its city's name in the map's language...) and its kind's
+   * name in the map's language (BRRC finds the ROCBs on a French map); its folded
+   * name (p.searchName) and the name it is sorted by (p.sortName), made once.
    */
   function searchText(p) {
     if (p.search === undefined) {
@@ -29,7 +31,7 @@
       p.searchName = fold(name);
       p.sortName = name;
       p.search = [p.searchName, fold(util.clip(p.id, FIELD_MAX)), fold(util.clip(p.country, FIELD_MAX)),
-        fold(util.clip(p.terms, FIELD_MAX))].join(' ');
+        fold(util.clip(p.terms, FIELD_MAX)), fold(util.clip(p.kindInfo && p.kindInfo.label, FIELD_MAX))].join(' ');
     }
     return p.search;
   }

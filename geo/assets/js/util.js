@@ -106,7 +106,8 @@
     var key = kind + ' ' + tag + ' ' + JSON.stringify(options);
     var f = FORMATS.get(key);
     if (!f) {
-      f = kind === 'plural' ? new Intl.PluralRules(tag) : new Intl.NumberFormat(tag, options);
+      f = kind === 'plural' ? new Intl.PluralRules(tag)
+        : kind === 'date' ? new Intl.DateTimeFormat(tag, options) : new Intl.NumberFormat(tag, options);
       FORMATS.set(key, f);
     }
     return f;
@@ -136,13 +137,18 @@
     });
   }
 
-  /** "8 September 2010" from a day written 20100908, in the map's language (other text is left as it is). */
+  /**
+   * "8 September 2010" from a day written 20100908, in the map's language (other text
+   * is left as it is); the first of a month with the catalogue's date.day_one ("1er").
+   */
   function dayText(app, day) {
     var m = /^(\d{4})(\d\d)(\d\d)$/.exec(String(day));
     if (!m) return String(day);
     var date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
     date.setUTCFullYear(Number(m[1])); // years before 100 stay themselves
-    return date.toLocaleDateString(locale(app), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' });
+    var parts = formatter('date', locale(app), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).formatToParts(date);
+    var one = m[3] === '01' && app && app.words && app.words['date.day_one'];
+    return parts.map(function (part) { return part.type === 'day' && one ? one : part.value; }).join('');
   }
 
   /**
