@@ -415,3 +415,26 @@ def test_numbers_of_any_size_are_written(lang: str) -> None:
     assert huge.startswith("1") and huge.endswith(("0.0", "0,0"))
     assert len(huge.replace(",", "").replace("\u202f", "").replace("\xa0", "")) > 300
     assert t.number(-1.7976931348623157e308, decimals=5).startswith("-179")
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "fr_CA"}, "fr"),
+        ({"LC_MESSAGES": "fr_BE.UTF-8@euro", "LANG": "en_GB.UTF-8"}, "fr"),
+        ({"LANGUAGE": "de:fr", "LANG": "en_GB.UTF-8"}, "fr"),
+        ({"LANGUAGE": "", "LANG": "fr_FR.UTF-8"}, "fr"),  # empty is unset, as gettext reads it
+        ({"LC_ALL": "C.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANGUAGE": "../../fr"}, "en"),
+    ],
+)
+def test_the_terminals_language_is_read_as_gettext_reads_it(
+    environ: dict[str, str], lang: str
+) -> None:
+    from geo.i18n import terminal_language
+
+    assert terminal_language(environ) == lang
