@@ -33,6 +33,7 @@ import json
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -522,9 +523,37 @@ def build_languages(
     if asked is not None:
         return Languages(asked, "lang", config.languages)
     record = read_manifest(Path(output_dir), warn=False)  # said again under the lock
-    if record.languages and record.languages_from == "lang":
-        return Languages(record.languages, "output", config.languages)
+    recorded = record.languages if record.languages_from == "lang" else ()
+    if record.unrecorded:  # built by a geo that did not record them: its pages say them
+        found = _languages_on_disk(Path(output_dir), record)
+        recorded = found if found != config.languages else ()
+    if recorded:
+        return Languages(recorded, "output", config.languages)
     return Languages(config.languages, settings, config.languages)
+
+
+#: The language of a page, in its first bytes (``<html lang="fr">``).
+_PAGE_LANGUAGE = re.compile(rb'<html lang="([a-z]{2,3})"')
+
+
+def _languages_on_disk(out: Path, manifest: Manifest) -> tuple[str, ...]:
+    """The languages of a folder whose manifest does not record them: the root world map's
+    ``<html lang>``, then each ``<lang>/index.html`` the manifest lists; empty if unknown."""
+    spoken = spoken_languages()
+    others = sorted(
+        {name.split("/")[0] for name in manifest.outputs if name.count("/") == 1}
+        & {lang for lang in spoken if f"{lang}/index.html" in manifest.outputs}
+    )
+    try:
+        with (out / "index.html").open("rb") as page:
+            head = page.read(200)
+    except OSError:
+        return ()
+    found = _PAGE_LANGUAGE.search(head)
+    root = found.group(1).decode() if found else None
+    if root not in spoken or root in others:
+        return ()
+    return (root, *others)
 
 
 def build_atlas(

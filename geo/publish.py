@@ -112,6 +112,9 @@ class Manifest:
         not recorded (a folder of an older geo, or an unusable record).
     languages_from : str or None
         Where they came from, one of :data:`LANGUAGE_SOURCES`.
+    unrecorded : bool
+        Whether the manifest says nothing of languages (an older geo wrote it):
+        its outputs then say which languages the folder holds.  Not written.
     """
 
     outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -119,6 +122,7 @@ class Manifest:
     inputs: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     languages_from: str | None = None
+    unrecorded: bool = field(default=False, compare=False)
 
     def to_json(self) -> str:
         """The manifest file's text: sorted, one key per line."""
@@ -280,6 +284,7 @@ def _manifest(data: Any, out: Path, *, warn: bool = True) -> Manifest | None:
         else (),
         languages,
         source,
+        "languages" not in data,
     )
 
 

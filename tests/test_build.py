@@ -596,3 +596,18 @@ def test_a_hostile_manifest_never_removes_a_users_file(fixture_copy: Path, tmp_p
     assert len(result.removed) == 7  # the French pages geo wrote, nothing else
     assert {name: (out / name).read_bytes() for name in mine} == mine
     assert (tmp_path / "outside.html").read_bytes() == b"outside"
+
+
+def test_a_folder_built_before_languages_were_recorded_keeps_its_languages(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(fixture_copy, out, lang="fr,en")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["languages"], manifest["languages_from"]  # as an older geo wrote it
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = outputs(out)
+    result = build(fixture_copy, out)
+    assert result.languages == geo.build.Languages(("fr", "en"), "output", ("en",))
+    assert result.written == result.removed == () and outputs(out) == before
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["languages"] == ["fr", "en"]
