@@ -540,10 +540,7 @@ def _languages_on_disk(out: Path, manifest: Manifest) -> tuple[str, ...]:
     """The languages of a folder whose manifest does not record them: the root world map's
     ``<html lang>``, then each ``<lang>/index.html`` the manifest lists; empty if unknown."""
     spoken = spoken_languages()
-    others = sorted(
-        {name.split("/")[0] for name in manifest.outputs if name.count("/") == 1}
-        & {lang for lang in spoken if f"{lang}/index.html" in manifest.outputs}
-    )
+    others = [lang for lang in spoken if f"{lang}/index.html" in manifest.outputs]
     try:
         with (out / "index.html").open("rb") as page:
             head = page.read(200)
@@ -610,10 +607,9 @@ def build_atlas(
                 log.debug("made %s again, with the bytes it has", out / output.name)
                 continue
             files[output.name] = data
+        # the printed atlas alone leaves the maps, and so their languages, as they are
         record = (manifest.languages, manifest.languages_from)
-        if (
-            not only_pdf
-        ):  # the printed atlas alone leaves the maps, and their languages, as they are
+        if not only_pdf:
             record = (languages, chosen.recorded_from)
         new_manifest = Manifest(
             entries,
