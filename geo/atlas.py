@@ -444,11 +444,15 @@ class Atlas:
             ``explore(column=...)``).  Default: by ``kind`` (a frame without one
             shows every point alike).
         title : str, optional
-            The page's title (plain text); default "Query result" in ``lang``.
+            The page's title (plain text); default: the title of the query
+            ``result`` answers (:class:`geo.query.Question`, in ``lang``, with
+            the atlas's as-of day), else "Query result" in ``lang``.
         query : geo.render.QueryMark or None
             The query to draw with the places: its point, and the geodesic
             circle of a ``within`` radius (``radius_km``) or a line to each
             answer with its distance (``lines=True``, for ``nearest``).
+            Default: the marks of the query ``result`` answers, as
+            ``geo query ... --map`` draws them.
         lang : str
             The map's language (:func:`geo.i18n.languages`: ``'en'``, ``'fr'``).
 
@@ -464,12 +468,21 @@ class Atlas:
         atomically, and never into this atlas's data (:attr:`write_rule`).
         """
         from geo.i18n import translator
-        from geo.render import render_map
+        from geo.query import question_of
+        from geo.render import QueryMark, render_map
 
+        asked = question_of(result)
+        if title is None:
+            t = translator(lang)
+            title = t("title.query") if asked is None else asked.title(t)
+            if asked is not None and self.as_of:
+                title = t("title.query_as_of", title=title, date=t.date(self.as_of))
+        if query is None and asked is not None and asked.lon is not None and asked.lat is not None:
+            query = QueryMark(asked.lon, asked.lat, asked.radius_km, asked.lines)
         m: Any = render_map(
             _mappable(result, column),
             self.countries_display,
-            title=translator(lang)("title.query") if title is None else title,
+            title=title,
             as_of=self.as_of,
             since=self.network_start,
             query=query,

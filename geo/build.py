@@ -11,6 +11,14 @@ The changed outputs are published together, all or nothing,
 under a lock (see :mod:`geo.publish` for what a reader is promised).  A build
 that would silently lose a file of the data folder that the last build read
 stops, unless told that this is meant (``allow_missing``).
+
+Which languages, one rule (:func:`build_languages`): the command line's
+``lang`` > the languages the output folder was last built in, when they were
+chosen with ``lang`` > the data folder's ``geo.toml`` > English.  A language
+the last build made and this one does not has its outputs removed, each only
+while it holds the bytes geo wrote, so that no language is left stale.  An
+output rendered again with the bytes it already has is not written again:
+``written`` counts what really changed.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import json
 import logging
 import os
 import posixpath
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,8 +48,10 @@ from geo.config import read_config
 from geo.errors import DataError, Problem
 from geo.export import feature_lines, join_features
 from geo.i18n import catalogue_files, check_languages, keep_written, translator
+from geo.i18n import languages as spoken_languages
 from geo.publish import (
     Manifest,
+    holds,
     input_names,
     is_current,
     locked,
@@ -54,9 +65,11 @@ from geo.shipped import installed_snapshot
 __all__ = [
     "BuildEvent",
     "BuildResult",
+    "Languages",
     "PdfOptions",
     "build",
     "build_atlas",
+    "build_languages",
     "code_closure",
     "code_fingerprint",
     "default_output_dir",
@@ -77,19 +90,54 @@ class BuildResult:
     Attributes
     ----------
     written : tuple of Path
-        Files (re)written, in order.
+        Files (re)written, in order: those whose bytes changed (or every
+        output, with ``force``).
     unchanged : tuple of Path
-        Outputs whose inputs had not changed, left as they were.
+        Outputs left as they were: their inputs had not changed, or they were
+        made again with the bytes they already had.
     places : int
         Number of places in the data.
     output_dir : Path or None
         The folder written to.
+    removed : tuple of Path
+        Outputs of the last build that this one no longer makes (a language
+        dropped), deleted.
+    languages : Languages or None
+        The languages of the maps and where they came from.
     """
 
     written: tuple[Path, ...]
     unchanged: tuple[Path, ...] = field(default=())
     places: int = 0
     output_dir: Path | None = None
+    removed: tuple[Path, ...] = field(default=())
+    languages: Languages | None = None
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The languages of a build, and where they come from (see :func:`build_languages`).
+
+    Attributes
+    ----------
+    codes : tuple of str
+        The languages, in order: the first at the output folder's root.
+    source : str
+        ``lang`` (asked for), ``output`` (the output folder's record of an
+        earlier ``lang``), ``geo.toml`` or ``default``.
+    settings : tuple of str
+        What the data folder's settings say (its ``geo.toml``, else English).
+    """
+
+    codes: tuple[str, ...]
+    source: str
+    settings: tuple[str, ...]
+
+    @property
+    def recorded_from(self) -> str:
+        """What the output folder records as their source: ``lang`` for a choice that
+        differs from the settings (later builds keep it), else ``settings``."""
+        return "settings" if self.codes == self.settings else "lang"
 
 
 @dataclass(frozen=True)
@@ -447,6 +495,64 @@ def map_languages(
     return read_config(data_dir).languages
 
 
+def build_languages(
+    data_dir: str | os.PathLike[str],
+    output_dir: str | os.PathLike[str],
+    lang: str | Sequence[str] | None = None,
+) -> Languages:
+    """The languages a build into ``output_dir`` writes, by one rule.
+
+    1. ``lang``, when given (the command line's ``--lang``);
+    2. else the languages ``output_dir`` was last built in, when they were
+       chosen with ``lang`` and differ from the settings (recorded in its
+       manifest, :mod:`geo.publish`): a plain ``geo build`` after
+       ``geo build --lang en,fr`` builds both again;
+    3. else the data folder's ``geo.toml`` (``[maps] languages``);
+    4. else English.
+
+    Raises
+    ------
+    UsageError
+        When ``lang`` names a language geo does not speak, or one twice.
+    DataError
+        When the data folder's ``geo.toml`` has problems (even when ``lang`` is given).
+    """
+    asked = None if lang is None else check_languages(lang)  # a bad language is said first
+    config = read_config(data_dir)
+    settings = "geo.toml" if config.path is not None else "default"
+    if asked is not None:
+        return Languages(asked, "lang", config.languages)
+    record = read_manifest(Path(output_dir), warn=False)  # said again under the lock
+    recorded = record.languages if record.languages_from == "lang" else ()
+    if record.unrecorded:  # built by a geo that did not record them: its pages say them
+        found = _languages_on_disk(Path(output_dir), record)
+        recorded = found if found != config.languages else ()
+    if recorded:
+        return Languages(recorded, "output", config.languages)
+    return Languages(config.languages, settings, config.languages)
+
+
+#: The language of a page, in its first bytes (``<html lang="fr">``).
+_PAGE_LANGUAGE = re.compile(rb'<html lang="([a-z]{2,3})"')
+
+
+def _languages_on_disk(out: Path, manifest: Manifest) -> tuple[str, ...]:
+    """The languages of a folder whose manifest does not record them: the root world map's
+    ``<html lang>``, then each ``<lang>/index.html`` the manifest lists; empty if unknown."""
+    spoken = spoken_languages()
+    others = [lang for lang in spoken if f"{lang}/index.html" in manifest.outputs]
+    try:
+        with (out / "index.html").open("rb") as page:
+            head = page.read(200)
+    except OSError:
+        return ()
+    found = _PAGE_LANGUAGE.search(head)
+    root = found.group(1).decode() if found else None
+    if root not in spoken or root in others:
+        return ()
+    return (root, *others)
+
+
 def build_atlas(
     atlas: Atlas,
     output_dir: str | os.PathLike[str] | None = None,
@@ -467,7 +573,8 @@ def build_atlas(
     rule = atlas.write_rule
     # resolved: a `..` after a symlink means what the system makes of it, for every write
     out = rule.check_folder(out, what="output folder")
-    languages = map_languages(atlas.data_dir, lang)
+    chosen = build_languages(atlas.data_dir, out, lang)
+    languages = chosen.codes
     outputs = _outputs(atlas, languages, pdf, only_pdf=only_pdf)
     for output in outputs:  # refused before the folder or its lock is made
         rule.check(out / output.name, what="output file")
@@ -481,32 +588,88 @@ def build_atlas(
         entries: dict[str, dict[str, str]] = {}
         names = {output.name for output in outputs}
         for name, entry in sorted(manifest.outputs.items()):
-            kept = only_pdf or posixpath.basename(name) == PDF_NAME
+            kept = only_pdf or _pdf_still_built(name, manifest.languages, languages)
             if kept and name not in names and (out / name).is_file():
                 entries[name] = dict(entry)
+        remove = _no_longer_made(out, manifest, set(entries) | names)
         for output in outputs:
+            entry = manifest.outputs.get(output.name, {})
             if not force and is_current(out, output.name, output.key, manifest):
                 unchanged.append(out / output.name)
-                entries[output.name] = dict(manifest.outputs[output.name])
+                entries[output.name] = dict(entry)
                 continue
             made_data = output.make()
             data = made_data.encode("utf-8") if isinstance(made_data, str) else made_data
+            digest = hashlib.sha256(data).hexdigest()
+            entries[output.name] = {"key": output.key, "sha256": digest}
+            if not force and entry.get("sha256") == digest and holds(out, output.name, digest):
+                unchanged.append(out / output.name)  # made again, the same bytes: not written
+                log.debug("made %s again, with the bytes it has", out / output.name)
+                continue
             files[output.name] = data
-            entries[output.name] = {"key": output.key, "sha256": hashlib.sha256(data).hexdigest()}
+        # the printed atlas alone leaves the maps, and so their languages, as they are
+        record = (manifest.languages, manifest.languages_from)
+        if not only_pdf:
+            record = (languages, chosen.recorded_from)
         new_manifest = Manifest(
             entries,
             str(atlas.data_dir.resolve()),
             tuple(input_names(atlas.data_dir, atlas.inputs)),
+            *record,
         )
-        written = publish(out, files, new_manifest, rule) if files else []
-        if not files and new_manifest != manifest:
+        written = publish(out, files, new_manifest, rule, remove=remove) if files or remove else []
+        if not (files or remove) and new_manifest != manifest:
             publish(out, {}, new_manifest, rule)
     keep_written()  # the dates, numbers and names of the maps, for the next build
     for path in written:
-        log.info("wrote %s", path)
-    if unchanged:
-        log.info("%d outputs unchanged", len(unchanged))
-    return BuildResult(tuple(written), tuple(unchanged), len(atlas.places), out)
+        log.debug("wrote %s", path)
+    removed = tuple(out / name for name in sorted(remove) if not (out / name).exists())
+    for path in removed:
+        log.debug("removed %s", path)
+    return BuildResult(tuple(written), tuple(unchanged), len(atlas.places), out, removed, chosen)
+
+
+def _pdf_still_built(name: str, before: Sequence[str], now: Sequence[str]) -> bool:
+    """Whether the printed atlas ``name`` of the last build is in a language this one builds
+    at the same place (the first language's at the root), so it stays though not made."""
+    if posixpath.basename(name) != PDF_NAME:
+        return False
+    if name == PDF_NAME:
+        return not before or before[0] == now[0]
+    return posixpath.dirname(name) in now[1:]
+
+
+def _output_layout() -> frozenset[str]:
+    """Every name an output of geo may have, in every language it speaks."""
+    pages = ["index.html", PDF_NAME, *(f"regions/{code.lower()}.html" for code in REGIONS)]
+    return frozenset(
+        [
+            "places.geojson",
+            *pages,
+            *(f"{lang}/{page}" for lang in spoken_languages() for page in pages),
+        ]
+    )
+
+
+def _no_longer_made(out: Path, manifest: Manifest, kept: set[str]) -> dict[str, str]:
+    """The outputs of the last build (name -> SHA-256) that this one neither makes nor keeps.
+
+    Only names geo gives its outputs (:func:`_output_layout`), and only files
+    that still hold the bytes geo wrote: an entry of a damaged or hostile
+    manifest never removes a user's file, and a page edited by hand is kept
+    (with a warning).
+    """
+    layout = _output_layout()
+    remove = {}
+    for name, entry in sorted(manifest.outputs.items()):
+        if name in kept or name not in layout or not (out / name).exists():
+            continue
+        digest = entry.get("sha256")
+        if not (out / name).is_symlink() and holds(out, name, digest) and isinstance(digest, str):
+            remove[name] = digest
+        else:
+            log.warning("kept %s: it was changed since geo wrote it", out / name)
+    return remove
 
 
 def default_output_dir(data_dir: Path) -> Path:
@@ -584,8 +747,11 @@ def build(
         ``output_dir`` read is gone (a place file deleted on purpose).
     lang : str or sequence of str, optional
         The maps' languages (:func:`geo.i18n.languages`): ``"fr"``, ``"en,fr"``
-        or ``["en", "fr"]``, the first at the root.  Default: the data folder's
-        ``geo.toml`` (``[maps] languages = ["en", "fr"]``), else ``"en"``.
+        or ``["en", "fr"]``, the first at the root.  Default: the languages
+        ``output_dir`` was last built in with ``lang``, else the data folder's
+        ``geo.toml`` (``[maps] languages = ["en", "fr"]``), else ``"en"``
+        (:func:`build_languages`).  The outputs of a language the last build
+        made and this one does not are removed.
     pdf : bool
         Also write the printed atlas, ``atlas.pdf`` in each language's folder
         (see :func:`print_atlas`); opt-in, as its layout takes longer than the maps.
@@ -610,12 +776,19 @@ def build(
         With ``pdf``, when WeasyPrint or its system libraries are missing.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    languages = map_languages(folder, lang)  # a bad language stops before the data is read
+    languages = _checked_languages(folder, lang)  # a bad language stops before the data is read
     options = _pdf_options(paper, base_url) if pdf else None
     atlas = load(folder, as_of=as_of)
     return build_atlas(
         atlas, output_dir, force=force, allow_missing=allow_missing, lang=languages, pdf=options
     )
+
+
+def _checked_languages(data_dir: Path, lang: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """``lang`` checked, and the data folder's ``geo.toml`` read, before any data is read."""
+    asked = None if lang is None else check_languages(lang)
+    read_config(data_dir)
+    return asked
 
 
 def _pdf_options(paper: str, base_url: str | None) -> PdfOptions:
@@ -655,7 +828,8 @@ def print_atlas(
     paper : str
         ``a4`` (default), ``a3`` or ``letter``.
     lang : str or sequence of str, optional
-        The documents' languages; default: the data folder's ``geo.toml``, else English.
+        The documents' languages; default as for :func:`build` (the output
+        folder's, else the data folder's ``geo.toml``, else English).
     base_url : str, optional
         The http(s) address the web maps are published at: the QR codes then
         hold full addresses (``<base_url>/index.html#place=<id>``); without
@@ -671,7 +845,7 @@ def print_atlas(
         When WeasyPrint or its system libraries are missing.
     """
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
-    languages = map_languages(folder, lang)
+    languages = _checked_languages(folder, lang)
     options = _pdf_options(paper, base_url)
     atlas = load(folder, as_of=as_of)
     return build_atlas(

@@ -70,6 +70,7 @@ __all__ = [
     "date_shape",
     "keep_written",
     "languages",
+    "terminal_language",
     "translator",
 ]
 
@@ -96,6 +97,38 @@ def languages() -> tuple[str, ...]:
     return tuple(
         sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{_DOMAIN}.po"))
     )
+
+
+#: The environment variables gettext reads a terminal's language from, in its order.
+_LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language of the messages geo writes on a terminal, as gettext chooses it.
+
+    The first of ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is
+    set (``LANGUAGE`` may list several, ``fr:en``) names it: its first entry
+    that geo speaks, the territory and encoding dropped (``fr_CA.UTF-8`` is
+    ``fr``); ``C``, ``POSIX``, or none that geo speaks: English.
+
+    >>> terminal_language({"LANG": "fr_FR.UTF-8"})
+    'fr'
+    >>> terminal_language({"LANGUAGE": "de:fr", "LANG": "en_GB.UTF-8"})
+    'fr'
+    >>> terminal_language({"LC_ALL": "C.UTF-8", "LANG": "fr_FR.UTF-8"})
+    'en'
+    """
+    import os
+
+    env = os.environ if environ is None else environ
+    value = next((env[name] for name in _LOCALE_VARIABLES if env.get(name)), "")
+    for entry in value.split(":"):
+        code = entry.split(".")[0].split("@")[0].split("_")[0].split("-")[0].strip().lower()
+        if code in ("c", "posix"):
+            break
+        if code in languages():
+            return code
+    return DEFAULT_LANGUAGE
 
 
 def check_language(lang: Any) -> str:

@@ -24,10 +24,17 @@ What a reader of the folder is promised
 - **One writer**: a lock file (``.geo-build.lock``, :mod:`geo.locks`) stops a
   second publication into the same folder at the same time, with a clear error.
 
+A publication may also remove files: only outputs that an earlier publication
+wrote, each only while it still has the bytes the journal records (a file
+changed by hand is left alone), with the folders they leave empty.
+
 The manifest (``.geo-build.json``) records, for each output, the key of the
 inputs it was made from and the hash of its bytes (so an unchanged output is
-not written again), and the input files of the data folder that were used (so
-a build that would silently lose one can refuse).
+not written again), the input files of the data folder that were used (so
+a build that would silently lose one can refuse), and the languages of the
+maps with where they came from (so a later build without ``--lang`` builds
+the same ones).  Like the journal, it is not trusted: a name that is not a
+:func:`safe_name` or languages geo does not speak are ignored with a warning.
 """
 
 from __future__ import annotations
@@ -49,15 +56,18 @@ from typing import Any
 from geo import locks
 from geo.errors import BuildLockedError, GeoError, UsageError
 from geo.fileio import atomic_write_bytes, atomic_write_text
+from geo.i18n import check_languages
 from geo.targets import WriteRule, cannot_write, writing
 
 __all__ = [
     "JOURNAL",
     "JOURNAL_VERSION",
+    "LANGUAGE_SOURCES",
     "LOCK",
     "MANIFEST",
     "STAGE",
     "Manifest",
+    "holds",
     "input_names",
     "is_current",
     "locked",
@@ -76,8 +86,13 @@ LOCK = ".geo-build.lock"
 PID = ".geo-build.pid"
 JOURNAL = ".geo-build.journal"
 STAGE = ".geo-stage"
-#: The journal's format: it records the SHA-256 of each staged file.
+#: The journal's format: it records the SHA-256 of each staged file (and, optionally,
+#: of each file to remove).
 JOURNAL_VERSION = 2
+#: Where a folder's recorded languages came from: ``lang``, chosen on the command line
+#: (or the Python ``lang=``) and differing from the data folder's settings; ``settings``,
+#: the data folder's ``geo.toml`` or the default.
+LANGUAGE_SOURCES = ("lang", "settings")
 
 
 @dataclass(frozen=True)
@@ -92,15 +107,32 @@ class Manifest:
         The resolved data folder the outputs were built from.
     inputs : tuple of str
         Names of the files of that data folder that the build read.
+    languages : tuple of str
+        The languages of the maps, the first at the folder's root; empty when
+        not recorded (a folder of an older geo, or an unusable record).
+    languages_from : str or None
+        Where they came from, one of :data:`LANGUAGE_SOURCES`.
+    unrecorded : bool
+        Whether the manifest says nothing of languages (an older geo wrote it):
+        its outputs then say which languages the folder holds.  Not written.
     """
 
     outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     data_dir: str | None = None
     inputs: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    languages_from: str | None = None
+    unrecorded: bool = field(default=False, compare=False)
 
     def to_json(self) -> str:
         """The manifest file's text: sorted, one key per line."""
-        body = {"outputs": self.outputs, "data_dir": self.data_dir, "inputs": list(self.inputs)}
+        body = {
+            "outputs": self.outputs,
+            "data_dir": self.data_dir,
+            "inputs": list(self.inputs),
+            "languages": list(self.languages),
+            "languages_from": self.languages_from,
+        }
         return json.dumps(body, indent=1, sort_keys=True) + "\n"
 
 
@@ -213,36 +245,71 @@ def safe_name(name: object) -> bool:
     return isinstance(name, str) and _NAME.fullmatch(name) is not None
 
 
-def read_manifest(out: Path) -> Manifest:
+def read_manifest(out: Path, *, warn: bool = True) -> Manifest:
     """The folder's manifest; an empty one when it is missing or unreadable.
 
-    Entries whose name is not a :func:`safe_name` are dropped (with a warning).
+    Entries whose name is not a :func:`safe_name` are dropped, and languages
+    that are not a list of languages geo speaks (each once) with a source of
+    :data:`LANGUAGE_SOURCES` are not taken: with a warning, unless ``warn`` is
+    false (a first look, before the folder's lock is held).
     """
     try:
         data = _read_record(out / MANIFEST)
     except ValueError as err:
-        log.warning("ignoring the %s of %s: %s", MANIFEST, out, err)
+        if warn:
+            log.warning("ignoring the %s of %s: %s", MANIFEST, out, err)
         return Manifest()
-    return _manifest(data, out) or Manifest()
+    found = _manifest(data, out, warn=warn)
+    if found is None and data is not None and warn:
+        log.warning("ignoring the %s of %s: not a manifest of geo", MANIFEST, out)
+    return found or Manifest()
 
 
-def _manifest(data: Any, out: Path) -> Manifest | None:
+def _manifest(data: Any, out: Path, *, warn: bool = True) -> Manifest | None:
     """The manifest in a parsed document, ``None`` when it is not one."""
     if not isinstance(data, dict) or not isinstance(data.get("outputs"), dict):
         return None
     outputs = {k: v for k, v in data["outputs"].items() if isinstance(v, dict)}
     unsafe = [k for k in outputs if not safe_name(k)]
-    if unsafe:
+    if unsafe and warn:
         log.warning("ignoring %d entries of the %s of %s", len(unsafe), MANIFEST, out)
     inputs = data.get("inputs")
     data_dir = data.get("data_dir")
+    languages, source = _recorded_languages(data, out, warn=warn)
     return Manifest(
         {k: v for k, v in outputs.items() if k not in unsafe},
         data_dir if isinstance(data_dir, str) else None,
         tuple(i for i in inputs if safe_name(i) and "/" not in i)
         if isinstance(inputs, list)
         else (),
+        languages,
+        source,
+        "languages" not in data,
     )
+
+
+def _recorded_languages(
+    data: Mapping[str, Any], out: Path, *, warn: bool
+) -> tuple[tuple[str, ...], str | None]:
+    """The languages a manifest records and their source; none when they are not usable."""
+    languages, source = data.get("languages"), data.get("languages_from")
+    if languages is None or languages == []:  # an older geo's manifest, or a fresh folder
+        return (), None
+    problem = None
+    if not isinstance(languages, list) or not all(
+        isinstance(code, str) and code == code.strip().lower() for code in languages
+    ):
+        problem = "not a list of language codes"
+    elif source not in LANGUAGE_SOURCES:
+        problem = f"their source is not one of {list(LANGUAGE_SOURCES)}"
+    else:
+        try:
+            return check_languages(languages), source
+        except UsageError as err:
+            problem = str(err)
+    if warn:
+        log.warning("ignoring the languages recorded in the %s of %s: %s", MANIFEST, out, problem)
+    return (), None
 
 
 def is_current(out: Path, name: str, key: str, manifest: Manifest) -> bool:
@@ -250,6 +317,11 @@ def is_current(out: Path, name: str, key: str, manifest: Manifest) -> bool:
     entry = manifest.outputs.get(name)
     if entry is None or entry.get("key") != key:
         return False
+    return holds(out, name, entry.get("sha256"))
+
+
+def holds(out: Path, name: str, sha256: object) -> bool:
+    """Whether ``out / name`` is a regular file whose bytes have this SHA-256."""
     path = out / name
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a link to /dev/zero is never read
@@ -257,17 +329,25 @@ def is_current(out: Path, name: str, key: str, manifest: Manifest) -> bool:
         current = path.read_bytes()
     except OSError:
         return False
-    return hashlib.sha256(current).hexdigest() == entry.get("sha256")
+    return isinstance(sha256, str) and hashlib.sha256(current).hexdigest() == sha256
 
 
 def publish(
-    out: Path, files: Mapping[str, bytes], manifest: Manifest, rule: WriteRule | None = None
+    out: Path,
+    files: Mapping[str, bytes],
+    manifest: Manifest,
+    rule: WriteRule | None = None,
+    *,
+    remove: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Replace ``files`` (relative name -> bytes) in ``out`` together, then the manifest.
 
     Call it while holding :func:`locked`.  Returns the paths written, in order.
     The journal records the SHA-256 of each staged file: a completion moves
-    only files whose bytes are those (see :func:`recover`).
+    only files whose bytes are those (see :func:`recover`).  ``remove``
+    (relative name -> SHA-256) names outputs to delete in the same
+    publication: each only while it is a regular file with those bytes (a file
+    edited since is kept), then the folders it leaves empty.
 
     Raises
     ------
@@ -280,18 +360,21 @@ def publish(
         journal is kept, and the next build completes the publication.
     """
     names = sorted(files)
-    for name in names:
+    removals = dict(sorted((remove or {}).items()))
+    for name in [*names, *removals]:
         if not safe_name(name):
             raise GeoError(f"cannot write {name!r} into {out}: not a name of an output")
         _check_target(out, name)
         if rule is not None:
             rule.check(out / name, what="output file")
     stage = out / STAGE
-    journal = {
+    journal: dict[str, Any] = {
         "version": JOURNAL_VERSION,
         "files": {name: hashlib.sha256(files[name]).hexdigest() for name in names},
         "manifest": manifest.to_json(),
     }
+    if removals:
+        journal["remove"] = removals
     try:
         for name in names:
             atomic_write_bytes(stage / name, files[name])
@@ -346,23 +429,30 @@ def recover(out: Path, rule: WriteRule | None = None) -> list[Path]:
             path.unlink(missing_ok=True)
         return []
     with writing(out):
-        moved = _complete(out, {**journal, "files": moves})
+        moved = _complete(out, {**journal, "files": moves[0], "remove": moves[1]})
     log.warning(
         "completed an interrupted build in %s: %d file(s) moved into place", out, len(moved)
     )
     return moved
 
 
-def _check_journal(out: Path, journal: Any, rule: WriteRule | None) -> dict[str, str]:
-    """The moves of a journal that may be followed (see :func:`recover`); ValueError if none."""
+def _check_journal(
+    out: Path, journal: Any, rule: WriteRule | None
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The moves and removals of a journal that may be followed (see :func:`recover`).
+
+    Raises ValueError when there are none.  A removal is followed only for a
+    file the folder's manifest lists with the bytes the journal records.
+    """
     if not isinstance(journal, dict) or journal.get("version") != JOURNAL_VERSION:
         raise ValueError("not a journal of this version of geo")
     files = journal.get("files")
     manifest = journal.get("manifest")
-    if not isinstance(files, dict) or not isinstance(manifest, str):
+    removals = journal.get("remove", {})
+    if not (isinstance(files, dict) and isinstance(removals, dict) and isinstance(manifest, str)):
         raise ValueError("not a journal of this version of geo")
     try:
-        if _manifest(json.loads(manifest), out) is None:
+        if _manifest(json.loads(manifest), out, warn=False) is None:
             raise ValueError("its manifest is not one")
     except json.JSONDecodeError as err:
         raise ValueError(f"its manifest is not JSON ({err})") from err
@@ -370,19 +460,13 @@ def _check_journal(out: Path, journal: Any, rule: WriteRule | None) -> dict[str,
     stage = home / STAGE
     if (out / STAGE).is_symlink() or ((out / STAGE).exists() and not (out / STAGE).is_dir()):
         raise ValueError(f"{STAGE} is not a folder")
+    listed = read_manifest(out, warn=False).outputs
+    for name, digest in removals.items():
+        _check_journal_target(out, home, name, digest, rule)
+        if (out / name).exists() and (listed.get(name) or {}).get("sha256") != digest:
+            raise ValueError(f"it removes {name!r}, which the folder's manifest does not list so")
     for name, digest in files.items():
-        if not safe_name(name) or not isinstance(digest, str):
-            raise ValueError(f"it names {name!r}, which is not a file of the folder")
-        target = out / name
-        if target.parent.resolve() != (home / name).parent:
-            raise ValueError(f"the folder of {name!r} leads outside {out}")
-        if target.is_symlink() and not _inside(target.resolve(), home):
-            raise ValueError(f"{name!r} is a symbolic link leading outside {out}")
-        if rule is not None:
-            try:
-                rule.check(target, what="output file")
-            except UsageError as err:
-                raise ValueError(str(err)) from err
+        _check_journal_target(out, home, name, digest, rule)
         source = out / STAGE / name
         if not (source.exists() or source.is_symlink()):
             continue  # moved into place before the interruption
@@ -394,7 +478,25 @@ def _check_journal(out: Path, journal: Any, rule: WriteRule | None) -> dict[str,
             raise ValueError(f"the staged {name!r} is unreadable ({err.strerror})") from err
         if hashlib.sha256(data).hexdigest() != digest:
             raise ValueError(f"the staged {name!r} is not the file the journal records")
-    return files
+    return files, removals
+
+
+def _check_journal_target(
+    out: Path, home: Path, name: object, digest: object, rule: WriteRule | None
+) -> None:
+    """ValueError unless a journal's ``name`` is a file of ``out`` that may be written."""
+    if not isinstance(name, str) or not safe_name(name) or not isinstance(digest, str):
+        raise ValueError(f"it names {name!r}, which is not a file of the folder")
+    target = out / name
+    if target.parent.resolve() != (home / name).parent:
+        raise ValueError(f"the folder of {name!r} leads outside {out}")
+    if target.is_symlink() and not _inside(target.resolve(), home):
+        raise ValueError(f"{name!r} is a symbolic link leading outside {out}")
+    if rule is not None:
+        try:
+            rule.check(target, what="output file")
+        except UsageError as err:
+            raise ValueError(str(err)) from err
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -411,6 +513,8 @@ def _complete(out: Path, journal: Mapping[str, Any]) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
             moved.append(target)
+    for name, digest in journal.get("remove", {}).items():
+        _remove(out, name, digest)
     text = journal.get("manifest")
     if isinstance(text, str):
         _place(out, MANIFEST, text)
@@ -418,6 +522,24 @@ def _complete(out: Path, journal: Mapping[str, Any]) -> list[Path]:
     (out / JOURNAL).unlink(missing_ok=True)
     shutil.rmtree(stage, ignore_errors=True)
     return moved
+
+
+def _remove(out: Path, name: str, digest: str) -> None:
+    """Delete output ``name`` if it is still a regular file with these bytes, then the folders
+    between it and ``out`` that it leaves empty."""
+    target = out / name
+    if target.is_symlink() or not holds(out, name, digest):
+        if target.exists():
+            log.warning("kept %s: it was changed since geo wrote it", target)
+        return
+    target.unlink()
+    for parent in target.relative_to(out).parents:
+        if parent == Path("."):
+            break
+        try:
+            (out / parent).rmdir()  # only an empty folder goes: a user's file keeps it
+        except OSError:
+            break
 
 
 def _check_target(out: Path, name: str) -> None:

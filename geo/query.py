@@ -25,7 +25,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -44,9 +45,14 @@ from geo.placeindex import (
 from geo.schema import REGIONS, check_lat_lon, did_you_mean
 from geo.sphere import geodesic_km
 
+if TYPE_CHECKING:
+    from geo.i18n import Translator
+
 __all__ = [
+    "QUESTION",
     "Nearest",
     "PlaceIndex",
+    "Question",
     "Within",
     "crossings_between",
     "distance_km",
@@ -56,12 +62,108 @@ __all__ = [
     "nearest",
     "nearest_many",
     "parse_age",
+    "question_of",
     "stale",
     "within",
     "within_many",
 ]
 
 _DISTANCE_COLUMN = "distance_km"
+
+#: The key of a result's ``attrs`` that holds its :class:`Question`.
+QUESTION = "geo.question"
+
+
+@dataclass(frozen=True)
+class Question:
+    """What a query asked, as its map shows it: a title, and the marks drawn with the answer.
+
+    Every query of this module returns its answer with its question in the
+    frame's ``attrs`` (:data:`QUESTION`, read with :func:`question_of`), so
+    that ``atlas.to_map(atlas.nearest(...))`` in a notebook and
+    ``geo query nearest ... --map`` draw the same map.
+
+    Attributes
+    ----------
+    kind : str
+        The query: ``nearest``, ``within``, ``region``, ``country`` or ``between``.
+    lon, lat : float or None
+        The query's point, EPSG:4326 degrees (``nearest``, ``within``): drawn
+        as a point.
+    radius_km : float or None
+        ``within``: the geodesic radius, km (WGS84), drawn as a circle.
+    lines : bool
+        ``nearest``: a geodesic line from the point to each answer, with its distance.
+    subjects : tuple of str
+        What was asked about, as typed: the region, the country, the two countries.
+
+    Examples
+    --------
+    >>> Question("within", lon=49.87, lat=40.41, radius_km=300).has_mark
+    True
+    >>> Question("country", subjects=("AZE",)).has_mark
+    False
+    """
+
+    kind: str
+    lon: float | None = None
+    lat: float | None = None
+    radius_km: float | None = None
+    lines: bool = False
+    subjects: tuple[str, ...] = ()
+
+    @property
+    def has_mark(self) -> bool:
+        """Whether the map draws the query itself (its point, circle or lines)."""
+        return self.lon is not None and self.lat is not None
+
+    def title(self, t: Translator) -> str:
+        """The map's title in ``t``'s language ("Within 300 km of 40.41° N, 49.87° E")."""
+        if self.kind == "nearest" and self.lat is not None and self.lon is not None:
+            return t("title.nearest", point=_point(t, self.lat, self.lon))
+        if self.kind == "within" and self.lat is not None and self.lon is not None:
+            km = t("units.km", km=_typed_number(t, self.radius_km or 0.0))
+            return t("title.within", km=km, point=_point(t, self.lat, self.lon))
+        if self.kind == "region" and self.subjects:
+            return t("title.region_query", region=_region_name(t, self.subjects[0]))
+        if self.kind == "country" and self.subjects:
+            return t("title.country", country=self.subjects[0])
+        if self.kind == "between" and len(self.subjects) == 2:
+            return t("title.between", a=self.subjects[0], b=self.subjects[1])
+        return t("title.query")
+
+
+def question_of(result: pd.DataFrame) -> Question | None:
+    """The :class:`Question` a query's ``result`` answers; ``None`` for any other frame."""
+    found = result.attrs.get(QUESTION)
+    return found if isinstance(found, Question) else None
+
+
+def _asked(frame: gpd.GeoDataFrame, question: Question) -> gpd.GeoDataFrame:
+    frame.attrs[QUESTION] = question
+    return frame
+
+
+def _typed_number(t: Translator, value: float) -> str:
+    """A number the user typed, in the map's language (``41.64``: "41,64" in French)."""
+    return t.number(value, decimals=6, trim=True)
+
+
+def _point(t: Translator, lat: float, lon: float) -> str:
+    """A point the user typed, as the maps write coordinates: "40,41° N, 49,87° E" in French."""
+    return t(
+        "coords.text",
+        lat=_typed_number(t, abs(lat)),
+        ns=t("coords.north" if lat >= 0 else "coords.south"),
+        lon=_typed_number(t, abs(lon)),
+        ew=t("coords.east" if lon >= 0 else "coords.west"),
+    )
+
+
+def _region_name(t: Translator, region: str) -> str:
+    """A region's name in the map's language, when ``region`` is its code; else as typed."""
+    code = region.strip().upper()
+    return t(f"region.{code}") if code in REGIONS else region
 
 
 # ----------------------------------------------------------------- queries of a frame of places
@@ -108,7 +210,10 @@ def nearest(
     """
     lat, lon = check_lat_lon(lat, lon)
     found = PlaceIndex(places, kind=kind).nearest([lon], [lat], k=k)
-    return _result(places, found.position[0], found.distance_km[0])
+    return _asked(
+        _result(places, found.position[0], found.distance_km[0]),
+        Question("nearest", lon=lon, lat=lat, lines=True),
+    )
 
 
 def within(
@@ -148,7 +253,10 @@ def within(
     """
     lat, lon = check_lat_lon(lat, lon)
     found = PlaceIndex(places, kind=kind).within([lon], [lat], km=km)
-    return _result(places, found.position, found.distance_km)
+    return _asked(
+        _result(places, found.position, found.distance_km),
+        Question("within", lon=lon, lat=lat, radius_km=float(km)),
+    )
 
 
 def in_region(
@@ -191,7 +299,10 @@ def in_region(
     code = _resolve_region(region)
     kind = resolve_kind(kind)
     mask = here_or_on_a_side(places, "region", code)
-    return _result(places, _rows(mask & _kind_mask(places, kind)))
+    return _asked(
+        _result(places, _rows(mask & _kind_mask(places, kind))),
+        Question("region", subjects=(str(region),)),
+    )
 
 
 #: An age: a whole number of days, weeks, months or years, such as ``12m`` or ``90d``.
@@ -367,7 +478,10 @@ def in_country(
     code = _resolve_country(places, country_names, country, "country")
     kind = resolve_kind(kind)
     mask = here_or_on_a_side(places, "iso3", code)
-    return _result(places, _rows(mask & _kind_mask(places, kind)))
+    return _asked(
+        _result(places, _rows(mask & _kind_mask(places, kind))),
+        Question("country", subjects=(str(country),)),
+    )
 
 
 def crossings_between(
@@ -415,11 +529,12 @@ def crossings_between(
             "a crossing joins two different countries"
         )
         raise UsageError(msg)
+    asked = Question("between", subjects=(str(country_a), str(country_b)))
     if "side_a_iso3" not in places.columns:
-        return _result(places, np.zeros(0, dtype=np.int64))
+        return _asked(_result(places, np.zeros(0, dtype=np.int64)), asked)
     side_a, side_b = places["side_a_iso3"], places["side_b_iso3"]
     mask = ((side_a == code_a) & (side_b == code_b)) | ((side_a == code_b) & (side_b == code_a))
-    return _result(places, _rows(mask & (places["kind"] == "border_post")))
+    return _asked(_result(places, _rows(mask & (places["kind"] == "border_post"))), asked)
 
 
 def distance_km(places: gpd.GeoDataFrame, id_a: str, id_b: str) -> float:

@@ -18,9 +18,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo.atlas import load
-from geo.build import BuildEvent, build_atlas, folders
+from geo.build import BuildEvent, Languages, build_atlas, folders
 from geo.errors import DataError, GeoError
 from geo.i18n import check_languages
+from geo.report import file_lines, languages_note, summary, words
 from geo.targets import data_rule
 
 __all__ = ["rebuild", "watch"]
@@ -93,8 +94,9 @@ def watch(
     allow_missing : bool
         Rebuild even when a data file that the last build read is gone.
     lang : str or sequence of str, optional
-        The maps' languages, as :func:`geo.build.build` takes them; default:
-        the data folder's ``geo.toml`` as it is at each rebuild.
+        The maps' languages, as :func:`geo.build.build` takes them; default,
+        at each rebuild: the languages ``output_dir`` was last built in with
+        ``lang``, else the data folder's ``geo.toml`` as it is then, else English.
 
     Raises
     ------
@@ -112,7 +114,7 @@ def watch(
     if lang is not None:
         lang = check_languages(lang)  # a bad language is the caller's mistake: raised at once
     event = rebuild(data, out, generation, allow_missing=allow_missing, lang=lang)
-    _report(event)
+    said = _report(event, None)
     if on_event:
         on_event(event)
     for _changes in watchfiles.watch(
@@ -128,7 +130,7 @@ def watch(
         built = state
         generation += 1
         event = rebuild(data, out, generation, allow_missing=allow_missing, lang=lang)
-        _report(event)
+        said = _report(event, said)
         if on_event:
             on_event(event)
 
@@ -166,13 +168,24 @@ def _settle(
         current = latest
 
 
-def _report(event: BuildEvent) -> None:
+def _report(event: BuildEvent, said: Languages | None) -> Languages | None:
+    """Log what a rebuild did, in the terminal's language (:mod:`geo.report`).
+
+    The note on where the languages come from is said once, and again only
+    when they change: ``said`` is the last said, and the new one is returned.
+    """
     if event.ok and event.result is not None:
-        names = ", ".join(p.name for p in event.result.written) or "nothing"
-        log.info("build %d: rebuilt %s", event.generation, names)
-    else:
-        log.warning(
-            "build %d: the data has problems; the previous outputs are kept:\n  %s",
-            event.generation,
-            "\n  ".join(event.problems),
+        t = words()
+        note = languages_note(event.result, t) if event.result.languages != said else None
+        for line in ([note] if note else []) + file_lines(event.result, t):
+            log.info("%s", line)
+        log.info(
+            "%s", t("watch.built", generation=event.generation, summary=summary(event.result, t))
         )
+        return event.result.languages
+    log.warning(
+        "build %d: the data has problems; the previous outputs are kept:\n  %s",
+        event.generation,
+        "\n  ".join(event.problems),
+    )
+    return said

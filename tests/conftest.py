@@ -21,6 +21,9 @@ from typing import Any
 _CACHE_DIR = tempfile.mkdtemp(prefix="geo-test-cache-")
 os.environ["GEO_CACHE_DIR"] = _CACHE_DIR
 os.environ.pop("GEO_NO_CACHE", None)
+# geo's messages are in the terminal's language (geo.i18n.terminal_language): English in the
+# tests, unless one asks for another (LANGUAGE wins over LANG and LC_* for messages alone).
+os.environ["LANGUAGE"] = "en"
 atexit.register(shutil.rmtree, _CACHE_DIR, ignore_errors=True)
 
 import geopandas as gpd  # noqa: E402

@@ -624,8 +624,15 @@ def test_a_map_of_a_result_in_either_language(fixture_atlas: geo.Atlas) -> None:
     result = fixture_atlas.in_region("EUR")
     english = to_html(fixture_atlas.to_map(result))
     french = to_html(fixture_atlas.to_map(result, lang="fr"))
-    assert "<title>Query result</title>" in english and '<html lang="en">' in english
-    assert "<title>Résultat de la requête</title>" in french and '<html lang="fr">' in french
+    # titled by the question the result answers (geo.query.Question), in the map's language
+    assert "<title>Places in the Europe region</title>" in english
+    assert '<html lang="en">' in english
+    assert "<title>Lieux de la région Europe</title>" in french and '<html lang="fr">' in french
+    plain = fixture_atlas.places.head(3)  # a frame that answers no query
+    assert "<title>Query result</title>" in to_html(fixture_atlas.to_map(plain))
+    assert "<title>Résultat de la requête</title>" in to_html(
+        fixture_atlas.to_map(plain, lang="fr")
+    )
     assert "<title>Mine</title>" in to_html(fixture_atlas.to_map(result, title="Mine", lang="fr"))
     with pytest.raises(geo.UsageError, match=r"Got lang='eng'.*\(did you mean 'en'\?\)"):
         fixture_atlas.to_map(result, lang="eng")

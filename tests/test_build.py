@@ -371,12 +371,22 @@ def test_editing_page_code_rebuilds_the_pages(tmp_path: Path) -> None:
             check=True,
         ).stdout
     )
-    assert "(0 unchanged)" in first.stderr
+    assert "wrote 8 files, 0 unchanged" in first.stderr
+    keys = _keys(out)
     history = package / "history.py"
     history.write_text(history.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     second = run()
-    assert f"wrote {out / 'index.html'}" in second.stderr
-    assert f"wrote {out / 'regions' / 'eur.html'}" in second.stderr
+    again = _keys(out)
+    pages = [name for name in keys if name.endswith(".html")]
+    assert len(pages) == 7 and all(again[name] != keys[name] for name in pages)  # made again
+    # ... with the bytes they had: none is written, and the build says so
+    assert "wrote 0 files, 8 unchanged" in second.stderr and "wrote /" not in second.stderr
+
+
+def _keys(out: Path) -> dict[str, str]:
+    """The key each output of ``out`` was last made from (its manifest)."""
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    return {name: entry["key"] for name, entry in manifest["outputs"].items()}
 
 
 # ------------------------------------------------------------------ languages
@@ -430,9 +440,13 @@ def test_a_changed_catalogue_rebuilds_the_pages(tmp_path: Path, monkeypatch) -> 
     copy = tmp_path / "catalogue" / "fr" / "LC_MESSAGES" / "geo.po"
     copy.parent.mkdir(parents=True)
     copy.write_text("# a translator's edit\n", encoding="utf-8")
+    keys = _keys(tmp_path)
     monkeypatch.setattr(module, "catalogue_files", lambda: (copy,))
     result = build(None, tmp_path)
-    assert len(result.written) == 7 and [p.name for p in result.unchanged] == ["places.geojson"]
+    again = _keys(tmp_path)
+    assert [name for name in keys if again[name] == keys[name]] == ["places.geojson"]
+    # made again; the edit changes no word of these pages, so none is written
+    assert result.written == () and len(result.unchanged) == 8
 
 
 def test_the_languages_come_from_the_data_folders_settings(tmp_path: Path) -> None:
@@ -448,3 +462,152 @@ def test_the_languages_come_from_the_data_folders_settings(tmp_path: Path) -> No
         build(data, out)
     with pytest.raises(geo.UsageError, match=r"Got lang='de'; `lang` must be one of"):
         build(data, out, lang="en,de")
+
+
+# ------------------------------------------------------- the folder's languages
+
+
+def _french_link(page: Path) -> bool:
+    return 'hreflang="fr"' in page.read_text(encoding="utf-8")
+
+
+def test_a_build_without_lang_keeps_the_languages_the_folder_was_built_in(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = build(fixture_copy, out, lang="en,fr")
+    assert first.languages is not None and first.languages.source == "lang"
+    before = outputs(out)
+    again = build(fixture_copy, out)  # as `geo build` after `geo build --lang en,fr`
+    assert again.languages == geo.build.Languages(("en", "fr"), "output", ("en",))
+    assert again.written == again.removed == () and len(again.unchanged) == 15
+    assert outputs(out) == before and _french_link(out / "index.html")
+    # a change of the data reaches both languages
+    edit_feature(
+        fixture_copy,
+        "offices.geojson",
+        "rtc-kenya",
+        lambda f: f["properties"].update(name="RTC Kenya (Mombasa)"),
+    )
+    changed = build(fixture_copy, out)
+    names = {str(p.relative_to(out)) for p in changed.written}
+    assert {"index.html", "fr/index.html", "regions/esa.html", "fr/regions/esa.html"} <= names
+    for page in ("index.html", "fr/index.html"):
+        assert "RTC Kenya (Mombasa)" in (out / page).read_text(encoding="utf-8")
+    assert _french_link(out / "index.html") and _french_link(out / "regions" / "esa.html")
+
+
+def test_a_language_dropped_has_only_the_pages_geo_wrote_removed(
+    fixture_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out"
+    build(fixture_copy, out, lang="en,fr")
+    (out / "fr" / "notes.txt").write_text("mine", encoding="utf-8")  # a user's file
+    edited = out / "fr" / "regions" / "eur.html"
+    edited.write_text(edited.read_text(encoding="utf-8") + "<!-- my edit -->", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="geo"):
+        result = build(fixture_copy, out, lang="en")
+    assert f"kept {edited}: it was changed since geo wrote it" in caplog.text
+    assert sorted(str(p.relative_to(out)) for p in result.removed) == [
+        "fr/index.html",
+        *(f"fr/regions/{code}.html" for code in ("ac", "ap", "esa", "mena", "wca")),
+    ]
+    assert sorted(p for p in outputs(out) if p.startswith("fr/")) == [
+        "fr/notes.txt",
+        "fr/regions/eur.html",
+    ]
+    assert not _french_link(out / "index.html")  # no link to a page that is gone
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert not [name for name in manifest["outputs"] if name.startswith("fr/")]
+    assert manifest["languages"] == ["en"] and manifest["languages_from"] == "settings"
+    build(fixture_copy, out)  # English, as asked last: the settings' own choice
+    assert not _french_link(out / "index.html")
+
+
+def test_a_language_dropped_with_nothing_of_a_user_leaves_no_folder(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(fixture_copy, out, lang="en,fr")
+    result = build(fixture_copy, out, lang="fr")  # French at the root now
+    assert len(result.removed) == 7 and not (out / "fr").exists()
+    assert '<html lang="fr">' in (out / "index.html").read_text(encoding="utf-8")
+    assert build(fixture_copy, out).languages == geo.build.Languages(("fr",), "output", ("en",))
+
+
+def test_the_settings_rule_a_folder_that_never_chose(fixture_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    toml = fixture_copy / "geo.toml"
+    toml.write_text('[maps]\nlanguages = ["en", "fr"]\n', encoding="utf-8")
+    assert build(fixture_copy, out).languages.source == "geo.toml"  # type: ignore[union-attr]
+    toml.write_text('[maps]\nlanguages = ["en"]\n', encoding="utf-8")
+    result = build(fixture_copy, out)  # the folder recorded the settings: they change, it follows
+    assert len(result.removed) == 7 and not (out / "fr").exists()
+    # a --lang other than the settings is the folder's from then on ...
+    build(fixture_copy, out, lang="en,fr")
+    toml.write_text('[maps]\nlanguages = ["fr"]\n', encoding="utf-8")
+    kept = build(fixture_copy, out)
+    assert kept.languages == geo.build.Languages(("en", "fr"), "output", ("fr",))
+    # ... until a --lang equal to the settings gives the folder back to them
+    build(fixture_copy, out, lang="fr")
+    toml.write_text('[maps]\nlanguages = ["en", "fr"]\n', encoding="utf-8")
+    assert build(fixture_copy, out).languages.codes == ("en", "fr")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"languages": "fr", "languages_from": "lang"},
+        {"languages": ["en", "../../etc"], "languages_from": "lang"},
+        {"languages": ["en", "de"], "languages_from": "lang"},
+        {"languages": ["fr", "fr"], "languages_from": "lang"},
+        {"languages": [{"en": 1}], "languages_from": "lang"},
+        {"languages": ["FR"], "languages_from": "lang"},
+        {"languages": ["fr"], "languages_from": "../x"},
+    ],
+)
+def test_a_hostile_languages_record_is_ignored_with_a_warning(
+    fixture_copy: Path, tmp_path: Path, record: dict[str, object], caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out"
+    build(fixture_copy, out, lang="en,fr")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    (out / MANIFEST).write_text(json.dumps({**manifest, **record}), encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="geo"):
+        result = build(fixture_copy, out)
+    assert "ignoring the languages recorded in the .geo-build.json of" in caplog.text
+    assert caplog.text.count("ignoring the languages") == 1  # said once, not at each look
+    assert result.languages == geo.build.Languages(("en",), "default", ("en",))
+    assert not (out / "fr").exists() and not (tmp_path / "etc").exists()
+
+
+def test_a_hostile_manifest_never_removes_a_users_file(fixture_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(fixture_copy, out, lang="en,fr")
+    mine = {"notes.txt": b"mine", "fr/notes.html": b"<p>mine</p>", "fr/regions/x.html": b"x"}
+    for name, data in mine.items():
+        (out / name).write_bytes(data)
+    (tmp_path / "outside.html").write_bytes(b"outside")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    for name, data in {**mine, "../outside.html": b"outside"}.items():
+        manifest["outputs"][name] = {"key": "k", "sha256": hashlib.sha256(data).hexdigest()}
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    result = build(fixture_copy, out, lang="en")
+    assert len(result.removed) == 7  # the French pages geo wrote, nothing else
+    assert {name: (out / name).read_bytes() for name in mine} == mine
+    assert (tmp_path / "outside.html").read_bytes() == b"outside"
+
+
+def test_a_folder_built_before_languages_were_recorded_keeps_its_languages(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(fixture_copy, out, lang="fr,en")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["languages"], manifest["languages_from"]  # as an older geo wrote it
+    (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    before = outputs(out)
+    result = build(fixture_copy, out)
+    assert result.languages == geo.build.Languages(("fr", "en"), "output", ("en",))
+    assert result.written == result.removed == () and outputs(out) == before
+    assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["languages"] == ["fr", "en"]

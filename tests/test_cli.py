@@ -34,7 +34,7 @@ def test_build_writes_the_maps_and_places(tmp_path: Path) -> None:
     out = tmp_path / "output"
     result = run("build", "--output", str(out))
     assert result.returncode == 0, result.stderr
-    assert "built 8 files (0 unchanged) for 103 places" in result.stderr
+    assert f"wrote 8 files, 0 unchanged: 103 places in {out}" in result.stderr
     assert result.stdout == ""
     names = sorted(
         str(p.relative_to(out))
@@ -200,7 +200,7 @@ def test_build_lang_en_fr_writes_both_and_links_them(tmp_path: Path) -> None:
     out = tmp_path / "output"
     result = run("build", "--output", str(out), "--lang", "en,fr")
     assert result.returncode == 0, result.stderr
-    assert "built 15 files (0 unchanged) for 103 places" in result.stderr
+    assert f"wrote 15 files, 0 unchanged: 103 places in {out}" in result.stderr
     assert 'href="fr/index.html" hreflang="fr"' in (out / "index.html").read_text(encoding="utf-8")
     french = (out / "fr" / "regions" / "eur.html").read_text(encoding="utf-8")
     assert 'href="../../regions/eur.html" hreflang="en"' in french
@@ -311,3 +311,86 @@ def test_validate_and_build_answer_machines_in_json(tmp_path: Path) -> None:
             ("offices.geojson", "rocb-europe", "kind", "rcob")
         ]
         assert "did you mean 'rocb'?" in problems[0]["message"]
+
+
+# ------------------------------------------------------------- the folder's languages
+
+
+def _build(*args: str, language: str = "en") -> subprocess.CompletedProcess[str]:
+    """``geo build ARGS`` with the terminal in ``language`` (its messages' language); its
+    stderr without the fixture's notes on the country layers it borrows from geo."""
+    done = subprocess.run(
+        [sys.executable, "-m", "geo", "build", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "LANGUAGE": language},
+    )
+    lines = done.stderr.splitlines(keepends=True)
+    done.stderr = "".join(x for x in lines if not x.endswith(": using geo's own copy\n"))
+    return done
+
+
+def test_a_plain_build_after_en_fr_builds_both_and_says_so_once(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    where = ("--data", str(fixture_copy), "--output", str(out))
+    assert _build(*where, "--lang", "en,fr").returncode == 0
+    before = snapshot(out)
+    again = _build(*where)
+    assert again.returncode == 0, again.stderr
+    assert again.stderr == (
+        f"languages en,fr: those {out} was last built in with --lang (the data folder's "
+        "settings say en; geo build --lang en goes back to them)\n"
+        f"wrote 0 files, 15 unchanged: 11 places in {out}\n"
+    )
+    assert snapshot(out) == before  # the French pages, and the English pages' links to them
+    assert 'href="fr/index.html" hreflang="fr"' in (out / "index.html").read_text(encoding="utf-8")
+    edit_feature(
+        fixture_copy,
+        "offices.geojson",
+        "rtc-kenya",
+        lambda f: f["properties"].update(name="RTC Kenya (Mombasa)"),
+    )
+    changed = _build(*where, "--format", "json")
+    report = json.loads(changed.stdout)
+    assert report["languages"] == ["en", "fr"] and report["removed"] == []
+    assert {str(out / "index.html"), str(out / "fr" / "index.html")} <= set(report["written"])
+    lines = changed.stderr.splitlines()
+    assert lines[0].startswith("languages en,fr: ") and sum("languages" in x for x in lines) == 1
+    assert f"wrote {out / 'fr' / 'regions' / 'esa.html'}" in lines
+    assert lines[-1] == (
+        f"wrote {len(report['written'])} files, {len(report['unchanged'])} unchanged: "
+        f"11 places in {out}"
+    )
+    for page in ("index.html", "fr/index.html"):
+        assert "RTC Kenya (Mombasa)" in (out / page).read_text(encoding="utf-8")
+
+
+def test_a_build_says_what_it_removed_and_counts_in_french(
+    fixture_copy: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    where = ("--data", str(fixture_copy), "--output", str(out))
+    first = _build(*where, "--lang", "en,fr", language="fr")
+    assert first.stderr.endswith(f"15 fichiers écrits, 0 inchangé : 11 lieux dans {out}\n")
+    second = _build(*where, "--lang", "en,fr", language="fr")
+    assert second.stderr == f"0 fichier écrit, 15 inchangés : 11 lieux dans {out}\n"
+    dropped = _build(*where, "--lang", "en", language="fr")
+    assert dropped.returncode == 0, dropped.stderr
+    assert f"supprimé : {out / 'fr' / 'index.html'}" in dropped.stderr.splitlines()
+    assert dropped.stderr.endswith(
+        f"7 fichiers écrits, 1 inchangé : 11 lieux dans {out}\n"
+        "7 fichiers supprimés : cette construction ne les fait plus\n"
+    )
+    assert not (out / "fr").exists()
+
+
+def test_the_help_states_the_languages_rule() -> None:
+    for command in ("build", "watch"):
+        text = " ".join(CliRunner().invoke(cli, [command, "--help"]).output.split())
+        assert "--lang > the languages the output folder was last built in with --lang" in text or (
+            "(default: the languages the output folder was last built in with --lang, else the "
+            "data folder's geo.toml, else en)" in text
+        )

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -453,3 +454,68 @@ def test_a_map_to_stdout_with_dash(tmp_path: Path) -> None:
     both = CliRunner().invoke(cli, [*args, "--map", "-", "--format", "json"])
     assert both.exit_code == 2
     assert "Got --map - and --format json: both would go to stdout" in both.output
+
+
+# ------------------------------------------------------------- a query written once
+
+
+@pytest.mark.parametrize(
+    ("args", "ask", "lang"),
+    [
+        (
+            ["nearest", "--lat", "41.64", "--lon", "48.43", "--k", "3"],
+            lambda atlas: atlas.nearest(lat=41.64, lon=48.43, k=3),
+            "en",
+        ),
+        (
+            ["within", "--lat", "40.41", "--lon", "49.87", "--km", "300"],
+            lambda atlas: atlas.within(lat=40.41, lon=49.87, km=300),
+            "fr",
+        ),
+        (["region", "EUR"], lambda atlas: atlas.in_region("EUR"), "fr"),
+        (["between", "AZE", "RUS"], lambda atlas: atlas.crossings_between("AZE", "RUS"), "en"),
+    ],
+)
+def test_a_notebooks_map_of_a_query_is_the_clis(
+    fixture_dir: Path, tmp_path: Path, args: list[str], ask: Any, lang: str
+) -> None:
+    """``atlas.to_map(atlas.nearest(...))`` draws what ``geo query nearest ... --map`` draws:
+    the same title, point, circle and lines, from the question the answer carries."""
+    import geo
+    from geo.query import question_of
+    from geo.render import to_html
+
+    where = ["--data", str(fixture_dir), "--as-of", "2015-01-01"]
+    command = ["query", *args, *where, "--map", "-", "--lang", lang, "-q"]
+    shown = CliRunner().invoke(cli, command)
+    assert shown.exit_code == 0, shown.output
+    atlas = geo.load(fixture_dir, as_of="2015-01-01")
+    answer = ask(atlas)
+    assert question_of(answer) is not None
+    assert to_html(atlas.to_map(answer, lang=lang)) == shown.stdout
+    page = tmp_path / "page.html"
+    page.write_text(shown.stdout, encoding="utf-8")
+    drawn = _map_data(page).get("query")
+    assert (drawn is not None) == (args[0] in ("nearest", "within"))  # point, circle, lines
+
+
+def test_a_query_map_from_python_has_its_title_and_marks(fixture_dir: Path, tmp_path: Path) -> None:
+    import geo
+    from geo.render import to_html
+
+    atlas = geo.load(fixture_dir)
+    page = tmp_path / "near.html"
+    page.write_text(to_html(atlas.to_map(atlas.nearest(lat=41.64, lon=48.43, k=2))), "utf-8")
+    answer = atlas.nearest(lat=41.64, lon=48.43, k=2)
+    query = _map_data(page)["query"]
+    assert query["at"] == [41.64, 48.43] and [line[0] for line in query["lines"]] == list(
+        answer["id"]
+    )
+    html = page.read_text(encoding="utf-8")
+    assert "<title>Nearest to 41.64° N, 48.43° E</title>" in html
+    assert "Query result" not in html
+    # a frame that answers no query keeps the plain title and draws no query
+    plain = atlas.places.head(2)
+    page.write_text(to_html(atlas.to_map(plain)), "utf-8")
+    assert _map_data(page).get("query") is None
+    assert "<title>Query result</title>" in page.read_text(encoding="utf-8")

@@ -542,3 +542,26 @@ def test_city_names_are_cldrs_exemplar_cities_of_the_country(
     name: str, iso3: str | None, lang: str, expected: str | None
 ) -> None:
     assert city_name(name, iso3, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "fr"),
+        ({"LANG": "fr_CA"}, "fr"),
+        ({"LC_MESSAGES": "fr_BE.UTF-8@euro", "LANG": "en_GB.UTF-8"}, "fr"),
+        ({"LANGUAGE": "de:fr", "LANG": "en_GB.UTF-8"}, "fr"),
+        ({"LANGUAGE": "", "LANG": "fr_FR.UTF-8"}, "fr"),  # empty is unset, as gettext reads it
+        ({"LC_ALL": "C.UTF-8", "LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LANG": "POSIX"}, "en"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LANGUAGE": "../../fr"}, "en"),
+    ],
+)
+def test_the_terminals_language_is_read_as_gettext_reads_it(
+    environ: dict[str, str], lang: str
+) -> None:
+    from geo.i18n import terminal_language
+
+    assert terminal_language(environ) == lang

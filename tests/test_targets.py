@@ -381,6 +381,48 @@ def test_a_journal_naming_a_data_folder_inside_the_output_is_not_followed(
     assert files(data) == before
 
 
+def _removing_journal(out: Path, remove: dict[str, str]) -> None:
+    """A journal that moves nothing and removes ``remove`` (name -> SHA-256 it records)."""
+    manifest = (out / MANIFEST).read_text(encoding="utf-8")
+    journal = {"version": JOURNAL_VERSION, "files": {}, "manifest": manifest, "remove": remove}
+    (out / JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "name", ["../data/offices.geojson", "ABSOLUTE", "regions/../../data/offices.geojson"]
+)
+def test_a_journal_removing_outside_the_folder_is_never_followed(
+    built: tuple[Path, Path], name: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    data, out = built
+    if name == "ABSOLUTE":
+        name = str(data / "offices.geojson")
+    before, pages = files(data), files(out)
+    _removing_journal(out, {name: _sha(before["offices.geojson"])})
+    with caplog.at_level(logging.WARNING, logger="geo.publish"):
+        assert recover(out) == []
+    assert "which is not followed" in caplog.text
+    assert files(data) == before and files(out).keys() == pages.keys() - {JOURNAL}
+
+
+def test_a_journal_removes_only_an_output_the_manifest_lists_with_those_bytes(
+    built: tuple[Path, Path],
+) -> None:
+    _, out = built
+    (out / "notes.html").write_bytes(b"mine")  # a user's file the manifest does not list
+    _removing_journal(out, {"notes.html": _sha(b"mine")})
+    assert recover(out) == [] and (out / "notes.html").read_bytes() == b"mine"
+    page = (out / "regions" / "eur.html").read_bytes()
+    _removing_journal(out, {"regions/eur.html": _sha(page)})  # an output of the build: followed
+    recover(out)
+    assert not (out / "regions" / "eur.html").exists() and (out / "regions").is_dir()
+    assert not (out / JOURNAL).exists()
+
+
 def test_a_symlinked_lock_is_refused_not_truncated(built: tuple[Path, Path]) -> None:
     data, out = built
     before = files(data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -132,10 +133,17 @@ def test_a_rebuild_writes_the_maps_in_the_languages_asked_or_set(tmp_path: Path)
     assert (out / "en" / "index.html").is_file()
     (data / "geo.toml").write_text('[maps]\nlanguages = ["en"]\n', encoding="utf-8")
     assert _is_data_file(None, str(data / "geo.toml"))  # a save of the settings rebuilds
-    event = rebuild(data, out, 2)
+    event = rebuild(data, out, 2)  # in the languages the folder was given with lang
+    assert event.ok and '<html lang="fr">' in (out / "index.html").read_text(encoding="utf-8")
+    assert (out / "en" / "index.html").is_file()
+    event = rebuild(data, out, 3, lang="en")  # the settings' choice: the folder follows them
     assert event.ok and '<html lang="en">' in (out / "index.html").read_text(encoding="utf-8")
+    assert not (out / "en").exists()
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["en", "fr"]\n', encoding="utf-8")
+    event = rebuild(data, out, 4)
+    assert event.ok and (out / "fr" / "index.html").is_file()
     (data / "geo.toml").write_text('[maps]\nlanguages = ["xx"]\n', encoding="utf-8")
-    event = rebuild(data, out, 3)
+    event = rebuild(data, out, 5)
     assert not event.ok and "geo.toml: field 'maps.languages': got 'xx'" in event.problems[0]
 
 
@@ -210,3 +218,29 @@ def test_a_rebuild_that_fails_unexpectedly_is_a_failed_event(
     assert event == BuildEvent(
         False, None, ("geo failed on this data (RuntimeError: boom); please report it",), 7
     )
+
+
+def test_a_watch_keeps_the_folders_languages_and_says_so_once(
+    fixture_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out"
+    build(fixture_copy, out, lang="en,fr")  # `geo build --lang en,fr`, then `geo watch`
+    offices = fixture_copy / "offices.geojson"
+    with caplog.at_level(logging.INFO, logger="geo.watch"), Watcher(fixture_copy, out) as watcher:
+        first = watcher.events[0]
+        assert first.ok and first.result is not None
+        assert first.result.languages is not None and first.result.languages.codes == ("en", "fr")
+        assert first.result.written == () and first.result.removed == ()
+        set_name(offices, "rtc-kenya", "RTC Kenya (Mombasa)")
+        watcher.wait_for(2)
+        second = watcher.events[1].result
+        assert second is not None
+        assert {"index.html", "fr/index.html"} <= {str(p.relative_to(out)) for p in second.written}
+    for page in ("index.html", "fr/index.html", "regions/esa.html", "fr/regions/esa.html"):
+        assert "RTC Kenya (Mombasa)" in (out / page).read_text(encoding="utf-8")
+    assert 'hreflang="fr"' in (out / "index.html").read_text(encoding="utf-8")
+    said = [r.getMessage() for r in caplog.records if r.name == "geo.watch"]
+    assert sum(m.startswith("languages en,fr: those ") for m in said) == 1
+    assert f"build 1: wrote 0 files, 15 unchanged: 11 places in {out}" in said
+    assert any(m.startswith("build 2: wrote ") for m in said)
+    assert f"wrote {out / 'fr' / 'index.html'}" in said

@@ -152,7 +152,8 @@ languages_option = click.option(
     default=None,
     metavar="LANG[,LANG...]",
     help="The maps' languages, e.g. fr or en,fr: the first at the output's root, each other "
-    "in <output>/<lang>/ (default: the data folder's geo.toml, else en).",
+    "in <output>/<lang>/ (default: the languages the output folder was last built in with "
+    "--lang, else the data folder's geo.toml, else en).",
 )
 
 

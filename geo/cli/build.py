@@ -87,9 +87,16 @@ def build(
 ) -> None:
     """Validate, enrich and write the maps and places.geojson.
 
-    Only the outputs whose inputs changed are rewritten; each file is
-    replaced atomically.  With --lang en,fr the English maps are at the
-    output's root and the French ones in fr/, each page linking to the other.
+    Only the outputs whose bytes changed are rewritten (it says which, and
+    counts the others); each file is replaced atomically.  With --lang en,fr
+    the English maps are at the output's root and the French ones in fr/,
+    each page linking to the other.
+
+    The languages, by one rule: --lang > the languages the output folder was
+    last built in with --lang > the data folder's geo.toml > en.  So a plain
+    geo build after geo build --lang en,fr builds both again (and says so);
+    the pages of a language no longer built are removed.  The messages are
+    in the terminal's language ($LANGUAGE, $LC_ALL, $LC_MESSAGES, $LANG).
 
     \b
     Example:
@@ -126,15 +133,17 @@ def build(
                 "places": result.places,
                 "written": [str(p) for p in result.written],
                 "unchanged": [str(p) for p in result.unchanged],
+                "removed": [str(p) for p in result.removed],
+                "languages": list(result.languages.codes) if result.languages else [],
             }
         )
-    log.info(
-        "built %d files (%d unchanged) for %d places in %s",
-        len(result.written),
-        len(result.unchanged),
-        result.places,
-        result.output_dir,
-    )
+    from geo.report import file_lines, languages_note, summary, words
+
+    t = words()
+    told = languages_note(result, t)
+    for line in ([told] if told else []) + file_lines(result, t):
+        log.info("%s", line)
+    log.info("%s", summary(result, t))
 
 
 _PAPERS = ("a4", "a3", "letter")
@@ -267,6 +276,8 @@ def watch(
 
     A burst of saves ends in one rebuild.  Invalid data keeps the last good
     maps and prints the problems (and, with --serve, shows them in the page).
+    The languages follow the rule of geo build: --lang > the output folder's
+    last --lang > geo.toml > en.
 
     \b
     Example:

@@ -140,8 +140,6 @@ def nearest(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=lambda t: t("title.nearest", point=_point(t, lat, lon)),
-        mark={"lon": lon, "lat": lat, "lines": True},
         lang=lang,
     )
 
@@ -181,12 +179,6 @@ def within(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=lambda t: t(
-            "title.within",
-            km=t("units.km", km=_num(t, km)),
-            point=_point(t, lat, lon),
-        ),
-        mark={"lon": lon, "lat": lat, "radius_km": km},
         lang=lang,
     )
 
@@ -225,7 +217,6 @@ def region(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=lambda t: t("title.region_query", region=_region_name(t, region)),
         lang=lang,
     )
 
@@ -262,7 +253,6 @@ def country(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=lambda t: t("title.country", country=country),
         lang=lang,
     )
 
@@ -298,7 +288,6 @@ def between(
         fmt,
         map_path,
         raw_csv=raw_csv,
-        title=lambda t: t("title.between", a=country_a, b=country_b),
         lang=lang,
     )
 
@@ -386,7 +375,7 @@ def check_stale(
     atlas = _load(data_dir, None, lang=None, map_path=None)
     result = atlas.stale(older_than, kind=kind)
     if fmt != "table":
-        _emit(atlas, result, fmt, None, raw_csv=raw_csv, title=lambda t: "")
+        _emit(atlas, result, fmt, None, raw_csv=raw_csv)
         return
     lines = [["id", "kind", "checked_on", "name"]]
     for rec in result.to_dict("records"):
@@ -430,15 +419,13 @@ def _emit(
     map_path: str | None,
     *,
     raw_csv: bool,
-    title: Title,
-    mark: dict[str, Any] | None = None,
     lang: str | None = None,
 ) -> None:
     """Print ``result`` on stdout in ``fmt``, its count on stderr, and write the map if asked.
 
-    ``mark`` holds the arguments of the :class:`geo.render.QueryMark` the map
-    draws: the query's point, its circle or its lines; ``title`` writes the
-    map's title in its language ``lang``.
+    The map, in ``lang``, is the one :meth:`geo.Atlas.to_map` draws of a
+    query's answer: its title and its marks (point, circle, lines) come from
+    the question the answer carries (:class:`geo.query.Question`).
     """
     from geo.errors import UsageError
     from geo.export import places_csv, places_geojson, records
@@ -446,6 +433,7 @@ def _emit(
     if map_path == "-" and fmt != "table":
         msg = f"Got --map - and --format {fmt}: both would go to stdout; give --map FILE"
         raise UsageError(msg)
+    answer = result  # for the map: the query's own answer, its question and distances whole
     result = result.copy()
     if "distance_km" in result.columns:
         result["distance_km"] = result["distance_km"].round(_KM_DECIMALS)
@@ -466,7 +454,7 @@ def _emit(
     count = len(result)
     note(f"{count} place{'s' if count != 1 else ''}")
     if map_path is not None:
-        _write_map(atlas, result, map_path, title=title, mark=mark, lang=lang)
+        _write_map(atlas, answer, map_path, lang=lang)
 
 
 def _write_map(
@@ -474,20 +462,21 @@ def _write_map(
     places: gpd.GeoDataFrame,
     path: str,
     *,
-    title: Title,
-    mark: dict[str, Any] | None = None,
+    title: Title | None = None,
     lang: str | None = None,
 ) -> None:
-    """Write the query map of ``places`` in ``lang``, its title (and the as-of day) in it."""
+    """Write the map of ``places`` in ``lang``, as :meth:`geo.Atlas.to_map` draws it; with
+    ``title`` (for a pair of places, not a query's answer), that title and the as-of day."""
     from geo.i18n import DEFAULT_LANGUAGE, translator
-    from geo.render import QueryMark, write_map  # heavy: only when asked
+    from geo.render import write_map  # heavy: only when asked
 
     t = translator(lang or DEFAULT_LANGUAGE)
-    text = title(t)
-    if atlas.as_of:
-        text = t("title.query_as_of", title=text, date=t.date(atlas.as_of))
-    query = QueryMark(**mark) if mark is not None else None
-    m = atlas.to_map(places, title=text, query=query, lang=t.lang)
+    text = None
+    if title is not None:
+        text = title(t)
+        if atlas.as_of:
+            text = t("title.query_as_of", title=text, date=t.date(atlas.as_of))
+    m = atlas.to_map(places, title=text, lang=t.lang)
     if path == "-":
         from geo.render import to_html
 
@@ -508,30 +497,6 @@ def _check_lang(lang: str | None, map_path: str | None) -> None:
         msg = f"Got --lang {lang}; --lang sets the language of the map: add --map FILE"
         raise UsageError(msg)
     check_language(lang)
-
-
-def _num(t: Translator, value: float) -> str:
-    """A number the user typed, in the map's language (``41.64``: "41,64" in French)."""
-    return t.number(value, decimals=6, trim=True)
-
-
-def _point(t: Translator, lat: float, lon: float) -> str:
-    """A point the user typed, as the maps write coordinates: "40,41° N, 49,87° E" in French."""
-    return t(
-        "coords.text",
-        lat=_num(t, abs(lat)),
-        ns=t("coords.north" if lat >= 0 else "coords.south"),
-        lon=_num(t, abs(lon)),
-        ew=t("coords.east" if lon >= 0 else "coords.west"),
-    )
-
-
-def _region_name(t: Translator, region: str) -> str:
-    """A region's name in the map's language, when ``region`` is its code; else as typed."""
-    from geo.schema import REGIONS
-
-    code = region.strip().upper()
-    return t(f"region.{code}") if code in REGIONS else region
 
 
 def _table(frame: gpd.GeoDataFrame) -> str:
