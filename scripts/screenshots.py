@@ -27,7 +27,7 @@ from geo.snapshot import CHROMIUM_ARGS, find_chromium
 VIEWS = {
     "world": ("index.html", ""),
     "europe": ("regions/eur.html", ""),
-    "samur-z11": ("index.html", "#map=11/41.86/48.53"),
+    "samur-z11": ("index.html", "#map=11/41.6367/48.4303"),
 }
 SIZES = {"1600x900": (1600, 900, False), "1280x800": (1280, 800, False), "phone": (390, 844, True)}
 
