@@ -1,0 +1,116 @@
+/* geo atlas, detail.js: the detail windows (geo.render.detail).  Around each place the
+ * data document carries the fine country polygons, cut to a box; from data.detail.minZoom
+ * on, and only over the offline basemap, each window is drawn as sea over the coarse
+ * countries, then its land in the style of the same country's coarse polygon
+ * (app.countryLayers, restyled whenever the map fires 'atlas:restyled'): its coasts and
+ * borders stroked, its window's edges never.
+ */
+(function (lib) {
+  'use strict';
+
+  /**
+   * The runs of a ring to stroke: its points, closed, broken at the segments in `cuts`
+   * (segment i joins point i to the next, the last back to the first).
+   */
+  function strokeRuns(points, cuts) {
+    var n = points.length;
+    if (!cuts.length) return [points.concat([points[0]])];
+    var cut = new Set(cuts);
+    var start = (cuts[0] + 1) % n; // the run before a cut ends there: no run wraps around
+    var runs = [];
+    var run = [points[start]];
+    for (var s = 0; s < n; s++) {
+      var i = (start + s) % n;
+      if (cut.has(i)) {
+        if (run.length > 1) runs.push(run);
+        run = [points[(i + 1) % n]];
+      } else {
+        run.push(points[(i + 1) % n]);
+      }
+    }
+    if (run.length > 1) runs.push(run);
+    return runs;
+  }
+
+  /** A country's polygons (rings of points) and the lines to stroke, from its encoded parts. */
+  function decodeLand(parts, scale) {
+    var rings = [];
+    var lines = [];
+    parts.forEach(function (part) {
+      var polygon = part.map(function (ring) {
+        var points = lib.decode.polyline(ring[0], scale);
+        strokeRuns(points, ring.slice(1)).forEach(function (run) { lines.push(run); });
+        return points;
+      });
+      rings.push(polygon);
+    });
+    return { rings: rings, lines: lines };
+  }
+
+  /**
+   * The detail windows of the page, shown from data.detail.minZoom on over the offline
+   * basemap; null when the page has none.  Returns {group, land, shown()}.
+   */
+  function Detail(app) {
+    var d = app.data.detail;
+    if (!d || !d.sea.length) return null;
+    var map = app.map;
+    map.createPane('atlas-detail');
+    map.getPane('atlas-detail').style.zIndex = 351; // just above the coarse countries (350)
+    var renderer = L.svg({ pane: 'atlas-detail', padding: 0.6 });
+    var group = L.featureGroup();
+    var sea = L.polygon(d.sea.map(function (rings) {
+      return rings.map(function (ring) { return lib.decode.polyline(ring, d.scale); });
+    }), {
+      renderer: renderer, pane: 'atlas-detail', stroke: false, fillOpacity: 1,
+      className: 'atlas-detail-fill atlas-detail-sea', smoothFactor: 0.5
+    });
+    group.addLayer(sea);
+    var land = d.land.map(function (row) {
+      var coarse = app.countryLayers[row[0]];
+      var shape = decodeLand(row[1], d.scale);
+      var fill = L.polygon(shape.rings, {
+        renderer: renderer, pane: 'atlas-detail', stroke: false, className: 'atlas-detail-fill', smoothFactor: 0.5
+      });
+      var edge = L.polyline(shape.lines, {
+        renderer: renderer, pane: 'atlas-detail', fill: false, interactive: false, smoothFactor: 0.5
+      });
+      fill.atlasCountry = coarse.atlasCountry;
+      var tip = coarse.getTooltip();
+      if (tip) fill.bindTooltip(tip.getContent(), tip.options);
+      group.addLayer(fill);
+      group.addLayer(edge);
+      return { coarse: coarse, fill: fill, edge: edge };
+    });
+
+    function shown() {
+      return map.getZoom() >= d.minZoom && !app.state.online;
+    }
+
+    function update() {
+      if (shown()) {
+        if (!map.hasLayer(group)) group.addTo(map);
+      } else if (map.hasLayer(group)) {
+        map.removeLayer(group);
+      }
+    }
+
+    /** The windows in the map's sea colour; each country's fill and edge as its coarse polygon's now. */
+    function restyle() {
+      sea.setStyle({ fillColor: getComputedStyle(map.getContainer()).backgroundColor });
+      land.forEach(function (l) {
+        var o = l.coarse.options;
+        l.fill.setStyle({ fillColor: o.fillColor, fillOpacity: o.fillOpacity });
+        l.edge.setStyle({ color: o.color, weight: o.weight, opacity: o.opacity });
+      });
+      update();
+    }
+
+    restyle();
+    map.on('zoomend', update);
+    map.on('atlas:restyled', restyle);
+    return { group: group, land: land, shown: shown };
+  }
+
+  lib.detail = { Detail: Detail, strokeRuns: strokeRuns, decodeLand: decodeLand };
+})(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});
