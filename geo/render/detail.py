@@ -34,8 +34,8 @@ import shapely
 from shapely.errors import GEOSException
 
 from geo import cache
-from geo.render.basemap import _encode_rings
 from geo.i18n import Translator
+from geo.render.basemap import _encode_rings
 from geo.render.memo import content_key
 from geo.render.text import _country
 
@@ -113,7 +113,9 @@ class Detail:
         """The detail of :meth:`to_json`; ``ValueError`` or ``TypeError`` when it does not fit."""
         if not isinstance(value, dict) or set(value) != {"windows", "land"}:
             raise ValueError("not a detail document")
-        land = [DetailLand(str(iso3), str(name), list(parts)) for iso3, name, parts in value["land"]]
+        land = [
+            DetailLand(str(iso3), str(name), list(parts)) for iso3, name, parts in value["land"]
+        ]
         return cls(list(value["windows"]), land)
 
 
@@ -155,12 +157,11 @@ def window_of(
     dy = half_km / _KM_PER_DEG_LAT
     dx = dy / np.cos(np.radians(y))
     g = _BOX_GRID_DEG
-    boxes = shapely.box(
-        np.floor((x - dx) / g) * g,
-        np.floor(np.clip(y - dy, -90.0, 90.0) / g) * g,
-        np.ceil((x + dx) / g) * g,
-        np.ceil(np.clip(y + dy, -90.0, 90.0) / g) * g,
-    )
+    x0, x1 = np.floor((x - dx) / g), np.ceil((x + dx) / g)
+    y0 = np.floor(np.clip(y - dy, -90.0, 90.0) / g)
+    y1 = np.ceil(np.clip(y + dy, -90.0, 90.0) / g)
+    x1, y1 = np.maximum(x1, x0 + 1), np.maximum(y1, y0 + 1)  # never a box of no area
+    boxes = shapely.box(x0 * g, y0 * g, x1 * g, y1 * g)
     return shapely.union_all(boxes)
 
 
@@ -181,7 +182,7 @@ def cut(
     window are left out; the order is the layer's.
     """
     geoms = np.asarray(layer.geometry.values, dtype=object)
-    if window.is_empty or not len(geoms):
+    if shapely.is_empty(window) or not len(geoms):
         return [], np.empty(0, dtype=object)
     parts, row = shapely.get_parts(geoms, return_index=True)
     polygonal = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
@@ -189,23 +190,23 @@ def cut(
     tree = shapely.STRtree(parts)
     pieces: list[list[shapely.Geometry]] = [[] for _ in range(len(geoms))]
     for shift in (-360.0, 0.0, 360.0):
-        for box in shapely.get_parts(shapely.transform(window, lambda c, s=shift: c - [s, 0.0])):
+        for box in shapely.get_parts(_moved(window, -shift)):
             found = tree.query(box, predicate="intersects")
             if not len(found):
                 continue
             x0, y0, x1, y1 = box.bounds
             clipped = shapely.clip_by_rect(parts[found], x0, y0, x1, y1)
             clipped = shapely.intersection(shapely.make_valid(clipped), box)
-            clipped = shapely.transform(clipped, lambda c, s=shift: c + [s, 0.0])
+            clipped = _moved(clipped, shift)
             for k, piece in zip(row[found].tolist(), clipped.tolist(), strict=True):
                 pieces[k].append(piece)
     keys, joined = [], []
     for k, found_pieces in enumerate(pieces):
-        found_parts = [shapely.get_parts(p) for p in found_pieces if not p.is_empty]
+        found_parts = [shapely.get_parts(p) for p in found_pieces if not shapely.is_empty(p)]
         if not found_parts:
             continue
         land = _polygonal(shapely.union_all(np.concatenate(found_parts)))
-        if land.is_empty:
+        if shapely.is_empty(land):
             continue
         keys.append((_text(layer["iso3"].iloc[k]), _text(layer["name"].iloc[k])))
         joined.append(land)
@@ -214,6 +215,12 @@ def cut(
     shapes = np.asarray([_polygonal(s) for s in shapes], dtype=object)
     keep = ~shapely.is_empty(shapes) if len(shapes) else np.zeros(0, dtype=bool)
     return [key for key, k in zip(keys, keep.tolist(), strict=True) if k], shapes[keep]
+
+
+def _moved(geoms: Any, lon: float) -> Any:
+    """``geoms`` moved ``lon`` degrees east."""
+    step = np.array([lon, 0.0])
+    return shapely.transform(geoms, lambda c: c + step)
 
 
 def _text(value: Any) -> str:
@@ -241,9 +248,7 @@ def _simplified(shapes: np.ndarray, tolerance_deg: float) -> np.ndarray:
     return out
 
 
-def encode(
-    window: shapely.Geometry, keys: list[tuple[str, str]], shapes: np.ndarray
-) -> Detail:
+def encode(window: shapely.Geometry, keys: list[tuple[str, str]], shapes: np.ndarray) -> Detail:
     """The windows and their land, encoded (see :class:`Detail`), sorted by ``(iso3, name)``.
 
     A polygon whose exterior has fewer than 3 grid points is left out, with its
@@ -363,7 +368,8 @@ def page_detail(
 def frame_source(layer: gpd.GeoDataFrame) -> DetailSource:
     """A :class:`DetailSource` of a layer in memory, keyed by its content."""
     geoms = np.asarray(layer.geometry.values, dtype=object)
-    names = "\0".join(f"{_text(a)}\t{_text(b)}" for a, b in zip(layer["iso3"], layer["name"]))
+    pairs = zip(layer["iso3"], layer["name"], strict=True)
+    names = "\0".join(f"{_text(a)}\t{_text(b)}" for a, b in pairs)
     digest = hashlib.sha256(content_key(geoms) + names.encode()).hexdigest()
     return DetailSource(digest, lambda: layer)
 
@@ -383,13 +389,15 @@ def detail_json(detail: Detail, rows: Sequence[Sequence[Any]], t: Translator) ->
     """
     by_name: dict[tuple[str, str], int] = {}
     by_code: dict[str, int] = {}
-    for k, row in enumerate(rows):
-        by_name.setdefault((str(row[0]), str(row[1])), k)
-        by_code.setdefault(str(row[0]), k)
+    for i, row in enumerate(rows):
+        by_name.setdefault((str(row[0]), str(row[1])), i)
+        by_code.setdefault(str(row[0]), i)
     land: dict[int, list[list[list[Any]]]] = {}
     for country in detail.land:
         name = _country(t, country.iso3 or None, country.name or None) or ""
-        k = by_name.get((country.iso3, name), by_code.get(country.iso3) if country.iso3 else None)
+        k = by_name.get((country.iso3, name))
+        if k is None and country.iso3:
+            k = by_code.get(country.iso3)
         if k is not None:
             land.setdefault(k, []).extend(country.parts)
     return {

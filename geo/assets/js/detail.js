@@ -47,6 +47,29 @@
     return { rings: rings, lines: lines };
   }
 
+  /** The windows as sea, then each country's land: fill and stroked lines, in `group`. */
+  function draw(app, d, group) {
+    var renderer = L.svg({ pane: 'atlas-detail', padding: 0.6 });
+    var common = { renderer: renderer, pane: 'atlas-detail', smoothFactor: 0.5 };
+    var sea = L.polygon(d.sea.map(function (rings) {
+      return rings.map(function (ring) { return lib.decode.polyline(ring, d.scale); });
+    }), L.extend({ stroke: false, fillOpacity: 1, className: 'atlas-detail-fill atlas-detail-sea' }, common));
+    group.addLayer(sea);
+    var land = d.land.map(function (row) {
+      var coarse = app.countryLayers[row[0]];
+      var shape = decodeLand(row[1], d.scale);
+      var fill = L.polygon(shape.rings, L.extend({ stroke: false, className: 'atlas-detail-fill' }, common));
+      var edge = L.polyline(shape.lines, L.extend({ fill: false, interactive: false }, common));
+      fill.atlasCountry = coarse.atlasCountry;
+      var tip = coarse.getTooltip();
+      if (tip) fill.bindTooltip(tip.getContent(), tip.options);
+      group.addLayer(fill);
+      group.addLayer(edge);
+      return { coarse: coarse, fill: fill, edge: edge };
+    });
+    return { sea: sea, land: land };
+  }
+
   /**
    * The detail windows of the page, shown from data.detail.minZoom on over the offline
    * basemap; null when the page has none.  Returns {group, land, shown()}.
@@ -57,31 +80,10 @@
     var map = app.map;
     map.createPane('atlas-detail');
     map.getPane('atlas-detail').style.zIndex = 351; // just above the coarse countries (350)
-    var renderer = L.svg({ pane: 'atlas-detail', padding: 0.6 });
     var group = L.featureGroup();
-    var sea = L.polygon(d.sea.map(function (rings) {
-      return rings.map(function (ring) { return lib.decode.polyline(ring, d.scale); });
-    }), {
-      renderer: renderer, pane: 'atlas-detail', stroke: false, fillOpacity: 1,
-      className: 'atlas-detail-fill atlas-detail-sea', smoothFactor: 0.5
-    });
-    group.addLayer(sea);
-    var land = d.land.map(function (row) {
-      var coarse = app.countryLayers[row[0]];
-      var shape = decodeLand(row[1], d.scale);
-      var fill = L.polygon(shape.rings, {
-        renderer: renderer, pane: 'atlas-detail', stroke: false, className: 'atlas-detail-fill', smoothFactor: 0.5
-      });
-      var edge = L.polyline(shape.lines, {
-        renderer: renderer, pane: 'atlas-detail', fill: false, interactive: false, smoothFactor: 0.5
-      });
-      fill.atlasCountry = coarse.atlasCountry;
-      var tip = coarse.getTooltip();
-      if (tip) fill.bindTooltip(tip.getContent(), tip.options);
-      group.addLayer(fill);
-      group.addLayer(edge);
-      return { coarse: coarse, fill: fill, edge: edge };
-    });
+    var drawn = draw(app, d, group);
+    var sea = drawn.sea;
+    var land = drawn.land;
 
     function shown() {
       return map.getZoom() >= d.minZoom && !app.state.online;

@@ -1,0 +1,92 @@
+"""The detail windows in headless Chromium: at zoom 11 on Samur, the land under its marker.
+
+The world map of the project's data is opened from disk at ``#map=11/<Samur>``: the
+polygon drawn under Samur's marker must be Azerbaijan's fine polygon (the coarse
+basemap, 0.1 degree, has the border and the coast kilometres off), and the window
+must be drawn from zoom 8 only, over the offline basemap only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+from hostile import open_map
+
+import geo
+from geo.render import render_map, write_map
+from geo.render.detail import DETAIL_MIN_ZOOM
+
+pytestmark = pytest.mark.browser
+
+SAMUR_LAT, SAMUR_LON = 41.6367, 48.4303
+
+#: What the page drew under a point of the map: the country of the topmost country
+#: polygon there, whether it is a detail polygon, and the detail pane's path vertices.
+UNDER = """([lat, lon]) => {
+  const map = geoAtlas.map;
+  const box = map.getContainer().getBoundingClientRect();
+  const p = map.latLngToContainerPoint([lat, lon]);
+  const pane = map.getPane('atlas-detail');
+  const layers = new Map();
+  map.eachLayer((l) => { if (l._path && l.atlasCountry) layers.set(l._path, l); });
+  const here = document.elementsFromPoint(box.left + p.x, box.top + p.y);
+  const hit = here.find((el) => layers.has(el));
+  const vertices = pane ? Array.from(pane.querySelectorAll('path')).reduce(
+    (n, el) => n + ((el.getAttribute('d') || '').match(/[ML]/g) || []).length, 0) : 0;
+  return {
+    iso3: hit ? layers.get(hit).atlasCountry.iso3 : null,
+    detail: Boolean(hit && pane && pane.contains(hit)),
+    vertices: vertices
+  };
+}"""
+
+
+@pytest.fixture(scope="module")
+def world(
+    tmp_path_factory: pytest.TempPathFactory, frames: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]
+) -> dict[str, Path]:
+    places, countries = frames
+    fine = geo.load().detail_source
+    out = tmp_path_factory.mktemp("detail")
+    paths = {}
+    for lang in ("en", "fr"):
+        paths[lang] = out / f"world-{lang}.html"
+        write_map(render_map(places, countries, title="t", lang=lang, detail=fine), paths[lang])
+    return paths
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_at_zoom_11_samur_stands_on_azerbaijan_fine_polygon(
+    page: Any, world: dict[str, Path], lang: str
+) -> None:
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(world[lang].as_uri() + f"#map=11/{SAMUR_LAT}/{SAMUR_LON}")
+    page.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=15_000)
+    assert page.evaluate("geoAtlas.map.getZoom()") == 11
+    under = page.evaluate(UNDER, [SAMUR_LAT, SAMUR_LON])
+    assert under["iso3"] == "AZE" and under["detail"], under
+    assert under["vertices"] > 50  # the window's sea, land and lines are drawn
+    # 10 km out at sea: the coarse basemap has land there, the page shows none
+    sea = page.evaluate(UNDER, [41.7, 48.9])
+    assert sea["iso3"] is None, sea
+
+
+def test_the_windows_show_from_their_zoom_and_only_offline(
+    page: Any, world: dict[str, Path]
+) -> None:
+    page.set_viewport_size({"width": 1280, "height": 800})
+    open_map(page, world["en"])
+    move = (
+        f"([z]) => {{ geoAtlas.map.setView([{SAMUR_LAT}, {SAMUR_LON}], z, {{animate: false}}); }}"
+    )
+    page.evaluate(move, [SAMUR_LAT, SAMUR_LON, DETAIL_MIN_ZOOM - 1])
+    assert page.evaluate(UNDER, [SAMUR_LAT, SAMUR_LON])["vertices"] == 0
+    page.evaluate(move, [SAMUR_LAT, SAMUR_LON, DETAIL_MIN_ZOOM])
+    assert page.evaluate(UNDER, [SAMUR_LAT, SAMUR_LON])["vertices"] > 50
+    # over online tiles the windows go (the tiles have the detail): the event the layer
+    # control fires, without its tiles (the test has no network)
+    page.evaluate("() => { geoAtlas.map.fire('baselayerchange', {layer: {}}); }")
+    assert page.evaluate(UNDER, [SAMUR_LAT, SAMUR_LON])["vertices"] == 0
