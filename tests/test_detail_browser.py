@@ -79,11 +79,10 @@ def test_the_windows_show_from_their_zoom_and_only_offline(
 ) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     open_map(page, world["en"])
-    move = (
-        f"([z]) => {{ geoAtlas.map.setView([{SAMUR_LAT}, {SAMUR_LON}], z, {{animate: false}}); }}"
-    )
+    move = "([lat, lon, z]) => { geoAtlas.map.setView([lat, lon], z, {animate: false}); }"
     page.evaluate(move, [SAMUR_LAT, SAMUR_LON, DETAIL_MIN_ZOOM - 1])
     assert page.evaluate(UNDER, [SAMUR_LAT, SAMUR_LON])["vertices"] == 0
+    assert page.evaluate("geoAtlas.map.getZoom()") == DETAIL_MIN_ZOOM - 1
     page.evaluate(move, [SAMUR_LAT, SAMUR_LON, DETAIL_MIN_ZOOM])
     assert page.evaluate(UNDER, [SAMUR_LAT, SAMUR_LON])["vertices"] > 50
     # over online tiles the windows go (the tiles have the detail): the event the layer

@@ -72,7 +72,7 @@
 
   /**
    * The detail windows of the page, shown from data.detail.minZoom on over the offline
-   * basemap; null when the page has none.  Returns {group, land, shown()}.
+   * basemap, and drawn the first time they show; null when the page has none.
    */
   function Detail(app) {
     var d = app.data.detail;
@@ -81,37 +81,39 @@
     map.createPane('atlas-detail');
     map.getPane('atlas-detail').style.zIndex = 351; // just above the coarse countries (350)
     var group = L.featureGroup();
-    var drawn = draw(app, d, group);
-    var sea = drawn.sea;
-    var land = drawn.land;
+    var drawn = null;
 
     function shown() {
       return map.getZoom() >= d.minZoom && !app.state.online;
     }
 
+    /** The windows in the map's sea colour; each country's fill and edge as its coarse polygon's now. */
+    function restyle() {
+      if (!drawn) return;
+      drawn.sea.setStyle({ fillColor: getComputedStyle(map.getContainer()).backgroundColor });
+      drawn.land.forEach(function (l) {
+        var o = l.coarse.options;
+        l.fill.setStyle({ fillColor: o.fillColor, fillOpacity: o.fillOpacity });
+        l.edge.setStyle({ color: o.color, weight: o.weight, opacity: o.opacity });
+      });
+    }
+
     function update() {
       if (shown()) {
+        if (!drawn) {
+          drawn = draw(app, d, group);
+          restyle();
+        }
         if (!map.hasLayer(group)) group.addTo(map);
       } else if (map.hasLayer(group)) {
         map.removeLayer(group);
       }
     }
 
-    /** The windows in the map's sea colour; each country's fill and edge as its coarse polygon's now. */
-    function restyle() {
-      sea.setStyle({ fillColor: getComputedStyle(map.getContainer()).backgroundColor });
-      land.forEach(function (l) {
-        var o = l.coarse.options;
-        l.fill.setStyle({ fillColor: o.fillColor, fillOpacity: o.fillOpacity });
-        l.edge.setStyle({ color: o.color, weight: o.weight, opacity: o.opacity });
-      });
-      update();
-    }
-
-    restyle();
     map.on('zoomend', update);
-    map.on('atlas:restyled', restyle);
-    return { group: group, land: land, shown: shown };
+    map.on('atlas:restyled', function () { restyle(); update(); });
+    update();
+    return { group: group, shown: shown };
   }
 
   lib.detail = { Detail: Detail, strokeRuns: strokeRuns, decodeLand: decodeLand };
