@@ -23,23 +23,20 @@ pytestmark = pytest.mark.browser
 
 SAMUR_LAT, SAMUR_LON = 41.6367, 48.4303
 
-#: What the page drew under a point of the map: the country of the topmost country
-#: polygon there, whether it is a detail polygon, and the detail pane's path vertices.
+#: What the detail windows drew at a point of the map: the countries whose fine polygon
+#: holds it (topmost last), whether a window's sea does, and the pane's path vertices.
 UNDER = """([lat, lon]) => {
   const map = geoAtlas.map;
-  const box = map.getContainer().getBoundingClientRect();
-  const p = map.latLngToContainerPoint([lat, lon]);
   const pane = map.getPane('atlas-detail');
-  const layers = new Map();
-  map.eachLayer((l) => { if (l._path && l.atlasCountry) layers.set(l._path, l); });
-  const here = document.elementsFromPoint(box.left + p.x, box.top + p.y);
-  const hit = here.find((el) => layers.has(el));
-  const vertices = pane ? Array.from(pane.querySelectorAll('path')).reduce(
-    (n, el) => n + ((el.getAttribute('d') || '').match(/[ML]/g) || []).length, 0) : 0;
+  const p = map.latLngToLayerPoint([lat, lon]);  // the SVG's own coordinates
+  const at = (el) => el.isPointInFill(new DOMPoint(p.x, p.y));
+  const paths = pane ? Array.from(pane.querySelectorAll('path')) : [];
+  const countries = new Map();
+  map.eachLayer((l) => { if (l._path && l.atlasCountry) countries.set(l._path, l.atlasCountry); });
   return {
-    iso3: hit ? layers.get(hit).atlasCountry.iso3 : null,
-    detail: Boolean(hit && pane && pane.contains(hit)),
-    vertices: vertices
+    land: paths.filter((el) => countries.has(el) && at(el)).map((el) => countries.get(el).iso3),
+    sea: paths.some((el) => el.classList.contains('atlas-detail-sea') && at(el)),
+    vertices: paths.reduce((n, el) => n + (el.getAttribute('d').match(/[ML]/g) || []).length, 0)
   };
 }"""
 
@@ -67,11 +64,16 @@ def test_at_zoom_11_samur_stands_on_azerbaijan_fine_polygon(
     page.locator("html[data-atlas-ready=true]").wait_for(state="attached", timeout=15_000)
     assert page.evaluate("geoAtlas.map.getZoom()") == 11
     under = page.evaluate(UNDER, [SAMUR_LAT, SAMUR_LON])
-    assert under["iso3"] == "AZE" and under["detail"], under
+    assert under["land"] == ["AZE"] and under["sea"], under
     assert under["vertices"] > 50  # the window's sea, land and lines are drawn
-    # 10 km out at sea: the coarse basemap has land there, the page shows none
+    # 10 km out at sea: the coarse basemap has land there, the window's sea covers it
     sea = page.evaluate(UNDER, [41.7, 48.9])
-    assert sea["iso3"] is None, sea
+    assert sea["land"] == [] and sea["sea"], sea
+    # the shapes of the windows are no Tab stops and take no pointer
+    assert page.evaluate(
+        "Array.from(geoAtlas.map.getPane('atlas-detail').querySelectorAll('path'))"
+        ".every((el) => el.tabIndex < 0 && getComputedStyle(el).pointerEvents === 'none')"
+    )
 
 
 def test_the_windows_show_from_their_zoom_and_only_offline(

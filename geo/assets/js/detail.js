@@ -50,7 +50,9 @@
   /** The windows as sea, then each country's land: fill and stroked lines, in `group`. */
   function draw(app, d, group) {
     var renderer = L.svg({ pane: 'atlas-detail', padding: 0.6 });
-    var common = { renderer: renderer, pane: 'atlas-detail', smoothFactor: 0.5 };
+    // Not interactive: the pointer reaches the coarse country below (its tooltip), and no
+    // focus listener makes a window's shapes Tab stops.
+    var common = { renderer: renderer, pane: 'atlas-detail', smoothFactor: 0.5, interactive: false };
     var sea = L.polygon(d.sea.map(function (rings) {
       return rings.map(function (ring) { return lib.decode.polyline(ring, d.scale); });
     }), L.extend({ stroke: false, fillOpacity: 1, className: 'atlas-detail-fill atlas-detail-sea' }, common));
@@ -59,10 +61,8 @@
       var coarse = app.countryLayers[row[0]];
       var shape = decodeLand(row[1], d.scale);
       var fill = L.polygon(shape.rings, L.extend({ stroke: false, className: 'atlas-detail-fill' }, common));
-      var edge = L.polyline(shape.lines, L.extend({ fill: false, interactive: false }, common));
+      var edge = L.polyline(shape.lines, L.extend({ fill: false }, common));
       fill.atlasCountry = coarse.atlasCountry;
-      var tip = coarse.getTooltip();
-      if (tip) fill.bindTooltip(tip.getContent(), tip.options);
       group.addLayer(fill);
       group.addLayer(edge);
       return { coarse: coarse, fill: fill, edge: edge };
