@@ -285,3 +285,37 @@ def test_page_detail_keys_by_the_layer_digest(own_cache: Path, fine: gpd.GeoData
     empty = gpd.GeoDataFrame({"iso3": [], "name": []}, geometry=[], crs=4326)
     b = page_detail(DetailSource("b", lambda: empty), np.array([SAMUR[0]]), np.array([SAMUR[1]]))
     assert a.land and not b.land and a.windows == b.windows
+
+
+def test_an_edge_segment_is_stroked_where_the_basemap_beyond_is_another_country(
+    frames: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], fine: gpd.GeoDataFrame
+) -> None:
+    """A border or coast the two layers draw apart stays one line across the window's edge."""
+    coarse = frames[1]
+    window = window_of([SAMUR[0], 4.3728], [SAMUR[1], 50.8538])  # Samur and Brussels
+    keys, shapes = cut(fine, window)
+    detail = encode(window, keys, shapes, coarse=coarse)
+    edge = window.boundary
+    scale = round(1 / DETAIL_GRID_DEG)
+    seen = {True: 0, False: 0}
+    for country in detail.land:
+        for rings in country.parts:
+            for text, *cuts in rings:
+                points = decode(text, scale)
+                for i, a in enumerate(points):
+                    b = points[(i + 1) % len(points)]
+                    middle = Point((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+                    if edge.distance(middle) > 1e-6 or edge.distance(Point(a)) > 1e-6:
+                        assert i not in cuts
+                        continue
+                    # just outside the window, across this segment
+                    dx, dy = b[0] - a[0], b[1] - a[1]
+                    n = (-dy / np.hypot(dx, dy) * 1e-4, dx / np.hypot(dx, dy) * 1e-4)
+                    out = Point(middle.x + n[0], middle.y + n[1])
+                    if window.contains(out):
+                        out = Point(middle.x - n[0], middle.y - n[1])
+                    there = coarse[coarse.intersects(out)]["iso3"].tolist()
+                    same = country.iso3 in there
+                    assert (i in cuts) == same, (country.iso3, there, a, b)
+                    seen[same] += 1
+    assert seen[True] > 4 and seen[False] > 0  # both cases happen around these two places

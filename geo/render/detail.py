@@ -248,17 +248,30 @@ def _simplified(shapes: np.ndarray, tolerance_deg: float) -> np.ndarray:
     return out
 
 
-def encode(window: shapely.Geometry, keys: list[tuple[str, str]], shapes: np.ndarray) -> Detail:
+def encode(
+    window: shapely.Geometry,
+    keys: list[tuple[str, str]],
+    shapes: np.ndarray,
+    *,
+    coarse: gpd.GeoDataFrame | None = None,
+) -> Detail:
     """The windows and their land, encoded (see :class:`Detail`), sorted by ``(iso3, name)``.
 
     A polygon whose exterior has fewer than 3 grid points is left out, with its
-    holes; so is such a hole.
+    holes; so is such a hole.  With ``coarse`` (the basemap: ``iso3`` and
+    (Multi)Polygons, EPSG:4326), a segment along the window's edge is left
+    unstroked only where the basemap just outside it is the same country: where
+    it is another country or sea, the page strokes it, so that a border or a
+    coast that the two layers draw apart stays one line.
     """
     edge = shapely.boundary(window)
     shapely.prepare(edge)
     land: dict[tuple[str, str], list[list[list[Any]]]] = {}
     polygons, of_shape = shapely.get_parts(shapes, return_index=True)
-    for k, rings in zip(of_shape.tolist(), _rings(polygons, edge), strict=True):
+    beyond = _country_at(coarse) if coarse is not None else None
+    owners = np.array([keys[k][0] for k in of_shape.tolist()], dtype=object)
+    found = _rings(polygons, edge, window=window, beyond=beyond, owners=owners)
+    for k, rings in zip(of_shape.tolist(), found, strict=True):
         if rings:
             land.setdefault(keys[k], []).append(rings)
     windows = _rings(shapely.get_parts(window), None)
@@ -268,7 +281,30 @@ def encode(window: shapely.Geometry, keys: list[tuple[str, str]], shapes: np.nda
     )
 
 
-def _rings(polygons: np.ndarray, edge: shapely.Geometry | None) -> list[list[list[Any]]]:
+def _country_at(coarse: gpd.GeoDataFrame) -> Callable[[np.ndarray], np.ndarray]:
+    """The ``iso3`` of the basemap at ``(lon, lat)`` points (any longitude), ``""`` at sea."""
+    parts, row = shapely.get_parts(np.asarray(coarse.geometry.values), return_index=True)
+    tree = shapely.STRtree(parts)
+    codes = np.array([_text(c) for c in coarse["iso3"]] + [""], dtype=object)
+
+    def at(lon_lat: np.ndarray) -> np.ndarray:
+        lon = np.mod(lon_lat[:, 0] + 180.0, 360.0) - 180.0
+        found = np.full(len(lon_lat), len(codes) - 1)
+        points, hits = tree.query(shapely.points(lon, lon_lat[:, 1]), predicate="intersects")
+        found[points[::-1]] = row[hits[::-1]]  # the first hit of each point
+        return np.asarray(codes[found], dtype=object)
+
+    return at
+
+
+def _rings(
+    polygons: np.ndarray,
+    edge: shapely.Geometry | None,
+    *,
+    window: shapely.Geometry | None = None,
+    beyond: Callable[[np.ndarray], np.ndarray] | None = None,
+    owners: np.ndarray | None = None,
+) -> list[list[list[Any]]]:
     """Each polygon's rings ``[text, *segments along edge]``, exterior first; ``[]`` for none.
 
     The segment indices count the points :func:`geo.render.basemap._encode_rings`
@@ -277,7 +313,12 @@ def _rings(polygons: np.ndarray, edge: shapely.Geometry | None) -> list[list[lis
     """
     rings, of_polygon = shapely.get_rings(polygons, return_index=True)
     texts = _encode_rings(rings, np.zeros(len(rings)), grid_deg=DETAIL_GRID_DEG)
-    cuts = _on_edge(rings, edge) if edge is not None else [[] for _ in texts]
+    if edge is None:
+        cuts: list[list[int]] = [[] for _ in texts]
+    elif beyond is None or owners is None or window is None:
+        cuts = _on_edge(rings, edge)
+    else:
+        cuts = _on_edge(rings, edge, window=window, beyond=beyond, owner=owners[of_polygon])
     out: list[list[list[Any]]] = [[] for _ in range(len(polygons))]
     previous = -1
     for k, text, segments in zip(of_polygon.tolist(), texts, cuts, strict=True):
@@ -288,11 +329,20 @@ def _rings(polygons: np.ndarray, edge: shapely.Geometry | None) -> list[list[lis
     return out
 
 
-def _on_edge(rings: np.ndarray, edge: shapely.Geometry) -> list[list[int]]:
+def _on_edge(
+    rings: np.ndarray,
+    edge: shapely.Geometry,
+    *,
+    window: shapely.Geometry | None = None,
+    beyond: Callable[[np.ndarray], np.ndarray] | None = None,
+    owner: np.ndarray | None = None,
+) -> list[list[int]]:
     """For each ring, the indices of its segments that lie along ``edge`` (a window's boundary).
 
     The window's edges are parallels and meridians on the 0.01 degree grid: only
-    such segments are measured against ``edge``.
+    such segments are measured against ``edge``.  With ``beyond`` (the basemap's
+    country at points) and ``owner`` (each ring's country), only the segments
+    whose outside, just beyond the ``window``, is the ring's own country.
     """
     coords, ring = shapely.get_coordinates(rings, return_index=True)
     out: list[list[int]] = [[] for _ in range(len(rings))]
@@ -326,9 +376,31 @@ def _on_edge(rings: np.ndarray, edge: shapely.Geometry) -> list[list[int]]:
         on = np.ones(len(found), dtype=bool)
         for points in ends:
             on &= shapely.dwithin(shapely.points(points * DETAIL_GRID_DEG), edge, near)
-        for r, i in zip(ring[found[on]].tolist(), index[found[on]].tolist(), strict=True):
+        found = found[on]
+        if beyond is not None and owner is not None and window is not None and len(found):
+            found = found[_same_beyond(a[found], b[found], window, beyond, owner[ring[found]])]
+        for r, i in zip(ring[found].tolist(), index[found].tolist(), strict=True):
             out[r].append(i)
     return out
+
+
+def _same_beyond(
+    a: np.ndarray,
+    b: np.ndarray,
+    window: shapely.Geometry,
+    beyond: Callable[[np.ndarray], np.ndarray],
+    owner: np.ndarray,
+) -> np.ndarray:
+    """Whether the basemap just outside each segment ``a``-``b`` (grid units) is ``owner``."""
+    middle = (a + b) / 2.0 * DETAIL_GRID_DEG
+    step = (b - a).astype(float)
+    normal = np.column_stack([-step[:, 1], step[:, 0]])
+    normal *= (
+        DETAIL_GRID_DEG / 2.0 / np.maximum(np.hypot(normal[:, 0], normal[:, 1]), 1e-12)[:, None]
+    )
+    inside = shapely.contains_xy(window, middle[:, 0] + normal[:, 0], middle[:, 1] + normal[:, 1])
+    outside = middle + np.where(inside[:, None], -normal, normal)
+    return np.asarray(beyond(outside) == owner, dtype=bool)
 
 
 def page_detail(
@@ -336,21 +408,26 @@ def page_detail(
     lon: np.ndarray,
     lat: np.ndarray,
     *,
+    coarse: gpd.GeoDataFrame | None = None,
     half_km: float = DETAIL_HALF_KM,
 ) -> Detail:
     """The detail windows of a page's places (page longitudes): computed once, then cached.
 
-    Kept for the process and in :mod:`geo.cache`, keyed by the layer's digest,
-    the window and the settings: a warm build neither reads the fine layer
-    nor cuts it again.
+    ``coarse`` is the page's basemap (see :func:`encode`).  Kept for the process
+    and in :mod:`geo.cache`, keyed by the layers' digests, the window and the
+    settings: a warm build neither reads the fine layer nor cuts it again.
     """
     window = window_of(lon, lat, half_km=half_km)
     wkb = shapely.to_wkb(shapely.normalize(window))
     settings = [DETAIL_GRID_DEG, DETAIL_TOLERANCE_DEG, _BOX_GRID_DEG]
-    digest = hashlib.sha256(wkb + repr(settings).encode()).hexdigest()
+    digest = hashlib.sha256(wkb + repr(settings).encode())
+    if coarse is not None:
+        digest.update(content_key(np.asarray(coarse.geometry.values, dtype=object)))
+        digest.update("\0".join(_text(c) for c in coarse["iso3"]).encode())
+    key_of_page = digest.hexdigest()
 
     def load_or_compute() -> Detail:
-        key = cache.entry_key("detail", source.digest, digest)
+        key = cache.entry_key("detail", source.digest, key_of_page)
         found = cache.load("detail", key)
         if found is not None:
             try:
@@ -358,11 +435,11 @@ def page_detail(
             except (KeyError, ValueError, TypeError) as err:
                 log.debug("cache: the detail entry is unusable (%s): cut again", err)
         keys, shapes = cut(source.load(), window)
-        detail = encode(window, keys, shapes)
+        detail = encode(window, keys, shapes, coarse=coarse)
         cache.store("detail", key, {"detail": cache.to_json_array(detail.to_json())}, keep=32)
         return detail
 
-    return cache.remembered("detail", (source.digest, digest), load_or_compute, keep=32)
+    return cache.remembered("detail", (source.digest, key_of_page), load_or_compute, keep=32)
 
 
 def frame_source(layer: gpd.GeoDataFrame) -> DetailSource:

@@ -147,7 +147,8 @@ def _payload(
     }
     lines = [_dumps(head)[:-1] + ",", *body]
     if view.detail is not None and len(lon):
-        detail = page_detail(view.detail, _shift_lons(lon, view.center_lon), lat)
+        page_lon = _shift_lons(lon, view.center_lon)
+        detail = page_detail(view.detail, page_lon, lat, coarse=countries)
         lines.append('"detail":' + _dumps(detail_json(detail, country_rows, t)) + ",")
     lines += ['"countries":[', *_json_lines(country_rows), "]}"]
     return "\n".join(lines)
