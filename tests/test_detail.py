@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,21 @@ def polygons(parts: list[list[Any]], scale: float) -> shapely.Geometry:
             for rings in parts
         ]
     )
+
+
+def segments(detail: Any, window: shapely.Geometry) -> Iterator[tuple[str, bool, bool, Any]]:
+    """Each segment of the land's rings: ``(iso3, marked, along the window's edge, (a, b))``."""
+    edge = window.boundary
+    scale = round(1 / DETAIL_GRID_DEG)
+    for country in detail.land:
+        for rings in country.parts:
+            for text, *cuts in rings:
+                points = decode(text, scale)
+                for i, a in enumerate(points):
+                    b = points[(i + 1) % len(points)]
+                    middle = Point((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+                    along = edge.distance(middle) < 1e-6 and edge.distance(Point(a)) < 1e-6
+                    yield country.iso3, i in cuts, along, (a, b)
 
 
 def rows_of(frame: gpd.GeoDataFrame) -> list[list[Any]]:
@@ -158,21 +174,11 @@ def test_segments_along_the_window_edge_are_marked_and_no_others(
     """The page strokes every segment but these: no box edge is drawn, every coast is."""
     window = window_of([SAMUR[0], 4.3728], [SAMUR[1], 50.8538])  # Samur and Brussels
     keys, shapes = cut(fine, window)
-    detail = encode(window, keys, shapes)
-    edge = window.boundary
-    scale = round(1 / DETAIL_GRID_DEG)
     marked = unmarked = 0
-    for country in detail.land:
-        for rings in country.parts:
-            for text, *cuts in rings:
-                points = decode(text, scale)
-                for i, a in enumerate(points):
-                    b = points[(i + 1) % len(points)]
-                    middle = Point((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-                    on_edge = edge.distance(middle) < 1e-6 and edge.distance(Point(a)) < 1e-6
-                    assert (i in cuts) == on_edge, (country.iso3, i, a, b)
-                    marked += i in cuts
-                    unmarked += i not in cuts
+    for iso3, cut_here, along, ends in segments(encode(window, keys, shapes), window):
+        assert cut_here == along, (iso3, ends)
+        marked += cut_here
+        unmarked += not cut_here
     assert marked >= 4 and unmarked > 50
 
 
@@ -294,28 +300,21 @@ def test_an_edge_segment_is_stroked_where_the_basemap_beyond_is_another_country(
     coarse = frames[1]
     window = window_of([SAMUR[0], 4.3728], [SAMUR[1], 50.8538])  # Samur and Brussels
     keys, shapes = cut(fine, window)
-    detail = encode(window, keys, shapes, coarse=coarse)
-    edge = window.boundary
-    scale = round(1 / DETAIL_GRID_DEG)
     seen = {True: 0, False: 0}
-    for country in detail.land:
-        for rings in country.parts:
-            for text, *cuts in rings:
-                points = decode(text, scale)
-                for i, a in enumerate(points):
-                    b = points[(i + 1) % len(points)]
-                    middle = Point((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
-                    if edge.distance(middle) > 1e-6 or edge.distance(Point(a)) > 1e-6:
-                        assert i not in cuts
-                        continue
-                    # just outside the window, across this segment
-                    dx, dy = b[0] - a[0], b[1] - a[1]
-                    n = (-dy / np.hypot(dx, dy) * 1e-4, dx / np.hypot(dx, dy) * 1e-4)
-                    out = Point(middle.x + n[0], middle.y + n[1])
-                    if window.contains(out):
-                        out = Point(middle.x - n[0], middle.y - n[1])
-                    there = coarse[coarse.intersects(out)]["iso3"].tolist()
-                    same = country.iso3 in there
-                    assert (i in cuts) == same, (country.iso3, there, a, b)
-                    seen[same] += 1
+    for iso3, cut_here, along, (a, b) in segments(
+        encode(window, keys, shapes, coarse=coarse), window
+    ):
+        if not along:
+            assert not cut_here
+            continue
+        # just outside the window, across this segment
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        n = (-dy / np.hypot(dx, dy) * 1e-4, dx / np.hypot(dx, dy) * 1e-4)
+        middle = ((a[0] + b[0]) / 2, (a[1] + b[1]) / 2)
+        out = Point(middle[0] + n[0], middle[1] + n[1])
+        if window.contains(out):
+            out = Point(middle[0] - n[0], middle[1] - n[1])
+        there = coarse[coarse.intersects(out)]["iso3"].tolist()
+        assert cut_here == (iso3 in there), (iso3, there, a, b)
+        seen[iso3 in there] += 1
     assert seen[True] > 4 and seen[False] > 0  # both cases happen around these two places
