@@ -318,6 +318,21 @@ class Atlas:
         return cache.file_digest(self._display_bytes)
 
     @functools.cached_property
+    def countries_digest(self) -> str:
+        """SHA-256 (hex) of the country layer's file: the fine polygons of the detail windows."""
+        return cache.file_digest(read_data_bytes(_reference(self.data_dir, COUNTRIES_FILE)))
+
+    @property
+    def detail_source(self) -> Any:
+        """The fine country layer for the maps' detail windows (:class:`geo.render.DetailSource`).
+
+        Read (:attr:`countries`) only when a page's windows are not in the cache.
+        """
+        from geo.render import DetailSource
+
+        return DetailSource(self.countries_digest, lambda: self.countries.frame)
+
+    @functools.cached_property
     def countries_display(self) -> gpd.GeoDataFrame:
         """The simplified country layer for maps: ``iso3``, ``name``, ``region``, ``member``."""
         import pandas as pd
@@ -487,6 +502,7 @@ class Atlas:
             since=self.network_start,
             query=query,
             lang=lang,
+            detail=self.detail_source,
         )
         m.write_rule = self.write_rule  # m.save(path) keeps out of this atlas's data
         return m

@@ -345,7 +345,13 @@ def _outputs(
 ) -> list[_Output]:
     """Every output: the maps in each language (the first at the root), then the places,
     then with ``pdf`` the printed atlas in each language (with ``only_pdf``, only that)."""
-    base = (renderer_fingerprint(), atlas.display_digest, str(atlas.as_of), _words_digest())
+    base = (
+        renderer_fingerprint(),
+        atlas.display_digest,
+        atlas.countries_digest,  # the detail windows' polygons
+        str(atlas.as_of),
+        _words_digest(),
+    )
     lines = feature_lines(atlas.places)  # serialised once; subsets pick their lines
     everything = join_features(lines)
     outputs = []
@@ -418,6 +424,7 @@ def _maps(
                 as_of=atlas.as_of,
                 since=atlas.network_start,
                 lang=lang,
+                detail=atlas.detail_source,
                 **kwargs,
             )
         )

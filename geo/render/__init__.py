@@ -31,6 +31,8 @@ The modules, each importing only the ones listed after it:
   for the timeline, the legend counts, script-safe JSON;
 - :mod:`geo.render.overlay`: :class:`QueryMark`, what a query map draws besides
   its places (the point, the geodesic circle, lines to the answers);
+- :mod:`geo.render.detail`: the detail windows, the fine country polygons around
+  the page's places for zooms 8 to 12;
 - :mod:`geo.render.basemap`: the offline basemap's country rows, their rings
   polyline-encoded, and where each country's name goes;
 - :mod:`geo.render.view`: the box the map opens on, the antimeridian,
@@ -44,6 +46,7 @@ The modules, each importing only the ones listed after it:
 from __future__ import annotations
 
 from geo.render.basemap import BASEMAP_GRID_DEG
+from geo.render.detail import DetailSource
 from geo.render.overlay import QueryMark
 from geo.render.page import render_map, to_html, write_map
 from geo.render.payload import COMPACT_THRESHOLD, GRID_THRESHOLD, place_names
@@ -59,6 +62,7 @@ __all__ = [
     "KIND_SYMBOLS",
     "PLACE_DECIMALS",
     "REGION_COLORS",
+    "DetailSource",
     "QueryMark",
     "Symbol",
     "compact_bounds",

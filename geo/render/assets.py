@@ -46,6 +46,7 @@ ATLAS_SCRIPTS = (
     "popups.js",
     "views.js",
     "layers.js",
+    "detail.js",
     "labels.js",
     "query.js",
     "search.js",

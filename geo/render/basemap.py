@@ -267,13 +267,15 @@ def _round3(value: float) -> float:
     return float(f"{value:.3g}")
 
 
-def _encode_rings(rings: np.ndarray, lon_offset: np.ndarray) -> list[str]:
-    """Encode rings as polyline strings; "" for a ring of fewer than 3 grid points."""
+def _encode_rings(
+    rings: np.ndarray, lon_offset: np.ndarray, *, grid_deg: float = BASEMAP_GRID_DEG
+) -> list[str]:
+    """Encode rings as polyline strings on a ``grid_deg`` grid; "" for fewer than 3 grid points."""
     coords, ring = shapely.get_coordinates(rings, return_index=True)
     if not len(coords):
         return [""] * len(rings)
     lat_lon = np.column_stack(_latlon(coords[:, 0] + lon_offset[ring], coords[:, 1]))
-    grid = np.rint(lat_lon / BASEMAP_GRID_DEG).astype(np.int64)
+    grid = np.rint(lat_lon / grid_deg).astype(np.int64)
     # Drop repeated grid points and each ring's closing point.
     new_ring = np.r_[True, ring[1:] != ring[:-1]]
     keep = new_ring | (grid != np.roll(grid, 1, axis=0)).any(axis=1)

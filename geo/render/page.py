@@ -35,6 +35,7 @@ from geo.fileio import atomic_write_text
 from geo.history import network_start, parse_as_of
 from geo.i18n import DEFAULT_LANGUAGE, Translator, check_language, translator
 from geo.render.assets import load_assets
+from geo.render.detail import DetailSource, frame_source
 from geo.render.overlay import QueryMark, _query_points
 from geo.render.payload import COMPACT_THRESHOLD, _payload, _View
 from geo.render.view import _center_lon, _latlon, _view_bounds
@@ -74,6 +75,7 @@ def render_map(
     query: QueryMark | None = None,
     lang: str = DEFAULT_LANGUAGE,
     alternates: Sequence[tuple[str, str]] = (),
+    detail: gpd.GeoDataFrame | DetailSource | None = None,
 ) -> folium.Map:
     """Build the interactive map of ``places`` over an offline basemap of ``countries``.
 
@@ -130,6 +132,15 @@ def render_map(
     alternates : sequence of (str, str)
         ``(lang, href)`` links to the same map in other languages, shown in the
         header as each language's own name (``("fr", "fr/index.html")``).
+    detail : geopandas.GeoDataFrame, DetailSource or None
+        The fine country layer ((Multi)Polygons in EPSG:4326 with ``iso3`` and
+        ``name``, e.g. ``atlas.countries.frame``), or a
+        :class:`geo.render.DetailSource` that reads it only when needed: the page
+        then carries, around each of its places, the fine polygons cut to a box
+        of :data:`geo.render.detail.DETAIL_HALF_KM` and draws them from zoom
+        :data:`geo.render.detail.DETAIL_MIN_ZOOM` on, in the style of the same
+        countries of ``countries`` (see :mod:`geo.render.detail`).  ``None``:
+        the basemap alone.
 
     Returns
     -------
@@ -182,7 +193,7 @@ def render_map(
     if compact is None:
         compact = len(places) > COMPACT_THRESHOLD
     start = parse_as_of(since) if since is not None else _network_start_of(places)
-    view = _View(bounds, center_lon, focus_region, day, start, query, t)
+    view = _View(bounds, center_lon, focus_region, day, start, query, t, _detail_source(detail))
     payload = _payload(places, lon, lat, countries, view, compact=bool(compact))
 
     m = _AtlasMap(bounds)
@@ -287,6 +298,13 @@ def _check_links(links: Sequence[tuple[str, str]]) -> tuple[tuple[str, str], ...
             raise UsageError(msg)
         checked.append((str(label), str(href)))
     return tuple(checked)
+
+
+def _detail_source(detail: gpd.GeoDataFrame | DetailSource | None) -> DetailSource | None:
+    if detail is None or isinstance(detail, DetailSource):
+        return detail
+    _check_columns(detail, ("iso3", "name"), "detail")
+    return frame_source(_to_wgs84(detail))
 
 
 def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

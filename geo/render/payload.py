@@ -1,7 +1,9 @@
 """The page's data as one JSON document, safe inside ``<script>``.
 
-A head line (view, legend, timeline), then the places, then one line per
-basemap country (see :mod:`geo.render.basemap`).  Small maps carry one JSON
+A head line (view, legend, timeline), then the places, then the detail
+windows around them when the page has a fine layer (one line, see
+:mod:`geo.render.detail`), then one line per basemap country (see
+:mod:`geo.render.basemap`).  Small maps carry one JSON
 line per place, popup rows included (a data edit changes one line of the
 page); above :data:`COMPACT_THRESHOLD` places they travel as one columnar
 table (ids and names front-coded or dictionary-coded, coordinates
@@ -31,6 +33,7 @@ from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
 from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
 from geo.render.basemap import _country_rows, _polyline_chars
+from geo.render.detail import DetailSource, detail_json, page_detail
 from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
     PLACE_DECIMALS,
@@ -82,6 +85,7 @@ class _View:
     since: dt.date | None = None  # the network's first known day: nothing before it
     query: QueryMark | None = None  # what a query map draws besides its places
     t: Translator = field(default_factory=lambda: translator(DEFAULT_LANGUAGE))  # its words
+    detail: DetailSource | None = None  # the fine layer of the detail windows, or none
 
 
 @dataclass(frozen=True)
@@ -109,8 +113,9 @@ def _payload(
     """The page's data as one JSON document.
 
     A head line (view, legend, timeline), then the places: one line per place
-    (``places``) or a columnar ``table`` (see :func:`_table_lines`), then one
-    line per basemap country.
+    (``places``) or a columnar ``table`` (see :func:`_table_lines`), then the
+    detail windows (:func:`geo.render.detail.detail_json`) when ``view.detail``
+    is set and there are places, then one line per basemap country.
     """
     if compact:
         body, summary = _table_lines(places, lon, lat, view)
@@ -141,7 +146,12 @@ def _payload(
         "version": 1,
         "words": page_words(t),
     }
-    lines = [_dumps(head)[:-1] + ",", *body, '"countries":[', *_json_lines(country_rows), "]}"]
+    lines = [_dumps(head)[:-1] + ",", *body]
+    if view.detail is not None and len(lon):
+        page_lon = _shift_lons(lon, view.center_lon)
+        detail = page_detail(view.detail, page_lon, lat, coarse=countries)
+        lines.append('"detail":' + _dumps(detail_json(detail, country_rows, t)) + ",")
+    lines += ['"countries":[', *_json_lines(country_rows), "]}"]
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@
  *   timeline                    state.Timeline: the year shown (null: as now)
  *   places, byId, large, decimals  the places (see placesOf) and how they are drawn
  *   icons                       the markers' icons, shared (symbols.iconFor)
+ *   detail                      the detail windows (detail.js), or null
  *   countryLayers, kindLayers, regionLayer, layersControl, view, legend, list
  *   layout, sheet, links        the screen's layout, a phone's bottom sheet, the deep links
  *   userMoved, fitting          whether the reader moved the map; whether layout.fit is at work
@@ -213,6 +214,7 @@
     });
     lib.layout.fit(app); // before the layers are drawn, so that they are drawn once
     countries.addTo(map);
+    app.detail = lib.detail.Detail(app);
     controls.labels = lib.labels.CountryLabels(app);
     var query = lib.query.queryLayer(app);
     if (query) query.addTo(map);

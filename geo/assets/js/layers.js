@@ -84,6 +84,7 @@
   function restyleCountries(app) {
     app.countryLayers.forEach(function (p) { p.setStyle(countryStyle(app, p.atlasCountry)); });
     app.map.getContainer().classList.toggle('atlas-online', app.state.online);
+    app.map.fire('atlas:restyled'); // the detail windows (detail.js) follow
   }
 
   // ---- kind layers: proxies that add/remove their markers in the view
