@@ -174,10 +174,37 @@ def test_a_french_page_shows_a_french_label_and_day_for_checked_on() -> None:
     assert details["Capacité"] == f"1{NNBSP}234,5"
 
 
+@pytest.mark.parametrize(
+    ("note", "en", "fr"),
+    [
+        (
+            "PROXY \u2013 crossing point not surveyed",
+            "A stand-in point \u2014 crossing point not surveyed",
+            "Point de substitution \u2014 crossing point not surveyed",
+        ),
+        (
+            "village, LOW CONFIDENCE \u2013 from a dataset",
+            "Low confidence \u2014 village, from a dataset",
+            "Fiabilité faible \u2014 village, from a dataset",
+        ),
+        ("LOW CONFIDENCE: ", "Low confidence", "Fiabilité faible"),
+        ("CCLEC: the council", "CCLEC: the council", "CCLEC: the council"),  # an acronym
+        ("Proxy of the town", "Proxy of the town", "Proxy of the town"),
+    ],
+)
+def test_a_note_that_shouts_its_confidence_says_it_in_plain_words(
+    note: str, en: str, fr: str
+) -> None:
+    for key in ("precision_note", "side_b_precision_note", "notes", "my_note"):
+        assert _shown(EN, key, note, note) == en
+        assert _shown(FR, key, note, note) == fr
+
+
 # ------------------------------------------------------------------ hostile keys and values
 
 KEYS = st.text(max_size=30) | st.sampled_from(
     ["field", "row", "<img src=x onerror=alert(1)>", "checked_on", "__proto__", "a.b", "_"]
+    + ["precision_note", "notes"]
 )
 VALUES = (
     st.none()
@@ -188,6 +215,7 @@ VALUES = (
     | st.dates().map(lambda d: d.isoformat())
     | st.dates()
     | st.sampled_from(["</script><script>alert(1)</script>", "javascript:alert(1)", "&amp;"])
+    | st.sampled_from(["PROXY – <b>x</b>", "x, LOW CONFIDENCE:", "UNVERIFIED -\n&"])
     | st.lists(st.text(max_size=8), max_size=3)
     | st.dictionaries(st.text(max_size=8), st.integers(), max_size=3)
 )

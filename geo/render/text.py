@@ -243,9 +243,50 @@ def _shown(t: Translator, key: str, value: Any, text: str | None) -> str | None:
         if _is_list(codes):
             return ", ".join(_code_text(t, _CODE_COLUMNS[key], c) for c in codes if c is not None)
         return _code_text(t, _CODE_COLUMNS[key], codes)
+    if key.endswith(("note", "notes")):
+        return _plain_note(t, text)
     if key in _ROW_FIELDS or key in _HIDDEN_COLUMNS:
         return text
     return _value_text(t, value, text)
+
+
+#: Tags of confidence some notes start with, in capitals: the catalogue's ``confidence.<code>``.
+_CONFIDENCE_TAGS = {
+    "PROXY": "proxy",
+    "LOW CONFIDENCE": "low",
+    "MEDIUM CONFIDENCE": "medium",
+    "HIGH CONFIDENCE": "high",
+    "APPROXIMATE": "approximate",
+    "UNVERIFIED": "unverified",
+}
+_CONFIDENCE_NOTE = re.compile(
+    r"(?P<pre>[^,:\u2013\u2014\n]{1,30}, )?(?P<tag>"
+    + "|".join(map(re.escape, _CONFIDENCE_TAGS))
+    + r")\s*[:\u2013\u2014-]\s*(?P<rest>.*)",
+    re.DOTALL,
+)
+
+
+def _plain_note(t: Translator, text: str) -> str:
+    """A note whose first words shout how sure it is, said in plain words of the map's language.
+
+    ``"PROXY – crossing point not surveyed"``: "A stand-in point — crossing point
+    not surveyed"; ``"village, LOW CONFIDENCE – from a dataset"``: "Low
+    confidence — village, from a dataset".  Only the tags of
+    :data:`_CONFIDENCE_TAGS`, in capitals, at the start; any other note as it is.
+
+    >>> from geo.i18n import translator
+    >>> _plain_note(translator("en"), "village, LOW CONFIDENCE \u2013 from a dataset")
+    'Low confidence \u2014 village, from a dataset'
+    >>> _plain_note(translator("en"), "CCLEC: the Caribbean council")
+    'CCLEC: the Caribbean council'
+    """
+    found = _CONFIDENCE_NOTE.fullmatch(text)
+    if found is None:
+        return text
+    words = t(f"confidence.{_CONFIDENCE_TAGS[found.group('tag')]}")
+    rest = (found.group("pre") or "") + found.group("rest")
+    return t("confidence.note", confidence=words, note=rest) if rest.strip() else words
 
 
 #: A day of the data written as ISO 8601, with a time of midnight at most.
