@@ -390,6 +390,7 @@ DYNAMIC_KEYS = (
     "mode.",
     "row.",
     "list.",
+    "confidence.",
 )
 
 

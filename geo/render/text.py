@@ -250,15 +250,17 @@ def _shown(t: Translator, key: str, value: Any, text: str | None) -> str | None:
     return _value_text(t, value, text)
 
 
-#: Tags of confidence some notes start with, in capitals: the catalogue's ``confidence.<code>``.
-_CONFIDENCE_TAGS = {
-    "PROXY": "proxy",
-    "LOW CONFIDENCE": "low",
-    "MEDIUM CONFIDENCE": "medium",
-    "HIGH CONFIDENCE": "high",
-    "APPROXIMATE": "approximate",
-    "UNVERIFIED": "unverified",
-}
+#: Codes of the confidence some notes start with, in capitals (``low_confidence``: the tag
+#: ``LOW CONFIDENCE``); the catalogue's ``confidence.<code>`` says it in plain words.
+_CONFIDENCE_CODES = (
+    "proxy",
+    "low_confidence",
+    "medium_confidence",
+    "high_confidence",
+    "approximate",
+    "unverified",
+)
+_CONFIDENCE_TAGS = {code.replace("_", " ").upper(): code for code in _CONFIDENCE_CODES}
 _CONFIDENCE_NOTE = re.compile(
     r"(?P<pre>[^,:\u2013\u2014\n]{1,30}, )?(?P<tag>"
     + "|".join(map(re.escape, _CONFIDENCE_TAGS))
