@@ -272,9 +272,9 @@ _CONFIDENCE_NOTE = re.compile(
 def _plain_note(t: Translator, text: str) -> str:
     """A note whose first words shout how sure it is, said in plain words of the map's language.
 
-    ``"PROXY – crossing point not surveyed"``: "A stand-in point — crossing point
-    not surveyed"; ``"village, LOW CONFIDENCE – from a dataset"``: "Low
-    confidence — village, from a dataset".  Only the tags of
+    ``"PROXY: crossing point not surveyed"``: "A stand-in point — crossing point
+    not surveyed"; ``"village, LOW CONFIDENCE: from a dataset"`` (or with a dash):
+    "Low confidence — village, from a dataset".  Only the tags of
     :data:`_CONFIDENCE_TAGS`, in capitals, at the start; any other note as it is.
 
     >>> from geo.i18n import translator
