@@ -293,7 +293,7 @@ class Translator:
             day = dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, 1)
             if len(parts) > 2:
                 day = day.replace(day=int(parts[2]))
-        except ValueError:
+        except (ValueError, OverflowError):  # not a day, or a year too large for a C int
             return text
         if len(parts) > 2:
             return format_date(day, self._day_pattern(day.day), locale=self.locale)

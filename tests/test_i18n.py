@@ -393,6 +393,7 @@ DYNAMIC_KEYS = (
     "mode.",
     "row.",
     "list.",
+    "confidence.",
 )
 
 

@@ -279,6 +279,8 @@ def test_history_and_seats_read_as_lists_in_the_popup(screen, maps, atlas, lang)
     assert with_history, "the data has a place with a history"
     tab.evaluate(f"geoAtlas.select({with_history[0]!r})")
     items = tab.locator(".leaflet-popup-content dd.atlas-wide li")
+    expect(items.first).to_be_hidden()  # folded under "Details and sources"
+    tab.get_by_text(t("popup.details"), exact=True).click()
     expect(items.first).to_be_visible()
     heads = items.locator(".atlas-item-head").all_text_contents()
     place = atlas.places.set_index("id").loc[with_history[0]]

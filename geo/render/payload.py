@@ -44,8 +44,8 @@ from geo.render.text import (
     _is_web_url,
     _kind_legend,
     _local_name,
+    _popup_rows,
     _region_legend,
-    _rows,
     _status_legend,
     _text,
 )
@@ -241,6 +241,9 @@ def _profile(
 ) -> dict[str, Any]:
     """What a place shows besides its id, name and position.
 
+    Its popup's ``rows``: the first ``fold`` of them its summary, the others
+    folded under "Details and sources".
+
     ``coordinates`` is the text of the Coordinates popup row; ``None`` leaves the
     row's value ``null``, for the page to write from the place's position.
     """
@@ -255,13 +258,15 @@ def _profile(
         also_found.append(text.get("name"))
     terms = [text.get(c) for c in _SEARCH_COLUMNS] + [n for n in also_found if n != country]
     terms += _city_names(text, view.t.lang)  # Bakou finds what is in Baku
+    rows, fold = _popup_rows(rec, text, coordinates, view.t)
     profile: dict[str, Any] = {
         "country": country or text.get("iso3"),
         "href": source if source and _is_web_url(source) else None,
         "kind": kind,
         "life": _life(rec, status, view),
         "region": region,
-        "rows": _rows(rec, text, coordinates, view.t),
+        "fold": fold,
+        "rows": rows,
         "source": source,
         "status": status,
         "terms": " ".join(term for term in terms if term),

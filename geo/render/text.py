@@ -11,6 +11,7 @@ written for people, as dated lists and ``Key: value`` lines, never as JSON.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections import Counter
@@ -35,43 +36,51 @@ __all__ = ["PLACE_DECIMALS"]
 #: Decimal places kept for place coordinates (5 decimals: about 1 m).
 PLACE_DECIMALS = 5
 
-#: Popup rows, in order: each column's label is the catalogue's ``row.<column>``.
-#: Other data columns follow, sorted by name, labelled with their own names.
-_ROW_FIELDS: tuple[str, ...] = (
+#: The rows of a popup's summary, in order: what a reader needs first (where the place
+#: is, the two sides of a crossing, when it opened).  Each column's label is the
+#: catalogue's ``row.<column>``.
+_SUMMARY_FIELDS: tuple[str, ...] = (
     "city",
-    "host",
     "country",
     "region",
-    "member",
     "side_a",
-    "side_a_position",
-    "side_a_precision_note",
-    "side_a_source",
     "side_b",
-    "side_b_position",
-    "side_b_precision_note",
-    "side_b_source",
+    "opened",
+    "closed",
+    "planned_opening",
+    "distance_km",
+)
+#: The rows folded under "Details and sources", in order; other data columns follow,
+#: sorted by name, labelled by the catalogue (``row.<column>``) or their own names.
+_DETAIL_FIELDS: tuple[str, ...] = (
+    "host",
+    "member",
     "osbp",
     "osbp_note",
     "modes",
-    "opened",
     "opened_note",
-    "closed",
     "closed_note",
-    "planned_opening",
     "history",
     "seats",
     "precision",
-    "precision_note",
     "placed_by",
+    "placed_by_source",
+    "precision_note",
     "coordinates",
     "coords_source",
     "located_by",
     "country_distance_km",
-    "distance_km",
+    "side_a_position",
+    "side_a_precision_note",
+    "side_a_source",
+    "side_b_position",
+    "side_b_precision_note",
+    "side_b_source",
     "checked_on",
     "notes",
 )
+#: Popup rows, in order: the summary's, then the details'.
+_ROW_FIELDS: tuple[str, ...] = _SUMMARY_FIELDS + _DETAIL_FIELDS
 #: Columns never shown as rows (shown elsewhere, or consumed by a combined row).
 _HIDDEN_COLUMNS = frozenset(
     {"id", "kind", "name", "status", "source", "iso3", "geometry", "lon", "lat"}
@@ -167,15 +176,31 @@ def _rows(
     coordinates: str | None,
     t: Translator,
 ) -> list[list[Any]]:
-    """Popup rows ``[label, value]``: known fields in order, then other columns by name.
+    """Popup rows ``[label, value]``: the summary's, then the details' (see :func:`_popup_rows`)."""
+    return _popup_rows(rec, text, coordinates, t)[0]
 
-    ``rec`` holds the place's values, ``text`` their display text (:func:`_text`),
-    ``t`` the map's words.  The Coordinates row is always there; its value is
+
+def _popup_rows(
+    rec: Mapping[str, Any],
+    text: Mapping[str, str | None],
+    coordinates: str | None,
+    t: Translator,
+) -> tuple[list[list[Any]], int]:
+    """Popup rows ``[label, value]`` and how many of them the summary shows.
+
+    The summary's rows come first (:data:`_SUMMARY_FIELDS`), then the rows
+    folded under "Details and sources": known fields in order, then other
+    columns by name, labelled by :func:`_field_label`.  ``rec`` holds the
+    place's values, ``text`` their display text (:func:`_text`), ``t`` the
+    map's words.  The Coordinates row is always there; its value is
     ``coordinates`` (``None``: the page writes it from the place's position).
-    Dates, booleans, codes of the data's vocabularies and distances are written
-    in the map's language; a nested value becomes a list of items (see
-    :data:`RowValue`): ``history`` one dated item per event, ``seats`` one per
-    seat with its years, any other list or mapping one item per element or key.
+    Dates, booleans, numbers, codes of the data's vocabularies and distances
+    are written in the map's language; a nested value becomes a list of items
+    (see :data:`RowValue`): ``history`` one dated item per event, ``seats`` one
+    per seat with its years, any other list or mapping one item per element or
+    key.  Noise is left out: a note that only repeats its field's value
+    (``opened_note`` equal to ``opened``), the distance to the country a point
+    lies inside.
     """
     values: dict[str, RowValue] = {
         key: _shown(t, key, rec.get(key), value) for key, value in text.items()
@@ -187,7 +212,6 @@ def _rows(
     )
     values["region"] = _region_text(t, text.get("region"))
     for side in "ab":
-        values[f"side_{side}"] = _side_text(t, text, side)
         values[f"side_{side}_position"] = _side_position(t, rec, side)
     values["coordinates"] = coordinates
     for key, value in rec.items():
@@ -195,18 +219,46 @@ def _rows(
             nested = _items(t, str(key), value)
             if nested is not None:
                 values[str(key)] = nested
+    for key in _noise(rec, text):
+        values[key] = None
+    labels = {key: t(f"row.{key}") for key in _SUMMARY_FIELDS}
+    for side in "ab":
+        labels[f"side_{side}"], values[f"side_{side}"] = _side_row(t, text, side)
+    summary: list[list[Any]] = [
+        [labels[key], values[key]] for key in _SUMMARY_FIELDS if values.get(key)
+    ]
     rows: list[list[Any]] = [
         [t(f"row.{key}"), values[key]]
-        for key in _ROW_FIELDS
+        for key in _DETAIL_FIELDS
         if values.get(key) or key == "coordinates"
     ]
     known = set(_ROW_FIELDS) | _HIDDEN_COLUMNS
     rows += [
         [_field_label(t, key), values[key]]
         for key, value in sorted(text.items())
-        if key not in known and value is not None and not _is_alternate_name(key)
+        if key not in known and values.get(key) is not None and not _is_alternate_name(key)
     ]
-    return rows
+    return summary + rows, len(summary)
+
+
+def _noise(rec: Mapping[str, Any], text: Mapping[str, str | None]) -> list[str]:
+    """Columns whose row would tell the reader nothing.
+
+    A note that only repeats the value it is about (``opened_note`` equal to
+    ``opened``, ``closed_note`` to ``closed``), and the distance to the country
+    a point lies inside (0 km).
+    """
+    out = []
+    for key, note in text.items():
+        if note is not None and key.endswith("_note"):
+            about = text.get(key[: -len("_note")])
+            if about is not None and note.strip() == about.strip():
+                out.append(key)
+    distance = rec.get("country_distance_km")
+    inside = text.get("located_by") == "inside"
+    if inside or (isinstance(distance, int | float | np.number) and float(distance) == 0):
+        out += ["country_distance_km", "located_by"] if inside else ["country_distance_km"]
+    return out
 
 
 def _shown(t: Translator, key: str, value: Any, text: str | None) -> str | None:
@@ -216,7 +268,8 @@ def _shown(t: Translator, key: str, value: Any, text: str | None) -> str | None:
     if isinstance(value, bool | np.bool_):
         return t("value.yes") if value else t("value.no")
     if key in _DATE_COLUMNS:
-        return _when_text(t, text)
+        day = _ISO_DAY.fullmatch(text.strip())  # a timestamp at midnight is that day
+        return _when_text(t, day.group(1) if day else text)
     if key in _KM_COLUMNS and isinstance(value, int | float | np.number):
         return t("units.km", km=t.number(float(value), decimals=_KM_COLUMNS[key]))
     if key in _CODE_COLUMNS:
@@ -224,6 +277,87 @@ def _shown(t: Translator, key: str, value: Any, text: str | None) -> str | None:
         if _is_list(codes):
             return ", ".join(_code_text(t, _CODE_COLUMNS[key], c) for c in codes if c is not None)
         return _code_text(t, _CODE_COLUMNS[key], codes)
+    if key.endswith(("note", "notes")):
+        return _plain_note(t, text)
+    if key in _ROW_FIELDS or key in _HIDDEN_COLUMNS:
+        return text
+    return _value_text(t, value, text)
+
+
+#: Codes of the confidence some notes start with, in capitals (``low_confidence``: the tag
+#: ``LOW CONFIDENCE``); the catalogue's ``confidence.<code>`` says it in plain words.
+_CONFIDENCE_CODES = (
+    "proxy",
+    "low_confidence",
+    "medium_confidence",
+    "high_confidence",
+    "approximate",
+    "unverified",
+)
+_CONFIDENCE_TAGS = {code.replace("_", " ").upper(): code for code in _CONFIDENCE_CODES}
+_CONFIDENCE_NOTE = re.compile(
+    r"(?P<pre>[^,:\u2013\u2014\n]{1,30}, )?(?P<tag>"
+    + "|".join(map(re.escape, _CONFIDENCE_TAGS))
+    + r")\s*[:\u2013\u2014-]\s*(?P<rest>.*)",
+    re.DOTALL,
+)
+
+
+def _plain_note(t: Translator, text: str) -> str:
+    """A note whose first words shout how sure it is, said in plain words of the map's language.
+
+    ``"PROXY: crossing point not surveyed"``: "A stand-in point — crossing point
+    not surveyed"; ``"village, LOW CONFIDENCE: from a dataset"`` (or with a dash):
+    "Low confidence — village, from a dataset".  Only the tags of
+    :data:`_CONFIDENCE_TAGS`, in capitals, at the start; any other note as it is.
+
+    >>> from geo.i18n import translator
+    >>> _plain_note(translator("en"), "village, LOW CONFIDENCE \u2013 from a dataset")
+    'Low confidence \u2014 village, from a dataset'
+    >>> _plain_note(translator("en"), "CCLEC: the Caribbean council")
+    'CCLEC: the Caribbean council'
+    """
+    found = _CONFIDENCE_NOTE.fullmatch(text)
+    if found is None:
+        return text
+    words = t(f"confidence.{_CONFIDENCE_TAGS[found.group('tag')]}")
+    rest = (found.group("pre") or "") + found.group("rest")
+    return t("confidence.note", confidence=words, note=rest) if rest.strip() else words
+
+
+#: A day of the data written as ISO 8601, with a time of midnight at most.
+_ISO_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?")
+#: Numbers written with the language's separators; beyond, as the data wrote them.
+_MAX_NUMBER = 1e15
+
+
+def _value_text(t: Translator, value: Any, text: str) -> str:
+    """The text of a value of a property geo does not know, in the map's language.
+
+    A day (``"2026-12-07"``, a date or a timestamp at midnight) as people write
+    it ("7 décembre 2026" in French), a number with the language's separators
+    ("1 234,5"); anything else as it is.
+
+    >>> from geo.i18n import translator
+    >>> fr = translator("fr")
+    >>> _value_text(fr, "2026-12-07", "2026-12-07"), _value_text(fr, 1234.5, "1234.5")
+    ('7 décembre 2026', '1\u202f234,5')
+    >>> _value_text(fr, "2026-02-30", "2026-02-30")  # not a day: as it is
+    '2026-02-30'
+    """
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool):
+        return text
+    if isinstance(value, int | float) and math.isfinite(value) and abs(value) < _MAX_NUMBER:
+        if isinstance(value, int):
+            return t.number(value)
+        digits = repr(value).partition(".")[2]
+        return t.number(value, decimals=len(digits) if digits.isdigit() else 0, trim=True)
+    if isinstance(value, str | dt.date | pd.Timestamp | np.datetime64):
+        day = _ISO_DAY.fullmatch(text.strip())
+        if day is not None:
+            return t.date(day.group(1)) or text
     return text
 
 
@@ -328,20 +462,21 @@ def _detail(t: Translator, item: Mapping[str, Any], shown: set[str]) -> str | No
     return "\n".join(lines) or None
 
 
-#: Fields with a label in the catalogue (``row.<field>``): the rows, and the fields of a
-#: history event or a seat.
-_LABELLED = frozenset(_ROW_FIELDS) | {"note", "source", "date", "status"}
+#: Keys of ``row.`` messages that are not the label of a field (templates, placeholders).
+_ROW_TEMPLATES = frozenset({"field", "unnamed", "side_place", "country_code"})
 
 
 def _field_label(t: Translator, key: str) -> str:
-    """A field's label: the catalogue's ``row.<key>`` for a field geo knows, else the key, readable.
+    """A field's label: the catalogue's ``row.<key>`` when it has one, else the key, readable.
 
-    A data's own field keeps its name (``opened_note``: "Opened note"); an empty
-    one is "(unnamed)" in the map's language.
+    So a property a user adds reads well in every language the catalogue knows
+    (``checked_on``: "Vérifié le" in French), and otherwise as its own name made
+    readable (``contact_email``: "Contact email"); an empty one is "(unnamed)"
+    in the map's language.
     """
-    if key in _LABELLED:
+    if key not in _ROW_TEMPLATES and f"row.{key}" in t.message_keys():
         return t(f"row.{key}")
-    return _label(key) if key.strip() else t("row.unnamed")
+    return _label(key) or t("row.unnamed")
 
 
 def _is_list(value: Any) -> TypeGuard[list[Any] | tuple[Any, ...]]:
@@ -352,6 +487,29 @@ def _status_label(t: Translator, code: str) -> str:
     """A status for people: the catalogue's ``status.<code>``, else the code, readable."""
     key = f"status.{code}"
     return t(key) if key in t.message_keys() else _label(code)
+
+
+def _side_row(t: Translator, values: Mapping[str, str | None], side: str) -> tuple[str, str | None]:
+    """A border post's side for the summary: ``(its country, the name of its post)``.
+
+    The post's name is followed by the side's WCO region when it is not the
+    place's own, and by "not a WCO Member" for a country that is not; without a
+    country the label is "Side A" (or B) and the value :func:`_side_text`'s.
+
+    >>> from geo.i18n import translator
+    >>> _side_row(translator("en"), {"region": "EUR", "side_b_name": "Yarag-Kazmalyar",
+    ...     "side_b_iso3": "RUS", "side_b_country": "Russia", "side_b_region": "EUR"}, "b")
+    ('Russia', 'Yarag-Kazmalyar')
+    """
+    iso3 = values.get(f"side_{side}_iso3")
+    country = _country(t, iso3, values.get(f"side_{side}_country")) or iso3
+    name = values.get(f"side_{side}_name")
+    if not country or not name:
+        return t(f"row.side_{side}"), _side_text(t, values, side)
+    region = values.get(f"side_{side}_region")
+    other = _region_name(t, region) if region and region != values.get("region") else None
+    member = t("member.no") if values.get(f"side_{side}_member") == "No" else None
+    return country, ", ".join(x for x in (name, other, member) if x)
 
 
 def _side_text(t: Translator, values: Mapping[str, str | None], side: str) -> str | None:
@@ -410,9 +568,22 @@ def _coordinates_text(t: Translator, lon: float, lat: float) -> str:
 
 
 def _label(key: str) -> str:
-    """A data column's own name, readable (``opened_note``: "Opened note"); "" for none."""
-    words = str(key).replace("_", " ").strip()
+    """A data column's own name, readable; "" for none.
+
+    Underscores, hyphens and dots become spaces, a lower-case letter followed by
+    a capital is split (camelCase), spaces are collapsed and the first letter is
+    a capital; the rest is left as written (acronyms stay).
+
+    >>> _label("opened_note"), _label("contact_email"), _label("checkedOn"), _label("WCO-code")
+    ('Opened note', 'Contact email', 'Checked on', 'WCO code')
+    """
+    words = _CAMEL.sub(lambda m: f"{m.group(1)} {m.group(2).lower()}", str(key))
+    words = " ".join(_SEPARATORS.sub(" ", words).split())
     return words[:1].upper() + words[1:]
+
+
+_CAMEL = re.compile(r"([a-z])([A-Z])(?![A-Z])")
+_SEPARATORS = re.compile(r"[_.\-]+")
 
 
 # --------------------------------------------------------------------------- data values

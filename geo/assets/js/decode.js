@@ -64,7 +64,7 @@
       out[i] = {
         id: ids[i], name: names[i], lat: pos[i][0], lon: pos[i][1],
         kind: pr.kind, status: pr.status, region: pr.region, country: pr.country,
-        source: pr.source, href: pr.href, terms: pr.terms, rows: pr.rows, life: pr.life
+        source: pr.source, href: pr.href, terms: pr.terms, rows: pr.rows, fold: pr.fold, life: pr.life
       };
       if (pr.also) out[i].also = pr.also;
     }

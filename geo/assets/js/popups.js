@@ -31,6 +31,19 @@
           }
           return L.Popup.prototype.openOn.call(this, map);
         },
+        onAdd: function (map) {
+          L.Popup.prototype.onAdd.call(this, map);
+          if (!this._atlasToggle) { // "Details and sources" opened or closed: fit the popup again
+            var self = this;
+            this._atlasToggle = function () { // update() less _updateContent (which would close it)
+              if (!self._map) return;
+              self._updateLayout();
+              self._updatePosition();
+              self._adjustPan();
+            };
+            this._container.addEventListener('toggle', this._atlasToggle, true); // toggle does not bubble
+          }
+        },
         _adjustPan: function () {
           var el = this._container;
           if (el) {
@@ -47,21 +60,44 @@
 
   /** A place's popup. */
   function placePopup(app) {
-    return popup(app, { maxWidth: 340, minWidth: 240, maxHeight: 340 });
+    return popup(app, { maxWidth: 360, minWidth: 300, maxHeight: 420 });
   }
 
-  /** A link to an http(s) source, or null (then the source shows as text). */
-  function sourceLink(p) {
-    if (!p.href || !/^https?:\/\//i.test(p.href)) return null;
+  /** Web addresses in a text of the data: http(s) only, up to a space or a bracket. */
+  var URLS = /https?:\/\/[^\s<>"'()[\]{}]+/gi;
+
+  /**
+   * A link to an http(s) address, written as its host ("wcoomd.org"), the whole
+   * address in its title; null when `href` is not such an address.
+   */
+  function webLink(href) {
+    var url;
     try {
-      var url = new URL(p.href);
-      if (url.protocol === 'http:' || url.protocol === 'https:') {
-        return h('a', { href: url.href, textContent: p.source, target: '_blank', rel: 'noopener noreferrer' });
-      }
+      url = new URL(href);
     } catch {
       return null; // not a URL
     }
-    return null;
+    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.hostname) return null;
+    var host = url.hostname.replace(/^www\./i, '');
+    return h('a', { href: url.href, textContent: host, title: url.href, target: '_blank', rel: 'noopener noreferrer' });
+  }
+
+  /** A text of the data as nodes: each http(s) address in it a link (webLink), the rest text. */
+  function linked(text) {
+    var s = String(text);
+    var out = [];
+    var at = 0;
+    s.replace(URLS, function (found, index) {
+      var href = found.replace(/[.,;:!?]+$/, ''); // a sentence's punctuation is not the address's
+      var link = webLink(href);
+      if (!link) return found;
+      if (index > at) out.push(s.slice(at, index));
+      out.push(link);
+      at = index + href.length;
+      return found;
+    });
+    if (at < s.length) out.push(s.slice(at));
+    return out;
   }
 
   var LONG = 2000; // characters of a row's text shown before "more"
@@ -78,35 +114,59 @@
     ])];
   }
 
+  /** A text of a row: its web addresses links; a long one cut, whole under "more". */
+  function texts(app, text) {
+    var parts = whole(app, text, LONG, 'popup.more');
+    return parts.length === 1 ? linked(parts[0]) : parts;
+  }
+
   /** A row's value: text, or a list of items, each text or [head, text, detail]. */
   function valueNode(app, value) {
-    if (!Array.isArray(value)) return h('dd', {}, whole(app, value, LONG, 'popup.more'));
+    if (!Array.isArray(value)) return h('dd', {}, texts(app, value));
     return h('dd', { className: 'atlas-wide' }, [h('ul', { className: 'atlas-items' }, value.map(function (item) {
-      if (!Array.isArray(item)) return h('li', {}, whole(app, item, LONG, 'popup.more'));
+      if (!Array.isArray(item)) return h('li', {}, texts(app, item));
       return h('li', {}, [
         item[0] ? h('span', { className: 'atlas-item-head', textContent: String(item[0]) }) : null,
         item[0] && item[1] ? ' ' : null,
-        item[1] ? String(item[1]) : null,
-        item[2] ? h('span', { className: 'atlas-item-detail', textContent: String(item[2]) }) : null
+        item[1] ? h('span', {}, linked(item[1])) : null,
+        item[2] ? h('span', { className: 'atlas-item-detail' }, linked(item[2])) : null
       ]);
     }))]);
   }
 
-  /** The rows of a place, its seat at the end of the timeline's year when it differs, its source. */
-  function details(app, p, now, year) {
+  /** A list of rows [term, dd]; the Coordinates row (value null) written from lat, lon. */
+  function rowList(app, p, rows) {
     var dl = h('dl', { className: 'atlas-props' });
-    function row(term, dd) {
-      dl.appendChild(h('dt', { textContent: term, className: dd.className === 'atlas-wide' ? 'atlas-wide' : '' }));
+    rows.forEach(function (r) {
+      var dd = r[1] === null ? h('dd', { textContent: util.coordsText(app, p.lat, p.lon, app.decimals) }) : r[1];
+      if (!(dd instanceof Node)) dd = valueNode(app, dd);
+      dl.appendChild(h('dt', { textContent: r[0], className: dd.className === 'atlas-wide' ? 'atlas-wide' : '' }));
       dl.appendChild(dd);
-    }
-    p.rows.forEach(function (r) {
-      row(r[0], r[1] === null ? h('dd', { textContent: util.coordsText(app, p.lat, p.lon, app.decimals) }) : valueNode(app, r[1]));
     });
-    if (year !== null && (now.lat !== p.lat || now.lon !== p.lon)) {
-      row(util.t(app, 'popup.seat_at', { year: year }), h('dd', { textContent: util.coordsText(app, now.lat, now.lon, app.decimals) }));
-    }
-    if (p.source) row(util.t(app, 'row.source'), h('dd', { className: 'atlas-source' }, [sourceLink(p) || p.source]));
     return dl;
+  }
+
+  /**
+   * A place's rows: its summary (the first p.fold rows, and its seat at the end of the
+   * timeline's year when it differs), then the other rows and its source under a closed
+   * "Details and sources" disclosure.
+   */
+  function details(app, p, now, year) {
+    var fold = typeof p.fold === 'number' ? p.fold : p.rows.length;
+    var brief = p.rows.slice(0, fold);
+    if (year !== null && (now.lat !== p.lat || now.lon !== p.lon)) {
+      brief.push([util.t(app, 'popup.seat_at', { year: year }), h('dd', { textContent: util.coordsText(app, now.lat, now.lon, app.decimals) })]);
+    }
+    var more = p.rows.slice(fold);
+    if (p.source) more.push([util.t(app, 'row.source'), h('dd', { className: 'atlas-source' }, linked(p.source))]);
+    var out = [brief.length ? rowList(app, p, brief) : null];
+    if (more.length) {
+      out.push(h('details', { className: 'atlas-more' }, [
+        h('summary', { className: 'atlas-more-title', textContent: util.t(app, 'popup.details') }),
+        rowList(app, p, more)
+      ]));
+    }
+    return out;
   }
 
   /** "Copy link": the address of the place (links.js) to the clipboard, or shown to copy by hand. */
@@ -152,10 +212,10 @@
             year === null ? null : util.t(app, 'popup.at_year', { year: year })
           ])
         ])
-      ]),
-      details(app, p, now, year),
+      ])
+    ].concat(details(app, p, now, year), [
       app.links ? linkBar(app, p) : null
-    ]);
+    ]));
   }
 
   /** What a cell's popup shows: its places (the first 50), each a button that calls choose(p). */
@@ -172,5 +232,5 @@
     ]);
   }
 
-  lib.popups = { popup: popup, placePopup: placePopup, placeContent: placeContent, cellContent: cellContent };
+  lib.popups = { popup: popup, placePopup: placePopup, placeContent: placeContent, cellContent: cellContent, linked: linked };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});
