@@ -218,6 +218,7 @@ NOT_WORDS = {
     "No",
     "Feature",  # GeoJSON's type names (RFC 7946), in the file download.js makes
     "Point",
+    "Polygon",  # a geometry type (geo.render.detail keeps the polygons of a cut)
 }
 #: Names that are the same in every language.
 BRANDS = ("OpenStreetMap", "CARTO", "Leaflet", "Natural Earth")
