@@ -42,47 +42,163 @@
 
   // ---- cluster view
 
-  /** Every place has a marker in one MarkerClusterGroup; filtered ones are taken out. */
+  var CLUSTER_RADIUS = 26; // px: a symbol (22) or a cluster's tile (26) and a gap: nearer ones would overlap
+
+  /**
+   * The plugin's radius for its clusters of a zoom level, so that they join symbols
+   * nearer than CLUSTER_RADIUS on the screen: the map shows level round(z) at zoom z
+   * (the plugin's rule), and keeps the fraction of its fitted zoom (zoomSnap 0.25),
+   * `zoom`, at later zooms in or out.
+   */
+  function radiusAt(zoom) {
+    var f = zoom - Math.floor(zoom);
+    return CLUSTER_RADIUS * Math.pow(2, Math.round(f) - f);
+  }
+
+  /** The places a cluster's markers stand for: a group's places, or one place. */
+  function placesIn(markers) {
+    var out = [];
+    markers.forEach(function (m) { out.push.apply(out, m.atlasGroup || [m.atlasPlace]); });
+    return out;
+  }
+
+  /**
+   * The places that show, joined where they share a point (groups.js): the main
+   * places (and every answer of a query map) on a layer of their own, never
+   * clustered; the others in one MarkerClusterGroup that joins only symbols that
+   * would overlap.
+   */
   function ClusterView(app) {
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
-      maxClusterRadius: 36,
+      maxClusterRadius: function () { return radiusAt(app.map.getZoom()); },
       spiderfyOnMaxZoom: true,
-      iconCreateFunction: function (group) { return symbols.clusterIcon(app, group.getChildCount()); }
+      iconCreateFunction: function (group) {
+        var places = placesIn(group.getAllChildMarkers());
+        group.options.title = lib.groups.clusterText(app, places); // Leaflet reads it after this
+        return lib.groups.clusterIcon(app, places, shiftOf(app, view, group));
+      }
     });
-    var inCluster = new Set();
-    app.places.forEach(function (p) { markerOf(app, p); });
-    return {
-      layer: cluster,
+    var view = {
       cluster: cluster,
-      sync: function () { clusterSync(app, cluster, inCluster); },
-      select: function (p) { clusterSelect(app, cluster, p); }
+      main: L.layerGroup(),
+      spreader: lib.groups.Spreader(app),
+      drawn: new Map() // a unit's key -> {marker, main, places, states}
+    };
+    app.places.forEach(function (p) { markerOf(app, p); });
+    // a query map groups its answers whose symbols overlap at the zoom shown
+    if (app.data.query) app.map.on('zoomend', function () { clusterSync(app, view); app.listeners.forEach(function (fn) { fn(); }); });
+    return {
+      layer: L.layerGroup([cluster, view.main, view.spreader.layer]),
+      cluster: cluster,
+      spreader: view.spreader,
+      sync: function () { clusterSync(app, view); },
+      select: function (p) { clusterSelect(app, view, p); },
+      drawnUnits: function () { return drawnUnits(app, view); },
+      units: function () {
+        return Array.from(view.drawn.values(), function (d) {
+          return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: cluster.getVisibleParent(d.marker) !== d.marker };
+        });
+      }
     };
   }
 
-  function clusterSync(app, cluster, inCluster) {
-    var add = [], remove = [], changed = [];
-    app.places.forEach(function (p) {
-      var has = inCluster.has(p);
-      var moved = !sameState(p.drawn, p.now);
-      if (has && (!p.on || moved)) { remove.push(p.marker); inCluster.delete(p); }
-      if (p.on && (moved || !has)) {
-        add.push(p.marker);
-        inCluster.add(p);
-        if (moved) changed.push(p);
-      }
+  /**
+   * How far (CSS pixels) a cluster's tile moves off its point so as not to cover the
+   * symbol of a main place: out of each such symbol's box the shortest way.
+   */
+  function shiftOf(app, view, group) {
+    var map = app.map;
+    var shift = L.point(0, 0);
+    if (!map._loaded) return shift;
+    var zoom = Math.round(map.getZoom()) === group._zoom ? map.getZoom() : group._zoom;
+    var at = map.project(group.getLatLng(), zoom);
+    var half = lib.groups.TILE / 2 + 2;
+    view.main.eachLayer(function (m) {
+      var icon = m.options.icon.options;
+      var size = L.point(icon.iconSize), anchor = icon.iconAnchor ? L.point(icon.iconAnchor) : size.divideBy(2);
+      var corner = map.project(m.getLatLng(), zoom).subtract(anchor);
+      var c = at.add(shift);
+      var left = corner.x - half, right = corner.x + size.x + half, top = corner.y - half, bottom = corner.y + size.y + half;
+      if (c.x <= left || c.x >= right || c.y <= top || c.y >= bottom) return;
+      var moves = [L.point(left - c.x, 0), L.point(right - c.x, 0), L.point(0, top - c.y), L.point(0, bottom - c.y)];
+      moves.sort(function (a, b) { return Math.abs(a.x + a.y) - Math.abs(b.x + b.y); });
+      shift = shift.add(moves[0]);
     });
-    if (remove.length) cluster.removeLayers(remove); // before markers move: the plugin finds them by position
-    changed.forEach(function (p) { restyle(app, p); });
-    if (add.length) cluster.addLayers(add);
+    return shift.round();
   }
 
-  /** Zoom (at most to SELECT_ZOOM) until the place leaves its cluster, else spiderfy. */
-  function clusterSelect(app, cluster, p) {
+  /** Whether a drawn unit is stale: gone, no longer main or not, or one of its places changed. */
+  function stale(d, u) {
+    return !u || u.main !== d.main || d.places.some(function (p, i) { return !sameState(d.states[i], p.now); });
+  }
+
+  function clusterSync(app, view) {
+    var units = new Map();
+    lib.groups.unitsOf(app).forEach(function (u) { units.set(u.key, u); });
+    var out = [];
+    view.drawn.forEach(function (d, key) {
+      if (!stale(d, units.get(key))) return;
+      if (view.spreader.isOpen(d.marker)) view.spreader.gather();
+      if (d.main) view.main.removeLayer(d.marker); else out.push(d.marker);
+      view.drawn.delete(key);
+    });
+    if (out.length) view.cluster.removeLayers(out); // before markers move: the plugin finds them by position
+    var add = [];
+    units.forEach(function (u, key) {
+      if (view.drawn.has(key)) return;
+      u.places.forEach(function (p) { markerOf(app, p); restyle(app, p); });
+      var marker = u.places.length === 1 ? u.places[0].marker : lib.groups.groupMarker(app, u, view.spreader);
+      marker.setZIndexOffset(u.main ? 1000 : 0);
+      view.drawn.set(key, { marker: marker, main: u.main, places: u.places, states: u.places.map(function (p) { return p.now; }) });
+      if (u.main) view.main.addLayer(marker); else add.push(marker);
+    });
+    if (add.length) view.cluster.addLayers(add);
+  }
+
+  /**
+   * The units drawn on their own now, for the names beside them (groups.officeNames):
+   * {places, main, lat, lon, box: {left, right, top, bottom} the icon's extent from its point}.
+   */
+  function drawnUnits(app, view) {
+    var out = [];
+    view.drawn.forEach(function (d) {
+      if (!d.main && view.cluster.getVisibleParent(d.marker) !== d.marker) return;
+      var icon = d.marker.options.icon.options;
+      var size = L.point(icon.iconSize), anchor = icon.iconAnchor ? L.point(icon.iconAnchor) : size.divideBy(2);
+      var at = d.marker.getLatLng();
+      out.push({
+        places: d.places, main: d.main, lat: at.lat, lon: at.lng,
+        box: { left: anchor.x, right: size.x - anchor.x, top: anchor.y, bottom: size.y - anchor.y }
+      });
+    });
+    return out;
+  }
+
+  /** Show a place: open its popup, after spreading its group; its unit brought into view first. */
+  function clusterSelect(app, view, p) {
+    var d = null;
+    view.drawn.forEach(function (u) { if (u.places.indexOf(p) >= 0) d = u; });
+    if (!d) return;
     var map = app.map;
-    var marker = p.marker;
+    var unit = d.marker;
+    var open = d.places.length === 1 ? function () { p.marker.openPopup(); } : function () {
+      if (!view.spreader.isOpen(unit)) view.spreader.spread(unit);
+      p.marker.openPopup();
+    };
     map.closePopup();
-    function open() { marker.openPopup(); }
+    if (d.main) {
+      app.selectToken = (app.selectToken || 0) + 1; // cancels a pending selection's steps
+      if (!map.getBounds().contains(unit.getLatLng())) map.setView(unit.getLatLng(), map.getZoom(), { animate: false });
+      open();
+      return;
+    }
+    clusterReveal(app, view.cluster, unit, open);
+  }
+
+  /** Zoom (at most to SELECT_ZOOM) until a marker leaves its cluster, else spiderfy; then open(). */
+  function clusterReveal(app, cluster, marker, open) {
+    var map = app.map;
     // Like MarkerClusterGroup.zoomToShowLayer, which zooms as deep as the map allows
     // (street level for two offices in one city); the fields read here are the plugin's.
     var done = false;
@@ -278,5 +394,28 @@
       .openOn(map);
   }
 
-  lib.views = { markerOf: markerOf, ClusterView: ClusterView, GridView: GridView, gridCells: gridCells, cellKey: cellKey };
+  // ---- keyboard
+
+  /**
+   * Enter or Space on a marker, a group or a cluster does what a click does (Leaflet
+   * itself answers Enter on a marker only, and not on a cluster).  A group spread from
+   * the keyboard gives the focus to its first place; a cluster that zoomed in, to the map.
+   */
+  function activateByKeys(app) {
+    var map = app.map;
+    L.DomEvent.on(map.getPane('markerPane'), 'keydown', function (e) {
+      var el = e.target;
+      if ((e.key !== 'Enter' && e.key !== ' ') || !el.classList || !el.classList.contains('leaflet-marker-icon')) return;
+      L.DomEvent.preventDefault(e); // and so no keypress: Leaflet's Enter would click twice
+      el.click();
+      var spreader = app.view.spreader;
+      var first = spreader && spreader.firstElement();
+      if (first && el.classList.contains('atlas-group')) first.focus();
+      else if (el.classList.contains('atlas-cluster')) {
+        map.once('moveend', function () { if (!el.isConnected) map.getContainer().focus(); });
+      }
+    });
+  }
+
+  lib.views = { activateByKeys: activateByKeys, radiusAt: radiusAt, markerOf: markerOf, restyle: restyle, placesIn: placesIn, ClusterView: ClusterView, GridView: GridView, gridCells: gridCells, cellKey: cellKey };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});
