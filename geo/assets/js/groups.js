@@ -80,12 +80,13 @@
   /**
    * Where a name of `width` x `height` CSS pixels may be written beside a symbol whose
    * icon reaches `box` {left, right, top, bottom} pixels from its point: the offsets
-   * [dx, dy] of the name's centre from the point, right first, then left, below and
-   * above; `pad` is the room place() keeps around the name.
+   * [dx, dy] of the name's centre from the point, right first, then left, below,
+   * above, and the four corners; `pad` is the room place() keeps around the name.
    */
   function nameSpots(box, width, height, pad) {
     var across = GAP + pad + width / 2, down = GAP + pad + height / 2;
-    return [[box.right + across, 0], [-box.left - across, 0], [0, box.bottom + down], [0, -box.top - down]];
+    var right = box.right + across, left = -box.left - across, below = box.bottom + down, above = -box.top - down;
+    return [[right, 0], [left, 0], [0, below], [0, above], [right, above], [right, below], [left, above], [left, below]];
   }
 
   // ---- the page's part (Leaflet)
@@ -125,7 +126,7 @@
     var mini = held.length === 1 ? 16 : 11;
     var html = '<span class="atlas-holds atlas-holds-' + held.length + '" aria-hidden="true">' + held.map(function (h) {
       return lib.symbols.symbolSvg(app.kinds.get(h.kind) || {}, 'operational', mini);
-    }).join('') + '</span><b class="atlas-cluster-n" aria-hidden="true">' + Number(places.length) + '</b>' +
+    }).join('') + '</span><span class="atlas-cluster-n" aria-hidden="true">' + Number(places.length) + '</span>' +
       '<span class="atlas-sr">' + util.esc(clusterText(app, places)) + '</span>';
     return L.divIcon({
       html: html, className: 'atlas-cluster', iconSize: [TILE, TILE],
@@ -149,7 +150,7 @@
       width += MINI;
     });
     if (places.length > MAX_SHOWN) {
-      html += '<b>+' + Number(places.length - MAX_SHOWN) + '</b>';
+      html += '<span class="atlas-group-more">+' + Number(places.length - MAX_SHOWN) + '</span>';
       width += 7 * String(places.length - MAX_SHOWN).length + 8;
     }
     return L.divIcon({
@@ -280,7 +281,8 @@
       if (!d.main && zoom < OTHERS_ZOOM) return;
       var name = mapName(p.name);
       if (!name) return;
-      if (d.places.length > 1) name = util.t(app, 'cluster.name_more', { name: name, n: d.places.length - 1 });
+      // a group of places that are not main: "Samur and 2 more" (a main office's group shows its others' symbols)
+      if (d.places.length > 1 && MAIN_KINDS[p.kind] !== true) name = util.t(app, 'cluster.name_more', { name: name, n: d.places.length - 1 });
       var box = size(name);
       var px = app.map.project([d.lat, d.lon], 0);
       out.push({

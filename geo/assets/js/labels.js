@@ -13,15 +13,17 @@
   var LINE = 13; // px: a label's line
   var WRAP = 110; // px: a longer name wraps onto more lines
   var PAD = 5; // px kept between two names
+  var OFFICE_WRAP = 150; // px: an office's name beside its symbol wraps wider (fewer lines)
 
-  /** The lines of a name no wider than WRAP where it can break, and the widest line's width. */
-  function wrap(name, measure) {
+  /** The lines of a name no wider than `max` (WRAP) where it can break, and the widest line's width. */
+  function wrap(name, measure, max) {
+    var limit = max || WRAP;
     var words = String(name).split(/\s+/).filter(Boolean);
     var lines = [];
     var line = '';
     words.forEach(function (word) {
       var next = line ? line + ' ' + word : word;
-      if (line && measure(next) > WRAP) { lines.push(line); line = word; } else { line = next; }
+      if (line && measure(next) > limit) { lines.push(line); line = word; } else { line = next; }
     });
     if (line) lines.push(line);
     var width = Math.max.apply(null, lines.map(measure).concat([0]));
@@ -111,7 +113,7 @@
     if (ctx) ctx.font = FONT;
     var labels = labelsOf(app, measure);
     var nodes = new Map();
-    var size = function (name) { return wrap(name, measure); };
+    var size = function (name) { return wrap(name, measure, OFFICE_WRAP); };
     function nodeOf(l) {
       var key = l.office ? 'office\u0000' + l.id : l;
       var node = nodes.get(key);

@@ -42,7 +42,7 @@
 
   // ---- cluster view
 
-  var CLUSTER_RADIUS = 26; // px: a symbol (22) or a cluster's tile (26) and a gap: nearer ones would overlap
+  var CLUSTER_RADIUS = 30; // px: a cluster's tile (26) and its count (4 more): nearer ones would overlap
 
   /**
    * The plugin's radius for its clusters of a zoom level, so that they join symbols
@@ -82,6 +82,7 @@
     var view = {
       cluster: cluster,
       main: L.layerGroup(),
+      satellites: L.layerGroup(), // beside a main place, the clusters of the places under its symbol
       spreader: lib.groups.Spreader(app),
       drawn: new Map() // a unit's key -> {marker, main, places, states}
     };
@@ -89,7 +90,7 @@
     // a query map groups its answers whose symbols overlap at the zoom shown
     if (app.data.query) app.map.on('zoomend', function () { clusterSync(app, view); app.listeners.forEach(function (fn) { fn(); }); });
     return {
-      layer: L.layerGroup([cluster, view.main, view.spreader.layer]),
+      layer: L.layerGroup([cluster, view.main, view.satellites, view.spreader.layer]),
       cluster: cluster,
       spreader: view.spreader,
       sync: function () { clusterSync(app, view); },
@@ -97,7 +98,7 @@
       drawnUnits: function () { return drawnUnits(app, view); },
       units: function () {
         return Array.from(view.drawn.values(), function (d) {
-          return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: cluster.getVisibleParent(d.marker) !== d.marker };
+          return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: d.absorbed || cluster.getVisibleParent(d.marker) !== d.marker };
         });
       }
     };
@@ -111,19 +112,37 @@
     var map = app.map;
     var shift = L.point(0, 0);
     if (!map._loaded) return shift;
-    var zoom = Math.round(map.getZoom()) === group._zoom ? map.getZoom() : group._zoom;
+    var shown = map._animatingZoom ? map._animateToZoom : map.getZoom(); // the zoom being drawn (Leaflet's fields)
+    var zoom = Math.round(shown) === group._zoom ? shown : group._zoom;
     var at = map.project(group.getLatLng(), zoom);
     var half = lib.groups.TILE / 2 + 2;
+    var inside = new Set(group.getAllChildMarkers());
+    // the icons near it of the places likely drawn on their own (no neighbour within the
+    // clusters' radius) and of the main places: a move lands on as few as it can
+    var near = [];
+    view.drawn.forEach(function (d) {
+      if (d.absorbed || inside.has(d.marker)) return;
+      var b = iconBox(map, d.marker, zoom);
+      if (Math.abs(b.left - at.x) < 120 && Math.abs(b.top - at.y) < 120) near.push({ d: d, b: b, c: map.project(d.marker.getLatLng(), zoom) });
+    });
+    var radius = radiusAt(zoom);
+    var others = near.filter(function (o) {
+      return o.d.main || !near.some(function (q) { return q !== o && !q.d.main && q.c.distanceTo(o.c) < radius; });
+    }).map(function (o) { return o.b; });
+    function hits(c) {
+      return others.filter(function (b) { return c.x - half < b.right && b.left < c.x + half && c.y - half < b.bottom && b.top < c.y + half; }).length;
+    }
     view.main.eachLayer(function (m) {
-      var icon = m.options.icon.options;
-      var size = L.point(icon.iconSize), anchor = icon.iconAnchor ? L.point(icon.iconAnchor) : size.divideBy(2);
-      var corner = map.project(m.getLatLng(), zoom).subtract(anchor);
+      var box = iconBox(map, m, zoom);
       var c = at.add(shift);
-      var left = corner.x - half, right = corner.x + size.x + half, top = corner.y - half, bottom = corner.y + size.y + half;
+      var left = box.left - half, right = box.right + half, top = box.top - half, bottom = box.bottom + half;
       if (c.x <= left || c.x >= right || c.y <= top || c.y >= bottom) return;
-      var moves = [L.point(left - c.x, 0), L.point(right - c.x, 0), L.point(0, top - c.y), L.point(0, bottom - c.y)];
-      moves.sort(function (a, b) { return Math.abs(a.x + a.y) - Math.abs(b.x + b.y); });
-      shift = shift.add(moves[0]);
+      var xs = [0, left - c.x, right - c.x], ys = [0, top - c.y, bottom - c.y];
+      var moves = [];
+      xs.forEach(function (dx) { ys.forEach(function (dy) { if (dx || dy) moves.push(L.point(dx, dy)); }); });
+      moves = moves.map(function (v) { return { v: v, hits: hits(c.add(v)), length: Math.abs(v.x) + Math.abs(v.y) }; });
+      moves.sort(function (a, b) { return a.hits - b.hits || a.length - b.length; });
+      shift = shift.add(moves[0].v);
     });
     return shift.round();
   }
@@ -140,7 +159,7 @@
     view.drawn.forEach(function (d, key) {
       if (!stale(d, units.get(key))) return;
       if (view.spreader.isOpen(d.marker)) view.spreader.gather();
-      if (d.main) view.main.removeLayer(d.marker); else out.push(d.marker);
+      if (d.main) view.main.removeLayer(d.marker); else if (!d.absorbed) out.push(d.marker);
       view.drawn.delete(key);
     });
     if (out.length) view.cluster.removeLayers(out); // before markers move: the plugin finds them by position
@@ -150,10 +169,74 @@
       u.places.forEach(function (p) { markerOf(app, p); restyle(app, p); });
       var marker = u.places.length === 1 ? u.places[0].marker : lib.groups.groupMarker(app, u, view.spreader);
       marker.setZIndexOffset(u.main ? 1000 : 0);
-      view.drawn.set(key, { marker: marker, main: u.main, places: u.places, states: u.places.map(function (p) { return p.now; }) });
+      view.drawn.set(key, { marker: marker, main: u.main, places: u.places, states: u.places.map(function (p) { return p.now; }), absorbed: false });
       if (u.main) view.main.addLayer(marker); else add.push(marker);
     });
     if (add.length) view.cluster.addLayers(add);
+    if (!view.watching) { // after the plugin's own handler: it is added to the map by now
+      view.watching = true;
+      app.map.on('zoomend', function () { attach(app, view); });
+    }
+    attach(app, view);
+  }
+
+  /** The box of a marker's icon, in world pixels at a zoom. */
+  function iconBox(map, marker, zoom) {
+    var icon = marker.options.icon.options;
+    var size = L.point(icon.iconSize), anchor = icon.iconAnchor ? L.point(icon.iconAnchor) : size.divideBy(2);
+    var corner = map.project(marker.getLatLng(), zoom).subtract(anchor);
+    return { left: corner.x, top: corner.y, right: corner.x + size.x, bottom: corner.y + size.y };
+  }
+
+  /**
+   * The places whose symbol a main place's would cover at the zoom shown leave the
+   * clusters: each main place gets beside it a cluster of them (a satellite), which
+   * zooms in to part them.  Redone after each zoom.
+   */
+  function attach(app, view) {
+    var map = app.map;
+    if (!map._loaded) return;
+    var zoom = map.getZoom();
+    var mains = [];
+    view.drawn.forEach(function (d) { if (d.main) mains.push({ d: d, box: iconBox(map, d.marker, zoom), list: [] }); });
+    var into = [], out = [];
+    view.drawn.forEach(function (d) {
+      if (d.main) return;
+      var own = iconBox(map, d.marker, zoom);
+      var host = null;
+      mains.forEach(function (m) {
+        var b = m.box;
+        if (!host && own.left < b.right && b.left < own.right && own.top < b.bottom && b.top < own.bottom) host = m;
+      });
+      if (host) host.list.push(d);
+      if (host && !d.absorbed) into.push(d.marker);
+      if (!host && d.absorbed) out.push(d.marker);
+      d.absorbed = !!host;
+    });
+    if (into.length) view.cluster.removeLayers(into);
+    if (out.length) view.cluster.addLayers(out);
+    view.satellites.clearLayers();
+    mains.forEach(function (m) { if (m.list.length) view.satellites.addLayer(satellite(app, m, zoom)); });
+  }
+
+  /** The cluster of the places under a main place's symbol, at its lower right; a click zooms in. */
+  function satellite(app, m, zoom) {
+    var map = app.map;
+    var places = placesIn(m.list.map(function (d) { return d.marker; }));
+    var tile = lib.groups.TILE;
+    var point = map.project(m.d.marker.getLatLng(), zoom);
+    var shift = L.point(m.box.right + tile / 2 - 6, m.box.bottom + tile / 2 - 6).subtract(point).round();
+    var text = lib.groups.clusterText(app, places);
+    var marker = L.marker(m.d.marker.getLatLng(), {
+      icon: lib.groups.clusterIcon(app, places, shift), keyboard: true, title: text, zIndexOffset: 500
+    });
+    marker.on('click', function () {
+      var bounds = L.latLngBounds([m.d.marker.getLatLng()].concat(m.list.map(function (d) { return d.marker.getLatLng(); })));
+      var target = Math.max(map.getBoundsZoom(bounds.pad(0.5)), map.getZoom() + 1);
+      map.setView(bounds.getCenter(), Math.min(target, map.getMaxZoom()));
+    });
+    marker.atlasAbsorbed = places;
+    return marker;
   }
 
   /**
@@ -163,7 +246,7 @@
   function drawnUnits(app, view) {
     var out = [];
     view.drawn.forEach(function (d) {
-      if (!d.main && view.cluster.getVisibleParent(d.marker) !== d.marker) return;
+      if (!d.main && (d.absorbed || view.cluster.getVisibleParent(d.marker) !== d.marker)) return;
       var icon = d.marker.options.icon.options;
       var size = L.point(icon.iconSize), anchor = icon.iconAnchor ? L.point(icon.iconAnchor) : size.divideBy(2);
       var at = d.marker.getLatLng();
@@ -192,6 +275,11 @@
       if (!map.getBounds().contains(unit.getLatLng())) map.setView(unit.getLatLng(), map.getZoom(), { animate: false });
       open();
       return;
+    }
+    // under a main place's symbol: zoom in until it leaves it (each zoom redoes attach)
+    for (var zoom = map.getZoom(); d.absorbed && zoom < map.getMaxZoom();) {
+      zoom = Math.min(zoom + 1, map.getMaxZoom());
+      map.setView(unit.getLatLng(), zoom, { animate: false });
     }
     clusterReveal(app, view.cluster, unit, open);
   }
