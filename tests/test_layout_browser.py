@@ -182,7 +182,8 @@ MARKERS = """() => {
   const map = geoAtlas.map.getContainer().getBoundingClientRect();
   const out = [];
   const pane = '.leaflet-marker-pane ';
-  const icons = [pane + '.atlas-marker', pane + '.atlas-cluster', pane + '.atlas-group:not(.atlas-group-open)'];
+  const icons = [pane + '.atlas-marker', pane + '.atlas-cluster',
+                 pane + '.atlas-group:not(.atlas-group-open)'];
   document.querySelectorAll(icons.join(', ')).forEach((el) => {
       const r = el.getBoundingClientRect();
       const x = r.left + r.width / 2, y = r.top + r.height / 2;
@@ -754,7 +755,8 @@ def open_title(tab: Any) -> str:
 
 def group_of(tab: Any, name: str) -> Any:
     """The locator of the group symbol that holds the place named ``name``."""
-    return tab.locator(f".leaflet-marker-pane .atlas-group[title*={json.dumps(name, ensure_ascii=False)}]")
+    quoted = json.dumps(name, ensure_ascii=False)  # a CSS string
+    return tab.locator(f".leaflet-marker-pane .atlas-group[title*={quoted}]")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -772,7 +774,7 @@ def test_offices_at_one_point_open_to_each_in_one_click(
     expect(group).to_have_count(1)
     assert group.get_attribute("title") == f"{rocb}\n{rtc}"
     label = group.get_attribute("aria-label")
-    assert t("cluster.kind.rocb", n=1) in label and t("cluster.kind.rtc", n=1) in label
+    assert t("cluster.kind_rocb", n=1) in label and t("cluster.kind_rtc", n=1) in label
     group.click()  # one click: each office's own symbol, spread around the point
     spread = tab.locator(f'.leaflet-marker-pane .atlas-marker[title="{rtc}"]')
     expect(spread).to_have_count(1)
@@ -811,9 +813,13 @@ def test_enter_or_space_opens_a_group_and_zooms_into_a_cluster(
 
 #: The boxes of the names written on the map and of the markers' icons.
 NAME_BOXES = """() => {
-  const box = (el) => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
   return {
-    offices: [...document.querySelectorAll('.atlas-office-name')].map((el) => [el.textContent, box(el)]),
+    offices: [...document.querySelectorAll('.atlas-office-name')]
+      .map((el) => [el.textContent, box(el)]),
     countries: [...document.querySelectorAll('.atlas-label:not(.atlas-office-name)')].map(box),
     icons: [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')].map(box)
   };
@@ -834,7 +840,8 @@ def test_the_main_offices_are_named_beside_their_symbols_never_on_anything(
     tab.wait_for_timeout(200)
     boxes = tab.evaluate(NAME_BOXES)
     offices = boxes["offices"]
-    assert len(offices) >= (4 if size != "phone" else 2), offices
+    # where there is room: most of the seven on a desktop, fewer on smaller screens
+    assert len(offices) >= {"desktop": 4, "laptop": 3, "phone": 2}[size], offices
     for i, (name, at) in enumerate(offices):
         assert name
         others = [b for j, (_, b) in enumerate(offices) if j != i] + boxes["countries"]

@@ -135,8 +135,10 @@ VISIBLE_TOTAL = """() => {
   document.querySelectorAll('.atlas-marker, .atlas-cluster, .atlas-group').forEach((el) => {
     const r = el.getBoundingClientRect();
     if (r.right < b.left || r.left > b.right || r.bottom < b.top || r.top > b.bottom) return;
-    n += el.classList.contains('atlas-cluster') ? Number(el.querySelector('.atlas-cluster-n').textContent)
-      : el.classList.contains('atlas-group') ? el.getAttribute('title').split('\\n').length : 1;
+    const cluster = el.classList.contains('atlas-cluster');
+    const group = el.classList.contains('atlas-group');  // places at one point: a name a line
+    n += cluster ? Number(el.querySelector('.atlas-cluster-n').textContent)
+      : group ? el.getAttribute('title').split('\\n').length : 1;
   });
   return n;
 }"""

@@ -108,7 +108,7 @@
   /** "2 ROCBs, 1 RTC": what places hold, in words of the catalogue. */
   function holdingsText(app, places) {
     return holdings(places.map(function (p) { return p.kind; }), rankOf(app)).map(function (h) {
-      var id = 'cluster.kind.' + h.kind;
+      var id = 'cluster.kind_' + h.kind;
       if (Object.prototype.hasOwnProperty.call(app.words, id)) return util.t(app, id, { n: h.n });
       var kind = app.kinds.get(h.kind);
       return util.t(app, 'cluster.kind_other', { n: h.n, kind: kind ? kind.label : h.kind });

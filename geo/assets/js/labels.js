@@ -156,5 +156,5 @@
     };
   }
 
-  lib.labels = { wrap: wrap, place: place, CountryLabels: CountryLabels };
+  lib.labels = { wrap: wrap, place: place, markerBoxes: markerBoxes, CountryLabels: CountryLabels };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

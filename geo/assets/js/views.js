@@ -216,16 +216,35 @@
     if (into.length) view.cluster.removeLayers(into);
     if (out.length) view.cluster.addLayers(out);
     view.satellites.clearLayers();
-    mains.forEach(function (m) { if (m.list.length) view.satellites.addLayer(satellite(app, m, zoom)); });
+    var icons = lib.labels.markerBoxes(map); // what is drawn now: a satellite covers as little as it can
+    mains.forEach(function (m) {
+      if (!m.list.length) return;
+      var marker = satellite(app, m, zoom, icons);
+      view.satellites.addLayer(marker);
+    });
   }
 
   /** The cluster of the places under a main place's symbol, at its lower right; a click zooms in. */
-  function satellite(app, m, zoom) {
+  function satellite(app, m, zoom, icons) {
     var map = app.map;
     var places = placesIn(m.list.map(function (d) { return d.marker; }));
     var tile = lib.groups.TILE;
+    var half = tile / 2 + 2;
     var point = map.project(m.d.marker.getLatLng(), zoom);
-    var shift = L.point(m.box.right + tile / 2 - 6, m.box.bottom + tile / 2 - 6).subtract(point).round();
+    var b = m.box;
+    var xs = [b.right + tile / 2 - 6, b.left - tile / 2 + 6], ys = [b.bottom + tile / 2 - 6, b.top - tile / 2 + 6];
+    var spots = [[xs[0], ys[0]], [xs[0], ys[1]], [xs[1], ys[0]], [xs[1], ys[1]],
+      [b.right + half, (b.top + b.bottom) / 2], [b.left - half, (b.top + b.bottom) / 2],
+      [(b.left + b.right) / 2, b.bottom + half], [(b.left + b.right) / 2, b.top - half]];
+    var best = null;
+    spots.forEach(function (c) {
+      var hits = icons.filter(function (o) {
+        var own = o.left >= b.left - 1 && o.right <= b.right + 1 && o.top >= b.top - 1 && o.bottom <= b.bottom + 1;
+        return !own && c[0] - half < o.right && o.left < c[0] + half && c[1] - half < o.bottom && o.top < c[1] + half;
+      }).length;
+      if (!best || hits < best.hits) best = { c: c, hits: hits };
+    });
+    var shift = L.point(best.c[0], best.c[1]).subtract(point).round();
     var text = lib.groups.clusterText(app, places);
     var marker = L.marker(m.d.marker.getLatLng(), {
       icon: lib.groups.clusterIcon(app, places, shift), keyboard: true, title: text, zIndexOffset: 500
