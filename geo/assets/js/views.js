@@ -224,6 +224,17 @@
     });
   }
 
+  /** Whether a main place's symbol covers a drawn unit's at a zoom. */
+  function underMain(app, view, d, zoom) {
+    var own = iconBox(app.map, d.marker, zoom);
+    var hit = false;
+    view.main.eachLayer(function (m) {
+      var b = iconBox(app.map, m, zoom);
+      if (own.left < b.right && b.left < own.right && own.top < b.bottom && b.top < own.bottom) hit = true;
+    });
+    return hit;
+  }
+
   /** The cluster of the places under a main place's symbol, at its lower right; a click zooms in. */
   function satellite(app, m, zoom, icons) {
     var map = app.map;
@@ -295,10 +306,12 @@
       open();
       return;
     }
-    // under a main place's symbol: zoom in until it leaves it (each zoom redoes attach)
-    for (var zoom = map.getZoom(); d.absorbed && zoom < map.getMaxZoom();) {
-      zoom = Math.min(zoom + 1, map.getMaxZoom());
-      map.setView(unit.getLatLng(), zoom, { animate: false });
+    if (d.absorbed) { // under a main place's symbol: to the zoom where it leaves it, in one step
+      var zoom = map.getZoom();
+      while (zoom < map.getMaxZoom() && underMain(app, view, d, zoom)) zoom = Math.min(zoom + 1, map.getMaxZoom());
+      // and at SELECT_ZOOM at least: one step (the plugin loses a marker given back between two)
+      zoom = Math.max(zoom, Math.min(SELECT_ZOOM, map.getMaxZoom()));
+      map.setView(unit.getLatLng(), zoom, { animate: false }); // attach gives it back to the clusters
     }
     clusterReveal(app, view.cluster, unit, open);
   }
