@@ -276,6 +276,8 @@
   function officeNames(app, zoom, size) {
     var out = [];
     var ranks = rankOf(app);
+    var scale = Math.pow(2, zoom);
+    var view = app.map.getPixelBounds(); // world pixels at the zoom shown
     (app.view.drawnUnits ? app.view.drawnUnits() : []).forEach(function (d) {
       var p = d.places[0];
       if (!d.main && zoom < OTHERS_ZOOM) return;
@@ -285,9 +287,17 @@
       if (d.places.length > 1 && MAIN_KINDS[p.kind] !== true) name = util.t(app, 'cluster.name_more', { name: name, n: d.places.length - 1 });
       var box = size(name);
       var px = app.map.project([d.lat, d.lon], 0);
+      // only the spots where the whole name lies in view
+      var at = px.multiplyBy(scale);
+      var spots = nameSpots(d.box, box.width, box.lines * 13, 2).filter(function (v) {
+        var x = at.x + v[0], y = at.y + v[1];
+        return x - box.width / 2 >= view.min.x && x + box.width / 2 <= view.max.x &&
+          y - box.lines * 6.5 >= view.min.y && y + box.lines * 6.5 <= view.max.y;
+      });
+      if (!spots.length) return;
       out.push({
         id: p.id, name: name, lat: d.lat, lon: d.lon, x: px.x, y: px.y, r: Infinity, w: Infinity,
-        width: box.width, lines: box.lines, pad: 2, at: nameSpots(d.box, box.width, box.lines * 13, 2),
+        width: box.width, lines: box.lines, pad: 2, at: spots,
         rank: (d.main ? 0 : 100) + (ranks.get(p.kind) || 0), office: true
       });
     });
