@@ -393,6 +393,7 @@ DYNAMIC_KEYS = (
     "placed_by.",
     "mode.",
     "row.",
+    "cluster.kind_",  # groups.js: 'cluster.kind_' + a kind's code
     "list.",
     "confidence.",
 )

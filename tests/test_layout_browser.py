@@ -12,6 +12,7 @@ Set ``GEO_LAYOUT_SHOTS=folder`` to keep the screenshots for a person to look at.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -47,6 +48,8 @@ SIZES: dict[str, dict[str, Any]] = {
 KINDS = ("world", "region", "as_of", "within", "nearest")
 QUERY_KM = 300.0
 NEAREST_K = 3
+#: (lon, lat) of ROCB Europe, which shares its point with RTC Azerbaijan (Baku).
+BAKU = (49.892, 40.3777)
 #: Text that only JSON (an object or a list of strings) would put in a popup.
 JSON_LIKE = re.compile(r'[\[{]\s*"|"\s*:\s*["\[{\d]|\}\s*,\s*\{')
 
@@ -102,6 +105,11 @@ def maps(tmp_path_factory: pytest.TempPathFactory, atlas: geo.Atlas, centre) -> 
                 "nearest": atlas.to_map(
                     near,
                     query=QueryMark(lon=lon - 1.0, lat=lat + 1.0, lines=True),
+                    lang=lang,
+                ),
+                "baku": atlas.to_map(  # offices at one point, border posts close together
+                    atlas.within(lat=BAKU[1], lon=BAKU[0], km=QUERY_KM),
+                    query=QueryMark(lon=BAKU[0], lat=BAKU[1], radius_km=QUERY_KM),
                     lang=lang,
                 ),
             }.items()
@@ -174,15 +182,19 @@ MARKERS = """() => {
   const map = geoAtlas.map.getContainer().getBoundingClientRect();
   const out = [];
   const pane = '.leaflet-marker-pane ';
-  document.querySelectorAll(pane + '.atlas-marker, ' + pane + '.atlas-cluster').forEach((el) => {
+  const icons = [pane + '.atlas-marker', pane + '.atlas-cluster',
+                 pane + '.atlas-group:not(.atlas-group-open)'];
+  document.querySelectorAll(icons.join(', ')).forEach((el) => {
       const r = el.getBoundingClientRect();
       const x = r.left + r.width / 2, y = r.top + r.height / 2;
       const inView = x >= map.left && x <= map.right && y >= map.top && y <= map.bottom;
       const hit = document.elementFromPoint(x, y);
       const cluster = el.classList.contains('atlas-cluster');
+      const group = el.classList.contains('atlas-group');  // places at one point: a name a line
       out.push({
         title: el.getAttribute('title') || el.textContent,
-        n: cluster ? Number(el.querySelector('span').textContent) : 1,
+        n: cluster ? Number(el.querySelector('.atlas-cluster-n').textContent)
+          : group ? el.getAttribute('title').split('\\n').length : 1,
         inView, uncovered: !!hit && el.contains(hit),
         by: hit ? hit.outerHTML.slice(0, 80) : null
       });
@@ -236,7 +248,7 @@ def test_the_first_view_shows_every_place_and_nothing_covers_one(
     assert sum(m["n"] for m in markers if m["inView"]) == shown  # every place is in view
     covered = [m for m in markers if not (m["inView"] and m["uncovered"])]
     assert covered == [], covered
-    labels = tab.locator(".leaflet-atlas-labels-pane .atlas-label")
+    labels = tab.locator(".leaflet-atlas-labels-pane .atlas-label:not(.atlas-office-name)")
     assert labels.count() >= 1
     names = country_names(atlas, lang)
     assert set(labels.all_text_contents()) <= names  # real text: the countries' names
@@ -666,3 +678,180 @@ def test_hostile_names_stay_text_in_labels_and_the_sheet(screen, tmp_path: Path,
         tab.evaluate("document.querySelectorAll('img, iframe, b, details[ontoggle]').length") == 0
     )
     tab.wait_for_timeout(300)
+
+
+# ------------------------------------------------------------------ the network at a glance
+
+#: The units the cluster view draws: {ids, main, clustered} (views.js).
+UNITS = "() => geoAtlas.units()"
+
+#: The icon in the marker pane that draws a place: its own marker, or its group's; in view?
+DRAWN = """(id) => {
+  const p = geoAtlas.places.find((q) => q.id === id);
+  const own = p.marker && p.marker.getElement();
+  let el = own && own.isConnected ? own : null;
+  if (!el) {
+    const name = p.marker.options.title;
+    el = [...document.querySelectorAll('.leaflet-marker-pane .atlas-group')]
+      .find((g) => g.getAttribute('title').split('\\n').includes(name)) || null;
+  }
+  if (!el) return null;
+  const r = el.getBoundingClientRect(), m = geoAtlas.map.getContainer().getBoundingClientRect();
+  const x = r.left + r.width / 2, y = r.top + r.height / 2;
+  return { cls: el.className, inView: x >= m.left && x <= m.right && y >= m.top && y <= m.bottom };
+}"""
+
+
+def main_ids(atlas: geo.Atlas) -> list[str]:
+    """The headquarters and the ROCBs of the data."""
+    places = atlas.places
+    return sorted(places.loc[places["kind"].isin(["hq", "rocb"]), "id"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_headquarters_and_every_rocb_are_drawn_on_their_own_at_first_view(
+    screen, maps, atlas, size: str, lang: str
+) -> None:
+    tab = screen(size)
+    open_map(tab, in_lang(maps, "world", lang))
+    ids = main_ids(atlas)
+    assert len(ids) == 7  # the data: one headquarters, six ROCBs
+    units = tab.evaluate(UNITS)
+    for place_id in ids:
+        unit = next(u for u in units if place_id in u["ids"])
+        assert unit["main"] and not unit["clustered"], unit
+        # its own symbol (or, at a point shared with others, the first of its group's)
+        assert unit["ids"][0] == place_id, unit
+        drawn = tab.evaluate(DRAWN, place_id)
+        assert drawn and drawn["inView"], (place_id, drawn)
+        assert "atlas-cluster" not in drawn["cls"]
+    assert tab.locator(".leaflet-marker-pane .atlas-cluster").count() > 0  # the others still are
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_a_query_map_draws_every_answer(screen, maps, size: str, lang: str) -> None:
+    tab = screen(size)
+    for kind in ("baku", "within", "nearest"):
+        open_map(tab, in_lang(maps, kind, lang))
+        shown = tab.evaluate("geoAtlas.shownIds()")
+        units = tab.evaluate(UNITS)
+        assert sorted(i for u in units for i in u["ids"]) == sorted(shown)
+        assert all(not u["clustered"] for u in units), units
+        assert tab.locator(".leaflet-marker-pane .atlas-cluster").count() == 0
+        # every answer's symbol is drawn: its own, or one of its group's (four at most here)
+        assert max(len(u["ids"]) for u in units) <= 4
+        symbols = tab.locator(".leaflet-marker-pane :is(.atlas-marker, .atlas-group) svg")
+        assert symbols.count() == len(shown)
+    assert len(shown) >= 1
+
+
+def open_title(tab: Any) -> str:
+    """The title of the open popup (or the phone's sheet)."""
+    phone = tab.evaluate("matchMedia('(max-width: 640px)').matches")
+    title = tab.locator(("#atlas-sheet" if phone else ".leaflet-popup") + " .atlas-popup-title")
+    title.wait_for(state="visible", timeout=5_000)
+    return str(title.text_content())
+
+
+def group_of(tab: Any, name: str) -> Any:
+    """The locator of the group symbol that holds the place named ``name``."""
+    quoted = json.dumps(name, ensure_ascii=False)  # a CSS string
+    return tab.locator(f".leaflet-marker-pane .atlas-group[title*={quoted}]")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_offices_at_one_point_open_to_each_in_one_click(
+    screen, maps, atlas, size: str, lang: str
+) -> None:
+    t = tr(lang)
+    tab = screen(size)
+    open_map(tab, in_lang(maps, "world", lang))
+    places = atlas.places.set_index("id")
+    rocb = name_shown({**places.loc["rocb-europe"].to_dict(), "id": "rocb-europe"}, lang)
+    rtc = name_shown({**places.loc["rtc-azerbaijan"].to_dict(), "id": "rtc-azerbaijan"}, lang)
+    group = group_of(tab, rocb)
+    expect(group).to_have_count(1)
+    assert group.get_attribute("title") == f"{rocb}\n{rtc}"
+    label = group.get_attribute("aria-label")
+    assert t("cluster.kind_rocb", n=1) in label and t("cluster.kind_rtc", n=1) in label
+    group.click()  # one click: each office's own symbol, spread around the point
+    spread = tab.locator(f'.leaflet-marker-pane .atlas-marker[title="{rtc}"]')
+    expect(spread).to_have_count(1)
+    expect(tab.locator(f'.leaflet-marker-pane .atlas-marker[title="{rocb}"]')).to_have_count(1)
+    spread.click()
+    assert open_title(tab) == rtc
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("key", ["Enter", " "])
+def test_enter_or_space_opens_a_group_and_zooms_into_a_cluster(
+    screen, maps, atlas, key: str, lang: str
+) -> None:
+    tab = screen("laptop")
+    open_map(tab, in_lang(maps, "world", lang))
+    places = atlas.places.set_index("id")
+    rocb = name_shown({**places.loc["rocb-europe"].to_dict(), "id": "rocb-europe"}, lang)
+    group = group_of(tab, rocb)
+    assert group.get_attribute("tabindex") == "0" and group.get_attribute("role") == "button"
+    group.focus()
+    tab.keyboard.press(key)
+    first = tab.locator(f'.leaflet-marker-pane .atlas-marker[title="{rocb}"]')
+    expect(first).to_be_focused()  # the spread group's first place has the focus
+    tab.keyboard.press(key)
+    assert open_title(tab) == rocb
+    tab.evaluate("void geoAtlas.map.closePopup()")
+    zoom = tab.evaluate("geoAtlas.map.getZoom()")
+    cluster = tab.locator(".leaflet-marker-pane .atlas-cluster").first
+    assert cluster.get_attribute("tabindex") == "0"
+    said = cluster.locator(".atlas-sr").text_content()
+    assert said and said == cluster.get_attribute("title")  # what it holds, not a number
+    cluster.focus()
+    tab.keyboard.press(key)
+    tab.wait_for_function(f"geoAtlas.map.getZoom() > {zoom}", timeout=5_000)
+
+
+#: The boxes of the names written on the map and of the markers' icons.
+NAME_BOXES = """() => {
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom];
+  };
+  return {
+    offices: [...document.querySelectorAll('.atlas-office-name')]
+      .map((el) => [el.textContent, box(el)]),
+    countries: [...document.querySelectorAll('.atlas-label:not(.atlas-office-name)')].map(box),
+    icons: [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')].map(box)
+  };
+}"""
+
+
+def overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_main_offices_are_named_beside_their_symbols_never_on_anything(
+    screen, maps, atlas, size: str, lang: str
+) -> None:
+    tab = screen(size)
+    open_map(tab, in_lang(maps, "world", lang))
+    tab.wait_for_timeout(200)
+    boxes = tab.evaluate(NAME_BOXES)
+    offices = boxes["offices"]
+    # where there is room, whole in view: most of the seven on a desktop, fewer on a laptop;
+    # the phone's first view (the world at zoom 0.5) may have room for none
+    assert len(offices) >= {"desktop": 4, "laptop": 3, "phone": 0}[size], offices
+    width, height = tab.evaluate("[innerWidth, innerHeight]")
+    for i, (name, at) in enumerate(offices):
+        assert name
+        assert at[0] >= 0 and at[1] >= 0 and at[2] <= width and at[3] <= height, name  # whole
+        others = [b for j, (_, b) in enumerate(offices) if j != i] + boxes["countries"]
+        assert not any(overlap(at, b) for b in others), name
+        assert not any(overlap(at, b) for b in boxes["icons"]), name
+        # beside a symbol: some icon within a few pixels of the name's box
+        near = [at[0] - 6, at[1] - 6, at[2] + 6, at[3] + 6]
+        assert any(overlap(near, b) for b in boxes["icons"]), name

@@ -127,14 +127,18 @@ def popup_title(page: Any) -> str:
     return str(title.text_content())
 
 
-#: Places drawn in the current view: single markers plus the counts of cluster icons.
+#: Places drawn in the current view: single markers, the places of groups (a name a line)
+#: and the counts of cluster icons.
 VISIBLE_TOTAL = """() => {
   const b = geoAtlas.map.getContainer().getBoundingClientRect();
   let n = 0;
-  document.querySelectorAll('.atlas-marker, .atlas-cluster').forEach((el) => {
+  document.querySelectorAll('.atlas-marker, .atlas-cluster, .atlas-group').forEach((el) => {
     const r = el.getBoundingClientRect();
     if (r.right < b.left || r.left > b.right || r.bottom < b.top || r.top > b.bottom) return;
-    n += el.classList.contains('atlas-cluster') ? Number(el.querySelector('span').textContent) : 1;
+    const cluster = el.classList.contains('atlas-cluster');
+    const group = el.classList.contains('atlas-group');  // places at one point: a name a line
+    n += cluster ? Number(el.querySelector('.atlas-cluster-n').textContent)
+      : group ? el.getAttribute('title').split('\\n').length : 1;
   });
   return n;
 }"""
@@ -235,7 +239,10 @@ def test_markers_are_reachable_by_keyboard(page, maps, frames, lang) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize(("query", "place_id"), [("Baku", "rocb-europe"), ("Samur", "samur")])
+@pytest.mark.parametrize(
+    ("query", "place_id"),
+    [("Baku", "rocb-europe"), ("Baku", "rtc-azerbaijan"), ("Samur", "samur")],
+)
 def test_search_finds_places_inside_clusters(page, maps, query: str, place_id: str, lang) -> None:
     place = geo.load().places.set_index("id").loc[place_id]
     expected = name_shown({**place.to_dict(), "id": place_id}, lang)

@@ -44,6 +44,7 @@ ATLAS_SCRIPTS = (
     "layout.js",
     "sheet.js",
     "popups.js",
+    "groups.js",
     "views.js",
     "layers.js",
     "detail.js",

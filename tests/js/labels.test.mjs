@@ -41,3 +41,24 @@ test('a name keeps off the markers', () => {
   assert.deepEqual(plain(labels.place([big], 1, [marker])), []);
   assert.deepEqual(plain(labels.place([big], 1, [{ left: 200, top: 200, right: 210, bottom: 210 }])).length, 1);
 });
+
+test('a name with spots beside its symbol takes the first free one, or none', () => {
+  const office = { x: 10, y: 10, r: Infinity, w: Infinity, width: 40, lines: 1, pad: 2, at: [[36, 0], [-36, 0], [0, 22.5]] };
+  const symbol = { left: 629, top: 629, right: 651, bottom: 651 }; // at (640, 640) at scale 64
+  assert.deepEqual(plain(labels.place([office], 64, [symbol])), [{ i: 0, pad: 2, left: 654, right: 698, top: 631.5, bottom: 648.5 }]);
+  const east = { left: 665, top: 600, right: 700, bottom: 700 }; // something east of it: the name goes west
+  assert.equal(labels.place([office], 64, [symbol, east])[0].right, 626);
+  const west = { left: 560, top: 600, right: 615, bottom: 700 };
+  assert.equal(labels.place([office], 64, [symbol, east, west])[0].top, 654); // below
+  const south = { left: 560, top: 655, right: 700, bottom: 700 };
+  assert.deepEqual(plain(labels.place([office], 64, [symbol, east, west, south])), []);
+  const tight = { ...office, at: [[30, 0]] }; // a spot that would touch the symbol is not taken
+  assert.deepEqual(plain(labels.place([tight], 64, [symbol])), []);
+});
+
+test('an office placed first keeps a country name off it', () => {
+  const office = { x: 10, y: 10, r: Infinity, w: Infinity, width: 40, lines: 1, pad: 2, at: [[30, 0]] };
+  const country = { x: 10.5, y: 10, r: 10, w: 60, width: 60, lines: 1 };
+  assert.deepEqual(plain(labels.place([office, country], 64).map((b) => b.i)), [0]);
+  assert.deepEqual(plain(labels.place([country], 64).map((b) => b.i)), [0]);
+});

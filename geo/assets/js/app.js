@@ -156,6 +156,7 @@
     api.map = app.map;
     api.view = app.view;
     api.cluster = app.view.cluster || null;
+    api.units = app.view.units || null; // the cluster view's: what is drawn, grouped and clustered
     api.places = app.places;
     api.large = app.large;
     api.select = app.select;
@@ -219,6 +220,7 @@
     var query = lib.query.queryLayer(app);
     if (query) query.addTo(map);
     app.view.layer.addTo(map);
+    lib.views.activateByKeys(app);
     app.kindLayers.forEach(function (layer) { layer.addTo(map); });
     app.list = lib.list.buildList(app);
     app.links = lib.links.Links(app);

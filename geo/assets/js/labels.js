@@ -13,15 +13,17 @@
   var LINE = 13; // px: a label's line
   var WRAP = 110; // px: a longer name wraps onto more lines
   var PAD = 5; // px kept between two names
+  var OFFICE_WRAP = 150; // px: an office's name beside its symbol wraps wider (fewer lines)
 
-  /** The lines of a name no wider than WRAP where it can break, and the widest line's width. */
-  function wrap(name, measure) {
+  /** The lines of a name no wider than `max` (WRAP) where it can break, and the widest line's width. */
+  function wrap(name, measure, max) {
+    var limit = max || WRAP;
     var words = String(name).split(/\s+/).filter(Boolean);
     var lines = [];
     var line = '';
     words.forEach(function (word) {
       var next = line ? line + ' ' + word : word;
-      if (line && measure(next) > WRAP) { lines.push(line); line = word; } else { line = next; }
+      if (line && measure(next) > limit) { lines.push(line); line = word; } else { line = next; }
     });
     if (line) lines.push(line);
     var width = Math.max.apply(null, lines.map(measure).concat([0]));
@@ -34,25 +36,38 @@
    * in pixels at zoom 0, the name's size) in order (the largest first) when its
    * polygon holds it and its box overlaps none already placed nor any of `blocked`
    * (boxes {left, top, right, bottom} in pixels at that scale: the markers).
-   * Returns the boxes {i, left, top, right, bottom} in pixels at that scale.
+   * A label with `at` (offsets [dx, dy] in pixels) is tried at each offset from its
+   * position in turn and placed at the first that is free; `pad` replaces PAD.
+   * Returns the boxes {i, left, top, right, bottom, pad} in pixels at that scale.
    */
   function place(labels, scale, blocked) {
     var placed = [];
     var taken = (blocked || []).slice();
+    function free(box) {
+      for (var k = 0; k < taken.length; k++) {
+        var o = taken[k];
+        if (box.left < o.right && o.left < box.right && box.top < o.bottom && o.top < box.bottom) return false;
+      }
+      return true;
+    }
     labels.forEach(function (l, i) {
       var height = l.lines * LINE;
       if (2 * l.r * scale < Math.min(height + 4, 18) || l.w * scale < l.width * 0.8) return;
-      var box = {
-        i: i,
-        left: l.x * scale - l.width / 2 - PAD, right: l.x * scale + l.width / 2 + PAD,
-        top: l.y * scale - height / 2 - PAD, bottom: l.y * scale + height / 2 + PAD
-      };
-      for (var k = 0; k < taken.length; k++) {
-        var o = taken[k];
-        if (box.left < o.right && o.left < box.right && box.top < o.bottom && o.top < box.bottom) return;
+      var pad = l.pad === undefined ? PAD : l.pad;
+      var spots = l.at || [[0, 0]];
+      for (var s = 0; s < spots.length; s++) {
+        var x = l.x * scale + spots[s][0], y = l.y * scale + spots[s][1];
+        var box = {
+          i: i, pad: pad,
+          left: x - l.width / 2 - pad, right: x + l.width / 2 + pad,
+          top: y - height / 2 - pad, bottom: y + height / 2 + pad
+        };
+        if (free(box)) {
+          placed.push(box);
+          taken.push(box);
+          return;
+        }
       }
-      placed.push(box);
-      taken.push(box);
     });
     return placed;
   }
@@ -77,15 +92,18 @@
     var out = [];
     var icons = map.getPane('markerPane').children;
     for (var i = 0; i < icons.length; i++) {
-      var pos = icons[i]._leaflet_pos; // where Leaflet put the icon (L.DomUtil.setPosition)
-      var w = parseFloat(icons[i].style.width) || 0, hgt = parseFloat(icons[i].style.height) || 0;
+      var pos = icons[i]._leaflet_pos; // where Leaflet put the icon's point (L.DomUtil.setPosition)
+      var style = icons[i].style;
+      var w = parseFloat(style.width) || 0, hgt = parseFloat(style.height) || 0;
       if (!pos || !w) continue;
-      out.push({ left: pos.x + origin.x, top: pos.y + origin.y, right: pos.x + origin.x + w, bottom: pos.y + origin.y + hgt });
+      // the icon's corner is its point plus its margins (minus its anchor)
+      var left = pos.x + origin.x + (parseFloat(style.marginLeft) || 0), top = pos.y + origin.y + (parseFloat(style.marginTop) || 0);
+      out.push({ left: left, top: top, right: left + w, bottom: top + hgt });
     }
     return out;
   }
 
-  /** The names' layer: a pane of text, redrawn after each move, hidden over online tiles. */
+  /** The names' layer: a pane of text, redrawn after each move; over online tiles, the offices' only. */
   function CountryLabels(app) {
     var map = app.map;
     var pane = map.createPane('atlas-labels');
@@ -95,25 +113,31 @@
     if (ctx) ctx.font = FONT;
     var labels = labelsOf(app, measure);
     var nodes = new Map();
+    var size = function (name) { return wrap(name, measure, OFFICE_WRAP); };
+    function nodeOf(l) {
+      var key = l.office ? 'office\u0000' + l.id : l;
+      var node = nodes.get(key);
+      if (!node) {
+        node = util.h('div', { className: l.office ? 'atlas-label atlas-office-name' : 'atlas-label', textContent: l.name });
+        node.style.width = (l.width + 2) + 'px';
+        nodes.set(key, node);
+      }
+      return node;
+    }
     function draw() {
       var shown = new Set();
-      if (!app.state.online) {
-        var zoom = map.getZoom();
-        var origin = map.getPixelOrigin();
-        place(labels, Math.pow(2, zoom), markerBoxes(map)).forEach(function (box) {
-          var l = labels[box.i];
-          var node = nodes.get(l);
-          if (!node) {
-            node = util.h('div', { className: 'atlas-label', textContent: l.name });
-            node.style.width = (l.width + 2) + 'px';
-            nodes.set(l, node);
-          }
-          var pt = map.project([l.lat, l.lon], zoom).subtract(origin);
-          L.DomUtil.setPosition(node, L.point(Math.round(pt.x - l.width / 2 - 1), Math.round(pt.y - l.lines * LINE / 2)));
-          if (!node.parentNode) pane.appendChild(node);
-          shown.add(node);
-        });
-      }
+      var zoom = map.getZoom();
+      var origin = map.getPixelOrigin();
+      // the offices' names first, a country's name gives way to them (groups.officeNames);
+      // over online tiles, which write their own, no country names
+      var all = lib.groups.officeNames(app, zoom, size).concat(app.state.online ? [] : labels);
+      place(all, Math.pow(2, zoom), markerBoxes(map)).forEach(function (box) {
+        var l = all[box.i];
+        var node = nodeOf(l);
+        L.DomUtil.setPosition(node, L.point(Math.round(box.left + box.pad - origin.x - 1), Math.round(box.top + box.pad - origin.y)));
+        if (!node.parentNode) pane.appendChild(node);
+        shown.add(node);
+      });
       nodes.forEach(function (node) { if (!shown.has(node) && node.parentNode) pane.removeChild(node); });
     }
     var pending = false;
@@ -125,8 +149,12 @@
     map.on('moveend viewreset baselayerchange', later);
     app.listeners.push(later);
     if (app.view.cluster) app.view.cluster.on('animationend', later);
-    return { draw: draw, later: later, shown: function () { return pane.querySelectorAll('.atlas-label').length; } };
+    return {
+      draw: draw, later: later,
+      shown: function () { return pane.querySelectorAll('.atlas-label:not(.atlas-office-name)').length; },
+      offices: function () { return pane.querySelectorAll('.atlas-office-name').length; }
+    };
   }
 
-  lib.labels = { wrap: wrap, place: place, CountryLabels: CountryLabels };
+  lib.labels = { wrap: wrap, place: place, markerBoxes: markerBoxes, CountryLabels: CountryLabels };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

@@ -42,47 +42,283 @@
 
   // ---- cluster view
 
-  /** Every place has a marker in one MarkerClusterGroup; filtered ones are taken out. */
+  var CLUSTER_RADIUS = 30; // px: a cluster's tile (26) and its count (4 more): nearer ones would overlap
+
+  /**
+   * The plugin's radius for its clusters of a zoom level, so that they join symbols
+   * nearer than CLUSTER_RADIUS on the screen: the map shows level round(z) at zoom z
+   * (the plugin's rule), and keeps the fraction of its fitted zoom (zoomSnap 0.25),
+   * `zoom`, at later zooms in or out.
+   */
+  function radiusAt(zoom) {
+    var f = zoom - Math.floor(zoom);
+    return CLUSTER_RADIUS * Math.pow(2, Math.round(f) - f);
+  }
+
+  /** The places a cluster's markers stand for: a group's places, or one place. */
+  function placesIn(markers) {
+    var out = [];
+    markers.forEach(function (m) { out.push.apply(out, m.atlasGroup || [m.atlasPlace]); });
+    return out;
+  }
+
+  /**
+   * The places that show, joined where they share a point (groups.js): the main
+   * places (and every answer of a query map) on a layer of their own, never
+   * clustered; the others in one MarkerClusterGroup that joins only symbols that
+   * would overlap.
+   */
   function ClusterView(app) {
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
-      maxClusterRadius: 36,
+      maxClusterRadius: function () { return radiusAt(app.map.getZoom()); },
       spiderfyOnMaxZoom: true,
-      iconCreateFunction: function (group) { return symbols.clusterIcon(app, group.getChildCount()); }
+      iconCreateFunction: function (group) {
+        var places = placesIn(group.getAllChildMarkers());
+        group.options.title = lib.groups.clusterText(app, places); // Leaflet reads it after this
+        return lib.groups.clusterIcon(app, places, shiftOf(app, view, group));
+      }
     });
-    var inCluster = new Set();
-    app.places.forEach(function (p) { markerOf(app, p); });
-    return {
-      layer: cluster,
+    var view = {
       cluster: cluster,
-      sync: function () { clusterSync(app, cluster, inCluster); },
-      select: function (p) { clusterSelect(app, cluster, p); }
+      main: L.layerGroup(),
+      satellites: L.layerGroup(), // beside a main place, the clusters of the places under its symbol
+      spreader: lib.groups.Spreader(app),
+      drawn: new Map() // a unit's key -> {marker, main, places, states}
+    };
+    app.places.forEach(function (p) { markerOf(app, p); });
+    // a query map groups its answers whose symbols overlap at the zoom shown
+    if (app.data.query) app.map.on('zoomend', function () { clusterSync(app, view); app.listeners.forEach(function (fn) { fn(); }); });
+    return {
+      layer: L.layerGroup([cluster, view.main, view.satellites, view.spreader.layer]),
+      cluster: cluster,
+      spreader: view.spreader,
+      sync: function () { clusterSync(app, view); },
+      select: function (p) { clusterSelect(app, view, p); },
+      drawnUnits: function () { return drawnUnits(app, view); },
+      units: function () {
+        return Array.from(view.drawn.values(), function (d) {
+          return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: d.absorbed || cluster.getVisibleParent(d.marker) !== d.marker };
+        });
+      }
     };
   }
 
-  function clusterSync(app, cluster, inCluster) {
-    var add = [], remove = [], changed = [];
-    app.places.forEach(function (p) {
-      var has = inCluster.has(p);
-      var moved = !sameState(p.drawn, p.now);
-      if (has && (!p.on || moved)) { remove.push(p.marker); inCluster.delete(p); }
-      if (p.on && (moved || !has)) {
-        add.push(p.marker);
-        inCluster.add(p);
-        if (moved) changed.push(p);
-      }
+  /**
+   * How far (CSS pixels) a cluster's tile moves off its point so as not to cover the
+   * symbol of a main place: out of each such symbol's box the shortest way.
+   */
+  function shiftOf(app, view, group) {
+    var map = app.map;
+    var shift = L.point(0, 0);
+    if (!map._loaded) return shift;
+    var shown = map._animatingZoom ? map._animateToZoom : map.getZoom(); // the zoom being drawn (Leaflet's fields)
+    var zoom = Math.round(shown) === group._zoom ? shown : group._zoom;
+    var at = map.project(group.getLatLng(), zoom);
+    var half = lib.groups.TILE / 2 + 2;
+    var inside = new Set(group.getAllChildMarkers());
+    // the icons near it of the places likely drawn on their own (no neighbour within the
+    // clusters' radius) and of the main places: a move lands on as few as it can
+    var near = [];
+    view.drawn.forEach(function (d) {
+      if (d.absorbed || inside.has(d.marker)) return;
+      var b = iconBox(map, d.marker, zoom);
+      if (Math.abs(b.left - at.x) < 120 && Math.abs(b.top - at.y) < 120) near.push({ d: d, b: b, c: map.project(d.marker.getLatLng(), zoom) });
     });
-    if (remove.length) cluster.removeLayers(remove); // before markers move: the plugin finds them by position
-    changed.forEach(function (p) { restyle(app, p); });
-    if (add.length) cluster.addLayers(add);
+    var radius = radiusAt(zoom);
+    var others = near.filter(function (o) {
+      return o.d.main || !near.some(function (q) { return q !== o && !q.d.main && q.c.distanceTo(o.c) < radius; });
+    }).map(function (o) { return o.b; });
+    function hits(c) {
+      return others.filter(function (b) { return c.x - half < b.right && b.left < c.x + half && c.y - half < b.bottom && b.top < c.y + half; }).length;
+    }
+    view.main.eachLayer(function (m) {
+      var box = iconBox(map, m, zoom);
+      var c = at.add(shift);
+      var left = box.left - half, right = box.right + half, top = box.top - half, bottom = box.bottom + half;
+      if (c.x <= left || c.x >= right || c.y <= top || c.y >= bottom) return;
+      var xs = [0, left - c.x, right - c.x], ys = [0, top - c.y, bottom - c.y];
+      var moves = [];
+      xs.forEach(function (dx) { ys.forEach(function (dy) { if (dx || dy) moves.push(L.point(dx, dy)); }); });
+      moves = moves.map(function (v) { return { v: v, hits: hits(c.add(v)), length: Math.abs(v.x) + Math.abs(v.y) }; });
+      moves.sort(function (a, b) { return a.hits - b.hits || a.length - b.length; });
+      shift = shift.add(moves[0].v);
+    });
+    return shift.round();
   }
 
-  /** Zoom (at most to SELECT_ZOOM) until the place leaves its cluster, else spiderfy. */
-  function clusterSelect(app, cluster, p) {
+  /** Whether a drawn unit is stale: gone, no longer main or not, or one of its places changed. */
+  function stale(d, u) {
+    return !u || u.main !== d.main || d.places.some(function (p, i) { return !sameState(d.states[i], p.now); });
+  }
+
+  function clusterSync(app, view) {
+    var units = new Map();
+    lib.groups.unitsOf(app).forEach(function (u) { units.set(u.key, u); });
+    var out = [];
+    view.drawn.forEach(function (d, key) {
+      if (!stale(d, units.get(key))) return;
+      if (view.spreader.isOpen(d.marker)) view.spreader.gather();
+      if (d.main) view.main.removeLayer(d.marker); else if (!d.absorbed) out.push(d.marker);
+      view.drawn.delete(key);
+    });
+    if (out.length) view.cluster.removeLayers(out); // before markers move: the plugin finds them by position
+    var add = [];
+    units.forEach(function (u, key) {
+      if (view.drawn.has(key)) return;
+      u.places.forEach(function (p) { markerOf(app, p); restyle(app, p); });
+      var marker = u.places.length === 1 ? u.places[0].marker : lib.groups.groupMarker(app, u, view.spreader);
+      marker.setZIndexOffset(u.main ? 1000 : 0);
+      view.drawn.set(key, { marker: marker, main: u.main, places: u.places, states: u.places.map(function (p) { return p.now; }), absorbed: false });
+      if (u.main) view.main.addLayer(marker); else add.push(marker);
+    });
+    if (add.length) view.cluster.addLayers(add);
+    if (!view.watching) { // after the plugin's own handler: it is added to the map by now
+      view.watching = true;
+      app.map.on('zoomend', function () { attach(app, view); });
+    }
+    attach(app, view);
+  }
+
+  /** The box of a marker's icon, in world pixels at a zoom. */
+  function iconBox(map, marker, zoom) {
+    var icon = marker.options.icon.options;
+    var size = L.point(icon.iconSize), anchor = icon.iconAnchor ? L.point(icon.iconAnchor) : size.divideBy(2);
+    var corner = map.project(marker.getLatLng(), zoom).subtract(anchor);
+    return { left: corner.x, top: corner.y, right: corner.x + size.x, bottom: corner.y + size.y };
+  }
+
+  /**
+   * The places whose symbol a main place's would cover at the zoom shown leave the
+   * clusters: each main place gets beside it a cluster of them (a satellite), which
+   * zooms in to part them.  Redone after each zoom.
+   */
+  function attach(app, view) {
     var map = app.map;
-    var marker = p.marker;
+    if (!map._loaded) return;
+    var zoom = map.getZoom();
+    var mains = [];
+    view.drawn.forEach(function (d) { if (d.main) mains.push({ d: d, box: iconBox(map, d.marker, zoom), list: [] }); });
+    var into = [], out = [];
+    view.drawn.forEach(function (d) {
+      if (d.main) return;
+      var own = iconBox(map, d.marker, zoom);
+      var host = null;
+      mains.forEach(function (m) {
+        var b = m.box;
+        if (!host && own.left < b.right && b.left < own.right && own.top < b.bottom && b.top < own.bottom) host = m;
+      });
+      if (host) host.list.push(d);
+      if (host && !d.absorbed) into.push(d.marker);
+      if (!host && d.absorbed) out.push(d.marker);
+      d.absorbed = !!host;
+    });
+    if (into.length) view.cluster.removeLayers(into);
+    if (out.length) view.cluster.addLayers(out);
+    view.satellites.clearLayers();
+    var icons = lib.labels.markerBoxes(map); // what is drawn now: a satellite covers as little as it can
+    mains.forEach(function (m) {
+      if (!m.list.length) return;
+      var marker = satellite(app, m, zoom, icons);
+      view.satellites.addLayer(marker);
+    });
+  }
+
+  /** Whether a main place's symbol covers a drawn unit's at a zoom. */
+  function underMain(app, view, d, zoom) {
+    var own = iconBox(app.map, d.marker, zoom);
+    var hit = false;
+    view.main.eachLayer(function (m) {
+      var b = iconBox(app.map, m, zoom);
+      if (own.left < b.right && b.left < own.right && own.top < b.bottom && b.top < own.bottom) hit = true;
+    });
+    return hit;
+  }
+
+  /** The cluster of the places under a main place's symbol, at its lower right; a click zooms in. */
+  function satellite(app, m, zoom, icons) {
+    var map = app.map;
+    var places = placesIn(m.list.map(function (d) { return d.marker; }));
+    var tile = lib.groups.TILE;
+    var half = tile / 2 + 2;
+    var point = map.project(m.d.marker.getLatLng(), zoom);
+    var b = m.box;
+    var xs = [b.right + tile / 2 - 6, b.left - tile / 2 + 6], ys = [b.bottom + tile / 2 - 6, b.top - tile / 2 + 6];
+    var spots = [[xs[0], ys[0]], [xs[0], ys[1]], [xs[1], ys[0]], [xs[1], ys[1]],
+      [b.right + half, (b.top + b.bottom) / 2], [b.left - half, (b.top + b.bottom) / 2],
+      [(b.left + b.right) / 2, b.bottom + half], [(b.left + b.right) / 2, b.top - half]];
+    var best = null;
+    spots.forEach(function (c) {
+      var hits = icons.filter(function (o) {
+        var own = o.left >= b.left - 1 && o.right <= b.right + 1 && o.top >= b.top - 1 && o.bottom <= b.bottom + 1;
+        return !own && c[0] - half < o.right && o.left < c[0] + half && c[1] - half < o.bottom && o.top < c[1] + half;
+      }).length;
+      if (!best || hits < best.hits) best = { c: c, hits: hits };
+    });
+    var shift = L.point(best.c[0], best.c[1]).subtract(point).round();
+    var text = lib.groups.clusterText(app, places);
+    var marker = L.marker(m.d.marker.getLatLng(), {
+      icon: lib.groups.clusterIcon(app, places, shift), keyboard: true, title: text, zIndexOffset: 500
+    });
+    marker.on('click', function () {
+      var bounds = L.latLngBounds([m.d.marker.getLatLng()].concat(m.list.map(function (d) { return d.marker.getLatLng(); })));
+      var target = Math.max(map.getBoundsZoom(bounds.pad(0.5)), map.getZoom() + 1);
+      map.setView(bounds.getCenter(), Math.min(target, map.getMaxZoom()));
+    });
+    marker.atlasAbsorbed = places;
+    return marker;
+  }
+
+  /**
+   * The units drawn on their own now, for the names beside them (groups.officeNames):
+   * {places, main, lat, lon, box: {left, right, top, bottom} the icon's extent from its point}.
+   */
+  function drawnUnits(app, view) {
+    var out = [];
+    view.drawn.forEach(function (d) {
+      if (!d.main && (d.absorbed || view.cluster.getVisibleParent(d.marker) !== d.marker)) return;
+      var icon = d.marker.options.icon.options;
+      var size = L.point(icon.iconSize), anchor = icon.iconAnchor ? L.point(icon.iconAnchor) : size.divideBy(2);
+      var at = d.marker.getLatLng();
+      out.push({
+        places: d.places, main: d.main, lat: at.lat, lon: at.lng,
+        box: { left: anchor.x, right: size.x - anchor.x, top: anchor.y, bottom: size.y - anchor.y }
+      });
+    });
+    return out;
+  }
+
+  /** Show a place: open its popup, after spreading its group; its unit brought into view first. */
+  function clusterSelect(app, view, p) {
+    var d = null;
+    view.drawn.forEach(function (u) { if (u.places.indexOf(p) >= 0) d = u; });
+    if (!d) return;
+    var map = app.map;
+    var unit = d.marker;
+    var open = d.places.length === 1 ? function () { p.marker.openPopup(); } : function () {
+      if (!view.spreader.isOpen(unit)) view.spreader.spread(unit);
+      p.marker.openPopup();
+    };
     map.closePopup();
-    function open() { marker.openPopup(); }
+    if (d.main) {
+      app.selectToken = (app.selectToken || 0) + 1; // cancels a pending selection's steps
+      if (!map.getBounds().contains(unit.getLatLng())) map.setView(unit.getLatLng(), map.getZoom(), { animate: false });
+      open();
+      return;
+    }
+    if (d.absorbed) { // under a main place's symbol: to the zoom where it leaves it, in one step
+      var zoom = map.getZoom();
+      while (zoom < map.getMaxZoom() && underMain(app, view, d, zoom)) zoom = Math.min(zoom + 1, map.getMaxZoom());
+      // and at SELECT_ZOOM at least: one step (the plugin loses a marker given back between two)
+      zoom = Math.max(zoom, Math.min(SELECT_ZOOM, map.getMaxZoom()));
+      map.setView(unit.getLatLng(), zoom, { animate: false }); // attach gives it back to the clusters
+    }
+    clusterReveal(app, view.cluster, unit, open);
+  }
+
+  /** Zoom (at most to SELECT_ZOOM) until a marker leaves its cluster, else spiderfy; then open(). */
+  function clusterReveal(app, cluster, marker, open) {
+    var map = app.map;
     // Like MarkerClusterGroup.zoomToShowLayer, which zooms as deep as the map allows
     // (street level for two offices in one city); the fields read here are the plugin's.
     var done = false;
@@ -278,5 +514,28 @@
       .openOn(map);
   }
 
-  lib.views = { markerOf: markerOf, ClusterView: ClusterView, GridView: GridView, gridCells: gridCells, cellKey: cellKey };
+  // ---- keyboard
+
+  /**
+   * Enter or Space on a marker, a group or a cluster does what a click does (Leaflet
+   * itself answers Enter on a marker only, and not on a cluster).  A group spread from
+   * the keyboard gives the focus to its first place; a cluster that zoomed in, to the map.
+   */
+  function activateByKeys(app) {
+    var map = app.map;
+    L.DomEvent.on(map.getPane('markerPane'), 'keydown', function (e) {
+      var el = e.target;
+      if ((e.key !== 'Enter' && e.key !== ' ') || !el.classList || !el.classList.contains('leaflet-marker-icon')) return;
+      L.DomEvent.preventDefault(e); // and so no keypress: Leaflet's Enter would click twice
+      el.click();
+      var spreader = app.view.spreader;
+      var first = spreader && spreader.firstElement();
+      if (first && el.classList.contains('atlas-group')) first.focus();
+      else if (el.classList.contains('atlas-cluster')) {
+        map.once('moveend', function () { if (!el.isConnected) map.getContainer().focus(); });
+      }
+    });
+  }
+
+  lib.views = { activateByKeys: activateByKeys, radiusAt: radiusAt, markerOf: markerOf, restyle: restyle, placesIn: placesIn, ClusterView: ClusterView, GridView: GridView, gridCells: gridCells, cellKey: cellKey };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

@@ -1,0 +1,322 @@
+/* geo atlas, groups.js: places that share a point drawn as one group symbol that opens
+ * (spreads) to each of them; which places are never clustered (the headquarters and
+ * the ROCBs, every answer of a query map); what a group or a cluster holds, in words
+ * and in small kind symbols; the short names written next to the main offices.
+ * colocate(), holdings(), mapName() and nameSpots() are pure (unit-tested in node).
+ */
+(function (lib) {
+  'use strict';
+
+  var util = lib.util;
+  var MAIN_KINDS = { hq: true, rocb: true }; // codes of the schema: never inside a cluster
+  var TOLERANCE_PX = 4; // places closer than this at the deepest zoom share a point
+  var QUERY_TOLERANCE_PX = 16; // a query map's answers closer than this at the zoom shown would overlap
+  var SPREAD_STEP_PX = 30; // between the spread symbols of a group, CSS pixels
+  var MINI = 14; // px: the side of a kind's small symbol in a group
+  var TILE = 26; // px: the side of a cluster's icon (atlas.css)
+  var MAX_SHOWN = 4; // symbols drawn in a group's icon; more show as "+n"
+  var GAP = 3; // px between a symbol and its name
+  var OTHERS_ZOOM = 6; // from this zoom the places drawn on their own but not main are named too
+
+  /**
+   * The groups of points that share a point: points {x, y} (pixels at the deepest
+   * zoom), joined when closer than `tolerance` pixels (and so on, transitively).
+   * Returns arrays of indices, each in input order, the groups in the order of
+   * their first point.
+   */
+  function colocate(points, tolerance) {
+    var order = points.map(function (_, i) { return i; }).sort(function (a, b) { return points[a].x - points[b].x || a - b; });
+    var parent = points.map(function (_, i) { return i; });
+    function root(i) { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; }
+    for (var a = 0; a < order.length; a++) {
+      var i = order[a];
+      for (var b = a + 1; b < order.length && points[order[b]].x - points[i].x < tolerance; b++) {
+        var j = order[b];
+        if (Math.abs(points[j].y - points[i].y) < tolerance && Math.hypot(points[j].x - points[i].x, points[j].y - points[i].y) < tolerance) {
+          var ri = root(i), rj = root(j);
+          if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+        }
+      }
+    }
+    var byRoot = new Map();
+    var out = [];
+    points.forEach(function (_, k) {
+      var r = root(k);
+      var g = byRoot.get(r);
+      if (!g) { g = []; byRoot.set(r, g); out.push(g); }
+      g.push(k);
+    });
+    return out;
+  }
+
+  /**
+   * What a set of places holds, by kind: [{kind, n}] in the legend's order of kinds
+   * (`rank`: kind code -> its index), the most frequent kind first among equals.
+   */
+  function holdings(kindsOf, rank) {
+    var counts = new Map();
+    kindsOf.forEach(function (k) { counts.set(k, (counts.get(k) || 0) + 1); });
+    return Array.from(counts, function (e) { return { kind: e[0], n: e[1] }; }).sort(function (a, b) {
+      var ra = rank.has(a.kind) ? rank.get(a.kind) : 1e9, rb = rank.has(b.kind) ? rank.get(b.kind) : 1e9;
+      return ra - rb || b.n - a.n || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0);
+    });
+  }
+
+  /**
+   * The short name written on the map for a place's name: "X (ACR) rest" gives
+   * "ACR rest" (World Customs Organization (WCO) Secretariat -> WCO Secretariat),
+   * "X (ACR)" gives X, or ACR when X is long; other parentheses are dropped.
+   */
+  function mapName(name) {
+    var s = String(name || '').replace(/\s+/g, ' ').trim();
+    var m = /^([^()]*?)\s*\(([^()]{1,24})\)\s*(.*)$/.exec(s);
+    if (!m) return s;
+    var head = m[1].trim(), acronym = m[2].trim();
+    var tail = m[3].replace(/\s*\([^()]*\)/g, '').replace(/^[\u2013\u2014-]\s*/, '').trim();
+    if (tail) return acronym + ' ' + tail;
+    return head.length > 32 ? acronym : head || acronym;
+  }
+
+  /**
+   * Where a name of `width` x `height` CSS pixels may be written beside a symbol whose
+   * icon reaches `box` {left, right, top, bottom} pixels from its point: the offsets
+   * [dx, dy] of the name's centre from the point, right first, then left, below,
+   * above, and the four corners; `pad` is the room place() keeps around the name.
+   */
+  function nameSpots(box, width, height, pad) {
+    var across = GAP + pad + width / 2, down = GAP + pad + height / 2;
+    var right = box.right + across, left = -box.left - across, below = box.bottom + down, above = -box.top - down;
+    return [[right, 0], [left, 0], [0, below], [0, above], [right, above], [right, below], [left, above], [left, below]];
+  }
+
+  // ---- the page's part (Leaflet)
+
+  /** Whether a place is never clustered on this page. */
+  function isMain(app, p) {
+    return !!app.data.query || MAIN_KINDS[p.kind] === true;
+  }
+
+  /** The legend's order of kinds (code -> index). */
+  function rankOf(app) {
+    if (!app.kindRank) {
+      app.kindRank = new Map();
+      app.kinds.forEach(function (k, code) { app.kindRank.set(code, k.index); });
+    }
+    return app.kindRank;
+  }
+
+  /** "2 ROCBs, 1 RTC": what places hold, in words of the catalogue. */
+  function holdingsText(app, places) {
+    return holdings(places.map(function (p) { return p.kind; }), rankOf(app)).map(function (h) {
+      var id = 'cluster.kind_' + h.kind;
+      if (Object.prototype.hasOwnProperty.call(app.words, id)) return util.t(app, id, { n: h.n });
+      var kind = app.kinds.get(h.kind);
+      return util.t(app, 'cluster.kind_other', { n: h.n, kind: kind ? kind.label : h.kind });
+    }).join(util.t(app, 'cluster.and'));
+  }
+
+  /**
+   * A cluster's icon: a tile of a small symbol per kind held (four at most), the number
+   * of places in a corner, and its name in words ("3 RTCs, 1 RILO: zoom in"), also its
+   * tooltip.  `shift` (CSS pixels) moves the tile off its point, out from under a main
+   * place's symbol.  Markup: constant, or numbers.
+   */
+  function clusterIcon(app, places, shift) {
+    var held = holdings(places.map(function (p) { return p.kind; }), rankOf(app)).slice(0, 4);
+    var mini = held.length === 1 ? 16 : 11;
+    var html = '<span class="atlas-holds atlas-holds-' + held.length + '" aria-hidden="true">' + held.map(function (h) {
+      return lib.symbols.symbolSvg(app.kinds.get(h.kind) || {}, 'operational', mini);
+    }).join('') + '</span><span class="atlas-cluster-n" aria-hidden="true">' + Number(places.length) + '</span>' +
+      '<span class="atlas-sr">' + util.esc(clusterText(app, places)) + '</span>';
+    return L.divIcon({
+      html: html, className: 'atlas-cluster', iconSize: [TILE, TILE],
+      iconAnchor: [TILE / 2 - (shift ? shift.x : 0), TILE / 2 - (shift ? shift.y : 0)]
+    });
+  }
+
+  /** What a cluster is, in words: "3 RTCs, 1 RILO: zoom in to see them". */
+  function clusterText(app, places) {
+    return util.t(app, 'cluster.holds', { kinds: holdingsText(app, places), n: places.length });
+  }
+
+  /** A group's icon: the first place's symbol whole, the others' small, "+n" past MAX_SHOWN. */
+  function groupIcon(app, places) {
+    var first = places[0].kindInfo;
+    var size = first.size;
+    var html = '<span class="atlas-group-main">' + lib.symbols.symbolSvg(first, (places[0].now || places[0].base).status, size) + '</span>';
+    var width = size + 6;
+    places.slice(1, MAX_SHOWN).forEach(function (p) {
+      html += lib.symbols.symbolSvg(p.kindInfo, (p.now || p.base).status, MINI);
+      width += MINI;
+    });
+    if (places.length > MAX_SHOWN) {
+      html += '<span class="atlas-group-more">+' + Number(places.length - MAX_SHOWN) + '</span>';
+      width += 7 * String(places.length - MAX_SHOWN).length + 8;
+    }
+    return L.divIcon({
+      html: html, className: 'atlas-group', iconSize: [width, size + 4], iconAnchor: [size / 2 + 3, size / 2 + 2]
+    });
+  }
+
+  /** Order of a group's places: the legend's order of kinds, then by name. */
+  function byRank(app) {
+    var rank = rankOf(app);
+    return function (a, b) {
+      return (rank.get(a.kind) || 0) - (rank.get(b.kind) || 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    };
+  }
+
+  /**
+   * The units a view draws: the shown places (p.on) joined where they share a point
+   * (on a query map: where their symbols overlap at the zoom shown), each {key, places
+   * (in byRank order), main}.
+   */
+  function unitsOf(app) {
+    var shown = app.places.filter(function (p) { return p.on && p.now; });
+    // on a query map, where nothing is clustered, also the answers whose symbols would overlap
+    var query = !!app.data.query && app.map._loaded;
+    var scale = 256 * Math.pow(2, query ? app.map.getZoom() : app.map.getMaxZoom());
+    var points = shown.map(function (p) {
+      var xy = lib.geodesy.mercator(p.now.lat, p.now.lon);
+      return { x: xy[0] * scale, y: xy[1] * scale };
+    });
+    var order = byRank(app);
+    return colocate(points, query ? QUERY_TOLERANCE_PX : TOLERANCE_PX).map(function (idx) {
+      var places = idx.map(function (i) { return shown[i]; }).sort(order);
+      return {
+        key: places.map(function (p) { return p.id; }).join('\u0000'),
+        places: places,
+        main: places.some(function (p) { return isMain(app, p); })
+      };
+    });
+  }
+
+  /**
+   * A group's marker: its icon, its name for screen readers, and a click (or Enter)
+   * that spreads it.  `spreader` is the view's Spreader.
+   */
+  function groupMarker(app, unit, spreader) {
+    var lat = 0, lon = 0;
+    unit.places.forEach(function (p) { lat += p.now.lat; lon += p.now.lon; });
+    var n = unit.places.length;
+    var names = unit.places.map(function (p) { return lib.util.short(p.name); });
+    var label = util.t(app, 'cluster.group', { kinds: holdingsText(app, unit.places), names: names.join(' \u00b7 '), n: n });
+    var marker = L.marker([lat / n, lon / n], {
+      icon: groupIcon(app, unit.places), keyboard: true, title: names.join('\n'), alt: label, riseOnHover: true,
+      zIndexOffset: unit.main ? 1000 : 0
+    });
+    marker.on('add', function () {
+      var el = marker.getElement();
+      if (el) el.setAttribute('aria-label', label);
+    });
+    marker.on('click', function () { spreader.toggle(marker); });
+    marker.atlasGroup = unit.places;
+    return marker;
+  }
+
+  /**
+   * Spreads one group at a time: its places' own markers around it on a circle,
+   * with a line to the shared point; gathered again on a zoom, a click on the map,
+   * or when another group spreads.
+   */
+  function Spreader(app) {
+    var map = app.map;
+    var layer = L.layerGroup();
+    var open = null; // the spread group's marker
+    function gather() {
+      if (!open) return;
+      var group = open;
+      open = null;
+      layer.clearLayers();
+      group.atlasGroup.forEach(function (p) { if (p.marker && p.now) p.marker.setLatLng([p.now.lat, p.now.lon]); });
+      var el = group.getElement();
+      if (el) el.classList.remove('atlas-group-open');
+    }
+    function spread(group) {
+      gather();
+      var places = group.atlasGroup;
+      var centre = map.latLngToLayerPoint(group.getLatLng());
+      var n = places.length;
+      var radius = Math.max(SPREAD_STEP_PX, SPREAD_STEP_PX * n / (2 * Math.PI));
+      places.forEach(function (p, i) {
+        var angle = -Math.PI / 2 + 2 * Math.PI * i / n + (n === 2 ? Math.PI / 2 : 0);
+        var at = map.layerPointToLatLng(centre.add(L.point(radius * Math.cos(angle), radius * Math.sin(angle))));
+        layer.addLayer(L.polyline([group.getLatLng(), at], { color: '#17202a', weight: 1.5, opacity: 0.7, interactive: false }));
+        var marker = lib.views.markerOf(app, p);
+        lib.views.restyle(app, p);
+        marker.setLatLng(at);
+        marker.setZIndexOffset(2000);
+        layer.addLayer(marker);
+      });
+      open = group;
+      var el = group.getElement();
+      if (el) el.classList.add('atlas-group-open');
+    }
+    map.on('zoomstart', gather);
+    map.on('click', gather);
+    return {
+      layer: layer,
+      gather: gather,
+      spread: spread,
+      isOpen: function (group) { return open === group; },
+      firstElement: function () {
+        var first = open && open.atlasGroup[0].marker;
+        return first ? first.getElement() : null;
+      },
+      toggle: function (group) { if (open === group) gather(); else spread(group); }
+    };
+  }
+
+  /**
+   * The names written beside the main places drawn on their own (and beside the other
+   * places drawn on their own from zoom OTHERS_ZOOM), for labels.place, main places
+   * first: each {name, lat, lon, x, y (pixels at zoom 0), r, w, width, lines, at, pad}.
+   * `size(name)` is the name's {width, lines} (labels.wrap).
+   */
+  function officeNames(app, zoom, size) {
+    var out = [];
+    var ranks = rankOf(app);
+    var scale = Math.pow(2, zoom);
+    var view = app.map.getPixelBounds(); // world pixels at the zoom shown
+    (app.view.drawnUnits ? app.view.drawnUnits() : []).forEach(function (d) {
+      var p = d.places[0];
+      if (!d.main && zoom < OTHERS_ZOOM) return;
+      var name = mapName(p.name);
+      if (!name) return;
+      // a group of places that are not main: "Samur and 2 more" (a main office's group shows its others' symbols)
+      if (d.places.length > 1 && MAIN_KINDS[p.kind] !== true) name = util.t(app, 'cluster.name_more', { name: name, n: d.places.length - 1 });
+      var box = size(name);
+      var px = app.map.project([d.lat, d.lon], 0);
+      // only the spots where the whole name lies in view
+      var at = px.multiplyBy(scale);
+      var spots = nameSpots(d.box, box.width, box.lines * 13, 2).filter(function (v) {
+        var x = at.x + v[0], y = at.y + v[1];
+        return x - box.width / 2 >= view.min.x && x + box.width / 2 <= view.max.x &&
+          y - box.lines * 6.5 >= view.min.y && y + box.lines * 6.5 <= view.max.y;
+      });
+      if (!spots.length) return;
+      out.push({
+        id: p.id, name: name, lat: d.lat, lon: d.lon, x: px.x, y: px.y, r: Infinity, w: Infinity,
+        width: box.width, lines: box.lines, pad: 2, at: spots,
+        rank: (d.main ? 0 : 100) + (ranks.get(p.kind) || 0), office: true
+      });
+    });
+    return out.sort(function (a, b) { return a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
+  }
+
+  lib.groups = {
+    colocate: colocate,
+    holdings: holdings,
+    mapName: mapName,
+    nameSpots: nameSpots,
+    isMain: isMain,
+    unitsOf: unitsOf,
+    clusterIcon: clusterIcon,
+    clusterText: clusterText,
+    TILE: TILE,
+    groupMarker: groupMarker,
+    Spreader: Spreader,
+    officeNames: officeNames,
+    TOLERANCE_PX: TOLERANCE_PX
+  };
+})(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});
