@@ -8,7 +8,11 @@ Each row carries its country's name in the map's language, and where it goes:
 the pole of inaccessibility of its largest polygon (:func:`shapely.ops.polylabel`),
 found in Web Mercator as the map draws it, with the radius of the largest circle
 inside that polygon and the polygon's width, for the page to show the name only
-at zooms where it fits.
+at zooms where it fits.  Around each of the page's places, the countries within
+:data:`ANCHOR_KM` get more such points, inside their part of the disk
+(:func:`_place_anchors`): zoomed in to a border post, both countries are named
+in view.  Each row also carries a colour (:func:`_colours`): neighbouring
+countries never share one, so both sides of every border can be told apart.
 """
 
 from __future__ import annotations
@@ -24,11 +28,11 @@ from shapely.ops import polylabel
 
 from geo import cache
 from geo.i18n import Translator
-from geo.render.memo import kept
+from geo.render.memo import content_key, kept
 from geo.render.text import _country, _text, _truthy
 from geo.render.view import _latlon, _shift_lon
 
-__all__ = ["BASEMAP_GRID_DEG"]
+__all__ = ["ANCHOR_KM", "BASEMAP_GRID_DEG", "COLOURS"]
 
 
 #: Basemap coordinates are stored on this grid (degrees); the display data are on it already.
@@ -38,6 +42,13 @@ _WORLD_PX = 256.0
 #: A label whose polygon holds no circle this wide (pixels) at zoom 18 is never shown.
 _LABEL_MIN_PX = 14.0
 _MAX_ZOOM = 18
+#: Countries this close to a place (km) get a label point near it: one per distance.
+ANCHOR_KM = (80.0, 20.0)
+#: How many fills neighbouring countries are given (:func:`_colours`).
+COLOURS = 5
+#: Countries closer than this (degrees) are neighbours: the display layer's borders meet.
+_NEIGHBOUR_DEG = 0.02
+_EARTH_CIRCUMFERENCE_KM = 40075.017
 
 
 @dataclass(frozen=True)
@@ -153,8 +164,14 @@ def _prepared(geoms: np.ndarray) -> _Prepared:
     )
 
 
-def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator) -> list[list[Any]]:
-    """Basemap rows ``[iso3, name, region, member, parts, label]``, sorted by iso3 and name.
+def _country_rows(
+    countries: gpd.GeoDataFrame,
+    center_lon: float,
+    t: Translator,
+    place_lon: np.ndarray | None = None,
+    place_lat: np.ndarray | None = None,
+) -> list[list[Any]]:
+    """Rows ``[iso3, name, region, member, parts, label, colour, anchors]``, by iso3 and name.
 
     ``name`` is the country's name in the map's language (``t``): CLDR's, through
     Babel, or the data's own (see :func:`geo.render.text._country`).
@@ -164,7 +181,10 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator)
     closing point left out.  A polygon is moved by 360 degrees as a whole when
     its middle lies outside the page's world (see :func:`_shift_lon`).
     ``label`` is ``[lat, lon, radius, width]`` (see :func:`_labels`) or ``None``
-    for a country too small to be named at any zoom.
+    for a country too small to be named at any zoom.  ``colour`` is the
+    country's fill (:func:`_colours`), ``anchors`` its label points near the
+    places (``place_lon``, ``place_lat``: EPSG:4326 degrees), each as
+    ``label`` (:func:`_place_anchors`).
 
     The geometry's share of the work is done once per layer
     (:func:`geo.render.memo.kept`): the pages of a build share it.
@@ -195,6 +215,10 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator)
         i: [*_latlon(round(lon + float(offset[k]), 2), round(lat, 2)), radius, width]
         for i, (k, lon, lat, radius, width) in layer.labels.items()
     }
+    colours = _layer_colours(geoms).tolist()
+    anchors: dict[int, list[tuple[float, float, float, float]]] = {}
+    if place_lon is not None and place_lat is not None:
+        anchors = _layer_anchors(geoms, place_lon, place_lat)
     member = _truthy(countries["member"]).to_numpy()
     rows = [
         [
@@ -204,6 +228,11 @@ def _country_rows(countries: gpd.GeoDataFrame, center_lon: float, t: Translator)
             bool(member[i]),
             parts[i],
             labels.get(i),
+            colours[i],
+            [
+                [*_latlon(round(_shift_lon(lon, center_lon), 3), lat), radius, width]
+                for lon, lat, radius, width in anchors.get(i, [])
+            ],
         ]
         for i, (iso3, name, region) in enumerate(
             zip(countries["iso3"], countries["name"], countries["region"], strict=True)
@@ -313,3 +342,117 @@ def _polyline_chars(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     more = position < (lengths[:, None] - 1)
     codes = (chunks | np.where(more, 0x20, 0)) + 63
     return codes[used].astype(np.uint8).tobytes(), lengths
+
+
+def _colours(geoms: np.ndarray) -> np.ndarray:
+    """A fill per country (``0 .. COLOURS - 1``), different between neighbours where it can be.
+
+    Countries whose shapes come within :data:`_NEIGHBOUR_DEG` of each other
+    are neighbours.  They are coloured greedily, the country with the most
+    distinctly coloured neighbours first (DSatur), ties by degree then by row:
+    the same layer always gets the same fills.  A country whose neighbours
+    take every colour gets the one fewest of them have.
+    """
+    n = len(geoms)
+    neighbours: list[set[int]] = [set() for _ in range(n)]
+    polygons, country_of_polygon = _polygons(geoms)
+    if len(polygons):
+        tree = shapely.STRtree(polygons)
+        left, right = tree.query(polygons, predicate="dwithin", distance=_NEIGHBOUR_DEG)
+        for a, b in zip(country_of_polygon[left].tolist(), country_of_polygon[right].tolist()):
+            if a != b:
+                neighbours[a].add(b)
+                neighbours[b].add(a)
+    colour = np.full(n, -1, dtype=np.int64)
+    degree = [len(s) for s in neighbours]
+    for _ in range(n):
+        best, best_key = -1, (-1, -1, 0)
+        for i in range(n):
+            if colour[i] >= 0:
+                continue
+            taken = {int(colour[j]) for j in neighbours[i] if colour[j] >= 0}
+            key = (len(taken), degree[i], -i)
+            if key > best_key:
+                best, best_key = i, key
+        used = [int(colour[j]) for j in neighbours[best] if colour[j] >= 0]
+        free = [c for c in range(COLOURS) if c not in used]
+        colour[best] = free[0] if free else min(range(COLOURS), key=used.count)
+    return colour
+
+
+def _layer_colours(geoms: np.ndarray) -> np.ndarray:
+    """:func:`_colours` of a layer: once per process, and kept in :mod:`geo.cache`."""
+    return kept(
+        "basemap-colours",
+        geoms,
+        lambda: _colours(geoms),
+        arrays=lambda c: {"colour": c},
+        restore=lambda a: np.asarray(a["colour"], dtype=np.int64),
+    )
+
+
+def _place_anchors(
+    geoms: np.ndarray, place_lon: np.ndarray, place_lat: np.ndarray
+) -> dict[int, list[tuple[float, float, float, float]]]:
+    """More label points per country, near the places: ``{row: [(lon, lat, radius, width)]}``.
+
+    For each place (EPSG:4326 degrees) and each distance of
+    :data:`ANCHOR_KM`, each country met by the disk of that radius around the
+    place gets a point: the pole of inaccessibility of its part of the disk
+    (its largest piece), in Web Mercator as the map draws it, with that
+    piece's inscribed radius and width in pixels at zoom 0 (as
+    :func:`_labels`).  Points of a country closer together than the radius
+    of the first are kept once.  Sorted, for the same bytes every time.
+    """
+    polygons, country_of_polygon = _polygons(geoms)
+    ok = np.isfinite(place_lon) & np.isfinite(place_lat) & (np.abs(place_lat) < 85.0)
+    points = sorted({(round(float(x), 2), round(float(y), 2)) for x, y in
+                     zip(place_lon[ok].tolist(), place_lat[ok].tolist(), strict=True)})
+    if not len(polygons) or not points:
+        return {}
+    projected = shapely.transform(polygons, _mercator_px)
+    tree = shapely.STRtree(projected)
+    out: dict[int, list[tuple[float, float, float, float]]] = {}
+    centres = _mercator_px(np.array(points, dtype=float))
+    for radius_km in ANCHOR_KM:
+        for (lon, lat), (x, y) in zip(points, centres.tolist(), strict=True):
+            radius_px = radius_km / (_EARTH_CIRCUMFERENCE_KM * np.cos(np.radians(lat))) * _WORLD_PX
+            disk = shapely.Point(x, y).buffer(radius_px, quad_segs=8)
+            pieces: dict[int, Any] = {}
+            for k in tree.query(disk, predicate="intersects").tolist():
+                clipped = shapely.clip_by_rect(projected[k], *disk.bounds)
+                part = shapely.intersection(clipped, disk)
+                for piece in shapely.get_parts(part):
+                    if shapely.get_type_id(piece) != 3 or piece.is_empty:
+                        continue
+                    country = int(country_of_polygon[k])
+                    if country not in pieces or piece.area > pieces[country].area:
+                        pieces[country] = piece
+            for country, piece in sorted(pieces.items()):
+                x0, _, x1, _ = shapely.bounds(piece)
+                pole = polylabel(piece, tolerance=max(1e-6, 0.02 * (x1 - x0)))
+                radius = float(shapely.distance(pole, shapely.boundary(piece)))
+                if 2.0 * radius * 2.0**_MAX_ZOOM < _LABEL_MIN_PX:
+                    continue
+                px, py = float(shapely.get_x(pole)), float(shapely.get_y(pole))
+                found = out.setdefault(country, [])
+                if any((px - a) ** 2 + (py - b) ** 2 < (radius + r) ** 2 / 4 for a, b, r, _ in found):
+                    continue
+                found.append((px, py, _round3(radius), _round3(x1 - x0)))
+    return {
+        country: sorted(
+            (*(round(v, 3) for v in _lon_lat_of_px(a, b)), r, w) for a, b, r, w in found
+        )
+        for country, found in out.items()
+    }
+
+
+def _layer_anchors(
+    geoms: np.ndarray, place_lon: np.ndarray, place_lat: np.ndarray
+) -> dict[int, list[tuple[float, float, float, float]]]:
+    """:func:`_place_anchors`, once per process for the same layer and places."""
+    places = np.column_stack([place_lon, place_lat]).astype(float)
+    key = (content_key(geoms), places.tobytes())
+    return cache.remembered(
+        "basemap-anchors", key, lambda: _place_anchors(geoms, place_lon, place_lat), keep=16
+    )

@@ -30,6 +30,7 @@ from geo import cache
 from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
 from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
+from geo.towns import towns
 from geo.render.basemap import _country_rows, _polyline_chars
 from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
@@ -45,6 +46,7 @@ from geo.render.text import (
     _status_legend,
     _text,
 )
+from geo.render.towns import town_rows as _town_rows
 from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
 
@@ -116,7 +118,8 @@ def _payload(
     else:
         body, summary = _place_lines(places, lon, lat, view)
     t = view.t
-    country_rows = _country_rows(countries, view.center_lon, t)
+    country_rows = _country_rows(countries, view.center_lon, t, lon, lat)
+    town_rows = _town_rows(towns(), lon, lat, view.center_lon, t.lang)
     bounds = view.bounds
     ids = [_text(v) or "" for v in places["id"]]
     names = _names(places, ids, t.lang)
@@ -140,7 +143,16 @@ def _payload(
         "version": 1,
         "words": page_words(t),
     }
-    lines = [_dumps(head)[:-1] + ",", *body, '"countries":[', *_json_lines(country_rows), "]}"]
+    lines = [
+        _dumps(head)[:-1] + ",",
+        *body,
+        '"towns":[',
+        *_json_lines(town_rows),
+        "],",
+        '"countries":[',
+        *_json_lines(country_rows),
+        "]}",
+    ]
     return "\n".join(lines)
 
 
