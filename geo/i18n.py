@@ -58,6 +58,7 @@ __all__ = [
     "check_languages",
     "city_name",
     "country_name",
+    "exemplar_city",
     "keep_written",
     "languages",
     "translator",
@@ -474,11 +475,20 @@ def city_name(zone: str, name: str, lang: str) -> str:
         return name
 
     def find() -> str:  # "" when the city is not the zone's exemplar
-        if _exemplar_cities("en").get(zone, _zone_city(zone)) != name:
+        if exemplar_city(zone) != name:
             return ""
         return _exemplar_cities(lang).get(zone, "")
 
     return _cldr(lang).text("city", f"{zone}\0{name}", find) or name
+
+
+def exemplar_city(zone: str) -> str:
+    """CLDR's English name of the city a time zone is named for (``""`` for no zone).
+
+    >>> exemplar_city("America/Los_Angeles"), exemplar_city("Asia/Baku")
+    ('Los Angeles', 'Baku')
+    """
+    return _exemplar_cities("en").get(zone, _zone_city(zone)) if zone else ""
 
 
 def _zone_city(zone: str) -> str:

@@ -18,6 +18,7 @@ countries never share one, so both sides of every border can be told apart.
 from __future__ import annotations
 
 import itertools
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,8 @@ from geo.render.view import _latlon, _shift_lon
 
 __all__ = ["ANCHOR_KM", "BASEMAP_GRID_DEG", "COLOURS"]
 
+log = logging.getLogger(__name__)
+
 
 #: Basemap coordinates are stored on this grid (degrees); the display data are on it already.
 BASEMAP_GRID_DEG = 0.01
@@ -49,6 +52,10 @@ COLOURS = 5
 #: Countries closer than this (degrees) are neighbours: the display layer's borders meet.
 _NEIGHBOUR_DEG = 0.02
 _EARTH_CIRCUMFERENCE_KM = 40075.017
+#: Countries wider than this (pixels at zoom 0) get a label point in each such square.
+_CELL_PX = 12.0
+#: A piece of a square narrower than this (inscribed radius, pixels at zoom 0) gets none.
+_CELL_MIN_RADIUS_PX = 1.5
 
 
 @dataclass(frozen=True)
@@ -215,10 +222,15 @@ def _country_rows(
         i: [*_latlon(round(lon + float(offset[k]), 2), round(lat, 2)), radius, width]
         for i, (k, lon, lat, radius, width) in layer.labels.items()
     }
-    colours = _layer_colours(geoms).tolist()
-    anchors: dict[int, list[tuple[float, float, float, float]]] = {}
+    keys = [
+        (_text(iso3) or "", _text(name) or "")
+        for iso3, name in zip(countries["iso3"], countries["name"], strict=True)
+    ]
+    colours = _layer_colours(geoms, keys).tolist()
+    anchors = {c: list(a) for c, a in _layer_cell_anchors(geoms).items()}
     if place_lon is not None and place_lat is not None:
-        anchors = _layer_anchors(geoms, place_lon, place_lat)
+        for c, near in _layer_anchors(geoms, place_lon, place_lat).items():
+            anchors.setdefault(c, []).extend(near)
     member = _truthy(countries["member"]).to_numpy()
     rows = [
         [
@@ -344,51 +356,61 @@ def _polyline_chars(values: np.ndarray) -> tuple[bytes, np.ndarray]:
     return codes[used].astype(np.uint8).tobytes(), lengths
 
 
-def _colours(geoms: np.ndarray) -> np.ndarray:
-    """A fill per country (``0 .. COLOURS - 1``), different between neighbours where it can be.
+def _colours(geoms: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarray:
+    """A fill per row (``0 .. COLOURS - 1``), different between neighbouring countries.
 
-    Countries whose shapes come within :data:`_NEIGHBOUR_DEG` of each other
-    are neighbours.  They are coloured greedily, the country with the most
-    distinctly coloured neighbours first (DSatur), ties by degree then by row:
-    the same layer always gets the same fills.  A country whose neighbours
-    take every colour gets the one fewest of them have.
+    The rows of one country (the same ``keys`` item: iso3 and name) share a
+    fill.  Countries whose shapes come within :data:`_NEIGHBOUR_DEG` of each
+    other are neighbours.  They are coloured greedily, the country with the
+    most distinctly coloured neighbours first (DSatur), ties by degree then by
+    key: the same layer always gets the same fills.  A country whose
+    neighbours take every colour gets the one fewest of them have.
     """
-    n = len(geoms)
+    names = sorted(set(keys))
+    node_of = {k: i for i, k in enumerate(names)}
+    node = np.array([node_of[k] for k in keys], dtype=np.int64)
+    n = len(names)
     neighbours: list[set[int]] = [set() for _ in range(n)]
-    polygons, country_of_polygon = _polygons(geoms)
+    polygons, row_of_polygon = _polygons(geoms)
     if len(polygons):
         tree = shapely.STRtree(polygons)
         left, right = tree.query(polygons, predicate="dwithin", distance=_NEIGHBOUR_DEG)
-        for a, b in zip(country_of_polygon[left].tolist(), country_of_polygon[right].tolist()):
+        pairs = zip(
+            node[row_of_polygon[left]].tolist(), node[row_of_polygon[right]].tolist(), strict=True
+        )
+        for a, b in pairs:
             if a != b:
                 neighbours[a].add(b)
                 neighbours[b].add(a)
-    colour = np.full(n, -1, dtype=np.int64)
+    colour = [-1] * n
     degree = [len(s) for s in neighbours]
-    for _ in range(n):
-        best, best_key = -1, (-1, -1, 0)
-        for i in range(n):
-            if colour[i] >= 0:
-                continue
-            taken = {int(colour[j]) for j in neighbours[i] if colour[j] >= 0}
-            key = (len(taken), degree[i], -i)
-            if key > best_key:
-                best, best_key = i, key
-        used = [int(colour[j]) for j in neighbours[best] if colour[j] >= 0]
+    taken: list[set[int]] = [set() for _ in range(n)]  # the colours of each one's neighbours
+    left_over = set(range(n))
+    while left_over:
+        best = max(left_over, key=lambda i: (len(taken[i]), degree[i], -i))
+        left_over.discard(best)
+        used = [colour[j] for j in neighbours[best] if colour[j] >= 0]
         free = [c for c in range(COLOURS) if c not in used]
         colour[best] = free[0] if free else min(range(COLOURS), key=used.count)
-    return colour
+        for j in neighbours[best]:
+            taken[j].add(colour[best])
+    return np.array(colour, dtype=np.int64)[node] if len(node) else np.zeros(0, dtype=np.int64)
 
 
-def _layer_colours(geoms: np.ndarray) -> np.ndarray:
-    """:func:`_colours` of a layer: once per process, and kept in :mod:`geo.cache`."""
-    return kept(
-        "basemap-colours",
-        geoms,
-        lambda: _colours(geoms),
-        arrays=lambda c: {"colour": c},
-        restore=lambda a: np.asarray(a["colour"], dtype=np.int64),
-    )
+def _layer_colours(geoms: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarray:
+    """:func:`_colours` of a layer, once per process for the same shapes and countries."""
+    digest = content_key(geoms)
+
+    def load_or_compute() -> np.ndarray:
+        entry = cache.entry_key("basemap-colours", digest.hex(), keys)
+        found = cache.load("basemap-colours", entry)
+        if found is not None and found.get("colour", np.zeros(0)).shape == (len(keys),):
+            return np.asarray(found["colour"], dtype=np.int64)
+        colour = _colours(geoms, keys)
+        cache.store("basemap-colours", entry, {"colour": colour})
+        return colour
+
+    return cache.remembered("basemap-colours", (digest, tuple(keys)), load_or_compute, keep=4)
 
 
 def _place_anchors(
@@ -406,8 +428,12 @@ def _place_anchors(
     """
     polygons, country_of_polygon = _polygons(geoms)
     ok = np.isfinite(place_lon) & np.isfinite(place_lat) & (np.abs(place_lat) < 85.0)
-    points = sorted({(round(float(x), 2), round(float(y), 2)) for x, y in
-                     zip(place_lon[ok].tolist(), place_lat[ok].tolist(), strict=True)})
+    points = sorted(
+        {
+            (round(float(x), 2), round(float(y), 2))
+            for x, y in zip(place_lon[ok].tolist(), place_lat[ok].tolist(), strict=True)
+        }
+    )
     if not len(polygons) or not points:
         return {}
     projected = shapely.transform(polygons, _mercator_px)
@@ -415,7 +441,7 @@ def _place_anchors(
     out: dict[int, list[tuple[float, float, float, float]]] = {}
     centres = _mercator_px(np.array(points, dtype=float))
     for radius_km in ANCHOR_KM:
-        for (lon, lat), (x, y) in zip(points, centres.tolist(), strict=True):
+        for (_, lat), (x, y) in zip(points, centres.tolist(), strict=True):
             radius_px = radius_km / (_EARTH_CIRCUMFERENCE_KM * np.cos(np.radians(lat))) * _WORLD_PX
             disk = shapely.Point(x, y).buffer(radius_px, quad_segs=8)
             pieces: dict[int, Any] = {}
@@ -436,15 +462,19 @@ def _place_anchors(
                     continue
                 px, py = float(shapely.get_x(pole)), float(shapely.get_y(pole))
                 found = out.setdefault(country, [])
-                if any((px - a) ** 2 + (py - b) ** 2 < (radius + r) ** 2 / 4 for a, b, r, _ in found):
+                if any(
+                    (px - a) ** 2 + (py - b) ** 2 < (radius + r) ** 2 / 4 for a, b, r, _ in found
+                ):
                     continue
                 found.append((px, py, _round3(radius), _round3(x1 - x0)))
-    return {
-        country: sorted(
-            (*(round(v, 3) for v in _lon_lat_of_px(a, b)), r, w) for a, b, r, w in found
-        )
-        for country, found in out.items()
-    }
+    result: dict[int, list[tuple[float, float, float, float]]] = {}
+    for country, found in out.items():
+        points_of = []
+        for a, b, r, w in found:
+            lon, lat = _lon_lat_of_px(a, b)
+            points_of.append((round(lon, 3), round(lat, 3), r, w))
+        result[country] = sorted(points_of)
+    return result
 
 
 def _layer_anchors(
@@ -452,7 +482,89 @@ def _layer_anchors(
 ) -> dict[int, list[tuple[float, float, float, float]]]:
     """:func:`_place_anchors`, once per process for the same layer and places."""
     places = np.column_stack([place_lon, place_lat]).astype(float)
-    key = (content_key(geoms), places.tobytes())
-    return cache.remembered(
-        "basemap-anchors", key, lambda: _place_anchors(geoms, place_lon, place_lat), keep=16
+    digest = content_key(geoms)
+
+    def load_or_compute() -> dict[int, list[tuple[float, float, float, float]]]:
+        entry = cache.entry_key("basemap-anchors", digest.hex(), places.tobytes())
+        found = cache.load("basemap-anchors", entry)
+        if found is not None:
+            try:
+                return _anchors_of_arrays(found)
+            except (KeyError, ValueError) as err:
+                log.debug("cache: the anchors entry is unusable (%s): computed again", err)
+        anchors = _place_anchors(geoms, place_lon, place_lat)
+        cache.store("basemap-anchors", entry, _anchor_arrays(anchors), keep=32)
+        return anchors
+
+    return cache.remembered("basemap-anchors", (digest, places.tobytes()), load_or_compute, keep=16)
+
+
+def _cell_anchors(geoms: np.ndarray) -> dict[int, list[tuple[float, float, float, float]]]:
+    """More label points for the widest countries: one per :data:`_CELL_PX` square they fill.
+
+    A country wider than a cell (Web Mercator pixels at zoom 0) gets, in each
+    cell its polygons meet, the pole of inaccessibility of its piece there,
+    with that piece's inscribed radius and width (as :func:`_labels`): when
+    its main label point is out of view or under a marker, the page names it
+    in the part in view.  ``{row: [(lon, lat, radius, width)]}``, in the
+    layer's longitudes, sorted.
+    """
+    polygons, country_of_polygon = _polygons(geoms)
+    if not len(polygons):
+        return {}
+    projected = shapely.transform(polygons, _mercator_px)
+    bounds = shapely.bounds(projected).reshape(-1, 4)
+    out: dict[int, list[tuple[float, float, float, float]]] = {}
+    for k in np.flatnonzero(bounds[:, 2] - bounds[:, 0] > _CELL_PX).tolist():
+        x0, y0, x1, y1 = bounds[k].tolist()
+        for cx in range(int(x0 // _CELL_PX), int(x1 // _CELL_PX) + 1):
+            for cy in range(int(y0 // _CELL_PX), int(y1 // _CELL_PX) + 1):
+                box = (cx * _CELL_PX, cy * _CELL_PX, (cx + 1) * _CELL_PX, (cy + 1) * _CELL_PX)
+                piece = shapely.clip_by_rect(projected[k], *box)
+                parts = [p for p in shapely.get_parts(piece) if shapely.get_type_id(p) == 3]
+                if not parts:
+                    continue
+                part = max(parts, key=lambda p: (p.area, p.bounds))
+                px0, _, px1, _ = part.bounds
+                pole = polylabel(part, tolerance=max(1e-4, 0.02 * (px1 - px0)))
+                radius = float(shapely.distance(pole, shapely.boundary(part)))
+                if radius < _CELL_MIN_RADIUS_PX:
+                    continue
+                lon, lat = _lon_lat_of_px(float(shapely.get_x(pole)), float(shapely.get_y(pole)))
+                out.setdefault(int(country_of_polygon[k]), []).append(
+                    (round(lon, 3), round(lat, 3), _round3(radius), _round3(px1 - px0))
+                )
+    return {country: sorted(found) for country, found in out.items()}
+
+
+def _layer_cell_anchors(geoms: np.ndarray) -> dict[int, list[tuple[float, float, float, float]]]:
+    """:func:`_cell_anchors` of a layer: once per process, and kept in :mod:`geo.cache`."""
+
+    return kept(
+        "basemap-cells",
+        geoms,
+        lambda: _cell_anchors(geoms),
+        arrays=_anchor_arrays,
+        restore=_anchors_of_arrays,
     )
+
+
+def _anchor_arrays(
+    found: dict[int, list[tuple[float, float, float, float]]],
+) -> dict[str, np.ndarray]:
+    """Label points ``{row: [(lon, lat, radius, width)]}`` as a cache entry's table."""
+    rows = [(c, *a) for c, anchors in sorted(found.items()) for a in anchors]
+    return {"anchors": np.array(rows, dtype=float).reshape(-1, 5)}
+
+
+def _anchors_of_arrays(
+    arrays: dict[str, np.ndarray],
+) -> dict[int, list[tuple[float, float, float, float]]]:
+    """The label points of :func:`_anchor_arrays`; ``ValueError`` for a table of another shape."""
+    table = arrays["anchors"]
+    if table.ndim != 2 or table.shape[1] != 5:
+        raise ValueError(f"an anchor table of shape {table.shape}")
+    found: dict[int, list[tuple[float, float, float, float]]] = {}
+    for c, lon, lat, radius, width in table.tolist():
+        found.setdefault(int(c), []).append((lon, lat, radius, width))
+    return found

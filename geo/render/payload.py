@@ -30,7 +30,6 @@ from geo import cache
 from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
 from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
-from geo.towns import towns
 from geo.render.basemap import _country_rows, _polyline_chars
 from geo.render.overlay import QueryMark, _query_json
 from geo.render.text import (
@@ -49,6 +48,7 @@ from geo.render.text import (
 from geo.render.towns import town_rows as _town_rows
 from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
+from geo.towns import towns
 
 __all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
 

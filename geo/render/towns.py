@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 
 from geo import cache
-from geo.i18n import city_name
+from geo.i18n import city_name, exemplar_city
 from geo.render.basemap import _mercator_px
-from geo.render.view import _latlon, _shift_lon
+from geo.render.view import _latlon, _shift_lons
 from geo.towns import Towns, source_version
 
 __all__ = [
@@ -154,26 +154,67 @@ def _world_zooms(table: Towns) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _near(table: Towns, lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.ndarray:
-    """Indices (sorted) of the towns within ``radius_km`` of any point (EPSG:4326 degrees)."""
-    if not len(lon):
-        return np.zeros(0, dtype=np.int64)
-    from scipy.spatial import cKDTree
+    """Indices (sorted) of the towns within ``radius_km`` of any point (EPSG:4326 degrees).
 
-    def unit(lo: np.ndarray, la: np.ndarray) -> np.ndarray:
-        lo, la = np.radians(lo), np.radians(la)
-        return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-    tree = cache.remembered(
-        "towns-tree",
-        source_version(),
-        lambda: cKDTree(unit(table.lon, table.lat)),
-        keep=1,
+    Great-circle distances (haversine), on the towns of each point's band of
+    latitude only.
+    """
+    by_lat = cache.remembered(
+        "towns-by-lat", source_version(), lambda: np.argsort(table.lat, kind="stable"), keep=1
     )
-    chord = 2.0 * math.sin(radius_km / _EARTH_KM / 2.0)
-    found: set[int] = set()
-    for hits in tree.query_ball_point(unit(lon, lat), chord):
-        found.update(hits)
-    return np.array(sorted(found), dtype=np.int64)
+    sorted_lat = table.lat[by_lat]
+    band = math.degrees(radius_km / _EARTH_KM)
+    found: list[np.ndarray] = []
+    for x, y in zip(lon.tolist(), lat.tolist(), strict=True):
+        a, b = np.searchsorted(sorted_lat, [y - band, y + band])
+        rows = by_lat[a:b]
+        phi1, phi2 = math.radians(y), np.radians(table.lat[rows])
+        dlon = np.radians(table.lon[rows] - x)
+        h = np.sin((phi2 - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phi2) * np.sin(dlon / 2) ** 2
+        found.append(rows[2.0 * _EARTH_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0))) <= radius_km])
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.concatenate(found)).astype(np.int64)
+
+
+def _shown(
+    table: Towns, place_lon: np.ndarray, place_lat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The towns a page shows and the zoom each shows from: (table indices, zooms), unsorted.
+
+    The world's cities as :func:`_world_zooms` thinned them, and the towns near the
+    places, thinned at the deeper zooms around the cities already shown.
+    """
+    ok = np.isfinite(place_lon) & np.isfinite(place_lat)
+    lon, lat = place_lon[ok], place_lat[ok]
+    world, world_zoom = _world_zooms(table)
+    near = np.setdiff1d(_near(table, lon, lat, NEAR_KM), world)
+    if not len(near):
+        return world, world_zoom
+    # the world's cities that may crowd a place's towns: those within a few degrees
+    reach = 3.0
+    box = np.zeros(len(world), dtype=bool)
+    for x, y in zip(lon.tolist(), lat.tolist(), strict=True):
+        box |= (np.abs(table.lat[world] - y) < reach) & (np.abs(table.lon[world] - x) < reach)
+    seeds = world[box]
+    candidates = np.concatenate([seeds, near])
+    n_seeds = len(seeds)
+    px = _mercator_px(np.column_stack([table.lon[candidates], table.lat[candidates]]))
+    first = np.full(len(candidates), WORLD_LAST_ZOOM + 1, dtype=np.int64)
+    last = np.full(len(candidates), LAST_ZOOM, dtype=np.int64)
+    seed_zoom = np.full(len(candidates), -1, dtype=np.int64)
+    seed_zoom[:n_seeds] = world_zoom[box]
+    shown = thin(
+        px[:, 0],
+        px[:, 1],
+        first,
+        last,
+        seeds=range(n_seeds),
+        seed_zoom=seed_zoom,
+        zooms=range(WORLD_LAST_ZOOM + 1, LAST_ZOOM + 1),
+    )
+    new = n_seeds + np.flatnonzero(shown[n_seeds:] >= 0)
+    return np.concatenate([world, candidates[new]]), np.concatenate([world_zoom, shown[new]])
 
 
 def town_rows(
@@ -187,37 +228,37 @@ def town_rows(
     zoom at which the town shows.  Rows are sorted by that zoom, then by
     population (largest first), then GeoNames id.
     """
-    ok = np.isfinite(place_lon) & np.isfinite(place_lat)
-    world, world_zoom = _world_zooms(table)
-    near = _near(table, place_lon[ok], place_lat[ok], NEAR_KM)
-    candidates = np.union1d(world, near)  # sorted: the table's order (population first)
-    position = {int(k): i for i, k in enumerate(candidates.tolist())}
-    px = _mercator_px(np.column_stack([table.lon[candidates], table.lat[candidates]]))
-    n = len(candidates)
-    first = np.full(n, 99, dtype=np.int64)
-    last = np.full(n, -1, dtype=np.int64)
-    near_at = np.array([position[int(k)] for k in near.tolist()], dtype=np.int64)
-    first[near_at] = WORLD_LAST_ZOOM + 1
-    last[near_at] = LAST_ZOOM
-    seed_zoom = np.full(n, -1, dtype=np.int64)
-    seeds = [position[int(k)] for k in world.tolist()]
-    seed_zoom[seeds] = world_zoom
-    shown = thin(
-        px[:, 0],
-        px[:, 1],
-        first,
-        last,
-        seeds=seeds,
-        seed_zoom=seed_zoom,
-        zooms=range(WORLD_LAST_ZOOM + 1, LAST_ZOOM + 1),
+    places = np.column_stack([place_lon, place_lat]).astype(float)
+
+    def load_or_thin() -> tuple[np.ndarray, np.ndarray]:
+        key = cache.entry_key("towns-shown", source_version(), places.tobytes())
+        found = cache.load("towns-shown", key)
+        usable = found is not None and "index" in found and "zoom" in found
+        if found is not None and usable and found["index"].shape == found["zoom"].shape:
+            return found["index"], found["zoom"]
+        index, zoom = _shown(table, place_lon, place_lat)
+        cache.store("towns-shown", key, {"index": index, "zoom": zoom}, keep=32)
+        return index, zoom
+
+    index, zoom = cache.remembered(
+        "towns-shown", (source_version(), places.tobytes()), load_or_thin, keep=16
     )
-    chosen = np.flatnonzero(shown >= 0)
-    chosen = chosen[np.lexsort((chosen, shown[chosen]))]
+    order = np.lexsort((index, zoom))  # the table's order is by population, then id
+    index, zoom = index[order], zoom[order]
+    names: dict[int, str] = cache.remembered("town-names", (source_version(), lang), dict, keep=4)
+    lon = np.round(_shift_lons(table.lon[index], center_lon), _DECIMALS).tolist()
+    lat = np.round(table.lat[index], _DECIMALS).tolist()
     rows: list[list[Any]] = []
-    for i in chosen.tolist():
-        k = int(candidates[i])
-        name = table.name(k)
-        lon = _shift_lon(float(table.lon[k]), center_lon)
-        lat_lon = _latlon(round(lon, _DECIMALS), round(float(table.lat[k]), _DECIMALS))
-        rows.append([*lat_lon, city_name(table.zone_of(k), name, lang), int(shown[i])])
+    for k, z, x, y in zip(index.tolist(), zoom.tolist(), lon, lat, strict=True):
+        name = names.get(k)
+        if name is None:
+            name = names[k] = _name(table, k, lang)
+        rows.append([*_latlon(x, y), name, z])
     return rows
+
+
+def _name(table: Towns, k: int, lang: str) -> str:
+    """Town ``k``'s name in ``lang``: CLDR's when it is its zone's exemplar city, else GeoNames'."""
+    name = table.name(k)
+    zone = table.zone_of(k)
+    return city_name(zone, name, lang) if name == exemplar_city(zone) else name

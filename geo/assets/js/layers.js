@@ -28,7 +28,6 @@
   function osmCredit(app) {
     return '&copy; ' + util.esc(util.t(app, 'attribution.osm', { osm: '\u0000' })).replace('\u0000', OSM);
   }
-  var LAND = '#f3f0ea';
   var LAND_EDGE = '#c9c3b8';
   // Neighbouring countries never share a colour index (geo.render.basemap._colours): without
   // the regions' colours, five muted lands; with them, five shades of the region's colour.
