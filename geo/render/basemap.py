@@ -402,15 +402,15 @@ def _layer_colours(geoms: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarray
     digest = content_key(geoms)
 
     def load_or_compute() -> np.ndarray:
-        entry = cache.entry_key("basemap-colours", digest.hex(), keys)
-        found = cache.load("basemap-colours", entry)
+        entry = cache.entry_key("fills", digest.hex(), keys)
+        found = cache.load("fills", entry)
         if found is not None and found.get("colour", np.zeros(0)).shape == (len(keys),):
             return np.asarray(found["colour"], dtype=np.int64)
         colour = _colours(geoms, keys)
-        cache.store("basemap-colours", entry, {"colour": colour})
+        cache.store("fills", entry, {"colour": colour})
         return colour
 
-    return cache.remembered("basemap-colours", (digest, tuple(keys)), load_or_compute, keep=4)
+    return cache.remembered("fills", (digest, tuple(keys)), load_or_compute, keep=4)
 
 
 def _place_anchors(
@@ -485,18 +485,18 @@ def _layer_anchors(
     digest = content_key(geoms)
 
     def load_or_compute() -> dict[int, list[tuple[float, float, float, float]]]:
-        entry = cache.entry_key("basemap-anchors", digest.hex(), places.tobytes())
-        found = cache.load("basemap-anchors", entry)
+        entry = cache.entry_key("labelnear", digest.hex(), places.tobytes())
+        found = cache.load("labelnear", entry)
         if found is not None:
             try:
                 return _anchors_of_arrays(found)
             except (KeyError, ValueError) as err:
                 log.debug("cache: the anchors entry is unusable (%s): computed again", err)
         anchors = _place_anchors(geoms, place_lon, place_lat)
-        cache.store("basemap-anchors", entry, _anchor_arrays(anchors), keep=32)
+        cache.store("labelnear", entry, _anchor_arrays(anchors), keep=32)
         return anchors
 
-    return cache.remembered("basemap-anchors", (digest, places.tobytes()), load_or_compute, keep=16)
+    return cache.remembered("labelnear", (digest, places.tobytes()), load_or_compute, keep=16)
 
 
 def _cell_anchors(geoms: np.ndarray) -> dict[int, list[tuple[float, float, float, float]]]:
@@ -541,7 +541,7 @@ def _layer_cell_anchors(geoms: np.ndarray) -> dict[int, list[tuple[float, float,
     """:func:`_cell_anchors` of a layer: once per process, and kept in :mod:`geo.cache`."""
 
     return kept(
-        "basemap-cells",
+        "labelcells",
         geoms,
         lambda: _cell_anchors(geoms),
         arrays=_anchor_arrays,

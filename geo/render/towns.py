@@ -129,8 +129,8 @@ def _world_zooms(table: Towns) -> tuple[np.ndarray, np.ndarray]:
     """
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
-        key = cache.entry_key("towns-world", source_version(), WORLD_MIN_POPULATION)
-        found = cache.load("towns-world", key)
+        key = cache.entry_key("worldtowns", source_version(), WORLD_MIN_POPULATION)
+        found = cache.load("worldtowns", key)
         if found is not None:
             try:
                 return found["index"], found["zoom"]
@@ -147,10 +147,10 @@ def _world_zooms(table: Towns) -> tuple[np.ndarray, np.ndarray]:
         )
         keep = shown >= 0
         index, zoom = big[keep].astype(np.int64), shown[keep].astype(np.int64)
-        cache.store("towns-world", key, {"index": index, "zoom": zoom}, keep=2)
+        cache.store("worldtowns", key, {"index": index, "zoom": zoom}, keep=2)
         return index, zoom
 
-    return cache.remembered("towns-world", source_version(), compute, keep=1)
+    return cache.remembered("worldtowns", source_version(), compute, keep=1)
 
 
 def _near(table: Towns, lon: np.ndarray, lat: np.ndarray, radius_km: float) -> np.ndarray:
@@ -231,17 +231,17 @@ def town_rows(
     places = np.column_stack([place_lon, place_lat]).astype(float)
 
     def load_or_thin() -> tuple[np.ndarray, np.ndarray]:
-        key = cache.entry_key("towns-shown", source_version(), places.tobytes())
-        found = cache.load("towns-shown", key)
+        key = cache.entry_key("pagetowns", source_version(), places.tobytes())
+        found = cache.load("pagetowns", key)
         usable = found is not None and "index" in found and "zoom" in found
         if found is not None and usable and found["index"].shape == found["zoom"].shape:
             return found["index"], found["zoom"]
         index, zoom = _shown(table, place_lon, place_lat)
-        cache.store("towns-shown", key, {"index": index, "zoom": zoom}, keep=32)
+        cache.store("pagetowns", key, {"index": index, "zoom": zoom}, keep=32)
         return index, zoom
 
     index, zoom = cache.remembered(
-        "towns-shown", (source_version(), places.tobytes()), load_or_thin, keep=16
+        "pagetowns", (source_version(), places.tobytes()), load_or_thin, keep=16
     )
     order = np.lexsort((index, zoom))  # the table's order is by population, then id
     index, zoom = index[order], zoom[order]

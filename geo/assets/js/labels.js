@@ -11,9 +11,8 @@
   'use strict';
 
   var util = lib.util;
-  var FACE = ' system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif';
-  var FONT = '600 11px' + FACE; // as .atlas-label
-  var TOWN_FONT = '400 11px' + FACE; // as .atlas-town
+  var FONT = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif'; // as .atlas-label
+  var TOWN_FONT = '400 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif'; // as .atlas-town
   var DOT = 7; // px: a town's dot and the gap before its name (.atlas-town's padding)
   var DOT_X = 3; // px: the dot's centre from the label's left edge
   var LINE = 13; // px: a label's line
