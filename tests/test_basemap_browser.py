@@ -90,8 +90,9 @@ def test_neighbours_fills_differ_and_the_credits_name_every_source(browser, guar
     fills = tab.evaluate("""() => {
       const out = {};
       geoAtlas.map.eachLayer((l) => {
-        if (l.atlasCountry && l._path && ['AZE', 'RUS', 'GEO', 'ARM'].includes(l.atlasCountry.iso3)) {
-          out[l.atlasCountry.iso3] = getComputedStyle(l._path).fill;
+        const c = l.atlasCountry;
+        if (c && l._path && ['AZE', 'RUS', 'GEO', 'ARM'].includes(c.iso3)) {
+          out[c.iso3] = getComputedStyle(l._path).fill;
         }
       });
       return out;

@@ -47,6 +47,8 @@ _LABEL_MIN_PX = 14.0
 _MAX_ZOOM = 18
 #: Countries this close to a place (km) get a label point near it: one per distance.
 ANCHOR_KM = (80.0, 20.0)
+#: A page of more places than this gets no label points near them (see geo.render.towns).
+ANCHOR_PLACES_LIMIT = 500
 #: How many fills neighbouring countries are given (:func:`_colours`).
 COLOURS = 5
 #: Countries closer than this (degrees) are neighbours: the display layer's borders meet.
@@ -191,7 +193,8 @@ def _country_rows(
     for a country too small to be named at any zoom.  ``colour`` is the
     country's fill (:func:`_colours`), ``anchors`` its label points near the
     places (``place_lon``, ``place_lat``: EPSG:4326 degrees), each as
-    ``label`` (:func:`_place_anchors`).
+    ``label`` (:func:`_place_anchors`; none on a page of more than
+    :data:`ANCHOR_PLACES_LIMIT` places).
 
     The geometry's share of the work is done once per layer
     (:func:`geo.render.memo.kept`): the pages of a build share it.
@@ -228,7 +231,7 @@ def _country_rows(
     ]
     colours = _layer_colours(geoms, keys).tolist()
     anchors = {c: list(a) for c, a in _layer_cell_anchors(geoms).items()}
-    if place_lon is not None and place_lat is not None:
+    if place_lon is not None and place_lat is not None and len(place_lon) <= ANCHOR_PLACES_LIMIT:
         for c, near in _layer_anchors(geoms, place_lon, place_lat).items():
             anchors.setdefault(c, []).extend(near)
     member = _truthy(countries["member"]).to_numpy()

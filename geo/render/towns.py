@@ -6,7 +6,8 @@ Two sets of GeoNames towns (:mod:`geo.towns`) make the layer:
   the world and region views (zooms :data:`FIRST_ZOOM` to :data:`WORLD_LAST_ZOOM`);
 - every town within :data:`NEAR_KM` of one of the page's places, on both
   sides of any border, for the views of a place (zooms above
-  :data:`WORLD_LAST_ZOOM` up to :data:`LAST_ZOOM`).
+  :data:`WORLD_LAST_ZOOM` up to :data:`LAST_ZOOM`), on pages of at most
+  :data:`NEAR_PLACES_LIMIT` places.
 
 They are thinned by population, zoom by zoom (:func:`thin`): a town shows
 from the first zoom at which no bigger town shown lies within
@@ -35,6 +36,7 @@ __all__ = [
     "FIRST_ZOOM",
     "LAST_ZOOM",
     "NEAR_KM",
+    "NEAR_PLACES_LIMIT",
     "SPACING_PX",
     "WORLD_LAST_ZOOM",
     "WORLD_MIN_POPULATION",
@@ -51,6 +53,10 @@ WORLD_LAST_ZOOM = 6
 LAST_ZOOM = 12
 #: Towns this close to a place (km, great circle) are written around it.
 NEAR_KM = 30.0
+#: A page of more places than this gets the world's cities only (a dense map of
+#: thousands of points is read at the scale of regions, and choosing towns around
+#: each point would cost seconds).
+NEAR_PLACES_LIMIT = 500
 #: Two towns shown at a zoom are at least this far apart (pixels at that zoom, Web Mercator).
 SPACING_PX = 56.0
 #: Coordinates of a town on the page: 3 decimals (about 1.5 px at zoom 12).
@@ -81,9 +87,12 @@ def thin(
     ``seeds`` (indices) show from ``seed_zoom[i]`` whatever their neighbours
     (points already thinned at shallower zooms).
 
+    Three points on a line, 0.1 and 5 pixels apart at zoom 0: the second is
+    still 51 pixels from the first at zoom 9, the third 56 pixels away at zoom 4.
+
     >>> thin(np.array([0.0, 0.1, 5.0]), np.zeros(3), np.zeros(3), np.full(3, 9),
     ...      zooms=range(0, 10), spacing_px=56.0).tolist()
-    [0, 9, 4]
+    [0, -1, 4]
     """
     n = len(x)
     shown = np.full(n, -1, dtype=np.int64)
@@ -188,6 +197,8 @@ def _shown(
     ok = np.isfinite(place_lon) & np.isfinite(place_lat)
     lon, lat = place_lon[ok], place_lat[ok]
     world, world_zoom = _world_zooms(table)
+    if len(lon) > NEAR_PLACES_LIMIT:
+        return world, world_zoom
     near = np.setdiff1d(_near(table, lon, lat, NEAR_KM), world)
     if not len(near):
         return world, world_zoom
