@@ -48,7 +48,6 @@ from geo.render.text import (
 from geo.render.towns import town_rows as _town_rows
 from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
-from geo.towns import towns
 
 __all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
 
@@ -119,7 +118,7 @@ def _payload(
         body, summary = _place_lines(places, lon, lat, view)
     t = view.t
     country_rows = _country_rows(countries, view.center_lon, t, lon, lat)
-    town_rows = _town_rows(towns(), lon, lat, view.center_lon, t.lang)
+    town_rows = _town_rows(None, lon, lat, view.center_lon, t.lang)
     bounds = view.bounds
     ids = [_text(v) or "" for v in places["id"]]
     names = _names(places, ids, t.lang)

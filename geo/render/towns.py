@@ -30,7 +30,7 @@ from geo import cache
 from geo.i18n import city_name, exemplar_city
 from geo.render.basemap import _mercator_px
 from geo.render.view import _latlon, _shift_lons
-from geo.towns import Towns, source_version
+from geo.towns import Towns, source_version, towns
 
 __all__ = [
     "FIRST_ZOOM",
@@ -229,17 +229,49 @@ def _shown(
 
 
 def town_rows(
-    table: Towns, place_lon: np.ndarray, place_lat: np.ndarray, center_lon: float, lang: str
+    table: Towns | None,
+    place_lon: np.ndarray,
+    place_lat: np.ndarray,
+    center_lon: float,
+    lang: str,
 ) -> list[list[Any]]:
     """The page's towns: ``[lat, lon, name, zoom]`` rows, in the order the page places them.
 
-    ``place_lon``/``place_lat`` are the page's places (EPSG:4326 degrees);
+    ``table`` is GeoNames' towns (``None``: :func:`geo.towns.towns`, read
+    only when the rows are not in the cache); ``place_lon``/``place_lat``
+    are the page's places (EPSG:4326 degrees);
     ``center_lon`` the page's world centre (longitudes are moved by 360
     degrees into it); ``lang`` the page's language.  ``zoom`` is the first
     zoom at which the town shows.  Rows are sorted by that zoom, then by
-    population (largest first), then GeoNames id.
+    population (largest first), then GeoNames id.  Kept in :mod:`geo.cache`
+    for the same places, world and language.
     """
     places = np.column_stack([place_lon, place_lat]).astype(float)
+    key = cache.entry_key("townrows", source_version(), places.tobytes(), center_lon, lang)
+    found = cache.load("townrows", key)
+    if found is not None:
+        try:
+            rows = cache.from_json_array(found["rows"])
+        except (KeyError, ValueError) as err:
+            cache.log.debug("cache: the town rows are unusable (%s): made again", err)
+        else:
+            if isinstance(rows, list):
+                return rows
+    table = towns() if table is None else table
+    rows = _town_rows(table, places, place_lon, place_lat, center_lon, lang)
+    cache.store("townrows", key, {"rows": cache.to_json_array(rows)}, keep=64)
+    return rows
+
+
+def _town_rows(
+    table: Towns,
+    places: np.ndarray,
+    place_lon: np.ndarray,
+    place_lat: np.ndarray,
+    center_lon: float,
+    lang: str,
+) -> list[list[Any]]:
+    """:func:`town_rows`, made (``places``: the places' ``(lon, lat)`` as one array)."""
 
     def load_or_thin() -> tuple[np.ndarray, np.ndarray]:
         key = cache.entry_key("pagetowns", source_version(), places.tobytes())
