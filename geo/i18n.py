@@ -68,10 +68,12 @@ __all__ = [
     "city_name",
     "country_name",
     "date_shape",
+    "exemplar_city",
     "keep_written",
     "languages",
     "terminal_language",
     "translator",
+    "zone_city_name",
 ]
 
 #: Where the catalogues are: ``<lang>/LC_MESSAGES/geo.po``.
@@ -558,6 +560,51 @@ def _alpha2() -> Mapping[str, str]:
     table = {code: targets[0] for code, targets in aliases.items() if len(code) == 3}
     table = {k: v for k, v in table.items() if k.isalpha() and len(v) == 2}
     return {**table, **_ALPHA2_EXTRA}
+
+
+def zone_city_name(zone: str, name: str, lang: str) -> str:
+    """A city's name in ``lang``: CLDR's, when the city is its time zone's exemplar city.
+
+    CLDR names one city per IANA time zone (``Europe/Brussels``: Brussels,
+    Bruxelles in French, its "exemplar city").  ``name`` (a GeoNames name) is
+    that city when it is the zone's English exemplar city; its name in
+    ``lang`` is then CLDR's, else ``name`` itself.
+
+    >>> zone_city_name("Asia/Baku", "Baku", "fr"), zone_city_name("Asia/Baku", "Sumqayit", "fr")
+    ('Bakou', 'Sumqayit')
+    """
+    if not zone or not name:
+        return name
+
+    def find() -> str:  # "" when the city is not the zone's exemplar
+        if exemplar_city(zone) != name:
+            return ""
+        return _zone_cities(lang).get(zone, "")
+
+    return _cldr(lang).text("city", f"{zone}\0{name}", find) or name
+
+
+def exemplar_city(zone: str) -> str:
+    """CLDR's English name of the city a time zone is named for (``""`` for no zone).
+
+    >>> exemplar_city("America/Los_Angeles"), exemplar_city("Asia/Baku")
+    ('Los Angeles', 'Baku')
+    """
+    return _zone_cities("en").get(zone, _zone_city(zone)) if zone else ""
+
+
+def _zone_city(zone: str) -> str:
+    """The city an IANA zone id names, as CLDR derives it when it has no name: Los Angeles."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@functools.cache
+def _zone_cities(lang: str) -> Mapping[str, str]:
+    """CLDR's exemplar city of each time zone in ``lang`` (zones it names only)."""
+    from babel import Locale
+
+    zones = Locale.parse(lang).time_zones
+    return {z: str(v["city"]) for z, v in zones.items() if "city" in v}
 
 
 @functools.cache

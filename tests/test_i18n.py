@@ -206,6 +206,8 @@ NOT_WORDS = {
     "moveend viewreset baselayerchange",
     '600 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", '
     '"Liberation Sans", Arial, sans-serif',
+    '400 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", '
+    '"Liberation Sans", Arial, sans-serif',
     "use strict",
     "noopener noreferrer",
     "default-src 'none'",

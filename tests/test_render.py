@@ -11,6 +11,7 @@ import html
 import importlib
 import itertools
 import json
+import math
 import pkgutil
 import re
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 import folium
 import folium.plugins
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from hostile import HOSTILE, HOSTILE_SOURCES, hostile_frames, synthetic_frames
@@ -902,13 +904,57 @@ def test_every_country_row_carries_where_its_name_goes(frames) -> None:
         countries["iso3"], countries["name"], countries.geometry, strict=True
     ):
         by_name.setdefault((iso3, name), []).append(geom)
-    for iso3, name, _, _, _, label in labelled:
+    for iso3, name, _, _, _, label, *_ in labelled:
         lat, lon, radius, width = label
         assert radius > 0 and width >= 2 * radius * 0.99
         inside = shapely.union_all(by_name[(iso3, name)]).buffer(0.02)
         assert inside.contains(Point(lon, lat)), (iso3, label)
     france = next(row for row in rows if row[0] == "FRA" and row[5][2] > 1)
     assert 44 < france[5][0] < 49 and 0 < france[5][1] < 5  # mainland France, not Clipperton
+
+
+def test_neighbouring_countries_never_share_a_fill(frames) -> None:
+    import shapely
+
+    from geo.render.basemap import COLOURS, _country_rows
+
+    _, countries = frames
+    rows = _country_rows(countries, 0.0, translator("en"))
+    colour = {(row[0], row[1]): row[6] for row in rows}
+    assert set(colour.values()) <= set(range(COLOURS))
+    of = {iso3: c for (iso3, _), c in colour.items()}
+    assert len({of["AZE"], of["RUS"], of["GEO"], of["ARM"]}) == 4
+    geoms = list(countries.geometry)
+    tree = shapely.STRtree(geoms)
+    left, right = tree.query(geoms, predicate="dwithin", distance=0.02)
+    keys = list(zip(countries["iso3"], countries["name"], strict=True))
+    clashes = [
+        (keys[a], keys[b])
+        for a, b in zip(left.tolist(), right.tolist(), strict=True)
+        if keys[a] < keys[b] and keys[a] in colour and colour[keys[a]] == colour.get(keys[b])
+    ]
+    assert clashes == []
+    assert _country_rows(countries, 0.0, translator("fr"))[0][6] == rows[0][6]  # every page alike
+
+
+def test_countries_near_a_place_get_a_label_point_inside_near_it(frames) -> None:
+    from geo.render.basemap import ANCHOR_KM, _country_rows
+
+    _, countries = frames
+    lon, lat = np.array([48.4303]), np.array([41.6367])  # the Samur crossing
+    rows = _country_rows(countries, 0.0, translator("en"), lon, lat)
+    by_iso3 = {row[0]: row for row in rows}
+    shapes = dict(zip(countries["iso3"], countries.geometry, strict=False))
+    for code in ("AZE", "RUS"):
+        near = [a for a in by_iso3[code][7] if abs(a[0] - 41.64) < 1.0 and abs(a[1] - 48.43) < 1.3]
+        assert len(near) >= 2, by_iso3[code][7]  # one per distance of ANCHOR_KM
+        for a_lat, a_lon, radius, width in near:
+            assert shapes[code].buffer(0.01).contains(Point(a_lon, a_lat))
+            km = math.dist(
+                (a_lat, a_lon * math.cos(math.radians(41.6))), (41.6367, 48.4303 * 0.747)
+            )
+            assert km * 111.2 < max(ANCHOR_KM) and 0 < radius <= width
+    assert all(abs(a[0] - 41.6) > 2 or abs(a[1] - 48.4) > 2 for a in by_iso3["GBR"][7])
 
 
 def test_labels_follow_a_world_centred_across_the_antimeridian() -> None:

@@ -49,6 +49,7 @@ from geo.render.text import (
     _status_legend,
     _text,
 )
+from geo.render.towns import town_rows as _town_rows
 from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
 
@@ -122,7 +123,8 @@ def _payload(
     else:
         body, summary = _place_lines(places, lon, lat, view)
     t = view.t
-    country_rows = _country_rows(countries, view.center_lon, t)
+    country_rows = _country_rows(countries, view.center_lon, t, lon, lat)
+    town_rows = _town_rows(None, lon, lat, view.center_lon, t.lang)
     bounds = view.bounds
     ids = [_text(v) or "" for v in places["id"]]
     names = _names(places, ids, t.lang)
@@ -151,6 +153,7 @@ def _payload(
         page_lon = _shift_lons(lon, view.center_lon)
         detail = page_detail(view.detail, page_lon, lat, coarse=countries)
         lines.append('"detail":' + _dumps(detail_json(detail, country_rows, t)) + ",")
+    lines += ['"towns":[', *_json_lines(town_rows), "],"]
     lines += ['"countries":[', *_json_lines(country_rows), "]}"]
     return "\n".join(lines)
 

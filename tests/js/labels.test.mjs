@@ -62,3 +62,28 @@ test('an office placed first keeps a country name off it', () => {
   assert.deepEqual(plain(labels.place([office, country], 64).map((b) => b.i)), [0]);
   assert.deepEqual(plain(labels.place([country], 64).map((b) => b.i)), [0]);
 });
+
+test('a country is named once in view: its first label inside the view wins', () => {
+  const pole = { x: 200, y: 50, r: 20, w: 80, width: 60, lines: 1, key: 7 }; // out of view
+  const near = { x: 40, y: 40, r: 2, w: 8, width: 60, lines: 1, key: 7 };
+  const other = { x: 40.01, y: 45, r: 2, w: 8, width: 60, lines: 1, key: 8 };
+  const view = { left: 0, top: 0, right: 800, bottom: 800 };
+  // zoom 4: the pole (x 3200) lies outside the view, the point near the place shows
+  assert.deepEqual(plain(labels.place([pole, near, other], 16, [], view).map((b) => b.i)), [1, 2]);
+  // without a view, the pole is placed and the country is not named twice
+  assert.deepEqual(plain(labels.place([pole, near, other], 16).map((b) => b.i)), [0, 2]);
+  // a label half out of the view is not placed
+  const edge = { x: 1, y: 40, r: 20, w: 80, width: 60, lines: 1 };
+  assert.deepEqual(plain(labels.place([edge], 16, [], view)), []);
+});
+
+test('a town shows from its zoom, its box starting at its dot', () => {
+  const town = { x: 100, y: 100, r: Infinity, w: Infinity, width: 50, lines: 1, z: 9, dx: 22 };
+  assert.deepEqual(plain(labels.place([town], Math.pow(2, 8))), []);
+  const [box] = plain(labels.place([town], Math.pow(2, 9)));
+  assert.equal(box.left, 100 * 512 + 22 - 25 - 5); // 3 px left of the point, less the padding
+  assert.equal(box.right, 100 * 512 + 22 + 25 + 5);
+  // a town under a country's name or a marker is left out
+  const marker = { left: 100 * 512 - 4, top: 100 * 512 - 4, right: 100 * 512 + 4, bottom: 100 * 512 + 4 };
+  assert.deepEqual(plain(labels.place([town], 512, [marker])), []);
+});

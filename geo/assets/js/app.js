@@ -194,6 +194,7 @@
       control.setPrefix(prefix.replace(/title="[^"]*"/, 'title="' + util.esc(util.t(app, 'attribution.leaflet')) + '"'));
     }
     control.addAttribution(util.esc(util.t(app, 'attribution.basemap')));
+    if ((app.data.towns || []).length) control.addAttribution(util.esc(util.t(app, 'attribution.towns')));
   }
 
   function init(map, dataElement) {

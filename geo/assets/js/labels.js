@@ -1,15 +1,20 @@
-/* geo atlas, labels.js: country names on the offline basemap, as real text (HTML in a
- * pane of their own, so that they can be found with the browser's search and read by
- * screen readers).  Each name sits at its country's pole of inaccessibility (computed
- * at build time, geo.render.basemap); it shows from the zoom at which its country holds
- * it, bigger countries first, never on top of another name nor under a place's marker.
- * place() is pure (unit-tested in node).
+/* geo atlas, labels.js: country and town names on the offline basemap, as real text (HTML
+ * in a pane of their own, so that they can be found with the browser's search and read by
+ * screen readers).  A country's name sits at its pole of inaccessibility (computed at build
+ * time, geo.render.basemap), or, where that is out of view, at one of its points near the
+ * places; it shows from the zoom at which its country holds it, bigger countries first, once
+ * in view.  Towns (GeoNames, geo.render.towns) follow, each from its zoom, biggest first.
+ * No name goes on top of another nor under a place's marker.  place() is pure (unit-tested
+ * in node).
  */
 (function (lib) {
   'use strict';
 
   var util = lib.util;
   var FONT = '600 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif'; // as .atlas-label
+  var TOWN_FONT = '400 11px system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif'; // as .atlas-town
+  var DOT = 7; // px: a town's dot and the gap before its name (.atlas-town's padding)
+  var DOT_X = 3; // px: the dot's centre from the label's left edge
   var LINE = 13; // px: a label's line
   var WRAP = 110; // px: a longer name wraps onto more lines
   var PAD = 5; // px kept between two names
@@ -33,16 +38,19 @@
   /**
    * The labels that show at zoom scale `scale` (2^zoom): each of `labels`
    * ({x, y, r, w, width, lines}: position, inscribed radius and width of its polygon
-   * in pixels at zoom 0, the name's size) in order (the largest first) when its
-   * polygon holds it and its box overlaps none already placed nor any of `blocked`
-   * (boxes {left, top, right, bottom} in pixels at that scale: the markers).
-   * A label with `at` (offsets [dx, dy] in pixels) is tried at each offset from its
-   * position in turn and placed at the first that is free; `pad` replaces PAD.
+   * in pixels at zoom 0, the name's size; optional: `key`, shown once per key; `z`, the
+   * first zoom it shows at; `dx`, the box's centre right of the point, in pixels; `at`,
+   * offsets [dx, dy] in pixels tried in turn, the first free one taken; `pad`, which
+   * replaces PAD) in order when its polygon holds it, its box lies inside `view` (a box in
+   * pixels at that scale, when given), no label of its key is placed yet, and its box
+   * overlaps none already placed nor any of `blocked` (boxes {left, top, right, bottom}
+   * in pixels at that scale: the markers and controls).
    * Returns the boxes {i, left, top, right, bottom, pad} in pixels at that scale.
    */
-  function place(labels, scale, blocked) {
+  function place(labels, scale, blocked, view) {
     var placed = [];
     var taken = (blocked || []).slice();
+    var keys = new Set();
     function free(box) {
       for (var k = 0; k < taken.length; k++) {
         var o = taken[k];
@@ -52,19 +60,23 @@
     }
     labels.forEach(function (l, i) {
       var height = l.lines * LINE;
+      if (l.z !== undefined && Math.pow(2, l.z) > scale) return;
       if (2 * l.r * scale < Math.min(height + 4, 18) || l.w * scale < l.width * 0.8) return;
+      if (l.key !== undefined && keys.has(l.key)) return;
       var pad = l.pad === undefined ? PAD : l.pad;
       var spots = l.at || [[0, 0]];
       for (var s = 0; s < spots.length; s++) {
-        var x = l.x * scale + spots[s][0], y = l.y * scale + spots[s][1];
+        var x = l.x * scale + (l.dx || 0) + spots[s][0], y = l.y * scale + spots[s][1];
         var box = {
           i: i, pad: pad,
           left: x - l.width / 2 - pad, right: x + l.width / 2 + pad,
           top: y - height / 2 - pad, bottom: y + height / 2 + pad
         };
+        if (view && (box.left + pad < view.left || box.right - pad > view.right || box.top + pad < view.top || box.bottom - pad > view.bottom)) continue;
         if (free(box)) {
           placed.push(box);
           taken.push(box);
+          if (l.key !== undefined) keys.add(l.key);
           return;
         }
       }
@@ -72,24 +84,45 @@
     return placed;
   }
 
-  /** The labels of the data's country rows, largest first (row[5] = [lat, lon, r, w]). */
-  function labelsOf(app, measure) {
+  /**
+   * The names of the data's country rows, largest first: each country at its pole
+   * (row[5] = [lat, lon, r, w]) and at its points near the places (row[7], alike), one
+   * key per country; then the towns (rows [lat, lon, name, zoom], in the data's order).
+   */
+  function labelsOf(app, measure, measureTown) {
     var out = [];
-    app.data.countries.forEach(function (row) {
-      var at = row[5];
-      if (!at || !row[1]) return;
-      var px = app.map.project([at[0], at[1]], 0);
+    app.data.countries.forEach(function (row, n) {
+      if (!row[1]) return;
       var name = util.short(row[1]);
       var size = wrap(name, measure);
-      out.push({ name: name, lat: at[0], lon: at[1], x: px.x, y: px.y, r: at[2], w: at[3], width: size.width, lines: size.lines });
+      [row[5]].concat(row[7] || []).forEach(function (at) {
+        if (!at) return;
+        var px = app.map.project([at[0], at[1]], 0);
+        out.push({ name: name, key: n, lat: at[0], lon: at[1], x: px.x, y: px.y, r: at[2], w: at[3], width: size.width, lines: size.lines });
+      });
     });
-    return out.sort(function (a, b) { return b.r - a.r || (a.name < b.name ? -1 : 1); });
+    out.sort(function (a, b) { return b.r - a.r || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.y - b.y); });
+    (app.data.towns || []).forEach(function (row) {
+      var px = app.map.project([row[0], row[1]], 0);
+      var width = Math.ceil(measureTown(String(row[2]))) + DOT;
+      out.push({ name: String(row[2]), town: true, lat: row[0], lon: row[1], x: px.x, y: px.y, r: Infinity, w: Infinity, z: row[3], width: width, lines: 1, dx: width / 2 - DOT_X });
+    });
+    return out;
   }
 
-  /** Boxes of the markers drawn now (world pixels at the map's zoom): names keep off them. */
+  /** Boxes of the markers and controls drawn now (world pixels at the map's zoom): names keep off them. */
   function markerBoxes(map) {
     var origin = map.getPixelOrigin();
     var out = [];
+    var container = map.getContainer();
+    var frame = container.getBoundingClientRect();
+    var min = map.getPixelBounds().min;
+    var controls = container.querySelectorAll('.leaflet-control');
+    for (var c = 0; c < controls.length; c++) {
+      var rect = controls[c].getBoundingClientRect();
+      if (!rect.width || !rect.height) continue;
+      out.push({ left: rect.left - frame.left + min.x, top: rect.top - frame.top + min.y, right: rect.right - frame.left + min.x, bottom: rect.bottom - frame.top + min.y });
+    }
     var icons = map.getPane('markerPane').children;
     for (var i = 0; i < icons.length; i++) {
       var pos = icons[i]._leaflet_pos; // where Leaflet put the icon's point (L.DomUtil.setPosition)
@@ -109,17 +142,24 @@
     var pane = map.createPane('atlas-labels');
     pane.classList.add('leaflet-zoom-hide');
     var ctx = document.createElement('canvas').getContext('2d');
-    var measure = function (text) { return ctx ? ctx.measureText(text).width : text.length * 6.5; };
-    if (ctx) ctx.font = FONT;
-    var labels = labelsOf(app, measure);
+    var measureWith = function (font) {
+      return function (text) {
+        if (!ctx) return text.length * 6.5;
+        ctx.font = font;
+        return ctx.measureText(text).width;
+      };
+    };
+    var measure = measureWith(FONT);
+    var labels = labelsOf(app, measure, measureWith(TOWN_FONT));
     var nodes = new Map();
     var size = function (name) { return wrap(name, measure, OFFICE_WRAP); };
     function nodeOf(l) {
       var key = l.office ? 'office\u0000' + l.id : l;
       var node = nodes.get(key);
       if (!node) {
-        node = util.h('div', { className: l.office ? 'atlas-label atlas-office-name' : 'atlas-label', textContent: l.name });
-        node.style.width = (l.width + 2) + 'px';
+        var kind = l.office ? ' atlas-office-name' : l.town ? ' atlas-town' : '';
+        node = util.h('div', { className: 'atlas-label' + kind, textContent: l.name });
+        node.style.width = ((l.town ? l.width - DOT : l.width) + 2) + 'px';
         nodes.set(key, node);
       }
       return node;
@@ -128,13 +168,16 @@
       var shown = new Set();
       var zoom = map.getZoom();
       var origin = map.getPixelOrigin();
-      // the offices' names first, a country's name gives way to them (groups.officeNames);
-      // over online tiles, which write their own, no country names
+      var bounds = map.getPixelBounds();
+      var view = { left: bounds.min.x, top: bounds.min.y, right: bounds.max.x, bottom: bounds.max.y };
+      // the offices' names first, a country's or town's name gives way to them
+      // (groups.officeNames); over online tiles, which write their own, no basemap names
       var all = lib.groups.officeNames(app, zoom, size).concat(app.state.online ? [] : labels);
-      place(all, Math.pow(2, zoom), markerBoxes(map)).forEach(function (box) {
+      place(all, Math.pow(2, zoom), markerBoxes(map), view).forEach(function (box) {
         var l = all[box.i];
         var node = nodeOf(l);
-        L.DomUtil.setPosition(node, L.point(Math.round(box.left + box.pad - origin.x - 1), Math.round(box.top + box.pad - origin.y)));
+        var left = box.left + box.pad - origin.x - (l.town ? 0 : 1); // a town's dot is at its point
+        L.DomUtil.setPosition(node, L.point(Math.round(left), Math.round(box.top + box.pad - origin.y)));
         if (!node.parentNode) pane.appendChild(node);
         shown.add(node);
       });

@@ -28,8 +28,12 @@
   function osmCredit(app) {
     return '&copy; ' + util.esc(util.t(app, 'attribution.osm', { osm: '\u0000' })).replace('\u0000', OSM);
   }
-  var LAND = '#f3f0ea';
   var LAND_EDGE = '#c9c3b8';
+  // Neighbouring countries never share a colour index (geo.render.basemap._colours): without
+  // the regions' colours, five muted lands; with them, five shades of the region's colour.
+  var LANDS = ['#f3f0ea', '#e9e4d6', '#eef1e4', '#f4eadf', '#e6e9ec'];
+  var SHADES = [0, 0.36, 0.62, 0.18, 0.5]; // tint of the region's fill (towards white)
+  var HATCHES = 5; // patterns atlas-hatch-0 .. -4 (symbols.js), on the LANDS
 
   // ---- basemap: countries, coloured by WCO region
 
@@ -43,7 +47,7 @@
     app.countryLayers = [];
     app.data.countries.forEach(function (row) {
       var poly = L.polygon(lib.decode.countryRings(row[4]), { renderer: renderer, pane: 'atlas-countries', smoothFactor: 0.6 });
-      poly.atlasCountry = { iso3: row[0], name: row[1], region: row[2], member: row[3] };
+      poly.atlasCountry = { iso3: row[0], name: row[1], region: row[2], member: row[3], colour: (row[6] || 0) % LANDS.length };
       poly.bindTooltip(function (layer) { return countryTooltip(app, layer.atlasCountry); }, {
         sticky: true, direction: 'top', className: 'atlas-country-tip', opacity: 0.95
       });
@@ -66,8 +70,8 @@
     var focus = app.focus;
     var region = app.regions.get(c.region);
     var coloured = state.regionsOn && c.member && region && region.color;
-    var fill = coloured ? util.regionFill(region.color) : LAND;
-    if (state.regionsOn && !c.member) fill = 'url(#atlas-hatch)';
+    var fill = coloured ? util.tint(util.regionFill(region.color), SHADES[c.colour]) : LANDS[c.colour];
+    if (state.regionsOn && !c.member) fill = 'url(#atlas-hatch-' + (c.colour % HATCHES) + ')';
     var dim = focus && c.region !== focus;
     if (dim && fill.charAt(0) === '#') fill = util.tint(fill, 0.6);
     var opacity = state.online ? (state.regionsOn && c.member ? 0.45 : 0) : 1;

@@ -61,6 +61,9 @@
     return span;
   }
 
+  // Grounds of the non-members' hatchings, one per colour index (constants: no data in them).
+  var HATCH_GROUNDS = ['#ebe9e4', '#e1dccd', '#e6eadb', '#efe3d6', '#dde1e5'];
+
   /** The patterns the symbols and the basemap refer to (hatching, stripes), once per page. */
   function defs() {
     var svg = document.createElementNS(util.SVGNS, 'svg');
@@ -72,6 +75,10 @@
       '<defs>' +
       '<pattern id="atlas-hatch" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">' +
       '<rect width="7" height="7" fill="#ebe9e4"/><rect width="2" height="7" fill="#c4c0b8"/></pattern>' +
+      HATCH_GROUNDS.map(function (ground, i) { // a non-member's hatching, on its own ground (layers.js)
+        return '<pattern id="atlas-hatch-' + i + '" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">' +
+          '<rect width="7" height="7" fill="' + ground + '"/><rect width="2" height="7" fill="#c4c0b8"/></pattern>';
+      }).join('') +
       '<pattern id="atlas-stripes" patternUnits="userSpaceOnUse" width="5" height="5" patternTransform="rotate(45)">' +
       '<rect width="2.2" height="5" fill="#ffffff" fill-opacity="0.85"/></pattern>' +
       '</defs>';
