@@ -15,6 +15,7 @@
  *   icons                       the markers' icons, shared (symbols.iconFor)
  *   countryLayers, kindLayers, regionLayer, layersControl, view, legend, list
  *   layout, sheet, links        the screen's layout, a phone's bottom sheet, the deep links
+ *                               (keys.js: the skip link, the Tab order, Escape)
  *   userMoved, fitting          whether the reader moved the map; whether layout.fit is at work
  *   opened                      the place whose popup (or sheet) is open, or null
  *   listeners                   called after each refresh (legend counts, chart, list, address)
@@ -211,6 +212,7 @@
     app.layout = lib.layout.Layout(app, function () {
       return [app.legend, app.timelineControl, app.layersControl].filter(Boolean);
     });
+    lib.keys.Keys(app, controls.search.input); // before the layers: shapes are no Tab stops
     lib.layout.fit(app); // before the layers are drawn, so that they are drawn once
     countries.addTo(map);
     controls.labels = lib.labels.CountryLabels(app);

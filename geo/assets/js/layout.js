@@ -163,6 +163,7 @@
     var button = ui.button, panel = ui.panel;
     var fold = Folder(app, panel, controls);
     var menu = {
+      button: button,
       control: util.control({ position: 'topright' }, function () {
         var bar = h('div', { className: 'leaflet-bar atlas-buttons atlas-menu' }, [button]);
         L.DomEvent.disableClickPropagation(bar);
