@@ -166,6 +166,8 @@
     api.sheet = app.sheet;
     api.menu = app.layout.menu;
     api.obstacles = function () { return lib.layout.obstacles(app); };
+    api.settled = app.layout.clear.settled; // no move pending: the markers are where they stay
+    api.clearRuns = function () { return app.layout.clear.runs; };
     api.setYear = function (y) { if (app.setYear) app.setYear(y); };
     api.search = function (q) { return lib.search.find(app.places, q).map(function (p) { return p.id; }); };
     api.shownIds = function () {

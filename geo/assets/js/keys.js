@@ -65,8 +65,9 @@
   }
 
   /**
-   * Popups: remember what had focus when one opened; when it closes with focus inside
-   * it (its close button, Escape), focus goes back there.
+   * Popups: remember what had focus when one opened (a marker opening its popup hands
+   * focus to the popup's close button); when it closes with focus inside it (its
+   * close button, Escape), focus goes back there.
    */
   function popupFocus(app) {
     var opener = null;
@@ -74,6 +75,10 @@
       var active = document.activeElement;
       var box = e.popup.getElement();
       opener = active && active !== document.body && !(box && box.contains(active)) ? active : null;
+      // opened from its marker by a key: the popup comes next, not the other markers
+      var close = box && box.querySelector('.leaflet-popup-close-button');
+      if (close && close !== box.firstChild) box.insertBefore(close, box.firstChild); // first, then the content
+      if (opener && close && opener.classList.contains('leaflet-marker-icon')) focusOn(close);
     });
     app.map.on('popupclose', function (e) {
       var box = e.popup.getElement();

@@ -86,6 +86,131 @@
     return out;
   }
 
+  // ---- markers clear of the controls
+
+  var CLEAR_STEP = 6; // px between the pans tried
+  var CLEAR_REACH = 180; // px: the farthest pan tried
+  var CLEAR_FRAMES = 120; // frames waited at most for the clusters' animation to end
+
+  /** Whether two rects ({left, top, right, bottom}) overlap. */
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /**
+   * The pan [dx, dy] (map pixels, as map.panBy takes it) that uncovers the most
+   * `items` (rects) from `rects`, the shortest of those, keeping each item that is in
+   * `view` (a rect) there; null when no pan uncovers more than none.  An item with
+   * `keep` is never moved out of view nor under a rect (an open popup).
+   */
+  function clearPan(items, rects, view) {
+    function inside(r) { return r.left >= view.left && r.top >= view.top && r.right <= view.right && r.bottom <= view.bottom; }
+    function shift(r, dx, dy) { return { left: r.left - dx, top: r.top - dy, right: r.right - dx, bottom: r.bottom - dy }; }
+    function covered(r) { return rects.some(function (c) { return overlaps(r, c); }); }
+    var shown = items.filter(function (it) { return inside(it); });
+    var now = shown.filter(function (it) { return !it.keep && covered(it); }).length;
+    if (!now) return null;
+    var best = null, bestCount = now, bestDist = Infinity;
+    for (var dx = -CLEAR_REACH; dx <= CLEAR_REACH; dx += CLEAR_STEP) {
+      for (var dy = -CLEAR_REACH; dy <= CLEAR_REACH; dy += CLEAR_STEP) {
+        var dist = dx * dx + dy * dy;
+        var n = 0, ok = true;
+        for (var i = 0; i < shown.length && ok; i++) {
+          var r = shift(shown[i], dx, dy);
+          if (!inside(r)) ok = false;
+          else if (covered(r)) { if (shown[i].keep) ok = false; else n++; }
+        }
+        if (ok && (n < bestCount || (n === bestCount && dist < bestDist && best))) {
+          best = [dx, dy];
+          bestCount = n;
+          bestDist = dist;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** The controls (not the menu's panel, nor the sheet): rects in map container pixels. */
+  function controlRects(app) {
+    var box = app.map.getContainer().getBoundingClientRect();
+    var out = [];
+    app.map.getContainer().querySelectorAll('.leaflet-control-container .leaflet-control').forEach(function (el) {
+      if (el.closest('.atlas-menu-panel')) return;
+      var r = el.getBoundingClientRect();
+      if (r.width && r.height) out.push({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top });
+    });
+    return out;
+  }
+
+  /** The drawn markers and clusters (and an open popup, kept): rects in map container pixels. */
+  function markerRects(app) {
+    var container = app.map.getContainer();
+    var box = container.getBoundingClientRect();
+    var out = [];
+    function add(el, keep) {
+      var r = el.getBoundingClientRect();
+      if (!r.width || !r.height) return;
+      out.push({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top, keep: keep });
+    }
+    container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (el) {
+      if (getComputedStyle(el).opacity !== '0') add(el, false);
+    });
+    container.querySelectorAll('.leaflet-popup-pane .leaflet-popup').forEach(function (el) { add(el, true); });
+    return out;
+  }
+
+  /** Whether the map or its clusters are still moving (the markers not yet where they go). */
+  function moving(app) {
+    var cluster = app.view && app.view.cluster;
+    return !!(app.map._animatingZoom || (cluster && cluster._inZoomAnimation) || app.map._panAnim && app.map._panAnim._inProgress);
+  }
+
+  /**
+   * After every move that the reader did not drag (a zoom, a tap on a cluster, a
+   * search, a link), pan the map the least that takes the markers in view out from
+   * under the controls; a place over the bottom sheet stays over it.  A drag is the
+   * reader's: the map is left where they put it.  Returns {settled()}.
+   */
+  function KeepClear(app) {
+    var map = app.map;
+    var dragged = false, pending = false;
+    var api = { runs: 0, settled: function () { return !pending && !moving(app); } };
+    function run(frames) {
+      if (moving(app) && frames < CLEAR_FRAMES) {
+        requestAnimationFrame(function () { run(frames + 1); });
+        return;
+      }
+      pending = false;
+      api.runs += 1;
+      var size = map.getSize();
+      var view = { left: 0, top: 0, right: size.x, bottom: size.y };
+      if (app.sheet && app.sheet.isOpen()) {
+        view.bottom = Math.min(view.bottom, app.sheet.node.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top);
+      }
+      var pan = clearPan(markerRects(app), controlRects(app).map(function (r) {
+        return { left: r.left - GAP, top: r.top - GAP, right: r.right + GAP, bottom: r.bottom + GAP };
+      }), view);
+      if (!pan) return;
+      app.fitting = true; // not the reader's move
+      map.panBy(pan, { animate: false });
+      app.fitting = false;
+    }
+    function schedule() {
+      if (app.fitting || app.booting || pending) return;
+      pending = true;
+      requestAnimationFrame(function () { run(0); });
+    }
+    map.on('dragstart', function () { dragged = true; });
+    map.on('moveend', function () {
+      if (dragged) { dragged = false; return; }
+      schedule();
+    });
+    map.on('popupopen', schedule);
+    var cluster = app.view && app.view.cluster;
+    if (cluster) cluster.on('animationend spiderfied', function () { if (!dragged) schedule(); });
+    return api;
+  }
+
   /** Fit the data's bounds into the part of the map the controls leave free. */
   function fit(app) {
     var map = app.map;
@@ -278,12 +403,14 @@
       }, 120);
     });
     arrange();
-    return { menu: menu, arrange: arrange };
+    var clear = KeepClear(app);
+    return { menu: menu, arrange: arrange, clear: clear };
   }
 
   lib.layout = {
     freeRect: freeRect,
     fitZoom: fitZoom,
+    clearPan: clearPan,
     narrow: narrow,
     obstacles: obstacles,
     fit: fit,
