@@ -98,32 +98,48 @@
   }
 
   /**
-   * The pan [dx, dy] (map pixels, as map.panBy takes it) that uncovers the most
-   * `items` (rects) from `rects`, the shortest of those, keeping each item that is in
-   * `view` (a rect) there; null when no pan uncovers more than none.  An item with
-   * `keep` is never moved out of view nor under a rect (an open popup).
+   * The pan [dx, dy] (map pixels, as map.panBy takes it), at most CLEAR_REACH, after
+   * which the fewest `items` (rects: markers) whose centre lies in `view` (a rect)
+   * overlap one of `rects` (controls); of those, the one that takes the fewest of
+   * them out of view, then the shortest.  An item with `keep` (an open popup) stays
+   * whole in view and clear.  null when no pan does better than none.
    */
   function clearPan(items, rects, view) {
-    function inside(r) { return r.left >= view.left && r.top >= view.top && r.right <= view.right && r.bottom <= view.bottom; }
-    function shift(r, dx, dy) { return { left: r.left - dx, top: r.top - dy, right: r.right - dx, bottom: r.bottom - dy }; }
+    function centreIn(r) {
+      var x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+      return x >= view.left && x <= view.right && y >= view.top && y <= view.bottom;
+    }
+    function whole(r) { return r.left >= view.left && r.top >= view.top && r.right <= view.right && r.bottom <= view.bottom; }
     function covered(r) { return rects.some(function (c) { return overlaps(r, c); }); }
-    var shown = items.filter(function (it) { return inside(it); });
-    var now = shown.filter(function (it) { return !it.keep && covered(it); }).length;
-    if (!now) return null;
-    var best = null, bestCount = now, bestDist = Infinity;
+    function score(dx, dy) { // [covered, gone], or null when a kept item would suffer
+      var n = 0, gone = 0;
+      for (var i = 0; i < items.length; i++) {
+        var it = items[i];
+        var r = { left: it.left - dx, top: it.top - dy, right: it.right - dx, bottom: it.bottom - dy };
+        if (it.keep) {
+          if (it.wasWhole && (!whole(r) || covered(r))) return null;
+        } else if (centreIn(r)) {
+          if (covered(r)) n++;
+        } else if (it.wasIn) {
+          gone++;
+        }
+      }
+      return [n, gone];
+    }
+    items.forEach(function (it) { it.wasIn = centreIn(it); it.wasWhole = whole(it) && !covered(it); });
+    var best = null, bestScore = score(0, 0), bestDist = 0;
+    if (!bestScore[0]) return null;
     for (var dx = -CLEAR_REACH; dx <= CLEAR_REACH; dx += CLEAR_STEP) {
       for (var dy = -CLEAR_REACH; dy <= CLEAR_REACH; dy += CLEAR_STEP) {
+        var sc = score(dx, dy);
+        if (!sc) continue;
         var dist = dx * dx + dy * dy;
-        var n = 0, ok = true;
-        for (var i = 0; i < shown.length && ok; i++) {
-          var r = shift(shown[i], dx, dy);
-          if (!inside(r)) ok = false;
-          else if (covered(r)) { if (shown[i].keep) ok = false; else n++; }
-        }
-        if (ok && (n < bestCount || (n === bestCount && dist < bestDist && best))) {
-          best = [dx, dy];
-          bestCount = n;
-          bestDist = dist;
+        if (sc[0] < bestScore[0] || (sc[0] === bestScore[0] && (sc[1] < bestScore[1] || (sc[1] === bestScore[1] && dist < bestDist)))) {
+          if (best || sc[0] < bestScore[0]) {
+            best = [dx, dy];
+            bestScore = sc;
+            bestDist = dist;
+          }
         }
       }
     }
@@ -222,6 +238,7 @@
     var f = freeRect(size.x, size.y, obstacles(app), function (r) {
       return fitZoom(r, se.x - nw.x, se.y - nw.y, MARGIN, snap, FIT_MAX_ZOOM);
     });
+    app.fits = (app.fits || 0) + 1;
     app.fitting = true;
     map.fitBounds(bounds, {
       paddingTopLeft: [f.left + MARGIN, f.top + MARGIN],
@@ -400,6 +417,7 @@
         arrange();
         fade();
         if (!app.userMoved) fit(app);
+        app.resizes = (app.resizes || 0) + 1;
       }, 120);
     });
     arrange();
