@@ -391,19 +391,19 @@ def test_a_phone_lists_places_as_cards_and_a_chosen_one_shows_above_its_sheet(
 def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps, lang) -> None:
     tab = screen("laptop")
     open_map(tab, in_lang(maps, "world", lang))
+    fits = tab.evaluate("geoAtlas.fits()")
     tab.set_viewport_size({"width": 390, "height": 844})
+    # the refit waits for the resize to end; the clusters then animate: wait for both
+    tab.wait_for_function(f"() => geoAtlas.fits() > {fits} && geoAtlas.settled()")
     shown = tab.evaluate("geoAtlas.shownIds().length")
-    for _ in range(30):  # the refit waits for the resize to end; the clusters then animate
-        tab.wait_for_timeout(200)
-        markers = tab.evaluate(MARKERS)
-        if sum(m["n"] for m in markers if m["inView"]) == shown:
-            break
+    markers = tab.evaluate(MARKERS)
     assert sum(m["n"] for m in markers if m["inView"]) == shown
     assert all(m["uncovered"] for m in markers if m["inView"])
     tab.evaluate("void geoAtlas.map.setZoom(geoAtlas.map.getZoom() + 2, {animate: false})")
     zoom = tab.evaluate("geoAtlas.map.getZoom()")
+    resizes = tab.evaluate("geoAtlas.resizes()")
     tab.set_viewport_size({"width": 1280, "height": 800})
-    tab.wait_for_timeout(500)
+    tab.wait_for_function(f"() => geoAtlas.resizes() > {resizes} && geoAtlas.settled()")
     assert tab.evaluate("geoAtlas.map.getZoom()") == zoom  # the reader's view stays
 
 

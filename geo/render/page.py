@@ -361,6 +361,8 @@ class _AtlasFigure(Figure):
         "{{ this.header.render(**kwargs) }}\n"
         "</head>\n"
         "<body>\n"
+        '<a class="atlas-skip" id="atlas-skip" href="#atlas-search-input">'
+        "{{ this.skip_html }}</a>\n"
         '<div class="atlas-app" id="atlas-app">\n'
         '<header class="atlas-bar">\n'
         "<h1>{{ this.title_html }}</h1>\n"
@@ -413,6 +415,7 @@ class _AtlasFigure(Figure):
         self.nav_html = _html_text(t("page.nav"))
         self.languages_html = _html_text(t("page.languages"))
         self.list_html = _html_text(t("page.list_toggle"))
+        self.skip_html = _html_text(t("page.skip_search"))
         self.alternates_html = [
             (_html_text(code), _html_text(href), _html_text(translator(code)("language.name")))
             for code, href in alternates

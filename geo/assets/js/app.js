@@ -16,6 +16,7 @@
  *   detail                      the detail windows (detail.js), or null
  *   countryLayers, kindLayers, regionLayer, layersControl, view, legend, list
  *   layout, sheet, links        the screen's layout, a phone's bottom sheet, the deep links
+ *                               (keys.js: the skip link, the Tab order, Escape)
  *   userMoved, fitting          whether the reader moved the map; whether layout.fit is at work
  *   opened                      the place whose popup (or sheet) is open, or null
  *   listeners                   called after each refresh (legend counts, chart, list, address)
@@ -167,6 +168,10 @@
     api.sheet = app.sheet;
     api.menu = app.layout.menu;
     api.obstacles = function () { return lib.layout.obstacles(app); };
+    api.settled = app.layout.clear.settled; // no move pending: the markers are where they stay
+    api.clearRuns = function () { return app.layout.clear.runs; };
+    api.fits = function () { return app.fits || 0; }; // first views fitted (layout.fit)
+    api.resizes = function () { return app.resizes || 0; }; // resizes laid out
     api.setYear = function (y) { if (app.setYear) app.setYear(y); };
     api.search = function (q) { return lib.search.find(app.places, q).map(function (p) { return p.id; }); };
     api.shownIds = function () {
@@ -214,6 +219,7 @@
     app.layout = lib.layout.Layout(app, function () {
       return [app.legend, app.timelineControl, app.layersControl].filter(Boolean);
     });
+    lib.keys.Keys(app, controls.search.input); // before the layers: shapes are no Tab stops
     lib.layout.fit(app); // before the layers are drawn, so that they are drawn once
     countries.addTo(map);
     app.detail = lib.detail.Detail(app);

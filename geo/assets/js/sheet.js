@@ -7,6 +7,7 @@
 
   var util = lib.util;
   var h = util.h;
+  var keys = lib.keys;
   var ROOM = 28; // px kept between the selected place and the sheet or the controls
 
   /** The sheet of a page, in #atlas-main: show(popup), hide(), isOpen(), node. */
@@ -17,6 +18,7 @@
     var node = h('section', { id: 'atlas-sheet', className: 'atlas-sheet', hidden: true, attrs: { role: 'dialog', 'aria-modal': 'false' } }, [close, body]);
     (document.getElementById('atlas-main') || document.body).appendChild(node);
     var source = null; // the marker whose details show
+    var opener = null; // what had focus when the sheet opened: focus goes back there
     var sheet = {
       node: node,
       isOpen: function () { return !node.hidden; },
@@ -29,6 +31,7 @@
         body.appendChild(typeof content === 'string' ? document.createTextNode(content) : content);
         var title = body.querySelector('.atlas-popup-title');
         node.setAttribute('aria-label', title ? title.textContent : '');
+        if (node.hidden) opener = node.contains(document.activeElement) ? null : document.activeElement;
         node.hidden = false;
         if (again) return;
         body.scrollTop = 0;
@@ -38,11 +41,13 @@
       },
       hide: function () {
         if (node.hidden) return;
+        var active = document.activeElement;
+        var inside = node.contains(active) || !active || active === document.body;
         node.hidden = true;
         body.textContent = '';
-        var el = source && source.getElement && source.getElement();
-        source = null;
-        if (el && node.contains(document.activeElement)) el.focus({ preventScroll: true });
+        var marker = source, back = opener;
+        source = opener = null;
+        if (inside) keys.giveBack(app, back, marker);
         if (app.placeOpened) app.placeOpened(null);
       }
     };

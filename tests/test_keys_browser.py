@@ -1,0 +1,317 @@
+"""The maps with a keyboard, and on a phone's small screen, in headless Chromium.
+
+At 1600x900, 1280x800 and on a 390x844 phone, in English and French: the search
+box is reached within three Tab presses (the skip link is the first); no shape
+(a country, a query's circle) is a Tab stop; Escape closes the popup, the bottom
+sheet and the menu, and focus goes back to what opened it.  On the phone the
+search's results lie over the open menu, and no control covers a marker after a
+zoom, a tap on a cluster or a search.  Any console error, page error, request or
+dialog fails the test (as in ``conftest.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Guard, check_guard, guarded_tab
+from hostile import open_map, write_pages
+from playwright.sync_api import expect
+from words import LANGS, tr
+
+import geo
+from geo.build import region_places
+from geo.render import QueryMark, render_map
+
+pytestmark = pytest.mark.browser
+
+SIZES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1600, "height": 900}},
+    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+KINDS = ("world", "region", "within")
+#: Tab presses within which the search box must have focus.
+SEARCH_WITHIN = 3
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The world map, the Europe map and a query map, in each language: "world-fr"..."""
+    atlas = geo.load()
+    places, countries = atlas.places, atlas.countries_display
+    rocb = places[places["kind"] == "rocb"].sort_values("id").iloc[0]
+    lon, lat = float(rocb.geometry.x), float(rocb.geometry.y)
+    pages = {}
+    for lang in LANGS:
+        pages[f"world-{lang}"] = render_map(places, countries, title="World", lang=lang)
+        pages[f"region-{lang}"] = render_map(
+            region_places(places, "EUR"), countries, title="Europe", focus_region="EUR", lang=lang
+        )
+        pages[f"within-{lang}"] = atlas.to_map(
+            atlas.within(lat=lat, lon=lon, km=300.0),
+            query=QueryMark(lon=lon, lat=lat, radius_km=300.0),
+            lang=lang,
+        )
+    return write_pages(tmp_path_factory.mktemp("keys"), pages)
+
+
+@pytest.fixture
+def screen(browser: Any) -> Iterator[Callable[..., Any]]:
+    """``screen(size)``: a fresh tab of that size that may load ``file:`` URLs only."""
+    opened: list[tuple[Any, Any, Guard]] = []
+
+    def new(size: str) -> Any:
+        context = browser.new_context(**SIZES[size])
+        guard = Guard()
+        tab = guarded_tab(context, guard)
+        opened.append((context, tab, guard))
+        return tab
+
+    yield new
+    for context, tab, guard in opened:
+        check_guard(tab, context, guard)
+
+
+#: What has focus: its tag, id, class, role and name.
+ACTIVE = """() => { const e = document.activeElement;
+  return { tag: e.tagName.toLowerCase(), id: e.id, cls: String(e.getAttribute('class') || ''),
+           role: e.getAttribute('role'), text: (e.textContent || '').trim(),
+           svg: e instanceof SVGElement } }"""
+
+#: Rects (viewport pixels) of the drawn markers and clusters whose centre is in the map,
+#: and of the controls (not those folded into the phone's menu).
+BOXES = """() => {
+  const map = geoAtlas.map.getContainer().getBoundingClientRect();
+  const rect = (el) => { const r = el.getBoundingClientRect();
+    return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, w: r.width,
+             name: el.getAttribute('title') || el.getAttribute('aria-label') || el.className }; };
+  const markers = [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
+    .filter((el) => getComputedStyle(el).opacity !== '0').map(rect)
+    .filter((r) => { const x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+      return r.w > 0 && x >= map.left && x <= map.right && y >= map.top && y <= map.bottom; });
+  const controls = [...document.querySelectorAll('.leaflet-control-container .leaflet-control')]
+    .filter((el) => !el.closest('.atlas-menu-panel')).map(rect).filter((r) => r.w > 0);
+  return { markers, controls };
+}"""
+
+
+def covered(tab: Any) -> list[tuple[str, str]]:
+    """(marker, control) pairs whose boxes overlap, once the map has stopped moving."""
+    tab.wait_for_function("() => geoAtlas.settled()")
+    boxes = tab.evaluate(BOXES)
+    return [
+        (m["name"], c["name"])
+        for m in boxes["markers"]
+        for c in boxes["controls"]
+        if m["left"] < c["right"]
+        and c["left"] < m["right"]
+        and m["top"] < c["bottom"]
+        and c["top"] < m["bottom"]
+    ]
+
+
+def moved(tab: Any, runs: int) -> None:
+    """Wait until the map has moved and settled: the clearing step ran after ``runs``."""
+    tab.wait_for_function(f"() => geoAtlas.clearRuns() > {runs} && geoAtlas.settled()")
+
+
+# ------------------------------------------------------------------ the Tab order
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_search_is_reached_within_three_tab_presses(screen, maps, kind, size, lang) -> None:
+    t = tr(lang)
+    tab = screen(size)
+    open_map(tab, maps[f"{kind}-{lang}"])
+    search = tab.get_by_role("combobox", name=t("search.label"))
+    for presses in range(1, SEARCH_WITHIN + 1):
+        tab.keyboard.press("Tab")
+        active = tab.evaluate(ACTIVE)
+        if active["id"] == "atlas-skip":
+            skip = tab.get_by_role("link", name=t("page.skip_search"))
+            expect(skip).to_be_focused()
+            box = skip.bounding_box()  # shown when it has focus, inside the screen
+            assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 20
+            tab.keyboard.press("Enter")
+        if tab.evaluate("document.activeElement === geoAtlas.searchInput"):
+            break
+    expect(search).to_be_focused()
+    assert presses <= SEARCH_WITHIN
+    assert tab.evaluate("location.hash") == ""  # the address, which links.js reads, is untouched
+    tab.keyboard.type("a")
+    expect(tab.locator("#atlas-search-results [role=option]").first).to_be_visible()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_no_shape_is_a_tab_stop(screen, maps, size, lang) -> None:
+    tab = screen(size)
+    open_map(tab, maps[f"within-{lang}"])  # countries, and a query's circle
+    shapes = tab.locator(".leaflet-overlay-pane path, .leaflet-atlas-countries-pane path")
+    assert shapes.count() > 100
+    stops = []
+    for _ in range(400):  # the whole Tab order, until it comes round to the skip link again
+        tab.keyboard.press("Tab")
+        active = tab.evaluate(ACTIVE)
+        if active["id"] == "atlas-skip" and stops:
+            break
+        stops.append(active)
+    else:
+        pytest.fail("the Tab order never came back to the skip link")
+    assert [s for s in stops if s["svg"]] == []
+    assert len(stops) < 100, len(stops)
+    focusable = tab.evaluate(
+        """() => [...document.querySelectorAll('svg path')]
+             .filter((p) => p.tabIndex >= 0 && p.getAttribute('tabindex') !== '-1').length"""
+    )
+    assert focusable == 0
+
+
+# ------------------------------------------------------------------ Escape
+
+
+def shown_names(tab: Any) -> list[str]:
+    """The names of the places the map shows, as the search finds them."""
+    return tab.evaluate("geoAtlas.places.filter((p) => p.on).map((p) => p.name).sort()")
+
+
+def a_lone_marker(tab: Any) -> str:
+    """The id of a place whose own marker (not a cluster) is drawn and in view."""
+    place = tab.evaluate(
+        """() => { const map = geoAtlas.map.getContainer().getBoundingClientRect();
+          const p = geoAtlas.places.find((q) => { const el = q.marker && q.marker.getElement();
+            if (!el) return false; const r = el.getBoundingClientRect();
+            return r.left > map.left + 60 && r.right < map.right - 60
+              && r.top > map.top + 60 && r.bottom < map.bottom - 60; });
+          return p ? p.id : null; }"""
+    )
+    assert place, "a marker drawn on its own"
+    return place
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_escape_closes_the_popup_or_sheet_and_focus_returns_to_the_marker(
+    screen, maps, size, lang
+) -> None:
+    tab = screen(size)
+    open_map(tab, maps[f"world-{lang}"])
+    place = a_lone_marker(tab)
+    marker = f"(geoAtlas.places.find((p) => p.id === {place!r}).marker.getElement())"
+    tab.evaluate(f"{marker}.focus()")
+    tab.keyboard.press("Enter")
+    phone = size == "phone"
+    title = "#atlas-sheet .atlas-popup-title" if phone else ".leaflet-popup .atlas-popup-title"
+    expect(tab.locator(title)).to_be_visible()
+    if not phone:
+        assert tab.evaluate("!!document.activeElement.closest('.leaflet-popup')")  # focus came
+        tab.keyboard.press("Tab")  # and stays in the popup: its next link or button
+        assert tab.evaluate("!!document.activeElement.closest('.leaflet-popup')")
+    tab.keyboard.press("Escape")
+    expect(tab.locator(title)).to_have_count(0)
+    tab.wait_for_function(f"() => document.activeElement === {marker}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_escape_after_a_search_gives_focus_back_to_the_search_box(
+    screen, maps, size, lang
+) -> None:
+    t = tr(lang)
+    tab = screen(size)
+    open_map(tab, maps[f"world-{lang}"])
+    search = tab.get_by_role("combobox", name=t("search.label"))
+    search.fill(shown_names(tab)[0])
+    search.press("Enter")
+    phone = size == "phone"
+    title = "#atlas-sheet .atlas-popup-title" if phone else ".leaflet-popup .atlas-popup-title"
+    expect(tab.locator(title)).to_be_visible()
+    tab.keyboard.press("Escape")
+    expect(tab.locator(title)).to_have_count(0)
+    expect(search).to_be_focused()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_escape_closes_the_phone_menu_and_focus_returns_to_its_button(screen, maps, lang) -> None:
+    t = tr(lang)
+    tab = screen("phone")
+    open_map(tab, maps[f"world-{lang}"])
+    button = tab.get_by_role("button", name=t("menu.open"), exact=True)
+    button.focus()
+    tab.keyboard.press("Enter")
+    panel = tab.locator("#atlas-menu-panel")
+    expect(panel).to_be_visible()
+    tab.locator("#atlas-menu-panel .atlas-legend summary").focus()  # inside the menu
+    tab.keyboard.press("Escape")
+    expect(panel).to_be_hidden()
+    expect(button).to_be_focused()
+    expect(button).to_have_attribute("aria-expanded", "false")
+
+
+# ------------------------------------------------------------------ a phone
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_search_results_lie_over_the_open_menu(screen, maps, lang) -> None:
+    t = tr(lang)
+    tab = screen("phone")
+    open_map(tab, maps[f"world-{lang}"])
+    tab.get_by_role("button", name=t("menu.open"), exact=True).click()
+    expect(tab.locator("#atlas-menu-panel")).to_be_visible()
+    tab.get_by_role("combobox", name=t("search.label")).fill("a")
+    results = tab.locator("#atlas-search-results")
+    expect(results).to_be_visible()
+    on_top = results.evaluate(
+        """(el) => { const r = el.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return !!hit && el.contains(hit); }"""
+    )
+    assert on_top
+    expect(tab.locator("#atlas-menu-panel")).to_be_visible()  # the menu is still open below
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["world", "region"])
+def test_no_control_covers_a_marker_after_a_zoom_a_tap_or_a_search(
+    screen, maps, kind, lang
+) -> None:
+    t = tr(lang)
+    tab = screen("phone")
+    open_map(tab, maps[f"{kind}-{lang}"])
+    assert covered(tab) == []
+    # zoom in twice about the top left, where the controls are
+    for _ in range(2):
+        runs = tab.evaluate("geoAtlas.clearRuns()")
+        tab.evaluate(
+            """() => { const m = geoAtlas.map;
+              m.setZoomAround(L.point(60, 120), m.getZoom() + 1); }"""
+        )
+        moved(tab, runs)
+        assert covered(tab) == []
+    # tap on a cluster
+    tab.evaluate("void geoAtlas.fitView()")
+    cluster = tab.locator(".leaflet-marker-pane .atlas-cluster").first
+    runs = tab.evaluate("geoAtlas.clearRuns()")
+    cluster.tap()
+    moved(tab, runs)
+    assert covered(tab) == []
+    # a search, with the sheet open
+    search = tab.get_by_role("combobox", name=t("search.label"))
+    names = shown_names(tab)
+    for name in (names[0], names[len(names) // 2], names[-1]):
+        runs = tab.evaluate("geoAtlas.clearRuns()")
+        search.fill(name)
+        search.press("Enter")
+        expect(tab.locator("#atlas-sheet .atlas-popup-title")).to_be_visible()
+        moved(tab, runs)
+        assert covered(tab) == []
