@@ -223,9 +223,7 @@ def test_escape_closes_the_popup_or_sheet_and_focus_returns_to_the_marker(
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_escape_after_a_search_gives_focus_back_to_the_search_box(
-    screen, maps, size, lang
-) -> None:
+def test_escape_after_a_search_gives_focus_back_to_the_search_box(screen, maps, size, lang) -> None:
     t = tr(lang)
     tab = screen(size)
     open_map(tab, maps[f"world-{lang}"])
