@@ -194,8 +194,10 @@ class Atlas:
         features: Sequence[Feature] = (),
         as_of: dt.date | None = None,
         inputs: Sequence[Path] = (),
+        countries_digest: str | None = None,
     ) -> None:
         self.places = places
+        self._countries_digest = countries_digest
         self.inputs = tuple(inputs)
         self.as_of = as_of
         self._features = tuple(features)
@@ -319,7 +321,12 @@ class Atlas:
 
     @functools.cached_property
     def countries_digest(self) -> str:
-        """SHA-256 (hex) of the country layer's file: the fine polygons of the detail windows."""
+        """SHA-256 (hex) of the country layer's file: the fine polygons of the detail windows.
+
+        Given by :func:`load`, which read the file already; else the file is read.
+        """
+        if self._countries_digest is not None:
+            return self._countries_digest
         return cache.file_digest(read_data_bytes(_reference(self.data_dir, COUNTRIES_FILE)))
 
     @property
@@ -954,6 +961,7 @@ def load(
         features=features,
         as_of=day,
         inputs=[*place_files(path), *(_reference(path, n) for n in _REFERENCE_FILES)],
+        countries_digest=cache.file_digest(folder.read(folder.countries_path)),
     )
 
 
