@@ -47,6 +47,19 @@ window.alert = window.confirm = window.prompt = function (m) {
 """
 
 
+#: The three screens every map is tried on: a desktop, a laptop and a phone (context options).
+SIZES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1600, "height": 900}},
+    "laptop": {"viewport": {"width": 1280, "height": 800}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
+}
+
+
 @pytest.fixture(scope="session")
 def frames() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """``(places, countries)`` of the project's data (tests must not modify them)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Guard, check_guard, guarded_tab
+from conftest import SIZES, Guard, check_guard, guarded_tab
 from hostile import open_map, write_pages
 from playwright.sync_api import expect
 from words import LANGS, tr
@@ -27,16 +27,6 @@ from geo.render import QueryMark, render_map
 
 pytestmark = pytest.mark.browser
 
-SIZES: dict[str, dict[str, Any]] = {
-    "desktop": {"viewport": {"width": 1600, "height": 900}},
-    "laptop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-        "device_scale_factor": 2,
-    },
-}
 KINDS = ("world", "region", "within")
 #: Tab presses within which the search box must have focus.
 SEARCH_WITHIN = 3

@@ -21,7 +21,7 @@ from typing import Any
 
 import geopandas as gpd
 import pytest
-from conftest import Guard, check_guard, guarded_tab
+from conftest import SIZES, Guard, check_guard, guarded_tab
 from hostile import HOSTILE, hostile_frames, open_map, write_pages
 from playwright.sync_api import expect
 from pyproj import Geod
@@ -35,16 +35,6 @@ from geo.render import QueryMark, render_map
 
 pytestmark = pytest.mark.browser
 
-SIZES: dict[str, dict[str, Any]] = {
-    "desktop": {"viewport": {"width": 1600, "height": 900}},
-    "laptop": {"viewport": {"width": 1280, "height": 800}},
-    "phone": {
-        "viewport": {"width": 390, "height": 844},
-        "is_mobile": True,
-        "has_touch": True,
-        "device_scale_factor": 2,
-    },
-}
 KINDS = ("world", "region", "as_of", "within", "nearest")
 QUERY_KM = 300.0
 NEAREST_K = 3
