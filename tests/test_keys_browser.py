@@ -134,7 +134,7 @@ def test_the_search_is_reached_within_three_tab_presses(screen, maps, kind, size
     tab = screen(size)
     open_map(tab, maps[f"{kind}-{lang}"])
     search = tab.get_by_role("combobox", name=t("search.label"))
-    for presses in range(1, SEARCH_WITHIN + 1):
+    for _ in range(SEARCH_WITHIN):  # Tab presses; Enter on the skip link is no Tab
         tab.keyboard.press("Tab")
         active = tab.evaluate(ACTIVE)
         if active["id"] == "atlas-skip":
@@ -146,7 +146,6 @@ def test_the_search_is_reached_within_three_tab_presses(screen, maps, kind, size
         if tab.evaluate("document.activeElement === geoAtlas.searchInput"):
             break
     expect(search).to_be_focused()
-    assert presses <= SEARCH_WITHIN
     assert tab.evaluate("location.hash") == ""  # the address, which links.js reads, is untouched
     tab.keyboard.type("a")
     expect(tab.locator("#atlas-search-results [role=option]").first).to_be_visible()
@@ -224,9 +223,7 @@ def test_escape_closes_the_popup_or_sheet_and_focus_returns_to_the_marker(
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", list(SIZES))
-def test_escape_after_a_search_gives_focus_back_to_the_search_box(
-    screen, maps, size, lang
-) -> None:
+def test_escape_after_a_search_gives_focus_back_to_the_search_box(screen, maps, size, lang) -> None:
     t = tr(lang)
     tab = screen(size)
     open_map(tab, maps[f"world-{lang}"])

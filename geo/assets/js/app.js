@@ -169,6 +169,7 @@
     api.settled = app.layout.clear.settled; // no move pending: the markers are where they stay
     api.clearRuns = function () { return app.layout.clear.runs; };
     api.fits = function () { return app.fits || 0; }; // first views fitted (layout.fit)
+    api.firstView = function () { return app.firstView; }; // 'fit' (every place) or 'fill' (the screen)
     api.resizes = function () { return app.resizes || 0; }; // resizes laid out
     api.setYear = function (y) { if (app.setYear) app.setYear(y); };
     api.search = function (q) { return lib.search.find(app.places, q).map(function (p) { return p.id; }); };

@@ -14,6 +14,7 @@
   var GAP = 4; // px kept between a control and what avoids it
   var MAX_RECTS = 12; // controls weighed one by one (2^n choices); more are not looked at
   var FIT_MAX_ZOOM = 6;
+  var FILL = 0.75; // a first view whose world is shorter than this share of the map fills it (fillView)
   var MINIMAP_ROOM = 136; // px the minimap takes above the attribution line, with its margins
 
   /**
@@ -185,12 +186,18 @@
    * After every move that the reader did not drag (a zoom, a tap on a cluster, a
    * search, a link), pan the map the least that takes the markers in view out from
    * under the controls; a place over the bottom sheet stays over it.  A drag is the
-   * reader's: the map is left where they put it.  Returns {settled()}.
+   * reader's: the map is left where they put it, and so is a view asked for (the
+   * first view, a link's) until the next move.  Returns {runs, settled(), hold()}.
    */
   function KeepClear(app) {
     var map = app.map;
-    var dragged = false, pending = false;
-    var api = { runs: 0, settled: function () { return !pending && !moving(app); } };
+    var dragged = false, pending = false, held = false;
+    var api = {
+      runs: 0,
+      settled: function () { return !pending && !moving(app); },
+      /** The view now is one asked for (a first view, a link's): left as it is until the next move. */
+      hold: function () { held = true; }
+    };
     function run(frames) {
       if (moving(app) && frames < CLEAR_FRAMES) {
         requestAnimationFrame(function () { run(frames + 1); });
@@ -198,6 +205,7 @@
       }
       pending = false;
       api.runs += 1;
+      if (held) return;
       var size = map.getSize();
       var view = { left: 0, top: 0, right: size.x, bottom: size.y };
       if (app.sheet && app.sheet.isOpen()) {
@@ -216,6 +224,7 @@
       pending = true;
       requestAnimationFrame(function () { run(0); });
     }
+    map.on('movestart', function () { if (!app.fitting) held = false; });
     map.on('dragstart', function () { dragged = true; });
     map.on('moveend', function () {
       if (dragged) { dragged = false; return; }
@@ -227,7 +236,71 @@
     return api;
   }
 
-  /** Fit the data's bounds into the part of the map the controls leave free. */
+  // ---- the first view
+
+  /**
+   * The x-span {from, to} of the places (xs, pixels; ranks: their kinds' order in the
+   * legend) that a window `width` pixels wide holds at best: the most of the first
+   * kind, then of the second, and so on; ties go to the window nearest `centre`.
+   * null when there is no place.
+   */
+  function bestWindow(xs, ranks, width, centre) {
+    var order = xs.map(function (x, i) { return i; }).sort(function (a, b) { return xs[a] - xs[b]; });
+    var kinds = ranks.reduce(function (m, r) { return Math.max(m, r); }, 0) + 1;
+    var counts = new Array(kinds).fill(0);
+    var best = null, bestCounts = null, bestOff = Infinity;
+    var j = 0;
+    for (var i = 0; i < order.length; i++) {
+      while (j < order.length && xs[order[j]] - xs[order[i]] <= width) { counts[ranks[order[j]]] += 1; j++; }
+      var from = xs[order[i]], to = xs[order[j - 1]];
+      var off = Math.abs((from + to) / 2 - centre);
+      var better = !bestCounts;
+      for (var k = 0; k < kinds && !better; k++) {
+        if (counts[k] !== bestCounts[k]) { better = counts[k] > bestCounts[k]; break; }
+        if (k === kinds - 1) better = off < bestOff;
+      }
+      if (better) { best = { from: from, to: to }; bestCounts = counts.slice(); bestOff = off; }
+      counts[ranks[order[i]]] -= 1;
+    }
+    return best;
+  }
+
+  /**
+   * A first view that fills the map's height with the world (a phone held upright,
+   * where the places' box would leave most of the screen empty): the world at the
+   * deepest zoom that shows it whole from top to bottom, sideways where the free
+   * part of the map holds the most places, kind by kind (bestWindow).
+   */
+  function fillView(app, size, f, snap) {
+    var map = app.map;
+    var z = Math.min(FIT_MAX_ZOOM, Math.floor(Math.log2(size.y / 256) / snap) * snap);
+    var world = 256 * Math.pow(2, z);
+    var cy = world / 2; // the world's middle at the map's middle
+    var top = cy - size.y / 2 + f.top + MARGIN, bottom = cy - size.y / 2 + f.bottom - MARGIN;
+    var xs = [], ranks = [];
+    app.places.forEach(function (p) {
+      var q = map.project([p.base.lat, p.base.lon], z);
+      if (q.y < top || q.y > bottom) return;
+      xs.push(q.x);
+      ranks.push(p.kindInfo ? p.kindInfo.index : 0);
+    });
+    var bounds = L.latLngBounds(app.data.bounds);
+    var centre = map.project(bounds.getCenter(), z).x;
+    var span = bestWindow(xs, ranks, f.right - f.left - 2 * MARGIN, centre) || { from: centre, to: centre };
+    var shift = (f.left + f.right) / 2 - size.x / 2; // the free part's middle, from the map's
+    var cx = (span.from + span.to) / 2 - shift;
+    // no sea beyond the world's sides where the places chosen stay in the free part
+    var low = Math.max(size.x / 2, span.to + MARGIN - f.right + size.x / 2);
+    var high = Math.min(world - size.x / 2, span.from - MARGIN - f.left + size.x / 2);
+    if (low <= high) cx = Math.max(low, Math.min(high, cx));
+    map.setView(map.unproject([cx, cy], z), z, { animate: false });
+  }
+
+  /**
+   * Fit the data's bounds into the part of the map the controls leave free; where
+   * that would show the world shorter than FILL of the map's height, fill it instead
+   * (fillView).  app.firstView says which: 'fit' or 'fill'.
+   */
   function fit(app) {
     var map = app.map;
     var size = map.getSize();
@@ -235,18 +308,29 @@
     var nw = map.project(bounds.getNorthWest(), 0);
     var se = map.project(bounds.getSouthEast(), 0);
     var snap = map.options.zoomSnap || 1;
+    var best = -Infinity;
     var f = freeRect(size.x, size.y, obstacles(app), function (r) {
-      return fitZoom(r, se.x - nw.x, se.y - nw.y, MARGIN, snap, FIT_MAX_ZOOM);
+      var z = fitZoom(r, se.x - nw.x, se.y - nw.y, MARGIN, snap, FIT_MAX_ZOOM);
+      best = Math.max(best, z);
+      return z;
     });
     app.fits = (app.fits || 0) + 1;
     app.fitting = true;
-    map.fitBounds(bounds, {
-      paddingTopLeft: [f.left + MARGIN, f.top + MARGIN],
-      paddingBottomRight: [size.x - f.right + MARGIN, size.y - f.bottom + MARGIN],
-      maxZoom: FIT_MAX_ZOOM,
-      animate: false
-    });
+    app.firstView = 256 * Math.pow(2, best) < FILL * size.y && app.places.length ? 'fill' : 'fit';
+    if (app.firstView === 'fill') {
+      fillView(app, size, f, snap);
+    } else {
+      map.fitBounds(bounds, {
+        paddingTopLeft: [f.left + MARGIN, f.top + MARGIN],
+        paddingBottomRight: [size.x - f.right + MARGIN, size.y - f.bottom + MARGIN],
+        maxZoom: FIT_MAX_ZOOM,
+        animate: false
+      });
+    }
     app.fitting = false;
+    // every place fitted clear of the controls: kept; a filled view may cut places at
+    // its sides, under a control too: the clearing step may move it
+    if (app.layout && app.firstView === 'fit') app.layout.clear.hold();
   }
 
   /** Autopan padding that keeps a popup of w x hgt pixels clear of the controls. */
@@ -429,6 +513,7 @@
     freeRect: freeRect,
     fitZoom: fitZoom,
     clearPan: clearPan,
+    bestWindow: bestWindow,
     narrow: narrow,
     obstacles: obstacles,
     fit: fit,

@@ -220,6 +220,7 @@
       app.userMoved = true;
       app.map.setView([s.view.lat, s.view.lon], s.view.zoom, { animate: false });
       app.linkView = { view: s.view, px: app.map.project([s.view.lat, s.view.lon], app.map.getZoom()) };
+      if (app.layout) app.layout.clear.hold(); // the view asked for, exactly
     }
   }
 
