@@ -232,7 +232,10 @@
     });
     map.on('popupopen', schedule);
     var cluster = app.view && app.view.cluster;
-    if (cluster) cluster.on('animationend spiderfied', function () { if (!dragged) schedule(); });
+    if (cluster) {
+      cluster.on('animationend', function () { if (!dragged) schedule(); });
+      cluster.on('spiderfied', schedule);
+    }
     return api;
   }
 
