@@ -300,6 +300,36 @@
   }
 
   /**
+   * A fitted box lies in the middle of the part the controls leave free, which may
+   * leave the screen's other part empty (a region on a phone, under a column of
+   * buttons): move it up or down towards the map's middle, as far as every place
+   * stays MARGIN clear of the controls and of the edges.
+   */
+  function towardsMiddle(app, bounds, size) {
+    var map = app.map;
+    var rects = obstacles(app);
+    var nw = map.latLngToContainerPoint(bounds.getNorthWest());
+    var se = map.latLngToContainerPoint(bounds.getSouthEast());
+    var dx = 0, dy = (nw.y + se.y) / 2 - size.y / 2; // up or down: sideways the world may end
+    var points = app.places.map(function (p) { return map.latLngToContainerPoint([p.base.lat, p.base.lon]); });
+    function clear(t) {
+      return points.every(function (q) {
+        var x = q.x - t * dx, y = q.y - t * dy;
+        if (x < MARGIN || y < MARGIN || x > size.x - MARGIN || y > size.y - MARGIN) return false;
+        return !rects.some(function (r) {
+          return x > r.left - MARGIN && x < r.right + MARGIN && y > r.top - MARGIN && y < r.bottom + MARGIN;
+        });
+      });
+    }
+    for (var t = 1; t > 0; t -= 0.25) {
+      if (clear(t)) {
+        if (Math.abs(t * dx) >= 1 || Math.abs(t * dy) >= 1) map.panBy([t * dx, t * dy], { animate: false });
+        return;
+      }
+    }
+  }
+
+  /**
    * Fit the data's bounds into the part of the map the controls leave free; where
    * that would show the world shorter than FILL of the map's height, fill it instead
    * (fillView).  app.firstView says which: 'fit' or 'fill'.
@@ -329,6 +359,7 @@
         maxZoom: FIT_MAX_ZOOM,
         animate: false
       });
+      towardsMiddle(app, bounds, size);
     }
     app.fitting = false;
     // every place fitted clear of the controls: kept; a filled view may cut places at
