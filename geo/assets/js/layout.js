@@ -170,7 +170,7 @@
       out.push({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top, keep: keep });
     }
     container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (el) {
-      if (getComputedStyle(el).opacity !== '0') add(el, false);
+      if (el.style.opacity !== '0') add(el, false); // the opacity it goes to: a fade may be under way
     });
     container.querySelectorAll('.leaflet-popup-pane .leaflet-popup').forEach(function (el) { add(el, true); });
     return out;
@@ -179,7 +179,9 @@
   /** Whether the map or its clusters are still moving (the markers not yet where they go). */
   function moving(app) {
     var cluster = app.view && app.view.cluster;
-    return !!(app.map._animatingZoom || (cluster && cluster._inZoomAnimation) || app.map._panAnim && app.map._panAnim._inProgress);
+    // the plugin's fields: an animation running, or its last steps queued (300 ms)
+    var animating = cluster && (cluster._inZoomAnimation || cluster._queueTimeout);
+    return !!(app.map._animatingZoom || animating || (app.map._panAnim && app.map._panAnim._inProgress));
   }
 
   /**
