@@ -92,6 +92,7 @@
   var CLEAR_STEP = 6; // px between the pans tried
   var CLEAR_REACH = 180; // px: the farthest pan tried
   var CLEAR_FRAMES = 120; // frames waited at most for the clusters' animation to end
+  var CLEAR_AGAIN = 2; // looks again after a pan of its own, at most
 
   /** Whether two rects ({left, top, right, bottom}) overlap. */
   function overlaps(a, b) {
@@ -176,6 +177,16 @@
     return out;
   }
 
+  /** The part of the map in view (map container pixels): above the bottom sheet when it is open. */
+  function openView(app) {
+    var size = app.map.getSize();
+    var view = { left: 0, top: 0, right: size.x, bottom: size.y };
+    if (app.sheet && app.sheet.isOpen()) {
+      view.bottom = Math.min(view.bottom, app.sheet.node.getBoundingClientRect().top - app.map.getContainer().getBoundingClientRect().top);
+    }
+    return view;
+  }
+
   /** Whether the map or its clusters are still moving (the markers not yet where they go). */
   function moving(app) {
     var cluster = app.view && app.view.cluster;
@@ -200,31 +211,31 @@
       /** The view now is one asked for (a first view, a link's): left as it is until the next move. */
       hold: function () { held = true; }
     };
-    function run(frames) {
+    function run(frames, again) {
       if (moving(app) && frames < CLEAR_FRAMES) {
-        requestAnimationFrame(function () { run(frames + 1); });
+        requestAnimationFrame(function () { run(frames + 1, again); });
         return;
       }
       pending = false;
       api.runs += 1;
       if (held) return;
-      var size = map.getSize();
-      var view = { left: 0, top: 0, right: size.x, bottom: size.y };
-      if (app.sheet && app.sheet.isOpen()) {
-        view.bottom = Math.min(view.bottom, app.sheet.node.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top);
-      }
       var pan = clearPan(markerRects(app), controlRects(app).map(function (r) {
         return { left: r.left - GAP, top: r.top - GAP, right: r.right + GAP, bottom: r.bottom + GAP };
-      }), view);
+      }), openView(app));
       if (!pan) return;
       app.fitting = true; // not the reader's move
       map.panBy(pan, { animate: false });
       app.fitting = false;
+      // the pan brings markers into view (the clusters add them): look once more
+      if (again < CLEAR_AGAIN) {
+        pending = true;
+        requestAnimationFrame(function () { run(0, again + 1); });
+      }
     }
     function schedule() {
       if (app.fitting || app.booting || pending) return;
       pending = true;
-      requestAnimationFrame(function () { run(0); });
+      requestAnimationFrame(function () { run(0, 0); });
     }
     map.on('movestart', function () { if (!app.fitting) held = false; });
     map.on('dragstart', function () { dragged = true; });
