@@ -58,6 +58,7 @@
     app.showAll = function () { lib.legend.showAll(app); };
     app.placeOpened = function (p) {
       app.opened = p || null;
+      if (p) app.selecting = false; // the selection is done: layout.js may tidy the view
       if (app.links) app.links.update();
     };
     return app;
@@ -114,6 +115,9 @@
   function select(app, id) {
     var p = app.byId.get(id);
     if (!p || !p.on) return false;
+    app.selecting = true; // the view's steps (zoom, spiderfy, open) are not to be disturbed
+    clearTimeout(app.selectingTimer);
+    app.selectingTimer = setTimeout(function () { app.selecting = false; }, 3000);
     app.view.select(p);
     return true;
   }

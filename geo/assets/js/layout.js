@@ -218,7 +218,7 @@
       }
       pending = false;
       api.runs += 1;
-      if (held) return;
+      if (held || app.selecting) return;
       var pan = clearPan(markerRects(app), controlRects(app).map(function (r) {
         return { left: r.left - GAP, top: r.top - GAP, right: r.right + GAP, bottom: r.bottom + GAP };
       }), openView(app));
