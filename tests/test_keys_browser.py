@@ -124,7 +124,7 @@ def test_the_search_is_reached_within_three_tab_presses(screen, maps, kind, size
     tab = screen(size)
     open_map(tab, maps[f"{kind}-{lang}"])
     search = tab.get_by_role("combobox", name=t("search.label"))
-    for _ in range(SEARCH_WITHIN):  # never more presses than that
+    for _ in range(SEARCH_WITHIN):  # Tab presses; Enter on the skip link is no Tab
         tab.keyboard.press("Tab")
         active = tab.evaluate(ACTIVE)
         if active["id"] == "atlas-skip":

@@ -202,6 +202,8 @@ def test_list_view_sorts_by_column(page, maps, frames, lang) -> None:
 def show_hq_unclustered(page) -> None:
     """Zoom to Brussels: at world zoom the HQ clusters with RILO Western Europe (Cologne)."""
     page.evaluate("geoAtlas.map.setView([50.8538, 4.3728], 9, {animate: false}) && null")
+    # the map may then move its markers out from under the controls: wait until it has
+    page.wait_for_function("() => geoAtlas.settled()")
 
 
 @pytest.mark.parametrize("lang", LANGS)

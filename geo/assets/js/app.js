@@ -59,6 +59,7 @@
     app.showAll = function () { lib.legend.showAll(app); };
     app.placeOpened = function (p) {
       app.opened = p || null;
+      if (p) app.selecting = false; // the selection is done: layout.js may tidy the view
       if (app.links) app.links.update();
     };
     return app;
@@ -115,6 +116,9 @@
   function select(app, id) {
     var p = app.byId.get(id);
     if (!p || !p.on) return false;
+    app.selecting = true; // the view's steps (zoom, spiderfy, open) are not to be disturbed
+    clearTimeout(app.selectingTimer);
+    app.selectingTimer = setTimeout(function () { app.selecting = false; }, 3000);
     app.view.select(p);
     return true;
   }
@@ -171,6 +175,7 @@
     api.settled = app.layout.clear.settled; // no move pending: the markers are where they stay
     api.clearRuns = function () { return app.layout.clear.runs; };
     api.fits = function () { return app.fits || 0; }; // first views fitted (layout.fit)
+    api.firstView = function () { return app.firstView; }; // 'fit' (every place) or 'fill' (the screen)
     api.resizes = function () { return app.resizes || 0; }; // resizes laid out
     api.setYear = function (y) { if (app.setYear) app.setYear(y); };
     api.search = function (q) { return lib.search.find(app.places, q).map(function (p) { return p.id; }); };

@@ -14,6 +14,7 @@
   var GAP = 4; // px kept between a control and what avoids it
   var MAX_RECTS = 12; // controls weighed one by one (2^n choices); more are not looked at
   var FIT_MAX_ZOOM = 6;
+  var FILL = 0.75; // a first view whose world is shorter than this share of the map fills it (fillView)
   var MINIMAP_ROOM = 136; // px the minimap takes above the attribution line, with its margins
 
   /**
@@ -91,6 +92,7 @@
   var CLEAR_STEP = 6; // px between the pans tried
   var CLEAR_REACH = 180; // px: the farthest pan tried
   var CLEAR_FRAMES = 120; // frames waited at most for the clusters' animation to end
+  var CLEAR_AGAIN = 2; // looks again after a pan of its own, at most
 
   /** Whether two rects ({left, top, right, bottom}) overlap. */
   function overlaps(a, b) {
@@ -169,53 +171,73 @@
       out.push({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top, keep: keep });
     }
     container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (el) {
-      if (getComputedStyle(el).opacity !== '0') add(el, false);
+      if (el.style.opacity !== '0') add(el, false); // the opacity it goes to: a fade may be under way
     });
     container.querySelectorAll('.leaflet-popup-pane .leaflet-popup').forEach(function (el) { add(el, true); });
     return out;
   }
 
+  /** The part of the map in view (map container pixels): above the bottom sheet when it is open. */
+  function openView(app) {
+    var size = app.map.getSize();
+    var view = { left: 0, top: 0, right: size.x, bottom: size.y };
+    if (app.sheet && app.sheet.isOpen()) {
+      view.bottom = Math.min(view.bottom, app.sheet.node.getBoundingClientRect().top - app.map.getContainer().getBoundingClientRect().top);
+    }
+    return view;
+  }
+
   /** Whether the map or its clusters are still moving (the markers not yet where they go). */
   function moving(app) {
     var cluster = app.view && app.view.cluster;
-    return !!(app.map._animatingZoom || (cluster && cluster._inZoomAnimation) || app.map._panAnim && app.map._panAnim._inProgress);
+    // the plugin's fields: an animation running, or its last steps queued (300 ms)
+    var animating = cluster && (cluster._inZoomAnimation || cluster._queueTimeout);
+    return !!(app.map._animatingZoom || animating || (app.map._panAnim && app.map._panAnim._inProgress));
   }
 
   /**
    * After every move that the reader did not drag (a zoom, a tap on a cluster, a
    * search, a link), pan the map the least that takes the markers in view out from
    * under the controls; a place over the bottom sheet stays over it.  A drag is the
-   * reader's: the map is left where they put it.  Returns {settled()}.
+   * reader's: the map is left where they put it, and so is a view asked for (the
+   * first view, a link's) until the next move.  Returns {runs, settled(), hold()}.
    */
   function KeepClear(app) {
     var map = app.map;
-    var dragged = false, pending = false;
-    var api = { runs: 0, settled: function () { return !pending && !moving(app); } };
-    function run(frames) {
+    var dragged = false, pending = false, held = false;
+    var api = {
+      runs: 0,
+      settled: function () { return !pending && !moving(app); },
+      /** The view now is one asked for (a first view, a link's): left as it is until the next move. */
+      hold: function () { held = true; }
+    };
+    function run(frames, again) {
       if (moving(app) && frames < CLEAR_FRAMES) {
-        requestAnimationFrame(function () { run(frames + 1); });
+        requestAnimationFrame(function () { run(frames + 1, again); });
         return;
       }
       pending = false;
       api.runs += 1;
-      var size = map.getSize();
-      var view = { left: 0, top: 0, right: size.x, bottom: size.y };
-      if (app.sheet && app.sheet.isOpen()) {
-        view.bottom = Math.min(view.bottom, app.sheet.node.getBoundingClientRect().top - map.getContainer().getBoundingClientRect().top);
-      }
+      if (held || app.selecting) return;
       var pan = clearPan(markerRects(app), controlRects(app).map(function (r) {
         return { left: r.left - GAP, top: r.top - GAP, right: r.right + GAP, bottom: r.bottom + GAP };
-      }), view);
+      }), openView(app));
       if (!pan) return;
       app.fitting = true; // not the reader's move
       map.panBy(pan, { animate: false });
       app.fitting = false;
+      // the pan brings markers into view (the clusters add them): look once more
+      if (again < CLEAR_AGAIN) {
+        pending = true;
+        requestAnimationFrame(function () { run(0, again + 1); });
+      }
     }
     function schedule() {
       if (app.fitting || app.booting || pending) return;
       pending = true;
-      requestAnimationFrame(function () { run(0); });
+      requestAnimationFrame(function () { run(0, 0); });
     }
+    map.on('movestart', function () { if (!app.fitting) held = false; });
     map.on('dragstart', function () { dragged = true; });
     map.on('moveend', function () {
       if (dragged) { dragged = false; return; }
@@ -223,11 +245,108 @@
     });
     map.on('popupopen', schedule);
     var cluster = app.view && app.view.cluster;
-    if (cluster) cluster.on('animationend spiderfied', function () { if (!dragged) schedule(); });
+    if (cluster) {
+      cluster.on('animationend', function () { if (!dragged) schedule(); });
+      cluster.on('spiderfied', schedule);
+    }
     return api;
   }
 
-  /** Fit the data's bounds into the part of the map the controls leave free. */
+  // ---- the first view
+
+  /**
+   * The x-span {from, to} of the places (xs, pixels; ranks: their kinds' order in the
+   * legend) that a window `width` pixels wide holds at best: the most of the first
+   * kind, then of the second, and so on; ties go to the window nearest `centre`.
+   * null when there is no place.
+   */
+  function bestWindow(xs, ranks, width, centre) {
+    var order = xs.map(function (x, i) { return i; }).sort(function (a, b) { return xs[a] - xs[b]; });
+    var kinds = ranks.reduce(function (m, r) { return Math.max(m, r); }, 0) + 1;
+    var counts = new Array(kinds).fill(0);
+    var best = null, bestCounts = null, bestOff = Infinity;
+    var j = 0;
+    for (var i = 0; i < order.length; i++) {
+      while (j < order.length && xs[order[j]] - xs[order[i]] <= width) { counts[ranks[order[j]]] += 1; j++; }
+      var from = xs[order[i]], to = xs[order[j - 1]];
+      var off = Math.abs((from + to) / 2 - centre);
+      var better = !bestCounts;
+      for (var k = 0; k < kinds && !better; k++) {
+        if (counts[k] !== bestCounts[k]) { better = counts[k] > bestCounts[k]; break; }
+        if (k === kinds - 1) better = off < bestOff;
+      }
+      if (better) { best = { from: from, to: to }; bestCounts = counts.slice(); bestOff = off; }
+      counts[ranks[order[i]]] -= 1;
+    }
+    return best;
+  }
+
+  /**
+   * A first view that fills the map's height with the world (a phone held upright,
+   * where the places' box would leave most of the screen empty): the world at the
+   * deepest zoom that shows it whole from top to bottom, sideways where the free
+   * part of the map holds the most places, kind by kind (bestWindow).
+   */
+  function fillView(app, size, f, snap) {
+    var map = app.map;
+    var z = Math.min(FIT_MAX_ZOOM, Math.floor(Math.log2(size.y / 256) / snap) * snap);
+    var world = 256 * Math.pow(2, z);
+    var cy = world / 2; // the world's middle at the map's middle
+    var top = cy - size.y / 2 + f.top + MARGIN, bottom = cy - size.y / 2 + f.bottom - MARGIN;
+    var xs = [], ranks = [];
+    app.places.forEach(function (p) {
+      var q = map.project([p.base.lat, p.base.lon], z);
+      if (q.y < top || q.y > bottom) return;
+      xs.push(q.x);
+      ranks.push(p.kindInfo ? p.kindInfo.index : 0);
+    });
+    var bounds = L.latLngBounds(app.data.bounds);
+    var centre = map.project(bounds.getCenter(), z).x;
+    var span = bestWindow(xs, ranks, f.right - f.left - 2 * MARGIN, centre) || { from: centre, to: centre };
+    var shift = (f.left + f.right) / 2 - size.x / 2; // the free part's middle, from the map's
+    var cx = (span.from + span.to) / 2 - shift;
+    // no sea beyond the world's sides where the places chosen stay in the free part
+    var low = Math.max(size.x / 2, span.to + MARGIN - f.right + size.x / 2);
+    var high = Math.min(world - size.x / 2, span.from - MARGIN - f.left + size.x / 2);
+    if (low <= high) cx = Math.max(low, Math.min(high, cx));
+    map.setView(map.unproject([cx, cy], z), z, { animate: false });
+  }
+
+  /**
+   * A fitted box lies in the middle of the part the controls leave free, which may
+   * leave the screen's other part empty (a region on a phone, under a column of
+   * buttons): move it up or down towards the map's middle, as far as every place
+   * stays MARGIN clear of the controls and of the edges.
+   */
+  function towardsMiddle(app, bounds, size) {
+    var map = app.map;
+    var rects = obstacles(app);
+    var nw = map.latLngToContainerPoint(bounds.getNorthWest());
+    var se = map.latLngToContainerPoint(bounds.getSouthEast());
+    var dx = 0, dy = (nw.y + se.y) / 2 - size.y / 2; // up or down: sideways the world may end
+    var points = app.places.map(function (p) { return map.latLngToContainerPoint([p.base.lat, p.base.lon]); });
+    function clear(t) {
+      return points.every(function (q) {
+        var x = q.x - t * dx, y = q.y - t * dy;
+        if (x < MARGIN || y < MARGIN || x > size.x - MARGIN || y > size.y - MARGIN) return false;
+        return !rects.some(function (r) {
+          return x > r.left - MARGIN && x < r.right + MARGIN && y > r.top - MARGIN && y < r.bottom + MARGIN;
+        });
+      });
+    }
+    for (var t = 1; t > 0; t -= 0.25) {
+      if (clear(t)) {
+        if (Math.abs(t * dx) >= 1 || Math.abs(t * dy) >= 1) map.panBy([t * dx, t * dy], { animate: false });
+        return;
+      }
+    }
+  }
+
+  /**
+   * Fit the data's bounds into the part of the map the controls leave free; where
+   * that would show the world shorter than FILL of the map's height, fill it instead
+   * (fillView).  app.firstView says which: 'fit' or 'fill'.
+   */
   function fit(app) {
     var map = app.map;
     var size = map.getSize();
@@ -235,18 +354,30 @@
     var nw = map.project(bounds.getNorthWest(), 0);
     var se = map.project(bounds.getSouthEast(), 0);
     var snap = map.options.zoomSnap || 1;
+    var best = -Infinity;
     var f = freeRect(size.x, size.y, obstacles(app), function (r) {
-      return fitZoom(r, se.x - nw.x, se.y - nw.y, MARGIN, snap, FIT_MAX_ZOOM);
+      var z = fitZoom(r, se.x - nw.x, se.y - nw.y, MARGIN, snap, FIT_MAX_ZOOM);
+      best = Math.max(best, z);
+      return z;
     });
     app.fits = (app.fits || 0) + 1;
     app.fitting = true;
-    map.fitBounds(bounds, {
-      paddingTopLeft: [f.left + MARGIN, f.top + MARGIN],
-      paddingBottomRight: [size.x - f.right + MARGIN, size.y - f.bottom + MARGIN],
-      maxZoom: FIT_MAX_ZOOM,
-      animate: false
-    });
+    app.firstView = 256 * Math.pow(2, best) < FILL * size.y && app.places.length ? 'fill' : 'fit';
+    if (app.firstView === 'fill') {
+      fillView(app, size, f, snap);
+    } else {
+      map.fitBounds(bounds, {
+        paddingTopLeft: [f.left + MARGIN, f.top + MARGIN],
+        paddingBottomRight: [size.x - f.right + MARGIN, size.y - f.bottom + MARGIN],
+        maxZoom: FIT_MAX_ZOOM,
+        animate: false
+      });
+      towardsMiddle(app, bounds, size);
+    }
     app.fitting = false;
+    // every place fitted clear of the controls: kept; a filled view may cut places at
+    // its sides, under a control too: the clearing step may move it
+    if (app.layout && app.firstView === 'fit') app.layout.clear.hold();
   }
 
   /** Autopan padding that keeps a popup of w x hgt pixels clear of the controls. */
@@ -429,6 +560,7 @@
     freeRect: freeRect,
     fitZoom: fitZoom,
     clearPan: clearPan,
+    bestWindow: bestWindow,
     narrow: narrow,
     obstacles: obstacles,
     fit: fit,

@@ -235,6 +235,7 @@
     app.userMoved = true;
     app.map.setView([view.lat, view.lon], view.zoom, { animate: false });
     app.linkView = { view: view, px: app.map.project([view.lat, view.lon], app.map.getZoom()) };
+    if (app.layout) app.layout.clear.hold(); // the view asked for, exactly
   }
 
   /** The view a link asked for with its place, shown once that place is open (then forgotten). */

@@ -338,8 +338,11 @@
         cluster.off('animationend', show);
       }
       if (done) return;
-      // wait for the view asked for: stopping a running pan fires a moveend at the old zoom
-      if (cluster._inZoomAnimation || map.getZoom() !== zoom) { later(); return; }
+      // wait for the view asked for, drawn: stopping a running pan fires a moveend at the
+      // old zoom; and an earlier zoom's last step (a refit's, queued by the plugin for
+      // 300 ms) runs at the start of this zoom, firing animationend while the clusters
+      // are still the old zoom's, whose spiderfy the new zoom would undo at once
+      if (cluster._inZoomAnimation || map.getZoom() !== zoom || cluster._zoom !== Math.round(zoom)) { later(); return; }
       var parent = cluster.getVisibleParent(marker);
       if (!parent && !nudged) {
         // a move during the plugin's zoom animation is not drawn: have it look again
