@@ -457,6 +457,11 @@ def test_a_place_chosen_while_the_clusters_finish_a_zoom_opens(screen, maps, siz
     expect(tab.locator(f"{popup} .atlas-popup-title")).to_have_text(name)
 
 
+@pytest.mark.xfail(
+    reason="issue 20, open: after a resize to a phone, a cluster tile placed beside a main "
+    "office's symbol can lie on another cluster",
+    strict=True,
+)
 @pytest.mark.parametrize("lang", LANGS)
 def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps, atlas, lang) -> None:
     tab = screen("laptop")

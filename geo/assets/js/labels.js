@@ -136,34 +136,42 @@
     return out;
   }
 
-  /** The names' layer: a pane of text, redrawn after each move; over online tiles, the offices' only. */
-  function CountryLabels(app) {
-    var map = app.map;
-    var pane = map.createPane('atlas-labels');
-    pane.classList.add('leaflet-zoom-hide');
+  /** measureWith(font)(text): the text's width in pixels in that font (a canvas's measure). */
+  function measurer() {
     var ctx = document.createElement('canvas').getContext('2d');
-    var measureWith = function (font) {
+    return function (font) {
       return function (text) {
         if (!ctx) return text.length * 6.5;
         ctx.font = font;
         return ctx.measureText(text).width;
       };
     };
+  }
+
+  /** The text node of label `l` (made once, kept in `nodes`): an office's, a town's or a country's name. */
+  function labelNode(nodes, l) {
+    var key = l.office ? 'office\u0000' + l.id : l;
+    var node = nodes.get(key);
+    if (!node) {
+      var kind = l.office ? ' atlas-office-name' : l.town ? ' atlas-town' : '';
+      node = util.h('div', { className: 'atlas-label' + kind, textContent: l.name });
+      node.style.width = ((l.town ? l.width - DOT : l.width) + 2) + 'px';
+      nodes.set(key, node);
+    }
+    return node;
+  }
+
+  /** The names' layer: a pane of text, redrawn after each move; over online tiles, the offices' only. */
+  function CountryLabels(app) {
+    var map = app.map;
+    var pane = map.createPane('atlas-labels');
+    pane.classList.add('leaflet-zoom-hide');
+    var measureWith = measurer();
     var measure = measureWith(FONT);
     var labels = labelsOf(app, measure, measureWith(TOWN_FONT));
     var nodes = new Map();
     var size = function (name) { return wrap(name, measure, OFFICE_WRAP); };
-    function nodeOf(l) {
-      var key = l.office ? 'office\u0000' + l.id : l;
-      var node = nodes.get(key);
-      if (!node) {
-        var kind = l.office ? ' atlas-office-name' : l.town ? ' atlas-town' : '';
-        node = util.h('div', { className: 'atlas-label' + kind, textContent: l.name });
-        node.style.width = ((l.town ? l.width - DOT : l.width) + 2) + 'px';
-        nodes.set(key, node);
-      }
-      return node;
-    }
+    var nodeOf = function (l) { return labelNode(nodes, l); };
     function draw() {
       var shown = new Set();
       var zoom = map.getZoom();
