@@ -108,8 +108,8 @@ def settled(page: Any, want: dict[str, Any] | None = None, tries: int = 50) -> d
         state = page.evaluate(STATE)
         same_view = want is None or (
             state["zoom"] == want["zoom"]
-            and abs(state["x"] - want["x"]) < 1
-            and abs(state["y"] - want["y"]) < 1
+            and abs(state["x"] - want["x"]) <= 1.01
+            and abs(state["y"] - want["y"]) <= 1.01
         )
         if state == last and state["title"] and same_view:
             return state
@@ -144,7 +144,10 @@ def test_the_language_link_keeps_the_place_the_year_and_the_view(
     assert after["title"] == name_shown(places["rocb-americas"], lang)
     assert after["year"] == 2010
     assert after["zoom"] == before["zoom"]
-    assert abs(after["x"] - before["x"]) < 1 and abs(after["y"] - before["y"]) < 1, (before, after)
+    assert abs(after["x"] - before["x"]) <= 1.01 and abs(after["y"] - before["y"]) <= 1.01, (
+        before,
+        after,
+    )  # a pixel: maps round half pixels
     # and the way back lands where it started
     back = page.locator(f".atlas-langs a[hreflang={'en' if lang == 'fr' else 'fr'}]")
     assert "place=rocb-americas" in str(back.get_attribute("href"))
