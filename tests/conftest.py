@@ -11,7 +11,7 @@ import atexit
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -128,6 +128,29 @@ def check_guard(tab: Any, context: Any, guard: Guard) -> None:
     assert guard.errors == [], guard.errors
     assert guard.requests == [], guard.requests
     assert guard.dialogs == [] and pwned is None, (guard.dialogs, pwned)
+
+
+@pytest.fixture
+def screen(browser: Any) -> Iterator[Callable[..., Any]]:
+    """``screen(size, **extra)``: a fresh tab that may load ``file:`` URLs only.
+
+    ``size`` is a name of :data:`SIZES` or context options of its own; ``extra``
+    adds context options.  Each tab must end free of console errors, page errors,
+    requests, dialogs and writes to the ``window.__pwned`` trap.
+    """
+    opened: list[tuple[Any, Any, Guard]] = []
+
+    def new(size: str | dict[str, Any], **extra: Any) -> Any:
+        options = SIZES[size] if isinstance(size, str) else size
+        context = browser.new_context(**options, **extra)
+        guard = Guard()
+        tab = guarded_tab(context, guard)
+        opened.append((context, tab, guard))
+        return tab
+
+    yield new
+    for context, tab, guard in opened:
+        check_guard(tab, context, guard)
 
 
 @pytest.fixture

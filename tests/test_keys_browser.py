@@ -11,12 +11,11 @@ dialog fails the test (as in ``conftest.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SIZES, Guard, check_guard, guarded_tab
+from conftest import SIZES
 from hostile import open_map, write_pages
 from playwright.sync_api import expect
 from words import LANGS, tr
@@ -51,23 +50,6 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             lang=lang,
         )
     return write_pages(tmp_path_factory.mktemp("keys"), pages)
-
-
-@pytest.fixture
-def screen(browser: Any) -> Iterator[Callable[..., Any]]:
-    """``screen(size)``: a fresh tab of that size that may load ``file:`` URLs only."""
-    opened: list[tuple[Any, Any, Guard]] = []
-
-    def new(size: str) -> Any:
-        context = browser.new_context(**SIZES[size])
-        guard = Guard()
-        tab = guarded_tab(context, guard)
-        opened.append((context, tab, guard))
-        return tab
-
-    yield new
-    for context, tab, guard in opened:
-        check_guard(tab, context, guard)
 
 
 #: What has focus: its tag, id, class, role and name.

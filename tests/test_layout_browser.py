@@ -15,13 +15,12 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pytest
-from conftest import SIZES, Guard, check_guard, guarded_tab
+from conftest import SIZES
 from hostile import HOSTILE, hostile_frames, open_map, write_pages
 from playwright.sync_api import expect
 from pyproj import Geod
@@ -134,27 +133,6 @@ def country_names(atlas: geo.Atlas, lang: str) -> set[str]:
         country_name(iso3, lang, name) or name
         for iso3, name in zip(frame["iso3"], frame["name"], strict=True)
     }
-
-
-@pytest.fixture
-def screen(browser: Any) -> Iterator[Callable[..., Any]]:
-    """``screen(size)``: a fresh tab of that size that may load ``file:`` URLs only.
-
-    Each tab must end free of console errors, page errors, requests, dialogs and
-    writes to the ``window.__pwned`` trap.
-    """
-    opened: list[tuple[Any, Any, Guard]] = []
-
-    def new(size: str, **extra: Any) -> Any:
-        context = browser.new_context(**SIZES[size], **extra)
-        guard = Guard()
-        tab = guarded_tab(context, guard)
-        opened.append((context, tab, guard))
-        return tab
-
-    yield new
-    for context, tab, guard in opened:
-        check_guard(tab, context, guard)
 
 
 def shoot(tab: Any, name: str, tmp_path: Path) -> None:

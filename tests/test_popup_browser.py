@@ -11,13 +11,11 @@ page error, request or dialog fails a test.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pytest
-from conftest import Guard, check_guard, guarded_tab
 from hostile import open_map, write_pages
 from playwright.sync_api import expect
 from shapely.geometry import Point, box
@@ -78,23 +76,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         )
         maps[f"odd-{lang}"] = render_map(odd, countries, title="Odd", lang=lang)
     return write_pages(tmp_path_factory.mktemp("popups"), maps)
-
-
-@pytest.fixture
-def screen(browser: Any) -> Iterator[Any]:
-    """``screen(size)``: a new guarded tab of that size (checked when the test ends)."""
-    opened: list[tuple[Any, Any, Guard]] = []
-
-    def make(size: dict[str, Any]) -> Any:
-        guard = Guard()
-        context = browser.new_context(**size)
-        tab = guarded_tab(context, guard)
-        opened.append((tab, context, guard))
-        return tab
-
-    yield make
-    for tab, context, guard in opened:
-        check_guard(tab, context, guard)
 
 
 #: Open a place's popup (or sheet) and measure it with "Details and sources" as it opens.
