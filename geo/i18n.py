@@ -672,17 +672,16 @@ def _exemplar_cities(lang: str) -> Mapping[str, str]:
     The English name of a zone's city is CLDR's English exemplar city, else
     the zone's last part, underscores as spaces (what CLDR itself does).
     """
-    from babel import Locale
     from babel.core import get_global
 
-    english = Locale.parse(DEFAULT_LANGUAGE).time_zones
-    own = Locale.parse(lang).time_zones
+    english = _zone_cities(DEFAULT_LANGUAGE)
+    own = _zone_cities(lang)
     table: dict[str, str] = {}
     for zone, alpha2 in sorted(get_global("zone_territories").items()):
-        local = own.get(zone, {}).get("city")
+        local = own.get(zone)
         if not local or alpha2 == "001":
             continue
-        names = {zone.rsplit("/", 1)[-1].replace("_", " "), english.get(zone, {}).get("city")}
+        names = {_zone_city(zone), english.get(zone)}
         for name in sorted(n for n in names if n):
             if _fold(name) != _fold(local):
                 table.setdefault(f"{alpha2} {_fold(name)}", local)
