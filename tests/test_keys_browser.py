@@ -245,6 +245,32 @@ def test_escape_closes_the_phone_menu_and_focus_returns_to_its_button(screen, ma
     expect(button).to_have_attribute("aria-expanded", "false")
 
 
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", ["desktop", "laptop"])
+def test_enter_opens_the_legend_and_escape_folds_it_with_focus_on_its_button(
+    screen, maps, size, lang
+) -> None:
+    t = tr(lang)
+    tab = screen(size)
+    open_map(tab, maps[f"world-{lang}"])
+    legend = tab.locator(".leaflet-control-container .atlas-legend")
+    summary = legend.locator("summary")
+    if legend.get_attribute("open") is None:  # folded to its button: Enter opens it
+        summary.focus()
+        tab.keyboard.press("Enter")
+        expect(legend).to_have_attribute("open", "")
+    box = tab.get_by_role("checkbox", name=t("kind.rocb"), exact=False)
+    box.focus()  # a filter of the legend
+    tab.keyboard.press("Escape")
+    expect(legend).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+    tab.keyboard.press("Enter")  # and open again
+    expect(legend).to_have_attribute("open", "")
+    tab.keyboard.press("Escape")  # on its button: folds it, focus stays there
+    expect(legend).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+
+
 # ------------------------------------------------------------------ a phone
 
 
