@@ -103,11 +103,11 @@
     var when = day === null || p.now ? null : lib.state.whenElse(p, day);
     if (when && when.opens) {
       var year = Math.floor(when.opens / 10000);
-      return { text: util.t(app, 'search.opens', { date: util.dayText(app, when.opens), year: year }), year: year };
+      return { text: util.dated(app, 'search.opens', when.opens, { year: year }), year: year };
     }
     if (when && when.gone) {
       var last = lib.state.lastYearBefore(when.gone);
-      return { text: util.t(app, 'search.gone', { date: util.dayText(app, when.gone), year: last }), year: last };
+      return { text: util.dated(app, 'search.gone', when.gone, { year: last }), year: last };
     }
     return p.now ? { text: util.t(app, 'search.hidden'), all: true } : null;
   }
