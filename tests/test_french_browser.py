@@ -185,7 +185,9 @@ ROW = """(label) => { const dt = [...document.querySelectorAll('.leaflet-popup-c
   return dt ? dt.nextElementSibling.textContent : null; }"""
 
 
-def row_of(page: Any, places: dict[str, dict[str, Any]], place_id: str, label: str, lang: str) -> str:
+def row_of(
+    page: Any, places: dict[str, dict[str, Any]], place_id: str, label: str, lang: str
+) -> str:
     """The text of row ``label`` in the popup of ``place_id``, opened."""
     title = page.locator(".leaflet-popup-content .atlas-popup-title")
     page.evaluate("void geoAtlas.map.closePopup()")

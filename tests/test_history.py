@@ -13,8 +13,7 @@ from hypothesis import given
 import geo
 from geo.build import build
 from geo.history import network_start, parse_as_of, segments, state_at
-from geo.schema import parse_date
-from geo.schema import parse_when
+from geo.schema import parse_date, parse_when
 from tests.conftest_data import copy_data, edit_feature
 
 DAY = dt.timedelta(days=1)
@@ -330,8 +329,12 @@ def test_a_place_not_yet_open_keeps_its_status_on_every_day(status: str) -> None
         ({"opened": "2005-03-17"}, [("2005-03-17", None)]),
         ({"opened": "2005/2013-11"}, [("2005", "2013-12-01"), ("2013-12-01", None)]),
         (
-            {"history": [{"date": "2009", "status": "planned"},
-                         {"date": "2011-10", "status": "operational"}]},
+            {
+                "history": [
+                    {"date": "2009", "status": "planned"},
+                    {"date": "2011-10", "status": "operational"},
+                ]
+            },
             [("2009", "2011-10"), ("2011-10", None)],
         ),
     ],

@@ -76,8 +76,8 @@ ACTIVE = """() => { const e = document.activeElement;
 BOXES = """() => {
   const box = geoAtlas.map.getContainer().getBoundingClientRect();
   const sheet = document.querySelector('#atlas-sheet:not([hidden])');
-  const map = { left: box.left, right: box.right, top: box.top,
-                bottom: sheet ? Math.min(box.bottom, sheet.getBoundingClientRect().top) : box.bottom };
+  const bottom = sheet ? Math.min(box.bottom, sheet.getBoundingClientRect().top) : box.bottom;
+  const map = { left: box.left, right: box.right, top: box.top, bottom: bottom };
   const rect = (el) => { const r = el.getBoundingClientRect();
     return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, w: r.width,
              name: el.getAttribute('title') || el.getAttribute('aria-label') || el.className }; };
@@ -135,7 +135,8 @@ def test_the_search_is_reached_within_three_tab_presses(screen, maps, kind, size
     tab.keyboard.type("a")
     expect(tab.locator("#atlas-search-results [role=option]").first).to_be_visible()
     assert tab.evaluate(
-        """() => { const r = document.querySelector('#atlas-search-results').getBoundingClientRect();
+        """() => {
+          const r = document.querySelector('#atlas-search-results').getBoundingClientRect();
           return [0.1, 0.3, 0.5, 0.7, 0.9].every((f) => {
             const hit = document.elementFromPoint(r.left + f * r.width, r.top + 12);
             return !!hit && !!hit.closest('#atlas-search-results'); }); }"""

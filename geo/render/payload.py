@@ -356,7 +356,7 @@ def _day_number(day: str | dt.date | None) -> int | None:
     if day is None:
         return None
     text = day.isoformat() if isinstance(day, dt.date) else day
-    year, month, mday = (text.split("-") + ["00", "00"])[:3]
+    year, month, mday = [*text.split("-"), "00", "00"][:3]
     return int(year + month + mday)
 
 
