@@ -195,6 +195,18 @@ def state_at(
     return State(str(status), planned_opening=planned)
 
 
+def _first_written(value: Any) -> str | None:
+    """The text of the first day a date of the data counts from, at its precision.
+
+    ``"2005"`` for ``"2005"`` and for ``"2005/2013-11"``; None when there is no
+    such day (``"../2013"``, not a date).
+    """
+    if not isinstance(value, str):
+        return None
+    start = value.partition("/")[0]
+    return start if parse_date(start) is not None else None
+
+
 def segments(
     properties: Mapping[str, Any], lon: float, lat: float, *, since: dt.date | None = None
 ) -> list[dict[str, Any]]:
@@ -203,29 +215,45 @@ def segments(
     Returns
     -------
     list of dict
-        ``{"from": "YYYY-MM-DD" or None, "to": ... or None, "status", "lon", "lat"}``
-        in order; ``from`` None means since before any record, ``to`` None
-        means still so; ``status`` may be :data:`UNKNOWN` (see :func:`state_at`,
-        which takes the same ``since``).  Used by the maps' timeline.
+        ``{"from", "to", "status", "lon", "lat"}`` in order.  ``from`` and
+        ``to`` are dates of the data at the precision they were written with
+        (``"2005"``, ``"2005-03"``, ``"2005-03-17"``: each counts from its first
+        day, as in :func:`state_at`), so that a page can say "in 2005" of an
+        opening known to its year and never "on 1 January 2005"; a day that
+        follows an interval's last bound (``"../2013"``: 2014-01-01) or
+        ``since`` is a day.  ``from`` None means since before any record,
+        ``to`` None means still so; ``status`` may be :data:`UNKNOWN` (see
+        :func:`state_at`, which takes the same ``since``).  Used by the maps'
+        timeline.
+
+    >>> [(p["from"], p["to"], p["status"]) for p in segments(
+    ...     {"opened": "2005", "closed": "2010-03"}, 0.0, 0.0)]
+    [('2005', '2010-03', 'operational'), ('2010-03', None, 'closed')]
     """
-    days: set[dt.date] = set()
-    if since is not None:
-        days.add(since)
+    written: dict[dt.date, str] = {}  # each cut's text, at the finest precision given
+
+    def cut(day: dt.date | None, text: str | None = None) -> None:
+        if day is None:
+            return
+        text = text if text is not None and parse_date(text) == day else day.isoformat()
+        if len(text) > len(written.get(day, "")):
+            written[day] = text
+
+    cut(since)
     for event in properties.get("history") or []:
-        if (d := _date(event.get("date"))) is not None:
-            days.add(d)
+        cut(_date(event.get("date")), _first_written(event.get("date")))
     for name in ("opened", "closed"):
-        when = _when(properties.get(name))
-        if when is not None and when.earliest is not None:
-            days.add(when.earliest)
+        value = properties.get(name)
+        when = _when(value)
+        if when is not None:
+            cut(when.earliest, _first_written(value))
         latest = when.latest if when is not None and not when.exact else None
         if latest is not None and latest < dt.date.max:  # the end of 9999 has no day after it
-            days.add(latest + dt.timedelta(days=1))
+            cut(latest + dt.timedelta(days=1))
     for seat in properties.get("seats") or []:
         for name in ("from", "to"):
-            if (d := _date(seat.get(name))) is not None:
-                days.add(d)
-    cuts = sorted(days)
+            cut(_date(seat.get(name)), _first_written(seat.get(name)))
+    cuts = sorted(written)
     probes = [dt.date(1, 1, 1), *cuts]
     result: list[dict[str, Any]] = []
     for i, start in enumerate(probes):
@@ -233,8 +261,8 @@ def segments(
         if state is None:
             continue
         piece = {
-            "from": None if i == 0 else start.isoformat(),
-            "to": cuts[i].isoformat() if i < len(cuts) else None,
+            "from": None if i == 0 else written[start],
+            "to": written[cuts[i]] if i < len(cuts) else None,
             "status": state.status,
             "lon": state.lon if state.lon is not None else lon,
             "lat": state.lat if state.lat is not None else lat,

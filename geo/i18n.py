@@ -683,6 +683,6 @@ def _exemplar_cities(lang: str) -> Mapping[str, str]:
             continue
         names = {_zone_city(zone), english.get(zone)}
         for name in sorted(n for n in names if n):
-            if _fold(name) != _fold(local):
+            if name != local:  # Séoul for Seoul too: an accent is the language's
                 table.setdefault(f"{alpha2} {_fold(name)}", local)
     return table

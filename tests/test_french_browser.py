@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from hostile import open_map
+from playwright.sync_api import expect
 from words import name_shown, tr
 
 import geo
@@ -168,3 +169,45 @@ def test_the_language_link_of_a_moved_map_keeps_its_view(page, site: Path) -> No
     assert page.url.split("#")[0] == (site / "fr" / "regions" / "eur.html").as_uri()
     assert after["zoom"] == 9 and abs(after["x"] - before["x"]) < 1
     assert abs(after["y"] - before["y"]) < 1
+
+
+#: What a popup's city row reads: (place, its English text, its French text's start).
+CITY_ROWS = [
+    ("rocb-europe", "Baku", "Bakou"),
+    ("wco-hq", "Brussels (Saint-Josse-ten-Noode)", "Bruxelles (Saint-Josse-ten-Noode)"),
+    ("rilo-cis", "Moscow", "Moscou"),
+    ("rtc-russia", "Moscow (Russian Customs Academy", "Moscou (Russian Customs Academy"),
+]
+
+#: The text of the open popup's row whose label is given, or null.
+ROW = """(label) => { const dt = [...document.querySelectorAll('.leaflet-popup-content dt')]
+  .find((d) => d.textContent === label);
+  return dt ? dt.nextElementSibling.textContent : null; }"""
+
+
+def row_of(
+    page: Any, places: dict[str, dict[str, Any]], place_id: str, label: str, lang: str
+) -> str:
+    """The text of row ``label`` in the popup of ``place_id``, opened."""
+    title = page.locator(".leaflet-popup-content .atlas-popup-title")
+    page.evaluate("void geoAtlas.map.closePopup()")
+    expect(title).to_have_count(0)
+    assert page.evaluate("(id) => geoAtlas.select(id)", place_id)
+    expect(title).to_have_count(1)
+    assert name_shown(places[place_id], lang).startswith(title.text_content().rstrip("\u2026"))
+    return str(page.evaluate(ROW, label))
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_popup_writes_its_city_in_the_map_language(page, site: Path, places, lang) -> None:
+    t = tr(lang)
+    open_map(page, site / ("fr/index.html" if lang == "fr" else "index.html"))
+    for place_id, english, french in CITY_ROWS:
+        city = row_of(page, places, place_id, t("row.city"), lang)
+        assert city.startswith(french if lang == "fr" else english), (place_id, city)
+    # a city CLDR does not name keeps the data's name
+    kashiwa = next(i for i, p in places.items() if str(p.get("city") or "").startswith("Kashiwa"))
+    assert row_of(page, places, kashiwa, t("row.city"), lang) == places[kashiwa]["city"]
+    # and so does a seat of an office that moved: Seoul is Séoul in French
+    seats = row_of(page, places, "rilo-ap", t("row.seats"), lang)
+    assert ("Séoul (KOR)" if lang == "fr" else "Seoul (KOR)") in seats, seats

@@ -13,7 +13,7 @@ from hypothesis import given
 import geo
 from geo.build import build
 from geo.history import network_start, parse_as_of, segments, state_at
-from geo.schema import parse_when
+from geo.schema import parse_date, parse_when
 from tests.conftest_data import copy_data, edit_feature
 
 DAY = dt.timedelta(days=1)
@@ -77,7 +77,8 @@ def test_every_recorded_event_changes_something(atlas: geo.Atlas) -> None:
         for piece in segments(props, row["geometry"].x, row["geometry"].y):
             if piece["from"] is None:
                 continue
-            day = dt.date.fromisoformat(piece["from"])
+            day = parse_date(piece["from"])  # at its precision: "2011" is its first day
+            assert day is not None
             assert state_at(props, day - DAY) != state_at(props, day), (row["id"], day)
             checked += 1
     assert checked >= 40
@@ -318,3 +319,27 @@ def test_a_place_not_yet_open_keeps_its_status_on_every_day(status: str) -> None
     assert state_at(props, D(2020, 1, 1), since=SINCE) == state_at(props, D(1990, 1, 1))
     assert state_at(props, D(2020, 1, 1), since=SINCE).status == status  # type: ignore[union-attr]
     assert state_at(props, D(1900, 1, 1), since=SINCE) is None
+
+
+@pytest.mark.parametrize(
+    ("props", "cuts"),
+    [
+        ({"opened": "2005"}, [("2005", None)]),
+        ({"opened": "2005-03", "closed": "2010"}, [("2005-03", "2010"), ("2010", None)]),
+        ({"opened": "2005-03-17"}, [("2005-03-17", None)]),
+        ({"opened": "2005/2013-11"}, [("2005", "2013-12-01"), ("2013-12-01", None)]),
+        (
+            {
+                "history": [
+                    {"date": "2009", "status": "planned"},
+                    {"date": "2011-10", "status": "operational"},
+                ]
+            },
+            [("2009", "2011-10"), ("2011-10", None)],
+        ),
+    ],
+)
+def test_segments_keep_the_precision_of_the_dates(props, cuts) -> None:
+    """An opening known to its year is "2005", never "2005-01-01": the page says "in 2005"."""
+    pieces = segments(props, 1.0, 2.0)
+    assert [(p["from"], p["to"]) for p in pieces] == cuts

@@ -534,6 +534,7 @@ def test_every_text_in_a_context_has_a_text_without_and_the_same_placeholders(la
         ("Tbilisi", "GEO", "fr", "Tbilissi"),
         ("Warsaw", "POL", "fr", "Varsovie"),
         ("santo domingo", "DOM", "fr", "Saint-Domingue"),  # case aside
+        ("Seoul", "KOR", "fr", "Séoul"),  # an accent of its own
         ("Baku", "AZE", "en", None),  # English is the data's own
         ("Vienna", "USA", "fr", None),  # no zone of the United States is named Vienna
         ("Bangkok", "THA", "fr", None),  # the same in French: nothing to add

@@ -23,6 +23,7 @@ from words import LANGS, tr
 import geo
 from geo.build import region_places
 from geo.render import QueryMark, render_map
+from geo.schema import REGIONS
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +41,20 @@ def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     lon, lat = float(rocb.geometry.x), float(rocb.geometry.y)
     pages = {}
     for lang in LANGS:
-        pages[f"world-{lang}"] = render_map(places, countries, title="World", lang=lang)
+        t = tr(lang)  # the header of a built page: its title, region links and languages
+        links = [(t(f"region.{code}"), f"regions/{code.lower()}.html") for code in REGIONS]
+        other = [(o, f"{o}/index.html") for o in LANGS if o != lang]
+        pages[f"world-{lang}"] = render_map(
+            places, countries, title=t("title.world"), links=links, alternates=other, lang=lang
+        )
         pages[f"region-{lang}"] = render_map(
-            region_places(places, "EUR"), countries, title="Europe", focus_region="EUR", lang=lang
+            region_places(places, "EUR"),
+            countries,
+            title=t("region.EUR"),
+            links=links,
+            alternates=other,
+            focus_region="EUR",
+            lang=lang,
         )
         pages[f"within-{lang}"] = atlas.to_map(
             atlas.within(lat=lat, lon=lon, km=300.0),
@@ -58,10 +70,14 @@ ACTIVE = """() => { const e = document.activeElement;
            role: e.getAttribute('role'), text: (e.textContent || '').trim(),
            svg: e instanceof SVGElement } }"""
 
-#: Rects (viewport pixels) of the drawn markers and clusters whose centre is in the map,
-#: and of the controls (not those folded into the phone's menu).
+#: Rects (viewport pixels) of the drawn markers and clusters whose centre is in the map
+#: and above the open bottom sheet (the part of the map the reader sees), and of the
+#: controls (not those folded into the phone's menu).
 BOXES = """() => {
-  const map = geoAtlas.map.getContainer().getBoundingClientRect();
+  const box = geoAtlas.map.getContainer().getBoundingClientRect();
+  const sheet = document.querySelector('#atlas-sheet:not([hidden])');
+  const bottom = sheet ? Math.min(box.bottom, sheet.getBoundingClientRect().top) : box.bottom;
+  const map = { left: box.left, right: box.right, top: box.top, bottom: bottom };
   const rect = (el) => { const r = el.getBoundingClientRect();
     return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, w: r.width,
              name: el.getAttribute('title') || el.getAttribute('aria-label') || el.className }; };
@@ -106,21 +122,41 @@ def test_the_search_is_reached_within_three_tab_presses(screen, maps, kind, size
     tab = screen(size)
     open_map(tab, maps[f"{kind}-{lang}"])
     search = tab.get_by_role("combobox", name=t("search.label"))
-    for _ in range(SEARCH_WITHIN):  # Tab presses; Enter on the skip link is no Tab
+    stops = []
+    for _ in range(SEARCH_WITHIN):  # plain Tab presses, nothing else
         tab.keyboard.press("Tab")
-        active = tab.evaluate(ACTIVE)
-        if active["id"] == "atlas-skip":
-            skip = tab.get_by_role("link", name=t("page.skip_search"))
-            expect(skip).to_be_focused()
-            box = skip.bounding_box()  # shown when it has focus, inside the screen
-            assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 20
-            tab.keyboard.press("Enter")
+        stops.append(tab.evaluate(ACTIVE))
         if tab.evaluate("document.activeElement === geoAtlas.searchInput"):
             break
+    assert stops[0]["id"] == "atlas-skip", stops  # the skip link comes first
     expect(search).to_be_focused()
-    assert tab.evaluate("location.hash") == ""  # the address, which links.js reads, is untouched
+    box = search.bounding_box()  # on the screen, where the reader sees it
+    assert box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["width"] <= tab.viewport_size["width"]
     tab.keyboard.type("a")
     expect(tab.locator("#atlas-search-results [role=option]").first).to_be_visible()
+    assert tab.evaluate(
+        """() => {
+          const r = document.querySelector('#atlas-search-results').getBoundingClientRect();
+          return [0.1, 0.3, 0.5, 0.7, 0.9].every((f) => {
+            const hit = document.elementFromPoint(r.left + f * r.width, r.top + 12);
+            return !!hit && !!hit.closest('#atlas-search-results'); }); }"""
+    )  # the results lie over the header's links, the map and its controls
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_skip_link_takes_focus_to_the_search(screen, maps, size, lang) -> None:
+    t = tr(lang)
+    tab = screen(size)
+    open_map(tab, maps[f"world-{lang}"])
+    tab.keyboard.press("Tab")
+    skip = tab.get_by_role("link", name=t("page.skip_search"))
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()  # shown when it has focus, inside the screen
+    assert box["x"] >= 0 and box["y"] >= 0 and box["width"] > 20
+    tab.keyboard.press("Enter")
+    expect(tab.get_by_role("combobox", name=t("search.label"))).to_be_focused()
+    assert tab.evaluate("location.hash") == ""  # the address, which links.js reads, is untouched
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -225,6 +261,32 @@ def test_escape_closes_the_phone_menu_and_focus_returns_to_its_button(screen, ma
     expect(panel).to_be_hidden()
     expect(button).to_be_focused()
     expect(button).to_have_attribute("aria-expanded", "false")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", ["desktop", "laptop"])
+def test_enter_opens_the_legend_and_escape_folds_it_with_focus_on_its_button(
+    screen, maps, size, lang
+) -> None:
+    t = tr(lang)
+    tab = screen(size)
+    open_map(tab, maps[f"world-{lang}"])
+    legend = tab.locator(".leaflet-control-container .atlas-legend")
+    summary = legend.locator("summary")
+    if legend.get_attribute("open") is None:  # folded to its button: Enter opens it
+        summary.focus()
+        tab.keyboard.press("Enter")
+        expect(legend).to_have_attribute("open", "")
+    box = tab.get_by_role("checkbox", name=t("kind.rocb"), exact=False)
+    box.focus()  # a filter of the legend
+    tab.keyboard.press("Escape")
+    expect(legend).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
+    tab.keyboard.press("Enter")  # and open again
+    expect(legend).to_have_attribute("open", "")
+    tab.keyboard.press("Escape")  # on its button: folds it, focus stays there
+    expect(legend).not_to_have_attribute("open", "")
+    expect(summary).to_be_focused()
 
 
 # ------------------------------------------------------------------ a phone

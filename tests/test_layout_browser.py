@@ -257,6 +257,40 @@ def test_the_first_view_shows_every_place_and_nothing_covers_one(
     shoot(tab, f"{kind}-{size}-{lang}", tmp_path)
 
 
+#: The share of the map's area the legend may cover at first view, at most (it took a
+#: fifth to a quarter of a laptop's map when it opened there).
+LEGEND_SHARE = 1 / 6
+#: The legend in its corner of the map (not the phone's menu): its box and whether it is open.
+LEGEND = """() => { const el = document.querySelector('.leaflet-control-container .atlas-legend');
+  const map = geoAtlas.map.getContainer().getBoundingClientRect();
+  if (!el) return { open: false, share: 0 };
+  const r = el.getBoundingClientRect();
+  return { open: el.open, share: (r.width * r.height) / (map.width * map.height) }; }"""
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("kind", ["world", "region"])
+def test_the_legend_leaves_the_map_to_its_places_at_first_view(
+    screen, maps, atlas, size: str, kind: str, lang: str
+) -> None:
+    t = tr(lang)
+    tab = screen(size)
+    open_map(tab, in_lang(maps, kind, lang))
+    legend = tab.evaluate(LEGEND)
+    assert legend["share"] <= LEGEND_SHARE, legend
+    if size != "desktop":  # folded to its button; open on a large screen only
+        assert not legend["open"], legend
+    if size == "phone":  # in the menu (test_a_phone_folds_legend_timeline_and_layers_into_one_menu)
+        return
+    first_view_holds_its_places(tab, atlas)  # none under the legend, nor under another control
+    summary = tab.locator(".atlas-legend summary")
+    expect(summary).to_have_text(t("legend.title"))
+    if not legend["open"]:
+        summary.click()  # the button opens it
+    expect(tab.get_by_role("checkbox", name=t("kind.rocb"), exact=False)).to_be_visible()
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("kind", ["world", "region", "as_of", "within"])
@@ -471,7 +505,9 @@ def test_opening_the_list_folds_the_legend_where_the_map_gets_narrow(screen, map
     tab = screen("laptop")
     open_map(tab, in_lang(maps, "world", lang))
     legend = tab.locator(".atlas-legend")
-    assert legend.get_attribute("open") is not None
+    assert legend.get_attribute("open") is None  # folded at first view on a laptop
+    legend.locator("summary").click()
+    expect(legend).to_have_attribute("open", "")
     tab.click("#atlas-list-toggle")
     expect(legend).not_to_have_attribute("open", "")
     tab.click("#atlas-list-toggle")
@@ -494,7 +530,9 @@ def test_the_overview_map_draws_when_it_shows_again(screen, maps, lang) -> None:
     """Hidden while the open legend needs its room, the minimap shows when the list folds it."""
     tab = screen("laptop")
     open_map(tab, in_lang(maps, "world", lang))
-    assert not tab.locator(".atlas-minimap").is_visible()  # the legend is open and tall
+    expect(tab.locator(".atlas-minimap")).to_be_visible()  # the legend is folded
+    tab.locator(".atlas-legend summary").click()
+    expect(tab.locator(".atlas-minimap")).to_be_hidden()  # the legend is open and tall
     tab.click("#atlas-list-toggle")
     expect(tab.locator(".atlas-minimap")).to_be_visible()
     tab.wait_for_function(
@@ -555,6 +593,7 @@ def test_a_link_to_a_view_with_filters_round_trips(screen, maps, size: str, lang
     statuses = tab.evaluate("geoAtlas.places.filter(p => p.on).map(p => p.now.status)")
     assert "unknown" not in statuses
     if size == "laptop":  # the legend shows the filters the link set
+        tab.locator(".atlas-legend summary").click()
         post = tr(lang)("kind.border_post")
         expect(tab.get_by_role("checkbox", name=post, exact=False)).not_to_be_checked()
     tab.evaluate("void geoAtlas.map.setView([10, 20], 3, {animate: false})")
@@ -661,6 +700,7 @@ def test_a_place_of_unknown_date_has_its_style_legend_row_and_filter(
     )
     assert dotted == "1.6 1.8"
     name = t("legend.row", label=t("status.unknown"), count=t("count.places", n=1))
+    tab.locator(".atlas-legend summary").click()  # folded at first view on a laptop
     row = tab.get_by_role("checkbox", name=name)
     expect(row).to_be_checked()
     row.uncheck()

@@ -464,18 +464,19 @@ def place_of(data: dict, place_id: str) -> dict:
 
 def test_lives_of_offices_with_history_and_seats(index_html: str) -> None:
     data = payload(index_html)
+    # a date keeps its precision: "2009-06" is 20090600, "2017" 20170000 (util.dayText)
     assert place_of(data, "rocb-europe")["life"] == [
-        [20090601, 20100908, "planned"],
+        [20090600, 20100908, "planned"],
         [20100908, 20111017, "under_construction"],
         [20111017],
     ]
     assert place_of(data, "rocb-americas")["life"] == [
-        [20071109, 20170101, "operational", -34.6131, -58.3772],
-        [20170101, None, "operational", -34.9033, -56.1882],
+        [20071109, 20170000, "operational", -34.6131, -58.3772],
+        [20170000, None, "operational", -34.9033, -56.1882],
     ]
     assert place_of(data, "rtc-ukraine")["life"][0][-2:] == [48.4666, 35.0407]  # Dnipro, [lat, lon]
     # opened "1991-12/2010-09": possibly open from Dec 1991, open from the day after Sept 2010
-    assert place_of(data, "samur")["life"] == [[19911201, 20101001, "unknown"], [20101001]]
+    assert place_of(data, "samur")["life"] == [[19911200, 20101001, "unknown"], [20101001]]
     # no known opening: possibly open from the network's first known day (WCO HQ, 1952-11-04)
     assert place_of(data, "kapikule")["life"] == [[19521104, None, "unknown"]]
 
@@ -498,7 +499,7 @@ def test_a_map_as_of_a_day_clips_the_lives() -> None:
     data = payload(page)
     assert data["timeline"]["asOf"] == 20100908 and data["timeline"]["last"] == 2010
     # that day ROCB Europe is under construction, its status in the as-of atlas
-    assert place_of(data, "rocb-europe")["life"] == [[20090601, 20100908, "planned"], [20100908]]
+    assert place_of(data, "rocb-europe")["life"] == [[20090600, 20100908, "planned"], [20100908]]
     assert place_of(data, "rocb-americas")["life"] == [
         [20071109, None, "operational", -34.6131, -58.3772]
     ]

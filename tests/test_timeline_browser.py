@@ -334,3 +334,57 @@ def test_screenshot_of_the_timeline(page, maps, tmp_path: Path, lang) -> None:
     panel = tmp_path / "panel.png"
     page.locator(".atlas-timeline").screenshot(path=panel)
     assert panel.stat().st_size > 3_000
+
+
+#: Places opened on a date known to its year, to its month, to its day: (id, opened); the
+#: first, older, starts the timeline before them.
+OPENINGS = [("old", "1995"), ("year", "2005"), ("month", "2006-03"), ("day", "2007-05-17")]
+
+
+@pytest.fixture(scope="module")
+def opening_maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    places = gpd.GeoDataFrame(
+        {
+            "id": [i for i, _ in OPENINGS],
+            "kind": ["rtc"] * len(OPENINGS),
+            "name": [f"Centre {i}" for i, _ in OPENINGS],
+            "status": ["operational"] * len(OPENINGS),
+            "source": ["https://example.org/"] * len(OPENINGS),
+            "region": ["EUR"] * len(OPENINGS),
+            "opened": [o for _, o in OPENINGS],
+        },
+        geometry=[shapely.Point(5 + 5 * k, 45) for k in range(len(OPENINGS))],
+        crs="EPSG:4326",
+    )
+    countries = gpd.GeoDataFrame(
+        {"iso3": ["AAA"], "name": ["Aland"], "region": ["EUR"], "member": [True]},
+        geometry=[shapely.box(0, 40, 30, 55)],
+        crs="EPSG:4326",
+    )
+    pages = {
+        lang: render_map(places, countries, title="t", since="1990", lang=lang) for lang in LANGS
+    }
+    return write_pages(tmp_path_factory.mktemp("openings"), pages)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_date_known_to_its_year_or_month_is_said_so(screen, opening_maps, lang) -> None:
+    """ "Opens in 2005" / "Ouverture en mars 2006", never "Opens 1 January 2005"."""
+    t = tr(lang)
+    tab = screen("laptop")
+    tab.goto(opening_maps[lang].as_uri() + "#year=2000")
+    tab.locator("html[data-atlas-ready=true]").wait_for(state="attached")
+    assert tab.evaluate("geoAtlas.shownIds()") == ["old"]
+    search = tab.get_by_role("combobox", name=t("search.label"))
+    for place_id, opened in OPENINGS[1:]:
+        search.fill(f"Centre {place_id}")
+        option = tab.locator("#atlas-search-results [role=option]")
+        expect(option).to_have_count(1)
+        year = int(opened[:4])
+        said = t.dated("search.opens", {"date": opened}, year=year)
+        expect(option.locator(".atlas-search-meta")).to_have_text(said)
+        first_day = parse_when(opened).earliest.isoformat()  # what the page wrote before
+        if place_id != "day":  # the page's words of the year or month, not of a day
+            assert said != t("search.opens", date=t.date(first_day), year=year)
+    in_2005 = {"en": "Opens in 2005: show 2005", "fr": "Ouverture en 2005\u00a0: afficher 2005"}
+    assert t.dated("search.opens", {"date": "2005"}, year=2005) == in_2005[lang]

@@ -366,6 +366,7 @@ class _AtlasFigure(Figure):
         '<div class="atlas-app" id="atlas-app">\n'
         '<header class="atlas-bar">\n'
         "<h1>{{ this.title_html }}</h1>\n"
+        '<div class="atlas-search-slot" id="atlas-search-slot"></div>\n'
         "{% if this.links_html or this.alternates_html %}"
         '<div class="atlas-links">\n'
         "{% if this.links_html %}"

@@ -52,6 +52,7 @@ from geo.render.text import (
 from geo.render.towns import town_rows as _town_rows
 from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
+from geo.schema import parse_date
 
 __all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
 
@@ -314,8 +315,8 @@ def _life(rec: Mapping[str, Any], status: str, view: _View) -> list[list[Any]] |
 
 def _clip_pieces(pieces: list[dict[str, Any]], day: dt.date) -> list[dict[str, Any]]:
     """The pieces as known on ``day``: later ones dropped, the last one left open."""
-    kept = [p for p in pieces if p["from"] is None or dt.date.fromisoformat(p["from"]) <= day]
-    if kept and kept[-1]["to"] is not None and dt.date.fromisoformat(kept[-1]["to"]) > day:
+    kept = [p for p in pieces if p["from"] is None or _first_day(p["from"]) <= day]
+    if kept and kept[-1]["to"] is not None and _first_day(kept[-1]["to"]) > day:
         kept[-1] = {**kept[-1], "to": None}
     return kept
 
@@ -332,16 +333,31 @@ def _life_piece(piece: Mapping[str, Any], status: str, center_lon: float) -> lis
     return out
 
 
-def _day_number(day: str | dt.date | None) -> int | None:
-    """``YYYY-MM-DD`` (or a date) as the integer ``YYYYMMDD``; None stays None.
+def _first_day(text: str) -> dt.date:
+    """The first day of a date of a piece (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``)."""
+    day = parse_date(text)
+    if day is None:  # segments() writes only such dates
+        msg = f"Got a timeline date {text!r}; expected YYYY, YYYY-MM or YYYY-MM-DD"
+        raise UsageError(msg)
+    return day
 
-    >>> _day_number("2011-10-17")
-    20111017
+
+def _day_number(day: str | dt.date | None) -> int | None:
+    """A date as the integer ``YYYYMMDD``, its precision kept; None stays None.
+
+    A date known to its month is ``YYYYMM00``, to its year ``YYYY0000``: the
+    page writes them "in March 2005", "in 2005" (``util.dayText``), and as
+    numbers they compare with every real day as their first day does
+    (``20050000 <= d`` exactly when ``20050101 <= d``).
+
+    >>> _day_number("2011-10-17"), _day_number("2011-10"), _day_number("2011")
+    (20111017, 20111000, 20110000)
     """
     if day is None:
         return None
     text = day.isoformat() if isinstance(day, dt.date) else day
-    return int(text.replace("-", ""))
+    year, month, mday = [*text.split("-"), "00", "00"][:3]
+    return int(year + month + mday)
 
 
 def _summarise(profiles: Sequence[Mapping[str, Any]], weights: Sequence[int]) -> _Summary:

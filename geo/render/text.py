@@ -151,6 +151,33 @@ def _city_names(text: Mapping[str, str | None], lang: str) -> list[str]:
     return sorted(n for n in names if n)
 
 
+def _city_text(t: Translator, city: str, iso3: str | None) -> str:
+    """A city's text (a ``city`` value, a seat's city) with its name in the map's language.
+
+    The name is the text's first part, before a parenthesis, comma or
+    semicolon; where CLDR names that city in the map's language (its time-zone
+    exemplar city in the country ``iso3``, see :func:`geo.i18n.city_name`), that
+    name replaces it and the rest of the text stays as the data wrote it.  A
+    city CLDR does not name keeps the data's name.
+
+    >>> from geo.i18n import translator
+    >>> fr = translator("fr")
+    >>> _city_text(fr, "Baku", "AZE"), _city_text(fr, "Moscow (Academy)", "RUS")
+    ('Bakou', 'Moscou (Academy)')
+    >>> _city_text(fr, "Kashiwa (Chiba)", "JPN"), _city_text(translator("en"), "Baku", "AZE")
+    ('Kashiwa (Chiba)', 'Baku')
+    """
+    if t.lang == DATA_LANGUAGE:
+        return city
+    head = re.split(r"[(,;]", city, maxsplit=1)[0]
+    name = head.strip()
+    local = city_name(name, iso3, t.lang)
+    if not local:
+        return city
+    start = head.index(name)
+    return city[:start] + local + city[start + len(name) :]
+
+
 def _country(t: Translator, iso3: str | None, name: str | None) -> str | None:
     """A country's name in the map's language.
 
@@ -211,6 +238,9 @@ def _popup_rows(
         t("row.country_code", country=country, iso3=iso3) if country and iso3 else (country or iso3)
     )
     values["region"] = _region_text(t, text.get("region"))
+    city = text.get("city")
+    if city:
+        values["city"] = _city_text(t, city, iso3)  # Bakou on a French map
     for side in "ab":
         values[f"side_{side}_position"] = _side_position(t, rec, side)
     values["coordinates"] = coordinates
@@ -430,8 +460,8 @@ def _seat_item(t: Translator, seat: Mapping[str, Any]) -> list[str | None]:
         years = _period(t, "seat.until", {"end": end})
     else:
         years = t("seat.undated")
-    city = _text(seat.get("city")) or ""
     iso3 = _text(seat.get("iso3"))
+    city = _city_text(t, _text(seat.get("city")) or "", iso3)
     where = f"{city} ({iso3})" if city and iso3 else city or iso3 or ""
     if seat.get("status") == "planned":
         where += ", " + t("seat.planned")

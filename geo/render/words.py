@@ -50,5 +50,23 @@ PAGE_KEYS: tuple[str, ...] = (
 
 
 def page_words(t: Translator) -> dict[str, Any]:
-    """The texts of :data:`PAGE_KEYS` in ``t``'s language: key -> text, or forms of a plural."""
-    return t.words(PAGE_KEYS)
+    """The texts of :data:`PAGE_KEYS` in ``t``'s language: key -> text, or forms of a plural.
+
+    A text the catalogue has in the context of a date's shape (``msgctxt "year"``,
+    ``"month"``, ``"day"``: see :meth:`geo.i18n.Translator.dated`) travels too, as
+    ``"<key>|<shape>"``: the page picks it by the precision of the date it writes
+    (``util.dated``).
+
+    >>> from geo.i18n import translator
+    >>> page_words(translator("fr"))["search.opens|year"]
+    'Ouverture en {date}\xa0: afficher {year}'
+    """
+    words = t.words(PAGE_KEYS)
+    for key in [k for k in words if not isinstance(words[k], dict)]:
+        for shape in sorted(t.contexts(key) & _SHAPES):
+            words[f"{key}|{shape}"] = t.in_context(shape, key)
+    return words
+
+
+#: The contexts of a date's shape that a page's script picks from (``util.dated``).
+_SHAPES = frozenset({"year", "month", "day"})

@@ -55,14 +55,19 @@ const WORDS = {
     'coords.east': 'E', 'coords.west': 'W',
     'units.km_nmi': '{km} km ({nmi} nmi)', 'units.m': '{m} m',
     'count.places': { one: '{n} place', other: '{n} places' },
-    'date.day_one': '1'
+    'date.day_one': '1',
+    'search.opens': 'Opens {date}: show {year}', 'search.opens|year': 'Opens in {date}: show {year}',
+    'search.opens|month': 'Opens in {date}: show {year}'
   },
   fr: {
     'coords.text': '{lat}° {ns}, {lon}° {ew}', 'coords.north': 'N', 'coords.south': 'S',
     'coords.east': 'E', 'coords.west': 'O',
     'units.km_nmi': '{km} km ({nmi} NM)', 'units.m': '{m} m',
     'count.places': { one: '{n} lieu', other: '{n} lieux' },
-    'date.day_one': '1er'
+    'date.day_one': '1er',
+    'search.opens': 'Ouverture le {date} : afficher {year}',
+    'search.opens|year': 'Ouverture en {date} : afficher {year}',
+    'search.opens|month': 'Ouverture en {date} : afficher {year}'
   }
 };
 const EN = { words: WORDS.en, data: { locale: 'en-GB' } };
@@ -99,6 +104,22 @@ test('dayText writes the first of a month with the catalogue\'s date.day_one (Fr
   assert.equal(util.dayText(EN, 20100901), '1 September 2010');
   assert.equal(util.dayText(FR, '00450301'), '1er mars 45'); // years before 100 stay themselves
   assert.equal(util.dayText({ data: { locale: 'fr' } }, 20100901), '1 septembre 2010'); // no words: CLDR's own
+});
+
+test('dayText keeps a date\'s precision: YYYY0000 is a year, YYYYMM00 a month', () => {
+  assert.equal(util.dayText(EN, 20050000), '2005');
+  assert.equal(util.dayText(FR, 20050300), 'mars 2005');
+  assert.equal(util.dayText(EN, 20050300), 'March 2005');
+  assert.equal(util.dayText(FR, 20050301), '1er mars 2005'); // a day
+  assert.deepEqual([20050000, 20050300, 20050317].map(util.dayShape), ['year', 'month', 'day']);
+});
+
+test('dated says a date in the words its precision takes', () => {
+  assert.equal(util.dated(EN, 'search.opens', 20050000, { year: 2005 }), 'Opens in 2005: show 2005');
+  assert.equal(util.dated(FR, 'search.opens', 20050000, { year: 2005 }), 'Ouverture en 2005 : afficher 2005');
+  assert.equal(util.dated(FR, 'search.opens', 20050300, { year: 2005 }), 'Ouverture en mars 2005 : afficher 2005');
+  assert.equal(util.dated(FR, 'search.opens', 20050317, { year: 2005 }), 'Ouverture le 17 mars 2005 : afficher 2005');
+  assert.equal(util.dated(EN, 'search.gone', 20050000, {}), 'search.gone'); // no text: its id
 });
 
 test('num writes a number with the language\'s grouping and decimal sign', () => {

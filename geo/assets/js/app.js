@@ -139,8 +139,7 @@
     var map = app.map;
     L.control.zoom({ zoomInTitle: util.t(app, 'control.zoom_in'), zoomOutTitle: util.t(app, 'control.zoom_out') }).addTo(map);
     L.control.scale({ position: 'bottomleft', imperial: false, maxWidth: 140 }).addTo(map);
-    var search = lib.search.SearchControl(app, { position: 'topleft' });
-    map.addControl(search);
+    var search = lib.search.SearchBox(app, document.getElementById('atlas-search-slot'), { position: 'topleft' });
     map.addControl(lib.fullscreen.FullscreenControl(app, { position: 'topleft' }));
     map.addControl(lib.measure.MeasureControl(app, { position: 'topleft' }));
     map.addControl(lib.download.DownloadControl(app, { position: 'topleft' }));

@@ -1,8 +1,10 @@
 /* geo atlas, keys.js: the page for a keyboard and a screen reader.  The skip link (the
- * page's first Tab stop) takes the reader to the search box; the map's controls come
- * before its markers in the Tab order; shapes (countries, a query's circle and lines,
- * a measured line) are never Tab stops; Escape closes what is open (the menu, the
- * bottom sheet, the popup), one at a time, and focus goes back to what opened it.
+ * page's first Tab stop) takes the reader to the search box, which is the second (it
+ * sits in the header right after the title: geo/render/page.py); the map's controls
+ * come before its markers in the Tab order; shapes (countries, a query's circle and
+ * lines, a measured line) are never Tab stops; Escape closes what is open (the menu,
+ * the bottom sheet, the popup, the legend), one at a time, and focus goes back to
+ * what opened it.
  */
 (function (lib) {
   'use strict';
@@ -90,7 +92,26 @@
     });
   }
 
-  /** Escape closes the open menu, else the sheet, else the popup: one thing a key. */
+  /** The legend, when it is open in its corner of the map (not in the phone's menu); else null. */
+  function openLegend(app) {
+    var box = app.legend && app.legend.getContainer();
+    return box && box.open && !box.closest('.atlas-menu-panel') ? box : null;
+  }
+
+  /**
+   * Fold the legend: focus goes to its summary (the button that opens it) when it
+   * was inside the legend, and stays where it was otherwise.
+   */
+  function foldLegend(box) {
+    var inside = box.contains(document.activeElement);
+    box.open = false;
+    if (inside) focusOn(box.querySelector('summary'));
+  }
+
+  /**
+   * Escape closes one thing a key: the legend when focus is in it, else the open
+   * menu, the sheet, the popup, and last the legend.
+   */
   function escape(app) {
     document.addEventListener('keydown', function (e) {
       if (e.key !== 'Escape' || e.defaultPrevented) return;
@@ -99,7 +120,10 @@
       if (target && target.getAttribute && target.getAttribute('role') === 'combobox' &&
           target.getAttribute('aria-expanded') === 'true') return;
       var menu = app.layout && app.layout.menu;
-      if (menu && menu.isOpen()) {
+      var legend = openLegend(app);
+      if (legend && legend.contains(target)) {
+        foldLegend(legend);
+      } else if (menu && menu.isOpen()) {
         menu.open(false);
         menu.button.focus({ preventScroll: true });
       } else if (app.sheet && app.sheet.isOpen()) {
@@ -110,6 +134,8 @@
         var active = document.activeElement;
         app.map.closePopup(); // popupFocus gives focus back when it was inside the popup
         if (!(box && box.contains(active)) && active === document.body) giveBack(app, null, popup._source);
+      } else if (legend) {
+        foldLegend(legend);
       } else {
         return;
       }

@@ -405,7 +405,7 @@
       } else if (!on && homes.length) {
         homes.reverse().forEach(function (home) {
           home.parent.insertBefore(home.el, home.next);
-          if (home.open !== undefined) home.el.open = home.open || app.map.getSize().x >= 900;
+          if (home.open !== undefined) home.el.open = home.open || lib.legend.opensAtFirst(app);
         });
         homes = [];
       }

@@ -12,7 +12,18 @@
   var symbolNode = lib.symbols.symbolNode;
   var NEUTRAL = { shape: 'circle', color: '#5d6d7e' }; // the symbol of a status row
 
-  var OPEN_WIDTH = 900; // px: a map at least this wide opens with the legend open
+  // A map at least this wide and this tall opens with the legend open (it then takes
+  // at most a fifth of the map's width); a smaller one (a laptop's 1280 x 800) shows
+  // it folded, a button that opens it (a click, Enter or Space; Escape folds it
+  // again: keys.js), so that it hides none of the map at first view.
+  var OPEN_WIDTH = 1400; // px
+  var OPEN_HEIGHT = 760; // px
+
+  /** Whether the legend is open at first view on this map (never on a narrow screen). */
+  function opensAtFirst(app) {
+    var size = app.map.getSize();
+    return !lib.layout.narrow() && size.x >= OPEN_WIDTH && size.y >= OPEN_HEIGHT;
+  }
 
   /** A checkbox row per kind that has places; a box adds or removes the kind's layer. */
   function kindSection(app) {
@@ -152,7 +163,7 @@
 
   function LegendControl(app, options) {
     return util.control(options, function () {
-      var box = h('details', { className: 'atlas-legend', open: !lib.layout.narrow() && app.map.getSize().x >= OPEN_WIDTH });
+      var box = h('details', { className: 'atlas-legend', open: opensAtFirst(app) });
       var shown = h('p', { className: 'atlas-shown', attrs: { 'aria-live': 'polite' } });
       var sections = { kinds: kindSection(app), statuses: statusSection(app), regions: regionSection(app) };
       box.appendChild(h('summary', { textContent: util.t(app, 'legend.title') }));
@@ -170,5 +181,5 @@
     });
   }
 
-  lib.legend = { LegendControl: LegendControl, showAll: showAll };
+  lib.legend = { LegendControl: LegendControl, showAll: showAll, opensAtFirst: opensAtFirst };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

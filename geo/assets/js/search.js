@@ -103,11 +103,11 @@
     var when = day === null || p.now ? null : lib.state.whenElse(p, day);
     if (when && when.opens) {
       var year = Math.floor(when.opens / 10000);
-      return { text: util.t(app, 'search.opens', { date: util.dayText(app, when.opens), year: year }), year: year };
+      return { text: util.dated(app, 'search.opens', when.opens, { year: year }), year: year };
     }
     if (when && when.gone) {
       var last = lib.state.lastYearBefore(when.gone);
-      return { text: util.t(app, 'search.gone', { date: util.dayText(app, when.gone), year: last }), year: last };
+      return { text: util.dated(app, 'search.gone', when.gone, { year: last }), year: last };
     }
     return p.now ? { text: util.t(app, 'search.hidden'), all: true } : null;
   }
@@ -166,21 +166,41 @@
     } else if (e.key === 'Escape') { close(ui); }
   }
 
-  /** The search box; the control's `input` is its text field. */
-  function SearchControl(app, options) {
-    return util.control(options, function () {
-      var ui = searchBox(app);
-      ui.input.addEventListener('input', function () { update(app, ui); });
-      ui.input.addEventListener('keydown', function (e) { onKey(app, ui, e); });
-      ui.input.addEventListener('blur', function () { setTimeout(function () { close(ui); }, 150); });
-      ui.box.appendChild(ui.input);
-      ui.box.appendChild(ui.results);
-      ui.box.appendChild(ui.status);
-      util.isolate(ui.box);
-      this.input = ui.input;
-      return ui.box;
-    });
+  /** The search box, with its list of results and the count a screen reader hears. */
+  function buildBox(app) {
+    var ui = searchBox(app);
+    ui.input.addEventListener('input', function () { update(app, ui); });
+    ui.input.addEventListener('keydown', function (e) { onKey(app, ui, e); });
+    ui.input.addEventListener('blur', function () { setTimeout(function () { close(ui); }, 150); });
+    ui.box.appendChild(ui.input);
+    ui.box.appendChild(ui.results);
+    ui.box.appendChild(ui.status);
+    return ui;
   }
 
-  lib.search = { searchText: searchText, find: find, warm: warm, SearchControl: SearchControl };
+  /**
+   * The search box in the page's header (`slot`, #atlas-search-slot), right after
+   * the title: the first thing a keyboard reaches after the skip link, before the
+   * header's links and the map.  Without a slot, a control of the map (`options`).
+   * Returns {input, box}.
+   */
+  function SearchBox(app, slot, options) {
+    if (slot) {
+      var ui = buildBox(app);
+      ui.box.className = 'atlas-search';
+      slot.appendChild(ui.box);
+      return { input: ui.input, box: ui.box };
+    }
+    var ctl = util.control(options, function () {
+      var own = buildBox(app);
+      util.isolate(own.box);
+      this.input = own.input;
+      this.box = own.box;
+      return own.box;
+    });
+    app.map.addControl(ctl);
+    return ctl;
+  }
+
+  lib.search = { searchText: searchText, find: find, warm: warm, SearchBox: SearchBox };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

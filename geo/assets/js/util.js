@@ -144,11 +144,38 @@
   function dayText(app, day) {
     var m = /^(\d{4})(\d\d)(\d\d)$/.exec(String(day));
     if (!m) return String(day);
-    var date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+    var shape = dayShape(day);
+    if (shape === 'year') return String(Number(m[1]));
+    var date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, shape === 'month' ? 1 : Number(m[3])));
     date.setUTCFullYear(Number(m[1])); // years before 100 stay themselves
-    var parts = formatter('date', locale(app), { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' }).formatToParts(date);
+    var fields = shape === 'month' ? { year: 'numeric', month: 'long', timeZone: 'UTC' } : { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' };
+    var parts = formatter('date', locale(app), fields).formatToParts(date);
     var one = m[3] === '01' && app && app.words && app.words['date.day_one'];
     return parts.map(function (part) { return part.type === 'day' && one ? one : part.value; }).join('');
+  }
+
+  /**
+   * How precisely a day number (YYYYMMDD) is known: 'year' (YYYY0000), 'month'
+   * (YYYYMM00) or 'day' (geo.render.payload._day_number keeps a date's precision).
+   */
+  function dayShape(day) {
+    var n = Number(day);
+    if (n % 10000 === 0) return 'year';
+    return n % 100 === 0 ? 'month' : 'day';
+  }
+
+  /**
+   * The phrase of message `id` around a day number `day`, in the words its precision
+   * takes ("Opens in 2005", "Ouverture en mars 2005", "Opens 17 March 2005"): the
+   * catalogue's text of `id` in the context of the day's shape (msgctxt "year",
+   * "month", "day", sent as "<id>|<shape>"), else its own; {date} is the day's text.
+   */
+  function dated(app, id, day, params) {
+    var words = (app && app.words) || {};
+    var shaped = id + '|' + dayShape(day);
+    var values = { date: dayText(app, day) };
+    Object.keys(params || {}).forEach(function (k) { values[k] = params[k]; });
+    return t(app, Object.prototype.hasOwnProperty.call(words, shaped) ? shaped : id, values);
   }
 
   /**
@@ -202,6 +229,8 @@
     formatKm: formatKm,
     coordsText: coordsText,
     dayText: dayText,
+    dayShape: dayShape,
+    dated: dated,
     t: t,
     control: control,
     isolate: isolate
