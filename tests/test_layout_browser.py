@@ -145,13 +145,6 @@ def shoot(tab: Any, name: str, tmp_path: Path) -> None:
 
 
 #: Each drawn marker or cluster icon in the map: its place count and whether
-#: Issue 20, open: on a phone's world map, whose first view now fills the screen's height, a
-#: cluster tile placed beside a main office's symbol can lie on another cluster.
-TILE_ON_CLUSTER = pytest.mark.xfail(
-    reason="issue 20, open: a cluster tile beside a main symbol lies on another cluster",
-    strict=True,
-)
-
 #: document.elementFromPoint at its centre hits it (nothing covers it).
 MARKERS = """() => {
   const map = geoAtlas.map.getContainer().getBoundingClientRect();
@@ -241,10 +234,8 @@ def first_view_holds_its_places(tab: Any, atlas: geo.Atlas) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 @pytest.mark.parametrize("kind", KINDS)
 def test_the_first_view_shows_every_place_and_nothing_covers_one(
-    screen, maps, atlas, size: str, kind: str, lang: str, tmp_path: Path, request
+    screen, maps, atlas, size: str, kind: str, lang: str, tmp_path: Path
 ) -> None:
-    if kind == "world" and size == "phone":
-        request.applymarker(TILE_ON_CLUSTER)
     tab = screen(size)
     open_map(tab, in_lang(maps, kind, lang))
     first_view_holds_its_places(tab, atlas)
@@ -333,11 +324,7 @@ LAND = """() => {
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("kind", ["world", "as_of"])
-def test_a_phone_first_view_uses_the_screen_for_land(
-    screen, maps, atlas, kind, lang, request
-) -> None:
-    if kind == "world":
-        request.applymarker(TILE_ON_CLUSTER)
+def test_a_phone_first_view_uses_the_screen_for_land(screen, maps, atlas, kind, lang) -> None:
     tab = screen("phone")
     open_map(tab, in_lang(maps, kind, lang))
     first_view_holds_its_places(tab, atlas)
@@ -448,7 +435,6 @@ def test_a_place_chosen_while_the_clusters_finish_a_zoom_opens(screen, maps, siz
     expect(tab.locator(f"{popup} .atlas-popup-title")).to_have_text(name)
 
 
-@TILE_ON_CLUSTER
 @pytest.mark.parametrize("lang", LANGS)
 def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps, atlas, lang) -> None:
     tab = screen("laptop")
@@ -918,3 +904,68 @@ def test_the_main_offices_are_named_beside_their_symbols_never_on_anything(
         # beside a symbol: some icon within a few pixels of the name's box
         near = [at[0] - 6, at[1] - 6, at[2] + 6, at[3] + 6]
         assert any(overlap(near, b) for b in boxes["icons"]), name
+
+
+#: The pairs of icons in the marker pane (symbols, groups, clusters' tiles) drawn in the map's
+#: view that lie on each other by more than a pixel each way (an open group's symbol aside).
+ICONS_ON_ICONS = """() => {
+  const map = geoAtlas.map.getContainer().getBoundingClientRect();
+  const els = [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
+    .filter((el) => el.style.opacity !== '0' && !el.classList.contains('atlas-group-open'));
+  const boxes = els.map((el) => [el.getAttribute('title') || el.textContent,
+                                 el.getBoundingClientRect()])
+    .filter(([, r]) => r.right > map.left && r.left < map.right
+                       && r.bottom > map.top && r.top < map.bottom);
+  const out = [];
+  boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    const w = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+    const h = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+    if (w > 1 && h > 1) out.push([a, b, Math.round(w), Math.round(h)]);
+  }));
+  return { n: boxes.length, out };
+}"""
+
+
+#: Where every icon of the marker pane is, to the pixel: the same twice means drawn.
+WHERE = """() => [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
+  .map((el) => { const r = el.getBoundingClientRect();
+                 return [r.left, r.top, el.style.opacity].map(String).join(' '); }).join(';')"""
+
+
+def still(tab: Any, script: str) -> Any:
+    """What ``script`` says once the page has settled and its icons stay where they are
+    for 300 ms (the clusters' last steps may run just after a zoom's end)."""
+    before = None
+    for _ in range(20):
+        tab.wait_for_function("() => geoAtlas.settled()")
+        now = tab.evaluate(WHERE)
+        if now == before:
+            break
+        before = now
+        tab.wait_for_timeout(300)
+    return tab.evaluate(script)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("kind", ["world", "region"])
+def test_no_symbol_or_tile_lies_on_another_at_the_zooms_the_page_reaches(
+    screen, maps, size: str, kind: str, lang: str
+) -> None:
+    """At the first view, then at each zoom a tap on a cluster leads to (the page's own
+    zooms), no icon lies on another: a cluster's tile beside a main symbol finds room
+    beside it, off every other tile and symbol."""
+    tab = screen(size)
+    open_map(tab, in_lang(maps, kind, lang))
+    seen = []
+    for _ in range(4):
+        drawn = still(tab, ICONS_ON_ICONS)
+        seen.append(tab.evaluate("geoAtlas.map.getZoom()"))
+        assert drawn["n"] > 0 and drawn["out"] == [], (seen, drawn["out"])
+        clusters = tab.locator(".leaflet-marker-pane .atlas-cluster:not(.atlas-satellite)")
+        if not clusters.count():
+            break
+        zoom = seen[-1]
+        clusters.first.dispatch_event("click")  # the page zooms into it
+        tab.wait_for_function(f"() => geoAtlas.map.getZoom() > {zoom}", timeout=5_000)
+    assert len(seen) >= 2, seen

@@ -17,6 +17,9 @@
   var MAX_SHOWN = 4; // symbols drawn in a group's icon; more show as "+n"
   var GAP = 3; // px between a symbol and its name
   var OTHERS_ZOOM = 6; // from this zoom the places drawn on their own but not main are named too
+  var RING_STEP = 6; // px between the rings of spots a tile may move to
+  var RING_REACH = 120; // px: the farthest a tile moves from its point
+  var RING_SPOTS = 16; // spots tried on each ring
 
   /**
    * The groups of points that share a point: points {x, y} (pixels at the deepest
@@ -89,6 +92,47 @@
     return [[right, 0], [left, 0], [0, below], [0, above], [right, above], [right, below], [left, above], [left, below]];
   }
 
+  /**
+   * Where a tile (a cluster's icon) of `w` x `h` pixels whose point is `at` {x, y} may
+   * lie: the top-left corners of its box, `first` (where it was drawn) first, then
+   * centred on rings around its point RING_STEP pixels apart, nearest first, each
+   * ring from the right and clockwise (on the screen, y down).
+   */
+  function tileSpots(at, w, h, first) {
+    var out = [first];
+    for (var r = RING_STEP; r <= RING_REACH; r += RING_STEP) {
+      for (var k = 0; k < RING_SPOTS; k++) {
+        var a = 2 * Math.PI * k / RING_SPOTS;
+        out.push({ x: Math.round(at.x + r * Math.cos(a) - w / 2), y: Math.round(at.y + r * Math.sin(a) - h / 2) });
+      }
+    }
+    return out;
+  }
+
+  /** How many pixels two boxes {left, top, right, bottom} share (0: they touch at most). */
+  function overlapArea(a, b) {
+    return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+      Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+  }
+
+  /**
+   * Of `spots` (top-left corners of a `w` x `h` box), the first whose box overlaps none
+   * of `taken` (boxes {left, top, right, bottom}); where each overlaps some, the one
+   * that overlaps them least (by area), the earlier among equals.
+   */
+  function freeSpot(spots, w, h, taken) {
+    var best = null, least = Infinity;
+    for (var s = 0; s < spots.length; s++) {
+      var c = spots[s];
+      var box = { left: c.x, top: c.y, right: c.x + w, bottom: c.y + h };
+      var area = 0;
+      for (var t = 0; t < taken.length && area < least; t++) area += overlapArea(box, taken[t]);
+      if (area < least) { best = c; least = area; }
+      if (!area) break;
+    }
+    return best;
+  }
+
   // ---- the page's part (Leaflet)
 
   /** Whether a place is never clustered on this page. */
@@ -119,9 +163,9 @@
    * A cluster's icon: a tile of a small symbol per kind held (four at most), the number
    * of places in a corner, and its name in words ("3 RTCs, 1 RILO: zoom in"), also its
    * tooltip.  `shift` (CSS pixels) moves the tile off its point, out from under a main
-   * place's symbol.  Markup: constant, or numbers.
+   * place's symbol; `extra`, a class more (constant).  Markup: constant, or numbers.
    */
-  function clusterIcon(app, places, shift) {
+  function clusterIcon(app, places, shift, extra) {
     var held = holdings(places.map(function (p) { return p.kind; }), rankOf(app)).slice(0, 4);
     var mini = held.length === 1 ? 16 : 11;
     var html = '<span class="atlas-holds atlas-holds-' + held.length + '" aria-hidden="true">' + held.map(function (h) {
@@ -129,7 +173,7 @@
     }).join('') + '</span><span class="atlas-cluster-n" aria-hidden="true">' + Number(places.length) + '</span>' +
       '<span class="atlas-sr">' + util.esc(clusterText(app, places)) + '</span>';
     return L.divIcon({
-      html: html, className: 'atlas-cluster', iconSize: [TILE, TILE],
+      html: html, className: 'atlas-cluster' + (extra ? ' ' + extra : ''), iconSize: [TILE, TILE],
       iconAnchor: [TILE / 2 - (shift ? shift.x : 0), TILE / 2 - (shift ? shift.y : 0)]
     });
   }
@@ -309,6 +353,9 @@
     holdings: holdings,
     mapName: mapName,
     nameSpots: nameSpots,
+    tileSpots: tileSpots,
+    freeSpot: freeSpot,
+    overlapArea: overlapArea,
     isMain: isMain,
     unitsOf: unitsOf,
     clusterIcon: clusterIcon,

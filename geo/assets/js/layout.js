@@ -192,7 +192,9 @@
     var cluster = app.view && app.view.cluster;
     // the plugin's fields: an animation running, or its last steps queued (300 ms)
     var animating = cluster && (cluster._inZoomAnimation || cluster._queueTimeout);
-    return !!(app.map._animatingZoom || animating || (app.map._panAnim && app.map._panAnim._inProgress));
+    // a zoom that Leaflet has ended but whose zoomend (the next frame) the clusters await
+    var behind = cluster && cluster._map && cluster._zoom !== Math.round(app.map.getZoom());
+    return !!(app.map._animatingZoom || animating || behind || (app.map._panAnim && app.map._panAnim._inProgress));
   }
 
   /**

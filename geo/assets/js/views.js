@@ -173,9 +173,11 @@
       if (u.main) view.main.addLayer(marker); else add.push(marker);
     });
     if (add.length) view.cluster.addLayers(add);
-    if (!view.watching) { // after the plugin's own handler: it is added to the map by now
+    if (!view.watching) { // after the plugin's own handlers: it is added to the map by now
       view.watching = true;
       app.map.on('zoomend', function () { attach(app, view); });
+      app.map.on('moveend', function () { declutter(app, view); });
+      view.cluster.on('animationend', function () { declutter(app, view); });
     }
     attach(app, view);
   }
@@ -222,6 +224,55 @@
       var marker = satellite(app, m, zoom, icons);
       view.satellites.addLayer(marker);
     });
+    declutter(app, view);
+  }
+
+  /**
+   * The icons drawn now in the marker pane, as boxes in layer pixels: {el, at (its
+   * point), left, top, right, bottom, tile (a cluster's icon: it may move)}.  An icon
+   * that fades out (opacity 0) is left out: the plugin removes it.
+   */
+  function drawnIcons(map) {
+    var out = [];
+    map.eachLayer(function (layer) {
+      var el = layer instanceof L.Marker ? layer._icon : null;
+      var at = el && el._leaflet_pos; // where Leaflet put the icon's point (L.DomUtil.setPosition)
+      if (!at || !el.isConnected || el.style.opacity === '0') return;
+      var left = at.x + (parseFloat(el.style.marginLeft) || 0), top = at.y + (parseFloat(el.style.marginTop) || 0);
+      var w = parseFloat(el.style.width) || el.offsetWidth, hgt = parseFloat(el.style.height) || el.offsetHeight;
+      out.push({ el: el, at: at, left: left, top: top, right: left + w, bottom: top + hgt, tile: el.classList.contains('atlas-cluster') });
+    });
+    return out;
+  }
+
+  /**
+   * No icon on another: the symbols of places and groups stay on their points; each
+   * cluster's tile (the plugin's, at its places' middle, and the satellites beside a
+   * main symbol) that lies on an icon moves to the nearest spot around its point where
+   * it lies on none (groups.tileSpots), or on the least.  Tiles are taken in the order
+   * of their points, the plugin's first.  Runs after each zoom, move and animation of
+   * the clusters (its moves are the icons' margins: Leaflet resets them on a redraw).
+   */
+  function declutter(app, view) {
+    var map = app.map;
+    if (!map._loaded || map._animatingZoom || view.cluster._inZoomAnimation) return;
+    var icons = drawnIcons(map);
+    var taken = icons.filter(function (i) { return !i.tile; });
+    var tiles = icons.filter(function (i) { return i.tile; });
+    tiles.sort(function (a, b) {
+      var sa = a.el.classList.contains('atlas-satellite'), sb = b.el.classList.contains('atlas-satellite');
+      return (sa ? 1 : 0) - (sb ? 1 : 0) || a.at.x - b.at.x || a.at.y - b.at.y;
+    });
+    tiles.forEach(function (t) {
+      var w = t.right - t.left, hgt = t.bottom - t.top;
+      var spot = lib.groups.freeSpot(lib.groups.tileSpots(t.at, w, hgt, { x: t.left, y: t.top }), w, hgt, taken);
+      if (spot.x !== t.left || spot.y !== t.top) {
+        t.el.style.marginLeft = (spot.x - t.at.x) + 'px';
+        t.el.style.marginTop = (spot.y - t.at.y) + 'px';
+      }
+      taken.push({ left: spot.x, top: spot.y, right: spot.x + w, bottom: spot.y + hgt });
+    });
+    view.declutters = (view.declutters || 0) + 1;
   }
 
   /** Whether a main place's symbol covers a drawn unit's at a zoom. */
@@ -243,7 +294,7 @@
     var half = tile / 2 + 2;
     var point = map.project(m.d.marker.getLatLng(), zoom);
     var b = m.box;
-    var xs = [b.right + tile / 2 - 6, b.left - tile / 2 + 6], ys = [b.bottom + tile / 2 - 6, b.top - tile / 2 + 6];
+    var xs = [b.right + half - 1, b.left - half + 1], ys = [b.bottom + tile / 2 - 6, b.top - tile / 2 + 6]; // beside it, lower or higher
     var spots = [[xs[0], ys[0]], [xs[0], ys[1]], [xs[1], ys[0]], [xs[1], ys[1]],
       [b.right + half, (b.top + b.bottom) / 2], [b.left - half, (b.top + b.bottom) / 2],
       [(b.left + b.right) / 2, b.bottom + half], [(b.left + b.right) / 2, b.top - half]];
@@ -258,7 +309,7 @@
     var shift = L.point(best.c[0], best.c[1]).subtract(point).round();
     var text = lib.groups.clusterText(app, places);
     var marker = L.marker(m.d.marker.getLatLng(), {
-      icon: lib.groups.clusterIcon(app, places, shift), keyboard: true, title: text, zIndexOffset: 500
+      icon: lib.groups.clusterIcon(app, places, shift, 'atlas-satellite'), keyboard: true, title: text, zIndexOffset: 500
     });
     marker.on('click', function () {
       var bounds = L.latLngBounds([m.d.marker.getLatLng()].concat(m.list.map(function (d) { return d.marker.getLatLng(); })));
