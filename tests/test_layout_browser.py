@@ -969,3 +969,50 @@ def test_no_symbol_or_tile_lies_on_another_at_the_zooms_the_page_reaches(
         clusters.first.dispatch_event("click")  # the page zooms into it
         tab.wait_for_function(f"() => geoAtlas.map.getZoom() > {zoom}", timeout=5_000)
     assert len(seen) >= 2, seen
+
+
+#: Each office name written on the map and the icon of its own place (its marker, or the
+#: group symbol that holds it): [name, shares (a side's span), gap (px, < 0: overlap)].
+NAMES_BY_SYMBOLS = """() => {
+  const iconOf = (p) => {
+    const own = p.marker && p.marker.getElement();
+    if (own && own.isConnected) return own;
+    return [...document.querySelectorAll('.leaflet-marker-pane .atlas-group')]
+      .find((g) => g.getAttribute('title').split('\\n').includes(p.marker.options.title)) || null;
+  };
+  return [...document.querySelectorAll('.atlas-office-name')].map((el) => {
+    const p = geoAtlas.places.find((q) => q.id === el.atlasPlace);
+    const icon = p && iconOf(p);
+    if (!icon) return [el.textContent, false, null];
+    const a = el.getBoundingClientRect(), b = icon.getBoundingClientRect();
+    const across = Math.max(a.left - b.right, b.left - a.right);  // > 0: apart sideways
+    const along = Math.max(a.top - b.bottom, b.top - a.bottom);  // > 0: apart up or down
+    return [el.textContent, (across > 0) !== (along > 0), Math.max(across, along)];
+  });
+}"""
+
+#: The most pixels between an office's name and its own symbol: the gap the page keeps.
+NAME_GAP = 8
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("kind", ["world", "region"])
+def test_an_office_name_is_written_beside_its_own_symbol(
+    screen, maps, size: str, kind: str, lang: str
+) -> None:
+    """Beside one side of its own symbol (or its group's), a few pixels off, sharing that
+    side's span: never across a corner nor far off, where it would name another place."""
+    tab = screen(size)
+    open_map(tab, in_lang(maps, kind, lang))
+    views = []
+    for view in ("first", "baku"):
+        if view == "baku":  # deeper: the places drawn on their own are named too (zoom 6)
+            tab.evaluate(
+                f"void geoAtlas.map.setView([{BAKU[1]}, {BAKU[0]}], 7, {{animate: false}})"
+            )
+        names = still(tab, NAMES_BY_SYMBOLS)
+        views.append(len(names))
+        for name, shares, gap in names:
+            assert shares and gap is not None and 0 <= gap <= NAME_GAP, (view, name, gap)
+    assert views[1] >= 1, views

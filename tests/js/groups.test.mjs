@@ -51,10 +51,20 @@ test('the name on the map: the acronym with what follows it, or the name before 
   assert.equal(groups.mapName(''), '');
 });
 
-test('the spots of a name: right, left, below, above, the corners, clear of the icon by its pad and a gap', () => {
+test('the spots of a name: beside each side of the icon, sharing its span, clear of it by its pad and a gap', () => {
   const box = { left: 11, right: 11, top: 11, bottom: 11 };
-  assert.deepEqual(plain(groups.nameSpots(box, 40, 13, 2)),
-    [[36, 0], [-36, 0], [0, 22.5], [0, -22.5], [36, -22.5], [36, 22.5], [-36, -22.5], [-36, 22.5]]);
+  const spots = groups.nameSpots(box, 40, 13, 2);
+  assert.deepEqual(plain(spots),
+    [[36, 0], [-36, 0], [0, 22.5], [0, -22.5], [36, -6.5], [36, 6.5], [-36, -6.5], [-36, 6.5],
+      [9, 22.5], [-9, 22.5], [9, -22.5], [-9, -22.5]]);
+  // never across a corner: each name's box (and its pad) shares a side's span with the icon
+  spots.forEach(([dx, dy]) => {
+    const l = dx - 20 - 2, r = dx + 20 + 2, t = dy - 6.5 - 2, b = dy + 6.5 + 2;
+    const sharesRows = t < 11 && b > -11, sharesColumns = l < 11 && r > -11;
+    assert.ok(sharesRows !== sharesColumns, [dx, dy]); // beside it, not on it
+    const gap = sharesRows ? Math.max(l - 11, -11 - r) : Math.max(t - 11, -11 - b);
+    assert.equal(gap, 3); // the gap, whatever the side
+  });
   const wide = { left: 14, right: 30, top: 13, bottom: 13 }; // a group's icon reaches further right
   assert.equal(groups.nameSpots(wide, 40, 13, 2)[0][0], 55);
 });

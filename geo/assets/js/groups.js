@@ -83,13 +83,20 @@
   /**
    * Where a name of `width` x `height` CSS pixels may be written beside a symbol whose
    * icon reaches `box` {left, right, top, bottom} pixels from its point: the offsets
-   * [dx, dy] of the name's centre from the point, right first, then left, below,
-   * above, and the four corners; `pad` is the room place() keeps around the name.
+   * [dx, dy] of the name's centre from the point, each spot beside one side of the icon
+   * and sharing its span (never across a corner, where a long name would read as
+   * another place's): right, left, below, above; then right and left raised and
+   * lowered by half the name's height; then below and above, running right from the
+   * icon's left edge or left from its right edge.  `pad` is the room place() keeps
+   * around the name.
    */
   function nameSpots(box, width, height, pad) {
     var across = GAP + pad + width / 2, down = GAP + pad + height / 2;
     var right = box.right + across, left = -box.left - across, below = box.bottom + down, above = -box.top - down;
-    return [[right, 0], [left, 0], [0, below], [0, above], [right, above], [right, below], [left, above], [left, below]];
+    var rise = height / 2, east = width / 2 - box.left, west = box.right - width / 2;
+    return [[right, 0], [left, 0], [0, below], [0, above],
+      [right, -rise], [right, rise], [left, -rise], [left, rise],
+      [east, below], [west, below], [east, above], [west, above]];
   }
 
   /**

@@ -156,6 +156,7 @@
       var kind = l.office ? ' atlas-office-name' : l.town ? ' atlas-town' : '';
       node = util.h('div', { className: 'atlas-label' + kind, textContent: l.name });
       node.style.width = ((l.town ? l.width - DOT : l.width) + 2) + 'px';
+      if (l.office) node.atlasPlace = l.id; // whose symbol it is written beside
       nodes.set(key, node);
     }
     return node;
