@@ -76,3 +76,20 @@ test('clusters join symbols nearer than the radius on the screen, at any fractio
   assert.ok(Math.abs(views.radiusAt(0.5) * Math.pow(2, -0.5) - 30) < 1e-9);
   assert.equal(views.radiusAt(3), 30);
 });
+
+test('a tile tries where it was drawn, then rings around its point, nearest first', () => {
+  const spots = groups.tileSpots({ x: 100, y: 100 }, 26, 26, { x: 90, y: 80 });
+  assert.deepEqual(plain(spots[0]), { x: 90, y: 80 });
+  assert.deepEqual(plain(spots[1]), { x: 93, y: 87 }); // 6 px right of its point, centred
+  const far = spots.map((s) => Math.hypot(s.x + 13 - 100, s.y + 13 - 100)).slice(1);
+  far.forEach((d, i) => assert.ok(i === 0 || d >= far[i - 1] - 1, [i, d])); // outward
+  assert.ok(Math.max(...far) <= 121);
+});
+
+test('a tile takes the first free spot, else the one it overlaps least', () => {
+  const taken = [{ left: 0, top: 0, right: 30, bottom: 30 }];
+  const spots = [{ x: 10, y: 10 }, { x: 25, y: 0 }, { x: 40, y: 0 }, { x: 30, y: 0 }];
+  assert.deepEqual(plain(groups.freeSpot(spots, 26, 26, taken)), { x: 40, y: 0 }); // the first free one, not the nearer (30) after it
+  assert.deepEqual(plain(groups.freeSpot(spots.slice(0, 2), 26, 26, taken)), { x: 25, y: 0 }); // 5 x 26 px
+  assert.equal(groups.overlapArea({ left: 0, top: 0, right: 10, bottom: 10 }, { left: 10, top: 0, right: 20, bottom: 10 }), 0);
+});

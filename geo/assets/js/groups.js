@@ -16,6 +16,7 @@
   var TILE = 26; // px: the side of a cluster's icon (atlas.css)
   var MAX_SHOWN = 4; // symbols drawn in a group's icon; more show as "+n"
   var GAP = 3; // px between a symbol and its name
+  var FURTHER = 4; // px more a name may stand off its symbol where the nearer spots are taken
   var OTHERS_ZOOM = 6; // from this zoom the places drawn on their own but not main are named too
   var RING_STEP = 6; // px between the rings of spots a tile may move to
   var RING_REACH = 120; // px: the farthest a tile moves from its point
@@ -88,10 +89,11 @@
    * another place's): right, left, below, above; then right and left raised and
    * lowered by half the name's height; then below and above, running right from the
    * icon's left edge or left from its right edge.  `pad` is the room place() keeps
-   * around the name.
+   * around the name; `further`, pixels more between the icon and the name (0 if not given).
    */
-  function nameSpots(box, width, height, pad) {
-    var across = GAP + pad + width / 2, down = GAP + pad + height / 2;
+  function nameSpots(box, width, height, pad, further) {
+    var gap = GAP + (further || 0);
+    var across = gap + pad + width / 2, down = gap + pad + height / 2;
     var right = box.right + across, left = -box.left - across, below = box.bottom + down, above = -box.top - down;
     var rise = height / 2, east = width / 2 - box.left, west = box.right - width / 2;
     return [[right, 0], [left, 0], [0, below], [0, above],
@@ -321,10 +323,12 @@
   /**
    * The names written beside the main places drawn on their own (and beside the other
    * places drawn on their own from zoom OTHERS_ZOOM), for labels.place, main places
-   * first: each {name, lat, lon, x, y (pixels at zoom 0), r, w, width, lines, at, pad}.
-   * `size(name)` is the name's {width, lines} (labels.wrap).
+   * first: each {id, name, key, lat, lon, x, y (pixels at zoom 0), r, w, width, lines,
+   * at, pad}.  `sizes(name)` gives the ways to wrap the name, widest first, each
+   * {width, lines} (labels.wrap): a name takes the first that finds room (one `key` a
+   * place), so that a long one may stand narrower where it would not fit wide.
    */
-  function officeNames(app, zoom, size) {
+  function officeNames(app, zoom, sizes) {
     var out = [];
     var ranks = rankOf(app);
     var scale = Math.pow(2, zoom);
@@ -336,23 +340,28 @@
       if (!name) return;
       // a group of places that are not main: "Samur and 2 more" (a main office's group shows its others' symbols)
       if (d.places.length > 1 && MAIN_KINDS[p.kind] !== true) name = util.t(app, 'cluster.name_more', { name: name, n: d.places.length - 1 });
-      var box = size(name);
       var px = app.map.project([d.lat, d.lon], 0);
-      // only the spots where the whole name lies in view
       var at = px.multiplyBy(scale);
-      var spots = nameSpots(d.box, box.width, box.lines * 13, 2).filter(function (v) {
-        var x = at.x + v[0], y = at.y + v[1];
-        return x - box.width / 2 >= view.min.x && x + box.width / 2 <= view.max.x &&
-          y - box.lines * 6.5 >= view.min.y && y + box.lines * 6.5 <= view.max.y;
-      });
-      if (!spots.length) return;
-      out.push({
-        id: p.id, name: name, lat: d.lat, lon: d.lon, x: px.x, y: px.y, r: Infinity, w: Infinity,
-        width: box.width, lines: box.lines, pad: 2, at: spots,
-        rank: (d.main ? 0 : 100) + (ranks.get(p.kind) || 0), office: true
+      sizes(name).forEach(function (box, variant) {
+        // only the spots where the whole name lies in view
+        // beside the symbol, then a few pixels further where a neighbour leaves no room
+        var near = nameSpots(d.box, box.width, box.lines * 13, 2);
+        var spots = near.concat(nameSpots(d.box, box.width, box.lines * 13, 2, FURTHER)).filter(function (v) {
+          var x = at.x + v[0], y = at.y + v[1];
+          return x - box.width / 2 >= view.min.x && x + box.width / 2 <= view.max.x &&
+            y - box.lines * 6.5 >= view.min.y && y + box.lines * 6.5 <= view.max.y;
+        });
+        if (!spots.length) return;
+        out.push({
+          id: p.id, key: 'office\u0000' + p.id, variant: variant, name: name, lat: d.lat, lon: d.lon, x: px.x, y: px.y,
+          r: Infinity, w: Infinity, width: box.width, lines: box.lines, pad: 2, at: spots,
+          rank: (d.main ? 0 : 100) + (ranks.get(p.kind) || 0), office: true
+        });
       });
     });
-    return out.sort(function (a, b) { return a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
+    return out.sort(function (a, b) {
+      return a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || a.variant - b.variant;
+    });
   }
 
   lib.groups = {

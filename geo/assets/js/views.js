@@ -96,6 +96,7 @@
       sync: function () { clusterSync(app, view); },
       select: function (p) { clusterSelect(app, view, p); },
       drawnUnits: function () { return drawnUnits(app, view); },
+      declutter: function (names) { declutter(app, view, names); },
       units: function () {
         return Array.from(view.drawn.values(), function (d) {
           return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: d.absorbed || cluster.getVisibleParent(d.marker) !== d.marker };
@@ -240,7 +241,9 @@
       if (!at || !el.isConnected || el.style.opacity === '0') return;
       var left = at.x + (parseFloat(el.style.marginLeft) || 0), top = at.y + (parseFloat(el.style.marginTop) || 0);
       var w = parseFloat(el.style.width) || el.offsetWidth, hgt = parseFloat(el.style.height) || el.offsetHeight;
-      out.push({ el: el, at: at, left: left, top: top, right: left + w, bottom: top + hgt, tile: el.classList.contains('atlas-cluster') });
+      var anchor = layer.options.icon && layer.options.icon.options.iconAnchor; // where it was drawn first
+      var home = anchor ? { x: at.x - L.point(anchor).x, y: at.y - L.point(anchor).y } : { x: left, y: top };
+      out.push({ el: el, at: at, home: home, left: left, top: top, right: left + w, bottom: top + hgt, tile: el.classList.contains('atlas-cluster') });
     });
     return out;
   }
@@ -249,15 +252,17 @@
    * No icon on another: the symbols of places and groups stay on their points; each
    * cluster's tile (the plugin's, at its places' middle, and the satellites beside a
    * main symbol) that lies on an icon moves to the nearest spot around its point where
-   * it lies on none (groups.tileSpots), or on the least.  Tiles are taken in the order
-   * of their points, the plugin's first.  Runs after each zoom, move and animation of
-   * the clusters (its moves are the icons' margins: Leaflet resets them on a redraw).
+   * it lies on none (groups.tileSpots), or on the least; `names` (boxes in layer
+   * pixels: the main offices' names, labels.js) are kept clear too.  Tiles are taken
+   * in the order of their points, the plugin's first, each from where it was drawn
+   * first.  Runs after each zoom, move and animation of the clusters, and when the
+   * names are written (its moves are the icons' margins: Leaflet resets them on a redraw).
    */
-  function declutter(app, view) {
+  function declutter(app, view, names) {
     var map = app.map;
     if (!map._loaded || map._animatingZoom || view.cluster._inZoomAnimation) return;
     var icons = drawnIcons(map);
-    var taken = icons.filter(function (i) { return !i.tile; });
+    var taken = icons.filter(function (i) { return !i.tile; }).concat(names || []);
     var tiles = icons.filter(function (i) { return i.tile; });
     tiles.sort(function (a, b) {
       var sa = a.el.classList.contains('atlas-satellite'), sb = b.el.classList.contains('atlas-satellite');
@@ -265,7 +270,7 @@
     });
     tiles.forEach(function (t) {
       var w = t.right - t.left, hgt = t.bottom - t.top;
-      var spot = lib.groups.freeSpot(lib.groups.tileSpots(t.at, w, hgt, { x: t.left, y: t.top }), w, hgt, taken);
+      var spot = lib.groups.freeSpot(lib.groups.tileSpots(t.at, w, hgt, t.home), w, hgt, taken);
       if (spot.x !== t.left || spot.y !== t.top) {
         t.el.style.marginLeft = (spot.x - t.at.x) + 'px';
         t.el.style.marginTop = (spot.y - t.at.y) + 'px';
