@@ -21,7 +21,7 @@ from typing import Any
 import geopandas as gpd
 import pytest
 from conftest import SIZES
-from hostile import HOSTILE, hostile_frames, open_map, write_pages
+from hostile import HOSTILE, hostile_frames, open_map, synthetic_frames, write_pages
 from playwright.sync_api import expect
 from pyproj import Geod
 from shapely.geometry import Point, box
@@ -1014,3 +1014,41 @@ def test_an_office_name_is_written_beside_its_own_symbol(
         for name, shares, gap in names:
             assert shares and gap is not None and 0 <= gap <= NAME_GAP, (view, name, gap)
     assert views[1] >= 1, views
+
+
+#: Each group or cluster icon in the marker pane: [class, its words, kind symbols in it].
+GROUPINGS = """() => [...document.querySelectorAll(
+    '.leaflet-marker-pane :is(.atlas-cluster, .atlas-group)')].map((el) => [
+  el.classList.contains('atlas-group') ? 'group' : 'cluster',
+  el.getAttribute('aria-label') || el.getAttribute('title') || '',
+  el.querySelectorAll(el.classList.contains('atlas-group') ? 'svg' : '.atlas-holds svg').length
+])"""
+
+#: More places than geo.render.GRID_THRESHOLD: the page groups them on a screen grid.
+GRID_PLACES = 2500
+
+
+@pytest.fixture(scope="module")
+def grid_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    places, countries = synthetic_frames(GRID_PLACES, seed=3)
+    page = render_map(places, countries, title="grid")
+    return write_pages(tmp_path_factory.mktemp("grid"), {"grid": page})["grid"]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_every_grouping_says_what_it_holds_with_kind_symbols(
+    screen, maps, grid_map, size: str
+) -> None:
+    """Clusters (the plugin's, the tiles beside a main symbol, a large map's grid cells),
+    places at one point and a query map's groups: kind symbols and words, not a number."""
+    tab = screen(size)
+    seen: dict[str, int] = {}
+    for page in (maps["world"], maps["region-fr"], maps["baku"], grid_map):
+        open_map(tab, page)
+        tab.wait_for_function("() => geoAtlas.settled()")
+        for kind, words, symbols in tab.evaluate(GROUPINGS):
+            seen[kind] = seen.get(kind, 0) + 1
+            assert symbols >= (2 if kind == "group" else 1), (page.name, words)
+            assert re.search(r"[^\W\d_]{3}", words), (page.name, words)  # words, not a count
+    assert tab.evaluate("geoAtlas.large")  # the last page was drawn by the grid
+    assert seen.get("cluster", 0) > 0 and seen.get("group", 0) > 0, seen

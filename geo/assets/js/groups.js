@@ -1,7 +1,8 @@
 /* geo atlas, groups.js: places that share a point drawn as one group symbol that opens
  * (spreads) to each of them; which places are never clustered (the headquarters and
  * the ROCBs, every answer of a query map); what a group or a cluster holds, in words
- * and in small kind symbols; the short names written next to the main offices.
+ * and in small kind symbols; where clusters' tiles lie (never on another icon); the
+ * short names written next to the main offices.
  * colocate(), holdings(), mapName() and nameSpots() are pure (unit-tested in node).
  */
 (function (lib) {
@@ -364,6 +365,56 @@
     });
   }
 
+  /**
+   * The icons drawn now in the marker pane, as boxes in layer pixels: {el, at (its
+   * point), left, top, right, bottom, tile (a cluster's icon: it may move)}.  An icon
+   * that fades out (opacity 0) is left out: the plugin removes it.
+   */
+  function drawnIcons(map) {
+    var out = [];
+    map.eachLayer(function (layer) {
+      var el = layer instanceof L.Marker ? layer._icon : null;
+      var at = el && el._leaflet_pos; // where Leaflet put the icon's point (L.DomUtil.setPosition)
+      if (!at || !el.isConnected || el.style.opacity === '0') return;
+      var left = at.x + (parseFloat(el.style.marginLeft) || 0), top = at.y + (parseFloat(el.style.marginTop) || 0);
+      var w = parseFloat(el.style.width) || el.offsetWidth, hgt = parseFloat(el.style.height) || el.offsetHeight;
+      var anchor = layer.options.icon && layer.options.icon.options.iconAnchor; // where it was drawn first
+      var home = anchor ? { x: at.x - L.point(anchor).x, y: at.y - L.point(anchor).y } : { x: left, y: top };
+      out.push({ el: el, at: at, home: home, left: left, top: top, right: left + w, bottom: top + hgt, tile: el.classList.contains('atlas-cluster') });
+    });
+    return out;
+  }
+
+  /**
+   * No icon on another (`view`: the cluster view's state, whose `cluster` is the plugin's): the symbols of places and groups stay on their points; each
+   * cluster's tile (the plugin's, at its places' middle, and the satellites beside a
+   * main symbol) that lies on an icon moves to the nearest spot around its point where
+   * it lies on none (groups.tileSpots), or on the least; `names` (boxes in layer
+   * pixels: the main offices' names, labels.js) are kept clear too.  Tiles are taken
+   * in the order of their points, the plugin's first, each from where it was drawn
+   * first.  Runs after each zoom, move and animation of the clusters, and when the
+   * names are written (its moves are the icons' margins: Leaflet resets them on a redraw).
+   */
+  function declutter(map, view, names) {
+    if (!map._loaded || map._animatingZoom || view.cluster._inZoomAnimation) return;
+    var icons = drawnIcons(map);
+    var taken = icons.filter(function (i) { return !i.tile; }).concat(names || []);
+    var tiles = icons.filter(function (i) { return i.tile; });
+    tiles.sort(function (a, b) {
+      var sa = a.el.classList.contains('atlas-satellite'), sb = b.el.classList.contains('atlas-satellite');
+      return (sa ? 1 : 0) - (sb ? 1 : 0) || a.at.x - b.at.x || a.at.y - b.at.y;
+    });
+    tiles.forEach(function (t) {
+      var w = t.right - t.left, hgt = t.bottom - t.top;
+      var spot = lib.groups.freeSpot(lib.groups.tileSpots(t.at, w, hgt, t.home), w, hgt, taken);
+      if (spot.x !== t.left || spot.y !== t.top) {
+        t.el.style.marginLeft = (spot.x - t.at.x) + 'px';
+        t.el.style.marginTop = (spot.y - t.at.y) + 'px';
+      }
+      taken.push({ left: spot.x, top: spot.y, right: spot.x + w, bottom: spot.y + hgt });
+    });
+  }
+
   lib.groups = {
     colocate: colocate,
     holdings: holdings,
@@ -371,6 +422,7 @@
     nameSpots: nameSpots,
     tileSpots: tileSpots,
     freeSpot: freeSpot,
+    declutter: declutter,
     overlapArea: overlapArea,
     isMain: isMain,
     unitsOf: unitsOf,

@@ -96,7 +96,7 @@
       sync: function () { clusterSync(app, view); },
       select: function (p) { clusterSelect(app, view, p); },
       drawnUnits: function () { return drawnUnits(app, view); },
-      declutter: function (names) { declutter(app, view, names); },
+      declutter: function (names) { lib.groups.declutter(app.map, view, names); },
       units: function () {
         return Array.from(view.drawn.values(), function (d) {
           return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: d.absorbed || cluster.getVisibleParent(d.marker) !== d.marker };
@@ -177,8 +177,8 @@
     if (!view.watching) { // after the plugin's own handlers: it is added to the map by now
       view.watching = true;
       app.map.on('zoomend', function () { attach(app, view); });
-      app.map.on('moveend', function () { declutter(app, view); });
-      view.cluster.on('animationend', function () { declutter(app, view); });
+      app.map.on('moveend', function () { lib.groups.declutter(app.map, view); });
+      view.cluster.on('animationend', function () { lib.groups.declutter(app.map, view); });
     }
     attach(app, view);
   }
@@ -225,59 +225,7 @@
       var marker = satellite(app, m, zoom, icons);
       view.satellites.addLayer(marker);
     });
-    declutter(app, view);
-  }
-
-  /**
-   * The icons drawn now in the marker pane, as boxes in layer pixels: {el, at (its
-   * point), left, top, right, bottom, tile (a cluster's icon: it may move)}.  An icon
-   * that fades out (opacity 0) is left out: the plugin removes it.
-   */
-  function drawnIcons(map) {
-    var out = [];
-    map.eachLayer(function (layer) {
-      var el = layer instanceof L.Marker ? layer._icon : null;
-      var at = el && el._leaflet_pos; // where Leaflet put the icon's point (L.DomUtil.setPosition)
-      if (!at || !el.isConnected || el.style.opacity === '0') return;
-      var left = at.x + (parseFloat(el.style.marginLeft) || 0), top = at.y + (parseFloat(el.style.marginTop) || 0);
-      var w = parseFloat(el.style.width) || el.offsetWidth, hgt = parseFloat(el.style.height) || el.offsetHeight;
-      var anchor = layer.options.icon && layer.options.icon.options.iconAnchor; // where it was drawn first
-      var home = anchor ? { x: at.x - L.point(anchor).x, y: at.y - L.point(anchor).y } : { x: left, y: top };
-      out.push({ el: el, at: at, home: home, left: left, top: top, right: left + w, bottom: top + hgt, tile: el.classList.contains('atlas-cluster') });
-    });
-    return out;
-  }
-
-  /**
-   * No icon on another: the symbols of places and groups stay on their points; each
-   * cluster's tile (the plugin's, at its places' middle, and the satellites beside a
-   * main symbol) that lies on an icon moves to the nearest spot around its point where
-   * it lies on none (groups.tileSpots), or on the least; `names` (boxes in layer
-   * pixels: the main offices' names, labels.js) are kept clear too.  Tiles are taken
-   * in the order of their points, the plugin's first, each from where it was drawn
-   * first.  Runs after each zoom, move and animation of the clusters, and when the
-   * names are written (its moves are the icons' margins: Leaflet resets them on a redraw).
-   */
-  function declutter(app, view, names) {
-    var map = app.map;
-    if (!map._loaded || map._animatingZoom || view.cluster._inZoomAnimation) return;
-    var icons = drawnIcons(map);
-    var taken = icons.filter(function (i) { return !i.tile; }).concat(names || []);
-    var tiles = icons.filter(function (i) { return i.tile; });
-    tiles.sort(function (a, b) {
-      var sa = a.el.classList.contains('atlas-satellite'), sb = b.el.classList.contains('atlas-satellite');
-      return (sa ? 1 : 0) - (sb ? 1 : 0) || a.at.x - b.at.x || a.at.y - b.at.y;
-    });
-    tiles.forEach(function (t) {
-      var w = t.right - t.left, hgt = t.bottom - t.top;
-      var spot = lib.groups.freeSpot(lib.groups.tileSpots(t.at, w, hgt, t.home), w, hgt, taken);
-      if (spot.x !== t.left || spot.y !== t.top) {
-        t.el.style.marginLeft = (spot.x - t.at.x) + 'px';
-        t.el.style.marginTop = (spot.y - t.at.y) + 'px';
-      }
-      taken.push({ left: spot.x, top: spot.y, right: spot.x + w, bottom: spot.y + hgt });
-    });
-    view.declutters = (view.declutters || 0) + 1;
+    lib.groups.declutter(app.map, view);
   }
 
   /** Whether a main place's symbol covers a drawn unit's at a zoom. */
@@ -462,10 +410,11 @@
       var key = cellKey(x, y);
       var c = out.get(key);
       if (!c) {
-        c = { n: 0, sx: 0, sy: 0, minX: x, maxX: x, minY: y, maxY: y, first: p, key: key, zoom: zoom };
+        c = { n: 0, sx: 0, sy: 0, minX: x, maxX: x, minY: y, maxY: y, first: p, key: key, zoom: zoom, places: [] };
         out.set(key, c);
       }
       c.n++;
+      c.places.push(p);
       c.sx += x;
       c.sy += y;
       if (x < c.minX) c.minX = x;
@@ -537,15 +486,20 @@
     made.forEach(function (m) { grid.layer.addLayer(m); });
   }
 
-  /** A cluster's icon sits at its places' mean, moved only as far as keeps it inside its cell. */
+  /**
+   * A cell's cluster: a tile that says what it holds (groups.clusterIcon: the kinds'
+   * symbols and the count, in words for a screen reader), at its places' mean, moved
+   * only as far as keeps it inside its cell.
+   */
   function clusterMarker(app, grid, c, select) {
-    var room = (GRID_PX - symbols.clusterSize(c.n)) / 2;
+    var room = (GRID_PX - lib.groups.TILE) / 2;
     var cx = (Math.floor(c.sx / c.n / GRID_PX) + 0.5) * GRID_PX;
     var cy = (Math.floor(c.sy / c.n / GRID_PX) + 0.5) * GRID_PX;
     var x = Math.max(cx - room, Math.min(cx + room, c.sx / c.n));
     var y = Math.max(cy - room, Math.min(cy + room, c.sy / c.n));
+    var text = lib.groups.clusterText(app, c.places);
     var marker = L.marker(app.map.unproject([x, y], c.zoom), {
-      icon: symbols.clusterIcon(app, c.n), keyboard: true, title: lib.util.t(app, 'count.places', { n: c.n }), alt: lib.util.t(app, 'count.places', { n: c.n })
+      icon: lib.groups.clusterIcon(app, c.places), keyboard: true, title: text, alt: text
     });
     marker.atlasCount = c.n;
     marker.on('click', function () { openCell(app, grid, c, select); });
