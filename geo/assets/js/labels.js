@@ -178,13 +178,16 @@
   /**
    * The boxes of the names shown (place()): the offices' names first, beside the
    * symbols, the clusters' tiles then moving off them (views.declutter); then `rest`
-   * (countries' and towns' names), which gives way to both.  A box's `i` counts the
-   * offices' names, then `rest`.  `view`: the map's view in world pixels.
+   * (countries' and towns' names), which gives way to both.  On a narrow screen (a
+   * phone), where the offices' names would leave no room for a country's, all take
+   * turns around the symbols and tiles as drawn.  A box's `i` counts the offices'
+   * names, then `rest`.  `view`: the map's view in world pixels.
    */
   function placeAll(app, offices, rest, view) {
     var map = app.map;
     var origin = map.getPixelOrigin();
     var scale = Math.pow(2, map.getZoom());
+    if (lib.layout.narrow()) return place(offices.concat(rest), scale, markerBoxes(map), view);
     var first = place(offices, scale, markerBoxes(map, true), view);
     if (app.view.declutter) {
       app.view.declutter(first.map(function (b) { // in layer pixels
