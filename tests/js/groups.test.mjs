@@ -51,10 +51,20 @@ test('the name on the map: the acronym with what follows it, or the name before 
   assert.equal(groups.mapName(''), '');
 });
 
-test('the spots of a name: right, left, below, above, the corners, clear of the icon by its pad and a gap', () => {
+test('the spots of a name: beside each side of the icon, sharing its span, clear of it by its pad and a gap', () => {
   const box = { left: 11, right: 11, top: 11, bottom: 11 };
-  assert.deepEqual(plain(groups.nameSpots(box, 40, 13, 2)),
-    [[36, 0], [-36, 0], [0, 22.5], [0, -22.5], [36, -22.5], [36, 22.5], [-36, -22.5], [-36, 22.5]]);
+  const spots = groups.nameSpots(box, 40, 13, 2);
+  assert.deepEqual(plain(spots),
+    [[36, 0], [-36, 0], [0, 22.5], [0, -22.5], [36, -6.5], [36, 6.5], [-36, -6.5], [-36, 6.5],
+      [9, 22.5], [-9, 22.5], [9, -22.5], [-9, -22.5]]);
+  // never across a corner: each name's box (and its pad) shares a side's span with the icon
+  spots.forEach(([dx, dy]) => {
+    const l = dx - 20 - 2, r = dx + 20 + 2, t = dy - 6.5 - 2, b = dy + 6.5 + 2;
+    const sharesRows = t < 11 && b > -11, sharesColumns = l < 11 && r > -11;
+    assert.ok(sharesRows !== sharesColumns, [dx, dy]); // beside it, not on it
+    const gap = sharesRows ? Math.max(l - 11, -11 - r) : Math.max(t - 11, -11 - b);
+    assert.equal(gap, 3); // the gap, whatever the side
+  });
   const wide = { left: 14, right: 30, top: 13, bottom: 13 }; // a group's icon reaches further right
   assert.equal(groups.nameSpots(wide, 40, 13, 2)[0][0], 55);
 });
@@ -65,4 +75,21 @@ test('clusters join symbols nearer than the radius on the screen, at any fractio
   assert.ok(Math.abs(views.radiusAt(1.75) * Math.pow(2, -0.25) - 30) < 1e-9);
   assert.ok(Math.abs(views.radiusAt(0.5) * Math.pow(2, -0.5) - 30) < 1e-9);
   assert.equal(views.radiusAt(3), 30);
+});
+
+test('a tile tries where it was drawn, then rings around its point, nearest first', () => {
+  const spots = groups.tileSpots({ x: 100, y: 100 }, 26, 26, { x: 90, y: 80 });
+  assert.deepEqual(plain(spots[0]), { x: 90, y: 80 });
+  assert.deepEqual(plain(spots[1]), { x: 93, y: 87 }); // 6 px right of its point, centred
+  const far = spots.map((s) => Math.hypot(s.x + 13 - 100, s.y + 13 - 100)).slice(1);
+  far.forEach((d, i) => assert.ok(i === 0 || d >= far[i - 1] - 1, [i, d])); // outward
+  assert.ok(Math.max(...far) <= 121);
+});
+
+test('a tile takes the first free spot, else the one it overlaps least', () => {
+  const taken = [{ left: 0, top: 0, right: 30, bottom: 30 }];
+  const spots = [{ x: 10, y: 10 }, { x: 25, y: 0 }, { x: 40, y: 0 }, { x: 30, y: 0 }];
+  assert.deepEqual(plain(groups.freeSpot(spots, 26, 26, taken)), { x: 40, y: 0 }); // the first free one, not the nearer (30) after it
+  assert.deepEqual(plain(groups.freeSpot(spots.slice(0, 2), 26, 26, taken)), { x: 25, y: 0 }); // 5 x 26 px
+  assert.equal(groups.overlapArea({ left: 0, top: 0, right: 10, bottom: 10 }, { left: 10, top: 0, right: 20, bottom: 10 }), 0);
 });

@@ -26,6 +26,3 @@ test('a symbol takes only known shapes, #rrggbb colours and sizes from 8 to 64',
   assert.match(symbols.symbolSvg(RTC, 'operational', 2), /width="8" height="8"/);
 });
 
-test('a cluster\'s icon grows with its count', () => {
-  assert.deepEqual([1, 9, 10, 99, 100, 9999, 10000].map(symbols.clusterSize), [34, 34, 40, 40, 48, 48, 56]);
-});

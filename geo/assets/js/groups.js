@@ -1,7 +1,8 @@
 /* geo atlas, groups.js: places that share a point drawn as one group symbol that opens
  * (spreads) to each of them; which places are never clustered (the headquarters and
  * the ROCBs, every answer of a query map); what a group or a cluster holds, in words
- * and in small kind symbols; the short names written next to the main offices.
+ * and in small kind symbols; where clusters' tiles lie (never on another icon); the
+ * short names written next to the main offices.
  * colocate(), holdings(), mapName() and nameSpots() are pure (unit-tested in node).
  */
 (function (lib) {
@@ -16,7 +17,11 @@
   var TILE = 26; // px: the side of a cluster's icon (atlas.css)
   var MAX_SHOWN = 4; // symbols drawn in a group's icon; more show as "+n"
   var GAP = 3; // px between a symbol and its name
+  var FURTHER = 4; // px more a name may stand off its symbol where the nearer spots are taken
   var OTHERS_ZOOM = 6; // from this zoom the places drawn on their own but not main are named too
+  var RING_STEP = 6; // px between the rings of spots a tile may move to
+  var RING_REACH = 120; // px: the farthest a tile moves from its point
+  var RING_SPOTS = 16; // spots tried on each ring
 
   /**
    * The groups of points that share a point: points {x, y} (pixels at the deepest
@@ -80,13 +85,62 @@
   /**
    * Where a name of `width` x `height` CSS pixels may be written beside a symbol whose
    * icon reaches `box` {left, right, top, bottom} pixels from its point: the offsets
-   * [dx, dy] of the name's centre from the point, right first, then left, below,
-   * above, and the four corners; `pad` is the room place() keeps around the name.
+   * [dx, dy] of the name's centre from the point, each spot beside one side of the icon
+   * and sharing its span (never across a corner, where a long name would read as
+   * another place's): right, left, below, above; then right and left raised and
+   * lowered by half the name's height; then below and above, running right from the
+   * icon's left edge or left from its right edge.  `pad` is the room place() keeps
+   * around the name; `further`, pixels more between the icon and the name (0 if not given).
    */
-  function nameSpots(box, width, height, pad) {
-    var across = GAP + pad + width / 2, down = GAP + pad + height / 2;
+  function nameSpots(box, width, height, pad, further) {
+    var gap = GAP + (further || 0);
+    var across = gap + pad + width / 2, down = gap + pad + height / 2;
     var right = box.right + across, left = -box.left - across, below = box.bottom + down, above = -box.top - down;
-    return [[right, 0], [left, 0], [0, below], [0, above], [right, above], [right, below], [left, above], [left, below]];
+    var rise = height / 2, east = width / 2 - box.left, west = box.right - width / 2;
+    return [[right, 0], [left, 0], [0, below], [0, above],
+      [right, -rise], [right, rise], [left, -rise], [left, rise],
+      [east, below], [west, below], [east, above], [west, above]];
+  }
+
+  /**
+   * Where a tile (a cluster's icon) of `w` x `h` pixels whose point is `at` {x, y} may
+   * lie: the top-left corners of its box, `first` (where it was drawn) first, then
+   * centred on rings around its point RING_STEP pixels apart, nearest first, each
+   * ring from the right and clockwise (on the screen, y down).
+   */
+  function tileSpots(at, w, h, first) {
+    var out = [first];
+    for (var r = RING_STEP; r <= RING_REACH; r += RING_STEP) {
+      for (var k = 0; k < RING_SPOTS; k++) {
+        var a = 2 * Math.PI * k / RING_SPOTS;
+        out.push({ x: Math.round(at.x + r * Math.cos(a) - w / 2), y: Math.round(at.y + r * Math.sin(a) - h / 2) });
+      }
+    }
+    return out;
+  }
+
+  /** How many pixels two boxes {left, top, right, bottom} share (0: they touch at most). */
+  function overlapArea(a, b) {
+    return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+      Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+  }
+
+  /**
+   * Of `spots` (top-left corners of a `w` x `h` box), the first whose box overlaps none
+   * of `taken` (boxes {left, top, right, bottom}); where each overlaps some, the one
+   * that overlaps them least (by area), the earlier among equals.
+   */
+  function freeSpot(spots, w, h, taken) {
+    var best = null, least = Infinity;
+    for (var s = 0; s < spots.length; s++) {
+      var c = spots[s];
+      var box = { left: c.x, top: c.y, right: c.x + w, bottom: c.y + h };
+      var area = 0;
+      for (var t = 0; t < taken.length && area < least; t++) area += overlapArea(box, taken[t]);
+      if (area < least) { best = c; least = area; }
+      if (!area) break;
+    }
+    return best;
   }
 
   // ---- the page's part (Leaflet)
@@ -119,9 +173,9 @@
    * A cluster's icon: a tile of a small symbol per kind held (four at most), the number
    * of places in a corner, and its name in words ("3 RTCs, 1 RILO: zoom in"), also its
    * tooltip.  `shift` (CSS pixels) moves the tile off its point, out from under a main
-   * place's symbol.  Markup: constant, or numbers.
+   * place's symbol; `extra`, a class more (constant).  Markup: constant, or numbers.
    */
-  function clusterIcon(app, places, shift) {
+  function clusterIcon(app, places, shift, extra) {
     var held = holdings(places.map(function (p) { return p.kind; }), rankOf(app)).slice(0, 4);
     var mini = held.length === 1 ? 16 : 11;
     var html = '<span class="atlas-holds atlas-holds-' + held.length + '" aria-hidden="true">' + held.map(function (h) {
@@ -129,7 +183,7 @@
     }).join('') + '</span><span class="atlas-cluster-n" aria-hidden="true">' + Number(places.length) + '</span>' +
       '<span class="atlas-sr">' + util.esc(clusterText(app, places)) + '</span>';
     return L.divIcon({
-      html: html, className: 'atlas-cluster', iconSize: [TILE, TILE],
+      html: html, className: 'atlas-cluster' + (extra ? ' ' + extra : ''), iconSize: [TILE, TILE],
       iconAnchor: [TILE / 2 - (shift ? shift.x : 0), TILE / 2 - (shift ? shift.y : 0)]
     });
   }
@@ -270,10 +324,12 @@
   /**
    * The names written beside the main places drawn on their own (and beside the other
    * places drawn on their own from zoom OTHERS_ZOOM), for labels.place, main places
-   * first: each {name, lat, lon, x, y (pixels at zoom 0), r, w, width, lines, at, pad}.
-   * `size(name)` is the name's {width, lines} (labels.wrap).
+   * first: each {id, name, key, lat, lon, x, y (pixels at zoom 0), r, w, width, lines,
+   * at, pad}.  `sizes(name)` gives the ways to wrap the name, widest first, each
+   * {width, lines} (labels.wrap): a name takes the first that finds room (one `key` a
+   * place), so that a long one may stand narrower where it would not fit wide.
    */
-  function officeNames(app, zoom, size) {
+  function officeNames(app, zoom, sizes) {
     var out = [];
     var ranks = rankOf(app);
     var scale = Math.pow(2, zoom);
@@ -285,23 +341,78 @@
       if (!name) return;
       // a group of places that are not main: "Samur and 2 more" (a main office's group shows its others' symbols)
       if (d.places.length > 1 && MAIN_KINDS[p.kind] !== true) name = util.t(app, 'cluster.name_more', { name: name, n: d.places.length - 1 });
-      var box = size(name);
       var px = app.map.project([d.lat, d.lon], 0);
-      // only the spots where the whole name lies in view
       var at = px.multiplyBy(scale);
-      var spots = nameSpots(d.box, box.width, box.lines * 13, 2).filter(function (v) {
-        var x = at.x + v[0], y = at.y + v[1];
-        return x - box.width / 2 >= view.min.x && x + box.width / 2 <= view.max.x &&
-          y - box.lines * 6.5 >= view.min.y && y + box.lines * 6.5 <= view.max.y;
-      });
-      if (!spots.length) return;
-      out.push({
-        id: p.id, name: name, lat: d.lat, lon: d.lon, x: px.x, y: px.y, r: Infinity, w: Infinity,
-        width: box.width, lines: box.lines, pad: 2, at: spots,
-        rank: (d.main ? 0 : 100) + (ranks.get(p.kind) || 0), office: true
+      sizes(name).forEach(function (box, variant) {
+        // only the spots where the whole name lies in view
+        // beside the symbol, then a few pixels further where a neighbour leaves no room
+        var near = nameSpots(d.box, box.width, box.lines * 13, 2);
+        var spots = near.concat(nameSpots(d.box, box.width, box.lines * 13, 2, FURTHER)).filter(function (v) {
+          var x = at.x + v[0], y = at.y + v[1];
+          return x - box.width / 2 >= view.min.x && x + box.width / 2 <= view.max.x &&
+            y - box.lines * 6.5 >= view.min.y && y + box.lines * 6.5 <= view.max.y;
+        });
+        if (!spots.length) return;
+        out.push({
+          id: p.id, key: 'office\u0000' + p.id, variant: variant, name: name, lat: d.lat, lon: d.lon, x: px.x, y: px.y,
+          r: Infinity, w: Infinity, width: box.width, lines: box.lines, pad: 2, at: spots,
+          rank: (d.main ? 0 : 100) + (ranks.get(p.kind) || 0), office: true
+        });
       });
     });
-    return out.sort(function (a, b) { return a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0); });
+    return out.sort(function (a, b) {
+      return a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || a.variant - b.variant;
+    });
+  }
+
+  /**
+   * The icons drawn now in the marker pane, as boxes in layer pixels: {el, at (its
+   * point), left, top, right, bottom, tile (a cluster's icon: it may move)}.  An icon
+   * that fades out (opacity 0) is left out: the plugin removes it.
+   */
+  function drawnIcons(map) {
+    var out = [];
+    map.eachLayer(function (layer) {
+      var el = layer instanceof L.Marker ? layer._icon : null;
+      var at = el && el._leaflet_pos; // where Leaflet put the icon's point (L.DomUtil.setPosition)
+      if (!at || !el.isConnected || el.style.opacity === '0') return;
+      var left = at.x + (parseFloat(el.style.marginLeft) || 0), top = at.y + (parseFloat(el.style.marginTop) || 0);
+      var w = parseFloat(el.style.width) || el.offsetWidth, hgt = parseFloat(el.style.height) || el.offsetHeight;
+      var anchor = layer.options.icon && layer.options.icon.options.iconAnchor; // where it was drawn first
+      var home = anchor ? { x: at.x - L.point(anchor).x, y: at.y - L.point(anchor).y } : { x: left, y: top };
+      out.push({ el: el, at: at, home: home, left: left, top: top, right: left + w, bottom: top + hgt, tile: el.classList.contains('atlas-cluster') });
+    });
+    return out;
+  }
+
+  /**
+   * No icon on another (`view`: the cluster view's state, whose `cluster` is the plugin's): the symbols of places and groups stay on their points; each
+   * cluster's tile (the plugin's, at its places' middle, and the satellites beside a
+   * main symbol) that lies on an icon moves to the nearest spot around its point where
+   * it lies on none (groups.tileSpots), or on the least; `names` (boxes in layer
+   * pixels: the main offices' names, labels.js) are kept clear too.  Tiles are taken
+   * in the order of their points, the plugin's first, each from where it was drawn
+   * first.  Runs after each zoom, move and animation of the clusters, and when the
+   * names are written (its moves are the icons' margins: Leaflet resets them on a redraw).
+   */
+  function declutter(map, view, names) {
+    if (!map._loaded || map._animatingZoom || view.cluster._inZoomAnimation) return;
+    var icons = drawnIcons(map);
+    var taken = icons.filter(function (i) { return !i.tile; }).concat(names || []);
+    var tiles = icons.filter(function (i) { return i.tile; });
+    tiles.sort(function (a, b) {
+      var sa = a.el.classList.contains('atlas-satellite'), sb = b.el.classList.contains('atlas-satellite');
+      return (sa ? 1 : 0) - (sb ? 1 : 0) || a.at.x - b.at.x || a.at.y - b.at.y;
+    });
+    tiles.forEach(function (t) {
+      var w = t.right - t.left, hgt = t.bottom - t.top;
+      var spot = lib.groups.freeSpot(lib.groups.tileSpots(t.at, w, hgt, t.home), w, hgt, taken);
+      if (spot.x !== t.left || spot.y !== t.top) {
+        t.el.style.marginLeft = (spot.x - t.at.x) + 'px';
+        t.el.style.marginTop = (spot.y - t.at.y) + 'px';
+      }
+      taken.push({ left: spot.x, top: spot.y, right: spot.x + w, bottom: spot.y + hgt });
+    });
   }
 
   lib.groups = {
@@ -309,6 +420,10 @@
     holdings: holdings,
     mapName: mapName,
     nameSpots: nameSpots,
+    tileSpots: tileSpots,
+    freeSpot: freeSpot,
+    declutter: declutter,
+    overlapArea: overlapArea,
     isMain: isMain,
     unitsOf: unitsOf,
     clusterIcon: clusterIcon,

@@ -18,7 +18,7 @@
   var LINE = 13; // px: a label's line
   var WRAP = 110; // px: a longer name wraps onto more lines
   var PAD = 5; // px kept between two names
-  var OFFICE_WRAP = 150; // px: an office's name beside its symbol wraps wider (fewer lines)
+  var OFFICE_WRAPS = [150, 100]; // px: an office's name beside its symbol wraps wide (fewer lines), else narrower
 
   /** The lines of a name no wider than `max` (WRAP) where it can break, and the widest line's width. */
   function wrap(name, measure, max) {
@@ -110,8 +110,11 @@
     return out;
   }
 
-  /** Boxes of the markers and controls drawn now (world pixels at the map's zoom): names keep off them. */
-  function markerBoxes(map) {
+  /**
+   * Boxes of the markers and controls drawn now (world pixels at the map's zoom): names
+   * keep off them.  With `fixed`, the symbols only: not the clusters' tiles, which move.
+   */
+  function markerBoxes(map, fixed) {
     var origin = map.getPixelOrigin();
     var out = [];
     var container = map.getContainer();
@@ -128,7 +131,7 @@
       var pos = icons[i]._leaflet_pos; // where Leaflet put the icon's point (L.DomUtil.setPosition)
       var style = icons[i].style;
       var w = parseFloat(style.width) || 0, hgt = parseFloat(style.height) || 0;
-      if (!pos || !w) continue;
+      if (!pos || !w || (fixed && icons[i].classList.contains('atlas-cluster'))) continue;
       // the icon's corner is its point plus its margins (minus its anchor)
       var left = pos.x + origin.x + (parseFloat(style.marginLeft) || 0), top = pos.y + origin.y + (parseFloat(style.marginTop) || 0);
       out.push({ left: left, top: top, right: left + w, bottom: top + hgt });
@@ -150,15 +153,49 @@
 
   /** The text node of label `l` (made once, kept in `nodes`): an office's, a town's or a country's name. */
   function labelNode(nodes, l) {
-    var key = l.office ? 'office\u0000' + l.id : l;
+    var key = l.office ? l.key + '\u0000' + l.width : l;
     var node = nodes.get(key);
     if (!node) {
       var kind = l.office ? ' atlas-office-name' : l.town ? ' atlas-town' : '';
       node = util.h('div', { className: 'atlas-label' + kind, textContent: l.name });
       node.style.width = ((l.town ? l.width - DOT : l.width) + 2) + 'px';
+      if (l.office) node.atlasPlace = l.id; // whose symbol it is written beside
       nodes.set(key, node);
     }
     return node;
+  }
+
+  /** The ways to wrap an office's name (OFFICE_WRAPS) that differ, widest first: each {width, lines}. */
+  function officeSizes(name, measure) {
+    var out = [];
+    OFFICE_WRAPS.forEach(function (max) {
+      var size = wrap(name, measure, max);
+      if (!out.length || out[out.length - 1].lines !== size.lines) out.push(size);
+    });
+    return out;
+  }
+
+  /**
+   * The boxes of the names shown (place()): the offices' names first, beside the
+   * symbols, the clusters' tiles then moving off them (views.declutter); then `rest`
+   * (countries' and towns' names), which gives way to both.  On a narrow screen (a
+   * phone), where the offices' names would leave no room for a country's, all take
+   * turns around the symbols and tiles as drawn.  A box's `i` counts the offices'
+   * names, then `rest`.  `view`: the map's view in world pixels.
+   */
+  function placeAll(app, offices, rest, view) {
+    var map = app.map;
+    var origin = map.getPixelOrigin();
+    var scale = Math.pow(2, map.getZoom());
+    if (lib.layout.narrow()) return place(offices.concat(rest), scale, markerBoxes(map), view);
+    var first = place(offices, scale, markerBoxes(map, true), view);
+    if (app.view.declutter) {
+      app.view.declutter(first.map(function (b) { // in layer pixels
+        return { left: b.left - origin.x, top: b.top - origin.y, right: b.right - origin.x, bottom: b.bottom - origin.y };
+      }));
+    }
+    var then = place(rest, scale, markerBoxes(map).concat(first), view);
+    return first.concat(then.map(function (b) { return Object.assign({}, b, { i: b.i + offices.length }); }));
   }
 
   /** The names' layer: a pane of text, redrawn after each move; over online tiles, the offices' only. */
@@ -170,7 +207,7 @@
     var measure = measureWith(FONT);
     var labels = labelsOf(app, measure, measureWith(TOWN_FONT));
     var nodes = new Map();
-    var size = function (name) { return wrap(name, measure, OFFICE_WRAP); };
+    var sizes = function (name) { return officeSizes(name, measure); };
     var nodeOf = function (l) { return labelNode(nodes, l); };
     function draw() {
       var shown = new Set();
@@ -178,11 +215,10 @@
       var origin = map.getPixelOrigin();
       var bounds = map.getPixelBounds();
       var view = { left: bounds.min.x, top: bounds.min.y, right: bounds.max.x, bottom: bounds.max.y };
-      // the offices' names first, a country's or town's name gives way to them
-      // (groups.officeNames); over online tiles, which write their own, no basemap names
-      var all = lib.groups.officeNames(app, zoom, size).concat(app.state.online ? [] : labels);
-      place(all, Math.pow(2, zoom), markerBoxes(map), view).forEach(function (box) {
-        var l = all[box.i];
+      var all = lib.groups.officeNames(app, zoom, sizes);
+      var rest = app.state.online ? [] : labels; // over online tiles, which write their own, the offices' only
+      placeAll(app, all, rest, view).forEach(function (box) {
+        var l = box.i < all.length ? all[box.i] : rest[box.i - all.length];
         var node = nodeOf(l);
         var left = box.left + box.pad - origin.x - (l.town ? 0 : 1); // a town's dot is at its point
         L.DomUtil.setPosition(node, L.point(Math.round(left), Math.round(box.top + box.pad - origin.y)));

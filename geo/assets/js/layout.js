@@ -192,7 +192,9 @@
     var cluster = app.view && app.view.cluster;
     // the plugin's fields: an animation running, or its last steps queued (300 ms)
     var animating = cluster && (cluster._inZoomAnimation || cluster._queueTimeout);
-    return !!(app.map._animatingZoom || animating || (app.map._panAnim && app.map._panAnim._inProgress));
+    // a zoom that Leaflet has ended but whose zoomend (the next frame) the clusters await
+    var behind = cluster && cluster._map && cluster._zoom !== Math.round(app.map.getZoom());
+    return !!(app.map._animatingZoom || animating || behind || (app.map._panAnim && app.map._panAnim._inProgress));
   }
 
   /**
@@ -284,14 +286,19 @@
   /**
    * A first view that fills the map's height with the world (a phone held upright,
    * where the places' box would leave most of the screen empty): the world at the
-   * deepest zoom that shows it whole from top to bottom, sideways where the free
-   * part of the map holds the most places, kind by kind (bestWindow).
+   * deepest zoom at which it is no taller than the map, the places' band of latitudes
+   * in the middle of the free part of the map (Antarctica mostly off its bottom),
+   * sideways where the free part holds the most places, kind by kind (bestWindow).
    */
   function fillView(app, size, f, snap) {
     var map = app.map;
     var z = Math.min(FIT_MAX_ZOOM, Math.floor(Math.log2(size.y / 256) / snap) * snap);
     var world = 256 * Math.pow(2, z);
-    var cy = world / 2; // the world's middle at the map's middle
+    // the places' band of latitudes in the middle of the free part: the polar sea and
+    // Antarctica, where no place is, go off the map's edge or under the controls
+    var ys = app.places.map(function (p) { return map.project([p.base.lat, p.base.lon], z).y; });
+    var band = ys.length ? (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2 : world / 2;
+    var cy = band - ((f.top + f.bottom) / 2 - size.y / 2); // the world pixel at the map's middle
     var top = cy - size.y / 2 + f.top + MARGIN, bottom = cy - size.y / 2 + f.bottom - MARGIN;
     var xs = [], ranks = [];
     app.places.forEach(function (p) {

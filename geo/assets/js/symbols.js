@@ -1,5 +1,5 @@
 /* geo atlas, symbols.js: the SVG symbols of places (shape and colour by kind, style by
- * status), the markers' and clusters' icons, and the buttons' icons.  All markup here
+ * status), the markers' icons, and the buttons' icons.  All markup here
  * is constant or built from checked numbers and colours.
  */
 (function (lib) {
@@ -106,29 +106,11 @@
     return icon;
   }
 
-  /** Side of a cluster's icon, CSS pixels, for n places. */
-  function clusterSize(n) {
-    return n < 10 ? 34 : n < 100 ? 40 : n < 10000 ? 48 : 56;
-  }
-
-  /** A cluster's icon: its count, and what it is for a screen reader ("12 places: zoom in"). */
-  function clusterIcon(app, n) {
-    var size = clusterSize(n);
-    return L.divIcon({
-      // n is a number: safe markup; the words are escaped
-      html: '<span aria-hidden="true">' + Number(n) + '</span><span class="atlas-sr">' + util.esc(util.t(app, 'cluster.label', { n: Number(n) })) + '</span>',
-      className: 'atlas-cluster',
-      iconSize: L.point(size, size)
-    });
-  }
-
   lib.symbols = {
     ICONS: ICONS,
     symbolSvg: symbolSvg,
     symbolNode: symbolNode,
     defs: defs,
-    iconFor: iconFor,
-    clusterSize: clusterSize,
-    clusterIcon: clusterIcon
+    iconFor: iconFor
   };
 })(globalThis.geoAtlasLib = globalThis.geoAtlasLib || {});

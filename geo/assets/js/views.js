@@ -96,6 +96,7 @@
       sync: function () { clusterSync(app, view); },
       select: function (p) { clusterSelect(app, view, p); },
       drawnUnits: function () { return drawnUnits(app, view); },
+      declutter: function (names) { lib.groups.declutter(app.map, view, names); },
       units: function () {
         return Array.from(view.drawn.values(), function (d) {
           return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: d.absorbed || cluster.getVisibleParent(d.marker) !== d.marker };
@@ -173,9 +174,11 @@
       if (u.main) view.main.addLayer(marker); else add.push(marker);
     });
     if (add.length) view.cluster.addLayers(add);
-    if (!view.watching) { // after the plugin's own handler: it is added to the map by now
+    if (!view.watching) { // after the plugin's own handlers: it is added to the map by now
       view.watching = true;
       app.map.on('zoomend', function () { attach(app, view); });
+      app.map.on('moveend', function () { lib.groups.declutter(app.map, view); });
+      view.cluster.on('animationend', function () { lib.groups.declutter(app.map, view); });
     }
     attach(app, view);
   }
@@ -222,6 +225,7 @@
       var marker = satellite(app, m, zoom, icons);
       view.satellites.addLayer(marker);
     });
+    lib.groups.declutter(app.map, view);
   }
 
   /** Whether a main place's symbol covers a drawn unit's at a zoom. */
@@ -243,7 +247,7 @@
     var half = tile / 2 + 2;
     var point = map.project(m.d.marker.getLatLng(), zoom);
     var b = m.box;
-    var xs = [b.right + tile / 2 - 6, b.left - tile / 2 + 6], ys = [b.bottom + tile / 2 - 6, b.top - tile / 2 + 6];
+    var xs = [b.right + half - 1, b.left - half + 1], ys = [b.bottom + tile / 2 - 6, b.top - tile / 2 + 6]; // beside it, lower or higher
     var spots = [[xs[0], ys[0]], [xs[0], ys[1]], [xs[1], ys[0]], [xs[1], ys[1]],
       [b.right + half, (b.top + b.bottom) / 2], [b.left - half, (b.top + b.bottom) / 2],
       [(b.left + b.right) / 2, b.bottom + half], [(b.left + b.right) / 2, b.top - half]];
@@ -258,7 +262,7 @@
     var shift = L.point(best.c[0], best.c[1]).subtract(point).round();
     var text = lib.groups.clusterText(app, places);
     var marker = L.marker(m.d.marker.getLatLng(), {
-      icon: lib.groups.clusterIcon(app, places, shift), keyboard: true, title: text, zIndexOffset: 500
+      icon: lib.groups.clusterIcon(app, places, shift, 'atlas-satellite'), keyboard: true, title: text, zIndexOffset: 500
     });
     marker.on('click', function () {
       var bounds = L.latLngBounds([m.d.marker.getLatLng()].concat(m.list.map(function (d) { return d.marker.getLatLng(); })));
@@ -406,10 +410,11 @@
       var key = cellKey(x, y);
       var c = out.get(key);
       if (!c) {
-        c = { n: 0, sx: 0, sy: 0, minX: x, maxX: x, minY: y, maxY: y, first: p, key: key, zoom: zoom };
+        c = { n: 0, sx: 0, sy: 0, minX: x, maxX: x, minY: y, maxY: y, first: p, key: key, zoom: zoom, places: [] };
         out.set(key, c);
       }
       c.n++;
+      c.places.push(p);
       c.sx += x;
       c.sy += y;
       if (x < c.minX) c.minX = x;
@@ -481,15 +486,20 @@
     made.forEach(function (m) { grid.layer.addLayer(m); });
   }
 
-  /** A cluster's icon sits at its places' mean, moved only as far as keeps it inside its cell. */
+  /**
+   * A cell's cluster: a tile that says what it holds (groups.clusterIcon: the kinds'
+   * symbols and the count, in words for a screen reader), at its places' mean, moved
+   * only as far as keeps it inside its cell.
+   */
   function clusterMarker(app, grid, c, select) {
-    var room = (GRID_PX - symbols.clusterSize(c.n)) / 2;
+    var room = (GRID_PX - lib.groups.TILE) / 2;
     var cx = (Math.floor(c.sx / c.n / GRID_PX) + 0.5) * GRID_PX;
     var cy = (Math.floor(c.sy / c.n / GRID_PX) + 0.5) * GRID_PX;
     var x = Math.max(cx - room, Math.min(cx + room, c.sx / c.n));
     var y = Math.max(cy - room, Math.min(cy + room, c.sy / c.n));
+    var text = lib.groups.clusterText(app, c.places);
     var marker = L.marker(app.map.unproject([x, y], c.zoom), {
-      icon: symbols.clusterIcon(app, c.n), keyboard: true, title: lib.util.t(app, 'count.places', { n: c.n }), alt: lib.util.t(app, 'count.places', { n: c.n })
+      icon: lib.groups.clusterIcon(app, c.places), keyboard: true, title: text, alt: text
     });
     marker.atlasCount = c.n;
     marker.on('click', function () { openCell(app, grid, c, select); });
