@@ -103,7 +103,13 @@ def read_data_bytes(path: Path, *, label: str | None = None) -> bytes:
         raise fail(too_big[0], f"{info.st_size:,} bytes", too_big[1])
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            # read() allocates what it is asked for: the file's size, not the limit
+            data = handle.read(min(limit, info.st_size) + 1)
+            while len(data) <= limit:  # it grew since stat(): read on, up to the limit
+                more = handle.read(min(limit + 1 - len(data), 1 << 20))
+                if not more:
+                    break
+                data += more
     except OSError as err:
         raise fail("a readable file", f"{path}: {err.strerror}") from err
     if len(data) > limit:  # it grew while being read
