@@ -525,7 +525,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, follow_symlinks: bool = False
     target.parent.mkdir(parents=True, exist_ok=True)
     old = _existing_file(target)
     if old is not None and not os.access(target, os.W_OK):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
+        code = errno.EROFS if _read_only_file_system(target.parent) else errno.EACCES
+        raise OSError(code, os.strerror(code), str(target))
     fd, tmp = _create_temporary(target, 0o600 if old is not None else 0o666)
     try:
         try:
@@ -542,6 +543,14 @@ def atomic_write_bytes(path: Path, data: bytes, *, follow_symlinks: bool = False
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _read_only_file_system(folder: Path) -> bool:
+    """Whether ``folder`` is on a file system mounted read-only (where the system tells)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 0))
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
 
 
 def _keep_owner_and_mode(fd: int, old: os.stat_result) -> None:
