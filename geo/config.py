@@ -92,6 +92,9 @@ def _read(data_dir: Path) -> tuple[Config, list[Problem]]:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         return Config(), [_syntax_problem(text, str(err))]
+    except ValueError as err:  # an integer of more digits than Python converts (4300)
+        got = f"a number too long to read ({err})"
+        return Config(), [Problem(CONFIG_FILE, "(toml)", "numbers of a few digits", got)]
     except RecursionError:  # arrays or inline tables nested deeper than the parser goes
         return Config(), [_too_deep()]
     if _depth(document) > MAX_DEPTH:  # deep dotted tables parse, but nothing may show them

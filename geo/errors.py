@@ -93,7 +93,12 @@ class Problem:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)  # repr escapes control characters as printable() does
+    try:
+        text = repr(value)  # repr escapes control characters as printable() does
+    except ValueError:  # an integer of more than 4300 digits (a TOML 0xfff...)
+        return f"a number of {value.bit_length()} bits" if isinstance(value, int) else "?"
+    except RecursionError:
+        return f"a {type(value).__name__} nested too deep to show"
     return text if len(text) <= 120 else text[:117] + "..."
 
 

@@ -34,6 +34,7 @@ import pandas as pd
 
 from geo.errors import GeoError, UsageError
 from geo.fileio import atomic_write_text
+from geo.targets import writing
 
 __all__ = [
     "COORD_DECIMALS",
@@ -213,15 +214,20 @@ def flat_frame(places: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def write_places(places: gpd.GeoDataFrame, path: Path, fmt: str) -> None:
     """Write ``places`` to ``path`` in ``fmt`` (one of :data:`FORMATS`), all or nothing.
 
+    A GDAL format is read back before it replaces ``path``: GDAL's KML driver,
+    for one, says nothing when the disk fills, and would leave a cut file.
+
     Raises
     ------
     GeoError
-        When the file cannot be written.
+        When the file cannot be written (no permission, a full disk...);
+        ``path`` is then as it was.
     """
     ending, driver = FORMATS[fmt]
     if driver is None:
         text = places_geojson(places) if fmt == "geojson" else places_csv(places)
-        atomic_write_text(path, text)
+        with writing(path):
+            atomic_write_text(path, text)
         return
     import pyogrio
 
@@ -237,13 +243,27 @@ def write_places(places: gpd.GeoDataFrame, path: Path, fmt: str) -> None:
     try:
         staged = aside / f"places{ending}"
         pyogrio.write_dataframe(frame, staged, driver=driver, layer="places", **options)
+        _check_written(staged, len(frame))
         os.chmod(staged, 0o666 & ~_umask())
         os.replace(staged, path)
-    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.FieldError) as err:
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         msg = f"cannot write {path} as {fmt}: {err}"
         raise GeoError(msg) from err
     finally:
         shutil.rmtree(aside, ignore_errors=True)
+
+
+def _check_written(staged: Path, count: int) -> None:
+    """Raise OSError unless GDAL reads ``count`` places back from ``staged`` (a whole file)."""
+    import pyogrio
+
+    try:
+        found = pyogrio.read_info(staged, layer="places")["features"]
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
+        raise OSError(f"the file written is not whole ({err}); is the disk full?") from err
+    if found != count:
+        msg = f"{found} of {count} places read back; is the disk full?"
+        raise OSError(msg)
 
 
 def _umask() -> int:

@@ -103,7 +103,13 @@ def read_data_bytes(path: Path, *, label: str | None = None) -> bytes:
         raise fail(too_big[0], f"{info.st_size:,} bytes", too_big[1])
     try:
         with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+            # read() allocates what it is asked for: the file's size, not the limit
+            data = handle.read(min(limit, info.st_size) + 1)
+            while len(data) <= limit:  # it grew since stat(): read on, up to the limit
+                more = handle.read(min(limit + 1 - len(data), 1 << 20))
+                if not more:
+                    break
+                data += more
     except OSError as err:
         raise fail("a readable file", f"{path}: {err.strerror}") from err
     if len(data) > limit:  # it grew while being read
@@ -519,7 +525,8 @@ def atomic_write_bytes(path: Path, data: bytes, *, follow_symlinks: bool = False
     target.parent.mkdir(parents=True, exist_ok=True)
     old = _existing_file(target)
     if old is not None and not os.access(target, os.W_OK):
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target))
+        code = errno.EROFS if _read_only_file_system(target.parent) else errno.EACCES
+        raise OSError(code, os.strerror(code), str(target))
     fd, tmp = _create_temporary(target, 0o600 if old is not None else 0o666)
     try:
         try:
@@ -536,6 +543,14 @@ def atomic_write_bytes(path: Path, data: bytes, *, follow_symlinks: bool = False
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _read_only_file_system(folder: Path) -> bool:
+    """Whether ``folder`` is on a file system mounted read-only (where the system tells)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 0))
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
 
 
 def _keep_owner_and_mode(fd: int, old: os.stat_result) -> None:

@@ -422,7 +422,7 @@ def stale(
 
 def _checked_day(value: Any) -> dt.date | None:
     """A ``checked_on`` value as a day, or None when it is not ``YYYY-MM-DD``."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return None
     try:
         return dt.date.fromisoformat(value)

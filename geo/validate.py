@@ -369,6 +369,26 @@ class _Checker:
             )
         self.history(file, where, props.get("history"))
         self.seats(file, where, props.get("seats"))
+        self.checked_on(file, where, props.get("checked_on"))
+
+    def checked_on(self, file: str, where: dict[str, Any], value: Any) -> None:
+        """``checked_on``: the day a place was last checked, ``YYYY-MM-DD``, not after today.
+
+        Absent or null means never (``geo check-stale`` lists the place).
+        """
+        if value is None:
+            return
+        day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
+        if day is None:
+            self.add(
+                file,
+                "checked_on",
+                value,
+                "a day 'YYYY-MM-DD' (the day the place's facts were last checked), or null",
+                **where,
+            )
+        elif day > self.today:
+            self.add(file, "checked_on", value, f"a day not after today ({self.today})", **where)
 
     def history(self, file: str, where: dict[str, Any], events: Any) -> None:
         if events is None:

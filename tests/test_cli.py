@@ -239,7 +239,7 @@ def test_quiet_works_before_or_after_any_command(where: str, tmp_path: Path) -> 
     commands = [
         ["validate", "--data", str(data)],
         ["build", "--data", str(data), "--output", str(tmp_path / "out")],
-        ["set", "--data", str(data), "samur", "checked_on=2026"],
+        ["set", "--data", str(data), "samur", "checked_on=2026-01-01"],
         ["enrich", "--data", str(data), str(points), str(tmp_path / "out.csv")],
         ["export", "--data", str(data), str(tmp_path / "places.gpkg")],
         ["init", str(tmp_path / "copy")],

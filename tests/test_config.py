@@ -106,6 +106,38 @@ def test_settings_nested_too_deep_are_one_problem(tmp_path: Path, text: str) -> 
         read_config(folder)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[maps]\nlanguages = " + "9" * 5000 + "\n",
+        "[maps]\nlanguages = [" + "9" * 4301 + "]\n",
+        "a = -" + "1" * 5000 + "\n",
+    ],
+)
+def test_settings_with_a_number_too_long_to_read_are_one_problem(tmp_path: Path, text: str) -> None:
+    """Python refuses to read an integer of more than 4300 digits: a ValueError traceback."""
+    folder = write(tmp_path, text)
+    with pytest.raises(
+        DataError,
+        match=r"^1 problem in the data:\n  geo\.toml: field '\(toml\)': got 'a number too long "
+        r"to read \(Exceeds the limit \(4300 digits\).*expected numbers of a few digits$",
+    ):
+        read_config(folder)
+
+
+def test_settings_with_a_hexadecimal_number_too_long_to_show_are_one_problem(
+    tmp_path: Path,
+) -> None:
+    """Python reads it, but its repr() refuses: the message gave a ValueError traceback."""
+    folder = write(tmp_path, "[maps]\nlanguages = 0x" + "f" * 5000 + "\n")
+    with pytest.raises(DataError) as caught:
+        read_config(folder)
+    assert str(caught.value) == (
+        "1 problem in the data:\n  geo.toml: field 'maps.languages': got a number of 20000 "
+        "bits; expected a non-empty list of language codes, e.g. ['en', 'fr']"
+    )
+
+
 def test_settings_nested_as_deep_as_allowed_are_read(tmp_path: Path) -> None:
     folder = write(tmp_path, "[" + ".".join(["a"] * 15) + "]\n")  # 16 levels with the top
     with pytest.raises(DataError, match=r"field 'a': got \{'a': .*expected a table among"):

@@ -416,6 +416,26 @@ def _fail_writing_in(folder: Path, call: str, monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(os, call, fake)
 
 
+def _read_only_mount(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``folder`` is on a file system mounted read-only: its files are not writable, and
+    statvfs says why (root passes os.access on a writable one, so both are faked)."""
+    real_access, real_statvfs = os.access, os.statvfs
+
+    def access(path: Any, mode: int, *args: Any, **kwargs: Any) -> bool:
+        if mode & os.W_OK and Path(os.fsdecode(path)).parent == folder:
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    def statvfs(path: Any) -> Any:
+        info = real_statvfs(path)
+        if Path(os.fsdecode(path)) != folder:
+            return info
+        return type("Flags", (), {"f_flag": info.f_flag | os.ST_RDONLY})()
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(os, "statvfs", statvfs)
+
+
 FAILURES: dict[str, tuple[Callable[[Path, pytest.MonkeyPatch], None], str]] = {
     "read-only folder": (
         lambda d, m: _fail_creating_in(d, errno.EACCES, m),
@@ -425,6 +445,7 @@ FAILURES: dict[str, tuple[Callable[[Path, pytest.MonkeyPatch], None], str]] = {
         lambda d, m: _fail_creating_in(d, errno.EROFS, m),
         "Read-only file system",
     ),
+    "read-only mount": (_read_only_mount, "Read-only file system"),  # it said Permission denied
     "disk full at write": (
         lambda d, m: _fail_writing_in(d, "write", m),
         "No space left on device",

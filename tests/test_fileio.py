@@ -8,6 +8,7 @@ import os
 import re
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -452,6 +453,36 @@ def test_a_file_over_the_size_limit_is_refused(
     monkeypatch.setenv("GEO_MAX_FILE_MB", "lots")
     with pytest.raises(DataError, match=r"\$GEO_MAX_FILE_MB.*expected a positive number of MB"):
         read_json(path)
+
+
+def test_a_file_that_grows_after_its_size_was_read_is_read_whole_or_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """read() is asked for the size stat() gave, then reads on to the limit."""
+    path = tmp_path / "offices.geojson"
+    path.write_text('{"a": "' + "x" * 2000 + '"}', encoding="utf-8")
+    real = Path.stat
+
+    def smaller(self: Path, **kwargs: Any) -> os.stat_result:  # as stat() saw it before
+        info = real(self, **kwargs)
+        return os.stat_result((info.st_mode, *tuple(info)[1:6], 10, *tuple(info)[7:]))
+
+    monkeypatch.setattr(Path, "stat", smaller)
+    assert read_json(path)["a"] == "x" * 2000
+    monkeypatch.setenv("GEO_MAX_FILE_MB", "0.001")  # 1000 bytes
+    with pytest.raises(DataError, match=r"got 'more than 1,000 bytes'; expected a file of at"):
+        read_json(path)
+
+
+@pytest.mark.parametrize("huge", ["99999999999999999999999999", "1e300"])
+def test_a_size_limit_beyond_any_file_reads_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, huge: str
+) -> None:
+    """It overflowed read(): an OverflowError traceback in every command."""
+    path = tmp_path / "offices.geojson"
+    path.write_text('{"a": 1}', encoding="utf-8")
+    monkeypatch.setenv("GEO_MAX_FILE_MB", huge)
+    assert read_json(path) == {"a": 1}
 
 
 @pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 5000, 100_000])

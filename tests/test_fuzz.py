@@ -474,6 +474,9 @@ toml_values = st.one_of(
     st.sampled_from(["07:32:00", '"en"', "{}", "{a = 1}", '[["en"]]', '"\\u0000"', "'''x'''"]),
     st.integers(0, 3000).map(lambda n: "[" * n + "]" * n),
     st.integers(0, 3000).map(lambda n: "{a = " * n + "1" + "}" * n),
+    # integers of more digits than Python converts (4300), floats beyond a double
+    st.integers(4290, 5000).map(lambda n: "9" * n),
+    st.sampled_from(["1e99999", "-1e99999", "0x" + "f" * 5000, "[" + "9" * 4301 + "]"]),
 )
 
 

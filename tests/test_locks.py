@@ -91,7 +91,9 @@ def test_an_edit_waits_for_the_edit_holding_the_folder(tmp_path: Path) -> None:
     # The holder has the lock before the edit starts: started the other way round, a quick
     # edit could take the folder first and finish before the holder ever got it.
     with holder("folder", data):
-        edit = subprocess.Popen([*command, "checked_on=2026"], stderr=subprocess.PIPE, text=True)
+        edit = subprocess.Popen(
+            [*command, "checked_on=2026-01-01"], stderr=subprocess.PIPE, text=True
+        )
         edit_started = time.monotonic()
         time.sleep(3)
         if edit.poll() is not None:
@@ -100,4 +102,5 @@ def test_an_edit_waits_for_the_edit_holding_the_folder(tmp_path: Path) -> None:
         assert edit.wait(timeout=120) == 0, edit.communicate()[1]
     assert time.monotonic() - edit_started >= 3
     assert sorted(p.name for p in data.iterdir()) == before
-    assert '"checked_on": 2026' in (data / "border_posts.geojson").read_text(encoding="utf-8")
+    text = (data / "border_posts.geojson").read_text(encoding="utf-8")
+    assert '"checked_on": "2026-01-01"' in text

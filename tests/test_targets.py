@@ -613,6 +613,42 @@ def test_a_build_whose_disk_fills_at_the_manifest_is_completed_by_the_next(
     assert "Bruxelles" in (out / "places.geojson").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("ending", [".kml", ".gpkg", ".fgb", ".geojson", ".csv"])
+def test_an_export_on_a_filling_disk_is_a_clean_error_and_leaves_nothing(
+    fixture_dir: Path, tmp_path: Path, ending: str
+) -> None:
+    """The disk fills for real (a file size limit, as ``ulimit -f``): GDAL's KML driver
+    ignores the failed writes, so the file is read back before it is kept."""
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    whole = tmp_path / f"whole{ending}"
+    assert run("export", "--data", str(fixture_dir), str(whole)).exit_code == 0
+    limit = whole.stat().st_size // 2
+
+    def filling_disk() -> None:  # in the child: a write past ``limit`` bytes fails (EFBIG)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    target = tmp_path / "cut" / f"places{ending}"
+    target.parent.mkdir()
+    result = subprocess.run(
+        [sys.executable, "-m", "geo", "export", "--data", str(fixture_dir), str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=filling_disk,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"error: cannot write {str(target)!r}: File too large" in result.stderr or (
+        f"error: cannot write {target} as {ending[1:]}: " in result.stderr
+    ), result.stderr
+    assert list(target.parent.iterdir()) == []
+
+
 # --------------------------------------------------------------------------- fuzz
 
 

@@ -120,6 +120,30 @@ def test_an_event_date_with_a_trailing_newline_is_refused(data: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["2026-01-01\n", "\uff12\uff10\uff12\uff16-01-01", "2026-02-30", "2026-01", 5, "yesterday"],
+)
+def test_a_checked_on_day_is_checked_exactly(data: Path, value: Any) -> None:
+    """``geo validate`` said such a folder was valid; ``geo check-stale`` then refused it."""
+    set_props(data, "offices.geojson", "rocb-ap", checked_on=value)
+    assert only_problem(data) == (
+        f"offices.geojson: feature #1 (id='rocb-ap'): field 'checked_on': got {value!r}; "
+        "expected a day 'YYYY-MM-DD' (the day the place's facts were last checked), or null"
+    )
+    result = invoke("check-stale", "--data", str(data))
+    assert result.exit_code == 1 and "field 'checked_on'" in result.output
+
+
+def test_a_checked_on_day_after_today_is_refused(data: Path) -> None:
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    set_props(data, "offices.geojson", "rocb-ap", checked_on=tomorrow)
+    assert only_problem(data) == (
+        f"offices.geojson: feature #1 (id='rocb-ap'): field 'checked_on': got {tomorrow!r}; "
+        f"expected a day not after today ({dt.date.today().isoformat()})"
+    )
+
+
 # -- dates at the end of the calendar (case 7) -----------------------------------------------
 
 
