@@ -17,7 +17,8 @@ them at sea).
 Formats: CSV -> CSV and GeoParquet -> GeoParquet.
 Also: the share of land points (those sjoin puts in a country) where both give the same
 country, the peak RSS of `geo enrich` CSV -> CSV for the sizes of --rss, and with --baseline
-DIR (another checkout of geo) its `geo enrich` on the same inputs, alternated with the others.
+DIR (another checkout of geo) its `geo enrich` on the same inputs, alternated with the others,
+and whether both outputs have the same bytes.
 Prints seconds, ratios and MB.  Not a test: figures depend on the machine and its load.
 """
 
@@ -215,6 +216,9 @@ def main() -> None:
                         # from the temporary folder: python -m geo would find ./geo first
                         times["baseline"].append(run(ours(src, out), base_env, folder)[0])
                 same, land = agreement(folder / f"ours0{suffix}", folder / f"plain0{suffix}")
+                if args.baseline is not None:  # the same bytes as the other checkout's
+                    mine = (folder / f"ours0{suffix}").read_bytes()
+                    times["identical"] = [float(mine == (folder / f"base0{suffix}").read_bytes())]
                 rows.append((name, suffix, times, same, land))
         rss = []
         for size in [int(s) for s in args.rss.split(",") if s]:
@@ -238,7 +242,8 @@ def main() -> None:
         line = f"{name:20}{fmt:26}{a:8.2f}{b:9.2f}{b / a:7.2f}x{same:13.2%}"
         if times["baseline"]:
             before = statistics.median(times["baseline"])
-            line += f"   {before:6.2f} ({b / before:.2f}x)"
+            same_bytes = "same bytes" if times["identical"][0] else "DIFFERENT BYTES"
+            line += f"   {before:6.2f} ({b / before:.2f}x, {same_bytes})"
         print(f"{line}  ({land:,} land points)")
     print("\npeak RSS, geo enrich CSV -> CSV, uniform points (plain pipeline for comparison)")
     for size, seconds, ours_mb, plain_mb in rss:
