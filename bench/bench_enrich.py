@@ -10,12 +10,15 @@ For each set of points and each format, in new processes, alternated run by run 
     on the same Natural Earth 10m polygons (read from a FlatGeobuf file) -> to_csv; for
     GeoParquet, read_parquet -> sjoin -> to_parquet.  It gives less: no country for a point on
     a border or off a coast, no distance, no region, no nearest office.
-Sets of points: uniform on the sphere; within 20 km of a boundary (coasts and land borders,
-half of them at sea); within 20 km of a land border (a vertex two countries share).
+Sets of points: uniform on land (inside a country's polygon); uniform over the globe (by area,
+latitudes -56..72, longitudes -170..180: mostly sea); within 20 km of a land border (a vertex
+two countries share); within 20 km of a coast (a vertex of one country only, about half of
+them at sea).
 Formats: CSV -> CSV and GeoParquet -> GeoParquet.
 Also: the share of land points (those sjoin puts in a country) where both give the same
 country, the peak RSS of `geo enrich` CSV -> CSV for the sizes of --rss, and with --baseline
-DIR (another checkout of geo) its `geo enrich` on the same inputs, alternated with the others.
+DIR (another checkout of geo) its `geo enrich` on the same inputs, alternated with the others,
+and whether both outputs have the same bytes.
 Prints seconds, ratios and MB.  Not a test: figures depend on the machine and its load.
 """
 
@@ -64,6 +67,24 @@ def uniform(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     return rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
 
 
+def over_globe(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Uniform by area in latitudes -56..72 and longitudes -170..180 (mostly sea)."""
+    low, high = np.sin(np.radians(-56.0)), np.sin(np.radians(72.0))
+    return rng.uniform(-170, 180, n), np.degrees(np.arcsin(rng.uniform(low, high, n)))
+
+
+def on_land(atlas: geo.Atlas, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Uniform by area among the points inside a country's polygon."""
+    lons, lats, found = [], [], 0
+    while found < n:
+        lon, lat = uniform(4 * n, rng)
+        land = atlas.countries.locate_many(lon, lat, tolerance_km=0.0).row >= 0
+        lons.append(lon[land])
+        lats.append(lat[land])
+        found += int(land.sum())
+    return np.concatenate(lons)[:n], np.concatenate(lats)[:n]
+
+
 def around(vertices: np.ndarray, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Points within 20 km (geodesic, any direction) of vertices picked at random."""
     pick = vertices[rng.integers(0, len(vertices), n)]
@@ -73,8 +94,9 @@ def around(vertices: np.ndarray, n: int, rng: np.random.Generator) -> tuple[np.n
     return np.asarray(lon), np.asarray(lat)
 
 
-def land_border_vertices(atlas: geo.Atlas) -> np.ndarray:
-    """Vertices shared by the polygons of two countries (land borders)."""
+def land_border_vertices(atlas: geo.Atlas, *, shared_by: int = 2) -> np.ndarray:
+    """Vertices shared by the polygons of two countries (land borders); with ``shared_by=1``,
+    the vertices of one country only (coasts)."""
     countries = atlas.countries
     xy, part = shapely.get_coordinates(countries._parts, return_index=True)
     frame = pd.DataFrame(
@@ -85,7 +107,7 @@ def land_border_vertices(atlas: geo.Atlas) -> np.ndarray:
         }
     )
     shared = frame.groupby(["x", "y"])["row"].nunique()
-    keys = shared[shared >= 2].reset_index()
+    keys = (shared[shared >= 2] if shared_by >= 2 else shared[shared == 1]).reset_index()
     return keys[["x", "y"]].to_numpy() / 1e6
 
 
@@ -148,9 +170,10 @@ def main() -> None:
     rng = np.random.default_rng(0)
     n = args.points
     sets = {
-        "uniform": uniform(n, rng),
-        "near any boundary": around(atlas.countries._piece_xy.reshape(-1, 2), n, rng),
+        "uniform on land": on_land(atlas, n, rng),
+        "uniform over globe": over_globe(n, rng),
         "near land borders": around(land_border_vertices(atlas), n, rng),
+        "near coasts": around(land_border_vertices(atlas, shared_by=1), n, rng),
     }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -174,7 +197,9 @@ def main() -> None:
             return [python, "-c", script, str(src), str(dst), str(polygons)]
 
         # warm the cache (country layer, raster, places): what any run after the first finds
-        run(ours(folder / "uniform.csv", folder / "warm.csv"), env)
+        run(ours(folder / "uniform_on_land.csv", folder / "warm.csv"), env)
+        if args.baseline is not None:
+            run(ours(folder / "uniform_on_land.csv", folder / "warm.csv"), base_env, folder)
         rows = []
         for name in sets:
             stem = name.replace(" ", "_")
@@ -191,6 +216,9 @@ def main() -> None:
                         # from the temporary folder: python -m geo would find ./geo first
                         times["baseline"].append(run(ours(src, out), base_env, folder)[0])
                 same, land = agreement(folder / f"ours0{suffix}", folder / f"plain0{suffix}")
+                if args.baseline is not None:  # the same bytes as the other checkout's
+                    mine = (folder / f"ours0{suffix}").read_bytes()
+                    times["identical"] = [float(mine == (folder / f"base0{suffix}").read_bytes())]
                 rows.append((name, suffix, times, same, land))
         rss = []
         for size in [int(s) for s in args.rss.split(",") if s]:
@@ -214,7 +242,8 @@ def main() -> None:
         line = f"{name:20}{fmt:26}{a:8.2f}{b:9.2f}{b / a:7.2f}x{same:13.2%}"
         if times["baseline"]:
             before = statistics.median(times["baseline"])
-            line += f"   {before:6.2f} ({b / before:.2f}x)"
+            same_bytes = "same bytes" if times["identical"][0] else "DIFFERENT BYTES"
+            line += f"   {before:6.2f} ({b / before:.2f}x, {same_bytes})"
         print(f"{line}  ({land:,} land points)")
     print("\npeak RSS, geo enrich CSV -> CSV, uniform points (plain pipeline for comparison)")
     for size, seconds, ours_mb, plain_mb in rss:

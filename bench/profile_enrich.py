@@ -1,9 +1,10 @@
-"""Where the seconds of a `geo enrich` of uniform points go, stage by stage.
+"""Where the seconds of a `geo enrich` go, stage by stage, for one set of `bench_enrich.py`.
 
 One thread per stage (the command runs them on every core, batch by batch), then the whole
 command end to end.  Not a comparison: the ratios are in `bench_enrich.py`.
 
     .venv/bin/python bench/profile_enrich.py --points 1000000
+    .venv/bin/python bench/profile_enrich.py --set "near coasts"
 """
 
 from __future__ import annotations
@@ -25,13 +26,29 @@ sys.path.insert(0, str(ROOT))
 import geo  # noqa: E402
 from geo.points.enrich import Enricher, nearest_place  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+import bench_enrich  # noqa: E402
+
+#: The sets of bench_enrich.py: (atlas, points, random generator) -> (lon, lat).
+SETS = {
+    "uniform on land": bench_enrich.on_land,
+    "uniform over globe": lambda atlas, n, rng: bench_enrich.over_globe(n, rng),
+    "near land borders": lambda atlas, n, rng: bench_enrich.around(
+        bench_enrich.land_border_vertices(atlas), n, rng
+    ),
+    "near coasts": lambda atlas, n, rng: bench_enrich.around(
+        bench_enrich.land_border_vertices(atlas, shared_by=1), n, rng
+    ),
+}
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000)
-    n = parser.parse_args().points
-    rng = np.random.default_rng(0)
-    lon, lat = rng.uniform(-180, 180, n), np.degrees(np.arcsin(rng.uniform(-1, 1, n)))
+    parser.add_argument("--set", default="uniform over globe", choices=sorted(SETS))
+    args = parser.parse_args()
+    n = args.points
+    lon, lat = SETS[args.set](geo.load(), n, np.random.default_rng(0))
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "in.csv"
         pd.DataFrame({"id": np.arange(n), "lat": lat, "lon": lon}).to_csv(source, index=False)

@@ -125,6 +125,9 @@ class CountryIndex:
         if pieces is None:
             pieces = _boundary_pieces(self._parts, self._part_row)
         self._piece_xy, self._piece_len, self._edge_row = pieces
+        # longitudes and latitudes apart, each row contiguous: what the distances read
+        self._piece_x = np.ascontiguousarray(self._piece_xy[:, :, 0])
+        self._piece_y = np.ascontiguousarray(self._piece_xy[:, :, 1])
         self._edges = _piece_lines(self._piece_xy, self._piece_len)
         self._edge_tree = shapely.STRtree(self._edges)
         # (min_lon, min_lat, max_lon, max_lat) of each piece
@@ -386,7 +389,7 @@ class CountryIndex:
         if not len(pt_i):
             return np.zeros(0), np.zeros(0), np.zeros(0)
         qlon, qlat = lon[pt_i], lat[pt_i]
-        near_lon, near_lat = _nearest_on_pieces(self._piece_xy[edge_i], qlon, qlat)
+        near_lon, near_lat = _nearest_on_pieces(self._piece_x, self._piece_y, edge_i, qlon, qlat)
         km = _geodesic_km_if_needed(qlon - shift, qlat, near_lon, near_lat, pt_i, tolerance_km)
         return km, near_lon, near_lat
 
@@ -694,33 +697,67 @@ _PIECE = 32  # vertices per boundary piece
 _MAX_UNPACKED_BYTES = 200_000_000
 
 
-def _nearest_on_pieces(
-    pieces: np.ndarray, lon: np.ndarray, lat: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest point of each piece (``(n, _PIECE, 2)`` lon/lat) to each point.
+#: Pairs of :func:`_nearest_on_pieces` done at a time: their arrays stay in the CPU's cache.
+_PAIRS_AT_ONCE = 2048
 
-    Computed in a local frame centred on the point, on the ellipsoid's own
-    scales there (a degree of latitude is the meridional radius ``M``, one of
-    longitude ``N cos(lat)``: see :func:`geo.sphere.local_radii_km`), in which
-    distances of tens of kilometres are isotropic to a few parts in a million;
-    with one scale for both, the error would reach the flattening (0.67 %).
+
+def _nearest_on_pieces(
+    piece_x: np.ndarray, piece_y: np.ndarray, which: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest point of the pieces ``which`` to each point (lon/lat, one piece per point).
+
+    ``piece_x`` and ``piece_y`` are the longitudes and latitudes of every piece
+    (``(n, _PIECE)``).  Computed in a local frame centred on the point, on the
+    ellipsoid's own scales there (a degree of latitude is the meridional radius
+    ``M``, one of longitude ``N cos(lat)``: see :func:`geo.sphere.local_radii_km`),
+    in which distances of tens of kilometres are isotropic to a few parts in a
+    million; with one scale for both, the error would reach the flattening
+    (0.67 %).  The pairs are done :data:`_PAIRS_AT_ONCE` at a time, with the same
+    operations on each element whatever their number.
     """
     meridional, prime = local_radii_km(lat)
-    scale = (prime * np.cos(np.radians(lat)) / meridional)[:, None]  # in units of M-degrees
-    x = (pieces[:, :, 0] - lon[:, None]) * scale
-    y = pieces[:, :, 1] - lat[:, None]
+    scale = prime * np.cos(np.radians(lat)) / meridional  # in units of M-degrees
+    n = len(which)
+    near_lon, near_lat = np.empty(n), np.empty(n)
+    for start in range(0, n, _PAIRS_AT_ONCE):
+        part = slice(start, min(start + _PAIRS_AT_ONCE, n))
+        near_lon[part], near_lat[part] = _nearest_in_frame(
+            piece_x[which[part]], piece_y[which[part]], lon[part], lat[part], scale[part]
+        )
+    return near_lon, near_lat
+
+
+def _nearest_in_frame(
+    x: np.ndarray, y: np.ndarray, lon: np.ndarray, lat: np.ndarray, scale: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_nearest_on_pieces` of some pairs: ``x`` and ``y`` are their pieces (changed)."""
+    x -= lon[:, None]
+    x *= scale[:, None]
+    y -= lat[:, None]
     ax, ay, bx, by = x[:, :-1], y[:, :-1], x[:, 1:], y[:, 1:]
     dx, dy = bx - ax, by - ay
-    length2 = dx * dx + dy * dy
+    length2 = dx * dx
+    work = dy * dy
+    length2 += work
+    t = ax * dx  # the parameter of the point of each segment's line nearest the origin
+    np.multiply(ay, dy, out=work)
+    t += work
+    np.negative(t, out=t)
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
-    t = np.clip(t, 0.0, 1.0)
-    px, py = ax + t * dx, ay + t * dy
-    best = np.argmin(px * px + py * py, axis=1)
+        t /= length2
+    t[~(length2 > 0)] = 0.0
+    np.clip(t, 0.0, 1.0, out=t)
+    px = t * dx
+    px += ax
+    py = t * dy
+    py += ay
+    np.multiply(px, px, out=dx)  # squared distances to the origin, in dx
+    np.multiply(py, py, out=dy)
+    dx += dy
+    best = np.argmin(dx, axis=1)
     pick = np.arange(len(best))
     near_x, near_y = px[pick, best], py[pick, best]
-    scale1 = scale[:, 0]
-    near_lon = np.where(scale1 > 0, near_x / np.where(scale1 > 0, scale1, 1.0), 0.0) + lon
+    near_lon = np.where(scale > 0, near_x / np.where(scale > 0, scale, 1.0), 0.0) + lon
     return near_lon, near_y + lat
 
 

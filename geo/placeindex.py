@@ -31,6 +31,13 @@ bounded: a place it leaves out is known to be no nearer than a margin below
 the farthest one it keeps, and the rounds ask for more candidates until that
 margin is beyond the bound above.  Candidates' chords are then computed as
 the tree computes them.  Queries within a distance use the tree.
+
+A query of the one nearest place of many points first looks each point up in
+a raster of 1/8-degree cells (:func:`_build_owner_grid`): a cell whose
+nearest place is provably the same for every point in it gives that place at
+once, and the point needs a single geodesic, the one the search above would
+end with.  Only points in the other cells (near the edge between two places'
+domains) search.  The answers are the same either way.
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ import numpy as np
 import pyproj
 import shapely
 
+from geo import cache
 from geo.errors import UsageError
 from geo.schema import KINDS, did_you_mean, valid_lon_lat
 from geo.sphere import (
@@ -82,6 +90,11 @@ _MANY_POINTS = 10_000
 #: Most entries (points x places) of a query answered by a matrix product (more: a tree,
 #: which is faster on many points; the product's memory stays under 32 MB).
 _PRODUCT_MAX_ENTRIES = 4_000_000
+#: Queries of the one nearest place of at least this many points use the owner raster (the
+#: first one reads it from the cache or builds it); once in memory, every such query does.
+_OWNER_MIN_POINTS = 50_000
+#: Cell size of the owner raster, degrees (a power of two, so cell edges are exact).
+_OWNER_CELL_DEG = 0.125
 #: Bound of the rounding of ``|p - v|**2 = |p|**2 + |v|**2 - 2 p . v`` for computed unit
 #: vectors (a few units in the last place of 1, with a wide margin).
 _PRODUCT_SLACK = 1e-14
@@ -164,6 +177,8 @@ class PlaceIndex:
         self._vectors = unit_vectors(self._lon, self._lat)
         self._tree_built: Any = None
         self._tree_lock = threading.Lock()
+        self._owners: np.ndarray | None = None
+        self._owners_lock = threading.Lock()
 
     @property
     def _tree(self) -> Any:
@@ -176,9 +191,43 @@ class PlaceIndex:
             return self._tree_built
 
     def prepare(self, points: int) -> None:
-        """Build now what queries of ``points`` points will use (the tree of large ones)."""
+        """Build now what queries of ``points`` points will use (the tree of large ones).
+
+        With at least :data:`_OWNER_MIN_POINTS` points, also the owner raster (read from the
+        cache, or built and cached), which queries of one nearest place then use.
+        """
         if points * len(self) > _PRODUCT_MAX_ENTRIES:
             self._tree  # noqa: B018 - built on first use
+        if points >= _OWNER_MIN_POINTS:
+            self._owner_grid()
+
+    def _owner_grid(self) -> np.ndarray:
+        """The owner raster (see :func:`_build_owner_grid`): in memory, cached, or built."""
+        with self._owners_lock:
+            if self._owners is None:
+                self._owners = self._read_or_build_owners()
+            return self._owners
+
+    def _read_or_build_owners(self) -> np.ndarray:
+        coordinates = np.ascontiguousarray(np.column_stack([self._lon, self._lat]))
+        key = cache.entry_key(
+            "owners", cache.file_digest(coordinates.tobytes()), len(self), _OWNER_CELL_DEG
+        )
+        shape = (round(180.0 / _OWNER_CELL_DEG), round(360.0 / _OWNER_CELL_DEG))
+        arrays = cache.load("owners", key)
+        if arrays is not None:
+            owners = arrays.get("owners")
+            if (
+                owners is not None
+                and owners.shape == shape
+                and owners.dtype.kind == "i"
+                and int(owners.min()) >= -1
+                and int(owners.max()) < len(self)
+            ):
+                return owners
+        owners = _build_owner_grid(self, _OWNER_CELL_DEG)
+        cache.store("owners", key, {"owners": owners}, compress=True, keep=4)
+        return owners
 
     def _candidates(
         self, points: np.ndarray, asked: int, workers: int
@@ -251,8 +300,20 @@ class PlaceIndex:
         dist = np.zeros((m, k), dtype=float)
         if not len(self) or k == 0 or m == 0:
             return Nearest(position, dist)
-        points = unit_vectors(lon, lat)
         todo = np.arange(m)
+        if k == 1 and (self._owners is not None or m >= _OWNER_MIN_POINTS):
+            owner = _lookup(self._owner_grid(), _OWNER_CELL_DEG, lon, lat)
+            known = np.flatnonzero(owner >= 0)
+            if len(known):
+                cand = owner[known]
+                position[known, 0] = self._rows[cand]
+                dist[known, 0] = geodesic_km(
+                    lon[known], lat[known], self._lon[cand], self._lat[cand]
+                )
+                todo = np.flatnonzero(owner < 0)
+                if not len(todo):
+                    return Nearest(position, dist)
+        points = unit_vectors(lon, lat)
         # many points asking for their nearest: one extra neighbour settles about 90 % of them
         asked = min(len(self), k + (1 if k == 1 and m >= _MANY_POINTS else _EXTRA_NEIGHBOURS))
         while len(todo):
@@ -355,6 +416,76 @@ class PlaceIndex:
         point, cand, d = point[keep], cand[keep], d[keep]
         order = np.lexsort((cand, d, point))
         return Within(point[order], self._rows[cand[order]], d[order])
+
+
+def _build_owner_grid(index: PlaceIndex, cell_deg: float) -> np.ndarray:
+    """For each cell of a raster, the tree position of its points' nearest place, or ``-1``.
+
+    Cell ``[iy, ix]`` spans longitudes ``-180 + ix * cell_deg`` to ``-180 + (ix + 1) *
+    cell_deg`` and latitudes ``-90 + iy * cell_deg`` to ``-90 + (iy + 1) * cell_deg``, edges
+    included.  Let ``c`` be a cell's centre, ``P1`` and ``P2`` its two nearest places by
+    chord (the tree's answer), ``theta2`` the angle to ``P2``, ``d1`` the geodesic km to
+    ``P1`` and ``r`` a bound of the km from ``c`` to any point ``x`` of the cell.  Every
+    place ``Q`` other than ``P1`` is at least ``R_MIN * theta2`` from ``c``, so the triangle
+    inequality gives ``d(x, P1) <= d1 + r`` and ``d(x, Q) >= R_MIN * theta2 - r``: when
+    the second exceeds the first (with slack for rounding), ``P1`` is strictly the nearest
+    place of every point of the cell, and the cell holds it; else ``-1`` (the query
+    searches).  ``r`` is ``R_MAX`` times the angle from the centre to a corner: moving
+    along the centre's parallel, then along a meridian, that angle is at most
+    ``dphi + cos(phi) dlambda``, ``phi`` taken where the cosine is largest in the cell.
+    A lookup's floor errs by about 1e-14 degree, far below the slack.
+
+    Cells are first tried much larger, then split where unsure (a sure cell makes its
+    parts sure), down to ``cell_deg``.
+    """
+    nx, ny = round(360.0 / cell_deg), round(180.0 / cell_deg)
+    n = len(index)
+    dtype = np.int16 if n <= np.iinfo(np.int16).max else np.int32
+    if n <= 1:
+        return np.zeros((ny, nx), dtype=dtype)
+    # from cells _OWNER_COARSE**_OWNER_LEVELS times as large, down: a sure cell's parts are
+    # sure, the others are tried part by part
+    size = _OWNER_COARSE**_OWNER_LEVELS
+    iy, ix = np.divmod(np.arange(ny * nx // size**2), nx // size)
+    owners = _sure_owner(index, cell_deg * size, iy, ix).reshape(ny // size, nx // size)
+    while size > 1:
+        size //= _OWNER_COARSE
+        owners = np.repeat(np.repeat(owners, _OWNER_COARSE, 0), _OWNER_COARSE, 1)
+        iy, ix = np.nonzero(owners < 0)
+        owners[iy, ix] = _sure_owner(index, cell_deg * size, iy, ix)
+    return owners.astype(dtype)
+
+
+#: :func:`_build_owner_grid` first tries cells ``_OWNER_COARSE**_OWNER_LEVELS`` times as
+#: large (per side), then splits each unsure one into ``_OWNER_COARSE**2``, and so on.
+_OWNER_COARSE = 4
+_OWNER_LEVELS = 2
+
+
+def _sure_owner(index: PlaceIndex, cell_deg: float, iy: np.ndarray, ix: np.ndarray) -> np.ndarray:
+    """The sure nearest place (tree position) of the cells ``[iy, ix]``, ``-1`` when unsure.
+
+    See :func:`_build_owner_grid`.
+    """
+    lat_lo = -90.0 + iy * cell_deg
+    lat_hi = lat_lo + cell_deg
+    lon, lat = -180.0 + (ix + 0.5) * cell_deg, (lat_lo + lat_hi) / 2.0
+    chord, cand = index._tree.query(unit_vectors(lon, lat), 2)
+    d1 = geodesic_km(lon, lat, index._lon[cand[:, 0]], index._lat[cand[:, 0]])
+    others = R_MIN_KM * chord_to_angle(chord[:, 1]) * (1 - 1e-6) - 1e-6
+    least_abs = np.where((lat_lo < 0) & (lat_hi > 0), 0.0, np.minimum(abs(lat_lo), abs(lat_hi)))
+    half = math.radians(cell_deg / 2.0)
+    radius = R_MAX_KM * (half + np.cos(np.radians(least_abs)) * half) * (1 + 1e-6) + 1e-6
+    return np.where(others - radius > d1 + radius, cand[:, 0], -1)
+
+
+def _lookup(grid: np.ndarray, cell_deg: float, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """The value of each point's cell of a world raster (valid lon/lat; 180 and 90 fall in
+    the last cell)."""
+    ny, nx = grid.shape
+    ix = np.minimum(((lon + 180.0) / cell_deg).astype(np.intp), nx - 1)
+    iy = np.minimum(((lat + 90.0) / cell_deg).astype(np.intp), ny - 1)
+    return np.asarray(grid[iy, ix]).astype(np.int64)
 
 
 def _largest(values: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -22,11 +22,13 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from shapely.geometry import Point, box
 
+from geo import countries
+
 # The size from which locate_many answers from its raster: private, imported so that a
 # rename fails here instead of silently testing the exact path twice.
 from geo.countries import _GRID_MIN_POINTS, COAST_TOLERANCE_KM, CountryIndex, load_country_index
 from geo.errors import DataError
-from geo.sphere import geodesic_km
+from geo.sphere import geodesic_km, local_radii_km
 
 #: Country pairs with a shared border, and an enclave (VAT in ITA, LSO in ZAF).
 BORDER_PAIRS = [
@@ -633,3 +635,53 @@ def test_a_clone_answers_alike_from_other_threads(world: CountryIndex) -> None:
         for row, km in pool.map(run, clones):
             np.testing.assert_array_equal(row, want.row)
             np.testing.assert_array_equal(km, want.distance_km)
+
+
+# -- the nearest point of pieces, by blocks, is the one-pass formula's, bit for bit -------------
+
+
+def nearest_on_pieces_in_one_pass(
+    pieces: np.ndarray, lon: np.ndarray, lat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The local-frame nearest point of each piece, as the rule first computed it."""
+    meridional, prime = local_radii_km(lat)
+    scale = (prime * np.cos(np.radians(lat)) / meridional)[:, None]
+    x = (pieces[:, :, 0] - lon[:, None]) * scale
+    y = pieces[:, :, 1] - lat[:, None]
+    ax, ay, bx, by = x[:, :-1], y[:, :-1], x[:, 1:], y[:, 1:]
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(length2 > 0, -(ax * dx + ay * dy) / length2, 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    px, py = ax + t * dx, ay + t * dy
+    best = np.argmin(px * px + py * py, axis=1)
+    pick = np.arange(len(best))
+    near_x, near_y = px[pick, best], py[pick, best]
+    scale1 = scale[:, 0]
+    near_lon = np.where(scale1 > 0, near_x / np.where(scale1 > 0, scale1, 1.0), 0.0) + lon
+    return near_lon, near_y + lat
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.sampled_from([1, 7, countries._PAIRS_AT_ONCE, countries._PAIRS_AT_ONCE + 1, 9000]),
+    spread=st.sampled_from([0.0, 1e-7, 0.05, 0.3]),
+)
+def test_nearest_on_pieces_by_blocks_is_the_one_pass_formula(
+    world: CountryIndex, seed: int, n: int, spread: float
+) -> None:
+    """On vertices, a hair off them and farther, near the poles too: the same floats."""
+    rng = np.random.default_rng(seed)
+    which = rng.integers(0, len(world._piece_xy), n)
+    vertex = world._piece_xy[which, rng.integers(0, countries._PIECE, n)]
+    lon = np.clip(vertex[:, 0] + rng.normal(0, spread, n), -180, 180)
+    lat = np.clip(vertex[:, 1] + rng.normal(0, spread, n), -90, 90)
+    lat[:1] = 90.0  # a zero scale
+    got = countries._nearest_on_pieces(world._piece_x, world._piece_y, which, lon, lat)
+    expected = nearest_on_pieces_in_one_pass(world._piece_xy[which], lon, lat)
+    np.testing.assert_array_equal(got[0], expected[0])
+    np.testing.assert_array_equal(got[1], expected[1])

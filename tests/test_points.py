@@ -30,7 +30,7 @@ from geo.countries import _GRID_MIN_POINTS
 from geo.enrich import country_columns
 from geo.errors import InvalidPointsError
 from geo.points import ADDED_COLUMNS, OnInvalid, Progress, enrich_file, enrich_points
-from geo.points.enrich import nearest_place
+from geo.points.enrich import Enricher, nearest_place
 from geo.points.geoparquet import points_wkb, wkb_points_xy
 from tests.conftest_data import copy_data
 from tests.edge_cases import CASES
@@ -1258,3 +1258,77 @@ def test_csv_progress_follows_the_rows_not_pyarrows_read_ahead(tmp_path: Path) -
         done += count
         assert fraction == pytest.approx(done / rows, abs=0.02)
     assert seen[-1][1] == 1.0 or seen[-1][1] == pytest.approx(1.0, abs=0.02)
+
+
+# -- the fast paths (answer raster, owner raster) against the exact ones, near shores ----------
+
+
+def shore_vertices(atlas: geo.Atlas) -> tuple[np.ndarray, np.ndarray]:
+    """Boundary vertices of one country only (coasts), and of two or more (land borders)."""
+    index = atlas.countries
+    xy, part = shapely.get_coordinates(index._parts, return_index=True)
+    frame = pd.DataFrame(
+        {"x": xy[:, 0], "y": xy[:, 1], "row": index._part_row[part]}
+    ).drop_duplicates()
+    shared = frame.groupby(["x", "y"])["row"].transform("nunique")
+    return (
+        frame.loc[shared == 1, ["x", "y"]].to_numpy(),
+        frame.loc[shared >= 2, ["x", "y"]].to_numpy(),
+    )
+
+
+#: The size from which nearest-place queries use the owner raster (read at import: tests
+#: change it).
+OWNER_MIN_POINTS = placeindex._OWNER_MIN_POINTS
+
+
+@pytest.fixture(scope="module")
+def shores(atlas: geo.Atlas) -> tuple[np.ndarray, np.ndarray]:
+    return shore_vertices(atlas)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    coast_share=st.floats(0.0, 1.0),
+    reach_km=st.sampled_from([2.0, 20.0, 30.0]),
+)
+def test_fast_path_gives_the_exact_answers_near_coasts_and_borders(
+    atlas: geo.Atlas,
+    shores: tuple[np.ndarray, np.ndarray],
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    coast_share: float,
+    reach_km: float,
+) -> None:
+    """Points within ``reach_km`` of coasts and land borders, enough for both rasters: the
+    same country, region, distance and nearest place as the rule and the search alone."""
+    rng = np.random.default_rng(seed)
+    n = max(_GRID_MIN_POINTS, OWNER_MIN_POINTS)
+    coasts, borders = shores
+    n_coast = int(n * coast_share)
+    pick = np.r_[
+        coasts[rng.integers(0, len(coasts), n_coast)],
+        borders[rng.integers(0, len(borders), n - n_coast)],
+    ]
+    lon, lat, _ = GEOD.fwd(
+        pick[:, 0], pick[:, 1], rng.uniform(0, 360, n), rng.uniform(0, reach_km * 1000, n)
+    )
+    lon, lat = np.asarray(lon), np.asarray(lat)
+    enricher = Enricher(atlas, None)
+    fast = enricher.find(lon, lat)
+    assert enricher._places._owners is not None  # the owner raster answered
+    exact = atlas.countries._locate_exact(lon, lat, countries.COAST_TOLERANCE_KM)
+    with monkeypatch.context() as patched:
+        patched.setattr(placeindex, "_OWNER_MIN_POINTS", 10**12)
+        searched = query.PlaceIndex(atlas.places).nearest(lon, lat, k=1, threads=False)
+    np.testing.assert_array_equal(fast.country, exact.row)
+    np.testing.assert_array_equal(fast.country_km, np.round(exact.distance_km, 3))
+    for column in ("iso3", "region"):
+        table = enricher.country_table[column]
+        np.testing.assert_array_equal(table[fast.country], table[exact.row])
+    np.testing.assert_array_equal(fast.place, searched.position[:, 0])
+    np.testing.assert_array_equal(fast.place_km, np.round(searched.distance_km[:, 0], 3))
+    assert (exact.distance_km > 0).any() and (exact.distance_km == 0).any()

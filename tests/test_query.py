@@ -807,3 +807,66 @@ def test_the_shipped_checks_are_dated(atlas: Atlas) -> None:
     checked = atlas.places.dropna(subset=["checked_on"])
     assert len(checked) > 0
     assert query.stale(checked, "0d", today=dt.date(2026, 12, 7)).empty
+
+
+# ------------------------------------------- the owner raster gives the search's answers
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    spread=st.sampled_from([0.0, 1e-9, 0.01, 1.0, 20.0]),
+    kind=st.sampled_from([None, *KINDS]),
+)
+def test_owner_raster_gives_the_searchs_answers(
+    atlas: Atlas, seed: int, spread: float, kind: str | None
+) -> None:
+    """Points between two places (where the raster must leave the search to decide), near
+    places, anywhere, and on cell edges: the same place and km with the raster as without."""
+    from geo import placeindex
+
+    rng = np.random.default_rng(seed)
+    xy = shapely.get_coordinates(atlas.places.geometry.values)
+    a, b = xy[rng.integers(0, len(xy), 3000)], xy[rng.integers(0, len(xy), 3000)]
+    middle = (a + b) / 2 + rng.normal(0, spread, (3000, 2))
+    near = a + rng.normal(0, spread, (3000, 2))
+    cell = placeindex._OWNER_CELL_DEG
+    edges = np.round(rng.uniform(-1, 1, (3000, 2)) * [180, 90] / cell) * cell
+    lon = np.clip(
+        np.r_[middle[:, 0], near[:, 0], rng.uniform(-180, 180, 3000), edges[:, 0]], -180, 180
+    )
+    lat = np.clip(np.r_[middle[:, 1], near[:, 1], rng.uniform(-90, 90, 3000), edges[:, 1]], -90, 90)
+    fast = query.PlaceIndex(atlas.places, kind=kind)
+    owners = fast._owner_grid()  # in memory: every k=1 query uses it
+    if kind is None:  # one place (hq) owns every cell
+        assert (owners >= 0).mean() > 0.5 and (owners < 0).any()
+    searched = query.PlaceIndex(atlas.places, kind=kind)
+    entries = placeindex._OWNER_MIN_POINTS
+    placeindex._OWNER_MIN_POINTS = 10**12
+    try:
+        expected = searched.nearest(lon, lat, k=1)
+    finally:
+        placeindex._OWNER_MIN_POINTS = entries
+    assert searched._owners is None
+    got = fast.nearest(lon, lat, k=1)
+    np.testing.assert_array_equal(got.position, expected.position)
+    np.testing.assert_array_equal(got.distance_km, expected.distance_km)
+
+
+def test_owner_raster_cells_hold_their_points_nearest_place(atlas: Atlas) -> None:
+    """Every sure cell's place is the brute-force nearest of random points in the cell."""
+    from geo import placeindex
+
+    index = query.PlaceIndex(atlas.places)
+    owners = index._owner_grid()
+    rng = np.random.default_rng(5)
+    iy, ix = np.nonzero(owners >= 0)
+    pick = rng.integers(0, len(iy), 2000)
+    cell = placeindex._OWNER_CELL_DEG
+    lon = -180 + (ix[pick] + rng.uniform(0, 1, 2000)) * cell
+    lat = -90 + (iy[pick] + rng.uniform(0, 1, 2000)) * cell
+    xy = shapely.get_coordinates(atlas.places.geometry.values)
+    geod = pyproj.Geod(ellps="WGS84")
+    for x, y, owner in zip(lon, lat, owners[iy[pick], ix[pick]], strict=True):
+        d = geod.inv(np.full(len(xy), x), np.full(len(xy), y), xy[:, 0], xy[:, 1])[2]
+        assert int(np.argmin(d)) == index._rows[owner]
