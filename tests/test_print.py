@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pypdf
 import pytest
@@ -281,3 +282,124 @@ def test_the_place_of_a_locator_is_named_even_where_others_crowd_it() -> None:
         countries, Box(lon - 1, lat - 0.6, lon + 1, lat + 0.6), [*crowd, own], width=300, height=200
     )
     assert "Samur, the place itself" in svg
+
+
+def test_each_index_list_starts_on_the_page_of_its_heading(built: tuple[Path, Path]) -> None:
+    """The lists broke before a page of their own: "Index", "Places" on an empty page."""
+    _, out = built
+    for path, headings in (
+        ("atlas.pdf", ("Places", "Cities", "Countries")),
+        ("fr/atlas.pdf", ("Lieux", "Villes", "Pays")),
+    ):
+        reader = pypdf.PdfReader(out / path)
+        start = [page for depth, _, page in _outline(reader) if depth == 0][-1]
+        seen = []
+        for page in range(start, len(reader.pages) + 1):
+            lines = [line.strip() for line in _text(reader, page).splitlines()]
+            for heading in headings:
+                if heading in lines:
+                    after = lines[lines.index(heading) + 1 :]
+                    # an entry is a term and its page numbers: "Samur - Yarag-Kazmalyar ... 12"
+                    assert any(re.search(r"\D \d+$", line) for line in after), (path, heading, page)
+                    seen.append(heading)
+        assert seen == list(headings), (path, seen)
+
+
+def _words(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
+    """``(page, x_min, y_min, x_max, y_max, word)`` of every word poppler reads (points)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-nopgbrk", "-", "-"], input=pdf, check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    found = []
+    for page, body in enumerate(re.split(r"<page ", html)[1:], start=1):
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>',
+            body,
+        ):
+            x0, y0, x1, y1 = (float(v) for v in m.groups()[:4])
+            found.append((page, x0, y0, x1, y1, m.group(5)))
+    return found
+
+
+def _europe(count: int, **columns: Any) -> gpd.GeoDataFrame:
+    """``count`` border posts of the fixture's Samur, renamed, in one region (Europe)."""
+    atlas = geo.load(FIXTURE)
+    samur = atlas.places[atlas.places["id"] == "samur"]
+    rows = samur.loc[samur.index.repeat(count)].reset_index(drop=True)
+    rows["id"] = [f"post-{i:02d}" for i in range(count)]
+    for key, values in columns.items():
+        rows[key] = values
+    return rows
+
+
+def test_a_row_of_a_region_table_is_never_cut_by_a_page() -> None:
+    """Rows broke across pages: the top of a cell on one page, its end on the next."""
+    count = 40
+    places = _europe(
+        count,
+        name=[f"Post{i:02d} crossing" for i in range(count)],
+        city=[f"Town{i:02d} on the old road to the river End{i:02d}" for i in range(count)],
+    )
+    pdf = atlas_pdf(places, geo.load(FIXTURE).countries_display, lang="en")
+    words = _words(pdf)
+    first_entry = min(p for d, _, p in _outline(pypdf.PdfReader(io.BytesIO(pdf))) if d == 1)
+    table_pages = set(range(1, first_entry))
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for page, *_, word in words:
+        if page not in table_pages:
+            continue
+        if m := re.fullmatch(r"Town(\d\d)", word):
+            first[m.group(1)] = page
+        elif m := re.fullmatch(r"End(\d\d)", word):
+            last[m.group(1)] = page
+    assert len(first) == count and len(set(first.values())) > 1  # the table spans pages
+    assert {k: v for k, v in first.items() if last.get(k) != v} == {}
+
+
+def test_a_status_word_keeps_clear_of_the_next_column() -> None:
+    """ "Operational" ran into the opening date: the status column was narrower than the word."""
+    places = _europe(3, name=["A", "B", "C"], status="operational")
+    for lang, word in (("en", "Operational"), ("fr", "activité")):
+        words = _words(atlas_pdf(places, geo.load(FIXTURE).countries_display, lang=lang))
+        status = [w for w in words if w[5] == word]
+        assert status, lang
+        for page, _, y0, x1, _, _ in status:
+            after = [w[1] for w in words if w[0] == page and abs(w[2] - y0) < 1 and w[1] > x1 - 1]
+            assert all(x - x1 >= 3 for x in after), (lang, word, min(after) - x1)
+
+
+#: Text the layout engine would act on if it were read as markup or CSS.
+_FETCHING = (
+    "</style><style>*{display:none}</style>",
+    "<img src=http://127.0.0.1:9/img.png>",
+    "x{background:url(http://127.0.0.1:9/bg.png)}",
+    "@import url(http://127.0.0.1:9/evil.css);",
+    "<link rel=stylesheet href=http://127.0.0.1:9/l.css>",
+)
+
+
+def test_hostile_names_are_printed_as_text_and_long_ones_stay_on_the_page() -> None:
+    long_name = "Unbroken" * 40
+    long_url = "https://example.org/" + "segment" * 40
+    names = [*_FETCHING, long_name]
+    places = _europe(
+        len(names),
+        name=names,
+        city=[long_name] * len(names),
+        source=[long_url] * len(names),
+        notes=names,
+    )
+    pdf = atlas_pdf(places, geo.load(FIXTURE).countries_display, lang="en", other_lang="fr")
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, check=True, capture_output=True
+    ).stdout.decode("utf-8")
+    flat = re.sub(r"\s+", "", text)
+    for name in names:
+        assert re.sub(r"\s+", "", name) in flat, name
+    assert flat.count(long_name) >= len(names)  # the index, entries and table: every one whole
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    widths = [float(page.mediabox[2]) for page in reader.pages]
+    margin = 14 * 72 / 25.4
+    outside = [w for w in _words(pdf) if w[1] < margin - 1 or w[3] > widths[w[0] - 1] - margin + 1]
+    assert outside == [], outside[:3]

@@ -619,7 +619,7 @@ _CSS = """
   @top-right {{ content: string(region); font-size: 8pt; color: #444; }} }}
 @page wide {{ size: {h}mm {w}mm; }}
 @page cover {{ @bottom-center {{ content: none; }} @top-right {{ content: none; }} }}
-body {{ margin: 0; }}
+body {{ margin: 0; overflow-wrap: anywhere; }}
 html {{ font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #111;
   line-height: 1.3; }}
 h1, h2, h3 {{ bookmark-level: none; }}
@@ -645,11 +645,12 @@ table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
 table.places th, table.places td {{ border-bottom: 0.4pt solid #bbb; padding: 1mm 1.2mm;
   text-align: left; vertical-align: top; }}
 table.places th {{ background: #e8e8e8; }}
-table.places col.name {{ width: 30%; }} table.places col.kind {{ width: 17%;
-  }} table.places col.city {{ width: 12%; }}
-table.places col.country {{ width: 17%; }} table.places col.status {{ width: 10%;
-  }} table.places col.opened {{ width: 14%; }}
+table.places col.name {{ width: 24%; }} table.places col.kind {{ width: 16%;
+  }} table.places col.city {{ width: 13%; }}
+table.places col.country {{ width: 16%; }} table.places col.status {{ width: 14%;
+  }} table.places col.opened {{ width: 17%; }}
 table.places thead {{ display: table-header-group; }}
+table.places tr {{ break-inside: avoid; }}
 ul.members {{ columns: 3; list-style: none; padding: 0; margin: 0; }}
 .code {{ color: #555; font-size: 7pt; }}
 .legend {{ font-size: 7.5pt; margin: 1.5mm 0; }}
@@ -678,9 +679,10 @@ ul.dated li {{ margin: 0 0 0.8mm; }}
 .detail {{ display: block; color: #444; font-size: 7.5pt; }}
 ul.sources {{ padding-left: 4mm; margin: 0; overflow-wrap: break-word; }}
 .checked {{ color: #333; margin-top: 2mm; }}
-.index {{ break-before: page; }}
-.index h1 {{ bookmark-level: 1; string-set: region content(); }}
+section.index {{ break-before: page; }}
+section.index h1 {{ bookmark-level: 1; string-set: region content(); }}
 ul.index {{ list-style: none; padding: 0; columns: 2; column-gap: 6mm; margin: 0; }}
+section.index h2 {{ break-after: avoid; }}
 ul.index li {{ margin: 0 0 0.6mm; break-inside: avoid; }}
 .alt {{ color: #555; font-style: italic; }}
 a.ref::after {{ content: target-counter(attr(href), page); }}
