@@ -8,6 +8,7 @@ outline, index, text, links, QR codes and bytes.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 import re
 import shutil
 import subprocess
@@ -277,7 +278,9 @@ def test_the_place_of_a_locator_is_named_even_where_others_crowd_it() -> None:
         Mark(lon + dx, lat + dy, "border_post", label="A neighbouring crossing")
         for dx, dy in ((0.08, 0), (-0.08, 0), (0, 0.05), (0, -0.05))
     ]
-    own = Mark(lon, lat, "border_post", label="Samur, the place itself", strong=True)
+    own = Mark(
+        lon, lat, "border_post", label="Samur, the place itself", strong=True, named_anyway=True
+    )
     svg = draw_map(
         countries, Box(lon - 1, lat - 0.6, lon + 1, lat + 0.6), [*crowd, own], width=300, height=200
     )
@@ -403,3 +406,29 @@ def test_hostile_names_are_printed_as_text_and_long_ones_stay_on_the_page() -> N
     margin = 14 * 72 / 25.4
     outside = [w for w in _words(pdf) if w[1] < margin - 1 or w[3] > widths[w[0] - 1] - margin + 1]
     assert outside == [], outside[:3]
+
+
+def test_a_label_covers_no_other_place_unless_the_map_is_about_its_place() -> None:
+    """The cover wrote the Secretariat's long name across the symbols of Europe and Africa."""
+    from geo.pdf.mapsvg import Box, Mark, draw_map
+
+    countries = geo.load(FIXTURE).countries_display
+    lon, lat = 4.37, 50.85
+    crowd = [
+        Mark(lon + dx, lat + dy, "border_post")
+        for dx in (-3, -2, -1, 0, 1, 2, 3)
+        for dy in (-1.2, -0.6, 0, 0.6, 1.2)
+        if dx or dy
+    ]
+    name = "World Customs Organization (WCO) Secretariat / Headquarters"
+    head = Mark(lon, lat, "hq", label=name, strong=True)
+    svg = draw_map(countries, Box(-20, 35, 30, 65), [*crowd, head], width=400, height=300)
+    assert name not in svg  # no free spot: better unnamed than covering its neighbours
+    svg = draw_map(
+        countries,
+        Box(-20, 35, 30, 65),
+        [*crowd, replace(head, named_anyway=True)],
+        width=400,
+        height=300,
+    )
+    assert name in svg

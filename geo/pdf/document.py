@@ -225,15 +225,20 @@ def _symbol_svg(kind: str) -> str:
     )
 
 
-def _mark(place: _Place, *, label: bool, strong: bool = False) -> Mark:
+def _mark(
+    place: _Place, *, label: bool | str, strong: bool = False, named_anyway: bool = False
+) -> Mark:
+    """``place`` on a map; ``label``: its name (True), none (False) or this text."""
     status = place.text.get("status")
+    text = label if isinstance(label, str) else place.name if label else ""
     return Mark(
         place.lon,
         place.lat,
         place.kind,
-        place.name if label else "",
+        text,
         strong=strong,
         pale=status == "unknown",
+        named_anyway=named_anyway,
     )
 
 
@@ -349,7 +354,12 @@ def _cover(
     page_h: float,
 ) -> str:
     t = settings.t
-    marks = [_mark(p, label=p.kind == "hq", strong=p.kind in ("hq", "rocb")) for p in places]
+    # at the scale of the world, the headquarters is named by what it is (the long name
+    # of the Secretariat would cross half a continent's places)
+    marks = [
+        _mark(p, label=t("kind.hq") if p.kind == "hq" else False, strong=p.kind in ("hq", "rocb"))
+        for p in places
+    ]
     marks.sort(key=lambda m: m.strong)
     width = page_w * _PT_PER_MM
     svg = draw_map(
@@ -514,7 +524,7 @@ def _entry(
         box,
         [
             *(_mark(p, label=False) for p in around if p.id != place.id),
-            _mark(place, label=True, strong=True),
+            _mark(place, label=True, strong=True, named_anyway=True),
         ],
         width=inset_w,
         height=inset_w * 0.62,

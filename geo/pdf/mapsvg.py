@@ -73,7 +73,12 @@ class Box:
 
 @dataclass(frozen=True)
 class Mark:
-    """A place on a map: where, its kind (the symbol), its label (empty: none) and emphasis."""
+    """A place on a map: where, its kind (the symbol), its label (empty: none) and emphasis.
+
+    ``named_anyway``: the label goes where it fits on the map even over other places'
+    symbols when no free spot is left (the place a locator map is about); any other
+    label that finds no free spot is left out.
+    """
 
     lon: float
     lat: float
@@ -81,6 +86,7 @@ class Mark:
     label: str = ""
     strong: bool = False
     pale: bool = False
+    named_anyway: bool = False
 
 
 @dataclass(frozen=True)
@@ -298,11 +304,11 @@ def draw_map(
             (x, below, "middle"),
             (x, above, "middle"),
         )
-        # a strong mark (the place a locator is about) is named even where others crowd it:
+        # the place a locator is about is named even where others crowd it:
         # after the spots that are free, the spots that only fit on the page
         crowded = _Placed([])
         tries = [(spot, placed) for spot in spots]
-        tries += [(spot, crowded) for spot in spots] if mark.strong else []
+        tries += [(spot, crowded) for spot in spots] if mark.named_anyway else []
         for (tx, ty, anchor), taken in tries:
             x0 = {"start": tx, "end": tx - w, "middle": tx - w / 2}[anchor]
             candidate = (x0, ty - fs * 1.05, x0 + w, ty)
