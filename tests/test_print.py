@@ -432,3 +432,24 @@ def test_a_label_covers_no_other_place_unless_the_map_is_about_its_place() -> No
         height=300,
     )
     assert name in svg
+
+
+def test_cities_are_named_in_the_document_language_and_indexed_by_name() -> None:
+    """French pages said Brussels and Baku; the index listed a city's whole free text."""
+    atlas = geo.load(FIXTURE)
+    europe = atlas.places[atlas.places["region"] == "EUR"]
+
+    def text(lang: str, other: str) -> str:
+        pdf = atlas_pdf(europe, atlas.countries_display, lang=lang, other_lang=other)
+        out = subprocess.run(["pdftotext", "-", "-"], input=pdf, check=True, capture_output=True)
+        return re.sub(r"\s+", " ", out.stdout.decode("utf-8"))
+
+    french = text("fr", "en")
+    assert french.count("Bruxelles (Saint-Josse") == 2  # the table, the entry
+    assert "Brussels" not in french.replace("Bruxelles (Brussels)", "")
+    index = french[french.rindex("Villes") :]
+    assert "Bakou (Baku)" in index and "Bruxelles (Brussels)" in index
+    assert "Rue du Marché" not in index
+    english = text("en", "fr")
+    index = english[english.rindex("Cities") :]
+    assert "Baku (Bakou)" in index and "Brussels (Bruxelles)" in index

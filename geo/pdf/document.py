@@ -28,7 +28,7 @@ import geopandas as gpd
 import numpy as np
 import segno
 
-from geo.i18n import Translator
+from geo.i18n import DATA_LANGUAGE, Translator, city_name
 from geo.pdf.mapsvg import Box, Mark, _pt, _symbol, draw_map, xml_text
 from geo.query import here_or_on_a_side
 from geo.render.style import KIND_SYMBOLS, REGION_COLORS
@@ -199,6 +199,30 @@ def _places(
     kind_order = {k: i for i, k in enumerate(KINDS)}
     out.sort(key=lambda p: (kind_order.get(p.kind, len(KINDS)), _sort_key(p.name), p.id))
     return out
+
+
+def _city_in(text: Mapping[str, str | None], lang: str) -> tuple[str, str]:
+    """A place's city in ``lang``: ``(its free text, the city's name alone)``.
+
+    The city is the free text's first name (before a parenthesis, comma or
+    semicolon: ``"Moscow (Russian Customs Academy)"`` is Moscow); in another
+    language than the data's it is CLDR's name when CLDR has one
+    (:func:`geo.i18n.city_name`), in the free text too. ``("", "")`` for no city.
+
+    >>> _city_in({"city": "Brussels (Saint-Josse-ten-Noode), Rue du Marché 30",
+    ...           "iso3": "BEL"}, "fr")
+    ('Bruxelles (Saint-Josse-ten-Noode), Rue du Marché 30', 'Bruxelles')
+    >>> _city_in({"city": "Harare (assumed: seat of ZIMRA)", "iso3": "ZWE"}, "en")
+    ('Harare (assumed: seat of ZIMRA)', 'Harare')
+    """
+    city = (text.get("city") or "").strip()
+    first = re.split(r"[(,;]", city, maxsplit=1)[0].strip()
+    if not first:
+        return city, city
+    local = first
+    if lang != DATA_LANGUAGE:
+        local = city_name(first, text.get("iso3"), lang) or first
+    return local + city[len(first) :], local
 
 
 def _kind_legend(t: Translator) -> str:
@@ -442,7 +466,7 @@ def _region(
             "<tr>"
             f'<td><a href="#{_e(anchor(p.id))}">{_e(p.name)}</a></td>'
             f"<td>{_e(t(f'kind.{p.kind}') if p.kind in KIND_SYMBOLS else p.kind)}</td>"
-            f"<td>{_e(p.text.get('city') or '')}</td>"
+            f"<td>{_e(_city_in(p.text, t.lang)[0])}</td>"
             f"<td>{_e(_place_country(p, t))}</td>"
             f"<td>{_e(_status_label(t, p.text.get('status') or ''))}</td>"
             f"<td>{_e(_when_text(t, opened) if (opened := p.text.get('opened')) else '')}</td>"
@@ -545,6 +569,8 @@ def _entry(
     )
     coordinates = _coordinates_text(t, place.lon, place.lat)
     shown = {k: v for k, v in place.text.items() if k not in _OWN_ROWS}
+    if shown.get("city"):
+        shown["city"] = _city_in(place.text, t.lang)[0]
     rows = _rows(place.rec, shown, coordinates, t)
     facts = "".join(
         f"<tr><th>{_e(label)}</th><td>{_value_html(value)}</td></tr>" for label, value in rows
@@ -582,9 +608,10 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
     by_country: dict[tuple[str, str], list[str]] = {}
     for p in places:
         by_name.setdefault((p.name, p.other_name or ""), []).append(p.id)
-        city = p.text.get("city")
+        city = _city_in(p.text, t.lang)[1]
         if city:
-            by_city.setdefault((city, ""), []).append(p.id)
+            there = _city_in(p.text, other.lang)[1] if other else ""
+            by_city.setdefault((city, there if there != city else ""), []).append(p.id)
         codes = [p.text.get("iso3")]
         if p.kind == "border_post":
             codes = [p.text.get("side_a_iso3"), p.text.get("side_b_iso3")]
