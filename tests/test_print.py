@@ -453,3 +453,54 @@ def test_cities_are_named_in_the_document_language_and_indexed_by_name() -> None
     english = text("en", "fr")
     index = english[english.rindex("Cities") :]
     assert "Baku (Bakou)" in index and "Brussels (Bruxelles)" in index
+
+
+def test_a_long_name_slides_along_under_its_place_clear_of_a_neighbour() -> None:
+    """Samur's long name was centred under it, over the symbol of the crossing next to it."""
+    from geo.pdf.mapsvg import Box, Mark, draw_map
+
+    countries = geo.load(FIXTURE).countries_display
+    lon, lat = 48.43, 41.64
+    name = "Samur - Yarag-Kazmalyar (Samur-Khachmaz)"
+    own = Mark(lon, lat, "border_post", label=name, strong=True, named_anyway=True)
+    # one neighbour under the centred name's left half, one over its right half
+    neighbours = [Mark(lon - 1.3, lat - 0.2, "border_post"), Mark(lon + 1.0, lat + 0.2, "rtc")]
+    svg = draw_map(
+        countries,
+        Box(lon - 2.5, lat - 1.6, lon + 2.5, lat + 1.6),
+        [*neighbours, own],
+        width=390,
+        height=240,
+    )
+    m = re.search(
+        r'<text x="([\d.]+)" y="([\d.]+)" font-size="([\d.]+)" text-anchor="(\w+)"[^>]*>'
+        + re.escape(name),
+        svg,
+    )
+    assert m is not None
+    x, y, size = (float(v) for v in m.groups()[:3])
+    width = len(name) * size * 0.56
+    left = {"start": x, "end": x - width, "middle": x - width / 2}[m.group(4)]
+    c = re.search(r'<circle cx="([\d.]+)" cy="([\d.]+)"', svg)
+    assert c is not None
+    cx, cy = float(c.group(1)), float(c.group(2))
+    assert not (left - 4 < cx < left + width + 4 and y - size - 4 < cy < y + 4), (left, cx)
+
+
+def test_a_locator_names_the_towns_around_its_place_as_the_web_map_does() -> None:
+    """The locator named only countries: no town to say where on the border Samur is."""
+    atlas = geo.load(FIXTURE)
+    samur = atlas.places[atlas.places["id"] == "samur"]
+    for lang, town in (("en", "Derbent"), ("fr", "Derbent")):
+        pdf = atlas_pdf(samur, atlas.countries_display, lang=lang)
+        entry = min(p for d, _, p in _outline(pypdf.PdfReader(io.BytesIO(pdf))) if d == 1)
+        words = {w[5] for w in _words(pdf) if w[0] == entry}
+        assert town in words, (lang, sorted(words)[:40])
+    from geo.pdf.mapsvg import Box, Town, draw_map
+
+    crowded = [Town(48.0, 41.0, "Fits"), Town(48.01, 41.0, "Clashes with Fits")]
+    svg = draw_map(
+        atlas.countries_display, Box(46, 40, 50, 42), [], width=300, height=200, towns=crowded
+    )
+    assert ">Fits<" in svg and "Clashes" not in svg  # a name with no room goes, dot and all
+    assert svg.count("<circle") == 1

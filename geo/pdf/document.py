@@ -29,7 +29,7 @@ import numpy as np
 import segno
 
 from geo.i18n import DATA_LANGUAGE, Translator, city_name
-from geo.pdf.mapsvg import Box, Mark, _pt, _symbol, draw_map, xml_text
+from geo.pdf.mapsvg import Box, Mark, Town, _pt, _symbol, draw_map, xml_text
 from geo.query import here_or_on_a_side
 from geo.render.style import KIND_SYMBOLS, REGION_COLORS
 from geo.render.text import (
@@ -42,6 +42,7 @@ from geo.render.text import (
     _text,
     _when_text,
 )
+from geo.render.towns import town_rows
 from geo.render.view import _view_bounds
 from geo.schema import KINDS, REGIONS
 
@@ -340,6 +341,7 @@ def document_html(
     ]
     groups.append((None, [p for p in all_places if p.region is None]))
     groups = [(code, group) for code, group in groups if group or code is not None]
+    towns = _towns(all_places, t.lang)
     body.append(_contents(groups, t))
     for code, group in groups:
         if code is not None:
@@ -350,7 +352,7 @@ def document_html(
             title = _e(t("region.none"))
             body.append(f'<section class="region"><h1 id="region-none">{title}</h1></section>')
         for place in group:
-            body.append(_entry(place, countries, names, settings, page_w, all_places))
+            body.append(_entry(place, countries, names, settings, page_w, all_places, towns))
     body.append(_index(all_places, settings))
     return _page(settings, "\n".join(body))
 
@@ -525,6 +527,20 @@ def _place_country(p: _Place, t: Translator) -> str:
     return _country(t, p.text.get("iso3"), p.text.get("country")) or p.text.get("iso3") or ""
 
 
+def _towns(places: Sequence[_Place], lang: str) -> list[tuple[int, Town]]:
+    """The web maps' towns around ``places``: ``(first zoom shown, town)``, in their order.
+
+    The same towns as the web maps' basemap (:func:`geo.render.towns.town_rows`):
+    the world's cities, and the towns near the places, in ``lang``.
+    """
+    if not places:
+        return []
+    lon = np.array([p.lon for p in places], dtype=float)
+    lat = np.array([p.lat for p in places], dtype=float)
+    rows = town_rows(None, lon, lat, 0.0, lang)
+    return [(int(zoom), Town(float(x), float(y), str(name))) for y, x, name, zoom in rows]
+
+
 def _entry(
     place: _Place,
     countries: gpd.GeoDataFrame,
@@ -532,6 +548,7 @@ def _entry(
     settings: Settings,
     page_w: float,
     around: Sequence[_Place],
+    towns: Sequence[tuple[int, Town]],
 ) -> str:
     t = settings.t
     half = _INSET_LAT_DEG / 2.0
@@ -543,6 +560,10 @@ def _entry(
         place.lat + half,
     )
     inset_w = (page_w - 44.0) * _PT_PER_MM
+    # the web maps' zoom whose pixels are about this inset's points: its towns, and the
+    # next zoom's (half as far apart; names that do not fit are left out)
+    zoom = np.log2(inset_w / (box.east - box.west) * 360.0 / 256.0)
+    near = [town for first, town in towns if first <= zoom + 1.0]
     svg = draw_map(
         countries,
         box,
@@ -556,6 +577,7 @@ def _entry(
         font_size=7.5,
         title=t("print.locator", name=place.name),
         local_names=True,
+        towns=near,
     )
     link = deep_link(place.id, settings.base_url, settings.link_prefix)
     link_html = (

@@ -29,7 +29,7 @@ from shapely.ops import polylabel
 from geo.render.basemap import _mercator_px, _prepared
 from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
 
-__all__ = ["Box", "Mark", "draw_map", "xml_text"]
+__all__ = ["Box", "Mark", "Town", "draw_map", "xml_text"]
 
 #: Characters no document shows: C0 and C1 controls (tab and newline aside), and U+FFFE/U+FFFF.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -87,6 +87,15 @@ class Mark:
     strong: bool = False
     pale: bool = False
     named_anyway: bool = False
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town of the web maps' basemap (GeoNames): where (EPSG:4326 degrees) and its name."""
+
+    lon: float
+    lat: float
+    name: str
 
 
 @dataclass(frozen=True)
@@ -230,6 +239,7 @@ def draw_map(
     font_size: float = 7.0,
     title: str = "",
     local_names: bool = False,
+    towns: Sequence[Town] = (),
 ) -> str:
     """An SVG map of ``box``: countries, their names where they fit, and ``marks``.
 
@@ -254,6 +264,10 @@ def draw_map(
     local_names : bool
         Name each country where its part in the frame has room (a close-up),
         rather than at the web maps' label point of the whole country.
+    towns : sequence of Town
+        Towns to name, most important first, each where its name fits clear of
+        the places, their names and the countries' names (a dot and its name);
+        a town whose name finds no room is left out, dot and all.
     """
     frame, shown = _frame(box, width, height)
     geoms = np.asarray(countries.geometry.values, dtype=object)
@@ -298,12 +312,11 @@ def draw_map(
         w = len(mark.label) * fs * _CHAR_WIDTH
         half = size * (0.8 if mark.strong else 0.5) + 1.0  # clear of the mark's own symbol
         below, above = y + half + fs * 1.1, y - half - 0.5
-        spots = (
-            (x + half, y + fs * 0.35, "start"),
-            (x - half, y + fs * 0.35, "end"),
-            (x, below, "middle"),
-            (x, above, "middle"),
-        )
+        # beside the symbol, then under or over it: centred, else slid along (a long
+        # name clear of a neighbour's symbol rather than over it)
+        spots = [(x + half, y + fs * 0.35, "start"), (x - half, y + fs * 0.35, "end")]
+        for share in (0.0, -0.1, 0.1, -0.2, 0.2, -0.3, 0.3, -0.4, 0.4):
+            spots += [(x + share * w, below, "middle"), (x + share * w, above, "middle")]
         # the place a locator is about is named even where others crowd it:
         # after the spots that are free, the spots that only fit on the page
         crowded = _Placed([])
@@ -324,6 +337,7 @@ def draw_map(
         labels = _local_labels(drawn, country_names, frame, placed, font_size) + labels
     elif country_names is not None:
         labels = _country_labels(countries, country_names, frame, shown, placed, font_size) + labels
+    parts += _town_labels(towns, frame, shown, placed, font_size * 0.9)
     parts += symbols
     parts += labels
     parts.append(
@@ -407,3 +421,33 @@ def _country_name(
         f'<text x="{x:.1f}" y="{y + font_size * 0.35:.1f}" font-size="{font_size:.1f}" '
         f'text-anchor="middle" fill="#333333" font-style="italic">{xml_text(name)}</text>'
     ]
+
+
+def _town_labels(
+    towns: Sequence[Town], frame: _Frame, shown: Box, placed: _Placed, font_size: float
+) -> list[str]:
+    """A dot and a name per town where the name fits beside its dot, in the order given."""
+    out: list[str] = []
+    r = max(font_size * 0.22, 1.0)
+    for town in towns:
+        lon = town.lon + 360.0 * round((shown.west + shown.east) / 2.0 / 360.0 - town.lon / 360.0)
+        if not (shown.west <= lon <= shown.east and shown.south <= town.lat <= shown.north):
+            continue
+        x, y = frame.xy(np.array([lon]), np.array([town.lat]))[0].tolist()
+        w = len(town.name) * font_size * _CHAR_WIDTH
+        dot = (x - r, y - r, x + r, y + r)
+        if not placed.fits(dot, frame.width, frame.height):
+            continue
+        for tx, anchor in ((x + r + 1.5, "start"), (x - r - 1.5, "end")):
+            x0 = tx if anchor == "start" else tx - w
+            box = (x0, y - font_size * 0.7, x0 + w, y + font_size * 0.35)
+            if placed.fits(box, frame.width, frame.height):
+                placed.boxes += [dot, box]
+                out.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.2f}" fill="#555555"/>'
+                    f'<text x="{tx:.1f}" y="{y + font_size * 0.35:.1f}" '
+                    f'font-size="{font_size:.1f}" text-anchor="{anchor}" '
+                    f'fill="#333333">{xml_text(town.name)}</text>'
+                )
+                break
+    return out
