@@ -504,3 +504,28 @@ def test_a_locator_names_the_towns_around_its_place_as_the_web_map_does() -> Non
     )
     assert ">Fits<" in svg and "Clashes" not in svg  # a name with no room goes, dot and all
     assert svg.count("<circle") == 1
+
+
+def test_the_regions_of_the_cover_differ_in_greyscale_too() -> None:
+    """The web maps' region colours are all of one lightness: in grey, Africa was one blot."""
+    from geo.pdf.mapsvg import Box, draw_map
+    from geo.render.style import REGION_COLORS
+
+    countries = geo.load(FIXTURE).countries_display
+    svg = draw_map(countries, Box(-180, -56, 180, 78), [], width=500, height=360)
+    fills = {}
+    for code in REGION_COLORS:
+        rows = countries[(countries["region"] == code) & countries["member"].astype(bool)]
+        assert len(rows), code
+        fills[code] = set()
+    for fill in re.findall(r'<path d="[^"]*" fill="([^"]+)"', svg):
+        for code in fills:
+            if fill in (REGION_COLORS[code], f"url(#hatch-{code.lower()})"):
+                fills[code].add(fill)
+    # one plain region at most; every other its own hatching, defined in the map
+    plain = [code for code, found in fills.items() if found == {REGION_COLORS[code]}]
+    assert len(plain) <= 1, fills
+    for code, found in fills.items():
+        if code not in plain:
+            assert found == {f"url(#hatch-{code.lower()})"}, (code, found)
+            assert f'<pattern id="hatch-{code.lower()}"' in svg

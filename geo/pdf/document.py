@@ -29,9 +29,19 @@ import numpy as np
 import segno
 
 from geo.i18n import DATA_LANGUAGE, Translator, city_name
-from geo.pdf.mapsvg import Box, Mark, Town, _pt, _symbol, draw_map, xml_text
+from geo.pdf.mapsvg import (
+    Box,
+    Mark,
+    Town,
+    _pt,
+    _region_fill,
+    _symbol,
+    draw_map,
+    region_fill_defs,
+    xml_text,
+)
 from geo.query import here_or_on_a_side
-from geo.render.style import KIND_SYMBOLS, REGION_COLORS
+from geo.render.style import KIND_SYMBOLS
 from geo.render.text import (
     _coordinates_text,
     _country,
@@ -234,9 +244,12 @@ def _kind_legend(t: Translator) -> str:
 
 
 def _region_legend(t: Translator) -> str:
+    # each swatch is the cover map's fill: the region's colour and its hatching
     items = [
-        f'<span class="key"><span class="swatch" style="background: {REGION_COLORS[code]}">'
-        f"</span> {_e(t(f'region.{code}'))}</span>"
+        '<span class="key"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" '
+        f'width="9pt" height="9pt" class="swatch">{region_fill_defs()}'
+        f'<rect x="0.3" y="0.3" width="11.4" height="11.4" fill="{_region_fill(code)}" '
+        f'stroke="#666666" stroke-width="0.6"/></svg> {_e(t(f"region.{code}"))}</span>'
         for code in REGIONS
     ]
     return '<p class="legend">' + " ".join(items) + "</p>"
@@ -714,8 +727,6 @@ ul.members {{ columns: 3; list-style: none; padding: 0; margin: 0; }}
 .code {{ color: #555; font-size: 7pt; }}
 .legend {{ font-size: 7.5pt; margin: 1.5mm 0; }}
 .key {{ margin-right: 4mm; white-space: nowrap; }}
-.swatch {{ display: inline-block; width: 7pt; height: 7pt; border: 0.4pt solid #666;
-  vertical-align: -1pt; }}
 .key svg, .kind svg {{ vertical-align: -1.5pt; }}
 .map svg {{ display: block; }}
 .entry {{ break-before: page; }}

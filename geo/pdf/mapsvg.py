@@ -29,7 +29,7 @@ from shapely.ops import polylabel
 from geo.render.basemap import _mercator_px, _prepared
 from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
 
-__all__ = ["Box", "Mark", "Town", "draw_map", "xml_text"]
+__all__ = ["REGION_HATCHES", "Box", "Mark", "Town", "draw_map", "region_fill_defs", "xml_text"]
 
 #: Characters no document shows: C0 and C1 controls (tab and newline aside), and U+FFFE/U+FFFF.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -46,6 +46,45 @@ _LAT_LIMITS = (-80.0, 84.0)
 _OTHER_LAND = "#e4e4e4"
 _BORDER = "#ffffff"
 _WATER = "#f4f8fb"
+#: White lines over each region's colour where every region is coloured (the cover):
+#: the web maps' colours are all of one lightness, so in greyscale the regions differ
+#: by their hatching (path data of one 6-unit tile; Europe plain, the darkest).
+REGION_HATCHES: dict[str, str] = {
+    "EUR": "",
+    "AP": "M-1 1L1 -1M0 6L6 0M5 7L7 5",
+    "AC": "M0 1.5H6M0 4.5H6",
+    "ESA": "M-1 5L1 7M0 0L6 6M5 -1L7 1",
+    "WCA": "M1.5 1.5h0.01M4.5 4.5h0.01",
+    "MENA": "M1.5 0V6M4.5 0V6",
+}
+
+
+def _hatch_id(region: str) -> str:
+    return f"hatch-{region.lower()}"
+
+
+def region_fill_defs() -> str:
+    """SVG ``<defs>`` of each region's hatched fill (``url(#hatch-<code>)``)."""
+    patterns = []
+    for code, lines in REGION_HATCHES.items():
+        if not lines:
+            continue
+        patterns.append(
+            f'<pattern id="{_hatch_id(code)}" patternUnits="userSpaceOnUse" width="6" '
+            f'height="6"><rect width="6" height="6" fill="{REGION_COLORS[code]}"/>'
+            f'<path d="{lines}" stroke="#ffffff" stroke-width="1.1" stroke-linecap="round"/>'
+            "</pattern>"
+        )
+    return "<defs>" + "".join(patterns) + "</defs>"
+
+
+def _region_fill(region: str) -> str:
+    """A Member's fill where every region is coloured: its colour, hatched by region."""
+    if REGION_HATCHES.get(region):
+        return f"url(#{_hatch_id(region)})"
+    return REGION_COLORS.get(region, _UNKNOWN_REGION_COLOR)
+
+
 #: Average width of a character, as a share of the font size (for label collisions).
 _CHAR_WIDTH = 0.56
 
@@ -277,6 +316,7 @@ def draw_map(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
         f'width="{_pt(width)}" height="{_pt(height)}" role="img">',
         f"<title>{xml_text(title)}</title>" if title else "",
+        region_fill_defs() if region is None else "",
         f'<rect width="{width:g}" height="{height:g}" fill="{_WATER}"/>',
     ]
     pad = Box(shown.west - 1, shown.south - 1, shown.east + 1, shown.north + 1)
@@ -285,7 +325,9 @@ def draw_map(
     for i, piece in sorted(_shifted(geoms, pad), key=lambda item: item[0]):
         drawn.append((i, piece))
         fill = _OTHER_LAND
-        if members[i] and (region is None or regions[i] == region):
+        if members[i] and region is None:
+            fill = _region_fill(str(regions[i]))
+        elif members[i] and regions[i] == region:
             fill = REGION_COLORS.get(str(regions[i]), _UNKNOWN_REGION_COLOR)
         d = _path(shapely.simplify(piece, tolerance), frame)
         if d:
