@@ -8,11 +8,11 @@ outline, index, text, links, QR codes and bytes.
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
