@@ -351,30 +351,10 @@ def draw_map(
             continue
         x, y = frame.xy(np.array([mark.lon]), np.array([mark.lat]))[0].tolist()
         fs = font_size * (1.35 if mark.strong else 1.1)
-        w = len(mark.label) * fs * _CHAR_WIDTH
         half = size * (0.8 if mark.strong else 0.5) + 1.0  # clear of the mark's own symbol
-        below, above = y + half + fs * 1.1, y - half - 0.5
-        # beside the symbol, then under or over it: centred, else slid along (a long
-        # name clear of a neighbour's symbol rather than over it)
-        spots = [(x + half, y + fs * 0.35, "start"), (x - half, y + fs * 0.35, "end")]
-        for share in (0.0, -0.1, 0.1, -0.2, 0.2, -0.3, 0.3, -0.4, 0.4):
-            spots += [(x + share * w, below, "middle"), (x + share * w, above, "middle")]
-        # the place a locator is about is named even where others crowd it:
-        # after the spots that are free, the spots that only fit on the page
-        crowded = _Placed([])
-        tries = [(spot, placed) for spot in spots]
-        tries += [(spot, crowded) for spot in spots] if mark.named_anyway else []
-        for (tx, ty, anchor), taken in tries:
-            x0 = {"start": tx, "end": tx - w, "middle": tx - w / 2}[anchor]
-            candidate = (x0, ty - fs * 1.05, x0 + w, ty)
-            if taken.fits(candidate, width, height):
-                placed.boxes.append(candidate)
-                weight = ' font-weight="bold"' if mark.strong else ""
-                labels.append(
-                    f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{fs:.1f}" '
-                    f'text-anchor="{anchor}"{weight} fill="#111111">{xml_text(mark.label)}</text>'
-                )
-                break
+        label = _label(mark, x, y, fs, half, placed, width, height)
+        if label:
+            labels.append(label)
     if country_names is not None and local_names:
         labels = _local_labels(drawn, country_names, frame, placed, font_size) + labels
     elif country_names is not None:
@@ -493,3 +473,74 @@ def _town_labels(
                 )
                 break
     return out
+
+
+def _split(label: str) -> list[str]:
+    """A long label as two lines, broken at the space nearest its middle (else one line)."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if len(label) <= 24 or not spaces:
+        return [label]
+    cut = min(spaces, key=lambda i: (abs(i - len(label) / 2), i))
+    return [label[:cut].rstrip(" \u2013-"), label[cut:].strip()] if cut else [label]
+
+
+def _label(
+    mark: Mark,
+    x: float,
+    y: float,
+    fs: float,
+    half: float,
+    placed: _Placed,
+    width: float,
+    height: float,
+) -> str:
+    """``mark``'s label beside its symbol at ``(x, y)`` where it fits, else ``""``.
+
+    Tried in order: one line to the right, to the left, centred under, over; the
+    same on two lines; one line slid along under or over (clear of a neighbour);
+    then, for ``named_anyway``, the centred spots over whatever is there.
+    """
+    text = mark.label
+    step = fs * 1.15
+    layouts = [[text], _split(text)] if _split(text) != [text] else [[text]]
+
+    def spots(lines: list[str], slide: bool) -> list[tuple[float, float, str]]:
+        n = len(lines)
+        w = max(len(line) for line in lines) * fs * _CHAR_WIDTH
+        beside = y - (n - 1) * step / 2 + fs * 0.35
+        below, above = y + half + fs * 1.1, y - half - 0.5 - (n - 1) * step
+        if slide:
+            return [
+                (x + share * w, where, "middle")
+                for share in (-0.1, 0.1, -0.2, 0.2, -0.3, 0.3, -0.4, 0.4)
+                for where in (below, above)
+            ]
+        return [
+            (x + half, beside, "start"),
+            (x - half, beside, "end"),
+            (x, below, "middle"),
+            (x, above, "middle"),
+        ]
+
+    tries = [(lines, spot, placed) for lines in layouts for spot in spots(lines, False)]
+    tries += [([text], spot, placed) for spot in spots([text], True)]
+    if mark.named_anyway:  # the place a locator is about: named even where others crowd it
+        crowded = _Placed([])
+        tries += [(lines, spot, crowded) for lines in layouts for spot in spots(lines, False)]
+    for lines, (tx, ty, anchor), taken in tries:
+        w = max(len(line) for line in lines) * fs * _CHAR_WIDTH
+        x0 = {"start": tx, "end": tx - w, "middle": tx - w / 2}[anchor]
+        box = (x0, ty - fs * 1.05, x0 + w, ty + (len(lines) - 1) * step)
+        if not taken.fits(box, width, height):
+            continue
+        placed.boxes.append(box)
+        spans = "".join(
+            f'<tspan x="{tx:.1f}" y="{ty + k * step:.1f}">{xml_text(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
+        weight = ' font-weight="bold"' if mark.strong else ""
+        return (
+            f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{fs:.1f}" '
+            f'text-anchor="{anchor}"{weight} fill="#111111">{spans}</text>'
+        )
+    return ""
