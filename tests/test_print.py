@@ -542,3 +542,18 @@ def test_the_regions_of_the_cover_differ_in_greyscale_too() -> None:
         if code not in plain:
             assert found == {f"url(#hatch-{code.lower()})"}, (code, found)
             assert f'<pattern id="hatch-{code.lower()}"' in svg
+
+
+def test_the_pages_of_an_index_term_ascend() -> None:
+    """A country's pages came in the order of kinds: "Azerbaïdjan 8, 11, 21, 66, 22, 24"."""
+    atlas = geo.load(FIXTURE)
+    two = atlas.places[atlas.places["id"].isin(["rtc-fiji", "rocb-americas"])].copy()
+    two["iso3"] = "URY"  # one country: a ROCB in the Americas, an RTC in Asia/Pacific before it
+    two["country"] = "Uruguay"
+    pdf = atlas_pdf(two, atlas.countries_display, lang="en")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pages = {t: p for d, t, p in _outline(reader) if d == 1}
+    assert pages["WCO RTC Fiji"] < pages["ROCB Americas and Caribbean"]
+    text = re.sub(r"\s+", " ", _text(reader, len(reader.pages)))
+    fiji, americas = pages["WCO RTC Fiji"], pages["ROCB Americas and Caribbean"]
+    assert f"Uruguay {fiji}, {americas}" in text, text

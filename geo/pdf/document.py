@@ -641,6 +641,11 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
     by_name: dict[tuple[str, str], list[str]] = {}
     by_city: dict[tuple[str, str], list[str]] = {}
     by_country: dict[tuple[str, str], list[str]] = {}
+    # the entries' order in the document (by region, then as listed): a term's pages ascend
+    region_order = {code: i for i, code in enumerate(REGIONS)}
+    entry_order = {
+        p.id: (region_order.get(p.region or "", len(region_order)), i) for i, p in enumerate(places)
+    }
     for p in places:
         by_name.setdefault((p.name, p.other_name or ""), []).append(p.id)
         city = _city_in(p.text, t.lang)[1]
@@ -666,7 +671,8 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
         items = []
         for (name, alt), ids in sorted(entries.items(), key=lambda item: _sort_key(item[0][0])):
             refs = ", ".join(
-                f'<a class="ref" href="#{_e(anchor(i))}"></a>' for i in dict.fromkeys(ids)
+                f'<a class="ref" href="#{_e(anchor(i))}"></a>'
+                for i in sorted(dict.fromkeys(ids), key=entry_order.__getitem__)
             )
             also = f' <span class="alt">({_e(alt)})</span>' if alt else ""
             items.append(
