@@ -13,27 +13,29 @@ the web maps' own layers.  :mod:`geo.build` writes it (``geo print``,
 
 Why WeasyPrint, measured
 ------------------------
-Both candidate paths were given the same HTML document (the whole network,
-95 places, inline SVG maps) on the development machine (2 shared cores):
+``bench/bench_print.py`` gives both candidate paths the same HTML document
+(the whole network, 103 places, inline SVG maps, 2.2 MB) in one run; on the
+development machine (2 cores shared with other work, December 2026):
 
-- **WeasyPrint** (``weasyprint.HTML(...).write_pdf()``): 1.0 MB, 121 A4 pages,
-  about 20 s of CPU (55 s wall on the shared machine) per language.  CSS Paged
-  Media is implemented: ``target-counter()`` writes the page numbers of the
-  contents and the index in the one pass, ``bookmark-level`` the outline,
-  named pages mix portrait entries and landscape region maps, and the same
-  input gives the same bytes once the file identifier is fixed.
+- **WeasyPrint** (``weasyprint.HTML(...).write_pdf()``): 145 A4 pages,
+  1.63 MB, 45 s of CPU per language.  CSS Paged Media is implemented:
+  ``target-counter()`` writes the page numbers of the contents and the index
+  in the one pass, ``bookmark-level`` the outline, named pages mix portrait
+  entries and landscape region maps, and the same input gives the same bytes
+  once the file identifier is fixed.
 - **Chromium** (Playwright's ``page.pdf``, as :mod:`geo.snapshot` drives it):
-  3.9 MB for the same pages, about 12 s wall, but no ``target-counter()``: the
-  index and the contents would need a second rendering after finding each
-  entry's page in the first, and the outline and the file's identifier and
-  dates fixed afterwards with a PDF library; a browser process per build too.
+  146 pages, 3.49 MB (x2.1), 3 s of CPU (x0.07), the same text selectable,
+  but no ``target-counter()`` or ``leader()``: the contents and the index come
+  out without page numbers; they would need a second rendering after finding
+  each entry's page in the first, and the outline, dates and identifier fixed
+  afterwards with a PDF library; a browser process per build too.
 
-WeasyPrint gives the document the issue asks for in one pass, a quarter of
-the size, with no browser; its cost (seconds of layout, more than the maps'
+WeasyPrint gives the document the issue asks for in one pass, half the size,
+with no browser; its cost (fourteen times Chromium's CPU, more than the maps'
 whole cold build) is why the PDF is opt-in (``geo build --pdf``, ``geo print``)
-rather than part of every build.  The first measurement was 56 s of CPU: the
-automatic table layout measured every cell's narrowest width word by word;
-fixed table layouts brought it to 20 s.
+rather than part of every build.  A two-pass Chromium path is the way to a
+faster ``geo print``.  Fixed table layouts already brought WeasyPrint's first
+56 s of CPU down (the automatic layout measured every cell word by word).
 
 The promises of the maps hold: nothing is fetched (a URL fetcher refuses
 every request, so text from the data cannot make the layout engine load

@@ -28,10 +28,20 @@ import geopandas as gpd
 import numpy as np
 import segno
 
-from geo.i18n import Translator
-from geo.pdf.mapsvg import Box, Mark, _pt, _symbol, draw_map, xml_text
+from geo.i18n import DATA_LANGUAGE, Translator, city_name
+from geo.pdf.mapsvg import (
+    Box,
+    Mark,
+    Town,
+    _pt,
+    _region_fill,
+    _symbol,
+    draw_map,
+    region_fill_defs,
+    xml_text,
+)
 from geo.query import here_or_on_a_side
-from geo.render.style import KIND_SYMBOLS, REGION_COLORS
+from geo.render.style import KIND_SYMBOLS
 from geo.render.text import (
     _coordinates_text,
     _country,
@@ -42,6 +52,7 @@ from geo.render.text import (
     _text,
     _when_text,
 )
+from geo.render.towns import town_rows
 from geo.render.view import _view_bounds
 from geo.schema import KINDS, REGIONS
 
@@ -201,6 +212,30 @@ def _places(
     return out
 
 
+def _city_in(text: Mapping[str, str | None], lang: str) -> tuple[str, str]:
+    """A place's city in ``lang``: ``(its free text, the city's name alone)``.
+
+    The city is the free text's first name (before a parenthesis, comma or
+    semicolon: ``"Moscow (Russian Customs Academy)"`` is Moscow); in another
+    language than the data's it is CLDR's name when CLDR has one
+    (:func:`geo.i18n.city_name`), in the free text too. ``("", "")`` for no city.
+
+    >>> _city_in({"city": "Brussels (Saint-Josse-ten-Noode), Rue du Marché 30",
+    ...           "iso3": "BEL"}, "fr")
+    ('Bruxelles (Saint-Josse-ten-Noode), Rue du Marché 30', 'Bruxelles')
+    >>> _city_in({"city": "Harare (assumed: seat of ZIMRA)", "iso3": "ZWE"}, "en")
+    ('Harare (assumed: seat of ZIMRA)', 'Harare')
+    """
+    city = (text.get("city") or "").strip()
+    first = re.split(r"[(,;]", city, maxsplit=1)[0].strip()
+    if not first:
+        return city, city
+    local = first
+    if lang != DATA_LANGUAGE:
+        local = city_name(first, text.get("iso3"), lang) or first
+    return local + city[len(first) :], local
+
+
 def _kind_legend(t: Translator) -> str:
     items = []
     for kind in KINDS:
@@ -209,9 +244,12 @@ def _kind_legend(t: Translator) -> str:
 
 
 def _region_legend(t: Translator) -> str:
+    # each swatch is the cover map's fill: the region's colour and its hatching
     items = [
-        f'<span class="key"><span class="swatch" style="background: {REGION_COLORS[code]}">'
-        f"</span> {_e(t(f'region.{code}'))}</span>"
+        '<span class="key"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" '
+        f'width="9pt" height="9pt" class="swatch">{region_fill_defs()}'
+        f'<rect x="0.3" y="0.3" width="11.4" height="11.4" fill="{_region_fill(code)}" '
+        f'stroke="#666666" stroke-width="0.6"/></svg> {_e(t(f"region.{code}"))}</span>'
         for code in REGIONS
     ]
     return '<p class="legend">' + " ".join(items) + "</p>"
@@ -225,15 +263,20 @@ def _symbol_svg(kind: str) -> str:
     )
 
 
-def _mark(place: _Place, *, label: bool, strong: bool = False) -> Mark:
+def _mark(
+    place: _Place, *, label: bool | str, strong: bool = False, named_anyway: bool = False
+) -> Mark:
+    """``place`` on a map; ``label``: its name (True), none (False) or this text."""
     status = place.text.get("status")
+    text = label if isinstance(label, str) else place.name if label else ""
     return Mark(
         place.lon,
         place.lat,
         place.kind,
-        place.name if label else "",
+        text,
         strong=strong,
         pale=status == "unknown",
+        named_anyway=named_anyway,
     )
 
 
@@ -311,6 +354,7 @@ def document_html(
     ]
     groups.append((None, [p for p in all_places if p.region is None]))
     groups = [(code, group) for code, group in groups if group or code is not None]
+    towns = _towns(all_places, t.lang)
     body.append(_contents(groups, t))
     for code, group in groups:
         if code is not None:
@@ -321,7 +365,7 @@ def document_html(
             title = _e(t("region.none"))
             body.append(f'<section class="region"><h1 id="region-none">{title}</h1></section>')
         for place in group:
-            body.append(_entry(place, countries, names, settings, page_w, all_places))
+            body.append(_entry(place, countries, names, settings, page_w, all_places, towns))
     body.append(_index(all_places, settings))
     return _page(settings, "\n".join(body))
 
@@ -349,7 +393,12 @@ def _cover(
     page_h: float,
 ) -> str:
     t = settings.t
-    marks = [_mark(p, label=p.kind == "hq", strong=p.kind in ("hq", "rocb")) for p in places]
+    # at the scale of the world, the headquarters is named by what it is (the long name
+    # of the Secretariat would cross half a continent's places)
+    marks = [
+        _mark(p, label=t("kind.hq") if p.kind == "hq" else False, strong=p.kind in ("hq", "rocb"))
+        for p in places
+    ]
     marks.sort(key=lambda m: m.strong)
     width = page_w * _PT_PER_MM
     svg = draw_map(
@@ -432,7 +481,7 @@ def _region(
             "<tr>"
             f'<td><a href="#{_e(anchor(p.id))}">{_e(p.name)}</a></td>'
             f"<td>{_e(t(f'kind.{p.kind}') if p.kind in KIND_SYMBOLS else p.kind)}</td>"
-            f"<td>{_e(p.text.get('city') or '')}</td>"
+            f"<td>{_e(_city_in(p.text, t.lang)[0])}</td>"
             f"<td>{_e(_place_country(p, t))}</td>"
             f"<td>{_e(_status_label(t, p.text.get('status') or ''))}</td>"
             f"<td>{_e(_when_text(t, opened) if (opened := p.text.get('opened')) else '')}</td>"
@@ -491,6 +540,20 @@ def _place_country(p: _Place, t: Translator) -> str:
     return _country(t, p.text.get("iso3"), p.text.get("country")) or p.text.get("iso3") or ""
 
 
+def _towns(places: Sequence[_Place], lang: str) -> list[tuple[int, Town]]:
+    """The web maps' towns around ``places``: ``(first zoom shown, town)``, in their order.
+
+    The same towns as the web maps' basemap (:func:`geo.render.towns.town_rows`):
+    the world's cities, and the towns near the places, in ``lang``.
+    """
+    if not places:
+        return []
+    lon = np.array([p.lon for p in places], dtype=float)
+    lat = np.array([p.lat for p in places], dtype=float)
+    rows = town_rows(None, lon, lat, 0.0, lang)
+    return [(int(zoom), Town(float(x), float(y), str(name))) for y, x, name, zoom in rows]
+
+
 def _entry(
     place: _Place,
     countries: gpd.GeoDataFrame,
@@ -498,6 +561,7 @@ def _entry(
     settings: Settings,
     page_w: float,
     around: Sequence[_Place],
+    towns: Sequence[tuple[int, Town]],
 ) -> str:
     t = settings.t
     half = _INSET_LAT_DEG / 2.0
@@ -509,12 +573,16 @@ def _entry(
         place.lat + half,
     )
     inset_w = (page_w - 44.0) * _PT_PER_MM
+    # the web maps' zoom whose pixels are about this inset's points: its towns, and the
+    # next zoom's (half as far apart; names that do not fit are left out)
+    zoom = np.log2(inset_w / (box.east - box.west) * 360.0 / 256.0)
+    near = [town for first, town in towns if first <= zoom + 1.0]
     svg = draw_map(
         countries,
         box,
         [
             *(_mark(p, label=False) for p in around if p.id != place.id),
-            _mark(place, label=True, strong=True),
+            _mark(place, label=True, strong=True, named_anyway=True),
         ],
         width=inset_w,
         height=inset_w * 0.62,
@@ -522,6 +590,7 @@ def _entry(
         font_size=7.5,
         title=t("print.locator", name=place.name),
         local_names=True,
+        towns=near,
     )
     link = deep_link(place.id, settings.base_url, settings.link_prefix)
     link_html = (
@@ -535,6 +604,8 @@ def _entry(
     )
     coordinates = _coordinates_text(t, place.lon, place.lat)
     shown = {k: v for k, v in place.text.items() if k not in _OWN_ROWS}
+    if shown.get("city"):
+        shown["city"] = _city_in(place.text, t.lang)[0]
     rows = _rows(place.rec, shown, coordinates, t)
     facts = "".join(
         f"<tr><th>{_e(label)}</th><td>{_value_html(value)}</td></tr>" for label, value in rows
@@ -570,11 +641,17 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
     by_name: dict[tuple[str, str], list[str]] = {}
     by_city: dict[tuple[str, str], list[str]] = {}
     by_country: dict[tuple[str, str], list[str]] = {}
+    # the entries' order in the document (by region, then as listed): a term's pages ascend
+    region_order = {code: i for i, code in enumerate(REGIONS)}
+    entry_order = {
+        p.id: (region_order.get(p.region or "", len(region_order)), i) for i, p in enumerate(places)
+    }
     for p in places:
         by_name.setdefault((p.name, p.other_name or ""), []).append(p.id)
-        city = p.text.get("city")
+        city = _city_in(p.text, t.lang)[1]
         if city:
-            by_city.setdefault((city, ""), []).append(p.id)
+            there = _city_in(p.text, other.lang)[1] if other else ""
+            by_city.setdefault((city, there if there != city else ""), []).append(p.id)
         codes = [p.text.get("iso3")]
         if p.kind == "border_post":
             codes = [p.text.get("side_a_iso3"), p.text.get("side_b_iso3")]
@@ -594,7 +671,8 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
         items = []
         for (name, alt), ids in sorted(entries.items(), key=lambda item: _sort_key(item[0][0])):
             refs = ", ".join(
-                f'<a class="ref" href="#{_e(anchor(i))}"></a>' for i in dict.fromkeys(ids)
+                f'<a class="ref" href="#{_e(anchor(i))}"></a>'
+                for i in sorted(dict.fromkeys(ids), key=entry_order.__getitem__)
             )
             also = f' <span class="alt">({_e(alt)})</span>' if alt else ""
             items.append(
@@ -619,7 +697,7 @@ _CSS = """
   @top-right {{ content: string(region); font-size: 8pt; color: #444; }} }}
 @page wide {{ size: {h}mm {w}mm; }}
 @page cover {{ @bottom-center {{ content: none; }} @top-right {{ content: none; }} }}
-body {{ margin: 0; }}
+body {{ margin: 0; overflow-wrap: anywhere; }}
 html {{ font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #111;
   line-height: 1.3; }}
 h1, h2, h3 {{ bookmark-level: none; }}
@@ -645,17 +723,16 @@ table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
 table.places th, table.places td {{ border-bottom: 0.4pt solid #bbb; padding: 1mm 1.2mm;
   text-align: left; vertical-align: top; }}
 table.places th {{ background: #e8e8e8; }}
-table.places col.name {{ width: 30%; }} table.places col.kind {{ width: 17%;
-  }} table.places col.city {{ width: 12%; }}
-table.places col.country {{ width: 17%; }} table.places col.status {{ width: 10%;
-  }} table.places col.opened {{ width: 14%; }}
+table.places col.name {{ width: 24%; }} table.places col.kind {{ width: 16%;
+  }} table.places col.city {{ width: 13%; }}
+table.places col.country {{ width: 16%; }} table.places col.status {{ width: 14%;
+  }} table.places col.opened {{ width: 17%; }}
 table.places thead {{ display: table-header-group; }}
+table.places tr {{ break-inside: avoid; }}
 ul.members {{ columns: 3; list-style: none; padding: 0; margin: 0; }}
 .code {{ color: #555; font-size: 7pt; }}
 .legend {{ font-size: 7.5pt; margin: 1.5mm 0; }}
 .key {{ margin-right: 4mm; white-space: nowrap; }}
-.swatch {{ display: inline-block; width: 7pt; height: 7pt; border: 0.4pt solid #666;
-  vertical-align: -1pt; }}
 .key svg, .kind svg {{ vertical-align: -1.5pt; }}
 .map svg {{ display: block; }}
 .entry {{ break-before: page; }}
@@ -678,9 +755,10 @@ ul.dated li {{ margin: 0 0 0.8mm; }}
 .detail {{ display: block; color: #444; font-size: 7.5pt; }}
 ul.sources {{ padding-left: 4mm; margin: 0; overflow-wrap: break-word; }}
 .checked {{ color: #333; margin-top: 2mm; }}
-.index {{ break-before: page; }}
-.index h1 {{ bookmark-level: 1; string-set: region content(); }}
+section.index {{ break-before: page; }}
+section.index h1 {{ bookmark-level: 1; string-set: region content(); }}
 ul.index {{ list-style: none; padding: 0; columns: 2; column-gap: 6mm; margin: 0; }}
+section.index h2 {{ break-after: avoid; }}
 ul.index li {{ margin: 0 0 0.6mm; break-inside: avoid; }}
 .alt {{ color: #555; font-style: italic; }}
 a.ref::after {{ content: target-counter(attr(href), page); }}

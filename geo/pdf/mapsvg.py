@@ -29,7 +29,7 @@ from shapely.ops import polylabel
 from geo.render.basemap import _mercator_px, _prepared
 from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
 
-__all__ = ["Box", "Mark", "draw_map", "xml_text"]
+__all__ = ["REGION_HATCHES", "Box", "Mark", "Town", "draw_map", "region_fill_defs", "xml_text"]
 
 #: Characters no document shows: C0 and C1 controls (tab and newline aside), and U+FFFE/U+FFFF.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -46,6 +46,45 @@ _LAT_LIMITS = (-80.0, 84.0)
 _OTHER_LAND = "#e4e4e4"
 _BORDER = "#ffffff"
 _WATER = "#f4f8fb"
+#: White lines over each region's colour where every region is coloured (the cover):
+#: the web maps' colours are all of one lightness, so in greyscale the regions differ
+#: by their hatching (path data of one 6-unit tile; Europe plain, the darkest).
+REGION_HATCHES: dict[str, str] = {
+    "EUR": "",
+    "AP": "M-1 1L1 -1M0 6L6 0M5 7L7 5",
+    "AC": "M0 1.5H6M0 4.5H6",
+    "ESA": "M-1 5L1 7M0 0L6 6M5 -1L7 1",
+    "WCA": "M1.5 1.5h0.01M4.5 4.5h0.01",
+    "MENA": "M1.5 0V6M4.5 0V6",
+}
+
+
+def _hatch_id(region: str) -> str:
+    return f"hatch-{region.lower()}"
+
+
+def region_fill_defs() -> str:
+    """SVG ``<defs>`` of each region's hatched fill (``url(#hatch-<code>)``)."""
+    patterns = []
+    for code, lines in REGION_HATCHES.items():
+        if not lines:
+            continue
+        patterns.append(
+            f'<pattern id="{_hatch_id(code)}" patternUnits="userSpaceOnUse" width="6" '
+            f'height="6"><rect width="6" height="6" fill="{REGION_COLORS[code]}"/>'
+            f'<path d="{lines}" stroke="#ffffff" stroke-width="1.1" stroke-linecap="round"/>'
+            "</pattern>"
+        )
+    return "<defs>" + "".join(patterns) + "</defs>"
+
+
+def _region_fill(region: str) -> str:
+    """A Member's fill where every region is coloured: its colour, hatched by region."""
+    if REGION_HATCHES.get(region):
+        return f"url(#{_hatch_id(region)})"
+    return REGION_COLORS.get(region, _UNKNOWN_REGION_COLOR)
+
+
 #: Average width of a character, as a share of the font size (for label collisions).
 _CHAR_WIDTH = 0.56
 
@@ -73,7 +112,12 @@ class Box:
 
 @dataclass(frozen=True)
 class Mark:
-    """A place on a map: where, its kind (the symbol), its label (empty: none) and emphasis."""
+    """A place on a map: where, its kind (the symbol), its label (empty: none) and emphasis.
+
+    ``named_anyway``: the label goes where it fits on the map even over other places'
+    symbols when no free spot is left (the place a locator map is about); any other
+    label that finds no free spot is left out.
+    """
 
     lon: float
     lat: float
@@ -81,6 +125,16 @@ class Mark:
     label: str = ""
     strong: bool = False
     pale: bool = False
+    named_anyway: bool = False
+
+
+@dataclass(frozen=True)
+class Town:
+    """A town of the web maps' basemap (GeoNames): where (EPSG:4326 degrees) and its name."""
+
+    lon: float
+    lat: float
+    name: str
 
 
 @dataclass(frozen=True)
@@ -224,6 +278,7 @@ def draw_map(
     font_size: float = 7.0,
     title: str = "",
     local_names: bool = False,
+    towns: Sequence[Town] = (),
 ) -> str:
     """An SVG map of ``box``: countries, their names where they fit, and ``marks``.
 
@@ -248,6 +303,10 @@ def draw_map(
     local_names : bool
         Name each country where its part in the frame has room (a close-up),
         rather than at the web maps' label point of the whole country.
+    towns : sequence of Town
+        Towns to name, most important first, each where its name fits clear of
+        the places, their names and the countries' names (a dot and its name);
+        a town whose name finds no room is left out, dot and all.
     """
     frame, shown = _frame(box, width, height)
     geoms = np.asarray(countries.geometry.values, dtype=object)
@@ -257,6 +316,7 @@ def draw_map(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
         f'width="{_pt(width)}" height="{_pt(height)}" role="img">',
         f"<title>{xml_text(title)}</title>" if title else "",
+        region_fill_defs() if region is None else "",
         f'<rect width="{width:g}" height="{height:g}" fill="{_WATER}"/>',
     ]
     pad = Box(shown.west - 1, shown.south - 1, shown.east + 1, shown.north + 1)
@@ -265,7 +325,9 @@ def draw_map(
     for i, piece in sorted(_shifted(geoms, pad), key=lambda item: item[0]):
         drawn.append((i, piece))
         fill = _OTHER_LAND
-        if members[i] and (region is None or regions[i] == region):
+        if members[i] and region is None:
+            fill = _region_fill(str(regions[i]))
+        elif members[i] and regions[i] == region:
             fill = REGION_COLORS.get(str(regions[i]), _UNKNOWN_REGION_COLOR)
         d = _path(shapely.simplify(piece, tolerance), frame)
         if d:
@@ -289,35 +351,15 @@ def draw_map(
             continue
         x, y = frame.xy(np.array([mark.lon]), np.array([mark.lat]))[0].tolist()
         fs = font_size * (1.35 if mark.strong else 1.1)
-        w = len(mark.label) * fs * _CHAR_WIDTH
         half = size * (0.8 if mark.strong else 0.5) + 1.0  # clear of the mark's own symbol
-        below, above = y + half + fs * 1.1, y - half - 0.5
-        spots = (
-            (x + half, y + fs * 0.35, "start"),
-            (x - half, y + fs * 0.35, "end"),
-            (x, below, "middle"),
-            (x, above, "middle"),
-        )
-        # a strong mark (the place a locator is about) is named even where others crowd it:
-        # after the spots that are free, the spots that only fit on the page
-        crowded = _Placed([])
-        tries = [(spot, placed) for spot in spots]
-        tries += [(spot, crowded) for spot in spots] if mark.strong else []
-        for (tx, ty, anchor), taken in tries:
-            x0 = {"start": tx, "end": tx - w, "middle": tx - w / 2}[anchor]
-            candidate = (x0, ty - fs * 1.05, x0 + w, ty)
-            if taken.fits(candidate, width, height):
-                placed.boxes.append(candidate)
-                weight = ' font-weight="bold"' if mark.strong else ""
-                labels.append(
-                    f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{fs:.1f}" '
-                    f'text-anchor="{anchor}"{weight} fill="#111111">{xml_text(mark.label)}</text>'
-                )
-                break
+        label = _label(mark, x, y, fs, half, placed, width, height)
+        if label:
+            labels.append(label)
     if country_names is not None and local_names:
         labels = _local_labels(drawn, country_names, frame, placed, font_size) + labels
     elif country_names is not None:
         labels = _country_labels(countries, country_names, frame, shown, placed, font_size) + labels
+    parts += _town_labels(towns, frame, shown, placed, font_size * 0.9)
     parts += symbols
     parts += labels
     parts.append(
@@ -401,3 +443,104 @@ def _country_name(
         f'<text x="{x:.1f}" y="{y + font_size * 0.35:.1f}" font-size="{font_size:.1f}" '
         f'text-anchor="middle" fill="#333333" font-style="italic">{xml_text(name)}</text>'
     ]
+
+
+def _town_labels(
+    towns: Sequence[Town], frame: _Frame, shown: Box, placed: _Placed, font_size: float
+) -> list[str]:
+    """A dot and a name per town where the name fits beside its dot, in the order given."""
+    out: list[str] = []
+    r = max(font_size * 0.22, 1.0)
+    for town in towns:
+        lon = town.lon + 360.0 * round((shown.west + shown.east) / 2.0 / 360.0 - town.lon / 360.0)
+        if not (shown.west <= lon <= shown.east and shown.south <= town.lat <= shown.north):
+            continue
+        x, y = frame.xy(np.array([lon]), np.array([town.lat]))[0].tolist()
+        w = len(town.name) * font_size * _CHAR_WIDTH
+        dot = (x - r, y - r, x + r, y + r)
+        if not placed.fits(dot, frame.width, frame.height):
+            continue
+        for tx, anchor in ((x + r + 1.5, "start"), (x - r - 1.5, "end")):
+            x0 = tx if anchor == "start" else tx - w
+            box = (x0, y - font_size * 0.7, x0 + w, y + font_size * 0.35)
+            if placed.fits(box, frame.width, frame.height):
+                placed.boxes += [dot, box]
+                out.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.2f}" fill="#555555"/>'
+                    f'<text x="{tx:.1f}" y="{y + font_size * 0.35:.1f}" '
+                    f'font-size="{font_size:.1f}" text-anchor="{anchor}" '
+                    f'fill="#333333">{xml_text(town.name)}</text>'
+                )
+                break
+    return out
+
+
+def _split(label: str) -> list[str]:
+    """A long label as two lines, broken at the space nearest its middle (else one line)."""
+    spaces = [i for i, c in enumerate(label) if c == " "]
+    if len(label) <= 24 or not spaces:
+        return [label]
+    cut = min(spaces, key=lambda i: (abs(i - len(label) / 2), i))
+    return [label[:cut].rstrip(" \u2013-"), label[cut:].strip()] if cut else [label]
+
+
+def _label(
+    mark: Mark,
+    x: float,
+    y: float,
+    fs: float,
+    half: float,
+    placed: _Placed,
+    width: float,
+    height: float,
+) -> str:
+    """``mark``'s label beside its symbol at ``(x, y)`` where it fits, else ``""``.
+
+    Tried in order: one line to the right, to the left, centred under, over; the
+    same on two lines; one line slid along under or over (clear of a neighbour);
+    then, for ``named_anyway``, the centred spots over whatever is there.
+    """
+    text = mark.label
+    step = fs * 1.15
+    layouts = [[text], _split(text)] if _split(text) != [text] else [[text]]
+
+    def spots(lines: list[str], slide: bool) -> list[tuple[float, float, str]]:
+        n = len(lines)
+        w = max(len(line) for line in lines) * fs * _CHAR_WIDTH
+        beside = y - (n - 1) * step / 2 + fs * 0.35
+        below, above = y + half + fs * 1.1, y - half - 0.5 - (n - 1) * step
+        if slide:
+            return [
+                (x + share * w, where, "middle")
+                for share in (-0.1, 0.1, -0.2, 0.2, -0.3, 0.3, -0.4, 0.4)
+                for where in (below, above)
+            ]
+        return [
+            (x + half, beside, "start"),
+            (x - half, beside, "end"),
+            (x, below, "middle"),
+            (x, above, "middle"),
+        ]
+
+    tries = [(lines, spot, placed) for lines in layouts for spot in spots(lines, False)]
+    tries += [([text], spot, placed) for spot in spots([text], True)]
+    if mark.named_anyway:  # the place a locator is about: named even where others crowd it
+        crowded = _Placed([])
+        tries += [(lines, spot, crowded) for lines in layouts for spot in spots(lines, False)]
+    for lines, (tx, ty, anchor), taken in tries:
+        w = max(len(line) for line in lines) * fs * _CHAR_WIDTH
+        x0 = {"start": tx, "end": tx - w, "middle": tx - w / 2}[anchor]
+        box = (x0, ty - fs * 1.05, x0 + w, ty + (len(lines) - 1) * step)
+        if not taken.fits(box, width, height):
+            continue
+        placed.boxes.append(box)
+        spans = "".join(
+            f'<tspan x="{tx:.1f}" y="{ty + k * step:.1f}">{xml_text(line)}</tspan>'
+            for k, line in enumerate(lines)
+        )
+        weight = ' font-weight="bold"' if mark.strong else ""
+        return (
+            f'<text x="{tx:.1f}" y="{ty:.1f}" font-size="{fs:.1f}" '
+            f'text-anchor="{anchor}"{weight} fill="#111111">{spans}</text>'
+        )
+    return ""
