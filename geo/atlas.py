@@ -563,7 +563,7 @@ def _read_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
 
 
 def _load_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
-    key = cache.entry_key("display", digest)
+    key = cache.entry_key("display", digest, code=__name__)
     frame = _display_from_cache(cache.load("display", key))
     if frame is None:
         frame = _parse_display(path, data)
@@ -794,7 +794,7 @@ def _display_problems(path: Path) -> list[Problem]:
     try:
         data = read_data_bytes(path)
         digest = cache.file_digest(data)
-        if cache.load("display", cache.entry_key("display", digest)) is None:
+        if cache.load("display", cache.entry_key("display", digest, code=__name__)) is None:
             _read_display(path, data, digest)
     except DataError as err:
         return err.problems

@@ -138,7 +138,7 @@ def _world_zooms(table: Towns) -> tuple[np.ndarray, np.ndarray]:
     """
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
-        key = cache.entry_key("worldtowns", source_version(), WORLD_MIN_POPULATION)
+        key = cache.entry_key("worldtowns", source_version(), WORLD_MIN_POPULATION, code=__name__)
         found = cache.load("worldtowns", key)
         if found is not None:
             try:
@@ -247,7 +247,9 @@ def town_rows(
     for the same places, world and language.
     """
     places = np.column_stack([place_lon, place_lat]).astype(float)
-    key = cache.entry_key("townrows", source_version(), places.tobytes(), center_lon, lang)
+    key = cache.entry_key(
+        "townrows", source_version(), places.tobytes(), center_lon, lang, code=__name__
+    )
     found = cache.load("townrows", key)
     if found is not None:
         try:
@@ -274,7 +276,7 @@ def _town_rows(
     """:func:`town_rows`, made (``places``: the places' ``(lon, lat)`` as one array)."""
 
     def load_or_thin() -> tuple[np.ndarray, np.ndarray]:
-        key = cache.entry_key("pagetowns", source_version(), places.tobytes())
+        key = cache.entry_key("pagetowns", source_version(), places.tobytes(), code=__name__)
         found = cache.load("pagetowns", key)
         usable = found is not None and "index" in found and "zoom" in found
         if found is not None and usable and found["index"].shape == found["zoom"].shape:
