@@ -26,6 +26,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["GEO_CACHE_DIR"] = str(Path(tmp) / "cache")
         os.environ.pop("GEO_NO_CACHE", None)
+        os.environ["GEO_NO_PREPARED"] = "1"  # every answer computed, none read from the last
         sys.path.insert(0, str(ROOT))
         from geo import cache
         from geo.build import build

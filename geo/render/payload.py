@@ -49,7 +49,7 @@ from geo.render.text import (
     _status_legend,
     _text,
 )
-from geo.render.towns import town_rows as _town_rows
+from geo.render.towns import town_lines as _town_lines
 from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
 
@@ -124,7 +124,7 @@ def _payload(
         body, summary = _place_lines(places, lon, lat, view)
     t = view.t
     country_rows = _country_rows(countries, view.center_lon, t, lon, lat)
-    town_rows = _town_rows(None, lon, lat, view.center_lon, t.lang)
+    town_lines = _town_lines(None, lon, lat, view.center_lon, t.lang)
     bounds = view.bounds
     ids = [_text(v) or "" for v in places["id"]]
     names = _names(places, ids, t.lang)
@@ -153,7 +153,7 @@ def _payload(
         page_lon = _shift_lons(lon, view.center_lon)
         detail = page_detail(view.detail, page_lon, lat, coarse=countries)
         lines.append('"detail":' + _dumps(detail_json(detail, country_rows, t)) + ",")
-    lines += ['"towns":[', *_json_lines(town_rows), "],"]
+    lines += ['"towns":[', *_joined_lines(town_lines), "],"]
     lines += ['"countries":[', *_json_lines(country_rows), "]}"]
     return "\n".join(lines)
 
@@ -164,6 +164,11 @@ def _json_lines(items: Sequence[Any]) -> list[str]:
     if lines:
         lines[-1] = lines[-1][:-1]
     return lines
+
+
+def _joined_lines(texts: Sequence[str]) -> list[str]:
+    """:func:`_json_lines` of values already written as compact JSON (arrays, no objects)."""
+    return [_script_safe(",\n".join(texts))] if texts else []
 
 
 def _place_lines(
@@ -493,4 +498,9 @@ def _dumps(value: Any) -> str:
     text = json.dumps(
         value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
+    return _script_safe(text)
+
+
+def _script_safe(text: str) -> str:
+    """JSON text with the characters unsafe inside ``<script>`` escaped (see :func:`_dumps`)."""
     return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
