@@ -793,7 +793,7 @@ def load_country_index(path: Path, *, data: bytes | None = None) -> CountryIndex
 
 def _index_of(path: Path, raw: bytes, digest: str) -> CountryIndex:
     """The index of a layer's bytes: from the cache, else parsed, prepared and cached."""
-    key = cache.entry_key("countries", digest, path.suffix == ".xz", code=__name__)
+    key = cache.entry_key("countries", digest, path.suffix == ".xz")
     arrays = cache.load("countries", key)
     if arrays is not None:
         try:
