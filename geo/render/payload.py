@@ -16,7 +16,10 @@ popups the page builds when they open.  Each place carries its life (from
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.metadata
 import json
+import logging
 import math
 import re
 from collections import Counter
@@ -31,7 +34,7 @@ import pandas as pd
 from geo import cache
 from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
-from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
+from geo.i18n import DEFAULT_LANGUAGE, Translator, catalogue_files, translator
 from geo.render.basemap import _country_rows, _polyline_chars
 from geo.render.detail import DetailSource, detail_json, page_detail
 from geo.render.overlay import QueryMark, _query_json
@@ -54,6 +57,8 @@ from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
 
 __all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
+
+log = logging.getLogger(__name__)
 
 #: Above this many places, a map's places travel as one columnar table, not one line each.
 COMPACT_THRESHOLD = 500
@@ -174,8 +179,31 @@ def _joined_lines(texts: Sequence[str]) -> list[str]:
 def _place_lines(
     places: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, view: _View
 ) -> tuple[list[str], _Summary]:
-    """``"places": [...]``: one line per place, sorted by id."""
+    """``"places": [...]``: one line per place, sorted by id.
+
+    Kept in :mod:`geo.cache` for the same rows (their text), positions, words
+    and view, unless NumPy abbreviated a row's text.
+    """
     records = places.drop(columns=places.geometry.name).to_dict("records")
+    texts = [repr(rec) for rec in records]
+    key = None
+    if not any("..." in text for text in texts):
+        key = cache.entry_key(
+            "placelines",
+            view.t.lang,
+            _words_digest(view.t.lang),
+            importlib.metadata.version("babel"),
+            str(view.as_of),
+            str(view.since),
+            view.center_lon,
+            texts,
+            np.column_stack([lon, lat]).astype(float).tobytes(),
+            code=__name__,
+        )
+        found = _kept_place_lines(cache.load("placelines", key))
+        if found is not None:
+            place_objs, body = found
+            return ['"places":[', *body, "],"], _summarise(place_objs, [1] * len(place_objs))
     place_objs = sorted(
         (
             _place_json(rec, float(x), float(y), view)
@@ -183,8 +211,46 @@ def _place_lines(
         ),
         key=lambda p: p["id"],
     )
-    lines = ['"places":[', *_json_lines(place_objs), "],"]
-    return lines, _summarise(place_objs, [1] * len(place_objs))
+    body = _json_lines(place_objs)
+    if key is not None:
+        try:
+            text = "\n".join(body).encode("utf-8", "surrogatepass")
+            arrays = {
+                "places": cache.to_json_array(place_objs),
+                "lines": np.frombuffer(text, dtype=np.uint8),
+            }
+        except (TypeError, ValueError) as err:  # a value JSON cannot hold: not kept
+            log.debug("cache: the place lines are not kept (%s)", err)
+        else:
+            cache.store("placelines", key, arrays, keep=64)
+    return ['"places":[', *body, "],"], _summarise(place_objs, [1] * len(place_objs))
+
+
+def _kept_place_lines(
+    arrays: dict[str, np.ndarray] | None,
+) -> tuple[list[dict[str, Any]], list[str]] | None:
+    """The places and their lines of a ``placelines`` entry; ``None`` if none or unusable."""
+    if arrays is None:
+        return None
+    try:
+        place_objs = cache.from_json_array(arrays["places"])
+        text = arrays["lines"].tobytes().decode("utf-8", "surrogatepass")
+    except (KeyError, ValueError) as err:
+        log.debug("cache: the place lines are unusable (%s): made again", err)
+        return None
+    body = text.split("\n") if text else []
+    if not isinstance(place_objs, list) or len(body) != len(place_objs):
+        return None
+    if not all(isinstance(p, dict) for p in place_objs):
+        return None
+    return place_objs, body
+
+
+@functools.cache
+def _words_digest(lang: str) -> str:
+    """A digest of the catalogue of ``lang``: the words of a page."""
+    (path,) = [p for p in catalogue_files() if p.parent.parent.name == lang]
+    return cache.file_digest(path.read_bytes())
 
 
 def _place_json(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dict[str, Any]:
