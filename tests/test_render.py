@@ -1311,3 +1311,16 @@ def test_inline_blocks_are_what_the_regular_expression_finds(tokens: list[str]) 
     page = "".join(tokens)
     expected = re.findall(r"<(script|style)>(.*?)</\1>", page, re.DOTALL)
     assert _inline_blocks(page) == expected
+
+
+def test_only_rows_of_plain_values_key_the_kept_place_lines() -> None:
+    """A row's ``repr`` keys its kept popup: exact for Python values, not for arrays
+    (NumPy abbreviates them) or other objects."""
+    import numpy as np
+
+    from geo.render.payload import _plain
+
+    assert _plain({"id": "a", "n": 1, "x": 1.5, "ok": True, "none": None, "l": [{"d": "x"}]})
+    assert not _plain({"id": "a", "a": np.arange(2000)})
+    assert not _plain({"id": "a", "nested": [{"when": dt.date(2020, 1, 1)}]})
+    assert not _plain({1: "a key that is not text"})

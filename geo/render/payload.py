@@ -182,12 +182,13 @@ def _place_lines(
     """``"places": [...]``: one line per place, sorted by id.
 
     Kept in :mod:`geo.cache` for the same rows (their text), positions, words
-    and view, unless NumPy abbreviated a row's text.
+    and view, when every value is a plain Python value (text, number, boolean,
+    None, lists and mappings of them), whose ``repr`` is exact.
     """
     records = places.drop(columns=places.geometry.name).to_dict("records")
     texts = [repr(rec) for rec in records]
     key = None
-    if not any("..." in text for text in texts):
+    if all(_plain(rec) for rec in records):
         key = cache.entry_key(
             "placelines",
             view.t.lang,
@@ -224,6 +225,17 @@ def _place_lines(
         else:
             cache.store("placelines", key, arrays, keep=64)
     return ['"places":[', *body, "],"], _summarise(place_objs, [1] * len(place_objs))
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is made of text, numbers, booleans, None, lists and mappings only."""
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return True
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
 
 
 def _kept_place_lines(
