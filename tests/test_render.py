@@ -1324,3 +1324,28 @@ def test_only_rows_of_plain_values_key_the_kept_place_lines() -> None:
     assert not _plain({"id": "a", "a": np.arange(2000)})
     assert not _plain({"id": "a", "nested": [{"when": dt.date(2020, 1, 1)}]})
     assert not _plain({1: "a key that is not text"})
+
+
+def test_records_are_those_of_pandas() -> None:
+    """The page's rows, read without pandas' per-value boxing: the same values and types."""
+    import numpy as np
+    import pandas as pd
+
+    from geo.render.payload import _records
+
+    atlas = geo.load()
+    frame = pd.DataFrame(atlas.places.drop(columns=atlas.places.geometry.name))
+    others = [
+        frame,
+        pd.DataFrame({"a": [1, 2], "b": ["x", None]}),  # int64: pandas reads it
+        pd.DataFrame({"a": [np.int64(1), "x"], "b": [1.5, float("nan")]}),  # a NumPy value
+        pd.DataFrame({"a": [True, False], "b": [None, {"k": [1]}]}),
+        pd.DataFrame(columns=["a"]),
+    ]
+    for case in others:
+        want = case.to_dict("records")
+        got = _records(case)
+        assert repr(got) == repr(want)
+        assert [[type(v) for v in r.values()] for r in got] == [
+            [type(v) for v in r.values()] for r in want
+        ]

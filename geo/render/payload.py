@@ -25,7 +25,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -185,7 +185,7 @@ def _place_lines(
     and view, when every value is a plain Python value (text, number, boolean,
     None, lists and mappings of them), whose ``repr`` is exact.
     """
-    records = places.drop(columns=places.geometry.name).to_dict("records")
+    records = _records(pd.DataFrame(places.drop(columns=places.geometry.name)))
     texts = [repr(rec) for rec in records]
     key = None
     if all(_plain(rec) for rec in records):
@@ -225,6 +225,22 @@ def _place_lines(
         else:
             cache.store("placelines", key, arrays, keep=64)
     return ['"places":[', *body, "],"], _summarise(place_objs, [1] * len(place_objs))
+
+
+#: Column types whose values :func:`_records` reads as they are.
+_PLAIN_DTYPES = frozenset({"object", "float64", "bool"})
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``: the same values of the same types, sooner for columns
+    of Python objects, floats and booleans (the places of an atlas), else by pandas."""
+    columns = list(frame.columns)
+    simple = frame.columns.is_unique and all(isinstance(c, str) for c in columns)
+    if simple and all(str(dtype) in _PLAIN_DTYPES for dtype in frame.dtypes):
+        rows = frame.to_numpy(dtype=object).tolist()
+        if not any(isinstance(v, np.generic) for row in rows for v in row):
+            return [dict(zip(columns, row, strict=True)) for row in rows]
+    return cast("list[dict[str, Any]]", frame.to_dict("records"))
 
 
 def _plain(value: Any) -> bool:
@@ -315,7 +331,7 @@ def place_names(places: gpd.GeoDataFrame, lang: str) -> list[str]:
 def _names(places: gpd.GeoDataFrame, ids: Sequence[str], lang: str) -> list[str]:
     """Each place's name in the map's language (``name_<lang>``, else its name, else its id)."""
     alternates = [c for c in (f"name_{lang}", f"name:{lang}") if c in places.columns]
-    records = places[["name", *alternates]].to_dict("records")
+    records = _records(pd.DataFrame(places[["name", *alternates]]))
     return [
         _local_name(rec, lang) or _name(rec["name"], _text(rec["name"]), place_id)
         for rec, place_id in zip(records, ids, strict=True)
