@@ -240,7 +240,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         rows = frame.to_numpy(dtype=object).tolist()
         if not any(isinstance(v, np.generic) for row in rows for v in row):
             return [dict(zip(columns, row, strict=True)) for row in rows]
-    return cast("list[dict[str, Any]]", frame.to_dict("records"))
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
 
 
 def _plain(value: Any) -> bool:
