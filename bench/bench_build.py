@@ -5,13 +5,18 @@ Run: python bench/bench_build.py [--runs 7] [--baseline DIR] [--data DIR]
 Times, in new processes, alternated run by run (medians of --runs):
   * floor: python -c "import geopandas, folium, pyproj, shapely" (what a build must import);
   * geo build --force into a temporary folder, the cache warm (any run after the first);
-  * the same with an empty cache folder (the first run after a change of code or data);
+  * the same with an empty cache folder (a newcomer's first build: what geo ships prepared
+    for its own data is read, see geo.cache);
+  * the same with an empty cache and nothing prepared read (GEO_NO_PREPARED=1: the first
+    build after an edit of the country layers or of the code);
   * geo validate, cache warm;
   * with --baseline DIR (another checkout of geo, e.g. `git archive <commit> | tar -x`), its
-    geo build --force and geo validate, run from that folder's code.
+    geo build --force with the cache warm and empty, and geo validate, run from that
+    folder's code.
 Then one profiled build (in-process timers): imports, load, build keys, the page rendering
 (geo/render, not optimised here) and publishing, so that the share of each is known.
 Prints seconds and ratios to the floor.  Not a test: figures move with the machine's load.
+geo's modules are compiled to bytecode first (as pip does when it installs the wheel).
 """
 
 from __future__ import annotations
@@ -68,13 +73,26 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, default=None, help="another checkout of geo")
     args = parser.parse_args()
     python = sys.executable
+    # geo's modules compiled to bytecode, as pip does when it installs a wheel (and Python on
+    # the first run from a checkout), also where PYTHONDONTWRITEBYTECODE is set: else every
+    # run would compile them again, which no user's second command does
+    for tree in [ROOT, *([args.baseline] if args.baseline is not None else [])]:
+        subprocess.run([python, "-m", "compileall", "-q", str(tree / "geo")], check=True)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         env = {**os.environ, "GEO_CACHE_DIR": str(folder / "cache"), "PYTHONPATH": str(ROOT)}
         env.pop("GEO_NO_CACHE", None)
+        env.pop("GEO_NO_PREPARED", None)
         build = [python, "-m", "geo", "-q", "build", "--force", "--data", str(args.data)]
         validate = [python, "-m", "geo", "-q", "validate", "--data", str(args.data)]
         subprocess.run([*build, "--output", str(folder / "warmup")], env=env, check=True)
+        if args.baseline is not None:  # the baseline's entries too (its code has other keys)
+            subprocess.run(
+                [*build, "--output", str(folder / "basewarmup")],
+                env={**env, "PYTHONPATH": str(args.baseline.resolve())},
+                check=True,
+                cwd=folder,
+            )
         cases: dict[str, Callable[[int], float]] = {
             "floor: import geopandas, folium, pyproj, shapely": lambda i: timed(
                 [python, "-c", FLOOR], env
@@ -86,6 +104,10 @@ def main() -> None:
                 [*build, "--output", str(folder / f"cold{i}")],
                 {**env, "GEO_CACHE_DIR": str(folder / f"empty{i}")},
             ),
+            "geo build --force (cache empty, nothing prepared)": lambda i: timed(
+                [*build, "--output", str(folder / f"bare{i}")],
+                {**env, "GEO_CACHE_DIR": str(folder / f"bare{i}"), "GEO_NO_PREPARED": "1"},
+            ),
             "geo validate (cache warm)": lambda i: timed(validate, env),
         }
         if args.baseline is not None:
@@ -94,8 +116,13 @@ def main() -> None:
                 "PYTHONPATH": str(args.baseline.resolve()),
                 "PYTHONDONTWRITEBYTECODE": "1",
             }
-            cases["baseline: geo build --force"] = lambda i: timed(
+            cases["baseline: geo build --force (cache warm)"] = lambda i: timed(
                 [*build, "--output", str(folder / f"base{i}")], base_env, cwd=folder
+            )
+            cases["baseline: geo build --force (cache empty)"] = lambda i: timed(
+                [*build, "--output", str(folder / f"basecold{i}")],
+                {**base_env, "GEO_CACHE_DIR": str(folder / f"baseempty{i}")},
+                cwd=folder,
             )
             cases["baseline: geo validate"] = lambda i: timed(validate, base_env, cwd=folder)
         times: dict[str, list[float]] = {name: [] for name in cases}
@@ -111,10 +138,10 @@ def main() -> None:
         ).stdout
     floor = statistics.median(times[next(iter(cases))])
     print(f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores, {args.runs} runs")
-    print(f"{'':52}{'median s':>9}{'min s':>8}{'x floor':>9}")
+    print(f"{'':56}{'median s':>9}{'min s':>8}{'x floor':>9}")
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"{name:52}{median:9.2f}{min(values):8.2f}{median / floor:8.2f}x")
+        print(f"{name:56}{median:9.2f}{min(values):8.2f}{median / floor:8.2f}x")
     import json
 
     phases = json.loads(profile)

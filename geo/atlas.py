@@ -563,7 +563,7 @@ def _read_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
 
 
 def _load_display(path: Path, data: bytes, digest: str) -> gpd.GeoDataFrame:
-    key = cache.entry_key("display", digest)
+    key = cache.entry_key("display", digest, code=__name__)
     frame = _display_from_cache(cache.load("display", key))
     if frame is None:
         frame = _parse_display(path, data)
@@ -691,18 +691,22 @@ class _Folder:
         """The country layer, from the bytes read (:func:`geo.countries.load_country_index`)."""
         return load_country_index(self.countries_path, data=self.read(self.countries_path))
 
-    def key(self, today: dt.date) -> str | None:
+    def key(self, today: dt.date) -> cache.Key | None:
         """The cache key of the validated places (``None`` when a place file was unreadable).
 
         The digests of every file read (place files in order, then the
         membership tables and the country layer), and the day: validation
-        calls dates after today errors.
+        calls dates after today errors.  The places geo ships prepared
+        (:mod:`geo.cache`) are keyed without the day: they hold the day they
+        were checked, and serve from that day on (see :func:`_cached_features`).
         """
         if any(isinstance(data, DataError) for _, data in self.places):
             return None
         files = [(p.name, cache.file_digest(d)) for p, d in self.places if isinstance(d, bytes)]
         tables = [(p.name, cache.file_digest(d)) for p, d in self.read.data.items()]
-        return cache.entry_key("places", files, tables, today.isoformat())
+        key = cache.entry_key("places", files, tables, today.isoformat())
+        key.prepared = cache.prepared_key("places", __name__, files, tables)
+        return key
 
 
 def _open_folder(data_dir: Path, replace: Mapping[str, Any]) -> _Folder:
@@ -775,13 +779,14 @@ def validate(
     settings += _display_problems(_reference(path, DISPLAY_FILE))
     today = dt.date.today()
     key = None if replace else folder.key(today)
-    if key is not None and _cached_features(key) is not None:
+    if key is not None and _cached_features(key, today) is not None:
         return settings
     features, problems, countries = _check(folder, replace, today)
     if key is not None and not problems:  # enriched now, so that the next load reads them
         from geo.enrich import enrich_features
 
-        _cache_places(key, features, enrich_features(features, countries, folder.membership))
+        places = enrich_features(features, countries, folder.membership)
+        _cache_places(key, features, places, today)
     return problems + settings
 
 
@@ -794,7 +799,7 @@ def _display_problems(path: Path) -> list[Problem]:
     try:
         data = read_data_bytes(path)
         digest = cache.file_digest(data)
-        if cache.load("display", cache.entry_key("display", digest)) is None:
+        if cache.load("display", cache.entry_key("display", digest, code=__name__)) is None:
             _read_display(path, data, digest)
     except DataError as err:
         return err.problems
@@ -804,8 +809,11 @@ def _display_problems(path: Path) -> list[Problem]:
 _PLACES_DTYPES = ("object", "bool", "float64")
 
 
-def _cache_places(key: str, features: Sequence[Feature], places: gpd.GeoDataFrame) -> None:
-    """Keep validated features and their enriched places in the cache, as JSON.
+def _cache_places(
+    key: str, features: Sequence[Feature], places: gpd.GeoDataFrame, today: dt.date
+) -> None:
+    """Keep validated features and their enriched places in the cache, as JSON, with the
+    day they were checked (``today``).
 
     Every column of the places frame is of Python values from the data (or
     text, booleans and floats that enrichment adds), which JSON gives back
@@ -829,19 +837,27 @@ def _cache_places(key: str, features: Sequence[Feature], places: gpd.GeoDataFram
     except (TypeError, ValueError) as err:  # a value JSON cannot hold: not cached
         log.debug("cache: places not cached (%s)", err)
         return
-    cache.store("places", key, {"places": payload}, keep=8)
+    day = cache.to_json_array(today.isoformat())
+    cache.store("places", key, {"places": payload, "day": day}, keep=8)
 
 
-def _cached_features(key: str) -> tuple[list[Feature], dict[str, Any]] | None:
+def _cached_features(key: str, today: dt.date) -> tuple[list[Feature], dict[str, Any]] | None:
     """The validated features kept by :func:`_cache_places`, and the rest of the entry.
 
-    ``None`` when there is no entry, or one that does not fit (it is ignored).
-    The places frame is made by :func:`_places_frame`, when needed.
+    ``None`` when there is no entry, or one that does not fit (it is ignored),
+    or one checked after ``today``.  Validation depends on the day only through
+    "no date after today": places valid on the day they were checked are valid
+    on every later day.  The places frame is made by :func:`_places_frame`,
+    when needed.
     """
     arrays = cache.load("places", key)
     if arrays is None:
         return None
     try:
+        checked = dt.date.fromisoformat(str(cache.from_json_array(arrays["day"])))
+        if checked > today:
+            log.debug("cache: places checked on %s, after today: checked again", checked)
+            return None
         doc = cache.from_json_array(arrays["places"])
         features = [
             Feature(str(file), int(index), lon, lat, dict(props))
@@ -935,7 +951,7 @@ def load(
     folder = _open_folder(path, {})
     today = dt.date.today()
     key = folder.key(today)
-    cached = _cached_features(key) if key is not None else None
+    cached = _cached_features(key, today) if key is not None else None
     countries: CountryIndex | Callable[[], CountryIndex]
     if cached is not None:
         features, places = cached[0], _places_frame(cached[1])
@@ -946,7 +962,7 @@ def load(
             raise DataError(problems)
         places = enrich_features(features, countries, folder.membership)
         if key is not None:
-            _cache_places(key, features, places)
+            _cache_places(key, features, places, today)
     if day is not None:
         since = network_start(f.properties for f in features)
         if not isinstance(countries, CountryIndex):

@@ -23,7 +23,6 @@ output rendered again with the bytes it already has is not written again:
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import datetime as dt
 import functools
@@ -208,9 +207,9 @@ _PAGE_LIBRARIES = ("folium", "branca", "jinja2", "xstatic-leaflet", "xstatic-lea
 def code_closure(package_dir: Path, start: str = "geo.build") -> list[Path]:
     """Source files of ``start`` and of every ``geo`` module it imports, directly or not.
 
-    Imports are read from the source (``ast``), including those inside
-    functions, so the answer covers what a build may run without importing
-    anything.  Paths are sorted.
+    Imports are read from the source (:func:`geo.cache.import_closure`),
+    including those inside functions, so the answer covers what a build may
+    run without importing anything.  Paths are sorted.
 
     Parameters
     ----------
@@ -219,44 +218,13 @@ def code_closure(package_dir: Path, start: str = "geo.build") -> list[Path]:
     start : str
         Dotted name of the first module.
     """
-    root = package_dir.name
-    seen: dict[str, Path] = {}
-    todo = [start]
-    while todo:
-        name = todo.pop()
-        if name in seen:
-            continue
-        path = _module_file(package_dir, name)
-        if path is None:
-            continue
-        seen[name] = path
-        parts = name.split(".")
-        package = parts if path.name == "__init__.py" else parts[:-1]
-        for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
-            found: list[str] = []
-            if isinstance(node, ast.Import):
-                found = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    anchor = package[: len(package) - node.level + 1]
-                    base = ".".join([*anchor, base] if base else anchor)
-                found = [base, *(f"{base}.{alias.name}" for alias in node.names)]
-            todo += [m for m in found if m == root or m.startswith(root + ".")]
-        for parent in range(1, len(parts)):  # a submodule runs its packages' __init__
-            todo.append(".".join(parts[:parent]))
-    return sorted(set(seen.values()))
-
-
-def _module_file(package_dir: Path, name: str) -> Path | None:
-    relative = Path(*name.split(".")[1:])
-    for candidate in (
-        package_dir / relative / "__init__.py",
-        (package_dir / relative).with_suffix(".py"),
-    ):
-        if candidate.is_file():
-            return candidate
-    return None
+    sources = {
+        path.relative_to(package_dir).as_posix(): path.read_bytes()
+        for path in sorted(package_dir.rglob("*.py"))
+        if "__pycache__" not in path.parts
+    }
+    closure = cache.import_closure(start, sources, root=package_dir.name)
+    return [package_dir / name for name in closure]
 
 
 def code_fingerprint(
@@ -289,35 +257,11 @@ def code_fingerprint(
 
 @functools.lru_cache(maxsize=1)
 def renderer_fingerprint() -> str:
-    """:func:`code_fingerprint` of this package (computed once per process).
-
-    The import closure is kept in the cache (:mod:`geo.cache`), keyed by the
-    package's sources: parsing every module costs a tenth of a second.
-    """
+    """:func:`code_fingerprint` of this package (computed once per process)."""
     package = Path(__file__).resolve().parent
     sources = cache.package_sources()
-    key = cache.entry_key("closure")  # the code version covers every source file
-    closure = _cached_closure(package, key, sources)
-    if closure is None:
-        closure = code_closure(package)
-        names = [path.relative_to(package).as_posix() for path in closure]
-        cache.store("closure", key, {"files": cache.to_json_array(names)})
+    closure = [package / name for name in cache.import_closure("geo.build", sources)]
     return code_fingerprint(package, closure=closure, sources=sources)
-
-
-def _cached_closure(package: Path, key: str, sources: Mapping[str, bytes]) -> list[Path] | None:
-    arrays = cache.load("closure", key)
-    if arrays is None:
-        return None
-    try:
-        names = cache.from_json_array(arrays["files"])
-    except (KeyError, ValueError) as err:
-        log.debug("cache: the closure entry is unusable (%s)", err)
-        return None
-    if not isinstance(names, list) or not all(isinstance(n, str) and n in sources for n in names):
-        log.debug("cache: the closure entry names files that are not modules of geo")
-        return None
-    return [package / name for name in names]
 
 
 def _key(*parts: Any) -> str:

@@ -12,6 +12,21 @@ A cold command then reads what it needs instead of unpacking, parsing and
 preparing it again.  :func:`remembered` is the
 in-process side: answers kept for the life of the process.
 
+Prepared answers
+----------------
+A new user's first build has an empty cache.  The answers that build computes
+for geo's own data ship made in advance with the package
+(``geo/prepared/build/``, written by ``scripts/prepare_build.py``): when the
+cache has no entry, :func:`load` reads the prepared one of the same
+:func:`prepared_key`, if any.  That key holds the entry's kind and inputs
+(digests of the data files, as an entry's key does) and :func:`recipe`: the
+source of the module that computes the answer and of every ``geo`` module it
+imports.  An edited data file or an edited module gives another key, so the
+answer is computed (and cached) as without prepared answers.  The key leaves
+out the libraries' versions (the prepared answers serve every user); they
+are read even when the cache is off, so that a build gives the same bytes
+either way.
+
 Settings
 --------
 ``GEO_CACHE_DIR``
@@ -21,6 +36,10 @@ Settings
 ``GEO_NO_CACHE``
     Set to anything but ``""`` or ``"0"`` to turn the cache off: nothing is
     read from it or written to it.
+``GEO_NO_PREPARED``
+    Set to anything but ``""`` or ``"0"`` to leave the answers geo ships
+    prepared unread (see below): a build then computes what the cache lacks,
+    as after an edit of the data (to time or test that path).
 
 Keys
 ----
@@ -47,6 +66,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import json
 import logging
 import os
@@ -57,7 +77,7 @@ import threading
 import time
 import zipfile
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -65,6 +85,8 @@ import numpy as np
 
 __all__ = [
     "FORMAT",
+    "PREPARED_DIR",
+    "Key",
     "cache_dir",
     "code_version",
     "enabled",
@@ -73,9 +95,13 @@ __all__ = [
     "from_json_array",
     "geometries",
     "geometry_arrays",
+    "import_closure",
     "keep_out_of",
     "load",
     "package_sources",
+    "prepared_key",
+    "preparing",
+    "recipe",
     "remembered",
     "store",
     "strings_array",
@@ -94,6 +120,8 @@ KEEP = 4
 _STALE_TMP_SECONDS = 600.0
 _KEY = "__key__"
 _PACKAGE = Path(__file__).resolve().parent
+#: Where geo ships answers prepared for its own data (see "Prepared answers" above).
+PREPARED_DIR = _PACKAGE / "prepared" / "build"
 
 
 def enabled() -> bool:
@@ -192,16 +220,145 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def entry_key(kind: str, *parts: Any) -> str:
+class Key(str):
+    """An entry's key (:func:`entry_key`), with the :func:`prepared_key` of the same answer.
+
+    Attributes
+    ----------
+    prepared : str or None
+        The key of the answer among those geo ships prepared (``None``: not looked for).
+    """
+
+    prepared: str | None = None
+
+
+def entry_key(kind: str, *parts: Any, code: str | None = None) -> Key:
     """The key of an entry: its kind, :data:`FORMAT`, :func:`code_version` and ``parts``.
 
     Each part is bytes, or a value JSON can hold (digests of input files,
-    numbers, text).
+    numbers, text).  ``code``, the dotted name of the module that computes
+    the answer, also looks for it among the prepared answers
+    (:func:`prepared_key`).
     """
-    digest = hashlib.sha256(f"{kind}\0{FORMAT}\0{code_version()}".encode())
+    key = Key(_digest(f"{kind}\0{FORMAT}\0{code_version()}", parts))
+    if code is not None:
+        key.prepared = prepared_key(kind, code, *parts)
+    return key
+
+
+def prepared_key(kind: str, code: str, *parts: Any) -> str:
+    """The key of an answer geo ships prepared: its kind, :data:`FORMAT`, ``parts`` and
+    the :func:`recipe` of the module ``code`` (no library version, see above)."""
+    return _digest(f"prepared\0{kind}\0{FORMAT}\0{recipe(code)}", parts)
+
+
+def _digest(head: str, parts: tuple[Any, ...]) -> str:
+    digest = hashlib.sha256(head.encode())
     for part in parts:
         digest.update(b"\0")
         digest.update(part if isinstance(part, bytes) else json.dumps(part).encode())
+    return digest.hexdigest()
+
+
+#: An import statement at the start of a line: ``from X import names`` (names in brackets
+#: may span lines) or ``import X, Y as Z``.
+_IMPORT = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(?P<base>\.*[\w.]*)[ \t]+import[ \t]+(?P<names>\([^)]*\)|[^\n#;]*)"
+    rb"|import[ \t]+(?P<modules>[^\n#;]*))",
+    re.MULTILINE,
+)
+
+
+def _imported(name: str, source: bytes, is_package: bool) -> list[tuple[str, list[str]]]:
+    """What the module ``name``'s source imports: ``(module, [names imported from it])``
+    (no name for ``import module``).
+
+    Every import statement that starts a line counts, also one in a function
+    or in a string that looks like one: the answer may name too many modules,
+    never too few.
+    """
+    parts = name.split(".")
+    package = parts if is_package else parts[:-1]
+    found: list[tuple[str, list[str]]] = []
+    for match in _IMPORT.finditer(source.replace(b"\\\n", b" ")):
+        if match["modules"] is not None:
+            for item in match["modules"].decode("utf-8", "replace").split(","):
+                found.append((item.split(" as ")[0].strip(), []))
+            continue
+        base = match["base"].decode("utf-8", "replace")
+        dots = len(base) - len(base.lstrip("."))
+        if dots:
+            anchor = package[: len(package) - dots + 1]
+            rest = base[dots:]
+            base = ".".join([*anchor, rest] if rest else anchor)
+        names = match["names"].decode("utf-8", "replace").strip("()").replace("\n", ",")
+        aliases = [item.split(" as ")[0].strip() for item in names.split(",")]
+        found.append((base, [alias for alias in aliases if alias]))
+    return found
+
+
+def _module_path(name: str, sources: Mapping[str, bytes]) -> str | None:
+    relative = "/".join(name.split(".")[1:])
+    init = f"{relative}/__init__.py" if relative else "__init__.py"
+    return next((p for p in (init, f"{relative}.py") if p in sources), None)
+
+
+def import_closure(
+    start: str, sources: Mapping[str, bytes], root: str = "geo", *, packages: bool = True
+) -> list[str]:
+    """The modules of package ``root`` that ``start`` imports, directly or not, and itself.
+
+    Parameters
+    ----------
+    start : str
+        Dotted name of the first module (``geo.countries``).
+    sources : mapping of str to bytes
+        The package's modules by path relative to the package folder
+        (``render/page.py``, ``__init__.py``): :func:`package_sources`.
+    root : str
+        The package's name.
+    packages : bool
+        Whether a module brings the ``__init__.py`` of its packages, which
+        Python runs first (``True``: everything that runs); ``False`` keeps
+        the modules whose code is called: a package's ``__init__.py`` only
+        when a name that is not a submodule is imported from it.
+
+    Returns
+    -------
+    list of str
+        The relative paths of the modules in ``sources``, sorted.  Imports
+        are read from the source text, including those inside functions, so
+        the answer covers what may run without importing anything.
+    """
+    seen: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (name == root or name.startswith(root + ".")):
+            continue
+        path = _module_path(name, sources)
+        if path is None:
+            continue
+        seen[name] = path
+        for module, names in _imported(name, sources[path], path.endswith("__init__.py")):
+            submodules = [f"{module}.{n}" for n in names]
+            todo += submodules
+            if packages or not names or not all(_module_path(m, sources) for m in submodules):
+                todo.append(module)
+        if packages:
+            parts = name.split(".")
+            todo += [".".join(parts[:parent]) for parent in range(1, len(parts))]
+    return sorted(set(seen.values()))
+
+
+@functools.lru_cache(maxsize=64)
+def recipe(module: str) -> str:
+    """A hash of the code that computes a prepared answer: ``module`` and every ``geo``
+    module whose code it calls (:func:`import_closure` with ``packages=False``)."""
+    sources = package_sources()
+    digest = hashlib.sha256()
+    for name in import_closure(module, sources, packages=False):
+        digest.update(name.encode() + b"\0" + sources[name] + b"\0")
     return digest.hexdigest()
 
 
@@ -221,11 +378,26 @@ def _own_files(kind: str) -> re.Pattern[str]:
 
 
 def load(kind: str, key: str) -> dict[str, np.ndarray] | None:
-    """The arrays of the entry ``kind``/``key``, or ``None`` if missing, foreign or corrupt."""
+    """The arrays of the entry ``kind``/``key``, or ``None`` if missing, foreign or corrupt.
+
+    With no entry in the cache, a :class:`Key` with a ``prepared`` key reads the
+    answer geo ships prepared, if any (also when the cache is off).
+    """
     folder = cache_dir()
-    if folder is None:
-        return None
-    path = _entry_path(folder, kind, key)
+    found = None if folder is None else _read(_entry_path(folder, kind, key), kind, key)
+    prepared = getattr(key, "prepared", None)
+    if found is None and prepared is not None and _use_prepared():
+        found = _read(_entry_path(PREPARED_DIR, kind, prepared), kind, prepared)
+    return found
+
+
+def _use_prepared() -> bool:
+    """Whether :func:`load` reads prepared answers: ``GEO_NO_PREPARED`` is unset, empty or 0."""
+    return os.environ.get("GEO_NO_PREPARED", "").strip() in ("", "0")
+
+
+def _read(path: Path, kind: str, key: str) -> dict[str, np.ndarray] | None:
+    """The arrays of the entry at ``path`` if it holds ``key``, else ``None``."""
     try:
         with path.open("rb") as handle:
             archive = np.load(handle, allow_pickle=False)
@@ -260,6 +432,10 @@ def store(
     Arrays must not hold Python objects (``allow_pickle=False`` reads them
     back).  A cache folder that cannot be written is logged and left alone.
     """
+    prepared = getattr(key, "prepared", None)
+    if _PREPARING is not None and prepared is not None:
+        name = _entry_path(PREPARED_DIR, kind, prepared).name
+        _write_prepared(_PREPARING / name, prepared, arrays)
     folder = cache_dir()
     if folder is None:
         return
@@ -284,6 +460,39 @@ def store(
             _remove(Path(tmp))
     log.debug("cache: %s entry %s written", kind, key[:12])
     _prune(folder, kind, keep, path)
+
+
+#: The folder :func:`preparing` writes prepared answers to, while it is on.
+_PREPARING: Path | None = None
+
+
+@contextlib.contextmanager
+def preparing(folder: Path) -> Iterator[None]:
+    """While on, :func:`store` also writes each answer with a prepared key into ``folder``.
+
+    How ``scripts/prepare_build.py`` makes the answers geo ships: it builds
+    geo's own data with an empty cache inside this context.  Each file is a
+    deflated NumPy archive whose bytes depend on its arrays only (no date).
+    """
+    global _PREPARING
+    before, _PREPARING = _PREPARING, folder
+    try:
+        yield
+    finally:
+        _PREPARING = before
+
+
+def _write_prepared(path: Path, key: str, arrays: Mapping[str, np.ndarray]) -> None:
+    members = {_KEY: _array(key), **arrays}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(members):
+            buffer = io.BytesIO()
+            array = np.ascontiguousarray(members[name])
+            np.lib.format.write_array(buffer, array, allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue(), compresslevel=9)
 
 
 def _prune(folder: Path, kind: str, keep: int, written: Path) -> None:

@@ -369,7 +369,9 @@ class _Written:
     def __init__(self, locale: str) -> None:
         import importlib.metadata
 
-        self.key = cache.entry_key("cldr", locale, importlib.metadata.version("babel"))
+        self.key = cache.entry_key(
+            "cldr", locale, importlib.metadata.version("babel"), code=__name__
+        )
         found = cache.load("cldr", self.key)
         texts: Any = None
         if found is not None:
@@ -463,7 +465,11 @@ def _compiled(lang: str) -> _Compiled:
 
     source = _catalogue_path(lang).read_bytes()
     key = cache.entry_key(
-        "catalogue", lang, cache.file_digest(source), importlib.metadata.version("babel")
+        "catalogue",
+        lang,
+        cache.file_digest(source),
+        importlib.metadata.version("babel"),
+        code=__name__,
     )
     found = cache.load("catalogue", key)
     if found is not None:

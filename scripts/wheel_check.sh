@@ -54,6 +54,12 @@ grep -q "places shipped with geo" "$WORK/build.err" || fail "geo build did not s
 for page in index.html regions/eur.html places.geojson; do
     [ -s "output/$page" ] || fail "geo build wrote no output/$page"
 done
+# a first build of the shipped data reads what the wheel ships prepared: it computes nothing
+# (geo.cache, "Prepared answers"), so it writes nothing into the empty cache folder
+if [ -n "$(ls -A "$WORK/cache" 2>/dev/null)" ]; then
+    ls "$WORK/cache" >&2
+    fail "the first build computed what the wheel ships prepared (run scripts/prepare_build.py)"
+fi
 # run COMMAND...: run it with its stderr kept, shown if it fails
 run() { "$@" 2>"$WORK/err" || { cat "$WORK/err" >&2; fail "failed: $*"; }; }
 run "$GEO" query nearest --lat 40.41 --lon 49.87 --k 1 --format json >"$WORK/query.json"

@@ -21,6 +21,10 @@ from typing import Any
 _CACHE_DIR = tempfile.mkdtemp(prefix="geo-test-cache-")
 os.environ["GEO_CACHE_DIR"] = _CACHE_DIR
 os.environ.pop("GEO_NO_CACHE", None)
+# The answers geo ships prepared for its own data (geo.cache, "Prepared answers") are left
+# unread, so that the tests of the cache see what geo computes and keeps; the tests of the
+# prepared answers (test_cache.py, test_build.py) turn them on.
+os.environ["GEO_NO_PREPARED"] = "1"
 # geo's messages are in the terminal's language (geo.i18n.terminal_language): English in the
 # tests, unless one asks for another (LANGUAGE wins over LANG and LC_* for messages alone).
 os.environ["LANGUAGE"] = "en"

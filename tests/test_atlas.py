@@ -658,6 +658,27 @@ def assert_same_places(got: gpd.GeoDataFrame, want: gpd.GeoDataFrame) -> None:
         assert got_types == [type(v) for v in want[column].tolist()], column
 
 
+def test_places_checked_on_a_day_serve_from_that_day_on(own_cache: Path, fixture_dir: Path) -> None:
+    """Validation depends on the day only through "no date after today": places kept on
+    one day (as geo ships them prepared, keyed without the day) serve on later days, never
+    on an earlier one (a date of the data might then lie in the future)."""
+    from geo import atlas as atlas_module
+    from geo.enrich import enrich_features
+
+    folder = atlas_module._open_folder(fixture_dir, {})
+    day = dt.date(2026, 12, 1)
+    key = folder.key(day)
+    assert key is not None and key.prepared is not None
+    assert key.prepared == folder.key(dt.date(2030, 1, 1)).prepared  # type: ignore[union-attr]
+    features, problems, countries = atlas_module._check(folder, {}, day)
+    assert not problems
+    places = enrich_features(features, countries, folder.membership)
+    atlas_module._cache_places(key, features, places, day)
+    assert atlas_module._cached_features(key, day) is not None
+    assert atlas_module._cached_features(key, dt.date(2027, 6, 1)) is not None
+    assert atlas_module._cached_features(key, dt.date(2026, 11, 30)) is None
+
+
 @pytest.mark.parametrize("folder", ["fixture", "project"])
 def test_places_from_the_cache_are_the_places_computed(
     own_cache: Path, fixture_dir: Path, project_data: Path, folder: str

@@ -611,3 +611,54 @@ def test_a_folder_built_before_languages_were_recorded_keeps_its_languages(
     assert result.languages == geo.build.Languages(("fr", "en"), "output", ("en",))
     assert result.written == result.removed == () and outputs(out) == before
     assert json.loads((out / MANIFEST).read_text(encoding="utf-8"))["languages"] == ["fr", "en"]
+
+
+def test_an_edited_prepared_input_is_built_as_edited(tmp_path: Path) -> None:
+    """geo ships answers prepared for its own country layers (geo.cache, "Prepared answers"):
+    a data folder whose layers were edited builds with the edits, into an empty cache,
+    the same bytes as a build that reads nothing prepared."""
+    import io
+    import lzma
+
+    import geopandas as gpd
+
+    data = copy_data(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("GEO_NO_PREPARED", "GEO_NO_CACHE")}
+
+    def built(name: str, **extra: str) -> dict[str, bytes]:
+        out = tmp_path / name
+        run_env = {**env, "GEO_CACHE_DIR": str(tmp_path / f"cache-{name}"), **extra}
+        command = [sys.executable, "-m", "geo", "-q", "build", "--data", str(data)]
+        subprocess.run([*command, "--output", str(out)], env=run_env, check=True, cwd=tmp_path)
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes()
+            for p in out.rglob("*")
+            if p.is_file() and not p.name.startswith(".")
+        }
+
+    shipped = built("shipped")
+    assert not list((tmp_path / "cache-shipped").glob("countries-*")), "computed, not prepared"
+    # the country layer: Azerbaijan moved 1 km east (its places stay within 25 km of it)
+    layer = gpd.read_file(io.BytesIO(lzma.decompress((data / "countries.fgb.xz").read_bytes())))
+    aze = layer["iso3"] == "AZE"
+    layer.loc[aze, "geometry"] = layer.loc[aze, "geometry"].translate(xoff=0.01)
+    layer.to_file(tmp_path / "countries.fgb", driver="FlatGeobuf")
+    packed = lzma.compress((tmp_path / "countries.fgb").read_bytes())
+    (data / "countries.fgb.xz").write_bytes(packed)
+    moved = built("moved")
+    assert moved == built("moved-computed", GEO_NO_PREPARED="1")
+    assert list((tmp_path / "cache-moved").glob("countries-*"))
+    assert moved["regions/eur.html"] != shipped["regions/eur.html"]
+    # the display layer: Azerbaijan drawn as a box
+    display = json.loads((data / "countries_display.geojson").read_text(encoding="utf-8"))
+    (box,) = [f for f in display["features"] if f["properties"]["iso3"] == "AZE"]
+    box["geometry"] = {
+        "type": "Polygon",
+        "coordinates": [[[45.0, 39.0], [50.0, 39.0], [50.0, 42.0], [45.0, 42.0], [45.0, 39.0]]],
+    }
+    (data / "countries_display.geojson").write_text(json.dumps(display), encoding="utf-8")
+    boxed = built("boxed")
+    assert boxed == built("boxed-computed", GEO_NO_PREPARED="1")
+    assert list((tmp_path / "cache-boxed").glob("display-*"))
+    for page in ("index.html", "regions/eur.html"):
+        assert boxed[page] != moved[page]

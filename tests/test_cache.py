@@ -6,6 +6,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -211,3 +212,160 @@ def test_code_version_covers_every_source_file() -> None:
     sources = cache.package_sources()
     assert {"cache.py", "countries.py", "atlas.py", "points/enrich.py"} <= set(sources)
     assert len(cache.code_version()) == 64
+
+
+# -- the import closure, and the answers geo ships prepared ----------------------------------
+
+
+def test_import_closure_reads_every_form_of_import() -> None:
+    """Relative, aliased, bracketed, continued and function-level imports all count."""
+    sources = {
+        "__init__.py": b"",
+        "a.py": (
+            b'"""A module."""\nfrom . import b\nimport geo.c as c\n\n\ndef f():\n'
+            b"    from geo.d import (\n        x,\n        y as z,\n    )\n"
+        ),
+        "b.py": b"from geo.sub.e import thing  # a comment\n",
+        "c.py": b"import os, geo.f\n",
+        "d.py": b"x = 1\ny = 2\n",
+        "sub/__init__.py": b"from .. import g\n",
+        "sub/e.py": b"from geo import \\\n    h\n",
+        "f.py": b"",
+        "g.py": b"",
+        "h.py": b"",
+        "unused.py": b"import geo.a\n",
+    }
+    assert cache.import_closure("geo.a", sources) == sorted(set(sources) - {"unused.py"})
+    assert cache.import_closure("geo.d", sources) == ["__init__.py", "d.py"]
+    # the code called: a package's __init__ only for a name that is not a module
+    called = cache.import_closure("geo.a", sources, packages=False)
+    assert called == ["a.py", "b.py", "c.py", "d.py", "f.py", "h.py", "sub/e.py"]
+    assert cache.import_closure("geo.sub", sources, packages=False) == ["g.py", "sub/__init__.py"]
+
+
+_TREES: dict[str, list[Any]] = {}
+
+
+def _closure_by_syntax_tree(sources: dict[str, bytes], start: str) -> list[str]:
+    """The import closure read with ``ast``: an oracle for :func:`geo.cache.import_closure`."""
+    import ast
+
+    seen: dict[str, str] = {}
+    todo = [start]
+    while todo:
+        name = todo.pop()
+        relative = "/".join(name.split(".")[1:])
+        path = next(
+            (p for p in (f"{relative}/__init__.py".lstrip("/"), f"{relative}.py") if p in sources),
+            None,
+        )
+        if name in seen or not name.startswith("geo") or path is None:
+            continue
+        seen[name] = path
+        parts = name.split(".")
+        package = parts if path.endswith("__init__.py") else parts[:-1]
+        for node in _TREES.setdefault(path, list(ast.walk(ast.parse(sources[path])))):
+            if isinstance(node, ast.Import):
+                todo += [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package[: len(package) - node.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                todo += [base, *(f"{base}.{alias.name}" for alias in node.names)]
+        todo += [".".join(parts[:parent]) for parent in range(1, len(parts))]
+    return sorted(set(seen.values()))
+
+
+def test_import_closure_of_every_module_agrees_with_the_syntax_tree() -> None:
+    sources = dict(cache.package_sources())
+    for path in sources:
+        module = ".".join(["geo", *path.removesuffix(".py").split("/")]).removesuffix(".__init__")
+        expected = _closure_by_syntax_tree(sources, module)
+        assert cache.import_closure(module, sources) == expected, module
+
+
+def test_the_recipe_covers_the_module_and_what_it_imports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sources = dict(cache.package_sources())
+    closure = cache.import_closure("geo.countries", sources, packages=False)
+    assert {"countries.py", "cache.py", "errors.py"} <= set(closure)
+    assert "cli/__init__.py" not in closure and "render/page.py" not in closure
+    before = cache.recipe("geo.countries")
+    try:
+        cases = [("countries.py", True), ("errors.py", True), ("cli/build.py", False)]
+        for changed, counts in cases:
+            edited = {**sources, changed: sources[changed] + b"\n# a comment\n"}
+            monkeypatch.setattr(cache, "package_sources", lambda edited=edited: edited)
+            cache.recipe.cache_clear()
+            assert (cache.recipe("geo.countries") != before) == counts, changed
+    finally:
+        monkeypatch.undo()
+        cache.recipe.cache_clear()
+    assert cache.recipe("geo.countries") == before
+
+
+def test_a_prepared_answer_is_read_when_the_cache_has_none(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GEO_NO_PREPARED", raising=False)
+    prepared = tmp_path / "prepared"
+    monkeypatch.setattr(cache, "PREPARED_DIR", prepared)
+    key = cache.entry_key("test", "digest-of-an-input", code="geo.countries")
+    assert key.prepared == cache.prepared_key("test", "geo.countries", "digest-of-an-input")
+    assert cache.load("test", key) is None
+    with cache.preparing(prepared):
+        cache.store("test", key, {"x": np.arange(3)})
+    (made,) = prepared.glob("test-*.npz")
+    assert made.name == f"test-{key.prepared[:40]}.npz"
+    entry_file(folder, "test").unlink()  # the user's cache is empty again
+    found = cache.load("test", key)
+    assert found is not None and found["x"].tolist() == [0, 1, 2]
+    monkeypatch.setenv("GEO_NO_CACHE", "1")  # read with the cache off too: the same bytes
+    assert cache.load("test", key) is not None
+    monkeypatch.delenv("GEO_NO_CACHE")
+    # another input, or prepared answers turned off: computed
+    assert cache.load("test", cache.entry_key("test", "another", code="geo.countries")) is None
+    assert cache.load("test", cache.entry_key("test", "digest-of-an-input")) is None
+    monkeypatch.setenv("GEO_NO_PREPARED", "1")
+    assert cache.load("test", key) is None
+    # the same answer gives the same bytes (no date in the archive)
+    first = made.read_bytes()
+    time.sleep(1.1)
+    with cache.preparing(prepared):
+        cache.store("test", key, {"x": np.arange(3)})
+    assert made.read_bytes() == first
+
+
+def test_a_prepared_answer_of_another_key_is_never_trusted(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("GEO_NO_PREPARED", raising=False)
+    monkeypatch.setattr(cache, "PREPARED_DIR", tmp_path / "prepared")
+    key = cache.entry_key("test", "a", code="geo.countries")
+    other = cache.entry_key("test", "b", code="geo.countries")
+    with cache.preparing(tmp_path / "prepared"):
+        cache.store("test", other, {"x": np.arange(3)})
+    assert key.prepared is not None and other.prepared is not None
+    (made,) = (tmp_path / "prepared").glob("test-*.npz")
+    made.rename(made.with_name(f"test-{key.prepared[:40]}.npz"))  # under the wrong name
+    assert cache.load("test", key) is None
+
+
+def test_the_prepared_answers_are_current(tmp_path: Path) -> None:
+    """A first build of geo's own data, in both languages, finds every answer it caches
+    prepared: it computes nothing, so it writes nothing in an empty cache folder (not even
+    GeoNames' towns or the country layer are read).  When this fails: run
+    scripts/prepare_build.py."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GEO_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("GEO_NO_PREPARED")
+    env.pop("GEO_NO_CACHE", None)
+    command = [sys.executable, "-m", "geo", "-q", "build", "--lang", "en,fr"]
+    subprocess.run([*command, "--output", str(tmp_path / "out")], env=env, check=True, cwd=tmp_path)
+    computed = sorted({p.name.split("-")[0] for p in (tmp_path / "cache").glob("*.npz")})
+    assert not computed, f"computed {computed}: run .venv/bin/python scripts/prepare_build.py"
+    assert (tmp_path / "out" / "fr" / "regions" / "eur.html").is_file()

@@ -41,10 +41,21 @@ def pages(folder: Path) -> dict[str, bytes]:
 
 
 def test_the_same_pages_from_a_warm_cache_a_cold_one_and_none(tmp_path: Path) -> None:
-    """Each build is a new process, so that only the cache on disk carries answers over."""
+    """Each build is a new process, so that only the cache on disk carries answers over.
+
+    Also with the answers geo ships prepared (geo.cache), read into an empty
+    cache folder and with the cache off: the same bytes.
+    """
     env = {**os.environ, "GEO_CACHE_DIR": str(tmp_path / "cache")}
     env.pop("GEO_NO_CACHE", None)
-    runs = {"cold": env, "warm": env, "none": {**env, "GEO_NO_CACHE": "1"}}
+    prepared = {k: v for k, v in env.items() if k != "GEO_NO_PREPARED"}
+    runs = {
+        "cold": env,
+        "warm": env,
+        "none": {**env, "GEO_NO_CACHE": "1"},
+        "prepared": {**prepared, "GEO_CACHE_DIR": str(tmp_path / "empty")},
+        "prepared, no cache": {**prepared, "GEO_NO_CACHE": "1"},
+    }
     built = {}
     for name, run_env in runs.items():
         out = tmp_path / name
@@ -56,6 +67,8 @@ def test_the_same_pages_from_a_warm_cache_a_cold_one_and_none(tmp_path: Path) ->
     assert len(built["cold"]) == 15  # 7 maps in each language, and places.geojson
     assert built["warm"] == built["cold"]
     assert built["none"] == built["cold"]
+    assert built["prepared"] == built["cold"]
+    assert built["prepared, no cache"] == built["cold"]
 
 
 # -- geo.cache.remembered, geo.render.memo --------------------------------------------------

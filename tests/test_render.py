@@ -1297,3 +1297,56 @@ def test_a_seats_period_reads_as_each_language_writes_it(
         assert _when_text(fr, f"{start}/..") == f"{le[start]}{f(start)} ou plus tard"
         assert _when_text(en, f"../{end}") == f"by {e(end)}"
         assert _when_text(en, f"{start}/..") == f"{e(start)} or later"
+
+
+@given(
+    st.lists(
+        st.sampled_from(["<script>", "</script>", "<style>", "</style>", "<", ">", "/", "a", "\n"]),
+        max_size=30,
+    )
+)
+def test_inline_blocks_are_what_the_regular_expression_finds(tokens: list[str]) -> None:
+    """The page's policy hashes the blocks the lazy expression would find, read faster."""
+    from geo.render.page import _inline_blocks
+
+    page = "".join(tokens)
+    expected = re.findall(r"<(script|style)>(.*?)</\1>", page, re.DOTALL)
+    assert _inline_blocks(page) == expected
+
+
+def test_only_rows_of_plain_values_key_the_kept_place_lines() -> None:
+    """A row's ``repr`` keys its kept popup: exact for Python values, not for arrays
+    (NumPy abbreviates them) or other objects."""
+    import numpy as np
+
+    from geo.render.payload import _plain
+
+    assert _plain({"id": "a", "n": 1, "x": 1.5, "ok": True, "none": None, "l": [{"d": "x"}]})
+    assert not _plain({"id": "a", "a": np.arange(2000)})
+    assert not _plain({"id": "a", "nested": [{"when": dt.date(2020, 1, 1)}]})
+    assert not _plain({1: "a key that is not text"})
+
+
+def test_records_are_those_of_pandas() -> None:
+    """The page's rows, read without pandas' per-value boxing: the same values and types."""
+    import numpy as np
+    import pandas as pd
+
+    from geo.render.payload import _records
+
+    atlas = geo.load()
+    frame = pd.DataFrame(atlas.places.drop(columns=atlas.places.geometry.name))
+    others = [
+        frame,
+        pd.DataFrame({"a": [1, 2], "b": ["x", None]}),  # int64: pandas reads it
+        pd.DataFrame({"a": [np.int64(1), "x"], "b": [1.5, float("nan")]}),  # a NumPy value
+        pd.DataFrame({"a": [True, False], "b": [None, {"k": [1]}]}),
+        pd.DataFrame(columns=["a"]),
+    ]
+    for case in others:
+        want = case.to_dict("records")
+        got = _records(case)
+        assert repr(got) == repr(want)
+        assert [[type(v) for v in r.values()] for r in got] == [
+            [type(v) for v in r.values()] for r in want
+        ]

@@ -170,6 +170,7 @@ def _prepared(geoms: np.ndarray) -> _Prepared:
         lambda: _prepare(geoms),
         arrays=_Prepared.arrays,
         restore=_Prepared.from_arrays,
+        code=__name__,
     )
 
 
@@ -407,7 +408,7 @@ def _layer_colours(geoms: np.ndarray, keys: list[tuple[str, str]]) -> np.ndarray
     digest = content_key(geoms)
 
     def load_or_compute() -> np.ndarray:
-        entry = cache.entry_key("fills", digest.hex(), keys)
+        entry = cache.entry_key("fills", digest.hex(), keys, code=__name__)
         found = cache.load("fills", entry)
         if found is not None and found.get("colour", np.zeros(0)).shape == (len(keys),):
             return np.asarray(found["colour"], dtype=np.int64)
@@ -490,7 +491,7 @@ def _layer_anchors(
     digest = content_key(geoms)
 
     def load_or_compute() -> dict[int, list[tuple[float, float, float, float]]]:
-        entry = cache.entry_key("labelnear", digest.hex(), places.tobytes())
+        entry = cache.entry_key("labelnear", digest.hex(), places.tobytes(), code=__name__)
         found = cache.load("labelnear", entry)
         if found is not None:
             try:
@@ -551,6 +552,7 @@ def _layer_cell_anchors(geoms: np.ndarray) -> dict[int, list[tuple[float, float,
         lambda: _cell_anchors(geoms),
         arrays=_anchor_arrays,
         restore=_anchors_of_arrays,
+        code=__name__,
     )
 
 

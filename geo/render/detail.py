@@ -427,7 +427,7 @@ def page_detail(
     key_of_page = digest.hexdigest()
 
     def load_or_compute() -> Detail:
-        key = cache.entry_key("detail", source.digest, key_of_page)
+        key = cache.entry_key("detail", source.digest, key_of_page, code=__name__)
         found = cache.load("detail", key)
         if found is not None:
             try:

@@ -73,18 +73,21 @@ def kept(
     arrays: Callable[[T], dict[str, np.ndarray]],
     restore: Callable[[dict[str, np.ndarray]], T],
     keep: int = 4,
+    code: str | None = None,
 ) -> T:
     """What ``compute`` finds about ``geoms``: once per process, and kept in :mod:`geo.cache`.
 
     The entry is keyed by the geometries' content (:func:`content_key`) and
     the code; ``arrays`` writes a value as an entry's arrays and ``restore``
     reads it back, raising ``KeyError``, ``ValueError`` or ``TypeError`` for
-    an entry that does not fit (it is then computed again).
+    an entry that does not fit (it is then computed again).  ``code``, the
+    module that computes the value, also looks for it among the answers geo
+    ships prepared (:func:`geo.cache.prepared_key`).
     """
     digest = content_key(geoms)
 
     def load_or_compute() -> T:
-        key = cache.entry_key(kind, digest)
+        key = cache.entry_key(kind, digest, code=code)
         found = cache.load(kind, key)
         if found is not None:
             try:

@@ -617,13 +617,34 @@ def _check_self_contained(page: str) -> None:
         raise RenderError(msg)
 
 
-_INLINE = re.compile(r"<(script|style)>(.*?)</\1>", re.DOTALL)
+_INLINE_START = re.compile(r"<(script|style)>")
+
+
+def _inline_blocks(page: str) -> list[tuple[str, str]]:
+    """The page's inline scripts and styles: ``(kind, body)`` of each ``<script>`` or
+    ``<style>`` (no attribute) and the text up to its first closing tag, in order.
+
+    What ``re.findall(r"<(script|style)>(.*?)</\\1>", page, re.DOTALL)`` finds, with
+    ``str.find`` for the closing tag (a regular expression's lazy ``.*?`` over a page
+    of megabytes is slow).
+    """
+    blocks = []
+    position = 0
+    while start := _INLINE_START.search(page, position):
+        kind = start.group(1)
+        end = page.find(f"</{kind}>", start.end())
+        if end < 0:  # no closing tag: the next opening one may have one
+            position = start.start() + 1
+            continue
+        blocks.append((kind, page[start.end() : end]))
+        position = end + len(kind) + 3
+    return blocks
 
 
 def _csp_meta(page: str) -> str:
     """A Content-Security-Policy allowing exactly the page's inline scripts and styles."""
     hashes: dict[str, list[str]] = {"script": [], "style": []}
-    for kind, body in _INLINE.findall(page):
+    for kind, body in _inline_blocks(page):
         digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
         token = f"'sha256-{digest}'"
         if token not in hashes[kind]:

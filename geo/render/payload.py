@@ -16,13 +16,16 @@ popups the page builds when they open.  Each place carries its life (from
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import importlib.metadata
 import json
+import logging
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -31,7 +34,7 @@ import pandas as pd
 from geo import cache
 from geo.errors import UsageError
 from geo.history import UNKNOWN, segments
-from geo.i18n import DEFAULT_LANGUAGE, Translator, translator
+from geo.i18n import DEFAULT_LANGUAGE, Translator, catalogue_files, translator
 from geo.render.basemap import _country_rows, _polyline_chars
 from geo.render.detail import DetailSource, detail_json, page_detail
 from geo.render.overlay import QueryMark, _query_json
@@ -49,12 +52,14 @@ from geo.render.text import (
     _status_legend,
     _text,
 )
-from geo.render.towns import town_rows as _town_rows
+from geo.render.towns import town_lines as _town_lines
 from geo.render.view import _latlon, _shift_lon, _shift_lons
 from geo.render.words import page_words
 from geo.schema import parse_date
 
 __all__ = ["COMPACT_THRESHOLD", "GRID_THRESHOLD"]
+
+log = logging.getLogger(__name__)
 
 #: Above this many places, a map's places travel as one columnar table, not one line each.
 COMPACT_THRESHOLD = 500
@@ -125,7 +130,7 @@ def _payload(
         body, summary = _place_lines(places, lon, lat, view)
     t = view.t
     country_rows = _country_rows(countries, view.center_lon, t, lon, lat)
-    town_rows = _town_rows(None, lon, lat, view.center_lon, t.lang)
+    town_lines = _town_lines(None, lon, lat, view.center_lon, t.lang)
     bounds = view.bounds
     ids = [_text(v) or "" for v in places["id"]]
     names = _names(places, ids, t.lang)
@@ -154,7 +159,7 @@ def _payload(
         page_lon = _shift_lons(lon, view.center_lon)
         detail = page_detail(view.detail, page_lon, lat, coarse=countries)
         lines.append('"detail":' + _dumps(detail_json(detail, country_rows, t)) + ",")
-    lines += ['"towns":[', *_json_lines(town_rows), "],"]
+    lines += ['"towns":[', *_joined_lines(town_lines), "],"]
     lines += ['"countries":[', *_json_lines(country_rows), "]}"]
     return "\n".join(lines)
 
@@ -167,11 +172,40 @@ def _json_lines(items: Sequence[Any]) -> list[str]:
     return lines
 
 
+def _joined_lines(texts: Sequence[str]) -> list[str]:
+    """:func:`_json_lines` of values already written as compact JSON (arrays, no objects)."""
+    return [_script_safe(",\n".join(texts))] if texts else []
+
+
 def _place_lines(
     places: gpd.GeoDataFrame, lon: np.ndarray, lat: np.ndarray, view: _View
 ) -> tuple[list[str], _Summary]:
-    """``"places": [...]``: one line per place, sorted by id."""
-    records = places.drop(columns=places.geometry.name).to_dict("records")
+    """``"places": [...]``: one line per place, sorted by id.
+
+    Kept in :mod:`geo.cache` for the same rows (their text), positions, words
+    and view, when every value is a plain Python value (text, number, boolean,
+    None, lists and mappings of them), whose ``repr`` is exact.
+    """
+    records = _records(pd.DataFrame(places.drop(columns=places.geometry.name)))
+    texts = [repr(rec) for rec in records]
+    key = None
+    if all(_plain(rec) for rec in records):
+        key = cache.entry_key(
+            "placelines",
+            view.t.lang,
+            _words_digest(view.t.lang),
+            importlib.metadata.version("babel"),
+            str(view.as_of),
+            str(view.since),
+            view.center_lon,
+            texts,
+            np.column_stack([lon, lat]).astype(float).tobytes(),
+            code=__name__,
+        )
+        found = _kept_place_lines(cache.load("placelines", key))
+        if found is not None:
+            place_objs, body = found
+            return ['"places":[', *body, "],"], _summarise(place_objs, [1] * len(place_objs))
     place_objs = sorted(
         (
             _place_json(rec, float(x), float(y), view)
@@ -179,8 +213,73 @@ def _place_lines(
         ),
         key=lambda p: p["id"],
     )
-    lines = ['"places":[', *_json_lines(place_objs), "],"]
-    return lines, _summarise(place_objs, [1] * len(place_objs))
+    body = _json_lines(place_objs)
+    if key is not None:
+        try:
+            text = "\n".join(body).encode("utf-8", "surrogatepass")
+            arrays = {
+                "places": cache.to_json_array(place_objs),
+                "lines": np.frombuffer(text, dtype=np.uint8),
+            }
+        except (TypeError, ValueError) as err:  # a value JSON cannot hold: not kept
+            log.debug("cache: the place lines are not kept (%s)", err)
+        else:
+            cache.store("placelines", key, arrays, keep=64)
+    return ['"places":[', *body, "],"], _summarise(place_objs, [1] * len(place_objs))
+
+
+#: Column types whose values :func:`_records` reads as they are.
+_PLAIN_DTYPES = frozenset({"object", "float64", "bool"})
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """``frame.to_dict("records")``: the same values of the same types, sooner for columns
+    of Python objects, floats and booleans (the places of an atlas), else by pandas."""
+    columns = list(frame.columns)
+    simple = frame.columns.is_unique and all(isinstance(c, str) for c in columns)
+    if simple and all(str(dtype) in _PLAIN_DTYPES for dtype in frame.dtypes):
+        rows = frame.to_numpy(dtype=object).tolist()
+        if not any(isinstance(v, np.generic) for row in rows for v in row):
+            return [dict(zip(columns, row, strict=True)) for row in rows]
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is made of text, numbers, booleans, None, lists and mappings only."""
+    if value is None or isinstance(value, str | int | float):  # bool is an int
+        return True
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+    return False
+
+
+def _kept_place_lines(
+    arrays: dict[str, np.ndarray] | None,
+) -> tuple[list[dict[str, Any]], list[str]] | None:
+    """The places and their lines of a ``placelines`` entry; ``None`` if none or unusable."""
+    if arrays is None:
+        return None
+    try:
+        place_objs = cache.from_json_array(arrays["places"])
+        text = arrays["lines"].tobytes().decode("utf-8", "surrogatepass")
+    except (KeyError, ValueError) as err:
+        log.debug("cache: the place lines are unusable (%s): made again", err)
+        return None
+    body = text.split("\n") if text else []
+    if not isinstance(place_objs, list) or len(body) != len(place_objs):
+        return None
+    if not all(isinstance(p, dict) for p in place_objs):
+        return None
+    return place_objs, body
+
+
+@functools.cache
+def _words_digest(lang: str) -> str:
+    """A digest of the catalogue of ``lang``: the words of a page."""
+    (path,) = [p for p in catalogue_files() if p.parent.parent.name == lang]
+    return cache.file_digest(path.read_bytes())
 
 
 def _place_json(rec: dict[str, Any], lon: float, lat: float, view: _View) -> dict[str, Any]:
@@ -233,7 +332,7 @@ def place_names(places: gpd.GeoDataFrame, lang: str) -> list[str]:
 def _names(places: gpd.GeoDataFrame, ids: Sequence[str], lang: str) -> list[str]:
     """Each place's name in the map's language (``name_<lang>``, else its name, else its id)."""
     alternates = [c for c in (f"name_{lang}", f"name:{lang}") if c in places.columns]
-    records = places[["name", *alternates]].to_dict("records")
+    records = _records(pd.DataFrame(places[["name", *alternates]]))
     return [
         _local_name(rec, lang) or _name(rec["name"], _text(rec["name"]), place_id)
         for rec, place_id in zip(records, ids, strict=True)
@@ -509,4 +608,9 @@ def _dumps(value: Any) -> str:
     text = json.dumps(
         value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
     )
+    return _script_safe(text)
+
+
+def _script_safe(text: str) -> str:
+    """JSON text with the characters unsafe inside ``<script>`` escaped (see :func:`_dumps`)."""
     return _SCRIPT_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

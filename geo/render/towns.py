@@ -20,6 +20,7 @@ a time zone, :func:`geo.i18n.zone_city_name`), else GeoNames' own.
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -138,7 +139,7 @@ def _world_zooms(table: Towns) -> tuple[np.ndarray, np.ndarray]:
     """
 
     def compute() -> tuple[np.ndarray, np.ndarray]:
-        key = cache.entry_key("worldtowns", source_version(), WORLD_MIN_POPULATION)
+        key = cache.entry_key("worldtowns", source_version(), WORLD_MIN_POPULATION, code=__name__)
         found = cache.load("worldtowns", key)
         if found is not None:
             try:
@@ -246,21 +247,41 @@ def town_rows(
     population (largest first), then GeoNames id.  Kept in :mod:`geo.cache`
     for the same places, world and language.
     """
+    return [json.loads(line) for line in town_lines(table, place_lon, place_lat, center_lon, lang)]
+
+
+def town_lines(
+    table: Towns | None,
+    place_lon: np.ndarray,
+    place_lat: np.ndarray,
+    center_lon: float,
+    lang: str,
+) -> list[str]:
+    """:func:`town_rows` as the page writes them: each row's compact JSON (``[1.5,2,"A",3]``).
+
+    The text is what :mod:`geo.cache` keeps, so a page reads it as it is
+    instead of reading and writing some thousands of rows again.
+    """
     places = np.column_stack([place_lon, place_lat]).astype(float)
-    key = cache.entry_key("townrows", source_version(), places.tobytes(), center_lon, lang)
+    key = cache.entry_key(
+        "townrows", source_version(), places.tobytes(), center_lon, lang, code=__name__
+    )
     found = cache.load("townrows", key)
     if found is not None:
         try:
-            rows = cache.from_json_array(found["rows"])
+            text = found["lines"].tobytes().decode("utf-8", "surrogatepass")
         except (KeyError, ValueError) as err:
             cache.log.debug("cache: the town rows are unusable (%s): made again", err)
         else:
-            if isinstance(rows, list):
-                return rows
+            return text.split("\n") if text else []
     table = towns() if table is None else table
     rows = _town_rows(table, places, place_lon, place_lat, center_lon, lang)
-    cache.store("townrows", key, {"rows": cache.to_json_array(rows)}, keep=64)
-    return rows
+    lines = [
+        json.dumps(row, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for row in rows
+    ]
+    data = "\n".join(lines).encode("utf-8", "surrogatepass")
+    cache.store("townrows", key, {"lines": np.frombuffer(data, dtype=np.uint8)}, keep=64)
+    return lines
 
 
 def _town_rows(
@@ -274,7 +295,7 @@ def _town_rows(
     """:func:`town_rows`, made (``places``: the places' ``(lon, lat)`` as one array)."""
 
     def load_or_thin() -> tuple[np.ndarray, np.ndarray]:
-        key = cache.entry_key("pagetowns", source_version(), places.tobytes())
+        key = cache.entry_key("pagetowns", source_version(), places.tobytes(), code=__name__)
         found = cache.load("pagetowns", key)
         usable = found is not None and "index" in found and "zoom" in found
         if found is not None and usable and found["index"].shape == found["zoom"].shape:

@@ -181,6 +181,7 @@ def _main_parts(geoms: np.ndarray) -> np.ndarray:
         lambda: _main_parts_of(geoms),
         arrays=lambda table: {"table": table},
         restore=lambda found: _fitting_table(found["table"], len(geoms)),
+        code=__name__,
     )
 
 
