@@ -557,3 +557,46 @@ def test_the_pages_of_an_index_term_ascend() -> None:
     text = re.sub(r"\s+", " ", _text(reader, len(reader.pages)))
     fiji, americas = pages["WCO RTC Fiji"], pages["ROCB Americas and Caribbean"]
     assert f"Uruguay {fiji}, {americas}" in text, text
+
+
+def test_as_of_prints_the_network_of_that_day(tmp_path: Path) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "output"
+    print_atlas(data, out, as_of="2005-06-30", lang="en")
+    reader = pypdf.PdfReader(out / "atlas.pdf")
+    bookmarked = {title for depth, title, _ in _outline(reader) if depth == 1}
+    then = geo.load(data, as_of="2005-06-30").places
+    assert bookmarked == set(then["name"]) and 0 < len(then) < len(IDS)
+    assert "30 June 2005" in _text(reader, 1)
+    assert "ROCB Europe" not in " ".join(bookmarked)  # opened 2011: not on that day's map
+
+
+def test_the_fonts_are_embedded(built: tuple[Path, Path]) -> None:
+    _, out = built
+    for name in ("atlas.pdf", "fr/atlas.pdf"):
+        reader = pypdf.PdfReader(out / name)
+        fonts: dict[str, bool] = {}
+        for page in reader.pages:
+            for font in page["/Resources"].get_object().get("/Font", {}).values():
+                font = font.get_object()
+                descendants = font.get("/DescendantFonts")
+                described = descendants[0].get_object() if descendants else font
+                descriptor = described["/FontDescriptor"].get_object()
+                fonts[str(font["/BaseFont"])] = any(
+                    key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+                )
+        assert fonts and all(fonts.values()), fonts
+
+
+@pytest.mark.parametrize(("paper", "size"), [("a3", (842, 1191)), ("letter", (612, 792))])
+def test_region_pages_turn_landscape_on_every_paper(
+    tmp_path: Path, paper: str, size: tuple[int, int]
+) -> None:
+    data = _data(tmp_path)
+    out = tmp_path / "output"
+    print_atlas(data, out, paper=paper, lang="en")
+    sizes = {
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height)))
+        for p in pypdf.PdfReader(out / "atlas.pdf").pages
+    }
+    assert sizes == {size, size[::-1]}  # portrait entries, landscape region pages
