@@ -496,6 +496,10 @@ def _compiled(lang: str) -> _Compiled:
     return compiled
 
 
+#: The creation date written into every compiled catalogue: a fixed one.
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
 def _compile(lang: str, source: bytes) -> _Compiled:
     """Parse the ``.po`` text of ``lang`` and compile it with Babel.
 
@@ -507,6 +511,9 @@ def _compile(lang: str, source: bytes) -> _Compiled:
     catalogue = read_po(io.BytesIO(source), domain=_DOMAIN)
     if catalogue.locale is None:
         catalogue.locale = lang
+    # without the header Babel writes the hour of compiling into the .mo: the same
+    # catalogue would give other bytes each minute (and other prepared answers)
+    catalogue.creation_date = _EPOCH
     buffer = io.BytesIO()
     write_mo(buffer, catalogue)
     messages = [m for m in catalogue if m.id]

@@ -571,3 +571,13 @@ def test_the_terminals_language_is_read_as_gettext_reads_it(
     from geo.i18n import terminal_language
 
     assert terminal_language(environ) == lang
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_compiled_catalogue_holds_no_date_of_its_compiling(lang: str) -> None:
+    from geo.i18n import _catalogue_path, _compile
+
+    compiled = _compile(lang, _catalogue_path(lang).read_bytes())
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert b"POT-Creation-Date: 1970-01-01" in compiled.mo
+    assert today.encode() not in compiled.mo
