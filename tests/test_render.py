@@ -487,7 +487,7 @@ def test_timeline_head_gives_the_range_and_the_undated(frames, index_html: str) 
         "asOf": None,
         "first": 1952,
         "last": 2026,
-        "unknown": 55,
+        "unknown": 60,
     }
     # a fact of the data (the undated ones include every place opened between bounds)
     assert int(places["opened"].isna().sum()) == 15
@@ -807,7 +807,11 @@ def test_the_page_carries_its_words(index_html: str) -> None:
 
     data = payload(index_html)
     english = translator("en")
-    assert data["words"] == page_words(english) == english.words(PAGE_KEYS)
+    words = page_words(english)
+    assert data["words"] == words
+    # the keys' own texts, and beside them the texts of a date's shape ("search.opens|year")
+    assert {k: v for k, v in words.items() if "|" not in k} == english.words(PAGE_KEYS)
+    assert {k.split("|")[1] for k in words if "|" in k} <= {"year", "month", "day"}
     assert data["lang"] == "en" and data["locale"] == "en-GB"
     assert data["words"]["count.places"] == {"one": "{n} place", "other": "{n} places"}
     assert {s["label"] for s in data["statuses"]} <= {

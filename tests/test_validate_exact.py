@@ -153,7 +153,7 @@ def test_bounds_in_year_9999_end_on_its_last_day() -> None:
     assert parse_when("2000/9999-12") == geo.schema.When(dt.date(2000, 1, 1), last)
     assert parse_when("9999-12/9999") == geo.schema.When(dt.date(9999, 12, 1), last)
     life = segments({"opened": "2000", "closed": "2000/9999-12", "status": "operational"}, 0, 0)
-    assert life == [{"from": "2000-01-01", "to": None, "status": "unknown", "lon": 0, "lat": 0}]
+    assert life == [{"from": "2000", "to": None, "status": "unknown", "lon": 0, "lat": 0}]
 
 
 @pytest.mark.parametrize("value", ["../9999", "2000/9999-12", "9999-12-31", "2000/9999"])
