@@ -485,14 +485,7 @@ def test_a_place_chosen_while_the_clusters_finish_a_zoom_opens(screen, maps, siz
     expect(tab.locator(f"{popup} .atlas-popup-title")).to_have_text(name)
 
 
-#: After a resize from a laptop to a phone (English), the symbol of RTC Nigeria lies under
-#: another symbol of West Africa: groups.declutter moves cluster tiles, not single symbols.
-RESIZED_SYMBOL_ON_SYMBOL = pytest.mark.xfail(
-    reason="a single symbol under another after a resize to a phone", strict=False
-)
-
-
-@pytest.mark.parametrize("lang", [pytest.param("en", marks=RESIZED_SYMBOL_ON_SYMBOL), "fr"])
+@pytest.mark.parametrize("lang", LANGS)
 def test_resizing_refits_the_view_until_the_reader_moves_it(screen, maps, atlas, lang) -> None:
     tab = screen("laptop")
     open_map(tab, in_lang(maps, "world", lang))

@@ -77,3 +77,10 @@ test('of the pans that free a marker, the one that keeps the others in view', ()
   assert.ok((moved.top + moved.bottom) / 2 <= 800, JSON.stringify(pan)); // still in view
   assert.ok(pan[1] < 0, JSON.stringify(pan)); // freed by moving the map down, not out of sight
 });
+
+test('a filled view: the deepest zoom, by steps of the snap, at which the world is no taller than the map', () => {
+  // a phone's map 844 px tall: 256 * 2^1.5 = 724 fits, 256 * 2^1.75 = 861 does not
+  assert.equal(layout.fillZoom({ x: 390, y: 844 }, 0.25), 1.5);
+  assert.equal(layout.fillZoom({ x: 390, y: 844 }, 1), 1);
+  assert.equal(layout.fillZoom({ x: 390, y: 512 }, 0.25), 1); // exactly as tall
+});

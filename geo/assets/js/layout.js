@@ -283,6 +283,11 @@
     return best;
   }
 
+  /** The zoom of a filled first view: the deepest (by steps of `snap`) at which the world is no taller than the map. */
+  function fillZoom(size, snap) {
+    return Math.min(FIT_MAX_ZOOM, Math.floor(Math.log2(size.y / 256) / snap) * snap);
+  }
+
   /**
    * A first view that fills the map's height with the world (a phone held upright,
    * where the places' box would leave most of the screen empty): the world at the
@@ -290,9 +295,8 @@
    * in the middle of the free part of the map (Antarctica mostly off its bottom),
    * sideways where the free part holds the most places, kind by kind (bestWindow).
    */
-  function fillView(app, size, f, snap) {
+  function fillView(app, size, f, z) {
     var map = app.map;
-    var z = Math.min(FIT_MAX_ZOOM, Math.floor(Math.log2(size.y / 256) / snap) * snap);
     var world = 256 * Math.pow(2, z);
     // the places' band of latitudes in the middle of the free part: the polar sea and
     // Antarctica, where no place is, go off the map's edge or under the controls
@@ -370,15 +374,15 @@
     app.fits = (app.fits || 0) + 1;
     app.fitting = true;
     app.firstView = 256 * Math.pow(2, best) < FILL * size.y && app.places.length ? 'fill' : 'fit';
+    var topLeft = L.point(f.left + MARGIN, f.top + MARGIN);
+    var bottomRight = L.point(size.x - f.right + MARGIN, size.y - f.bottom + MARGIN);
+    var zoom = app.firstView === 'fill' ? fillZoom(size, snap)
+      : Math.min(FIT_MAX_ZOOM, map.getBoundsZoom(bounds, false, topLeft.add(bottomRight)));
+    if (app.view && app.view.regroup) app.view.regroup(zoom); // the clusters of that zoom's radius
     if (app.firstView === 'fill') {
-      fillView(app, size, f, snap);
+      fillView(app, size, f, zoom);
     } else {
-      map.fitBounds(bounds, {
-        paddingTopLeft: [f.left + MARGIN, f.top + MARGIN],
-        paddingBottomRight: [size.x - f.right + MARGIN, size.y - f.bottom + MARGIN],
-        maxZoom: FIT_MAX_ZOOM,
-        animate: false
-      });
+      map.fitBounds(bounds, { paddingTopLeft: topLeft, paddingBottomRight: bottomRight, maxZoom: FIT_MAX_ZOOM, animate: false });
       towardsMiddle(app, bounds, size);
     }
     app.fitting = false;
@@ -568,6 +572,7 @@
     fitZoom: fitZoom,
     clearPan: clearPan,
     bestWindow: bestWindow,
+    fillZoom: fillZoom,
     narrow: narrow,
     obstacles: obstacles,
     fit: fit,

@@ -71,7 +71,11 @@
   function ClusterView(app) {
     var cluster = L.markerClusterGroup({
       showCoverageOnHover: false,
-      maxClusterRadius: function () { return radiusAt(app.map.getZoom()); },
+      // the radius of the zoom being fitted (regroup), else of the zoom shown
+      maxClusterRadius: function () {
+        view.radius = radiusAt(view.fitting === undefined ? app.map.getZoom() : view.fitting);
+        return view.radius;
+      },
       spiderfyOnMaxZoom: true,
       iconCreateFunction: function (group) {
         var places = placesIn(group.getAllChildMarkers());
@@ -97,6 +101,7 @@
       select: function (p) { clusterSelect(app, view, p); },
       drawnUnits: function () { return drawnUnits(app, view); },
       declutter: function (names) { lib.groups.declutter(app.map, view, names); },
+      regroup: function (zoom) { regroup(app, view, zoom); },
       units: function () {
         return Array.from(view.drawn.values(), function (d) {
           return { ids: d.places.map(function (p) { return p.id; }), main: d.main, clustered: d.absorbed || cluster.getVisibleParent(d.marker) !== d.marker };
@@ -146,6 +151,28 @@
       shift = shift.add(moves[0].v);
     });
     return shift.round();
+  }
+
+  /**
+   * Before a view is fitted at `zoom` (a first view again: the screen resized), the
+   * clusters made again with the radius of that zoom where its fraction gives another:
+   * the plugin sets each level's radius once, when it first clusters, and a radius of
+   * another fraction leaves symbols that overlap unclustered (or parts ones that do
+   * not).  Made again at the zoom shown, before the fit's zoom: the plugin then goes
+   * to it as to any zoom.  While the clusters animate, made again when they end.
+   */
+  function regroup(app, view, zoom) {
+    var cluster = view.cluster;
+    if (!cluster._map || radiusAt(zoom) === view.radius) return; // clustered when added, at the zoom fitted
+    if (cluster._inZoomAnimation) {
+      cluster.once('animationend', function () { regroup(app, view, app.map.getZoom()); });
+      return;
+    }
+    var markers = cluster.getLayers();
+    view.fitting = zoom;
+    cluster.clearLayers();
+    cluster.addLayers(markers);
+    view.fitting = undefined;
   }
 
   /** Whether a drawn unit is stale: gone, no longer main or not, or one of its places changed. */
