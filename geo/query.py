@@ -42,7 +42,7 @@ from geo.placeindex import (
     resolve_kind,
     within_many,
 )
-from geo.schema import REGIONS, check_lat_lon, did_you_mean
+from geo.schema import REGIONS, check_lat_lon, did_you_mean, parse_day
 from geo.sphere import geodesic_km
 
 if TYPE_CHECKING:
@@ -411,23 +411,13 @@ def stale(
         if not isinstance(value, str) and pd.isna(value):
             due.append(True)
             continue
-        day = _checked_day(value)
+        day = parse_day(value)
         if day is None:
             msg = f"Place {place_id!r}: checked_on {value!r} is not a date YYYY-MM-DD"
             raise UsageError(msg)
         due.append(day < cutoff)
     mask = pd.Series(due, index=places.index, dtype=bool)
     return _result(places, _rows(mask & _kind_mask(places, kind)))
-
-
-def _checked_day(value: Any) -> dt.date | None:
-    """A ``checked_on`` value as a day, or None when it is not ``YYYY-MM-DD``."""
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def in_country(

@@ -41,6 +41,7 @@ __all__ = [
     "check_lat_lon",
     "did_you_mean",
     "parse_date",
+    "parse_day",
     "parse_when",
     "valid_lon_lat",
 ]
@@ -150,6 +151,15 @@ def parse_date(text: str) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def parse_day(value: object) -> dt.date | None:
+    """A value that is exactly one day, ``YYYY-MM-DD`` (a ``checked_on``), else ``None``.
+
+    >>> parse_day("2026-12-07"), parse_day("2026-12"), parse_day("2026-02-30"), parse_day(5)
+    (datetime.date(2026, 12, 7), None, None, None)
+    """
+    return parse_date(value) if isinstance(value, str) and len(value) == 10 else None
 
 
 @dataclass(frozen=True)

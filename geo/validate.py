@@ -32,6 +32,7 @@ from geo.schema import (
     When,
     did_you_mean,
     parse_date,
+    parse_day,
     parse_when,
 )
 
@@ -378,7 +379,7 @@ class _Checker:
         """
         if value is None:
             return
-        day = parse_date(value) if isinstance(value, str) and len(value) == 10 else None
+        day = parse_day(value)
         if day is None:
             self.add(
                 file,
