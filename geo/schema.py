@@ -40,6 +40,8 @@ __all__ = [
     "When",
     "check_lat_lon",
     "did_you_mean",
+    "is_note",
+    "note_translated",
     "parse_date",
     "parse_day",
     "parse_when",
@@ -128,6 +130,44 @@ RESERVED_FIELDS: tuple[str, ...] = (
     "planned_opening",
     *(f"side_{s}_{c}" for s in "ab" for c in ("country", "region", "member")),
 )
+
+
+def is_note(name: str) -> bool:
+    """Whether a property is a note of the data (``notes``, ``osbp_note``, ``my_note``).
+
+    >>> is_note("notes"), is_note("precision_note"), is_note("notes_fr"), is_note("name")
+    (True, True, False, False)
+    """
+    return name.endswith(("note", "notes"))
+
+
+def note_translated(name: str, languages: Iterable[str]) -> tuple[str, str] | None:
+    """The note a property translates and its language: ``notes_fr`` is ``notes`` in French.
+
+    A note's translation is the note's own name, an underscore and the code of
+    a language of the maps (``osbp_note_fr``); ``None`` when ``name`` is not one.
+
+    Parameters
+    ----------
+    name : str
+        A property's name.
+    languages : iterable of str
+        The codes of the languages a note may be written in (not the data's own).
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(note, language)``, e.g. ``("notes", "fr")``.
+
+    >>> note_translated("notes_fr", ["fr"]), note_translated("closed_note_fr", ["fr"])
+    (('notes', 'fr'), ('closed_note', 'fr'))
+    >>> note_translated("notes_de", ["fr"]), note_translated("name_fr", ["fr"])
+    (None, None)
+    """
+    note, sep, lang = name.rpartition("_")
+    if sep and lang in set(languages) and is_note(note):
+        return note, lang
+    return None
 
 
 def parse_date(text: str) -> dt.date | None:

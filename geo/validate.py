@@ -16,7 +16,7 @@ from typing import Any
 from geo.countries import COAST_TOLERANCE_KM, CountryIndex
 from geo.errors import Problem
 from geo.fileio import is_finite_number
-from geo.i18n import languages
+from geo.i18n import DATA_LANGUAGE, languages
 from geo.regions import Membership
 from geo.schema import (
     BORDER_POST_FIELDS,
@@ -31,6 +31,7 @@ from geo.schema import (
     STATUSES,
     When,
     did_you_mean,
+    note_translated,
     parse_date,
     parse_day,
     parse_when,
@@ -215,6 +216,18 @@ class _Checker:
             if _is_alternate_name(name) and (not isinstance(value, str) or not value.strip()):
                 hint = "the place's name in that language, used by its maps"
                 self.add(file, name, value, "a non-empty string", hint=hint, **where)
+        for name, value in props.items():  # a note in another language (``notes_fr``)
+            translated = note_translated(name, _note_languages())
+            if translated is None:
+                continue
+            note = props.get(translated[0])
+            if not isinstance(value, str) or not value.strip():
+                hint = "the place's note in that language, shown by its maps in that language"
+                self.add(file, name, value, "a non-empty string", hint=hint, **where)
+            elif not isinstance(note, str) or not note.strip():
+                hint = f"write '{translated[0]}' too: a translation of no note is a mistake"
+                expected = f"a translation of '{translated[0]}'"
+                self.add(file, name, value, expected, hint=hint, **where)
         for name, vocabulary, required in (
             ("kind", KINDS, True),
             ("status", STATUSES, True),
@@ -639,3 +652,8 @@ def check_documents(
 def _is_alternate_name(name: str) -> bool:
     """Whether a property is a place's name in a language of the maps: ``name_fr``, ``name:fr``."""
     return name[:5] in ("name_", "name:") and name[5:] in languages()
+
+
+def _note_languages() -> tuple[str, ...]:
+    """The languages a note may be translated into: those of the maps but the data's own."""
+    return tuple(lang for lang in languages() if lang != DATA_LANGUAGE)

@@ -243,3 +243,32 @@ def test_any_property_reaches_the_page_inert(props: dict[str, Any]) -> None:
         assert 0 <= fold <= len(rows)
         line = _dumps({"rows": rows})
         assert not set("<>&") & set(line)  # the page writes it as text, never as markup
+
+
+# ------------------------------------------------------------------ notes in French
+
+
+def test_a_french_page_shows_the_french_note_and_an_english_page_the_note() -> None:
+    rec = {
+        **SAMUR,
+        "notes": "Closed to travellers since March 2020.",
+        "notes_fr": "Fermé aux voyageurs depuis mars 2020.",
+        "closed_note": "Temporarily closed.",
+        "closed_note_fr": "Fermé temporairement.",
+    }
+    en, fr = dict(popup(rec, EN)[0]), dict(popup(rec, FR)[0])
+    assert en["Notes"] == "Closed to travellers since March 2020."
+    assert fr["Notes"] == "Fermé aux voyageurs depuis mars 2020."
+    for rows in (en, fr):  # a translation is never a row of its own
+        assert not any(label.lower().endswith(" fr") for label in rows), rows
+    assert "Fermé temporairement." not in en.values()
+    assert "Fermé temporairement." in fr.values()
+    assert "Temporarily closed." not in fr.values()
+
+
+def test_a_french_page_without_a_french_note_shows_the_note() -> None:
+    rec = {**SAMUR, "notes": "PROXY \u2013 not surveyed"}
+    assert dict(popup(rec, FR)[0])["Notes"] == "Point de substitution \u2014 not surveyed"
+    # a translation of a note the place does not have shows nowhere
+    rows = popup({**SAMUR, "osbp_note_fr": "Poste à guichet unique"}, FR)[0]
+    assert "Poste à guichet unique" not in [value for _, value in rows]

@@ -390,3 +390,35 @@ def test_a_name_in_a_language_of_the_maps_is_a_property_like_another(data: Path)
         "offices.geojson: feature #6 (id='rocb-europe'): field 'name_fr': got 7; expected a "
         "non-empty string (the place's name in that language, used by its maps)"
     )
+
+
+def test_a_note_in_a_language_of_the_maps_translates_a_note(data: Path) -> None:
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-europe",
+        lambda f: f["properties"].update(notes="Opened in 2011.", notes_fr="Ouvert en 2011."),
+    )
+    assert problems_of(data) == []
+    edit_feature(
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(notes_fr=" ")
+    )
+    assert only_problem(data) == (
+        "offices.geojson: feature #6 (id='rocb-europe'): field 'notes_fr': got ' '; expected a "
+        "non-empty string (the place's note in that language, shown by its maps in that language)"
+    )
+    edit_feature(
+        data,
+        "offices.geojson",
+        "rocb-europe",
+        lambda f: f["properties"].update(notes_fr="Ouvert en 2011.", notes=None),
+    )
+    assert only_problem(data) == (
+        "offices.geojson: feature #6 (id='rocb-europe'): field 'notes_fr': got 'Ouvert en "
+        "2011.'; expected a translation of 'notes' (write 'notes' too: a translation of no note "
+        "is a mistake)"
+    )
+    edit_feature(  # another language's suffix is a property like another
+        data, "offices.geojson", "rocb-europe", lambda f: f["properties"].update(notes_de=" ")
+    )
+    assert "notes_de" not in only_problem(data)

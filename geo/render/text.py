@@ -29,7 +29,7 @@ from geo.render.style import (
     KIND_SYMBOLS,
     REGION_COLORS,
 )
-from geo.schema import KINDS, REGIONS
+from geo.schema import KINDS, REGIONS, note_translated
 
 __all__ = ["PLACE_DECIMALS"]
 
@@ -227,7 +227,9 @@ def _popup_rows(
     per seat with its years, any other list or mapping one item per element or
     key.  Noise is left out: a note that only repeats its field's value
     (``opened_note`` equal to ``opened``), the distance to the country a point
-    lies inside.
+    lies inside.  A note written in the map's language (``notes_fr``, see
+    :func:`geo.schema.note_translated`) is shown in place of the note it
+    translates; a translation is never a row of its own.
     """
     values: dict[str, RowValue] = {
         key: _shown(t, key, rec.get(key), value) for key, value in text.items()
@@ -249,6 +251,8 @@ def _popup_rows(
             nested = _items(t, str(key), value)
             if nested is not None:
                 values[str(key)] = nested
+    for key, translation in _note_translations(text, t.lang).items():
+        values[key] = _shown(t, key, rec.get(translation), text[translation])
     for key in _noise(rec, text):
         values[key] = None
     labels = {key: t(f"row.{key}") for key in _SUMMARY_FIELDS}
@@ -266,9 +270,25 @@ def _popup_rows(
     rows += [
         [_field_label(t, key), values[key]]
         for key, value in sorted(text.items())
-        if key not in known and values.get(key) is not None and not _is_alternate_name(key)
+        if key not in known
+        and values.get(key) is not None
+        and not _is_alternate_name(key)
+        and note_translated(key, languages()) is None
     ]
     return summary + rows, len(summary)
+
+
+def _note_translations(text: Mapping[str, str | None], lang: str) -> dict[str, str]:
+    """``{note: its translation's column}`` for the notes written in ``lang`` (``notes_fr``).
+
+    Only a note the place has is replaced; the data's own language has none.
+    """
+    out = {}
+    for key, value in text.items():
+        translated = note_translated(key, [lang]) if lang != DATA_LANGUAGE else None
+        if translated and value is not None and text.get(translated[0]) is not None:
+            out[translated[0]] = key
+    return out
 
 
 def _noise(rec: Mapping[str, Any], text: Mapping[str, str | None]) -> list[str]:
