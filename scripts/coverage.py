@@ -7,6 +7,15 @@ country's, a border post's is the region of the country its point falls in.
 sides (``side_a_region``, ``side_b_region``), so a post between two regions
 counts in both.  Non-member territories have no region: they show as ``-``.
 ``tests/test_data.py`` pins these figures.
+
+The last table counts border posts by African regional economic community
+(:data:`COMMUNITIES`): a post is *inside* a community when both its sides are
+members, on its *edge* when one side is; ``osbp`` counts the inside posts whose
+``osbp`` is true.  Members as of December 2026, from each community's own list:
+EAC (eac.int, 8 Partner States: DR Congo from 2023, Somalia from 2024), SADC
+(sadc.int, 16 Member States), COMESA (comesa.int, 21 Member States), ECOWAS
+(ecowas.int, 12 Member States since Burkina Faso, Mali and Niger left on
+29 January 2025).
 """
 
 from __future__ import annotations
@@ -15,6 +24,7 @@ import argparse
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 import geo
@@ -22,6 +32,23 @@ from geo.schema import KINDS, REGIONS
 
 #: Column order of the tables: the WCO regions, then places with no region.
 COLUMNS: tuple[str, ...] = (*REGIONS, "-")
+
+
+#: African regional economic communities and their members (ISO3), as of December 2026.
+COMMUNITIES: dict[str, frozenset[str]] = {
+    "EAC": frozenset({"BDI", "COD", "KEN", "RWA", "SOM", "SSD", "TZA", "UGA"}),
+    "SADC": frozenset(
+        {"AGO", "BWA", "COM", "COD", "SWZ", "LSO", "MDG", "MWI", "MUS", "MOZ", "NAM", "SYC"}
+        | {"ZAF", "TZA", "ZMB", "ZWE"}
+    ),
+    "COMESA": frozenset(
+        {"BDI", "COM", "COD", "DJI", "EGY", "ERI", "SWZ", "ETH", "KEN", "LBY", "MDG"}
+        | {"MWI", "MUS", "RWA", "SYC", "SOM", "SDN", "TUN", "UGA", "ZMB", "ZWE"}
+    ),
+    "ECOWAS": frozenset(
+        {"BEN", "CPV", "CIV", "GMB", "GHA", "GIN", "GNB", "LBR", "NGA", "SEN", "SLE", "TGO"}
+    ),
+}
 
 
 def _region(value: object) -> str:
@@ -46,6 +73,28 @@ def posts_touching_region(places: pd.DataFrame) -> dict[str, int]:
     return {region: counts.get(region, 0) for region in COLUMNS}
 
 
+def posts_by_community(places: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """``{community: {"inside": n, "edge": n, "osbp": n}}`` for :data:`COMMUNITIES`.
+
+    ``inside``: posts with both sides members; ``edge``: posts with exactly one;
+    ``osbp``: the inside posts that are one-stop border posts (``osbp`` true).
+    """
+    posts = places.loc[places["kind"] == "border_post"]
+    osbp = posts["osbp"] if "osbp" in posts.columns else pd.Series(False, index=posts.index)
+    table: dict[str, dict[str, int]] = {}
+    for community, members in COMMUNITIES.items():
+        counts = {"inside": 0, "edge": 0, "osbp": 0}
+        for a, b, one_stop in zip(posts["side_a_iso3"], posts["side_b_iso3"], osbp, strict=True):
+            sides = (a in members) + (b in members)
+            if sides == 2:
+                counts["inside"] += 1
+                counts["osbp"] += isinstance(one_stop, bool | np.bool_) and bool(one_stop)
+            elif sides == 1:
+                counts["edge"] += 1
+        table[community] = counts
+    return table
+
+
 def _row(label: str, values: Sequence[int | str]) -> str:
     return f"{label:<13}" + "".join(f"{v:>6}" for v in values)
 
@@ -65,7 +114,12 @@ def render(places: pd.DataFrame) -> str:
         _row("border_post", [*table["border_post"].values(), sum(table["border_post"].values())]),
         "Border posts touching each region (a post counts once for each side's region)",
         _row("border_post", list(touching.values())),
+        "",
+        "Border posts by economic community (inside: both sides members; edge: one side)",
+        f"{'community':<13}" + "".join(f"{c:>8}" for c in ("inside", "edge", "osbp")),
     ]
+    for community, counts in posts_by_community(places).items():
+        lines.append(f"{community:<13}" + "".join(f"{v:>8}" for v in counts.values()))
     return "\n".join(lines)
 
 

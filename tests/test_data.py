@@ -301,6 +301,34 @@ def test_coverage_counts_by_kind_and_region(atlas: geo.Atlas) -> None:
     assert list(coverage.posts_touching_region(atlas.places).values()) == POSTS_TOUCHING
 
 
+#: Border posts by economic community: both sides members, one side, one-stop posts inside.
+POSTS_BY_COMMUNITY = {
+    "EAC": {"inside": 13, "edge": 3, "osbp": 13},
+    "SADC": {"inside": 7, "edge": 7, "osbp": 4},
+    "COMESA": {"inside": 10, "edge": 12, "osbp": 8},
+    "ECOWAS": {"inside": 2, "edge": 1, "osbp": 2},
+}
+
+
+def test_coverage_counts_by_economic_community(atlas: geo.Atlas) -> None:
+    assert load_coverage().posts_by_community(atlas.places) == POSTS_BY_COMMUNITY
+
+
+def test_a_post_counts_inside_a_community_when_both_sides_are_members() -> None:
+    posts = gpd.GeoDataFrame(
+        {
+            "kind": ["border_post"] * 4 + ["rtc"],
+            "side_a_iso3": ["GHA", "BEN", "ZMB", "AZE", None],
+            "side_b_iso3": ["TGO", "NER", "MWI", "GEO", None],
+            "osbp": [True, True, None, False, None],
+        }
+    )
+    table = load_coverage().posts_by_community(posts)
+    assert table["ECOWAS"] == {"inside": 1, "edge": 1, "osbp": 1}  # Niger left in 2025
+    assert table["SADC"] == {"inside": 1, "edge": 0, "osbp": 0}  # osbp unknown: not counted
+    assert table["EAC"] == {"inside": 0, "edge": 0, "osbp": 0}
+
+
 def test_every_region_has_border_posts_and_the_twelve_rilos(atlas: geo.Atlas) -> None:
     coverage = load_coverage()
     table = coverage.by_kind_and_region(atlas.places)
@@ -319,6 +347,7 @@ def test_coverage_script_runs() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Places by kind and WCO region\n")
     assert "Border posts touching each region" in result.stdout
+    assert "\nECOWAS " in result.stdout
 
 
 def rtcs_open_or_possibly(day: str) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
