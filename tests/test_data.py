@@ -273,6 +273,47 @@ def test_every_office_is_within_15_km_of_its_named_city(atlas: geo.Atlas) -> Non
     assert far == {}
 
 
+def missing_french_notes(props: Mapping[str, Any]) -> list[str]:
+    """The notes a French reader needs and the place lacks in French (``<note>_fr``).
+
+    A closed place's ``closed_note`` (or its ``notes`` when it has no closed
+    note), a planned or unbuilt place's ``notes``, a stand-in point's
+    ``precision_note``, and a note that starts by doubting itself (``LOW
+    CONFIDENCE``, ``UNVERIFIED``).
+    """
+    needed = []
+    status, notes = props.get("status"), str(props.get("notes") or "")
+    if status == "closed":
+        needed.append("closed_note" if props.get("closed_note") else "notes")
+    if status in ("planned", "under_construction"):
+        needed.append("notes")
+    if props.get("precision") == "proxy":
+        needed.append("precision_note")
+    if notes.startswith(("LOW CONFIDENCE", "UNVERIFIED")):
+        needed.append("notes")
+    return sorted({note for note in needed if not str(props.get(f"{note}_fr") or "").strip()})
+
+
+def test_the_notes_that_matter_are_in_french_too() -> None:
+    missing = {
+        feature["properties"]["id"]: gaps
+        for name in ("offices.geojson", "border_posts.geojson")
+        for feature in json.loads((DATA / name).read_text(encoding="utf-8"))["features"]
+        if (gaps := missing_french_notes(feature["properties"]))
+    }
+    assert missing == {}
+
+
+def test_the_french_notes_check() -> None:
+    closed = {"status": "closed", "closed_note": "Shut in 2020.", "notes": "A note."}
+    assert missing_french_notes(closed) == ["closed_note"]
+    assert missing_french_notes({**closed, "closed_note_fr": "Fermé en 2020."}) == []
+    proxy = {"status": "operational", "precision": "proxy", "notes": "UNVERIFIED: from a copy"}
+    assert missing_french_notes(proxy) == ["notes", "precision_note"]
+    assert missing_french_notes({"status": "planned", "notes": "x", "notes_fr": " "}) == ["notes"]
+    assert missing_french_notes({"status": "operational", "precision": "town"}) == []
+
+
 def load_coverage() -> ModuleType:
     spec = importlib.util.spec_from_file_location("coverage_script", ROOT / "scripts/coverage.py")
     assert spec is not None and spec.loader is not None
@@ -372,3 +413,13 @@ def test_twenty_one_rtcs_by_february_2011_lies_within_the_bounds() -> None:
     sure, maybe = rtcs_open_or_possibly("2011-02-28")
     assert (len(sure), len(maybe)) == (13, 14)
     assert len(sure) <= 21 <= len(sure) + len(maybe)
+
+
+def test_every_place_says_when_it_was_last_checked() -> None:
+    unchecked = [
+        feature["properties"]["id"]
+        for name in ("offices.geojson", "border_posts.geojson")
+        for feature in json.loads((DATA / name).read_text(encoding="utf-8"))["features"]
+        if schema.parse_day(feature["properties"].get("checked_on")) is None
+    ]
+    assert unchecked == []  # rtc-peru was the last: checked 2026-12-08, still unverified
