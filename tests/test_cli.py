@@ -34,7 +34,7 @@ def test_build_writes_the_maps_and_places(tmp_path: Path) -> None:
     out = tmp_path / "output"
     result = run("build", "--output", str(out))
     assert result.returncode == 0, result.stderr
-    assert f"wrote 8 files, 0 unchanged: 112 places in {out}" in result.stderr
+    assert f"wrote 8 files, 0 unchanged: 113 places in {out}" in result.stderr
     assert result.stdout == ""
     names = sorted(
         str(p.relative_to(out))
@@ -52,7 +52,7 @@ def test_build_writes_the_maps_and_places(tmp_path: Path) -> None:
         "regions/wca.html",
     ]
     places = json.loads((out / "places.geojson").read_text(encoding="utf-8"))
-    assert places["type"] == "FeatureCollection" and len(places["features"]) == 112
+    assert places["type"] == "FeatureCollection" and len(places["features"]) == 113
     baku = next(f for f in places["features"] if f["properties"]["id"] == "rocb-europe")
     assert baku["properties"]["region"] == "EUR" and baku["properties"]["iso3"] == "AZE"
     assert baku["geometry"]["coordinates"] == [49.892, 40.3777]
@@ -200,7 +200,7 @@ def test_build_lang_en_fr_writes_both_and_links_them(tmp_path: Path) -> None:
     out = tmp_path / "output"
     result = run("build", "--output", str(out), "--lang", "en,fr")
     assert result.returncode == 0, result.stderr
-    assert f"wrote 15 files, 0 unchanged: 112 places in {out}" in result.stderr
+    assert f"wrote 15 files, 0 unchanged: 113 places in {out}" in result.stderr
     assert 'href="fr/index.html" hreflang="fr"' in (out / "index.html").read_text(encoding="utf-8")
     french = (out / "fr" / "regions" / "eur.html").read_text(encoding="utf-8")
     assert 'href="../../regions/eur.html" hreflang="en"' in french

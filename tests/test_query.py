@@ -552,12 +552,12 @@ ERRORS = [
     ),
     (
         lambda a: query.distance_km(a.places, "samurr", "samur"),
-        r"Got id_a='samurr'; `id_a` must be the id of one of the 112 places "
+        r"Got id_a='samurr'; `id_a` must be the id of one of the 113 places "
         r"\(did you mean 'samur' or 'sarp'\?\)",
     ),
     (
         lambda a: query.distance_km(a.places, "samur", "zzz"),
-        r"Got id_b='zzz'; `id_b` must be the id of one of the 112 places "
+        r"Got id_b='zzz'; `id_b` must be the id of one of the 113 places "
         r"\(no close match; ids look like 'wco-hq', 'rocb-ap'\)",
     ),
 ]
