@@ -132,3 +132,17 @@ def test_a_frame_mixing_questions_drops_them_cleanly(
     frame = DROPPING[operation](answers[name], mixed_with)
     assert question_of(frame) is None
     _check_map(fixture_atlas, frame, None)
+
+
+@pytest.mark.parametrize(
+    "name", ["geo.question", "geo.resolve", "geo.jsontext", "geo.ownergrid", "geo.pdf.places"]
+)
+def test_the_docstring_examples_of_the_rooms_split_off_run(name: str) -> None:
+    """The examples moved with their code out of geo.query, geo.edit, geo.placeindex and
+    geo.pdf.document still run (geo.query's ran by hand in tests/test_query.py)."""
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(name))
+    assert result.failed == 0
+    assert result.attempted >= (0 if name == "geo.ownergrid" else 1)

@@ -29,10 +29,10 @@ from geo.pdf.mapsvg import (
     Box,
     Mark,
     Town,
-    _region_fill,
-    _symbol,
     draw_map,
+    region_fill,
     region_fill_defs,
+    symbol,
     xml_text,
 )
 from geo.pdf.paper import MARGIN_MM, PT_PER_MM, Paper, stylesheet
@@ -78,7 +78,7 @@ def _region_legend(t: Translator) -> str:
     items = [
         '<span class="key"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" '
         f'width="9pt" height="9pt" class="swatch">{region_fill_defs()}'
-        f'<rect x="0.3" y="0.3" width="11.4" height="11.4" fill="{_region_fill(code)}" '
+        f'<rect x="0.3" y="0.3" width="11.4" height="11.4" fill="{region_fill(code)}" '
         f'stroke="#666666" stroke-width="0.6"/></svg> {_e(t(f"region.{code}"))}</span>'
         for code in REGIONS
     ]
@@ -88,7 +88,7 @@ def _region_legend(t: Translator) -> str:
 def _symbol_svg(kind: str) -> str:
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" width="9pt" height="9pt">'
-        + _symbol(kind, 6.0, 6.0, 11.0, pale=False)
+        + symbol(kind, 6.0, 6.0, 11.0, pale=False)
         + "</svg>"
     )
 

@@ -24,7 +24,7 @@ import numpy as np
 import segno
 
 from geo.i18n import DATA_LANGUAGE, Translator, city_name
-from geo.pdf.mapsvg import _pt
+from geo.pdf.mapsvg import pt
 from geo.render.text import _local_name, _text
 from geo.schema import KINDS, REGIONS
 
@@ -73,7 +73,7 @@ def qr_svg(text: str, size_pt: float) -> str:
                 x += 1
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" '
-        f'width="{_pt(size_pt)}" height="{_pt(size_pt)}" shape-rendering="crispEdges">'
+        f'width="{pt(size_pt)}" height="{pt(size_pt)}" shape-rendering="crispEdges">'
         f'<rect width="{n}" height="{n}" fill="#ffffff"/>'
         f'<path d="{"".join(runs)}" fill="#000000"/></svg>'
     )
