@@ -9,8 +9,8 @@ from Python as ``geo query ... --map`` does from the command line.
 ``attrs`` follow pandas' rules: a filter, a sort, a column added or dropped,
 ``copy()`` and ``head()`` keep the question (a subset of an answer is still
 an answer to it, drawn with lines to the rows that remain); ``pd.concat`` of
-frames with different questions, or with a frame that asks none, drops it,
-and the map is then a plain "Query result".
+frames with different questions, or with a frame that asks none, drops it
+(as ``merge`` does), and the map is then a plain "Query result".
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ QUESTION = "geo.question"
 class Question:
     """What a query asked, as its map shows it: a title, and the marks drawn with the answer.
 
-    Every query of this module returns its answer with its question in the
+    Every query of :mod:`geo.query` returns its answer with its question in the
     frame's ``attrs`` (:data:`QUESTION`, read with :func:`question_of`), so
     that ``atlas.to_map(atlas.nearest(...))`` in a notebook and
     ``geo query nearest ... --map`` draw the same map.
