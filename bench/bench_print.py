@@ -38,7 +38,9 @@ from pathlib import Path
 
 import geo
 from geo.i18n import translator
-from geo.pdf.document import PAPERS, Settings, data_date, document_html
+from geo.pdf.document import Settings, document_html
+from geo.pdf.paper import PAPERS
+from geo.pdf.places import data_date
 from geo.snapshot import CHROMIUM_ARGS, find_chromium
 
 

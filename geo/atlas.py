@@ -467,7 +467,7 @@ class Atlas:
             shows every point alike).
         title : str, optional
             The page's title (plain text); default: the title of the query
-            ``result`` answers (:class:`geo.query.Question`, in ``lang``, with
+            ``result`` answers (:class:`geo.question.Question`, in ``lang``, with
             the atlas's as-of day), else "Query result" in ``lang``.
         query : geo.render.QueryMark or None
             The query to draw with the places: its point, and the geodesic
@@ -490,7 +490,7 @@ class Atlas:
         atomically, and never into this atlas's data (:attr:`write_rule`).
         """
         from geo.i18n import translator
-        from geo.query import question_of
+        from geo.question import question_of
         from geo.render import QueryMark, render_map
 
         asked = question_of(result)

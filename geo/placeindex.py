@@ -33,7 +33,7 @@ margin is beyond the bound above.  Candidates' chords are then computed as
 the tree computes them.  Queries within a distance use the tree.
 
 A query of the one nearest place of many points first looks each point up in
-a raster of 1/8-degree cells (:func:`_build_owner_grid`): a cell whose
+a raster of 1/8-degree cells (:mod:`geo.ownergrid`): a cell whose
 nearest place is provably the same for every point in it gives that place at
 once, and the point needs a single geodesic, the one the search above would
 end with.  Only points in the other cells (near the edge between two places'
@@ -43,7 +43,6 @@ domains) search.  The answers are the same either way.
 from __future__ import annotations
 
 import math
-import numbers
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -53,12 +52,11 @@ import numpy as np
 import pyproj
 import shapely
 
-from geo import cache
+from geo import cache, ownergrid
 from geo.errors import UsageError
-from geo.schema import KINDS, did_you_mean, valid_lon_lat
+from geo.resolve import check_k, check_km, check_lon_lat_arrays, resolve_kind
 from geo.sphere import (
     ABS_SLACK,
-    MAX_KM,
     R_MAX_KM,
     R_MIN_KM,
     REL_SLACK,
@@ -74,11 +72,8 @@ __all__ = [
     "Nearest",
     "PlaceIndex",
     "Within",
-    "check_k",
-    "check_km",
     "nearest_many",
     "place_coordinates",
-    "resolve_kind",
     "within_many",
 ]
 
@@ -202,7 +197,7 @@ class PlaceIndex:
             self._owner_grid()
 
     def _owner_grid(self) -> np.ndarray:
-        """The owner raster (see :func:`_build_owner_grid`): in memory, cached, or built."""
+        """The owner raster (see :func:`geo.ownergrid.build`): in memory, cached, or built."""
         with self._owners_lock:
             if self._owners is None:
                 self._owners = self._read_or_build_owners()
@@ -225,7 +220,7 @@ class PlaceIndex:
                 and int(owners.max()) < len(self)
             ):
                 return owners
-        owners = _build_owner_grid(self, _OWNER_CELL_DEG)
+        owners = ownergrid.build(self._tree, self._lon, self._lat, _OWNER_CELL_DEG)
         cache.store("owners", key, {"owners": owners}, compress=True, keep=4)
         return owners
 
@@ -293,7 +288,7 @@ class PlaceIndex:
             If a coordinate is not finite or out of range, or ``k`` is not a
             positive integer.
         """
-        lon, lat = _check_lon_lat_arrays(lon, lat)
+        lon, lat = check_lon_lat_arrays(lon, lat)
         k = min(check_k(k), len(self))
         m = len(lon)
         position = np.zeros((m, k), dtype=np.int64)
@@ -302,7 +297,7 @@ class PlaceIndex:
             return Nearest(position, dist)
         todo = np.arange(m)
         if k == 1 and (self._owners is not None or m >= _OWNER_MIN_POINTS):
-            owner = _lookup(self._owner_grid(), _OWNER_CELL_DEG, lon, lat)
+            owner = ownergrid.lookup(self._owner_grid(), _OWNER_CELL_DEG, lon, lat)
             known = np.flatnonzero(owner >= 0)
             if len(known):
                 cand = owner[known]
@@ -396,7 +391,7 @@ class PlaceIndex:
             If a coordinate is not finite or out of range, or ``km`` is
             negative or not finite.
         """
-        lon, lat = _check_lon_lat_arrays(lon, lat)
+        lon, lat = check_lon_lat_arrays(lon, lat)
         km = check_km(km)
         empty = np.zeros(0, dtype=np.int64)
         if not len(self) or len(lon) == 0:
@@ -416,76 +411,6 @@ class PlaceIndex:
         point, cand, d = point[keep], cand[keep], d[keep]
         order = np.lexsort((cand, d, point))
         return Within(point[order], self._rows[cand[order]], d[order])
-
-
-def _build_owner_grid(index: PlaceIndex, cell_deg: float) -> np.ndarray:
-    """For each cell of a raster, the tree position of its points' nearest place, or ``-1``.
-
-    Cell ``[iy, ix]`` spans longitudes ``-180 + ix * cell_deg`` to ``-180 + (ix + 1) *
-    cell_deg`` and latitudes ``-90 + iy * cell_deg`` to ``-90 + (iy + 1) * cell_deg``, edges
-    included.  Let ``c`` be a cell's centre, ``P1`` and ``P2`` its two nearest places by
-    chord (the tree's answer), ``theta2`` the angle to ``P2``, ``d1`` the geodesic km to
-    ``P1`` and ``r`` a bound of the km from ``c`` to any point ``x`` of the cell.  Every
-    place ``Q`` other than ``P1`` is at least ``R_MIN * theta2`` from ``c``, so the triangle
-    inequality gives ``d(x, P1) <= d1 + r`` and ``d(x, Q) >= R_MIN * theta2 - r``: when
-    the second exceeds the first (with slack for rounding), ``P1`` is strictly the nearest
-    place of every point of the cell, and the cell holds it; else ``-1`` (the query
-    searches).  ``r`` is ``R_MAX`` times the angle from the centre to a corner: moving
-    along the centre's parallel, then along a meridian, that angle is at most
-    ``dphi + cos(phi) dlambda``, ``phi`` taken where the cosine is largest in the cell.
-    A lookup's floor errs by about 1e-14 degree, far below the slack.
-
-    Cells are first tried much larger, then split where unsure (a sure cell makes its
-    parts sure), down to ``cell_deg``.
-    """
-    nx, ny = round(360.0 / cell_deg), round(180.0 / cell_deg)
-    n = len(index)
-    dtype = np.int16 if n <= np.iinfo(np.int16).max else np.int32
-    if n <= 1:
-        return np.zeros((ny, nx), dtype=dtype)
-    # from cells _OWNER_COARSE**_OWNER_LEVELS times as large, down: a sure cell's parts are
-    # sure, the others are tried part by part
-    size = _OWNER_COARSE**_OWNER_LEVELS
-    iy, ix = np.divmod(np.arange(ny * nx // size**2), nx // size)
-    owners = _sure_owner(index, cell_deg * size, iy, ix).reshape(ny // size, nx // size)
-    while size > 1:
-        size //= _OWNER_COARSE
-        owners = np.repeat(np.repeat(owners, _OWNER_COARSE, 0), _OWNER_COARSE, 1)
-        iy, ix = np.nonzero(owners < 0)
-        owners[iy, ix] = _sure_owner(index, cell_deg * size, iy, ix)
-    return owners.astype(dtype)
-
-
-#: :func:`_build_owner_grid` first tries cells ``_OWNER_COARSE**_OWNER_LEVELS`` times as
-#: large (per side), then splits each unsure one into ``_OWNER_COARSE**2``, and so on.
-_OWNER_COARSE = 4
-_OWNER_LEVELS = 2
-
-
-def _sure_owner(index: PlaceIndex, cell_deg: float, iy: np.ndarray, ix: np.ndarray) -> np.ndarray:
-    """The sure nearest place (tree position) of the cells ``[iy, ix]``, ``-1`` when unsure.
-
-    See :func:`_build_owner_grid`.
-    """
-    lat_lo = -90.0 + iy * cell_deg
-    lat_hi = lat_lo + cell_deg
-    lon, lat = -180.0 + (ix + 0.5) * cell_deg, (lat_lo + lat_hi) / 2.0
-    chord, cand = index._tree.query(unit_vectors(lon, lat), 2)
-    d1 = geodesic_km(lon, lat, index._lon[cand[:, 0]], index._lat[cand[:, 0]])
-    others = R_MIN_KM * chord_to_angle(chord[:, 1]) * (1 - 1e-6) - 1e-6
-    least_abs = np.where((lat_lo < 0) & (lat_hi > 0), 0.0, np.minimum(abs(lat_lo), abs(lat_hi)))
-    half = math.radians(cell_deg / 2.0)
-    radius = R_MAX_KM * (half + np.cos(np.radians(least_abs)) * half) * (1 + 1e-6) + 1e-6
-    return np.where(others - radius > d1 + radius, cand[:, 0], -1)
-
-
-def _lookup(grid: np.ndarray, cell_deg: float, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """The value of each point's cell of a world raster (valid lon/lat; 180 and 90 fall in
-    the last cell)."""
-    ny, nx = grid.shape
-    ix = np.minimum(((lon + 180.0) / cell_deg).astype(np.intp), nx - 1)
-    iy = np.minimum(((lat + 90.0) / cell_deg).astype(np.intp), ny - 1)
-    return np.asarray(grid[iy, ix]).astype(np.int64)
 
 
 def _largest(values: np.ndarray, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -571,74 +496,6 @@ def within_many(
         (point, row position, distance) triples sorted by point then distance.
     """
     return PlaceIndex(places, kind=kind).within(lon, lat, km=km)
-
-
-def check_k(k: Any) -> int:
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        msg = f"Got k={k!r}; `k` must be a positive integer"
-        raise UsageError(msg)
-    return int(k)
-
-
-def check_km(km: Any) -> float:
-    """A query's radius, km: a finite number from 0 to :data:`geo.sphere.MAX_KM` (20037.5).
-
-    A larger radius would say nothing more (every place is closer) and cannot
-    be drawn or written as a number on a map.
-    """
-    try:
-        value = float(km) if isinstance(km, numbers.Real) and not isinstance(km, bool) else None
-    except OverflowError:  # an int too large for a double
-        value = None
-    if value is None or not math.isfinite(value) or value < 0:
-        msg = f"Got km={km!r}; `km` must be a finite number of kilometres >= 0"
-        raise UsageError(msg)
-    if value > MAX_KM:
-        msg = (
-            f"Got km={km!r}; `km` must be at most {MAX_KM} "
-            "(half the Earth's circumference: every place is closer)"
-        )
-        raise UsageError(msg)
-    return value
-
-
-def _check_lon_lat_arrays(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        lon_arr = np.asarray(lon, dtype=float)
-        lat_arr = np.asarray(lat, dtype=float)
-    except (TypeError, ValueError) as err:
-        msg = f"Got lon, lat that are not arrays of numbers ({err}); expected 1-D arrays of degrees"
-        raise UsageError(msg) from err
-    if lon_arr.ndim != 1 or lon_arr.shape != lat_arr.shape:
-        msg = (
-            f"Got lon of shape {lon_arr.shape} and lat of shape {lat_arr.shape}; "
-            "`lon` and `lat` must be 1-D arrays of the same length"
-        )
-        raise UsageError(msg)
-    lon_ok, lat_ok = valid_lon_lat(lon_arr, lat_arr)
-    bad = ~(lon_ok & lat_ok)
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        msg = (
-            f"Got {int(bad.sum())} invalid point(s), the first at index {first}: "
-            f"lon={float(lon_arr[first])!r}, lat={float(lat_arr[first])!r}; "
-            "`lon` must be finite within [-180, 180] and `lat` finite within [-90, 90]"
-        )
-        raise UsageError(msg)
-    return lon_arr, lat_arr
-
-
-def resolve_kind(kind: Any) -> str | None:
-    if kind is None:
-        return None
-    if isinstance(kind, str):
-        key = kind.strip().lower().replace("-", "_").replace(" ", "_")
-        if key in KINDS:
-            return key
-    choices = "{" + ", ".join(repr(k) for k in KINDS) + "}"
-    msg = f"Got kind={kind!r}; `kind` must be one of {choices} or None"
-    hint = did_you_mean(kind, KINDS)
-    raise UsageError(msg + (f" ({hint})" if hint else ""))
 
 
 def place_coordinates(places: gpd.GeoDataFrame) -> tuple[np.ndarray, np.ndarray]:

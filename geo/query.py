@@ -9,6 +9,9 @@ GeoDataFrames (EPSG:4326) with the columns of the places, plus ``distance_km``
 where a distance is involved; the places frame itself is never modified.
 The geodesic index they use, for one point or millions, is
 :class:`geo.placeindex.PlaceIndex` (re-exported here with its bulk functions).
+Each answer carries its question (:mod:`geo.question`), so that a map of it
+is titled and marked as the CLI's; what the user typed for a region, a country
+or a place id is resolved by :mod:`geo.resolve`.
 
 >>> import geo
 >>> places = geo.load().places
@@ -23,15 +26,13 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo import resolve
 from geo.errors import UsageError
 from geo.placeindex import (
     Nearest,
@@ -39,14 +40,11 @@ from geo.placeindex import (
     Within,
     nearest_many,
     place_coordinates,
-    resolve_kind,
     within_many,
 )
-from geo.schema import REGIONS, check_lat_lon, did_you_mean, parse_day
+from geo.question import QUESTION, Question, question_of, with_question
+from geo.schema import check_lat_lon, parse_day
 from geo.sphere import geodesic_km
-
-if TYPE_CHECKING:
-    from geo.i18n import Translator
 
 __all__ = [
     "QUESTION",
@@ -69,102 +67,6 @@ __all__ = [
 ]
 
 _DISTANCE_COLUMN = "distance_km"
-
-#: The key of a result's ``attrs`` that holds its :class:`Question`.
-QUESTION = "geo.question"
-
-
-@dataclass(frozen=True)
-class Question:
-    """What a query asked, as its map shows it: a title, and the marks drawn with the answer.
-
-    Every query of this module returns its answer with its question in the
-    frame's ``attrs`` (:data:`QUESTION`, read with :func:`question_of`), so
-    that ``atlas.to_map(atlas.nearest(...))`` in a notebook and
-    ``geo query nearest ... --map`` draw the same map.
-
-    Attributes
-    ----------
-    kind : str
-        The query: ``nearest``, ``within``, ``region``, ``country`` or ``between``.
-    lon, lat : float or None
-        The query's point, EPSG:4326 degrees (``nearest``, ``within``): drawn
-        as a point.
-    radius_km : float or None
-        ``within``: the geodesic radius, km (WGS84), drawn as a circle.
-    lines : bool
-        ``nearest``: a geodesic line from the point to each answer, with its distance.
-    subjects : tuple of str
-        What was asked about, as typed: the region, the country, the two countries.
-
-    Examples
-    --------
-    >>> Question("within", lon=49.87, lat=40.41, radius_km=300).has_mark
-    True
-    >>> Question("country", subjects=("AZE",)).has_mark
-    False
-    """
-
-    kind: str
-    lon: float | None = None
-    lat: float | None = None
-    radius_km: float | None = None
-    lines: bool = False
-    subjects: tuple[str, ...] = ()
-
-    @property
-    def has_mark(self) -> bool:
-        """Whether the map draws the query itself (its point, circle or lines)."""
-        return self.lon is not None and self.lat is not None
-
-    def title(self, t: Translator) -> str:
-        """The map's title in ``t``'s language ("Within 300 km of 40.41° N, 49.87° E")."""
-        if self.kind == "nearest" and self.lat is not None and self.lon is not None:
-            return t("title.nearest", point=_point(t, self.lat, self.lon))
-        if self.kind == "within" and self.lat is not None and self.lon is not None:
-            km = t("units.km", km=_typed_number(t, self.radius_km or 0.0))
-            return t("title.within", km=km, point=_point(t, self.lat, self.lon))
-        if self.kind == "region" and self.subjects:
-            return t("title.region_query", region=_region_name(t, self.subjects[0]))
-        if self.kind == "country" and self.subjects:
-            return t("title.country", country=self.subjects[0])
-        if self.kind == "between" and len(self.subjects) == 2:
-            return t("title.between", a=self.subjects[0], b=self.subjects[1])
-        return t("title.query")
-
-
-def question_of(result: pd.DataFrame) -> Question | None:
-    """The :class:`Question` a query's ``result`` answers; ``None`` for any other frame."""
-    found = result.attrs.get(QUESTION)
-    return found if isinstance(found, Question) else None
-
-
-def _asked(frame: gpd.GeoDataFrame, question: Question) -> gpd.GeoDataFrame:
-    frame.attrs[QUESTION] = question
-    return frame
-
-
-def _typed_number(t: Translator, value: float) -> str:
-    """A number the user typed, in the map's language (``41.64``: "41,64" in French)."""
-    return t.number(value, decimals=6, trim=True)
-
-
-def _point(t: Translator, lat: float, lon: float) -> str:
-    """A point the user typed, as the maps write coordinates: "40,41° N, 49,87° E" in French."""
-    return t(
-        "coords.text",
-        lat=_typed_number(t, abs(lat)),
-        ns=t("coords.north" if lat >= 0 else "coords.south"),
-        lon=_typed_number(t, abs(lon)),
-        ew=t("coords.east" if lon >= 0 else "coords.west"),
-    )
-
-
-def _region_name(t: Translator, region: str) -> str:
-    """A region's name in the map's language, when ``region`` is its code; else as typed."""
-    code = region.strip().upper()
-    return t(f"region.{code}") if code in REGIONS else region
-
 
 # ----------------------------------------------------------------- queries of a frame of places
 
@@ -210,7 +112,7 @@ def nearest(
     """
     lat, lon = check_lat_lon(lat, lon)
     found = PlaceIndex(places, kind=kind).nearest([lon], [lat], k=k)
-    return _asked(
+    return with_question(
         _result(places, found.position[0], found.distance_km[0]),
         Question("nearest", lon=lon, lat=lat, lines=True),
     )
@@ -253,7 +155,7 @@ def within(
     """
     lat, lon = check_lat_lon(lat, lon)
     found = PlaceIndex(places, kind=kind).within([lon], [lat], km=km)
-    return _asked(
+    return with_question(
         _result(places, found.position, found.distance_km),
         Question("within", lon=lon, lat=lat, radius_km=float(km)),
     )
@@ -296,10 +198,10 @@ def in_region(
     >>> geo.load().in_region("europe", kind="rocb")["id"].tolist()
     ['rocb-europe']
     """
-    code = _resolve_region(region)
-    kind = resolve_kind(kind)
+    code = resolve.resolve_region(region)
+    kind = resolve.resolve_kind(kind)
     mask = here_or_on_a_side(places, "region", code)
-    return _asked(
+    return with_question(
         _result(places, _rows(mask & _kind_mask(places, kind))),
         Question("region", subjects=(str(region),)),
     )
@@ -402,7 +304,7 @@ def stale(
     ['b']
     """
     count, unit = parse_age(older_than)
-    kind = resolve_kind(kind)
+    kind = resolve.resolve_kind(kind)
     cutoff = _before(today or dt.date.today(), count, unit)
     column = places["checked_on"] if "checked_on" in places.columns else None
     due = []
@@ -465,10 +367,10 @@ def in_country(
     >>> geo.load().in_country("aze", kind="border_post")["id"].tolist()[:4]
     ['samur', 'khanoba', 'red-bridge', 'astara']
     """
-    code = _resolve_country(places, country_names, country, "country")
-    kind = resolve_kind(kind)
+    code = resolve.resolve_country(places, country_names, country, "country")
+    kind = resolve.resolve_kind(kind)
     mask = here_or_on_a_side(places, "iso3", code)
-    return _asked(
+    return with_question(
         _result(places, _rows(mask & _kind_mask(places, kind))),
         Question("country", subjects=(str(country),)),
     )
@@ -511,8 +413,8 @@ def crossings_between(
     ['samur', 'khanoba', 'yalama-samur-rail']
     """
     names = list(country_names)
-    code_a = _resolve_country(places, names, country_a, "country_a")
-    code_b = _resolve_country(places, names, country_b, "country_b")
+    code_a = resolve.resolve_country(places, names, country_a, "country_a")
+    code_b = resolve.resolve_country(places, names, country_b, "country_b")
     if code_a == code_b:
         msg = (
             f"Got country_a={country_a!r} and country_b={country_b!r}, both {code_a}; "
@@ -521,10 +423,10 @@ def crossings_between(
         raise UsageError(msg)
     asked = Question("between", subjects=(str(country_a), str(country_b)))
     if "side_a_iso3" not in places.columns:
-        return _asked(_result(places, np.zeros(0, dtype=np.int64)), asked)
+        return with_question(_result(places, np.zeros(0, dtype=np.int64)), asked)
     side_a, side_b = places["side_a_iso3"], places["side_b_iso3"]
     mask = ((side_a == code_a) & (side_b == code_b)) | ((side_a == code_b) & (side_b == code_a))
-    return _asked(_result(places, _rows(mask & (places["kind"] == "border_post"))), asked)
+    return with_question(_result(places, _rows(mask & (places["kind"] == "border_post"))), asked)
 
 
 def distance_km(places: gpd.GeoDataFrame, id_a: str, id_b: str) -> float:
@@ -554,96 +456,11 @@ def distance_km(places: gpd.GeoDataFrame, id_a: str, id_b: str) -> float:
     20.9
     """
     ids = places["id"]
-    row_a = _resolve_id(ids, id_a, "id_a")
-    row_b = _resolve_id(ids, id_b, "id_b")
+    row_a = resolve.resolve_id(ids, id_a, "id_a")
+    row_b = resolve.resolve_id(ids, id_b, "id_b")
     lon, lat = place_coordinates(places)
     a, b = [row_a], [row_b]
     return float(geodesic_km(lon[a], lat[a], lon[b], lat[b])[0])
-
-
-# --------------------------------------------------------------------------- argument checks
-
-
-def _resolve_region(region: Any) -> str:
-    lookup: dict[str, str] = {}
-    for code, name in REGIONS.items():
-        lookup[_key(code)] = code
-        lookup[_key(name)] = code
-    if isinstance(region, str) and _key(region) in lookup:
-        return lookup[_key(region)]
-    choices = "{" + ", ".join(f"{c!r} ({n})" for c, n in REGIONS.items()) + "}"
-    msg = f"Got region={region!r}; `region` must be one of {choices}, by code or name"
-    labels = {c: f"{c!r} ({n})" for c, n in REGIONS.items()}
-    labels.update({n: f"{c!r} ({n})" for c, n in REGIONS.items()})
-    raise UsageError(msg + _did_you_mean(region, labels))
-
-
-def _resolve_country(
-    places: gpd.GeoDataFrame, country_names: Iterable[tuple[str, str]], country: Any, name: str
-) -> str:
-    """ISO3 code of a country given by code or name, or raise naming the closest ones."""
-    names = _country_names(places, country_names)
-    if isinstance(country, str):
-        code = country.strip().upper()
-        if any(code == known for known, _ in names):
-            return code
-    by_key: dict[str, str] = {}
-    for code, label in names:
-        by_key.setdefault(_key(code), code)
-        by_key.setdefault(_key(label), code)
-    if isinstance(country, str) and _key(country) in by_key:
-        return by_key[_key(country)]
-    msg = (
-        f"Got {name}={country!r}; `{name}` must be an ISO 3166-1 alpha-3 code or a "
-        "country name known to the atlas"
-    )
-    labels: dict[str, str] = {}
-    for code, label in names:
-        labels.setdefault(label, f"{label!r} ({code})")
-    suggestion = _did_you_mean(country, labels)
-    raise UsageError(msg + (suggestion or " (e.g. 'AZE' or 'Azerbaijan')"))
-
-
-def _country_names(
-    places: gpd.GeoDataFrame, country_names: Iterable[tuple[str, str]]
-) -> list[tuple[str, str]]:
-    """(iso3, name) pairs: those given (Members, territories, country layer), then the places'."""
-    pairs = list(country_names)
-    columns = [
-        ("iso3", "country"),
-        ("side_a_iso3", "side_a_country"),
-        ("side_b_iso3", "side_b_country"),
-    ]
-    for code_col, name_col in columns:
-        if code_col in places.columns and name_col in places.columns:
-            for code, label in zip(places[code_col], places[name_col], strict=True):
-                if isinstance(code, str):
-                    pairs.append((code, label if isinstance(label, str) else code))
-    return pairs
-
-
-def _resolve_id(ids: pd.Series, value: Any, name: str) -> int:
-    if isinstance(value, str):
-        matches = np.flatnonzero((ids == value).to_numpy())
-        if len(matches):
-            return int(matches[0])
-    msg = f"Got {name}={value!r}; `{name}` must be the id of one of the {len(ids)} places"
-    labels = {str(i): repr(str(i)) for i in ids}
-    suggestion = _did_you_mean(value, labels)
-    example = ", ".join(repr(str(i)) for i in list(ids)[:2])
-    raise UsageError(msg + (suggestion or f" (no close match; ids look like {example})"))
-
-
-def _did_you_mean(value: Any, labels: Mapping[str, str]) -> str:
-    """`` (did you mean X?)`` for the labels closest to ``value``, else ``''``."""
-    hint = did_you_mean(value, labels)
-    return f" ({hint})" if hint else ""
-
-
-def _key(text: str) -> str:
-    """Case-, accent-, space- and punctuation-insensitive form of a name."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum())
 
 
 # --------------------------------------------------------------------------- helpers

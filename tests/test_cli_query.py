@@ -519,3 +519,72 @@ def test_a_query_map_from_python_has_its_title_and_marks(fixture_dir: Path, tmp_
     page.write_text(to_html(atlas.to_map(plain)), "utf-8")
     assert _map_data(page).get("query") is None
     assert "<title>Query result</title>" in page.read_text(encoding="utf-8")
+
+
+# -- one table: every command of QUERY_COMMANDS maps its question as to_map does -------------
+
+#: Per command of :data:`geo.cli.query.QUERY_COMMANDS`: its CLI arguments and the notebook's
+#: call of the same question (the Atlas method, not the table's own ``ask``).
+ASKED_BOTH_WAYS: dict[str, tuple[list[str], Any]] = {
+    "nearest": (
+        ["--lat", "41.64", "--lon", "48.43", "--k", "3"],
+        lambda atlas: atlas.nearest(lat=41.64, lon=48.43, k=3),
+    ),
+    "within": (
+        ["--lat", "-26.2", "--lon", "28.04", "--km", "700", "--kind", "border_post"],
+        lambda atlas: atlas.within(lat=-26.2, lon=28.04, km=700, kind="border_post"),
+    ),
+    "region": (["ESA"], lambda atlas: atlas.in_region("ESA")),
+    "country": (["Azerbaijan"], lambda atlas: atlas.in_country("Azerbaijan")),
+    "between": (["ZAF", "Zimbabwe"], lambda atlas: atlas.crossings_between("ZAF", "Zimbabwe")),
+}
+
+
+def _title_and_marks(page: str) -> tuple[str, Any, list[str]]:
+    """The page's ``<title>``, its query marks (point, circle, lines) and its places' ids."""
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    blob = page.split('<script type="application/json" id="atlas-data">\n', 1)[1]
+    data = json.loads(blob.split("\n</script>", 1)[0])
+    return title, data.get("query"), sorted(json.dumps(data.get("places"), sort_keys=True))
+
+
+def test_every_places_query_command_comes_from_the_table() -> None:
+    from geo.cli.query import QUERY_COMMANDS
+
+    names = [spec.name for spec in QUERY_COMMANDS]
+    assert sorted(names) == sorted(ASKED_BOTH_WAYS)  # a new row needs its case above
+    for name in names:
+        command = query_group().commands[name]
+        options = {p.name for p in command.params}
+        assert {"data_dir", "as_of", "fmt", "raw_csv", "map_path", "lang"} <= options, name
+        assert "Example:" in (command.help or ""), name
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("name", sorted(ASKED_BOTH_WAYS))
+def test_each_query_maps_the_same_from_python_and_from_the_cli(
+    fixture_dir: Path, name: str, lang: str
+) -> None:
+    """``atlas.to_map(atlas.<query>(...))`` has the title and marks of ``geo query ... --map``."""
+    import geo
+    from geo.query import question_of
+    from geo.render import to_html
+
+    args, ask = ASKED_BOTH_WAYS[name]
+    shown = CliRunner().invoke(
+        cli, ["query", name, *args, "--data", str(fixture_dir), "--map", "-", "--lang", lang]
+    )
+    assert shown.exit_code == 0, shown.output
+    atlas = geo.load(fixture_dir)
+    answer = ask(atlas)
+    assert len(answer) > 0 and question_of(answer) is not None
+    from_cli = _title_and_marks(shown.stdout)
+    from_python = _title_and_marks(to_html(atlas.to_map(answer, lang=lang)))
+    assert from_python == from_cli
+    title, marks, _ = from_cli
+    assert title not in ("Query result", "Résultat de la requête")
+    assert (marks is not None) == (name in ("nearest", "within"))
+    if name == "nearest":
+        assert [line[0] for line in marks["lines"]] == list(answer["id"])
+    if name == "within":
+        assert marks["km"] == 700.0 and marks["circle"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 #: A query map's title in the map's language.
 Title = Callable[["Translator"], str]
 
-__all__ = ["check_stale", "query"]
+__all__ = ["QUERY_COMMANDS", "QueryCommand", "check_stale", "places_output_options", "query"]
 
 #: Formats of a query that returns places.
 FORMATS = ("table", "json", "geojson", "csv")
@@ -78,7 +79,7 @@ _lang_option = click.option(
 )
 
 
-def _places_output_options(command: Callable[..., Any]) -> Callable[..., Any]:
+def places_output_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """The output options of a query that returns places: --format, --raw-csv, --map, --lang."""
     for option in (_lang_option, _map_option, _raw_csv_option, _format_option):
         command = option(command)
@@ -91,6 +92,14 @@ _lat_option = click.option(
 _lon_option = click.option(
     "--lon", type=float, required=True, help="Longitude, degrees in [-180, 180] (WGS84)."
 )
+
+_k_option = click.option(
+    "--k", "k", type=int, default=1, show_default=True, help="How many places."
+)
+_km_option = click.option("--km", type=float, required=True, help="Radius, geodesic km (>= 0).")
+
+#: A click decorator: an argument or an option of a command.
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 @click.group("query")
@@ -105,102 +114,78 @@ def query() -> None:
     """
 
 
-@query.command("nearest")
-@data_option
-@_as_of_option
-@_lat_option
-@_lon_option
-@click.option("--k", "k", type=int, default=1, show_default=True, help="How many places.")
-@_kind_option
-@_places_output_options
-@errors_to_exit
-def nearest(
-    data_dir: str | None,
-    as_of: str | None,
-    lat: float,
-    lon: float,
-    k: int,
-    kind: str | None,
-    fmt: str,
-    raw_csv: bool,
-    map_path: str | None,
-    lang: str | None,
-) -> None:
-    """The K places nearest to a point, nearest first.
+# --------------------------------------------------------------------------- the queries
+
+
+@dataclass(frozen=True)
+class QueryCommand:
+    """One ``geo query`` command that answers with places: a row of :data:`QUERY_COMMANDS`.
+
+    Every such command takes ``--data`` and ``--as-of``, its own arguments,
+    and the output options of :func:`places_output_options`; it asks the atlas
+    (:meth:`ask`) and prints the answer, and ``--map`` draws it as
+    :meth:`geo.Atlas.to_map` does, titled and marked by the question the
+    answer carries (:mod:`geo.question`).  So a command is written once, here,
+    and its map is the notebook's.
+
+    Attributes
+    ----------
+    name : str
+        The command's name (``geo query NAME``).
+    ask : callable
+        ``ask(atlas, **arguments)``: the answer, from the :class:`geo.Atlas`
+        method of the same question.
+    arguments : tuple of click decorators
+        The command's own arguments and options, in the order of ``--help``.
+    help : str
+        The command's help text, with an example.
+    """
+
+    name: str
+    ask: Callable[..., gpd.GeoDataFrame]
+    arguments: tuple[Decorator, ...]
+    help: str
+
+
+#: The ``geo query`` commands that answer with places, one row each.
+QUERY_COMMANDS: tuple[QueryCommand, ...] = (
+    QueryCommand(
+        "nearest",
+        lambda atlas, lat, lon, k, kind: atlas.nearest(lat=lat, lon=lon, k=k, kind=kind),
+        (
+            _lat_option,
+            _lon_option,
+            _k_option,
+            _kind_option,
+        ),
+        """The K places nearest to a point, nearest first.
 
     \b
     Example:
       geo query nearest --lat 41.64 --lon 48.43 --k 3 --kind rocb
-    """
-    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
-    result = atlas.nearest(lat=lat, lon=lon, k=k, kind=kind)
-    _emit(
-        atlas,
-        result,
-        fmt,
-        map_path,
-        raw_csv=raw_csv,
-        lang=lang,
-    )
-
-
-@query.command("within")
-@data_option
-@_as_of_option
-@_lat_option
-@_lon_option
-@click.option("--km", type=float, required=True, help="Radius, geodesic km (>= 0).")
-@_kind_option
-@_places_output_options
-@errors_to_exit
-def within(
-    data_dir: str | None,
-    as_of: str | None,
-    lat: float,
-    lon: float,
-    km: float,
-    kind: str | None,
-    fmt: str,
-    raw_csv: bool,
-    map_path: str | None,
-    lang: str | None,
-) -> None:
-    """Places within KM kilometres of a point, nearest first.
+    """,
+    ),
+    QueryCommand(
+        "within",
+        lambda atlas, lat, lon, km, kind: atlas.within(lat=lat, lon=lon, km=km, kind=kind),
+        (
+            _lat_option,
+            _lon_option,
+            _km_option,
+            _kind_option,
+        ),
+        """Places within KM kilometres of a point, nearest first.
 
     \b
     Example:
       geo query within --lat 41.64 --lon 48.43 --km 300 --kind border_post
-    """
-    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
-    result = atlas.within(lat=lat, lon=lon, km=km, kind=kind)
-    _emit(
-        atlas,
-        result,
-        fmt,
-        map_path,
-        raw_csv=raw_csv,
-        lang=lang,
-    )
-
-
-@query.command("region")
-@data_option
-@_as_of_option
-@click.argument("region")
-@_kind_option
-@_places_output_options
-@errors_to_exit
-def region(
-    data_dir: str | None,
-    as_of: str | None,
-    region: str,
-    kind: str | None,
-    fmt: str,
-    raw_csv: bool,
-    map_path: str | None,
-    lang: str | None,
-) -> None:
-    """Places of a WCO region, by code (EUR, AP, AC, ESA, WCA, MENA) or name.
+    """,
+    ),
+    QueryCommand(
+        "region",
+        lambda atlas, region, kind: atlas.in_region(region, kind=kind),
+        (click.argument("region"), _kind_option),
+        """Places of a WCO region, by code (EUR, AP, AC, ESA, WCA, MENA) or name.
 
     Border posts count in the region of each of their two sides.
 
@@ -208,88 +193,61 @@ def region(
     Example:
       geo query region EUR --kind rtc
       geo query region "Asia/Pacific"
-    """
-    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
-    result = atlas.in_region(region, kind=kind)
-    _emit(
-        atlas,
-        result,
-        fmt,
-        map_path,
-        raw_csv=raw_csv,
-        lang=lang,
-    )
-
-
-@query.command("country")
-@data_option
-@_as_of_option
-@click.argument("country")
-@_kind_option
-@_places_output_options
-@errors_to_exit
-def country(
-    data_dir: str | None,
-    as_of: str | None,
-    country: str,
-    kind: str | None,
-    fmt: str,
-    raw_csv: bool,
-    map_path: str | None,
-    lang: str | None,
-) -> None:
-    """Places in a country, by ISO3 code or name (border posts count for both sides).
+    """,
+    ),
+    QueryCommand(
+        "country",
+        lambda atlas, country, kind: atlas.in_country(country, kind=kind),
+        (click.argument("country"), _kind_option),
+        """Places in a country, by ISO3 code or name (border posts count for both sides).
 
     \b
     Example:
       geo query country AZE
       geo query country "Azerbaijan" --kind border_post --format csv
-    """
-    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
-    result = atlas.in_country(country, kind=kind)
-    _emit(
-        atlas,
-        result,
-        fmt,
-        map_path,
-        raw_csv=raw_csv,
-        lang=lang,
-    )
-
-
-@query.command("between")
-@data_option
-@_as_of_option
-@click.argument("country_a")
-@click.argument("country_b")
-@_places_output_options
-@errors_to_exit
-def between(
-    data_dir: str | None,
-    as_of: str | None,
-    country_a: str,
-    country_b: str,
-    fmt: str,
-    raw_csv: bool,
-    map_path: str | None,
-    lang: str | None,
-) -> None:
-    """Border posts joining two countries (ISO3 codes or names, either order).
+    """,
+    ),
+    QueryCommand(
+        "between",
+        lambda atlas, country_a, country_b: atlas.crossings_between(country_a, country_b),
+        (click.argument("country_a"), click.argument("country_b")),
+        """Border posts joining two countries (ISO3 codes or names, either order).
 
     \b
     Example:
       geo query between AZE RUS
-    """
-    atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
-    result = atlas.crossings_between(country_a, country_b)
-    _emit(
-        atlas,
-        result,
-        fmt,
-        map_path,
-        raw_csv=raw_csv,
-        lang=lang,
-    )
+    """,
+    ),
+)
+
+
+def _places_command(spec: QueryCommand) -> click.Command:
+    """The click command of ``spec``: its arguments, then the shared options, then the run."""
+
+    def run(
+        data_dir: str | None,
+        as_of: str | None,
+        fmt: str,
+        raw_csv: bool,
+        map_path: str | None,
+        lang: str | None,
+        **arguments: Any,
+    ) -> None:
+        atlas = _load(data_dir, as_of, lang=lang, map_path=map_path)
+        _emit(atlas, spec.ask(atlas, **arguments), fmt, map_path, raw_csv=raw_csv, lang=lang)
+
+    run.__name__ = spec.name
+    run.__doc__ = spec.help
+    command: Callable[..., Any] = errors_to_exit(run)
+    command = places_output_options(command)
+    decorators: list[Decorator] = [data_option, _as_of_option, *spec.arguments]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return click.command(spec.name)(command)
+
+
+for _spec in QUERY_COMMANDS:
+    query.add_command(_places_command(_spec))
 
 
 @query.command("distance")
@@ -425,7 +383,7 @@ def _emit(
 
     The map, in ``lang``, is the one :meth:`geo.Atlas.to_map` draws of a
     query's answer: its title and its marks (point, circle, lines) come from
-    the question the answer carries (:class:`geo.query.Question`).
+    the question the answer carries (:class:`geo.question.Question`).
     """
     from geo.errors import UsageError
     from geo.export import places_csv, places_geojson, records

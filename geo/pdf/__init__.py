@@ -56,7 +56,9 @@ import geopandas as gpd
 
 from geo.errors import PrintError, UsageError
 from geo.i18n import translator
-from geo.pdf.document import PAPERS, Settings, data_date, deep_link, document_html
+from geo.pdf.document import Settings, document_html
+from geo.pdf.paper import PAPERS
+from geo.pdf.places import data_date, deep_link
 from geo.schema import did_you_mean
 
 __all__ = ["PAPERS", "atlas_pdf", "check_base_url", "check_paper", "deep_link", "renderer_versions"]

@@ -17,36 +17,32 @@ source is text, never markup or a link.  Every word comes from the catalogue.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import geopandas as gpd
 import numpy as np
-import segno
 
-from geo.i18n import DATA_LANGUAGE, Translator, city_name
+from geo.i18n import Translator
 from geo.pdf.mapsvg import (
     Box,
     Mark,
     Town,
-    _pt,
-    _region_fill,
-    _symbol,
     draw_map,
+    region_fill,
     region_fill_defs,
+    symbol,
     xml_text,
 )
+from geo.pdf.paper import MARGIN_MM, PT_PER_MM, Paper, stylesheet
+from geo.pdf.places import Place, anchor, city_in, deep_link, qr_svg, read_places, sort_key
 from geo.query import here_or_on_a_side
 from geo.render.style import KIND_SYMBOLS
 from geo.render.text import (
     _coordinates_text,
     _country,
     _is_web_url,
-    _local_name,
     _rows,
     _status_label,
     _text,
@@ -56,26 +52,9 @@ from geo.render.towns import town_rows
 from geo.render.view import _view_bounds
 from geo.schema import KINDS, REGIONS
 
-__all__ = ["PAPERS", "Paper", "document_html"]
-
-_PT_PER_MM = 72.0 / 25.4
+__all__ = ["Settings", "document_html"]
 
 
-@dataclass(frozen=True)
-class Paper:
-    """A sheet's size in millimetres, portrait."""
-
-    width_mm: float
-    height_mm: float
-
-
-#: The paper sizes ``geo print --paper`` takes.
-PAPERS: Mapping[str, Paper] = {
-    "a4": Paper(210.0, 297.0),
-    "a3": Paper(297.0, 420.0),
-    "letter": Paper(215.9, 279.4),
-}
-_MARGIN_MM = 14.0
 #: A place's entry's locator inset spans this many degrees of latitude (half each side).
 _INSET_LAT_DEG = 3.2
 #: Columns of a place (besides rows) the entry writes itself.
@@ -85,155 +64,6 @@ _OWN_ROWS = {"checked_on"}
 def _e(value: object) -> str:
     """Text for HTML: controls removed, ``<``, ``>``, ``&`` and both quotes escaped."""
     return xml_text(value)
-
-
-def anchor(place_id: str) -> str:
-    """The fragment of a place's entry (ids are slugs; anything else is percent-encoded)."""
-    return "place-" + quote(place_id, safe="")
-
-
-def deep_link(place_id: str, base_url: str | None, prefix: str) -> str:
-    """A place's link in the web map: ``index.html#place=<id>``.
-
-    Under ``base_url`` and its language's folder ``prefix`` (``"fr/"``) when the maps'
-    address is known; else relative to the PDF, which sits beside its language's maps.
-    """
-    tail = f"index.html#place={quote(place_id, safe='')}"
-    return f"{base_url.rstrip('/')}/{prefix}{tail}" if base_url else tail
-
-
-def qr_svg(text: str, size_pt: float) -> str:
-    """A QR code of ``text`` as an SVG path (one rectangle run per dark row segment)."""
-    code = segno.make(text, error="m", micro=False)
-    rows = [list(row) for row in code.matrix]
-    n = len(rows) + 8  # a quiet zone of four modules
-    runs = []
-    for y, row in enumerate(rows):
-        x = 0
-        while x < len(row):
-            if row[x]:
-                start = x
-                while x < len(row) and row[x]:
-                    x += 1
-                runs.append(f"M{start + 4} {y + 4}h{x - start}v1h{start - x}z")
-            else:
-                x += 1
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" '
-        f'width="{_pt(size_pt)}" height="{_pt(size_pt)}" shape-rendering="crispEdges">'
-        f'<rect width="{n}" height="{n}" fill="#ffffff"/>'
-        f'<path d="{"".join(runs)}" fill="#000000"/></svg>'
-    )
-
-
-def _sort_key(text: str) -> tuple[str, str]:
-    """Dictionary order: accents and case aside first, then as written."""
-    bare = unicodedata.normalize("NFKD", text)
-    return ("".join(c for c in bare if not unicodedata.combining(c)).casefold(), text)
-
-
-_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-
-
-def data_date(places: gpd.GeoDataFrame, today: dt.date | None = None) -> str | None:
-    """The latest day the data records (a check, an event, a seat), not after ``today`` if given.
-
-    ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` as the data has it; None when it has no date.
-    """
-    found: list[str] = []
-    limit = today.isoformat() if today is not None else "9999"
-
-    def scan(value: Any) -> None:
-        if isinstance(value, np.ndarray):
-            value = value.tolist()
-        if isinstance(value, str):
-            found.extend(d for d in _DATE.findall(value) if d <= limit)
-        elif isinstance(value, Mapping):
-            for key in ("date", "from", "to"):
-                scan(value.get(key))
-        elif isinstance(value, list | tuple):
-            for item in value:
-                scan(item)
-
-    for column in ("opened", "closed", "checked_on", "history", "seats"):
-        if column in places.columns:
-            for value in places[column].tolist():
-                scan(value)
-    return max(found, key=lambda d: (d.ljust(10, "9"), len(d))) if found else None
-
-
-@dataclass(frozen=True)
-class _Place:
-    """What the document says of one place."""
-
-    id: str
-    name: str
-    other_name: str | None
-    kind: str
-    region: str | None
-    lon: float
-    lat: float
-    rec: dict[str, Any]
-    text: dict[str, str | None]
-
-
-def _places(
-    atlas_places: gpd.GeoDataFrame, t: Translator, other: Translator | None
-) -> list[_Place]:
-    records = atlas_places.drop(columns=atlas_places.geometry.name).to_dict("records")
-    xs = atlas_places.geometry.x.to_numpy()
-    ys = atlas_places.geometry.y.to_numpy()
-    out = []
-    for rec, x, y in zip(records, xs.tolist(), ys.tolist(), strict=True):
-        text = {str(k): _text(v) for k, v in rec.items()}
-        data_name = text.get("name") or text.get("id") or ""
-        name = _local_name(rec, t.lang) or data_name
-        other_name = None
-        if other is not None:
-            other_name = _local_name(rec, other.lang) or data_name
-            if other_name == name:
-                other_name = None
-        region = text.get("region")
-        out.append(
-            _Place(
-                text.get("id") or "",
-                name,
-                other_name,
-                text.get("kind") or "",
-                region if region in REGIONS else None,
-                float(x),
-                float(y),
-                rec,
-                text,
-            )
-        )
-    kind_order = {k: i for i, k in enumerate(KINDS)}
-    out.sort(key=lambda p: (kind_order.get(p.kind, len(KINDS)), _sort_key(p.name), p.id))
-    return out
-
-
-def _city_in(text: Mapping[str, str | None], lang: str) -> tuple[str, str]:
-    """A place's city in ``lang``: ``(its free text, the city's name alone)``.
-
-    The city is the free text's first name (before a parenthesis, comma or
-    semicolon: ``"Moscow (Russian Customs Academy)"`` is Moscow); in another
-    language than the data's it is CLDR's name when CLDR has one
-    (:func:`geo.i18n.city_name`), in the free text too. ``("", "")`` for no city.
-
-    >>> _city_in({"city": "Brussels (Saint-Josse-ten-Noode), Rue du Marché 30",
-    ...           "iso3": "BEL"}, "fr")
-    ('Bruxelles (Saint-Josse-ten-Noode), Rue du Marché 30', 'Bruxelles')
-    >>> _city_in({"city": "Harare (assumed: seat of ZIMRA)", "iso3": "ZWE"}, "en")
-    ('Harare (assumed: seat of ZIMRA)', 'Harare')
-    """
-    city = (text.get("city") or "").strip()
-    first = re.split(r"[(,;]", city, maxsplit=1)[0].strip()
-    if not first:
-        return city, city
-    local = first
-    if lang != DATA_LANGUAGE:
-        local = city_name(first, text.get("iso3"), lang) or first
-    return local + city[len(first) :], local
 
 
 def _kind_legend(t: Translator) -> str:
@@ -248,7 +78,7 @@ def _region_legend(t: Translator) -> str:
     items = [
         '<span class="key"><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" '
         f'width="9pt" height="9pt" class="swatch">{region_fill_defs()}'
-        f'<rect x="0.3" y="0.3" width="11.4" height="11.4" fill="{_region_fill(code)}" '
+        f'<rect x="0.3" y="0.3" width="11.4" height="11.4" fill="{region_fill(code)}" '
         f'stroke="#666666" stroke-width="0.6"/></svg> {_e(t(f"region.{code}"))}</span>'
         for code in REGIONS
     ]
@@ -258,13 +88,13 @@ def _region_legend(t: Translator) -> str:
 def _symbol_svg(kind: str) -> str:
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 12 12" width="9pt" height="9pt">'
-        + _symbol(kind, 6.0, 6.0, 11.0, pale=False)
+        + symbol(kind, 6.0, 6.0, 11.0, pale=False)
         + "</svg>"
     )
 
 
 def _mark(
-    place: _Place, *, label: bool | str, strong: bool = False, named_anyway: bool = False
+    place: Place, *, label: bool | str, strong: bool = False, named_anyway: bool = False
 ) -> Mark:
     """``place`` on a map; ``label``: its name (True), none (False) or this text."""
     status = place.text.get("status")
@@ -344,12 +174,12 @@ def document_html(
         Language, other language (for the index), paper and links.
     """
     t = settings.t
-    all_places = _places(places, t, settings.other)
+    all_places = read_places(places, t, settings.other)
     names = _country_names(countries, t)
-    page_w = settings.paper.width_mm - 2 * _MARGIN_MM
-    page_h = settings.paper.height_mm - 2 * _MARGIN_MM
+    page_w = settings.paper.width_mm - 2 * MARGIN_MM
+    page_h = settings.paper.height_mm - 2 * MARGIN_MM
     body = [_cover(all_places, countries, names, settings, page_w, page_h)]
-    groups: list[tuple[str | None, list[_Place]]] = [
+    groups: list[tuple[str | None, list[Place]]] = [
         (code, [p for p in all_places if p.region == code]) for code in REGIONS
     ]
     groups.append((None, [p for p in all_places if p.region is None]))
@@ -374,7 +204,7 @@ def _page(settings: Settings, body: str) -> str:
     t = settings.t
     paper = settings.paper
     title = _e(t("print.title"))
-    css = _CSS.format(w=paper.width_mm, h=paper.height_mm, m=_MARGIN_MM, lang=t.lang)
+    css = stylesheet(paper, t.lang)
     return (
         f'<!DOCTYPE html><html lang="{_e(t.lang)}"><head><meta charset="utf-8"/>'
         f"<title>{title}</title>"
@@ -385,7 +215,7 @@ def _page(settings: Settings, body: str) -> str:
 
 
 def _cover(
-    places: Sequence[_Place],
+    places: Sequence[Place],
     countries: gpd.GeoDataFrame,
     names: Sequence[str],
     settings: Settings,
@@ -400,7 +230,7 @@ def _cover(
         for p in places
     ]
     marks.sort(key=lambda m: m.strong)
-    width = page_w * _PT_PER_MM
+    width = page_w * PT_PER_MM
     svg = draw_map(
         countries,
         Box(-180.0, -56.0, 180.0, 78.0),
@@ -427,7 +257,7 @@ def _cover(
     )
 
 
-def _contents(groups: Sequence[tuple[str | None, list[_Place]]], t: Translator) -> str:
+def _contents(groups: Sequence[tuple[str | None, list[Place]]], t: Translator) -> str:
     items = []
     for code, _ in groups:
         name = t(f"region.{code}") if code else t("region.none")
@@ -443,7 +273,7 @@ def _contents(groups: Sequence[tuple[str | None, list[_Place]]], t: Translator) 
 def _region(
     code: str,
     frame: gpd.GeoDataFrame,
-    all_places: Sequence[_Place],
+    all_places: Sequence[Place],
     countries: gpd.GeoDataFrame,
     names: Sequence[str],
     settings: Settings,
@@ -468,8 +298,8 @@ def _region(
         countries,
         box,
         marks,
-        width=map_w_mm * _PT_PER_MM,
-        height=(map_h_mm - 22.0) * _PT_PER_MM,
+        width=map_w_mm * PT_PER_MM,
+        height=(map_h_mm - 22.0) * PT_PER_MM,
         region=code,
         country_names=names,
         font_size=6.5,
@@ -481,7 +311,7 @@ def _region(
             "<tr>"
             f'<td><a href="#{_e(anchor(p.id))}">{_e(p.name)}</a></td>'
             f"<td>{_e(t(f'kind.{p.kind}') if p.kind in KIND_SYMBOLS else p.kind)}</td>"
-            f"<td>{_e(_city_in(p.text, t.lang)[0])}</td>"
+            f"<td>{_e(city_in(p.text, t.lang)[0])}</td>"
             f"<td>{_e(_place_country(p, t))}</td>"
             f"<td>{_e(_status_label(t, p.text.get('status') or ''))}</td>"
             f"<td>{_e(_when_text(t, opened) if (opened := p.text.get('opened')) else '')}</td>"
@@ -506,7 +336,7 @@ def _region(
             )
             if region == code and bool(member) and isinstance(iso3, str)
         },
-        key=lambda item: _sort_key(item[0]),
+        key=lambda item: sort_key(item[0]),
     )
     member_items = "".join(
         f"<li>{_e(name)} <span class=code>{_e(iso3)}</span></li>" for name, iso3 in members
@@ -529,7 +359,7 @@ _PLACE_COLS = "".join(
 )
 
 
-def _place_country(p: _Place, t: Translator) -> str:
+def _place_country(p: Place, t: Translator) -> str:
     if p.kind == "border_post":
         sides = [
             _country(t, p.text.get(f"side_{s}_iso3"), p.text.get(f"side_{s}_country"))
@@ -540,7 +370,7 @@ def _place_country(p: _Place, t: Translator) -> str:
     return _country(t, p.text.get("iso3"), p.text.get("country")) or p.text.get("iso3") or ""
 
 
-def _towns(places: Sequence[_Place], lang: str) -> list[tuple[int, Town]]:
+def _towns(places: Sequence[Place], lang: str) -> list[tuple[int, Town]]:
     """The web maps' towns around ``places``: ``(first zoom shown, town)``, in their order.
 
     The same towns as the web maps' basemap (:func:`geo.render.towns.town_rows`):
@@ -555,12 +385,12 @@ def _towns(places: Sequence[_Place], lang: str) -> list[tuple[int, Town]]:
 
 
 def _entry(
-    place: _Place,
+    place: Place,
     countries: gpd.GeoDataFrame,
     names: Sequence[str],
     settings: Settings,
     page_w: float,
-    around: Sequence[_Place],
+    around: Sequence[Place],
     towns: Sequence[tuple[int, Town]],
 ) -> str:
     t = settings.t
@@ -572,7 +402,7 @@ def _entry(
         place.lon + half * 1.6 * stretch,
         place.lat + half,
     )
-    inset_w = (page_w - 44.0) * _PT_PER_MM
+    inset_w = (page_w - 44.0) * PT_PER_MM
     # the web maps' zoom whose pixels are about this inset's points: its towns, and the
     # next zoom's (half as far apart; names that do not fit are left out)
     zoom = np.log2(inset_w / (box.east - box.west) * 360.0 / 256.0)
@@ -599,13 +429,13 @@ def _entry(
         else _e(link)
     )
     qr = (
-        f'<div class="qr">{qr_svg(link, 34 * _PT_PER_MM * 0.9)}'
+        f'<div class="qr">{qr_svg(link, 34 * PT_PER_MM * 0.9)}'
         f'<p>{_e(t("print.qr"))}</p><p class="link">{link_html}</p></div>'
     )
     coordinates = _coordinates_text(t, place.lon, place.lat)
     shown = {k: v for k, v in place.text.items() if k not in _OWN_ROWS}
     if shown.get("city"):
-        shown["city"] = _city_in(place.text, t.lang)[0]
+        shown["city"] = city_in(place.text, t.lang)[0]
     rows = _rows(place.rec, shown, coordinates, t)
     facts = "".join(
         f"<tr><th>{_e(label)}</th><td>{_value_html(value)}</td></tr>" for label, value in rows
@@ -635,7 +465,7 @@ def _entry(
     )
 
 
-def _index(places: Sequence[_Place], settings: Settings) -> str:
+def _index(places: Sequence[Place], settings: Settings) -> str:
     t = settings.t
     other = settings.other
     by_name: dict[tuple[str, str], list[str]] = {}
@@ -648,9 +478,9 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
     }
     for p in places:
         by_name.setdefault((p.name, p.other_name or ""), []).append(p.id)
-        city = _city_in(p.text, t.lang)[1]
+        city = city_in(p.text, t.lang)[1]
         if city:
-            there = _city_in(p.text, other.lang)[1] if other else ""
+            there = city_in(p.text, other.lang)[1] if other else ""
             by_city.setdefault((city, there if there != city else ""), []).append(p.id)
         codes = [p.text.get("iso3")]
         if p.kind == "border_post":
@@ -669,7 +499,7 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
         ("print.index_countries", by_country),
     ):
         items = []
-        for (name, alt), ids in sorted(entries.items(), key=lambda item: _sort_key(item[0][0])):
+        for (name, alt), ids in sorted(entries.items(), key=lambda item: sort_key(item[0][0])):
             refs = ", ".join(
                 f'<a class="ref" href="#{_e(anchor(i))}"></a>'
                 for i in sorted(dict.fromkeys(ids), key=entry_order.__getitem__)
@@ -684,82 +514,8 @@ def _index(places: Sequence[_Place], settings: Settings) -> str:
     return f'<section class="index">{title}{"".join(sections)}</section>'
 
 
-def _country_data_name(p: _Place, iso3: str) -> str | None:
+def _country_data_name(p: Place, iso3: str) -> str | None:
     for prefix in ("", "side_a_", "side_b_"):
         if p.text.get(f"{prefix}iso3") == iso3 and p.text.get(f"{prefix}country"):
             return p.text.get(f"{prefix}country")
     return None
-
-
-_CSS = """
-@page {{ size: {w}mm {h}mm; margin: {m}mm {m}mm {m}mm {m}mm;
-  @bottom-center {{ content: counter(page); font-size: 8pt; color: #444; }}
-  @top-right {{ content: string(region); font-size: 8pt; color: #444; }} }}
-@page wide {{ size: {h}mm {w}mm; }}
-@page cover {{ @bottom-center {{ content: none; }} @top-right {{ content: none; }} }}
-body {{ margin: 0; overflow-wrap: anywhere; }}
-html {{ font-family: "DejaVu Sans", sans-serif; font-size: 8.5pt; color: #111;
-  line-height: 1.3; }}
-h1, h2, h3 {{ bookmark-level: none; }}
-h1 {{ font-size: 17pt; margin: 0 0 3mm; }}
-h2 {{ font-size: 12pt; margin: 3mm 0 2mm; }}
-h3 {{ font-size: 9.5pt; margin: 3mm 0 1mm; }}
-.cover {{ page: cover; }}
-.cover-title {{ font-size: 24pt; margin-top: 8mm; bookmark-level: 1; }}
-.subtitle {{ font-size: 12pt; color: #333; }}
-.asof, .stands, .count {{ font-size: 11pt; margin: 1mm 0; }}
-.asof {{ font-weight: bold; }}
-.contents {{ break-before: page; }}
-.contents h1 {{ bookmark-level: 1; string-set: region content(); }}
-ul.toc {{ list-style: none; padding: 0; font-size: 11pt; }}
-ul.toc li {{ margin: 1.5mm 0; }}
-a {{ color: #0b3d91; text-decoration: none; }}
-a.toc::after {{ content: leader('.') target-counter(attr(href), page); }}
-.region-map {{ page: wide; break-before: page; }}
-.region-title {{ bookmark-level: 1; string-set: region content(); }}
-.region h1 {{ bookmark-level: 1; string-set: region content(); break-before: page; }}
-.region-table {{ break-before: page; }}
-table {{ border-collapse: collapse; width: 100%; table-layout: fixed; }}
-table.places th, table.places td {{ border-bottom: 0.4pt solid #bbb; padding: 1mm 1.2mm;
-  text-align: left; vertical-align: top; }}
-table.places th {{ background: #e8e8e8; }}
-table.places col.name {{ width: 24%; }} table.places col.kind {{ width: 16%;
-  }} table.places col.city {{ width: 13%; }}
-table.places col.country {{ width: 16%; }} table.places col.status {{ width: 14%;
-  }} table.places col.opened {{ width: 17%; }}
-table.places thead {{ display: table-header-group; }}
-table.places tr {{ break-inside: avoid; }}
-ul.members {{ columns: 3; list-style: none; padding: 0; margin: 0; }}
-.code {{ color: #555; font-size: 7pt; }}
-.legend {{ font-size: 7.5pt; margin: 1.5mm 0; }}
-.key {{ margin-right: 4mm; white-space: nowrap; }}
-.key svg, .kind svg {{ vertical-align: -1.5pt; }}
-.map svg {{ display: block; }}
-.entry {{ break-before: page; }}
-.entry-title {{ bookmark-level: 2; font-size: 15pt; margin-bottom: 1mm; }}
-.other-name {{ color: #444; margin: 0 0 1mm; font-style: italic; }}
-.kind {{ font-size: 9.5pt; margin: 1mm 0 2mm; }}
-.top {{ display: flex; gap: 4mm; align-items: flex-start; }}
-.qr {{ width: 40mm; font-size: 7pt; }}
-.qr p {{ margin: 1mm 0; }}
-.qr .link {{ overflow-wrap: break-word; color: #333; }}
-table.facts {{ margin-top: 3mm; }}
-table.facts col.label {{ width: 34mm; }}
-table.facts th {{ text-align: left; vertical-align: top; color: #333; font-weight: bold;
-  padding: 0.8mm 2mm 0.8mm 0; }}
-table.facts td {{ vertical-align: top; padding: 0.8mm 0; overflow-wrap: break-word; }}
-table.facts tr {{ border-top: 0.3pt solid #ddd; break-inside: avoid; }}
-ul.dated {{ margin: 0; padding-left: 0; list-style: none; }}
-ul.dated li {{ margin: 0 0 0.8mm; }}
-.when {{ font-weight: bold; }}
-.detail {{ display: block; color: #444; font-size: 7.5pt; }}
-ul.sources {{ padding-left: 4mm; margin: 0; overflow-wrap: break-word; }}
-.checked {{ color: #333; margin-top: 2mm; }}
-section.index {{ break-before: page; }}
-section.index h1 {{ bookmark-level: 1; string-set: region content(); }}
-ul.index {{ list-style: none; padding: 0; columns: 2; column-gap: 6mm; margin: 0; }}
-section.index h2 {{ break-after: avoid; }}
-ul.index li {{ margin: 0 0 0.6mm; break-inside: avoid; }}
-.alt {{ color: #555; font-style: italic; }}
-a.ref::after {{ content: target-counter(attr(href), page); }}
-"""

@@ -29,7 +29,18 @@ from shapely.ops import polylabel
 from geo.render.basemap import _mercator_px, _prepared
 from geo.render.style import _UNKNOWN_REGION_COLOR, DEFAULT_SYMBOL, KIND_SYMBOLS, REGION_COLORS
 
-__all__ = ["REGION_HATCHES", "Box", "Mark", "Town", "draw_map", "region_fill_defs", "xml_text"]
+__all__ = [
+    "REGION_HATCHES",
+    "Box",
+    "Mark",
+    "Town",
+    "draw_map",
+    "pt",
+    "region_fill",
+    "region_fill_defs",
+    "symbol",
+    "xml_text",
+]
 
 #: Characters no document shows: C0 and C1 controls (tab and newline aside), and U+FFFE/U+FFFF.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -78,7 +89,7 @@ def region_fill_defs() -> str:
     return "<defs>" + "".join(patterns) + "</defs>"
 
 
-def _region_fill(region: str) -> str:
+def region_fill(region: str) -> str:
     """A Member's fill where every region is coloured: its colour, hatched by region."""
     if REGION_HATCHES.get(region):
         return f"url(#{_hatch_id(region)})"
@@ -214,7 +225,7 @@ def _shifted(geoms: np.ndarray, shown: Box) -> list[tuple[int, shapely.Geometry]
     return clipped
 
 
-def _pt(value: float) -> str:
+def pt(value: float) -> str:
     """A length in points, for an SVG's ``width`` and ``height``."""
     return f"{value:g}pt"
 
@@ -229,7 +240,7 @@ def _mover(offset: float) -> Callable[[np.ndarray], np.ndarray]:
     return move
 
 
-def _symbol(kind: str, x: float, y: float, size: float, *, pale: bool) -> str:
+def symbol(kind: str, x: float, y: float, size: float, *, pale: bool) -> str:
     """A place's symbol: the web maps' shape and colour for its kind, white-edged."""
     sym = KIND_SYMBOLS.get(kind, DEFAULT_SYMBOL)
     r = size / 2.0
@@ -314,7 +325,7 @@ def draw_map(
     regions = countries["region"].to_numpy(dtype=object)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
-        f'width="{_pt(width)}" height="{_pt(height)}" role="img">',
+        f'width="{pt(width)}" height="{pt(height)}" role="img">',
         f"<title>{xml_text(title)}</title>" if title else "",
         region_fill_defs() if region is None else "",
         f'<rect width="{width:g}" height="{height:g}" fill="{_WATER}"/>',
@@ -326,7 +337,7 @@ def draw_map(
         drawn.append((i, piece))
         fill = _OTHER_LAND
         if members[i] and region is None:
-            fill = _region_fill(str(regions[i]))
+            fill = region_fill(str(regions[i]))
         elif members[i] and regions[i] == region:
             fill = REGION_COLORS.get(str(regions[i]), _UNKNOWN_REGION_COLOR)
         d = _path(shapely.simplify(piece, tolerance), frame)
@@ -344,7 +355,7 @@ def draw_map(
         if not (0 <= x <= width and 0 <= y <= height):
             continue
         big = size * (1.6 if mark.strong else 1.0)
-        symbols.append(_symbol(mark.kind, x, y, big, pale=mark.pale))
+        symbols.append(symbol(mark.kind, x, y, big, pale=mark.pale))
         placed.boxes.append((x - big / 2, y - big / 2, x + big / 2, y + big / 2))
     for mark in marks:
         if not mark.label:
