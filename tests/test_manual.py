@@ -7,12 +7,14 @@ warnings as errors; these tests check what the pages are made of.
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import click
+import pytest
 
 from geo import settings
 from geo.cli import cli
@@ -86,3 +88,32 @@ def test_the_offline_check_refuses_a_remote_resource_and_allows_a_link(tmp_path:
     )
     assert done.returncode == 1
     assert "remote resource in bad.css" in done.stderr
+
+
+QUERY_METHODS = (
+    "nearest",
+    "within",
+    "in_region",
+    "in_country",
+    "crossings_between",
+    "distance_km",
+    "stale",
+)
+
+
+@pytest.mark.parametrize("name", QUERY_METHODS)
+def test_an_atlas_query_method_documents_what_its_function_does(name: str) -> None:
+    """The method is never thinner than the function: every parameter, result and error."""
+    import inspect
+
+    import geo
+
+    method = getattr(geo.Atlas, name)
+    doc = inspect.getdoc(method) or ""
+    for section in ("Parameters", "Returns", "Raises", "See Also"):
+        assert f"\n{section}\n{'-' * len(section)}\n" in doc, (name, section)
+    parameters = doc.split("Parameters\n----------\n")[1].split("\n\n")[0]
+    for parameter in inspect.signature(method).parameters:
+        if parameter != "self":
+            assert re.search(rf"^(\w+, )?{parameter}\b.* : ", parameters, re.M), (name, parameter)
+    assert f"geo.query.{name} :" in doc
