@@ -380,7 +380,44 @@ class Atlas:
     ) -> gpd.GeoDataFrame:
         """The ``k`` places nearest to a point, sorted by geodesic ``distance_km``.
 
-        See :func:`geo.query.nearest`; ``as_of`` asks the atlas of that day.
+        Parameters
+        ----------
+        lat, lon : float
+            The point: latitude in [-90, 90], longitude in [-180, 180], degrees,
+            EPSG:4326.
+        k : int
+            How many places (>= 1); fewer come back when fewer places (of
+            ``kind``) exist.
+        kind : str, optional
+            Only places of this kind (:data:`geo.KINDS`, case-insensitive).
+        as_of : str or datetime.date, optional
+            Ask the atlas as it stood that day (``'YYYY-MM-DD'``, ``'YYYY-MM'`` or
+            ``'YYYY'``; see :meth:`at`).  Default: the atlas as loaded.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            EPSG:4326: the columns of :attr:`places` plus ``distance_km``
+            (geodesic, WGS84), nearest first, equal distances in the order of
+            :attr:`places`.  The question travels in ``attrs``, so that
+            :meth:`to_map` draws the point and a line to each answer.
+
+        Raises
+        ------
+        UsageError
+            If ``lat`` or ``lon`` is out of range, ``k`` is not a positive
+            integer, ``kind`` is unknown or ``as_of`` is not a date.
+
+        See Also
+        --------
+        geo.query.nearest : the same question on any frame of places.
+
+        Examples
+        --------
+        >>> import geo
+        >>> near = geo.load().nearest(lat=41.64, lon=48.43, k=3)
+        >>> len(near), bool(near["distance_km"].is_monotonic_increasing)
+        (3, True)
         """
         from geo import query
 
@@ -395,7 +432,45 @@ class Atlas:
         kind: str | None = None,
         as_of: str | dt.date | None = None,
     ) -> gpd.GeoDataFrame:
-        """Places within ``km`` geodesic kilometres of a point. See :func:`geo.query.within`."""
+        """The places within ``km`` geodesic kilometres of a point, nearest first.
+
+        Parameters
+        ----------
+        lat, lon : float
+            The point: latitude in [-90, 90], longitude in [-180, 180], degrees,
+            EPSG:4326.
+        km : float
+            The radius, kilometres (>= 0), geodesic on the WGS84 ellipsoid; a
+            place exactly ``km`` away is in.
+        kind : str, optional
+            Only places of this kind (:data:`geo.KINDS`, case-insensitive).
+        as_of : str or datetime.date, optional
+            Ask the atlas as it stood that day (``'YYYY-MM-DD'``, ``'YYYY-MM'`` or
+            ``'YYYY'``; see :meth:`at`).  Default: the atlas as loaded.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            EPSG:4326: the columns of :attr:`places` plus ``distance_km``,
+            sorted by distance; may be empty.  :meth:`to_map` draws its circle.
+
+        Raises
+        ------
+        UsageError
+            If ``lat``, ``lon`` or ``km`` is out of range, ``kind`` is unknown or
+            ``as_of`` is not a date.
+
+        See Also
+        --------
+        geo.query.within : the same question on any frame of places.
+
+        Examples
+        --------
+        >>> import geo
+        >>> atlas = geo.load()
+        >>> len(atlas.within(lat=41.64, lon=48.43, km=20_037.5)) == len(atlas.places)
+        True
+        """
         from geo import query
 
         return query.within(self._view(as_of).places, lat=lat, lon=lon, km=km, kind=kind)
@@ -403,7 +478,41 @@ class Atlas:
     def in_region(
         self, region: str, *, kind: str | None = None, as_of: str | dt.date | None = None
     ) -> gpd.GeoDataFrame:
-        """Places whose WCO region is ``region`` (code or name). See :func:`geo.query.in_region`."""
+        """The places of a WCO region; a border post is in the region of each of its sides.
+
+        Parameters
+        ----------
+        region : str
+            A code of :data:`geo.REGIONS` (``'EUR'``) or a region's name
+            (``'Europe'``), case-insensitive; spaces and punctuation ignored.
+        kind : str, optional
+            Only places of this kind (:data:`geo.KINDS`, case-insensitive).
+        as_of : str or datetime.date, optional
+            Ask the atlas as it stood that day (``'YYYY-MM-DD'``, ``'YYYY-MM'`` or
+            ``'YYYY'``; see :meth:`at`).  Default: the atlas as loaded.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            EPSG:4326, the columns of :attr:`places`, in their order.
+
+        Raises
+        ------
+        UsageError
+            If ``region`` or ``kind`` is unknown (the message lists the regions
+            and the closest one) or ``as_of`` is not a date.
+
+        See Also
+        --------
+        geo.query.in_region : the same question on any frame of places.
+
+        Examples
+        --------
+        >>> import geo
+        >>> atlas = geo.load()
+        >>> atlas.in_region("Europe").equals(atlas.in_region("eur"))
+        True
+        """
         from geo import query
 
         return query.in_region(self._view(as_of).places, region, kind=kind)
@@ -411,7 +520,32 @@ class Atlas:
     def stale(
         self, older_than: str, *, kind: str | None = None, today: dt.date | None = None
     ) -> gpd.GeoDataFrame:
-        """Places due a check (``checked_on`` missing or too old). See :func:`geo.query.stale`."""
+        """The places due a new check: ``checked_on`` missing or older than ``older_than``.
+
+        Parameters
+        ----------
+        older_than : str
+            An age: a whole number and a unit, ``d``, ``w``, ``m`` or ``y``
+            (``'12m'``, ``'90d'``; :func:`geo.query.parse_age`).
+        kind : str, optional
+            Only places of this kind (:data:`geo.KINDS`, case-insensitive).
+        today : datetime.date, optional
+            The day to count back from; default: today.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            EPSG:4326, the columns of :attr:`places`, in their order.
+
+        Raises
+        ------
+        UsageError
+            If ``older_than`` is not an age or ``kind`` is unknown.
+
+        See Also
+        --------
+        geo.query.stale : the same question on any frame of places, with examples.
+        """
         from geo import query
 
         return query.stale(self.places, older_than, today=today, kind=kind)
@@ -419,7 +553,44 @@ class Atlas:
     def in_country(
         self, country: str, *, kind: str | None = None, as_of: str | dt.date | None = None
     ) -> gpd.GeoDataFrame:
-        """Places in a country (ISO3 code or name). See :func:`geo.query.in_country`."""
+        """The places in a country or customs territory; a border post is in both of its sides.
+
+        Parameters
+        ----------
+        country : str
+            An ISO 3166-1 alpha-3 code (``'AZE'``) or a name (``'Azerbaijan'``)
+            known to the atlas (:attr:`country_names`), case-insensitive; accents,
+            spaces and punctuation ignored.
+        kind : str, optional
+            Only places of this kind (:data:`geo.KINDS`, case-insensitive).
+        as_of : str or datetime.date, optional
+            Ask the atlas as it stood that day (``'YYYY-MM-DD'``, ``'YYYY-MM'`` or
+            ``'YYYY'``; see :meth:`at`).  Default: the atlas as loaded.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            EPSG:4326, the columns of :attr:`places`, in their order; empty for
+            a known country without places.
+
+        Raises
+        ------
+        UsageError
+            If ``country`` is neither a known code nor a known name (the message
+            gives the closest names), ``kind`` is unknown or ``as_of`` is not a
+            date.
+
+        See Also
+        --------
+        geo.query.in_country : the same question on any frame of places.
+
+        Examples
+        --------
+        >>> import geo
+        >>> atlas = geo.load()
+        >>> atlas.in_country("Azerbaijan").equals(atlas.in_country("aze"))
+        True
+        """
         from geo import query
 
         places = self._view(as_of).places
@@ -428,7 +599,40 @@ class Atlas:
     def crossings_between(
         self, country_a: str, country_b: str, *, as_of: str | dt.date | None = None
     ) -> gpd.GeoDataFrame:
-        """Border posts joining two countries. See :func:`geo.query.crossings_between`."""
+        """The border posts whose two sides are ``country_a`` and ``country_b``, in either order.
+
+        Parameters
+        ----------
+        country_a, country_b : str
+            Two different countries: ISO 3166-1 alpha-3 codes or names, as for
+            :meth:`in_country`.
+        as_of : str or datetime.date, optional
+            Ask the atlas as it stood that day (``'YYYY-MM-DD'``, ``'YYYY-MM'`` or
+            ``'YYYY'``; see :meth:`at`).  Default: the atlas as loaded.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            EPSG:4326, the columns of :attr:`places`, in their order; may be
+            empty.
+
+        Raises
+        ------
+        UsageError
+            If a country is unknown, both name the same country, or ``as_of`` is
+            not a date.
+
+        See Also
+        --------
+        geo.query.crossings_between : the same question on any frame of places.
+
+        Examples
+        --------
+        >>> import geo
+        >>> found = geo.load().crossings_between("RUS", "Azerbaijan")
+        >>> set(found["kind"]) <= {"border_post"}
+        True
+        """
         from geo import query
 
         places = self._view(as_of).places
@@ -437,7 +641,39 @@ class Atlas:
         )
 
     def distance_km(self, id_a: str, id_b: str, *, as_of: str | dt.date | None = None) -> float:
-        """Geodesic distance (WGS84) between two places by id. See :func:`geo.query.distance_km`."""
+        """The geodesic distance between two places, kilometres on the WGS84 ellipsoid.
+
+        Parameters
+        ----------
+        id_a, id_b : str
+            Place ids, exactly as in the data (``'rocb-europe'``).
+        as_of : str or datetime.date, optional
+            Ask the atlas as it stood that day (``'YYYY-MM-DD'``, ``'YYYY-MM'`` or
+            ``'YYYY'``; see :meth:`at`).  Default: the atlas as loaded.
+
+        Returns
+        -------
+        float
+            Kilometres; 0.0 for a place and itself, the same either way round.
+
+        Raises
+        ------
+        UsageError
+            If an id is no place's id (the message gives the closest ids), or
+            ``as_of`` is not a date.
+
+        See Also
+        --------
+        geo.query.distance_km : the same question on any frame of places.
+
+        Examples
+        --------
+        >>> import geo
+        >>> atlas = geo.load()
+        >>> a, b = atlas.places["id"].iloc[0], atlas.places["id"].iloc[-1]
+        >>> atlas.distance_km(a, a), atlas.distance_km(a, b) == atlas.distance_km(b, a)
+        (0.0, True)
+        """
         from geo import query
 
         return query.distance_km(self._view(as_of).places, id_a, id_b)

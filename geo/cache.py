@@ -83,6 +83,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from geo import settings
+
 __all__ = [
     "FORMAT",
     "PREPARED_DIR",
@@ -126,7 +128,7 @@ PREPARED_DIR = _PACKAGE / "prepared" / "build"
 
 def enabled() -> bool:
     """Whether the cache is on: ``GEO_NO_CACHE`` is unset, empty or ``"0"``."""
-    return os.environ.get("GEO_NO_CACHE", "").strip() in ("", "0")
+    return not settings.NO_CACHE.get()
 
 
 #: Folders the cache may never be in (the data folders a command reads): see :func:`keep_out_of`.
@@ -153,10 +155,8 @@ def cache_dir() -> Path | None:
     """
     if not enabled():
         return None
-    env = os.environ.get("GEO_CACHE_DIR", "").strip()
-    if env:
-        folder = Path(env)
-    else:
+    folder = settings.CACHE_DIR.get()
+    if folder is None:
         import platformdirs
 
         folder = Path(platformdirs.user_cache_dir("geo", appauthor=False))
@@ -393,7 +393,7 @@ def load(kind: str, key: str) -> dict[str, np.ndarray] | None:
 
 def _use_prepared() -> bool:
     """Whether :func:`load` reads prepared answers: ``GEO_NO_PREPARED`` is unset, empty or 0."""
-    return os.environ.get("GEO_NO_PREPARED", "").strip() in ("", "0")
+    return not settings.NO_PREPARED.get()
 
 
 def _read(path: Path, kind: str, key: str) -> dict[str, np.ndarray] | None:

@@ -28,6 +28,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from geo import settings
 from geo.errors import DataError, Problem
 
 __all__ = [
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 #: Largest data file read, in MB (10**6 bytes), unless ``$GEO_MAX_FILE_MB`` is set.
-DEFAULT_MAX_FILE_MB = 64
+DEFAULT_MAX_FILE_MB = int(settings.MAX_FILE_MB.default)
 #: Deepest nesting of arrays and objects a JSON data file may have.
 MAX_JSON_DEPTH = 32
 
@@ -60,16 +61,7 @@ def max_file_bytes() -> int:
     DataError
         If ``GEO_MAX_FILE_MB`` is set to something that is not a positive number.
     """
-    raw = os.environ.get("GEO_MAX_FILE_MB")
-    if raw is None or not raw.strip():
-        return DEFAULT_MAX_FILE_MB * 1_000_000
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        problem = Problem("$GEO_MAX_FILE_MB", "(environment)", "a positive number of MB", raw)
-        raise DataError([problem])
+    value = settings.MAX_FILE_MB.get()
     return int(value * 1_000_000)
 
 

@@ -52,7 +52,7 @@ from typing import Any
 
 import numpy as np
 
-from geo import cache
+from geo import cache, settings
 from geo.errors import UsageError
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ def languages() -> tuple[str, ...]:
 
 
 #: The environment variables gettext reads a terminal's language from, in its order.
-_LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+_LOCALE_VARIABLES = settings.LOCALE_VARIABLES
 
 
 def terminal_language(environ: Mapping[str, str] | None = None) -> str:

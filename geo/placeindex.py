@@ -460,11 +460,15 @@ def nearest_many(
 
     Examples
     --------
-    >>> import geo
-    >>> places = geo.load().places
-    >>> found = nearest_many(places, [48.43, 4.37], [41.64, 50.85])
+    >>> import geopandas as gpd
+    >>> places = gpd.GeoDataFrame(
+    ...     {"id": ["samur", "wco-hq"], "kind": ["border_post", "hq"]},
+    ...     geometry=gpd.points_from_xy([48.47, 4.37], [41.86, 50.85]), crs="EPSG:4326")
+    >>> found = nearest_many(places, [48.43, 4.40, 10.0], [41.64, 50.80, 45.0])
     >>> places["id"].to_numpy()[found.position[:, 0]].tolist()
-    ['samur', 'wco-hq']
+    ['samur', 'wco-hq', 'wco-hq']
+    >>> found.distance_km[:, 0].round(1).tolist()
+    [24.7, 6.0, 774.2]
     """
     return PlaceIndex(places, kind=kind).nearest(lon, lat, k=k)
 

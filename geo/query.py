@@ -13,12 +13,18 @@ Each answer carries its question (:mod:`geo.question`), so that a map of it
 is titled and marked as the CLI's; what the user typed for a region, a country
 or a place id is resolved by :mod:`geo.resolve`.
 
->>> import geo
->>> places = geo.load().places
+>>> import geopandas as gpd
+>>> places = gpd.GeoDataFrame(
+...     {"id": ["north", "south", "hq"], "kind": ["border_post", "border_post", "rocb"]},
+...     geometry=gpd.points_from_xy([48.47, 48.29, 49.87], [41.86, 41.70, 40.41]),
+...     crs="EPSG:4326",
+... )
 >>> nearest(places, lat=41.64, lon=48.43, k=1)["id"].tolist()
-['samur']
->>> round(distance_km(places, "samur", "samur"), 3)
+['south']
+>>> round(distance_km(places, "north", "north"), 3)
 0.0
+
+With the atlas's own places, ``geo.load().nearest(lat=41.64, lon=48.43)``.
 """
 
 from __future__ import annotations
@@ -105,10 +111,15 @@ def nearest(
 
     Examples
     --------
-    >>> import geo
-    >>> atlas = geo.load()
-    >>> atlas.nearest(lat=41.64, lon=48.43, k=2, kind="rocb")["id"].tolist()
-    ['rocb-europe', 'rocb-mena']
+    >>> import geopandas as gpd
+    >>> places = gpd.GeoDataFrame(
+    ...     {"id": ["north", "south", "hq"], "kind": ["border_post", "border_post", "rocb"]},
+    ...     geometry=gpd.points_from_xy([48.47, 48.29, 49.87], [41.86, 41.70, 40.41]),
+    ...     crs="EPSG:4326",
+    ... )
+    >>> found = nearest(places, lat=41.64, lon=48.43, k=2, kind="border_post")
+    >>> found["id"].tolist(), found["distance_km"].round(1).tolist()
+    (['south', 'north'], [13.4, 24.7])
     """
     lat, lon = check_lat_lon(lat, lon)
     found = PlaceIndex(places, kind=kind).nearest([lon], [lat], k=k)
@@ -148,10 +159,14 @@ def within(
 
     Examples
     --------
-    >>> import geo
-    >>> atlas = geo.load()
-    >>> atlas.within(lat=41.64, lon=48.43, km=50)["id"].tolist()
-    ['samur', 'yalama-samur-rail', 'khanoba']
+    >>> import geopandas as gpd
+    >>> places = gpd.GeoDataFrame(
+    ...     {"id": ["north", "south", "hq"], "kind": ["border_post", "border_post", "rocb"]},
+    ...     geometry=gpd.points_from_xy([48.47, 48.29, 49.87], [41.86, 41.70, 40.41]),
+    ...     crs="EPSG:4326",
+    ... )
+    >>> within(places, lat=41.64, lon=48.43, km=50)["id"].tolist()
+    ['south', 'north']
     """
     lat, lon = check_lat_lon(lat, lon)
     found = PlaceIndex(places, kind=kind).within([lon], [lat], km=km)
@@ -194,9 +209,16 @@ def in_region(
 
     Examples
     --------
-    >>> import geo
-    >>> geo.load().in_region("europe", kind="rocb")["id"].tolist()
-    ['rocb-europe']
+    >>> import geopandas as gpd
+    >>> places = gpd.GeoDataFrame(
+    ...     {"id": ["a", "b", "c"], "kind": ["rocb", "border_post", "rtc"],
+    ...      "region": ["EUR", "ESA", "ESA"], "side_a_region": [None, "ESA", None],
+    ...      "side_b_region": [None, "WCA", None]},
+    ...     geometry=gpd.points_from_xy([4.4, 28.3, 36.8], [50.8, -12.5, -1.3]), crs="EPSG:4326")
+    >>> in_region(places, "West and Central Africa")["id"].tolist()
+    ['b']
+    >>> in_region(places, "esa", kind="rtc")["id"].tolist()
+    ['c']
     """
     code = resolve.resolve_region(region)
     kind = resolve.resolve_kind(kind)
@@ -363,9 +385,16 @@ def in_country(
 
     Examples
     --------
-    >>> import geo
-    >>> geo.load().in_country("aze", kind="border_post")["id"].tolist()[:4]
-    ['samur', 'khanoba', 'red-bridge', 'astara']
+    >>> import geopandas as gpd
+    >>> places = gpd.GeoDataFrame(
+    ...     {"id": ["a", "b"], "kind": ["border_post", "rtc"], "iso3": ["RUS", "AZE"],
+    ...      "country": ["Russia", "Azerbaijan"], "side_a_iso3": ["AZE", None],
+    ...      "side_b_iso3": ["RUS", None]},
+    ...     geometry=gpd.points_from_xy([48.47, 49.87], [41.86, 40.41]), crs="EPSG:4326")
+    >>> in_country(places, "azerbaijan")["id"].tolist()
+    ['a', 'b']
+    >>> in_country(places, "aze", kind="border_post")["id"].tolist()
+    ['a']
     """
     code = resolve.resolve_country(places, country_names, country, "country")
     kind = resolve.resolve_kind(kind)
@@ -408,9 +437,15 @@ def crossings_between(
 
     Examples
     --------
-    >>> import geo
-    >>> geo.load().crossings_between("RUS", "Azerbaijan")["id"].tolist()
-    ['samur', 'khanoba', 'yalama-samur-rail']
+    >>> import geopandas as gpd
+    >>> places = gpd.GeoDataFrame(
+    ...     {"id": ["a", "b"], "kind": ["border_post", "border_post"],
+    ...      "iso3": ["AZE", "AZE"], "country": ["Azerbaijan", "Azerbaijan"],
+    ...      "side_a_iso3": ["AZE", "AZE"], "side_a_country": ["Azerbaijan", "Azerbaijan"],
+    ...      "side_b_iso3": ["RUS", "IRN"], "side_b_country": ["Russia", "Iran"]},
+    ...     geometry=gpd.points_from_xy([48.47, 48.87], [41.86, 38.43]), crs="EPSG:4326")
+    >>> crossings_between(places, "RUS", "Azerbaijan")["id"].tolist()
+    ['a']
     """
     names = list(country_names)
     code_a = resolve.resolve_country(places, names, country_a, "country_a")
@@ -451,9 +486,14 @@ def distance_km(places: gpd.GeoDataFrame, id_a: str, id_b: str) -> float:
 
     Examples
     --------
-    >>> import geo
-    >>> round(geo.load().distance_km("samur", "khanoba"), 1)
-    20.9
+    >>> import geopandas as gpd
+    >>> places = gpd.GeoDataFrame(
+    ...     {"id": ["north", "south", "hq"], "kind": ["border_post", "border_post", "rocb"]},
+    ...     geometry=gpd.points_from_xy([48.47, 48.29, 49.87], [41.86, 41.70, 40.41]),
+    ...     crs="EPSG:4326",
+    ... )
+    >>> round(distance_km(places, "north", "south"), 1)
+    23.2
     """
     ids = places["id"]
     row_a = resolve.resolve_id(ids, id_a, "id_a")

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from geo import settings
 from geo.errors import GeoError, UsageError
 
 __all__ = [
@@ -165,9 +166,9 @@ def default_data_dir(*, to_edit: bool = False) -> Path:
     UsageError
         With ``to_edit``, when the folder would be the installed snapshot.
     """
-    env = os.environ.get("GEO_DATA")
-    if env:
-        return Path(env)
+    env = settings.DATA.get()
+    if env is not None:
+        return env
     snapshot = installed_snapshot()
     if snapshot is None:
         return shipped_data_dir()

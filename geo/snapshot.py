@@ -12,6 +12,7 @@ import os
 import shutil
 from pathlib import Path
 
+from geo import settings
 from geo.errors import SnapshotError, UsageError
 from geo.fileio import atomic_write_bytes
 from geo.publish import MANIFEST, read_manifest
@@ -40,7 +41,7 @@ def find_chromium() -> str:
     SnapshotError
         When none is installed, with the command that installs one.
     """
-    env = os.environ.get("GEO_CHROMIUM")
+    env = settings.CHROMIUM.get()
     if env:
         return env
     for name in ("chromium", "chromium-browser", "google-chrome"):

@@ -4,14 +4,15 @@
 #   Debian's chromium for the browser tests (Playwright drives it; it never downloads one),
 #   pango, the DejaVu fonts and poppler-utils for the printed atlas and its tests,
 #   Node.js and npm (Debian's, when missing) with the pinned eslint of tests/js (npm ci),
-#   then the whole test suite.  Extra arguments go to pytest.
+#   then the whole test suite (extra arguments go to pytest), then the reference manual
+#   (scripts/manual.sh: Sphinx, warnings as errors, no network request in any page).
 set -eu
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[test,docs]'
 
 # apt_install PACKAGE...: install Debian packages quietly (refreshing the lists if needed).
 apt_install() {
@@ -42,4 +43,5 @@ if [ ! -f tests/js/node_modules/.package-lock.json ] \
     || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
     npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
 fi
-exec .venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest "$@"
+sh scripts/manual.sh

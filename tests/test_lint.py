@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-CODE = ["geo", "tests", "bench", "scripts"]
+CODE = ["geo", "tests", "bench", "scripts", "docs", "conftest.py"]
 
 
 def run(*command: str | Path) -> subprocess.CompletedProcess[str]:

@@ -630,7 +630,7 @@ def dask_client() -> object:
     import distributed  # the dask extra; a missing one fails these tests, never skips them
 
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     )
     client = distributed.Client(cluster)
     yield client

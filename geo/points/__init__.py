@@ -51,8 +51,8 @@ Modules, in the order the data flows:
 ...     {"name": ["Samur", "at sea"], "lat": [41.6367, 0.0], "lon": [48.4303, -30.0]}
 ... )
 >>> out = enrich_points(points, atlas=atlas)
->>> out[["name", "iso3", "located_by", "nearest_id"]].fillna("-").to_numpy().tolist()
-[['Samur', 'AZE', 'inside', 'samur'], ['at sea', '-', 'none', 'rilo-wa']]
+>>> out[["name", "iso3", "located_by"]].fillna("-").to_numpy().tolist()
+[['Samur', 'AZE', 'inside'], ['at sea', '-', 'none']]
 """
 
 from __future__ import annotations

@@ -156,7 +156,7 @@ def _holds_any(data: np.ndarray, chars: Sequence[str]) -> bool:
 
 
 def safe_text(values: Any, *, numbers_as_text: bool) -> Any:
-    """Text cells neutralised by the rule of :func:`geo.export.safe_cell`, for a whole column.
+    r"""Text cells neutralised by the rule of :func:`geo.export.safe_cell`, for a whole column.
 
     ``values`` is a pyarrow string array.  With ``numbers_as_text`` (the
     cells of a CSV input, which are all text), a cell whose text is a decimal
