@@ -47,6 +47,7 @@ from geo import cache
 from geo.atlas import Atlas, default_data_dir, input_files, load
 from geo.config import CONFIG_FILE, read_config
 from geo.errors import DataError, Problem
+from geo.fileio import read_data_bytes
 from geo.history import parse_as_of
 from geo.i18n import catalogue_files, check_languages, keep_written, translator
 from geo.i18n import languages as spoken_languages
@@ -315,8 +316,8 @@ def source_key(
     config = data_dir / CONFIG_FILE
     for path in [*inputs, *([config] if config.exists() or config.is_symlink() else [])]:
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_data_bytes(path)  # a regular file of bounded size, as the build reads
+        except DataError:
             return None
         digest.update(f"{path.resolve()}\0{cache.file_digest(data)}\0".encode())
     chosen = [list(languages.codes), languages.recorded_from, str(as_of)]
