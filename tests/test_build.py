@@ -786,3 +786,22 @@ def test_a_manifest_that_records_another_source_loads_the_data(tmp_path: Path) -
     assert result.written == () and len(result.unchanged) == 8 and result.places > 3
     again = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
     assert again["source"]["key"] != "0" * 64  # recorded again, by the build that loaded
+
+
+def test_the_source_key_reads_no_file_the_build_would_refuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A place file beyond GEO_MAX_FILE_MB (or a device) is not read whole for the key: there
+    is no key, and the build that loads the data refuses the file, naming it."""
+    from geo.atlas import input_files
+    from geo.build import Languages, source_key
+    from geo.errors import DataError
+
+    data = copy_data(tmp_path)
+    english = Languages(("en",), "default", ("en",))
+    assert source_key(data, input_files(data), english, None) is not None
+    (data / "huge.geojson").write_bytes(b" " * 4_000_001)  # the largest table: 2.3 MB
+    monkeypatch.setenv("GEO_MAX_FILE_MB", "4")
+    assert source_key(data, input_files(data), english, None) is None
+    with pytest.raises(DataError, match=r"huge\.geojson"):
+        build(data, tmp_path / "out")
