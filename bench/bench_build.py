@@ -5,14 +5,16 @@ Run: python bench/bench_build.py [--runs 7] [--baseline DIR] [--data DIR]
 Times, in new processes, alternated run by run (medians of --runs):
   * floor: python -c "import geopandas, folium, pyproj, shapely" (what a build must import);
   * geo build --force into a temporary folder, the cache warm (any run after the first);
-  * the same with an empty cache folder (a newcomer's first build: what geo ships prepared
-    for its own data is read, see geo.cache);
+  * geo build again into the folder it built, nothing changed (an editor's rebuild: every
+    output found current by the folder's record of what it was made from, see geo.build);
+  * geo build --force with an empty cache folder (a newcomer's first build: what geo ships
+    prepared for its own data is read, see geo.cache);
   * the same with an empty cache and nothing prepared read (GEO_NO_PREPARED=1: the first
     build after an edit of the country layers or of the code);
   * geo validate, cache warm;
   * with --baseline DIR (another checkout of geo, e.g. `git archive <commit> | tar -x`), its
-    geo build --force with the cache warm and empty, and geo validate, run from that
-    folder's code.
+    geo build --force with the cache warm and empty, its rebuild with nothing changed, and
+    geo validate, run from that folder's code.
 Then one profiled build (in-process timers): imports, load, build keys, the page rendering
 (geo/render, not optimised here) and publishing, so that the share of each is known.
 Prints seconds and ratios to the floor.  Not a test: figures move with the machine's load.
@@ -84,6 +86,7 @@ def main() -> None:
         env.pop("GEO_NO_CACHE", None)
         env.pop("GEO_NO_PREPARED", None)
         build = [python, "-m", "geo", "-q", "build", "--force", "--data", str(args.data)]
+        rebuild = [python, "-m", "geo", "-q", "build", "--data", str(args.data)]
         validate = [python, "-m", "geo", "-q", "validate", "--data", str(args.data)]
         subprocess.run([*build, "--output", str(folder / "warmup")], env=env, check=True)
         if args.baseline is not None:  # the baseline's entries too (its code has other keys)
@@ -99,6 +102,9 @@ def main() -> None:
             ),
             "geo build --force (cache warm)": lambda i: timed(
                 [*build, "--output", str(folder / f"out{i}")], env
+            ),
+            "geo build, nothing changed (a rebuild)": lambda i: timed(
+                [*rebuild, "--output", str(folder / "warmup")], env
             ),
             "geo build --force (cache empty)": lambda i: timed(
                 [*build, "--output", str(folder / f"cold{i}")],
@@ -118,6 +124,9 @@ def main() -> None:
             }
             cases["baseline: geo build --force (cache warm)"] = lambda i: timed(
                 [*build, "--output", str(folder / f"base{i}")], base_env, cwd=folder
+            )
+            cases["baseline: geo build, nothing changed"] = lambda i: timed(
+                [*rebuild, "--output", str(folder / "basewarmup")], base_env, cwd=folder
             )
             cases["baseline: geo build --force (cache empty)"] = lambda i: timed(
                 [*build, "--output", str(folder / f"basecold{i}")],

@@ -118,6 +118,18 @@ def place_files(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.glob("*.geojson") if p.name not in _REFERENCE_FILES)
 
 
+def input_files(data_dir: Path) -> list[Path]:
+    """Every file :func:`load` reads from a data folder: its place files, then the reference
+    tables (from the project's own ``data/`` where the folder has none).
+
+    Raises
+    ------
+    DataError
+        When ``data_dir`` is not a folder.
+    """
+    return [*place_files(data_dir), *(_reference(data_dir, name) for name in _REFERENCE_FILES)]
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a point is.
@@ -1212,7 +1224,7 @@ def load(
         _reference(path, DISPLAY_FILE),
         features=features,
         as_of=day,
-        inputs=[*place_files(path), *(_reference(path, n) for n in _REFERENCE_FILES)],
+        inputs=input_files(path),
         countries_digest=cache.file_digest(folder.read(folder.countries_path)),
     )
 

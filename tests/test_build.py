@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -662,3 +663,145 @@ def test_an_edited_prepared_input_is_built_as_edited(tmp_path: Path) -> None:
     assert list((tmp_path / "cache-boxed").glob("display-*"))
     for page in ("index.html", "regions/eur.html"):
         assert boxed[page] != moved[page]
+
+
+# ------------------------------------------------------------------ a rebuild with nothing to make
+
+_MODULES_OF_A_REBUILD = r"""
+import sys
+from geo.cli import cli
+try:
+    cli.main(sys.argv[1:])
+except SystemExit as done:
+    assert not done.code, done.code
+heavy = sorted(m for m in ("folium", "branca", "geopandas", "pandas") if m in sys.modules)
+print("heavy:", ",".join(heavy) or "none")
+"""
+
+
+def test_a_rebuild_with_nothing_changed_loads_neither_the_data_nor_folium(tmp_path: Path) -> None:
+    """Every input byte, the code and the languages as the manifest records them: the build
+    says every output is unchanged (and how many places) without importing geopandas,
+    pandas or folium; the first build, which makes the pages, imports them."""
+    data = copy_data(tmp_path)
+    out = tmp_path / "out"
+    args = ["build", "--data", str(data), "--output", str(out), "--lang", "en,fr"]
+
+    def run() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", _MODULES_OF_A_REBUILD, *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+
+    first = run()
+    assert "wrote 15 files, 0 unchanged" in first.stderr
+    assert "heavy: branca,folium,geopandas,pandas" in first.stdout
+    before = outputs(out)
+    places = json.loads((out / "places.geojson").read_text(encoding="utf-8"))["features"]
+    second = run()
+    assert "heavy: none" in second.stdout
+    assert f"wrote 0 files, 15 unchanged: {len(places)} places" in second.stderr
+    assert outputs(out) == before
+    # one byte of one place file changed: the data is loaded, and the page that shows it made
+    edit_feature(
+        data, "offices.geojson", "rtc-kenya", lambda f: f["properties"].update(name="RTC Mombasa")
+    )
+    third = run()
+    assert "heavy: branca,folium,geopandas,pandas" in third.stdout
+    assert "wrote /" in third.stderr and "regions/esa.html" in third.stderr
+
+
+def test_the_source_key_changes_with_every_input_byte_the_code_and_the_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A byte appended to any file the build reads (each place file, each reference table,
+    geo.toml), another language, another day, another library version or another code:
+    another key, so that no change is ever taken for "nothing to make"."""
+    import importlib.metadata
+
+    import geo.build as module
+    from geo.atlas import input_files
+    from geo.build import Languages, source_key
+
+    data = copy_data(tmp_path)
+    (data / "geo.toml").write_text('[maps]\nlanguages = ["en"]\n', encoding="utf-8")
+    english = Languages(("en",), "geo.toml", ("en",))
+
+    def key(languages: Languages = english, day: dt.date | None = None) -> str | None:
+        return source_key(data, input_files(data), languages, day)
+
+    baseline = key()
+    assert baseline is not None and key() == baseline
+    files = [*input_files(data), data / "geo.toml"]
+    assert {p.name for p in files} >= {
+        "offices.geojson",
+        "border_posts.geojson",
+        "wco_members.csv",
+        "nonmember_territories.csv",
+        "countries.fgb.xz",
+        "countries_display.geojson",
+        "geo.toml",
+    }
+    for path in files:
+        original = path.read_bytes()
+        path.write_bytes(original + b"\n")
+        assert key() != baseline, f"{path.name} does not reach the source key"
+        path.write_bytes(original)
+    assert key() == baseline
+    assert key(Languages(("en", "fr"), "lang", ("en",))) != baseline
+    assert key(Languages(("en",), "lang", ("fr",))) != baseline  # recorded as chosen
+    assert key(day=dt.date(2010, 1, 1)) != baseline
+    version = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata,
+        "version",
+        lambda dist: "0.0.1" if dist == "shapely" else version(dist),
+    )
+    assert key() != baseline
+    monkeypatch.undo()
+    monkeypatch.setattr(module, "renderer_fingerprint", lambda: "another code")
+    assert key() != baseline
+
+
+def test_the_names_known_before_loading_are_the_outputs_a_build_makes() -> None:
+    from geo.build import _output_names, _outputs
+
+    atlas = geo.load()
+    for languages in (("en",), ("fr",), ("en", "fr"), ("fr", "en")):
+        made = [output.name for output in _outputs(atlas, languages)]
+        assert _output_names(languages) == made
+
+
+def test_a_manifest_that_records_another_source_loads_the_data(tmp_path: Path) -> None:
+    """A recorded key that is not this build's (or a hostile one) is never taken as current:
+    every output's own key is compared, as without it."""
+    build(None, tmp_path)
+    manifest = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
+    assert isinstance(manifest["source"]["key"], str) and manifest["source"]["places"] > 0
+    manifest["source"] = {"key": "0" * 64, "places": 3}
+    (tmp_path / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    result = build(None, tmp_path)
+    assert result.written == () and len(result.unchanged) == 8 and result.places > 3
+    again = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
+    assert again["source"]["key"] != "0" * 64  # recorded again, by the build that loaded
+
+
+def test_the_source_key_reads_no_file_the_build_would_refuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A place file beyond GEO_MAX_FILE_MB (or a device) is not read whole for the key: there
+    is no key, and the build that loads the data refuses the file, naming it."""
+    from geo.atlas import input_files
+    from geo.build import Languages, source_key
+    from geo.errors import DataError
+
+    data = copy_data(tmp_path)
+    english = Languages(("en",), "default", ("en",))
+    assert source_key(data, input_files(data), english, None) is not None
+    (data / "huge.geojson").write_bytes(b" " * 4_000_001)  # the largest table: 2.3 MB
+    monkeypatch.setenv("GEO_MAX_FILE_MB", "4")
+    assert source_key(data, input_files(data), english, None) is None
+    with pytest.raises(DataError, match=r"huge\.geojson"):
+        build(data, tmp_path / "out")

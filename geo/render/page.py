@@ -308,7 +308,10 @@ def _detail_source(detail: gpd.GeoDataFrame | DetailSource | None) -> DetailSour
 
 
 def _to_wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    if frame.crs is None or frame.crs.to_epsg() == 4326:
+    if frame.crs is None:
+        return frame
+    # made from "EPSG:4326" (as geo's frames are) is EPSG:4326; else ask PROJ, which is slower
+    if frame.crs.srs.upper() == "EPSG:4326" or frame.crs.to_epsg() == 4326:
         return frame
     return frame.to_crs(4326)
 
