@@ -719,6 +719,26 @@ def test_the_raster_is_cached_and_a_bad_one_is_rebuilt(own_cache: Path, project_
     cache.store("raster", key, {"codes": np.full_like(built.codes, 10_000)})
     again = fresh_load(path)
     np.testing.assert_array_equal(again._answer_grid().codes, built.codes)
+    np.testing.assert_array_equal(again._answer_grid().fine, built.fine)
+    # and so is a second level that does not fit the first: a block for a cell the first
+    # level answers, a code that is no row, blocks out of order
+    whole = {"codes": built.codes, "fine_cells": built.fine_cells, "fine_codes": built.fine}
+    answered = built.codes.copy()
+    answered.ravel()[built.fine_cells[0]] = 0
+    not_a_row = built.fine.copy()
+    not_a_row[0, 0, 0] = 10_000
+    for wrong in (
+        {"codes": answered},
+        {"fine_codes": not_a_row},
+        {"fine_cells": built.fine_cells[::-1].copy()},
+        {"fine_codes": built.fine[:, :4]},
+    ):
+        cache.store("raster", key, {**whole, **wrong})
+        index = fresh_load(path)
+        assert index._raster._read(index) is None, list(wrong)
+    cache.store("raster", key, whole)
+    index = fresh_load(path)
+    assert index._raster._read(index) is not None
 
 
 def test_a_clone_answers_alike_from_other_threads(world: CountryIndex) -> None:
