@@ -155,6 +155,20 @@ def agreement(ours: Path, plain: Path) -> tuple[float, int]:
     return float(same.mean()), int(land.sum())
 
 
+def print_row(
+    name: str, suffix: str, times: dict[str, list[float]], same: float, land: int
+) -> None:
+    """One line of the table (printed as soon as the set is measured)."""
+    a, b = statistics.median(times["ours"]), statistics.median(times["plain"])
+    fmt = "CSV -> CSV" if suffix == ".csv" else "GeoParquet -> GeoParquet"
+    line = f"{name:20}{fmt:26}{a:8.2f}{b:9.2f}{b / a:7.2f}x{same:13.2%}"
+    if times["baseline"]:
+        before = statistics.median(times["baseline"])
+        same_bytes = "same bytes" if times["identical"][0] else "DIFFERENT BYTES"
+        line += f"   {before:6.2f} ({b / before:.2f}x, {same_bytes})"
+    print(f"{line}  ({land:,} land points)", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=1_000_000)
@@ -200,7 +214,15 @@ def main() -> None:
         run(ours(folder / "uniform_on_land.csv", folder / "warm.csv"), env)
         if args.baseline is not None:
             run(ours(folder / "uniform_on_land.csv", folder / "warm.csv"), base_env, folder)
-        rows = []
+        print(
+            f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; "
+            f"{n:,} points per set, medians of {args.runs} alternated runs",
+            flush=True,
+        )
+        head = (
+            f"{'points':20}{'format':26}{'ours s':>8}{'plain s':>9}{'ratio':>8}{'same country':>14}"
+        )
+        print(head + ("   before s (ratio)" if args.baseline is not None else ""), flush=True)
         for name in sets:
             stem = name.replace(" ", "_")
             for suffix in (".csv", ".parquet"):
@@ -219,7 +241,7 @@ def main() -> None:
                 if args.baseline is not None:  # the same bytes as the other checkout's
                     mine = (folder / f"ours0{suffix}").read_bytes()
                     times["identical"] = [float(mine == (folder / f"base0{suffix}").read_bytes())]
-                rows.append((name, suffix, times, same, land))
+                print_row(name, suffix, times, same, land)
         rss = []
         for size in [int(s) for s in args.rss.split(",") if s]:
             lon, lat = uniform(size, np.random.default_rng(size))
@@ -230,21 +252,6 @@ def main() -> None:
             _, plain_mb = run(plain(folder / "rss.csv", folder / "rss_plain.csv"), env)
             rss.append((size, seconds, ours_mb, plain_mb))
 
-    print(
-        f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; "
-        f"{n:,} points per set, medians of {args.runs} alternated runs"
-    )
-    head = f"{'points':20}{'format':26}{'ours s':>8}{'plain s':>9}{'ratio':>8}{'same country':>14}"
-    print(head + ("   before s (ratio)" if args.baseline is not None else ""))
-    for name, suffix, times, same, land in rows:
-        a, b = statistics.median(times["ours"]), statistics.median(times["plain"])
-        fmt = "CSV -> CSV" if suffix == ".csv" else "GeoParquet -> GeoParquet"
-        line = f"{name:20}{fmt:26}{a:8.2f}{b:9.2f}{b / a:7.2f}x{same:13.2%}"
-        if times["baseline"]:
-            before = statistics.median(times["baseline"])
-            same_bytes = "same bytes" if times["identical"][0] else "DIFFERENT BYTES"
-            line += f"   {before:6.2f} ({b / before:.2f}x, {same_bytes})"
-        print(f"{line}  ({land:,} land points)")
     print("\npeak RSS, geo enrich CSV -> CSV, uniform points (plain pipeline for comparison)")
     for size, seconds, ours_mb, plain_mb in rss:
         print(

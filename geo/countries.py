@@ -24,7 +24,10 @@ of at least ``_GRID_MIN_POINTS`` points and kept in the cache
 (a few hundredths of a second); once in memory, every call uses it.  A cell
 that no polygon boundary comes near is wholly inside one country, or wholly at
 sea more than the tolerance from any coast; only points in the other cells
-(about 8 % of random points) go through the steps above.  The raster is exact,
+(about 8 % of random points) go through the steps above, and a second level
+of 1/64-degree cells in the cells a boundary crosses answers most of those
+too, or sends the points outside every polygon to step 2 at once (near a
+coast, half the points).  The raster is exact,
 not an approximation: it answers only where the rule's answer is provably the
 same for every point of the cell (see :func:`_build_answer_grid`).
 """
@@ -66,8 +69,11 @@ _GRID_MIN_POINTS = 50_000
 _GRID_LOAD_MIN_POINTS = 5_000
 #: Cell size of the answer raster, degrees (a power of two, so cell edges are exact).
 _GRID_CELL_DEG = 0.125
-# raster codes besides a country row (>= 0)
-_SEA, _EXACT = -1, -2
+#: Cells of the answer raster's second level across one cell of the first (a power of two).
+_FINE = 8
+# raster codes besides a country row (>= 0): at sea, ask the whole rule, outside every
+# polygon (ask the nearest step only)
+_SEA, _EXACT, _NEAR = -1, -2, -3
 
 
 @dataclass(frozen=True)
@@ -191,12 +197,17 @@ class CountryIndex:
         code = grid.lookup(lon, lat)
         row = np.where(code >= 0, code, -1).astype(np.int64)
         dist = np.where(code >= 0, 0.0, np.nan)
-        # sea cells are sure to be at sea for the raster's tolerance or any smaller one
-        exact = code == _EXACT if tolerance_km <= grid.tolerance_km else code < 0
-        todo = np.flatnonzero(exact)
+        # outside every polygon: only the nearest step can give a country (sea cells are sure
+        # to be at sea for the raster's tolerance or any smaller one)
+        outside = code == _NEAR
+        if tolerance_km > grid.tolerance_km:
+            outside |= code == _SEA
+        todo = np.flatnonzero(code == _EXACT)
         found = self._locate_exact(lon[todo], lat[todo], tolerance_km)
         row[todo] = found.row
         dist[todo] = found.distance_km
+        if tolerance_km > 0 and outside.any():
+            self._nearest(lon, lat, np.flatnonzero(outside), tolerance_km, row, dist)
         return Located(row, dist)
 
     def _answer_grid(self) -> _AnswerGrid:
@@ -470,43 +481,74 @@ class _RasterSlot:
     def _key(self) -> str | None:
         if self.cache_key is None:
             return None
-        return cache.entry_key("raster", self.cache_key, _GRID_CELL_DEG, COAST_TOLERANCE_KM)
+        return cache.entry_key(
+            "raster", self.cache_key, _GRID_CELL_DEG, COAST_TOLERANCE_KM, "levels", _FINE
+        )
 
     def _read(self, index: CountryIndex) -> _AnswerGrid | None:
         key = self._key()
         arrays = cache.load("raster", key) if key is not None else None
         if arrays is None:
             return None
-        codes = arrays.get("codes")
+        codes, cells, fine = (arrays.get(k) for k in ("codes", "fine_cells", "fine_codes"))
         shape = (round(180.0 / _GRID_CELL_DEG), round(360.0 / _GRID_CELL_DEG))
         if (
             codes is None
+            or cells is None
+            or fine is None
             or codes.shape != shape
             or codes.dtype.kind != "i"
-            or int(codes.min()) < _EXACT
+            or int(codes.min()) < _NEAR
             or int(codes.max()) >= len(index.frame)
+            or cells.ndim != 1
+            or cells.dtype.kind != "i"
+            or fine.shape != (len(cells), _FINE, _FINE)
+            or fine.dtype.kind != "i"
+            or not _fits_fine_level(codes, cells, fine, len(index.frame))
         ):
             log.debug("cache: the raster entry does not fit this country layer: ignored")
             return None
-        return _AnswerGrid(codes, _GRID_CELL_DEG, COAST_TOLERANCE_KM)
+        return _AnswerGrid(codes, _GRID_CELL_DEG, COAST_TOLERANCE_KM, cells.astype(np.int64), fine)
 
     def _write(self, grid: _AnswerGrid) -> None:
         key = self._key()
         if key is not None:
-            cache.store("raster", key, {"codes": grid.codes}, compress=True, keep=2)
+            arrays = {"codes": grid.codes, "fine_cells": grid.fine_cells, "fine_codes": grid.fine}
+            cache.store("raster", key, arrays, compress=True, keep=2)
+
+
+def _fits_fine_level(codes: np.ndarray, cells: np.ndarray, fine: np.ndarray, rows: int) -> bool:
+    """Whether a cached second level fits its first: blocks of ``_EXACT`` cells, in order."""
+    if not len(cells):
+        return True
+    return bool(
+        np.all(np.diff(cells) > 0)
+        and cells[0] >= 0
+        and cells[-1] < codes.size
+        and np.all(codes.ravel()[cells] == _EXACT)
+        and int(fine.min()) >= _NEAR
+        and int(fine.max()) < rows
+    )
 
 
 @dataclass(frozen=True)
 class _AnswerGrid:
-    """The rule's answer per raster cell: a country row, ``_SEA`` or ``_EXACT`` (ask the rule).
+    """The rule's answer per raster cell, in two levels.
 
-    Cell ``[iy, ix]`` spans longitudes ``-180 + ix * cell_deg`` to ``-180 + (ix + 1) * cell_deg``
-    and latitudes ``-90 + iy * cell_deg`` to ``-90 + (iy + 1) * cell_deg``, edges included.
+    A code is a country row, ``_SEA``, ``_NEAR`` (outside every polygon: the
+    nearest step decides) or ``_EXACT`` (ask the whole rule).  Cell ``[iy, ix]``
+    spans longitudes ``-180 + ix * cell_deg`` to ``-180 + (ix + 1) * cell_deg``
+    and latitudes ``-90 + iy * cell_deg`` to ``-90 + (iy + 1) * cell_deg``, edges
+    included.  An ``_EXACT`` cell listed in ``fine_cells`` (flat indices
+    ``iy * nx + ix``, increasing) has a block of ``fine`` that splits it into
+    ``_FINE x _FINE`` cells the same way, with codes of their own.
     """
 
     codes: np.ndarray
     cell_deg: float
     tolerance_km: float
+    fine_cells: np.ndarray
+    fine: np.ndarray
 
     def lookup(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         """The code of each point's cell; ``_EXACT`` for a non-finite or out-of-range point."""
@@ -514,10 +556,24 @@ class _AnswerGrid:
         with np.errstate(invalid="ignore"):
             valid = (np.abs(lon) <= 180.0) & (np.abs(lat) <= 90.0)
         # non-negative, so truncation is floor; 180 and 90 fall in the last cell
-        ix = ((np.where(valid, lon, 0.0) + 180.0) / self.cell_deg).astype(np.intp)
-        iy = ((np.where(valid, lat, 0.0) + 90.0) / self.cell_deg).astype(np.intp)
-        code = self.codes[np.minimum(iy, ny - 1), np.minimum(ix, nx - 1)]
+        x = np.where(valid, lon, 0.0) + 180.0
+        y = np.where(valid, lat, 0.0) + 90.0
+        ix = np.minimum((x / self.cell_deg).astype(np.intp), nx - 1)
+        iy = np.minimum((y / self.cell_deg).astype(np.intp), ny - 1)
+        code = self.codes[iy, ix]
         code[~valid] = _EXACT
+        todo = np.flatnonzero(code == _EXACT)
+        if len(todo) and len(self.fine_cells):
+            flat = iy[todo] * nx + ix[todo]
+            block = np.minimum(np.searchsorted(self.fine_cells, flat), len(self.fine_cells) - 1)
+            has = (self.fine_cells[block] == flat) & valid[todo]
+            todo, block = todo[has], block[has]
+            # cell_deg / _FINE is a power of two: the division is cell_deg's times _FINE exactly,
+            # so the fine cell lies in the coarse one (180 and 90 in the last one)
+            fine_deg = self.cell_deg / _FINE
+            sx = (x[todo] / fine_deg).astype(np.intp) - ix[todo] * _FINE
+            sy = (y[todo] / fine_deg).astype(np.intp) - iy[todo] * _FINE
+            code[todo] = self.fine[block, np.clip(sy, 0, _FINE - 1), np.clip(sx, 0, _FINE - 1)]
         return np.asarray(code)
 
 
@@ -534,15 +590,20 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
        rule's own covered-by step.  One country: that country's row.  Several
        (overlapping polygons): ``_EXACT``.
     3. **None**: ``_SEA`` if no boundary cell lies within the tolerance, else
-       ``_EXACT``.  A point outside every polygon is nearest to a boundary
-       point; a geodesic of length ``d`` changes latitude by at most
+       ``_NEAR`` (outside every polygon: the nearest step decides).  A point
+       outside every polygon is nearest to a boundary point; a geodesic of
+       length ``d`` changes latitude by at most
        ``d / M_min`` (``M_min`` the smallest meridional radius of curvature)
        and longitude by at most ``d / (a cos(phi_max))``, ``phi_max`` being
        the largest latitude the geodesic can reach; cells are dilated by those
        margins (wrapping at the antimeridian; rows near a pole are all
-       ``_EXACT``).  The rule's nearest step measures the geodesic distance
+       ``_NEAR``).  The rule's nearest step measures the geodesic distance
        to a boundary point, never less than the true distance, so beyond the
        margins it finds nothing within the tolerance either.
+    4. **A second level** splits each boundary cell into ``_FINE x _FINE``
+       cells and makes steps 1 and 2 again in it (:func:`_fine_level`): near
+       a coast or a border, most points are then answered by their fine cell,
+       or go to the nearest step without the covered-by one.
 
     A lookup maps a point to a cell by a floor whose rounding error (about
     1e-14 degree) is far below ``_EPS_DEG``, so a point near a cell edge gets
@@ -551,27 +612,8 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
     from scipy import ndimage
 
     nx, ny = round(360.0 / cell_deg), round(180.0 / cell_deg)
-    # every boundary segment, cut so that none is longer than half a cell
-    start = index._piece_xy[:, :-1, :].reshape(-1, 2)
-    stop = index._piece_xy[:, 1:, :].reshape(-1, 2)
-    cuts = np.maximum(np.ceil(np.abs(stop - start).max(axis=1) / (cell_deg / 2)), 1).astype(np.intp)
-    seg = np.repeat(np.arange(len(start)), cuts)
-    step = np.arange(len(seg)) - np.repeat(np.cumsum(cuts) - cuts, cuts)
-    delta = (stop - start)[seg] / np.repeat(cuts, cuts)[:, None]
-    a = start[seg] + delta * step[:, None]
-    b = a + delta
-    lo = np.minimum(a, b) - _EPS_DEG
-    hi = np.maximum(a, b) + _EPS_DEG
-    ix0, ix1 = (
-        np.clip(((v + 180.0) // cell_deg).astype(np.intp), 0, nx - 1) for v in (lo[:, 0], hi[:, 0])
-    )
-    iy0, iy1 = (
-        np.clip(((v + 90.0) // cell_deg).astype(np.intp), 0, ny - 1) for v in (lo[:, 1], hi[:, 1])
-    )
     crossed = np.zeros(ny * nx, dtype=bool)
-    for dx in (0, 1):
-        for dy in (0, 1):
-            crossed[np.minimum(iy0 + dy, iy1) * nx + np.minimum(ix0 + dx, ix1)] = True
+    crossed[_touched_cells(index._piece_xy, cell_deg, nx, ny)] = True
     boundary = crossed.reshape(ny, nx)
 
     # components free of boundary; labels are numbered in raster order, so each
@@ -614,10 +656,94 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
             near_lon[rows_w] = ndimage.maximum_filter1d(
                 near[rows_w], size=2 * w + 1, axis=1, mode="wrap"
             )
-    codes[(codes == _SEA) & near_lon.astype(bool)] = _EXACT
+    codes[(codes == _SEA) & near_lon.astype(bool)] = _NEAR
+    cells = np.flatnonzero(boundary.ravel())
+    fine = _fine_level(index, cells, cell_deg, nx, ny)
     if len(index.frame) <= np.iinfo(np.int16).max:
         codes = codes.astype(np.int16)  # half the memory, and a smaller cache entry
-    return _AnswerGrid(codes, cell_deg, tolerance_km)
+        fine = fine.astype(np.int16)
+    return _AnswerGrid(codes, cell_deg, tolerance_km, cells.astype(np.int64), fine)
+
+
+def _touched_cells(piece_xy: np.ndarray, cell_deg: float, nx: int, ny: int) -> np.ndarray:
+    """Flat indices ``iy * nx + ix`` (repeated) of the cells a boundary passes within
+    ``_EPS_DEG`` of, on the world raster of ``cell_deg`` cells.
+
+    Segments are first cut to half a cell, so that each one's bounding box
+    (widened by ``_EPS_DEG``) spans at most 2 x 2 cells: the cells it touches
+    are those of its corners.
+    """
+    start = piece_xy[:, :-1, :].reshape(-1, 2)
+    stop = piece_xy[:, 1:, :].reshape(-1, 2)
+    cuts = np.maximum(np.ceil(np.abs(stop - start).max(axis=1) / (cell_deg / 2)), 1).astype(np.intp)
+    seg = np.repeat(np.arange(len(start)), cuts)
+    step = np.arange(len(seg)) - np.repeat(np.cumsum(cuts) - cuts, cuts)
+    delta = (stop - start)[seg] / np.repeat(cuts, cuts)[:, None]
+    a = start[seg] + delta * step[:, None]
+    b = a + delta
+    lo = np.minimum(a, b) - _EPS_DEG
+    hi = np.maximum(a, b) + _EPS_DEG
+    ix0, ix1 = (
+        np.clip(((v + 180.0) // cell_deg).astype(np.int64), 0, nx - 1) for v in (lo[:, 0], hi[:, 0])
+    )
+    iy0, iy1 = (
+        np.clip(((v + 90.0) // cell_deg).astype(np.int64), 0, ny - 1) for v in (lo[:, 1], hi[:, 1])
+    )
+    corners = [
+        np.minimum(iy0 + dy, iy1) * nx + np.minimum(ix0 + dx, ix1) for dx in (0, 1) for dy in (0, 1)
+    ]
+    return np.concatenate(corners)
+
+
+def _fine_level(
+    index: CountryIndex, cells: np.ndarray, cell_deg: float, nx: int, ny: int
+) -> np.ndarray:
+    """The second level of the answer raster: a block of codes for each boundary cell.
+
+    ``cells`` are the flat indices of the first level's boundary cells.  Each
+    one is split into ``_FINE x _FINE`` cells, and the first level's argument
+    is made again inside each block: a fine cell that a boundary passes within
+    ``_EPS_DEG`` of is ``_EXACT``; the others split into 4-connected components
+    (within the block) with no boundary in them or on their edges, where the
+    covered-by step gives the same countries to every point: the centre of one
+    cell of each is tested.  One country: its row; several: ``_EXACT``; none:
+    ``_NEAR`` (the point is outside every polygon, and the nearest step alone
+    decides, for any tolerance).
+    """
+    from scipy import ndimage
+
+    fine_deg = cell_deg / _FINE
+    if not len(cells):
+        return np.zeros((0, _FINE, _FINE), dtype=np.int32)
+    touched = _touched_cells(index._piece_xy, fine_deg, nx * _FINE, ny * _FINE)
+    fy, fx = np.divmod(touched, nx * _FINE)
+    coarse = (fy // _FINE) * nx + fx // _FINE
+    block = np.minimum(np.searchsorted(cells, coarse), len(cells) - 1)
+    ok = cells[block] == coarse  # a fine cell touched only by the widened box of a segment
+    crossed = np.zeros((len(cells), _FINE, _FINE), dtype=bool)
+    crossed[block[ok], fy[ok] % _FINE, fx[ok] % _FINE] = True
+    within_block = np.zeros((3, 3, 3), dtype=bool)
+    within_block[1] = ndimage.generate_binary_structure(2, 1)
+    labels, count = ndimage.label(~crossed, structure=within_block)
+    flat = labels.ravel()
+    # one cell of each label (numbered in raster order: where the running maximum steps up)
+    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(flat), prepend=0) > 0)
+    if len(firsts) != count or not np.array_equal(flat[firsts], np.arange(1, count + 1)):
+        firsts = np.unique(flat, return_index=True)[1][1:]  # not in raster order: sort
+    rep_block, rest = np.divmod(firsts, _FINE * _FINE)
+    rep_y, rep_x = np.divmod(rest, _FINE)
+    base_y, base_x = np.divmod(cells[rep_block], nx)
+    pt_idx, rows = index._covering(
+        -180.0 + (base_x * _FINE + rep_x + 0.5) * fine_deg,
+        -90.0 + (base_y * _FINE + rep_y + 0.5) * fine_deg,
+    )
+    covers = np.bincount(pt_idx, minlength=count)
+    low = np.full(count, np.iinfo(np.int64).max)
+    high = np.full(count, -1)
+    np.minimum.at(low, pt_idx, rows)
+    np.maximum.at(high, pt_idx, rows)
+    per_label = np.where(covers == 0, _NEAR, np.where(low == high, low, _EXACT))
+    return np.where(flat == 0, _EXACT, per_label[flat - 1]).astype(np.int32).reshape(crossed.shape)
 
 
 #: How close (degrees) a boundary may come to a cell for the cell to count as crossed.

@@ -454,6 +454,110 @@ def test_raster_agrees_with_the_rule_where_it_is_hard(
     assert_same(fast.row[: len(lon)], fast.distance_km[: len(lon)], rule.row, rule.distance_km)
 
 
+FINE_CELL_DEG = GRID_CELL_DEG / countries._FINE  # the second level's cell
+
+
+def on_fine_edges(
+    base: tuple[float, float], i: int, j: int, di: float, dj: float
+) -> tuple[float, float]:
+    """A corner of the second level's cells near ``base``, nudged by ``di``, ``dj``."""
+    x = math.floor((base[0] + 180) / FINE_CELL_DEG + i) * FINE_CELL_DEG - 180 + di
+    y = math.floor((base[1] + 90) / FINE_CELL_DEG + j) * FINE_CELL_DEG - 90 + dj
+    return (x + 180) % 360 - 180, max(-90.0, min(90.0, y))
+
+
+nudges = st.sampled_from([0.0, 1e-12, -1e-12, 1e-9, -1e-9, FINE_CELL_DEG / 2])
+fine_edges = st.builds(
+    on_fine_edges,
+    st.sampled_from(NEAR_EDGES),
+    st.integers(-64, 64),
+    st.integers(-64, 64),
+    nudges,
+    nudges,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    drawn=st.lists(st.one_of(fine_edges, near(0.05)), min_size=1, max_size=16),
+    around=st.sampled_from(NEAR_EDGES),
+    spread=st.sampled_from([0.01, 0.05, 0.2]),
+    seed=st.integers(0, 2**32 - 1),
+    tolerance_km=st.sampled_from([COAST_TOLERANCE_KM, 0.0, 10.0, 40.0]),
+)
+def test_the_fine_level_agrees_with_the_rule(
+    world: CountryIndex,
+    drawn: list[tuple[float, float]],
+    around: tuple[float, float],
+    spread: float,
+    seed: int,
+    tolerance_km: float,
+) -> None:
+    """Corners of the second level's cells, and clouds a few fine cells wide at coasts and
+    borders: the two-level raster gives the rule's answers, bit for bit."""
+    rng = np.random.default_rng(seed)
+    cloud_lon = (around[0] + rng.uniform(-spread, spread, 2000) + 180) % 360 - 180
+    cloud_lat = np.clip(around[1] + rng.uniform(-spread, spread, 2000), -90, 90)
+    lon = np.r_[[p[0] for p in drawn], cloud_lon]
+    lat = np.r_[[p[1] for p in drawn], cloud_lat]
+    pad = _GRID_MIN_POINTS - len(lon)
+    fast = world.locate_many(
+        np.r_[lon, np.full(pad, INLAND[0])],
+        np.r_[lat, np.full(pad, INLAND[1])],
+        tolerance_km=tolerance_km,
+    )
+    code = world._answer_grid().lookup(lon, lat)
+    event(f"not left to the whole rule: {np.mean(code != countries._EXACT):.0%}".replace("%", " %"))
+    rule = world._locate_exact(lon, lat, tolerance_km)
+    assert_same(fast.row[: len(lon)], fast.distance_km[: len(lon)], rule.row, rule.distance_km)
+
+
+def boundary_clouds(world: CountryIndex, n: int, km: float, seed: int) -> tuple[np.ndarray, ...]:
+    """``n`` points within ``km`` (geodesic) of vertices of the country boundaries."""
+    rng = np.random.default_rng(seed)
+    vertices = world._piece_xy[rng.integers(0, len(world._piece_xy), n), 0]
+    lon, lat, _ = pyproj.Geod(ellps="WGS84").fwd(
+        vertices[:, 0], vertices[:, 1], rng.uniform(0, 360, n), rng.uniform(0, km * 1000, n)
+    )
+    return np.asarray(lon), np.asarray(lat)
+
+
+def test_the_fine_level_answers_most_points_near_boundaries(world: CountryIndex) -> None:
+    """Near coasts and borders (where the first level asks the rule for every point), the
+    second level answers most points, or sends them to the nearest step alone, and gives the
+    rule's answers."""
+    lon, lat = boundary_clouds(world, _GRID_MIN_POINTS, 20.0, 7)
+    code = world._answer_grid().lookup(lon, lat)
+    first = world._answer_grid().codes
+    coarse = first[
+        ((lat + 90) // GRID_CELL_DEG).astype(int), ((lon + 180) // GRID_CELL_DEG).astype(int)
+    ]
+    assert np.mean(coarse < 0) > 0.8  # what the first level left to the rule
+    assert np.mean(code == countries._EXACT) < 0.3
+    assert np.mean(code >= 0) > 0.3 and np.mean(code == countries._NEAR) > 0.2
+    fast = world.locate_many(lon, lat)
+    assert_same(fast.row, fast.distance_km, *exact(world, lon, lat, COAST_TOLERANCE_KM))
+
+
+def test_land_points_get_the_country_sjoin_gives(world: CountryIndex) -> None:
+    """Points that ``geopandas.sjoin(predicate="within")`` puts in a country get that country
+    (with overlapping polygons, the one whose ISO3 sorts first), near boundaries and anywhere."""
+    near_lon, near_lat = boundary_clouds(world, _GRID_MIN_POINTS // 2, 5.0, 8)
+    rng = np.random.default_rng(9)
+    lon = np.r_[near_lon, rng.uniform(-180, 180, _GRID_MIN_POINTS // 2)]
+    lat = np.r_[near_lat, np.degrees(np.arcsin(rng.uniform(-1, 1, _GRID_MIN_POINTS // 2)))]
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
+    joined = gpd.sjoin(points, world.frame[["iso3", "geometry"]], predicate="within")
+    want = joined.groupby(level=0)["iso3"].min()
+    found = world.locate_many(lon, lat)
+    assert len(want) > 20_000
+    got = world.frame["iso3"].to_numpy()[found.row[want.index.to_numpy()]]
+    np.testing.assert_array_equal(got, want.to_numpy())
+    assert np.all(found.distance_km[want.index.to_numpy()] == 0.0)
+
+
 # -- the rule against a brute-force oracle -------------------------------------------------------
 
 
@@ -615,6 +719,26 @@ def test_the_raster_is_cached_and_a_bad_one_is_rebuilt(own_cache: Path, project_
     cache.store("raster", key, {"codes": np.full_like(built.codes, 10_000)})
     again = fresh_load(path)
     np.testing.assert_array_equal(again._answer_grid().codes, built.codes)
+    np.testing.assert_array_equal(again._answer_grid().fine, built.fine)
+    # and so is a second level that does not fit the first: a block for a cell the first
+    # level answers, a code that is no row, blocks out of order
+    whole = {"codes": built.codes, "fine_cells": built.fine_cells, "fine_codes": built.fine}
+    answered = built.codes.copy()
+    answered.ravel()[built.fine_cells[0]] = 0
+    not_a_row = built.fine.copy()
+    not_a_row[0, 0, 0] = 10_000
+    for wrong in (
+        {"codes": answered},
+        {"fine_codes": not_a_row},
+        {"fine_cells": built.fine_cells[::-1].copy()},
+        {"fine_codes": built.fine[:, :4]},
+    ):
+        cache.store("raster", key, {**whole, **wrong})
+        index = fresh_load(path)
+        assert index._raster._read(index) is None, list(wrong)
+    cache.store("raster", key, whole)
+    index = fresh_load(path)
+    assert index._raster._read(index) is not None
 
 
 def test_a_clone_answers_alike_from_other_threads(world: CountryIndex) -> None:
