@@ -630,7 +630,7 @@ def dask_client() -> object:
     import distributed  # the dask extra; a missing one fails these tests, never skips them
 
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
     )
     client = distributed.Client(cluster)
     yield client
@@ -681,7 +681,11 @@ def test_dask_workers_in_another_folder_enrich_file_urls_as_the_local_engine(
     monkeypatch.chdir(elsewhere)  # the worker processes start here: no data/, no parts/
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            scheduler_port=0,
+            dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
@@ -1291,6 +1295,20 @@ def test_a_geoparquet_column_that_is_not_an_object_is_a_data_error(
         match=r"p\.parquet: field 'columns\.geometry': got \[1\]; expected an object describing",
     ):
         enrich_file(tmp_path / "p.parquet", tmp_path / "out.csv", atlas=atlas)
+
+
+def test_the_dask_engine_draws_the_progress_bar_file_by_file(
+    atlas: geo.Atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = partitioned(tmp_path, atlas, n=3000, parts=3)
+    updates: list[Progress] = []
+    monkeypatch.setattr(ProgressBar, "update", lambda self, progress: updates.append(progress))
+    out = (tmp_path / "enriched").as_uri()
+    result = CliRunner().invoke(cli, ["enrich", str(folder), out, "--engine", "dask"])
+    assert result.exit_code == 0, result.output
+    assert f"enriched 3,000 rows into {tmp_path / 'enriched'}" in result.output
+    assert sorted(u.rows for u in updates) == [1000, 2000, 3000]
+    assert max(u.fraction or 0 for u in updates) == 1.0
 
 
 def test_dash_reads_csv_from_stdin_and_writes_it_to_stdout_once_complete() -> None:
