@@ -2,10 +2,10 @@
 
 Writes N random points (default 4,000,000, uniform over the globe) as 8 GeoParquet
 partitions, starts a distributed.LocalCluster of 1 and one of 2 worker processes (one
-thread each; no fixed port, no dashboard), warms each up (the workers load the atlas once),
-then times, in alternation for each of ``--runs`` rounds: the local engine with 2 threads
-(the same core count), Dask on 1 worker, Dask on 2 workers.  Prints each run, then the
-medians and the ratios, with the machine's load average before and after.
+thread each; scheduler and dashboard on free ports), warms each up (the workers load the
+atlas once), then times, in alternation for each of ``--runs`` rounds: the local engine
+with 2 threads (the same core count), Dask on 1 worker, Dask on 2 workers.  Prints each
+run (wall-clock and CPU seconds, with the load average), then the medians and the ratios.
 
     .venv/bin/python bench/bench_dask.py                 # 4M points, 3 rounds
     .venv/bin/python bench/bench_dask.py --points 400000 --runs 1
@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -43,10 +45,23 @@ def write_parts(folder: Path, n: int, parts: int) -> None:
         frame.to_parquet(folder / f"part.{k}.parquet")
 
 
-def timed(run: Callable[[], object]) -> float:
+def cpu_seconds() -> float:
+    """CPU seconds this process has used (user + system, all threads)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(run: Callable[[], object], client: Any = None) -> tuple[float, float]:
+    """Wall-clock seconds of ``run()``, and the CPU seconds of this process and the workers."""
+
+    def used() -> float:
+        workers = sum(client.run(cpu_seconds).values()) if client is not None else 0.0
+        return cpu_seconds() + workers
+
+    cpu = used()
     started = time.perf_counter()
     run()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, used() - cpu
 
 
 def main() -> None:
@@ -83,19 +98,24 @@ def main() -> None:
                     enrich_file(parts, work / "warm", engine="dask")
             enrich_file(parts, work / "warm.parquet", workers=2)  # the atlas of this process
             runs: dict[str, list[float]] = {"local": [], "dask1": [], "dask2": []}
+            cpus: dict[str, list[float]] = {"local": [], "dask1": [], "dask2": []}
             for round_ in range(args.runs):
-                runs["local"].append(
-                    timed(lambda: enrich_file(parts, work / "local.parquet", workers=2))
-                )
+                wall, cpu = timed(lambda: enrich_file(parts, work / "local.parquet", workers=2))
+                runs["local"].append(wall)
+                cpus["local"].append(cpu)
                 for workers, client in clients.items():
                     with client.as_current():
-                        runs[f"dask{workers}"].append(
-                            timed(lambda: enrich_file(parts, work / "dask", engine="dask"))
+                        wall, cpu = timed(
+                            lambda: enrich_file(parts, work / "dask", engine="dask"), client
                         )
+                    runs[f"dask{workers}"].append(wall)
+                    cpus[f"dask{workers}"].append(cpu)
                 print(
-                    f"round {round_ + 1}: local engine (2 threads) {runs['local'][-1]:.1f} s, "
-                    f"dask 1 worker {runs['dask1'][-1]:.1f} s, "
-                    f"dask 2 workers {runs['dask2'][-1]:.1f} s",
+                    f"round {round_ + 1} (wall s / CPU s): "
+                    f"local engine (2 threads) {runs['local'][-1]:.1f} / {cpus['local'][-1]:.1f}, "
+                    f"dask 1 worker {runs['dask1'][-1]:.1f} / {cpus['dask1'][-1]:.1f}, "
+                    f"dask 2 workers {runs['dask2'][-1]:.1f} / {cpus['dask2'][-1]:.1f}; "
+                    f"load {os.getloadavg()[0]:.2f}",
                     flush=True,
                 )
         finally:
@@ -112,6 +132,14 @@ def main() -> None:
         print(
             f"dask (2 workers) vs local engine (2 threads): {two / local:.2f}x the time "
             "(target <= 1.2x)"
+        )
+        local_cpu, one_cpu, two_cpu = (
+            statistics.median(cpus[k]) for k in ("local", "dask1", "dask2")
+        )
+        print(
+            f"CPU seconds (medians): local {local_cpu:.1f}, dask 1 worker {one_cpu:.1f}, "
+            f"dask 2 workers {two_cpu:.1f}: dask uses {two_cpu / local_cpu:.2f}x the local "
+            "engine's CPU (less sensitive to other work on the machine than wall-clock)"
         )
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
