@@ -161,6 +161,10 @@ class DataError(GeoError, ValueError):
         head = f"{count} problem{'s' if count != 1 else ''} in the data:"
         super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by its arguments (a Dask worker's error reaches the client whole)."""
+        return (type(self), (self.problems,))
+
 
 @dataclass(frozen=True)
 class RowProblem(Problem):
@@ -199,6 +203,7 @@ class InvalidPointsError(DataError):
     """
 
     def __init__(self, file: str, problems: Sequence[Problem], count: int) -> None:
+        self.file = file
         self.problems = list(problems)
         self.count = count
         shown = len(self.problems)
@@ -207,6 +212,10 @@ class InvalidPointsError(DataError):
         lines = [head, *(f"  {p}" for p in self.problems)]
         lines.append("  (use on_invalid='skip' or 'null', or --on-invalid, to keep going)")
         GeoError.__init__(self, "\n".join(lines))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled by its arguments (a Dask worker's error reaches the client whole)."""
+        return (type(self), (self.file, self.problems, self.count))
 
 
 class AssetError(GeoError):

@@ -79,6 +79,24 @@ def test_the_kml_is_kml_a_parser_reads(tmp_path: Path) -> None:
     assert [p.findtext(f"{KML}name") for p in placemarks] == list(frame()["name"])
     coordinates = placemarks[1].findtext(f".//{KML}coordinates")
     assert coordinates is not None and coordinates.startswith("4.37,50.85")
+    # the KML 2.2 structure: every element in its namespace; kml > Document > (Folder >)
+    # Placemark, each with one Point and ExtendedData whose SchemaData names a declared Schema
+    assert {e.tag.split("}")[0] + "}" for e in root.iter()} == {KML}
+    document = root.find(f"{KML}Document")
+    assert document is not None
+    assert placemarks == document.findall(f"{KML}Placemark") + document.findall(
+        f"{KML}Folder/{KML}Placemark"
+    )
+    schemas = {f"#{s.get('id')}": s for s in document.findall(f"{KML}Schema")}
+    for placemark in placemarks:
+        assert len(placemark.findall(f"{KML}Point")) == 1
+        lon, lat = map(float, placemark.findtext(f"{KML}Point/{KML}coordinates", "").split(","))
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        for data in placemark.iterfind(f"{KML}ExtendedData/{KML}SchemaData"):
+            fields = {f.get("name") for f in schemas[data.get("schemaUrl", "")]}
+            assert {d.get("name") for d in data.findall(f"{KML}SimpleData")} <= fields
+    history = placemarks[0].find(f".//{KML}SimpleData[@name='history']")
+    assert history is not None and json.loads(history.text or "") == frame()["history"][0]
 
 
 def test_the_format_comes_from_the_ending_or_is_refused() -> None:

@@ -639,7 +639,7 @@ def dask_client() -> object:
     cluster.close()
 
 
-def partitioned(tmp_path: Path, atlas: geo.Atlas, n: int = 6000) -> Path:
+def partitioned(tmp_path: Path, atlas: geo.Atlas, n: int = 6000, parts: int = 3) -> Path:
     lon, lat = random_points(n, 6, atlas)
     frame = gpd.GeoDataFrame(
         {"i": np.arange(n), "name": [f"p{i}" for i in range(n)]},
@@ -648,8 +648,8 @@ def partitioned(tmp_path: Path, atlas: geo.Atlas, n: int = 6000) -> Path:
     )
     folder = tmp_path / "parts"
     folder.mkdir()
-    for k, start in enumerate(range(0, n, n // 3)):
-        frame.iloc[start : start + n // 3].to_parquet(folder / f"part.{k}.parquet")
+    for k, start in enumerate(range(0, n, n // parts)):
+        frame.iloc[start : start + n // parts].to_parquet(folder / f"part.{k}.parquet")
     return folder
 
 
@@ -675,22 +675,32 @@ def test_dask_workers_in_another_folder_enrich_file_urls_as_the_local_engine(
 ) -> None:
     import distributed
 
-    folder = partitioned(tmp_path, atlas, n=3000)
+    folder = partitioned(tmp_path, atlas, n=3000, parts=6)
     copy_data(tmp_path / "mine")  # the user's own data folder, named relative to the caller
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)  # the worker processes start here: no data/, no parts/
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            scheduler_port=0,
+            dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
         monkeypatch.chdir(tmp_path)  # the caller's folder
         assert set(client.run(os.getcwd).values()) == {str(elsewhere)}
+        from geo.points.dask import bundles_received
+
+        here = bundles_received()
         summary = enrich_file(
             folder.as_uri(), (tmp_path / "out").as_uri(), engine="dask", data_dir="mine/data"
         )
+        # the data folder reached each worker process once, not with each of the 6 tasks
+        assert list(client.run(bundles_received).values()) == [1, 1]
+        assert bundles_received() == here  # the client kept its own
     assert (summary.rows_read, summary.rows_written) == (3000, 3000)
     enrich_file(folder, tmp_path / "local.parquet", atlas=atlas)
     parts = sorted((tmp_path / "out").glob("*.parquet"))
@@ -703,9 +713,72 @@ def test_dask_workers_in_another_folder_enrich_file_urls_as_the_local_engine(
         assert (tmp_path / "out").stat().st_mode & 0o777 == 0o777 & ~mask
 
 
-def test_urls_other_than_file_are_refused_clearly(tmp_path: Path) -> None:
-    with pytest.raises(geo.UsageError, match=r"Got 's3://bucket/parts'; geo reads .*not s3://"):
+def test_urls_the_engine_cannot_reach_are_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(
+        geo.UsageError,
+        match=r"Got 's3://bucket/p\.parquet'; the local engine reads .*not s3:// "
+        r"\(use engine='dask'",
+    ):
+        enrich_file("s3://bucket/p.parquet", tmp_path / "out.parquet")
+    # the Dask engine takes any fsspec URL whose file system is installed (s3fs is not here)
+    with pytest.raises(geo.UsageError, match=r"Got input 's3://bucket/parts'; .*s3fs"):
         enrich_file("s3://bucket/parts", tmp_path / "out", engine="dask")
+    with pytest.raises(geo.UsageError, match=r"Got output 'nosuch://x/out'; .*nosuch"):
+        enrich_file(tmp_path, "nosuch://x/out", engine="dask")
+    assert not (tmp_path / "out").exists()
+
+
+def test_dask_reads_each_input_file_once_between_memory_urls(
+    atlas: geo.Atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """memory:// in and out on Dask's local scheduler: each file opened and its footer read once."""
+    import fsspec
+    import pyarrow.parquet as pq
+    from fsspec.implementations.memory import MemoryFileSystem
+
+    folder = partitioned(tmp_path, atlas, n=4000, parts=4)
+    memory = fsspec.filesystem("memory")
+    root = f"/geo-test-{os.getpid()}"
+    for path in sorted(folder.iterdir()):
+        memory.pipe(f"{root}/in/{path.name}", path.read_bytes())
+    opened: list[tuple[str, str]] = []
+    footers: list[object] = []
+    open_file, parquet_file = MemoryFileSystem._open, pq.ParquetFile.__init__
+
+    def counting_open(self: Any, path: str, mode: str = "rb", **kwargs: Any) -> Any:
+        opened.append((path, mode))
+        return open_file(self, path, mode, **kwargs)
+
+    def counting_footer(self: Any, source: Any, *args: Any, **kwargs: Any) -> None:
+        footers.append(source)
+        parquet_file(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(MemoryFileSystem, "_open", counting_open)
+    monkeypatch.setattr(pq.ParquetFile, "__init__", counting_footer)
+    seen: list[Progress] = []
+    try:
+        summary = enrich_file(
+            f"memory://{root}/in", f"memory://{root}/out", engine="dask", progress=seen.append
+        )
+        reads = sorted(p for p, mode in opened if mode == "rb")
+        assert reads == [f"{root}/in/part.{k}.parquet" for k in range(4)]  # each once
+        assert len(footers) == 4
+        assert (summary.rows_read, summary.rows_written) == (4000, 4000)
+        assert summary.output == f"memory://{root}/out"
+        # a progress report per file, by bytes, ending at 1
+        assert [p.fraction for p in seen][-1] == 1.0 and len(seen) == 4
+        assert sorted(p.rows for p in seen) == [1000, 2000, 3000, 4000]
+        outputs = sorted(memory.ls(f"{root}/out", detail=False))
+        assert [o.rsplit("/", 1)[1] for o in outputs] == [f"part.{k:06d}.parquet" for k in range(4)]
+        assert not [p for p in memory.ls(root, detail=False) if p.endswith(".tmp")]
+        from_dask = pd.concat(
+            [gpd.read_parquet(io.BytesIO(memory.cat(o))) for o in outputs], ignore_index=True
+        )
+    finally:
+        memory.rm(root, recursive=True)
+    enrich_file(folder, tmp_path / "local.parquet", atlas=atlas)
+    single = gpd.read_parquet(tmp_path / "local.parquet")
+    pd.testing.assert_frame_equal(from_dask, single, check_dtype=False)
 
 
 def test_dask_invalid_rows_name_the_partition(
@@ -717,7 +790,7 @@ def test_dask_invalid_rows_name_the_partition(
     frame.to_parquet(tmp_path / "p.parquet")
     with pytest.raises(
         InvalidPointsError,
-        match=r"p\.parquet \(partition 0\): row 2: column 'geometry\.y': got 100\.0",
+        match=r"in p\.parquet:\n  p\.parquet: row 2: column 'geometry\.y': got 100\.0",
     ):
         enrich_file(tmp_path / "p.parquet", tmp_path / "out.parquet", engine="dask")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.parquet"]
@@ -1223,6 +1296,20 @@ def test_a_geoparquet_column_that_is_not_an_object_is_a_data_error(
         match=r"p\.parquet: field 'columns\.geometry': got \[1\]; expected an object describing",
     ):
         enrich_file(tmp_path / "p.parquet", tmp_path / "out.csv", atlas=atlas)
+
+
+def test_the_dask_engine_draws_the_progress_bar_file_by_file(
+    atlas: geo.Atlas, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = partitioned(tmp_path, atlas, n=3000, parts=3)
+    updates: list[Progress] = []
+    monkeypatch.setattr(ProgressBar, "update", lambda self, progress: updates.append(progress))
+    out = (tmp_path / "enriched").as_uri()
+    result = CliRunner().invoke(cli, ["enrich", str(folder), out, "--engine", "dask"])
+    assert result.exit_code == 0, result.output
+    assert f"enriched 3,000 rows into {tmp_path / 'enriched'}" in result.output
+    assert sorted(u.rows for u in updates) == [1000, 2000, 3000]
+    assert max(u.fraction or 0 for u in updates) == 1.0
 
 
 def test_dash_reads_csv_from_stdin_and_writes_it_to_stdout_once_complete() -> None:

@@ -27,7 +27,8 @@ README = ROOT / "README.md"
 #: Examples that are not run, by their start, and why.
 NOT_RUN = {
     "geo watch": "runs until Ctrl-C (tests/test_watch.py and tests/test_serve.py drive it)",
-    "geo enrich parts/": "needs the reader's own partitioned GeoParquet folder",
+    "geo enrich parts/ enriched/ --engine dask --scheduler": "needs the reader's Dask cluster",
+    "geo enrich s3://": "needs the reader's bucket and s3fs",
     "geo print": "lays out the whole network, minutes per run (tests/test_print.py drives it)",
     "geo build --pdf": "as geo print (tests/test_print.py builds the PDF through geo.build)",
 }

@@ -112,8 +112,8 @@ class ProgressBar:
     default="local",
     show_default=True,
     help=(
-        "dask: partitioned GeoParquet in and out with dask-geopandas "
-        "(pip install 'wco-atlas[dask]')."
+        "dask: (Geo)Parquet files or folders, paths or fsspec URLs (s3://, gs://, "
+        "file://), one task per input file (pip install 'wco-atlas[dask]')."
     ),
 )
 @click.option(
@@ -169,7 +169,8 @@ def enrich(
     nearest_km (geodesic, WGS84).  The output appears only once complete.
     CSV cells that a spreadsheet would run as formulas (=, +, -, @...) get a
     leading ' unless --raw-csv.  INPUT or OUTPUT - reads CSV from stdin or
-    writes it to stdout (once complete).
+    writes it to stdout (once complete).  With --engine dask, INPUT and
+    OUTPUT may be fsspec URLs (s3://bucket/parts, gs://..., file://...).
 
     \b
     Example:

@@ -9,31 +9,25 @@ input to :mod:`geo.points.dask` instead.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import os
 import time
 import urllib.parse
 import urllib.request
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
-
-import numpy as np
-import pandas as pd
+from typing import Literal
 
 from geo.atlas import Atlas, load
-from geo.errors import DataError, InvalidPointsError, Problem, UsageError
+from geo.errors import DataError, Problem, UsageError
 from geo.points.csvio import check_delimiter
 from geo.points.dask import enrich_dask
 from geo.points.enrich import ON_INVALID, Enricher, OnInvalid, check_choice
 from geo.points.geoparquet import arrow
-from geo.points.rows import Chunk, Coordinates, merge_problems
-from geo.points.sources import SOURCES, FileSource, format_of
-from geo.points.writers import WRITERS, Writer, atomic_output, output_file
+from geo.points.sources import SOURCES, format_of
+from geo.points.stream import MAX_WORKERS, Progress, stream
+from geo.points.writers import WRITERS, atomic_output, output_file
 from geo.targets import data_rule
 
 __all__ = ["CHUNK_ROWS", "ENGINES", "EnrichSummary", "Progress", "enrich_file"]
@@ -47,30 +41,14 @@ ENGINES: tuple[str, ...] = ("local", "dask")
 
 
 @dataclass(frozen=True)
-class Progress:
-    """How far :func:`enrich_file` has got, passed to its ``progress`` callback after each chunk.
-
-    Attributes
-    ----------
-    rows : int
-        Input rows read so far.
-    fraction : float or None
-        Share of the input read, 0 to 1 (by bytes for CSV, by rows otherwise),
-        ``None`` when unknown.
-    """
-
-    rows: int
-    fraction: float | None
-
-
-@dataclass(frozen=True)
 class EnrichSummary:
     """What :func:`enrich_file` did.
 
     Attributes
     ----------
-    output : pathlib.Path
-        The file (or, for ``engine='dask'``, the folder) written.
+    output : pathlib.Path or str
+        The file (or, for ``engine='dask'``, the folder) written: a path, or
+        the URL of another file system (``s3://``...).
     rows_read, rows_written : int
         Input rows, and rows in the output.
     rows_invalid : int
@@ -80,7 +58,7 @@ class EnrichSummary:
         Wall-clock time.
     """
 
-    output: Path
+    output: Path | str
     rows_read: int
     rows_written: int
     rows_invalid: int
@@ -93,7 +71,7 @@ def local_path(path: str | os.PathLike[str]) -> Path:
     Raises
     ------
     UsageError
-        For a URL of another scheme (``s3://``...), which geo does not read yet.
+        For a URL of another scheme (``s3://``...), which only the Dask engine reads.
     """
     text = os.fspath(path)
     if "://" not in text:
@@ -102,8 +80,9 @@ def local_path(path: str | os.PathLike[str]) -> Path:
     if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
         return Path(urllib.request.url2pathname(parsed.path))
     msg = (
-        f"Got {text!r}; geo reads and writes local paths and file:// URLs, not "
-        f"{parsed.scheme}:// (copy the files to a local folder first)"
+        f"Got {text!r}; the local engine reads and writes local paths and file:// URLs, "
+        f"not {parsed.scheme}:// (use engine='dask', --engine dask, for GeoParquet there, "
+        "or copy the files to a local folder first)"
     )
     raise UsageError(msg)
 
@@ -129,13 +108,13 @@ def enrich_file(
 
     Parameters
     ----------
-    input : path
+    input : path or file:// URL
         ``.csv`` (UTF-8, a header row; columns kept as text; cells separated
         by ``delimiter``), ``.geojson`` (a FeatureCollection of Points; read
         whole), ``.parquet`` (GeoParquet with a Point geometry, or Parquet
         with latitude and longitude columns) or a folder of ``.parquet``
         files (partitioned GeoParquet).  Coordinates are EPSG:4326 degrees.
-    output : path
+    output : path or file:// URL
         Format from the extension: ``.csv`` (with the input's delimiter when
         the input is CSV, else commas), ``.geojson`` or ``.parquet``
         (GeoParquet 1.0, WKB points, EPSG:4326).  With ``engine='dask'``, a
@@ -156,12 +135,15 @@ def enrich_file(
     chunk_rows : int
         Rows per chunk: memory grows with it; results do not depend on it.
     engine : {'local', 'dask'}
-        ``'dask'`` reads GeoParquet with dask-geopandas and enriches the
-        partitions on the current Dask scheduler (a ``distributed.Client``
-        if one is active), writing one output file per partition.  Install
+        ``'dask'`` enriches each file of a (Geo)Parquet input (a partition)
+        in a task of the current Dask scheduler (a ``distributed.Client`` if
+        one is active), reading it once and writing one output file per
+        input file; input and output may then be fsspec URLs (``s3://``,
+        ``gs://``, ``file://``...; see :mod:`geo.points.dask`).  Install
         with ``pip install 'wco-atlas[dask]'``.
     progress : callable, optional
-        Called with a :class:`Progress` after each chunk (local engine).
+        Called with a :class:`Progress` after each chunk (local engine), or
+        each input file (``engine='dask'``).
     data_dir : path, optional
         Data folder for :func:`geo.load` when ``atlas`` is not given.
     delimiter : str, optional
@@ -202,7 +184,6 @@ def enrich_file(
         full disk): no partial output is left.
     """
     started = time.perf_counter()
-    source_path, target = local_path(input), local_path(output)
     check_choice("on_invalid", on_invalid, ON_INVALID)
     check_choice("engine", engine, ENGINES)
     if isinstance(chunk_rows, bool) or not isinstance(chunk_rows, int) or chunk_rows < 1:
@@ -213,169 +194,54 @@ def enrich_file(
         raise UsageError(f"Got workers={workers!r}; `workers` must be a positive integer")
     if delimiter is not None:
         delimiter = check_delimiter(delimiter)
+    if engine == "dask":
+        shown, read, written, invalid = enrich_dask(
+            input,
+            output,
+            kind=kind,
+            lat_column=lat_column,
+            lon_column=lon_column,
+            on_invalid=on_invalid,
+            chunk_rows=chunk_rows,
+            data_dir=data_dir,
+            rule=data_rule(data_dir),
+            progress=progress,
+            atlas_given=atlas is not None,
+        )
+        seconds = time.perf_counter() - started
+        log.debug("enriched %d rows of %s into %s with dask in %.1f s", read, input, shown, seconds)
+        return EnrichSummary(shown, read, written, invalid, seconds)
+    source_path, target = local_path(input), local_path(output)
     in_format = format_of(source_path, "input")
-    if engine == "dask" and (target.suffix == "" or target.is_dir()):
-        out_format = "parquet"  # a folder of partitioned GeoParquet, as the Dask engine writes
-    else:
-        out_format = format_of(target, "output")
+    out_format = format_of(target, "output")
     if not source_path.exists():
         raise DataError([Problem(source_path.name, "(file)", "an existing file", str(source_path))])
     if source_path.resolve() == target.resolve():
         raise UsageError(f"Got input and output {str(target)!r}; write the output to another file")
     rule = atlas.write_rule if atlas is not None else data_rule(data_dir)
     rule.reading(source_path).check(target, what="output")
-    if engine == "dask":
-        if in_format != "parquet" or out_format != "parquet":
-            msg = (
-                f"Got engine='dask' with input {source_path.name!r} and output {target.name!r}; "
-                "engine='dask' reads and writes GeoParquet (.parquet files or folders)"
-            )
-            raise UsageError(msg)
-        if atlas is not None:
-            msg = "Got engine='dask' and an atlas; workers load their own: pass data_dir instead"
-            raise UsageError(msg)
-        read, written, invalid = enrich_dask(
-            source_path,
-            target,
-            kind=kind,
-            lat_column=lat_column,
-            lon_column=lon_column,
-            on_invalid=on_invalid,
-            data_dir=data_dir,
-        )
-    else:
-        arrow()  # fail before reading anything
-        source = SOURCES[in_format](
-            source_path,
-            lat_column=lat_column,
-            lon_column=lon_column,
-            chunk_rows=chunk_rows,
-            delimiter=delimiter,
-        )
-        if atlas is None:
-            atlas = load(data_dir)
-            # its files are known now: a symlinked place file is checked where it leads
-            atlas.write_rule.reading(source_path).check(target, what="output")
-        enricher = Enricher(atlas, kind)
-        threads = workers or min(os.cpu_count() or 1, MAX_WORKERS)
-        with atomic_output(target) as tmp, output_file(tmp, target) as handle:
-            writer = WRITERS[out_format](handle, source, enricher, raw_csv=raw_csv)
-            try:
-                read, written, invalid = _stream(
-                    source, writer, enricher, on_invalid, progress, threads
-                )
-                writer.close()
-            except BaseException:
-                writer.discard()
-                raise
-    seconds = time.perf_counter() - started
-    how = " with dask" if engine == "dask" else ""
-    log.debug("enriched %d rows of %s into %s%s in %.1f s", read, source_path, target, how, seconds)
-    return EnrichSummary(target, read, written, invalid, seconds)
-
-
-def _stream(
-    source: FileSource,
-    writer: Writer,
-    enricher: Enricher,
-    on_invalid: OnInvalid,
-    progress: Callable[[Progress], None] | None,
-    workers: int,
-) -> tuple[int, int, int]:
-    """Read, enrich and write chunk by chunk; returns rows read, written and invalid.
-
-    Each chunk is cut into batches of at most :data:`BATCH_ROWS` rows that
-    ``workers`` threads enrich and render at once (GEOS, the tree query,
-    pyproj and pyarrow release the GIL), while this thread reads ahead and
-    writes the results in the order of the input; at most ``2 * workers``
-    batches wait, so memory does not grow with the input.  With
-    ``on_invalid='raise'``, once a row fails the rest is only checked, so that
-    the error counts every invalid row.
-    """
-    read = written = invalid = 0
-    problems: list[Problem] = []
-    pending: deque[tuple[Future[Any], Progress | None]] = deque()
-    warm = False
-
-    def drain(limit: int) -> None:
-        while len(pending) > limit:
-            future, done = pending.popleft()
-            rendered = future.result()
-            if rendered is not None:
-                writer.put(rendered)
-            if done is not None and progress is not None:
-                progress(done)
-
-    pool = ThreadPoolExecutor(workers, thread_name_prefix="geo-enrich")
-    try:
-        for chunk in source.chunks():
-            coords = chunk.coords
-            read += len(coords.lon)
-            invalid += coords.invalid_count
-            if coords.problems and on_invalid == "raise":
-                if not problems:
-                    drain(0)
-                problems = merge_problems(problems, coords.problems)
-            done = Progress(read, chunk.fraction)
-            if problems:
-                if progress is not None:
-                    progress(done)
-                continue
-            keep = coords.valid if on_invalid == "skip" else np.ones(len(coords.lon), bool)
-            bounds = _batches(len(coords.lon))
-            for i, (start, stop) in enumerate(bounds):
-                future = pool.submit(_render, writer, enricher, chunk, start, stop, keep)
-                pending.append((future, done if i == len(bounds) - 1 else None))
-                if not warm:  # while the threads locate the first batches
-                    enricher.warm(stop - start)
-                    warm = True
-                drain(2 * workers)
-            if not bounds:  # no rows: nothing to write, still a chunk read
-                nothing: Future[Any] = Future()
-                nothing.set_result(None)
-                pending.append((nothing, done))
-            written += int(keep.sum())
-        drain(0)
-    except BaseException:
-        for future, _ in pending:
-            future.cancel()
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    if problems:
-        raise InvalidPointsError(source.label, problems, invalid)
-    return read, written, invalid
-
-
-#: Most rows a thread enriches at a time.
-BATCH_ROWS = 65536
-#: Most threads by default.
-MAX_WORKERS = 8
-
-
-def _batches(n: int) -> list[tuple[int, int]]:
-    """Row ranges of at most :data:`BATCH_ROWS` rows, of about equal sizes, covering ``0..n``."""
-    if n == 0:
-        return []
-    count = -(-n // BATCH_ROWS)
-    edges = np.linspace(0, n, count + 1).round().astype(int).tolist()
-    return list(itertools.pairwise(edges))
-
-
-def _render(
-    writer: Writer, enricher: Enricher, chunk: Chunk, start: int, stop: int, keep: np.ndarray
-) -> Any:
-    """The rows ``start:stop`` of a chunk, enriched and rendered for the writer (in a thread)."""
-    coords = chunk.coords
-    part = Coordinates(
-        coords.lon[start:stop], coords.lat[start:stop], coords.valid[start:stop], [], 0
+    arrow()  # fail before reading anything
+    source = SOURCES[in_format](
+        source_path,
+        lat_column=lat_column,
+        lon_column=lon_column,
+        chunk_rows=chunk_rows,
+        delimiter=delimiter,
     )
-    found = enricher.find(part.lon, part.lat, part.valid)
-    return writer.render(_rows(chunk.data, start, stop), part, found, keep[start:stop])
-
-
-def _rows(data: Any, start: int, stop: int) -> Any:
-    """The rows ``start:stop`` of a frame or a pyarrow Table."""
-    if isinstance(data, pd.DataFrame):
-        return data.iloc[start:stop]
-    return data.slice(start, stop - start)
+    if atlas is None:
+        atlas = load(data_dir)
+        # its files are known now: a symlinked place file is checked where it leads
+        atlas.write_rule.reading(source_path).check(target, what="output")
+    enricher = Enricher(atlas, kind)
+    threads = workers or min(os.cpu_count() or 1, MAX_WORKERS)
+    with atomic_output(target) as tmp, output_file(tmp, target) as handle:
+        writer = WRITERS[out_format](handle, source, enricher, raw_csv=raw_csv)
+        try:
+            read, written, invalid = stream(source, writer, enricher, on_invalid, progress, threads)
+            writer.close()
+        except BaseException:
+            writer.discard()
+            raise
+    seconds = time.perf_counter() - started
+    log.debug("enriched %d rows of %s into %s in %.1f s", read, source_path, target, seconds)
+    return EnrichSummary(target, read, written, invalid, seconds)

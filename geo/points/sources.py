@@ -12,9 +12,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import geopandas as gpd
 import numpy as np
@@ -42,6 +42,7 @@ __all__ = [
     "FileSource",
     "FrameSource",
     "GeoJsonSource",
+    "OpenParquetSource",
     "ParquetSource",
     "format_of",
     "parquet_files",
@@ -461,25 +462,26 @@ class ParquetSource(FileSource):
     columns.
     """
 
-    def chunks(self) -> Iterator[Chunk]:
-        pq = parquet()
+    def _opened(self) -> list[tuple[str, Any]]:
+        """Each file's label and its ``pyarrow.parquet.ParquetFile`` (its footer read)."""
         files = parquet_files(self.path)
-        try:
-            opened = [pq.ParquetFile(p) for p in files]
-        except Exception as err:  # pyarrow raises ArrowInvalid, OSError...
-            raise DataError(
-                [Problem(self.label, "(file)", "a readable Parquet file", str(err))]
-            ) from err
-        total = sum(f.metadata.num_rows for f in opened)
+        opened = _open_parquet(self.label, files)
+        return [
+            (self.label if len(files) == 1 else f"{self.label}/{path.relative_to(self.path)}", f)
+            for path, f in zip(files, opened, strict=True)
+        ]
+
+    def chunks(self) -> Iterator[Chunk]:
+        opened = self._opened()
+        total = sum(f.metadata.num_rows for _, f in opened)
         geometry = (
-            geo_column(self.label, opened[0])
+            geo_column(self.label, opened[0][1])
             if self.lat_column is None and self.lon_column is None
             else None
         )
-        self.columns = [n for n in opened[0].schema_arrow.names if n != geometry]
+        self.columns = [n for n in opened[0][1].schema_arrow.names if n != geometry]
         start = 0
-        for path, parquet_file in zip(files, opened, strict=True):
-            label = self.label if len(files) == 1 else f"{self.label}/{path.relative_to(self.path)}"
+        for label, parquet_file in opened:
             if geometry is None:
                 lat_col, lon_col = self._find_lat_lon(label, parquet_file.schema_arrow.names)
             for batch in parquet_file.iter_batches(batch_size=self.chunk_rows):
@@ -499,6 +501,47 @@ class ParquetSource(FileSource):
                     )
                 start += table.num_rows
                 yield Chunk(data, coords, start / total if total else 1.0)
+
+
+class OpenParquetSource(ParquetSource):
+    """One (Geo)Parquet file open for reading, from any file system (a Dask partition).
+
+    Its footer is read once, when :meth:`chunks` starts; ``label`` names it in
+    messages, and its rows are counted from 1 in it.
+    """
+
+    def __init__(
+        self,
+        handle: BinaryIO,
+        label: str,
+        *,
+        lat_column: str | None,
+        lon_column: str | None,
+        chunk_rows: int,
+    ) -> None:
+        super().__init__(
+            Path(label), lat_column=lat_column, lon_column=lon_column, chunk_rows=chunk_rows
+        )
+        self.handle = handle
+        self.label = label
+
+    def _opened(self) -> list[tuple[str, Any]]:
+        return [(self.label, _open_parquet(self.label, [self.handle])[0])]
+
+
+def _open_parquet(label: str, files: Sequence[Path | BinaryIO]) -> list[Any]:
+    """``pyarrow.parquet.ParquetFile`` of each file (reads its footer).
+
+    Raises
+    ------
+    DataError
+        Naming ``label``, if one is not a readable Parquet file.
+    """
+    pq = parquet()
+    try:
+        return [pq.ParquetFile(f) for f in files]
+    except Exception as err:  # pyarrow raises ArrowInvalid, OSError...
+        raise DataError([Problem(label, "(file)", "a readable Parquet file", str(err))]) from err
 
 
 def _geometry_coords(label: str, start: int, column: Any, geometry: str) -> Coordinates:
