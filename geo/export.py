@@ -34,6 +34,7 @@ import pandas as pd
 
 from geo.errors import GeoError, UsageError
 from geo.fileio import atomic_write_text
+from geo.modes import as_made_by_the_user
 from geo.targets import writing
 
 __all__ = [
@@ -244,7 +245,7 @@ def write_places(places: gpd.GeoDataFrame, path: Path, fmt: str) -> None:
         staged = aside / f"places{ending}"
         pyogrio.write_dataframe(frame, staged, driver=driver, layer="places", **options)
         _check_written(staged, len(frame))
-        os.chmod(staged, 0o666 & ~_umask())
+        as_made_by_the_user(staged, folder=False)
         os.replace(staged, path)
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as err:
         msg = f"cannot write {path} as {fmt}: {err}"
@@ -264,9 +265,3 @@ def _check_written(staged: Path, count: int) -> None:
     if found != count:
         msg = f"{found} of {count} places read back; is the disk full?"
         raise OSError(msg)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from geo import settings
 from geo.errors import GeoError, UsageError
+from geo.modes import as_made_by_the_user
 
 __all__ = [
     "SNAPSHOT",
@@ -134,7 +135,7 @@ def copy_snapshot(dest: str | os.PathLike[str]) -> list[Path]:
     try:
         for source in sources:
             shutil.copyfile(source, staging / source.name)
-        os.chmod(staging, 0o777 & ~_umask())
+        as_made_by_the_user(staging, folder=True)
         if target.is_dir():
             target.rmdir()  # empty, checked above
         os.replace(staging, target)
@@ -145,13 +146,6 @@ def copy_snapshot(dest: str | os.PathLike[str]) -> list[Path]:
         with contextlib.suppress(OSError):
             shutil.rmtree(staging)
     return [target / p.name for p in sources]
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it and setting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def default_data_dir(*, to_edit: bool = False) -> Path:

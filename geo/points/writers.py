@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from geo import locks
 from geo.export import safe_cell
+from geo.modes import as_made_by_the_user
 from geo.points.csvio import float_text, header_line, lines_buffer, quoted, safe_text
 from geo.points.enrich import ADDED_COLUMNS, LOCATED_BY, Enricher, Found
 from geo.points.geoparquet import arrow, geo_metadata, parquet, points_wkb
@@ -519,7 +520,7 @@ def atomic_output(path: Path, *, folder: bool = False) -> Iterator[Path]:
                 # a folder without it is swept only once LEFTOVER_AGE_SECONDS old
                 lock.close()
                 (tmp / _LOCK).unlink()
-                os.chmod(tmp, 0o777 & ~_umask())  # as the user's folders, not mkdtemp's 0700
+                as_made_by_the_user(tmp, folder=True)  # not mkdtemp's 0700
                 if path.is_dir():
                     old = path.with_name(f".{path.name}.old")
                     os.replace(path, old)
@@ -577,10 +578,3 @@ def output_file(tmp: Path, output: Path) -> BinaryIO:
     naming ``output`` (:func:`geo.targets.cannot_write`), not an ``OSError``.
     """
     return _OutputFile(tmp, output)
-
-
-def _umask() -> int:
-    """The process's umask (read by setting it and setting it back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
