@@ -88,7 +88,7 @@ def snapshot(
         msg = f"Got width={width}, height={height}; both must be positive pixel counts"
         raise UsageError(msg)
     target = Path(png_path)
-    _write_rule(source).check(target, what="png_path")
+    _write_rule(source).check(target, what="the PNG file")
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright

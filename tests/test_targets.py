@@ -177,7 +177,7 @@ def test_a_snapshot_over_a_data_file_or_its_map_is_refused_before_the_browser(
     page = out / "index.html"
     result = run("snapshot", str(page), str(data / "offices.geojson"))
     assert result.exit_code == 2
-    assert "Got png_path" in result.stderr and "inside the data folder" in result.stderr
+    assert "Got the PNG file" in result.stderr and "inside the data folder" in result.stderr
     result = run("snapshot", str(page), str(page))
     assert result.exit_code == 2
     assert "index.html', which geo reads as data" in result.stderr
