@@ -3,6 +3,7 @@
 #   a virtual environment in .venv with the project and its test extras,
 #   Debian's chromium for the browser tests (Playwright drives it; it never downloads one),
 #   pango, the DejaVu fonts and poppler-utils for the printed atlas and its tests,
+#   GDAL's ogrinfo (gdal-bin) to open what geo export writes,
 #   Node.js and npm (Debian's, when missing) with the pinned eslint of tests/js (npm ci),
 #   then the whole test suite (extra arguments go to pytest), then the reference manual
 #   (scripts/manual.sh: Sphinx, warnings as errors, no network request in any page).
@@ -34,6 +35,10 @@ if ! fc-list 2>/dev/null | grep -q "DejaVu Sans"; then
 fi
 if ! command -v pdftoppm >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
     apt_install poppler-utils
+fi
+# GDAL's ogrinfo opens each format geo export writes, as QGIS would (tests/test_export.py).
+if ! command -v ogrinfo >/dev/null 2>&1; then
+    apt_install gdal-bin
 fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
     apt_install nodejs npm
