@@ -42,6 +42,7 @@ ATLAS_SCRIPTS = (
     "links.js",
     "symbols.js",
     "layout.js",
+    "clear.js",
     "keys.js",
     "sheet.js",
     "popups.js",
