@@ -11,7 +11,7 @@
   var CLEAR_STEP = 6; // px between the pans tried
   var CLEAR_REACH = 180; // px: the farthest pan tried
   var CLEAR_FRAMES = 120; // frames waited at most for the clusters' animation to end
-  var CLEAR_AGAIN = 2; // looks again after a pan of its own, at most
+  var CLEAR_AGAIN = 5; // looks again after a pan of its own, at most (a pan brings in markers: a phone draws only what is in view)
 
   /** Whether two rects ({left, top, right, bottom}) overlap. */
   function overlaps(a, b) {

@@ -83,10 +83,6 @@
         return lib.groups.clusterIcon(app, places, shiftOf(app, view, group));
       }
     });
-    // the plugin draws, on a phone (L.Browser.mobile), only what lies in view, and else
-    // one view more on each side: so on a phone too, for the clearing step (layout.js)
-    // weighs what a pan brings into view, and a marker that had focus keeps its icon
-    cluster._getExpandedVisibleBounds = function () { return this._checkBoundsMaxLat(this._map.getBounds().pad(1)); };
     var view = {
       cluster: cluster,
       main: L.layerGroup(),
