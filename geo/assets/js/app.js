@@ -226,7 +226,7 @@
     var countries = lib.layers.countries(app);
     lib.layers.restyleCountries(app);
     placesOf(app);
-    app.view = app.large ? lib.views.GridView(app) : lib.views.ClusterView(app);
+    app.view = app.large ? lib.grid.GridView(app) : lib.views.ClusterView(app);
     app.kindLayers = lib.layers.kindLayers(app);
     app.regionLayer = lib.layers.layerControl(app);
     var controls = addControls(app);
