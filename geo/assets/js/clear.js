@@ -80,8 +80,8 @@
   }
 
   /**
-   * The drawn markers and clusters (and an open popup, and the marker whose details the
-   * bottom sheet shows: kept): rects in map container pixels.  A marker's is where Leaflet
+   * The drawn markers and clusters (and an open popup, the marker whose details the
+   * bottom sheet shows and the one with focus: kept): rects in map container pixels.  A marker's is where Leaflet
    * put it (its point, plus its margins), not where a transition of the clusters' or of a
    * zoom draws it on the way there.
    */
@@ -91,6 +91,7 @@
     var box = container.getBoundingClientRect();
     var shown = app.sheet && app.sheet.isOpen() && app.sheet.source();
     var kept = shown && shown.getElement ? shown.getElement() : null;
+    var focused = document.activeElement; // a marker with the keyboard's focus stays in view too
     var out = [];
     function add(r, keep) {
       if (r.right > r.left && r.bottom > r.top) out.push({ left: r.left, top: r.top, right: r.right, bottom: r.bottom, keep: keep });
@@ -101,7 +102,7 @@
       var at = map.layerPointToContainerPoint(pos);
       var left = at.x + (parseFloat(el.style.marginLeft) || 0), top = at.y + (parseFloat(el.style.marginTop) || 0);
       var w = parseFloat(el.style.width) || el.offsetWidth, hgt = parseFloat(el.style.height) || el.offsetHeight;
-      add({ left: left, top: top, right: left + w, bottom: top + hgt }, el === kept);
+      add({ left: left, top: top, right: left + w, bottom: top + hgt }, el === kept || el === focused);
     });
     container.querySelectorAll('.leaflet-popup-pane .leaflet-popup').forEach(function (el) {
       var r = el.getBoundingClientRect();
