@@ -30,6 +30,8 @@ pytestmark = pytest.mark.browser
 KINDS = ("world", "region", "within")
 #: Tab presses within which the search box must have focus.
 SEARCH_WITHIN = 3
+#: How many times slower a slow phone runs the page's scripts (Chromium's CPU throttling).
+SLOW = 4
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +106,12 @@ def covered(tab: Any) -> list[tuple[str, str]]:
         and m["top"] < c["bottom"]
         and c["top"] < m["bottom"]
     ]
+
+
+def throttle(tab: Any, rate: int) -> None:
+    """Run the tab's scripts ``rate`` times slower (1: as fast as the machine): a busy phone."""
+    if rate > 1:
+        tab.context.new_cdp_session(tab).send("Emulation.setCPUThrottlingRate", {"rate": rate})
 
 
 def moved(tab: Any, runs: int) -> None:
@@ -206,28 +214,27 @@ def a_lone_marker(tab: Any) -> str:
     return place
 
 
-#: Seen in the full run after this stop's merges (b20-cluster, b20-keys2), once in English
-#: and once in French: on the phone, focus does not come back to the marker after Escape
-#: closes the sheet (its icon is drawn again meanwhile?). Issue 20 stays open on it.
+#: Still seen on branch b20-phone, in French, once in 5 runs of the phone tests while the
+#: machine was busy (never at 4x CPU throttling, nor in 30 runs of the same steps alone):
+#: after Escape closes the sheet, focus is not on the marker's icon 30 s later. Ruled out:
+#: the clearing pan taking the marker out of view (it is kept now), a redrawn icon (keys.js
+#: gives focus to the new one). Issue 20 stays open on it.
 PHONE_FOCUS_RETURN = pytest.mark.xfail(
-    reason="phone: focus not back on the marker after Escape", strict=False
-)
-#: On the phone's world map, after a zoom, a tap or a search, Paso de los Libres lies under
-#: the attribution line (seen in English and French after this stop's merges).
-UNDER_THE_CREDITS = pytest.mark.xfail(
-    reason="phone world map: a marker under the attribution", strict=False
+    reason="phone, busy machine: focus not back on the marker after Escape", strict=False
 )
 
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(
-    "size",
-    [pytest.param(s, marks=PHONE_FOCUS_RETURN) if s == "phone" else s for s in SIZES],
+    ("size", "slow"),
+    [pytest.param(s, 1, marks=PHONE_FOCUS_RETURN) if s == "phone" else (s, 1) for s in SIZES]
+    + [("phone", SLOW)],
 )
 def test_escape_closes_the_popup_or_sheet_and_focus_returns_to_the_marker(
-    screen, maps, size, lang
+    screen, maps, size, slow, lang
 ) -> None:
     tab = screen(size)
+    throttle(tab, slow)
     open_map(tab, maps[f"world-{lang}"])
     place = a_lone_marker(tab)
     marker = f"(geoAtlas.places.find((p) => p.id === {place!r}).marker.getElement())"
@@ -328,12 +335,14 @@ def test_the_search_results_lie_over_the_open_menu(screen, maps, lang) -> None:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("kind", [pytest.param("world", marks=UNDER_THE_CREDITS), "region"])
+@pytest.mark.parametrize("slow", [1, SLOW])
+@pytest.mark.parametrize("kind", ["world", "region"])
 def test_no_control_covers_a_marker_after_a_zoom_a_tap_or_a_search(
-    screen, maps, kind, lang
+    screen, maps, kind, slow, lang
 ) -> None:
     t = tr(lang)
     tab = screen("phone")
+    throttle(tab, slow)
     open_map(tab, maps[f"{kind}-{lang}"])
     assert covered(tab) == []
     # zoom in twice about the top left, where the controls are
@@ -362,3 +371,29 @@ def test_no_control_covers_a_marker_after_a_zoom_a_tap_or_a_search(
         expect(tab.locator("#atlas-sheet .atlas-popup-title")).to_be_visible()
         moved(tab, runs)
         assert covered(tab) == []
+
+
+#: Points (map pixels on the phone) about which the map zooms in, one or two levels, from
+#: its first view: near every control and edge, where a zoom brings markers under them.
+ZOOMS = [(x, y, dz) for x in (25, 195, 365) for y in (40, 420, 700) for dz in (1, 2)]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("kind", ["world", "region"])
+def test_no_control_covers_a_marker_after_a_zoom_about_any_point(screen, maps, kind, lang) -> None:
+    """The clearing step sees the markers where they go (not where a transition draws
+    them) and those a pan brings into view, which a phone's clusters draw only then."""
+    tab = screen("phone")
+    open_map(tab, maps[f"{kind}-{lang}"])
+    seen = []
+    for x, y, dz in ZOOMS:
+        tab.evaluate("void geoAtlas.fitView()")
+        tab.wait_for_function("() => geoAtlas.settled()")
+        runs = tab.evaluate("geoAtlas.clearRuns()")
+        tab.evaluate(
+            f"""() => {{ const m = geoAtlas.map;
+              m.setZoomAround(L.point({x}, {y}), m.getZoom() + {dz}); }}"""
+        )
+        moved(tab, runs)
+        seen += [(x, y, dz, *pair) for pair in covered(tab)]
+    assert seen == []

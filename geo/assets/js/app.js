@@ -59,7 +59,7 @@
     app.showAll = function () { lib.legend.showAll(app); };
     app.placeOpened = function (p) {
       app.opened = p || null;
-      if (p) app.selecting = false; // the selection is done: layout.js may tidy the view
+      if (p) selected(app); // the selection is done: layout.js may tidy the view
       if (app.links) app.links.update();
     };
     return app;
@@ -112,13 +112,24 @@
     }
   }
 
+  /**
+   * A selection has ended (its place opened, or given up): the moves it made were left
+   * alone by the clearing step (layout.js), which now looks at the view once.
+   */
+  function selected(app) {
+    if (!app.selecting) return;
+    app.selecting = false;
+    clearTimeout(app.selectingTimer);
+    if (app.layout) app.layout.clear.schedule();
+  }
+
   /** Show a place on the map and open its popup; false when it is not shown now. */
   function select(app, id) {
     var p = app.byId.get(id);
     if (!p || !p.on) return false;
     app.selecting = true; // the view's steps (zoom, spiderfy, open) are not to be disturbed
     clearTimeout(app.selectingTimer);
-    app.selectingTimer = setTimeout(function () { app.selecting = false; }, 3000);
+    app.selectingTimer = setTimeout(function () { selected(app); }, 3000);
     app.view.select(p);
     return true;
   }
@@ -215,7 +226,7 @@
     var countries = lib.layers.countries(app);
     lib.layers.restyleCountries(app);
     placesOf(app);
-    app.view = app.large ? lib.views.GridView(app) : lib.views.ClusterView(app);
+    app.view = app.large ? lib.grid.GridView(app) : lib.views.ClusterView(app);
     app.kindLayers = lib.layers.kindLayers(app);
     app.regionLayer = lib.layers.layerControl(app);
     var controls = addControls(app);

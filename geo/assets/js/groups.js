@@ -1,5 +1,5 @@
 /* geo atlas, groups.js: places that share a point drawn as one group symbol that opens
- * (spreads) to each of them; which places are never clustered (the headquarters and
+ * (spreads, spread.js) to each of them; which places are never clustered (the headquarters and
  * the ROCBs, every answer of a query map); what a group or a cluster holds, in words
  * and in small kind symbols; where clusters' tiles lie (never on another icon); the
  * short names written next to the main offices.
@@ -12,7 +12,6 @@
   var MAIN_KINDS = { hq: true, rocb: true }; // codes of the schema: never inside a cluster
   var TOLERANCE_PX = 4; // places closer than this at the deepest zoom share a point
   var QUERY_TOLERANCE_PX = 16; // a query map's answers closer than this at the zoom shown would overlap
-  var SPREAD_STEP_PX = 30; // between the spread symbols of a group, CSS pixels
   var MINI = 14; // px: the side of a kind's small symbol in a group
   var TILE = 26; // px: the side of a cluster's icon (atlas.css)
   var MAX_SHOWN = 4; // symbols drawn in a group's icon; more show as "+n"
@@ -247,7 +246,7 @@
 
   /**
    * A group's marker: its icon, its name for screen readers, and a click (or Enter)
-   * that spreads it.  `spreader` is the view's Spreader.
+   * that spreads it.  `spreader` is the view's Spreader (spread.js).
    */
   function groupMarker(app, unit, spreader) {
     var lat = 0, lon = 0;
@@ -266,59 +265,6 @@
     marker.on('click', function () { spreader.toggle(marker); });
     marker.atlasGroup = unit.places;
     return marker;
-  }
-
-  /**
-   * Spreads one group at a time: its places' own markers around it on a circle,
-   * with a line to the shared point; gathered again on a zoom, a click on the map,
-   * or when another group spreads.
-   */
-  function Spreader(app) {
-    var map = app.map;
-    var layer = L.layerGroup();
-    var open = null; // the spread group's marker
-    function gather() {
-      if (!open) return;
-      var group = open;
-      open = null;
-      layer.clearLayers();
-      group.atlasGroup.forEach(function (p) { if (p.marker && p.now) p.marker.setLatLng([p.now.lat, p.now.lon]); });
-      var el = group.getElement();
-      if (el) el.classList.remove('atlas-group-open');
-    }
-    function spread(group) {
-      gather();
-      var places = group.atlasGroup;
-      var centre = map.latLngToLayerPoint(group.getLatLng());
-      var n = places.length;
-      var radius = Math.max(SPREAD_STEP_PX, SPREAD_STEP_PX * n / (2 * Math.PI));
-      places.forEach(function (p, i) {
-        var angle = -Math.PI / 2 + 2 * Math.PI * i / n + (n === 2 ? Math.PI / 2 : 0);
-        var at = map.layerPointToLatLng(centre.add(L.point(radius * Math.cos(angle), radius * Math.sin(angle))));
-        layer.addLayer(L.polyline([group.getLatLng(), at], { color: '#17202a', weight: 1.5, opacity: 0.7, interactive: false }));
-        var marker = lib.views.markerOf(app, p);
-        lib.views.restyle(app, p);
-        marker.setLatLng(at);
-        marker.setZIndexOffset(2000);
-        layer.addLayer(marker);
-      });
-      open = group;
-      var el = group.getElement();
-      if (el) el.classList.add('atlas-group-open');
-    }
-    map.on('zoomstart', gather);
-    map.on('click', gather);
-    return {
-      layer: layer,
-      gather: gather,
-      spread: spread,
-      isOpen: function (group) { return open === group; },
-      firstElement: function () {
-        var first = open && open.atlasGroup[0].marker;
-        return first ? first.getElement() : null;
-      },
-      toggle: function (group) { if (open === group) gather(); else spread(group); }
-    };
   }
 
   /**
@@ -430,7 +376,6 @@
     clusterText: clusterText,
     TILE: TILE,
     groupMarker: groupMarker,
-    Spreader: Spreader,
     officeNames: officeNames,
     TOLERANCE_PX: TOLERANCE_PX
   };

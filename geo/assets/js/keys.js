@@ -92,6 +92,26 @@
     });
   }
 
+  /**
+   * A marker that had focus keeps it through a redraw: when the clusters (or a move out
+   * of view and back) draw its icon again, the old icon leaves the page and focus falls
+   * to the page's body; the new icon takes it back, if focus is still nowhere then.
+   */
+  function markerFocus(app) {
+    var map = app.map;
+    var last = null; // the marker whose icon had focus last
+    map.getContainer().addEventListener('focusin', function (e) {
+      last = null;
+      map.eachLayer(function (layer) { if (layer instanceof L.Marker && layer._icon === e.target) last = layer; });
+    });
+    document.addEventListener('pointerdown', function () { last = null; }, true); // the reader points elsewhere
+    map.on('layeradd', function (e) {
+      if (e.layer !== last) return;
+      var active = document.activeElement;
+      if (!active || active === document.body) focusOn(last.getElement());
+    });
+  }
+
   /** The legend, when it is open in its corner of the map (not in the phone's menu); else null. */
   function openLegend(app) {
     var box = app.legend && app.legend.getContainer();
@@ -149,6 +169,7 @@
     shapesOutOfTabOrder(app.map);
     controlsFirst(app.map);
     popupFocus(app);
+    markerFocus(app);
     escape(app);
   }
 

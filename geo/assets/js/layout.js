@@ -7,8 +7,6 @@
 (function (lib) {
   'use strict';
 
-  var util = lib.util;
-  var h = util.h;
   var NARROW = '(max-width: 640px)'; // as atlas.css's @media: a phone
   var MARGIN = 26; // px kept free around a fitted place: half the largest cluster icon, and a gap
   var GAP = 4; // px kept between a control and what avoids it
@@ -85,173 +83,6 @@
       out.push({ left: r.left - box.left - GAP, top: r.top - box.top - GAP, right: r.right - box.left + GAP, bottom: r.bottom - box.top + GAP });
     });
     return out;
-  }
-
-  // ---- markers clear of the controls
-
-  var CLEAR_STEP = 6; // px between the pans tried
-  var CLEAR_REACH = 180; // px: the farthest pan tried
-  var CLEAR_FRAMES = 120; // frames waited at most for the clusters' animation to end
-  var CLEAR_AGAIN = 2; // looks again after a pan of its own, at most
-
-  /** Whether two rects ({left, top, right, bottom}) overlap. */
-  function overlaps(a, b) {
-    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-  }
-
-  /**
-   * The pan [dx, dy] (map pixels, as map.panBy takes it), at most CLEAR_REACH, after
-   * which the fewest `items` (rects: markers) whose centre lies in `view` (a rect)
-   * overlap one of `rects` (controls); of those, the one that takes the fewest of
-   * them out of view, then the shortest.  An item with `keep` (an open popup) stays
-   * whole in view and clear.  null when no pan does better than none.
-   */
-  function clearPan(items, rects, view) {
-    function centreIn(r) {
-      var x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
-      return x >= view.left && x <= view.right && y >= view.top && y <= view.bottom;
-    }
-    function whole(r) { return r.left >= view.left && r.top >= view.top && r.right <= view.right && r.bottom <= view.bottom; }
-    function covered(r) { return rects.some(function (c) { return overlaps(r, c); }); }
-    function score(dx, dy) { // [covered, gone], or null when a kept item would suffer
-      var n = 0, gone = 0;
-      for (var i = 0; i < items.length; i++) {
-        var it = items[i];
-        var r = { left: it.left - dx, top: it.top - dy, right: it.right - dx, bottom: it.bottom - dy };
-        if (it.keep) {
-          if (it.wasWhole && (!whole(r) || covered(r))) return null;
-        } else if (centreIn(r)) {
-          if (covered(r)) n++;
-        } else if (it.wasIn) {
-          gone++;
-        }
-      }
-      return [n, gone];
-    }
-    items.forEach(function (it) { it.wasIn = centreIn(it); it.wasWhole = whole(it) && !covered(it); });
-    var best = null, bestScore = score(0, 0), bestDist = 0;
-    if (!bestScore[0]) return null;
-    for (var dx = -CLEAR_REACH; dx <= CLEAR_REACH; dx += CLEAR_STEP) {
-      for (var dy = -CLEAR_REACH; dy <= CLEAR_REACH; dy += CLEAR_STEP) {
-        var sc = score(dx, dy);
-        if (!sc) continue;
-        var dist = dx * dx + dy * dy;
-        if (sc[0] < bestScore[0] || (sc[0] === bestScore[0] && (sc[1] < bestScore[1] || (sc[1] === bestScore[1] && dist < bestDist)))) {
-          if (best || sc[0] < bestScore[0]) {
-            best = [dx, dy];
-            bestScore = sc;
-            bestDist = dist;
-          }
-        }
-      }
-    }
-    return best;
-  }
-
-  /** The controls (not the menu's panel, nor the sheet): rects in map container pixels. */
-  function controlRects(app) {
-    var box = app.map.getContainer().getBoundingClientRect();
-    var out = [];
-    app.map.getContainer().querySelectorAll('.leaflet-control-container .leaflet-control').forEach(function (el) {
-      if (el.closest('.atlas-menu-panel')) return;
-      var r = el.getBoundingClientRect();
-      if (r.width && r.height) out.push({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top });
-    });
-    return out;
-  }
-
-  /** The drawn markers and clusters (and an open popup, kept): rects in map container pixels. */
-  function markerRects(app) {
-    var container = app.map.getContainer();
-    var box = container.getBoundingClientRect();
-    var out = [];
-    function add(el, keep) {
-      var r = el.getBoundingClientRect();
-      if (!r.width || !r.height) return;
-      out.push({ left: r.left - box.left, top: r.top - box.top, right: r.right - box.left, bottom: r.bottom - box.top, keep: keep });
-    }
-    container.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').forEach(function (el) {
-      if (el.style.opacity !== '0') add(el, false); // the opacity it goes to: a fade may be under way
-    });
-    container.querySelectorAll('.leaflet-popup-pane .leaflet-popup').forEach(function (el) { add(el, true); });
-    return out;
-  }
-
-  /** The part of the map in view (map container pixels): above the bottom sheet when it is open. */
-  function openView(app) {
-    var size = app.map.getSize();
-    var view = { left: 0, top: 0, right: size.x, bottom: size.y };
-    if (app.sheet && app.sheet.isOpen()) {
-      view.bottom = Math.min(view.bottom, app.sheet.node.getBoundingClientRect().top - app.map.getContainer().getBoundingClientRect().top);
-    }
-    return view;
-  }
-
-  /** Whether the map or its clusters are still moving (the markers not yet where they go). */
-  function moving(app) {
-    var cluster = app.view && app.view.cluster;
-    // the plugin's fields: an animation running, or its last steps queued (300 ms)
-    var animating = cluster && (cluster._inZoomAnimation || cluster._queueTimeout);
-    // a zoom that Leaflet has ended but whose zoomend (the next frame) the clusters await
-    var behind = cluster && cluster._map && cluster._zoom !== Math.round(app.map.getZoom());
-    return !!(app.map._animatingZoom || animating || behind || (app.map._panAnim && app.map._panAnim._inProgress));
-  }
-
-  /**
-   * After every move that the reader did not drag (a zoom, a tap on a cluster, a
-   * search, a link), pan the map the least that takes the markers in view out from
-   * under the controls; a place over the bottom sheet stays over it.  A drag is the
-   * reader's: the map is left where they put it, and so is a view asked for (the
-   * first view, a link's) until the next move.  Returns {runs, settled(), hold()}.
-   */
-  function KeepClear(app) {
-    var map = app.map;
-    var dragged = false, pending = false, held = false;
-    var api = {
-      runs: 0,
-      settled: function () { return !pending && !moving(app); },
-      /** The view now is one asked for (a first view, a link's): left as it is until the next move. */
-      hold: function () { held = true; }
-    };
-    function run(frames, again) {
-      if (moving(app) && frames < CLEAR_FRAMES) {
-        requestAnimationFrame(function () { run(frames + 1, again); });
-        return;
-      }
-      pending = false;
-      api.runs += 1;
-      if (held || app.selecting) return;
-      var pan = clearPan(markerRects(app), controlRects(app).map(function (r) {
-        return { left: r.left - GAP, top: r.top - GAP, right: r.right + GAP, bottom: r.bottom + GAP };
-      }), openView(app));
-      if (!pan) return;
-      app.fitting = true; // not the reader's move
-      map.panBy(pan, { animate: false });
-      app.fitting = false;
-      // the pan brings markers into view (the clusters add them): look once more
-      if (again < CLEAR_AGAIN) {
-        pending = true;
-        requestAnimationFrame(function () { run(0, again + 1); });
-      }
-    }
-    function schedule() {
-      if (app.fitting || app.booting || pending) return;
-      pending = true;
-      requestAnimationFrame(function () { run(0, 0); });
-    }
-    map.on('movestart', function () { if (!app.fitting) held = false; });
-    map.on('dragstart', function () { dragged = true; });
-    map.on('moveend', function () {
-      if (dragged) { dragged = false; return; }
-      schedule();
-    });
-    map.on('popupopen', schedule);
-    var cluster = app.view && app.view.cluster;
-    if (cluster) {
-      cluster.on('animationend', function () { if (!dragged) schedule(); });
-      cluster.on('spiderfied', schedule);
-    }
-    return api;
   }
 
   // ---- the first view
@@ -400,90 +231,6 @@
     return { topLeft: [f.left + 8, f.top + 8], bottomRight: [size.x - f.right + 8, size.y - f.bottom + 8] };
   }
 
-  // ---- the menu of a narrow screen
-
-  /** Moves controls into a panel and back to where they were: {fold(on)}. */
-  function Folder(app, panel, controls) {
-    var homes = [];
-    return function fold(on) {
-      if (on && !homes.length) {
-        controls().forEach(function (ctl) {
-          var el = ctl.getContainer();
-          homes.push({ el: el, parent: el.parentNode, next: el.nextSibling, open: el.open });
-          if (el.open === false) el.open = true; // the legend: the menu is where one reads it
-          panel.appendChild(el);
-        });
-      } else if (!on && homes.length) {
-        homes.reverse().forEach(function (home) {
-          home.parent.insertBefore(home.el, home.next);
-          if (home.open !== undefined) home.el.open = home.open || lib.legend.opensAtFirst(app);
-        });
-        homes = [];
-      }
-    };
-  }
-
-  /** The menu's button (top right) and panel. */
-  function menuParts(app) {
-    var t = function (id) { return util.t(app, id); };
-    var button = h('button', {
-      type: 'button', className: 'atlas-button atlas-menu-button',
-      attrs: { 'aria-expanded': 'false', 'aria-controls': 'atlas-menu-panel' }
-    });
-    button.innerHTML = lib.symbols.ICONS.menu; // constant markup
-    var label = h('span', { textContent: t('menu.open') });
-    button.appendChild(label);
-    var panel = h('div', { id: 'atlas-menu-panel', className: 'atlas-menu-panel', hidden: true, attrs: { role: 'region', 'aria-label': t('menu.label') } });
-    var close = h('button', { type: 'button', className: 'atlas-close', textContent: '\u00d7', title: t('menu.close'), attrs: { 'aria-label': t('menu.close') } });
-    panel.appendChild(h('div', { className: 'atlas-menu-head' }, [close]));
-    util.isolate(panel);
-    return { button: button, label: label, panel: panel, close: close };
-  }
-
-  /** The menu: a button (top right) and a panel that holds the given controls on a narrow screen. */
-  function Menu(app, controls) {
-    var t = function (id, params) { return util.t(app, id, params); };
-    var ui = menuParts(app);
-    var button = ui.button, panel = ui.panel;
-    var fold = Folder(app, panel, controls);
-    var menu = {
-      button: button,
-      control: util.control({ position: 'topright' }, function () {
-        var bar = h('div', { className: 'leaflet-bar atlas-buttons atlas-menu' }, [button]);
-        L.DomEvent.disableClickPropagation(bar);
-        return bar;
-      }),
-      panel: panel,
-      open: function (on) {
-        panel.hidden = !on;
-        button.setAttribute('aria-expanded', on ? 'true' : 'false');
-        if (on && app.layersControl) app.layersControl.expand();
-      },
-      isOpen: function () { return !panel.hidden; },
-      /** Move the controls into the panel (narrow) or back to their corners. */
-      fold: function (on) {
-        fold(on);
-        if (!on) menu.open(false);
-      },
-      /** The button says the timeline's year when one is set (the menu holds the timeline). */
-      relabel: function () {
-        var year = app.timeline.year();
-        ui.label.textContent = year === null ? t('menu.open') : String(year);
-        if (year === null) {
-          button.removeAttribute('title');
-          button.removeAttribute('aria-label');
-        } else {
-          button.title = t('menu.year', { year: year });
-          button.setAttribute('aria-label', button.title);
-        }
-      }
-    };
-    button.addEventListener('click', function () { menu.open(panel.hidden); });
-    ui.close.addEventListener('click', function () { menu.open(false); button.focus(); });
-    panel.addEventListener('keydown', function (e) { if (e.key === 'Escape') { menu.open(false); button.focus(); } });
-    return menu;
-  }
-
   /**
    * Let the legend (top right) grow down to the minimap (bottom right) and no further;
    * where the open legend needs that room, the minimap gives way.
@@ -525,7 +272,7 @@
    */
   function Layout(app, controls) {
     var map = app.map;
-    var menu = Menu(app, controls);
+    var menu = lib.menu.Menu(app, controls);
     map.addControl(menu.control);
     map.getContainer().appendChild(menu.panel);
     var fade = navFade();
@@ -563,14 +310,13 @@
       }, 120);
     });
     arrange();
-    var clear = KeepClear(app);
+    var clear = lib.clear.KeepClear(app);
     return { menu: menu, arrange: arrange, clear: clear };
   }
 
   lib.layout = {
     freeRect: freeRect,
     fitZoom: fitZoom,
-    clearPan: clearPan,
     bestWindow: bestWindow,
     fillZoom: fillZoom,
     narrow: narrow,

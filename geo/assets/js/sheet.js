@@ -22,6 +22,8 @@
     var sheet = {
       node: node,
       isOpen: function () { return !node.hidden; },
+      /** The marker whose details show, or null. */
+      source: function () { return source; },
       /** Show a popup's content; `again`: the same place, new content, the map left as it is. */
       show: function (popup, again) {
         var content = popup._content;
