@@ -620,10 +620,13 @@ _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
 
 def _dumps(value: Any) -> str:
     """JSON safe inside ``<script>``: ``<``, ``>``, ``&``, U+2028/9, lone surrogates escaped."""
-    text = json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
-    return _script_safe(text)
+    return _script_safe(_ENCODER.encode(value))
+
+
+#: :func:`_dumps`'s encoder, made once (``json.dumps`` with options makes one per call).
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
 
 
 def _script_safe(text: str) -> str:
