@@ -347,7 +347,7 @@ def place_names(places: gpd.GeoDataFrame, lang: str) -> list[str]:
 def _names(places: gpd.GeoDataFrame, ids: Sequence[str], lang: str) -> list[str]:
     """Each place's name in the map's language (``name_<lang>``, else its name, else its id)."""
     alternates = [c for c in (f"name_{lang}", f"name:{lang}") if c in places.columns]
-    records = _records(pd.DataFrame(places[["name", *alternates]]))
+    records = _records(pd.DataFrame(places)[["name", *alternates]])
     return [
         _local_name(rec, lang) or _name(rec["name"], _text(rec["name"]), place_id)
         for rec, place_id in zip(records, ids, strict=True)
