@@ -31,7 +31,7 @@ from geo import cache
 from geo.i18n import Translator
 from geo.render.memo import content_key, kept
 from geo.render.text import _country, _text, _truthy
-from geo.render.view import _latlon, _shift_lon
+from geo.render.view import _latlon, _shift_lon, _shift_lons
 
 __all__ = ["ANCHOR_KM", "BASEMAP_GRID_DEG", "COLOURS"]
 
@@ -202,7 +202,7 @@ def _country_rows(
     """
     geoms = np.asarray(countries.geometry.values, dtype=object)
     layer = _prepared(geoms)
-    offset = np.array([_shift_lon(x, center_lon) - x for x in layer.middle.tolist()])
+    offset = _shift_lons(layer.middle, center_lon) - layer.middle
     encoded = layer.encoded
     ring_offset = offset[layer.polygon_of_ring]
     moved = np.flatnonzero(ring_offset != 0.0)
@@ -226,21 +226,21 @@ def _country_rows(
         i: [*_latlon(round(lon + float(offset[k]), 2), round(lat, 2)), radius, width]
         for i, (k, lon, lat, radius, width) in layer.labels.items()
     }
-    keys = [
-        (_text(iso3) or "", _text(name) or "")
-        for iso3, name in zip(countries["iso3"], countries["name"], strict=True)
-    ]
+    iso3s = [_text(v) for v in countries["iso3"].tolist()]
+    names = [_text(v) for v in countries["name"].tolist()]
+    keys = [(iso3 or "", name or "") for iso3, name in zip(iso3s, names, strict=True)]
     colours = _layer_colours(geoms, keys).tolist()
     anchors = {c: list(a) for c, a in _layer_cell_anchors(geoms).items()}
     if place_lon is not None and place_lat is not None and len(place_lon) <= ANCHOR_PLACES_LIMIT:
         for c, near in _layer_anchors(geoms, place_lon, place_lat).items():
             anchors.setdefault(c, []).extend(near)
     member = _truthy(countries["member"]).to_numpy()
+    regions = countries["region"].tolist()
     rows = [
         [
-            _text(iso3) or "",
-            _country(t, _text(iso3), _text(name)) or "",
-            _text(region),
+            iso3 or "",
+            _country(t, iso3, name) or "",
+            _text(regions[i]),
             bool(member[i]),
             parts[i],
             labels.get(i),
@@ -250,9 +250,7 @@ def _country_rows(
                 for lon, lat, radius, width in anchors.get(i, [])
             ],
         ]
-        for i, (iso3, name, region) in enumerate(
-            zip(countries["iso3"], countries["name"], countries["region"], strict=True)
-        )
+        for i, (iso3, name) in enumerate(zip(iso3s, names, strict=True))
         if i in parts
     ]
     rows.sort(key=lambda r: (r[0], r[1]))

@@ -186,7 +186,7 @@ def _place_lines(
     and view, when every value is a plain Python value (text, number, boolean,
     None, lists and mappings of them), whose ``repr`` is exact.
     """
-    records = _records(pd.DataFrame(places.drop(columns=places.geometry.name)))
+    records = _records(pd.DataFrame(places).drop(columns=places.geometry.name))
     texts = [repr(rec) for rec in records]
     key = None
     if all(_plain(rec) for rec in records):
@@ -194,7 +194,7 @@ def _place_lines(
             "placelines",
             view.t.lang,
             _words_digest(view.t.lang),
-            importlib.metadata.version("babel"),
+            _babel_version(),
             str(view.as_of),
             str(view.since),
             view.center_lon,
@@ -239,20 +239,29 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     simple = frame.columns.is_unique and all(isinstance(c, str) for c in columns)
     if simple and all(str(dtype) in _PLAIN_DTYPES for dtype in frame.dtypes):
         rows = frame.to_numpy(dtype=object).tolist()
-        if not any(isinstance(v, np.generic) for row in rows for v in row):
+        kinds = {type(v) for row in rows for v in row}  # each type once, not each value
+        if not any(issubclass(kind, np.generic) for kind in kinds):
             return [dict(zip(columns, row, strict=True)) for row in rows]
     return cast(list[dict[str, Any]], frame.to_dict("records"))
 
 
 def _plain(value: Any) -> bool:
     """Whether ``value`` is made of text, numbers, booleans, None, lists and mappings only."""
+    if type(value) in _PLAIN_TYPES:  # the common values, answered before the checks below
+        return True
     if value is None or isinstance(value, str | int | float):  # bool is an int
         return True
     if isinstance(value, list | tuple):
-        return all(_plain(v) for v in value)
+        return all(type(v) in _PLAIN_TYPES or _plain(v) for v in value)
     if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
+        return all(type(k) is str or isinstance(k, str) for k in value) and all(
+            type(v) in _PLAIN_TYPES or _plain(v) for v in value.values()
+        )
     return False
+
+
+#: The exact types :func:`_plain` answers at once.
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
 
 def _kept_place_lines(
@@ -273,6 +282,12 @@ def _kept_place_lines(
     if not all(isinstance(p, dict) for p in place_objs):
         return None
     return place_objs, body
+
+
+@functools.cache
+def _babel_version() -> str:
+    """Babel's version (its CLDR data shapes the place lines): read once per process."""
+    return importlib.metadata.version("babel")
 
 
 @functools.cache
@@ -332,7 +347,7 @@ def place_names(places: gpd.GeoDataFrame, lang: str) -> list[str]:
 def _names(places: gpd.GeoDataFrame, ids: Sequence[str], lang: str) -> list[str]:
     """Each place's name in the map's language (``name_<lang>``, else its name, else its id)."""
     alternates = [c for c in (f"name_{lang}", f"name:{lang}") if c in places.columns]
-    records = _records(pd.DataFrame(places[["name", *alternates]]))
+    records = _records(pd.DataFrame(places)[["name", *alternates]])
     return [
         _local_name(rec, lang) or _name(rec["name"], _text(rec["name"]), place_id)
         for rec, place_id in zip(records, ids, strict=True)
@@ -605,10 +620,13 @@ _SCRIPT_UNSAFE = re.compile("[<>&\u2028\u2029\ud800-\udfff]")
 
 def _dumps(value: Any) -> str:
     """JSON safe inside ``<script>``: ``<``, ``>``, ``&``, U+2028/9, lone surrogates escaped."""
-    text = json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
-    return _script_safe(text)
+    return _script_safe(_ENCODER.encode(value))
+
+
+#: :func:`_dumps`'s encoder, made once (``json.dumps`` with options makes one per call).
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+)
 
 
 def _script_safe(text: str) -> str:

@@ -649,6 +649,8 @@ def _text(value: Any) -> str | None:
     >>> _text(["Buenos Aires", "Montevideo"])
     'Buenos Aires, Montevideo'
     """
+    if type(value) is str:  # the most common value first: the checks below never match it
+        return value if value.strip() else None
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, np.generic):

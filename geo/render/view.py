@@ -9,6 +9,7 @@ world is then centred on the box (see :func:`_center_lon` and :func:`_shift_lon`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import TypeVar
 
@@ -156,12 +157,18 @@ def _member_boxes(
     table = _main_parts(geoms)
     members = (_truthy(countries["member"]) & (countries["region"] == region)).to_numpy(bool)
     iso3 = countries["iso3"].to_numpy(dtype=object)
+    rows_of: dict[str, list[int]] = {}  # each member's rows, in order
+    for i in np.flatnonzero(members).tolist():
+        if isinstance(iso3[i], str):
+            rows_of.setdefault(iso3[i], []).append(i)
+    listed = table.tolist()
     boxes = []
-    for code in sorted({c for c in iso3[members] if isinstance(c, str)}):
-        rows = table[members & (iso3 == code)]
-        if np.isnan(rows[:, 0]).all():
+    for code in sorted(rows_of):
+        # the row of the largest area (the first of equals, as np.nanargmax); NaN: none
+        rows = [listed[i] for i in rows_of[code] if not math.isnan(listed[i][0])]
+        if not rows:
             continue
-        _, x0, y0, x1, y1, x, y = rows[int(np.nanargmax(rows[:, 0]))].tolist()
+        _, x0, y0, x1, y1, x, y = max(rows, key=lambda row: row[0])
         reach = _FOCUS_REACH_DEG
         boxes.append(
             (max(x0, x - reach), max(y0, y - reach), min(x1, x + reach), min(y1, y + reach))
