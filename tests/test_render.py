@@ -487,7 +487,7 @@ def test_timeline_head_gives_the_range_and_the_undated(frames, index_html: str) 
         "asOf": None,
         "first": 1952,
         "last": 2026,
-        "unknown": 60,
+        "unknown": 62,
     }
     # a fact of the data (the undated ones include every place opened between bounds)
     assert int(places["opened"].isna().sum()) == 15
