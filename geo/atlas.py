@@ -207,8 +207,10 @@ class Atlas:
         as_of: dt.date | None = None,
         inputs: Sequence[Path] = (),
         countries_digest: str | None = None,
+        read: Reader | None = None,
     ) -> None:
         self.places = places
+        self._read = read if read is not None else Reader()
         self._countries_digest = countries_digest
         self.inputs = tuple(inputs)
         self.as_of = as_of
@@ -324,7 +326,7 @@ class Atlas:
 
     @functools.cached_property
     def _display_bytes(self) -> bytes:
-        return read_data_bytes(self.display_path)
+        return self._read(self.display_path)
 
     @functools.cached_property
     def display_digest(self) -> str:
@@ -339,7 +341,7 @@ class Atlas:
         """
         if self._countries_digest is not None:
             return self._countries_digest
-        return cache.file_digest(read_data_bytes(_reference(self.data_dir, COUNTRIES_FILE)))
+        return cache.file_digest(self._read(_reference(self.data_dir, COUNTRIES_FILE)))
 
     @property
     def detail_source(self) -> Any:
@@ -910,8 +912,13 @@ def _parse_display(path: Path, data: bytes) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geoms, crs="EPSG:4326")
 
 
-class _Reader:
-    """Reads each file of a command once (:func:`geo.fileio.read_data_bytes`), keeping the bytes."""
+class Reader:
+    """Reads each file of a command once (:func:`geo.fileio.read_data_bytes`), keeping the bytes.
+
+    A build reads the data folder's files for its key (:func:`geo.build.source_key`)
+    before it loads them: it gives :func:`load` the same reader, so that no file is
+    opened twice and the key and the atlas come from the same bytes.
+    """
 
     def __init__(self) -> None:
         self.data: dict[Path, bytes] = {}
@@ -932,7 +939,7 @@ class _Folder:
 
     membership: Membership
     countries_path: Path
-    read: _Reader
+    read: Reader
     places: list[tuple[Path, bytes | DataError]]
 
     def countries(self) -> CountryIndex:
@@ -957,11 +964,12 @@ class _Folder:
         return key
 
 
-def _open_folder(data_dir: Path, replace: Mapping[str, Any]) -> _Folder:
-    """Read the files of ``data_dir`` (the reference tables raise, a place file's error is kept)."""
+def _open_folder(data_dir: Path, replace: Mapping[str, Any], read: Reader | None = None) -> _Folder:
+    """Read the files of ``data_dir`` (the reference tables raise, a place file's error is kept),
+    through ``read`` when given (it may hold some of them already)."""
     cache.keep_out_of(data_dir, *filter(None, [shipped_data_dir_if_any()]))  # not among the data
     files = [p for p in place_files(data_dir) if p.name not in replace]
-    read = _Reader()
+    read = read if read is not None else Reader()
     membership = load_membership(
         _reference(data_dir, MEMBERS_FILE), _reference(data_dir, TERRITORIES_FILE), read=read
     )
@@ -970,7 +978,7 @@ def _open_folder(data_dir: Path, replace: Mapping[str, Any]) -> _Folder:
     places: list[tuple[Path, bytes | DataError]] = []
     for path in files:
         try:
-            places.append((path, read_data_bytes(path)))
+            places.append((path, read(path)))
         except DataError as err:
             places.append((path, err))
     return _Folder(membership, countries_path, read, places)
@@ -1165,7 +1173,10 @@ def _features_at(features: Sequence[Feature], day: dt.date, since: dt.date | Non
 
 
 def load(
-    data_dir: str | os.PathLike[str] | None = None, *, as_of: str | dt.date | None = None
+    data_dir: str | os.PathLike[str] | None = None,
+    *,
+    as_of: str | dt.date | None = None,
+    read: Reader | None = None,
 ) -> Atlas:
     """Load, validate and enrich a data folder.
 
@@ -1180,6 +1191,9 @@ def load(
     as_of : str or datetime.date, optional
         A day (``YYYY-MM-DD``, or ``YYYY-MM``/``YYYY`` for their first day):
         the atlas as it stood then (see :meth:`Atlas.at`).
+    read : Reader, optional
+        What reads the folder's files, when some were read already (a build reads
+        them for its key, :func:`geo.build.source_key`): each file is then read once.
 
     Returns
     -------
@@ -1196,7 +1210,7 @@ def load(
 
     day = parse_as_of(as_of)
     path = Path(data_dir) if data_dir is not None else default_data_dir()
-    folder = _open_folder(path, {})
+    folder = _open_folder(path, {}, read)
     today = dt.date.today()
     key = folder.key(today)
     cached = _cached_features(key, today) if key is not None else None
@@ -1226,6 +1240,7 @@ def load(
         as_of=day,
         inputs=input_files(path),
         countries_digest=cache.file_digest(folder.read(folder.countries_path)),
+        read=folder.read,
     )
 
 

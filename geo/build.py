@@ -44,10 +44,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from geo import cache
-from geo.atlas import Atlas, default_data_dir, input_files, load
+from geo.atlas import Atlas, Reader, default_data_dir, input_files, load
 from geo.config import CONFIG_FILE, read_config
 from geo.errors import DataError, Problem
-from geo.fileio import read_data_bytes
 from geo.history import parse_as_of
 from geo.i18n import catalogue_files, check_languages, keep_written, translator
 from geo.i18n import languages as spoken_languages
@@ -289,7 +288,11 @@ _SOURCE_LIBRARIES = (
 
 
 def source_key(
-    data_dir: Path, inputs: Sequence[Path], languages: Languages, as_of: dt.date | None
+    data_dir: Path,
+    inputs: Sequence[Path],
+    languages: Languages,
+    as_of: dt.date | None,
+    read: Reader | None = None,
 ) -> str | None:
     """A key of everything a build of ``data_dir`` makes its maps from, computed before any of it
     is loaded.
@@ -303,7 +306,10 @@ def source_key(
     manifest with the outputs it made from those bytes; a later build of the
     same key finds them current without loading the data (see :func:`build`).
     ``None`` when a file cannot be read (the build that loads the data says why).
+    ``read`` (:class:`geo.atlas.Reader`) keeps the bytes it reads, for the load
+    that follows: each file is read once.
     """
+    read = read if read is not None else Reader()
     digest = hashlib.sha256()
     for part in (str(data_dir.resolve()), renderer_fingerprint(), _words_digest(), sys.version):
         digest.update(part.encode() + b"\0")
@@ -316,7 +322,7 @@ def source_key(
     config = data_dir / CONFIG_FILE
     for path in [*inputs, *([config] if config.exists() or config.is_symlink() else [])]:
         try:
-            data = read_data_bytes(path)  # a regular file of bounded size, as the build reads
+            data = read(path)  # a regular file of bounded size, as the build reads
         except DataError:
             return None
         digest.update(f"{path.resolve()}\0{cache.file_digest(data)}\0".encode())
@@ -817,7 +823,7 @@ def build(
         current = _all_current(found)
         if current is not None:
             return current
-    atlas = load(folder, as_of=day)
+    atlas = load(folder, as_of=day, read=found.read if found is not None else None)
     return build_atlas(
         atlas,
         output_dir,
@@ -839,6 +845,7 @@ class _Sources:
     languages: Languages
     data_dir: Path
     inputs: tuple[Path, ...]
+    read: Reader  # holds the bytes the key was made of, for the load
 
 
 def _sources(
@@ -860,8 +867,9 @@ def _sources(
         chosen = build_languages(folder, out, lang)
     except GeoError:
         return None
-    key = source_key(folder, inputs, chosen, day)
-    return None if key is None else _Sources(key, out, rule, chosen, folder, tuple(inputs))
+    read = Reader()
+    key = source_key(folder, inputs, chosen, day, read)
+    return None if key is None else _Sources(key, out, rule, chosen, folder, tuple(inputs), read)
 
 
 def _all_current(found: _Sources) -> BuildResult | None:
