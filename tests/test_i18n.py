@@ -286,7 +286,7 @@ def _prose(text: str) -> bool:
 #: Names whose strings are for developers (errors, element names), not a map's reader.
 QUIET = {
     *("__all__", "_name", "Problem", "UsageError", "RenderError", "DataError"),
-    "_CSS",  # the printed atlas's style sheet: properties, not words
+    *("_CSS", "CSS"),  # the printed atlas's style sheet (geo.pdf.paper): properties, not words
 }
 
 
