@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -834,13 +835,43 @@ def test_cli_errors_exit_non_zero_without_traceback(tmp_path: Path) -> None:
     assert usage.exit_code == 2 and "extension must be one of" in usage.stderr
 
 
-def test_progress_bar_line() -> None:
-    bar = ProgressBar(open(os.devnull, "w"), "enriching")  # noqa: SIM115
-    assert bar.line(250_000, 0.5, 2.0) == (
-        "enriching [###############---------------]  50% 250,000 rows (125,000 rows/s)"
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal, as stderr in a shell does."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_is_tqdms_and_follows_the_input_read() -> None:
+    from geo.points import Progress
+
+    terminal = _Terminal()
+    bar = ProgressBar(terminal, "enriching")
+    bar.update(Progress(rows=250_000, fraction=0.5))
+    bar.update(Progress(rows=500_000, fraction=1.0))
+    bar.close()
+    drawn = terminal.getvalue()
+    assert "enriching |" in drawn and " 50%, 250,000 rows (" in drawn
+    assert "100%, 500,000 rows" in drawn
+    assert drawn.endswith("\n")  # the line is ended: the summary comes on its own
+    assert ProgressBar.rows(250_000, 2.0) == "250,000 rows (125,000 rows/s)"
+    unknown = _Terminal()
+    bar = ProgressBar(unknown, "enriching")
+    bar.update(Progress(rows=10, fraction=None))  # a size not known: rows only, no share
+    bar.close()
+    assert "10 rows" in unknown.getvalue()
+
+
+def test_no_progress_bar_off_a_terminal_and_no_tqdm_imported() -> None:
+    import subprocess
+
+    code = (
+        "import io, sys; from geo.cli.enrich import ProgressBar; from geo.points import Progress;"
+        "b = ProgressBar(io.StringIO(), 'x'); b.update(Progress(rows=1, fraction=0.5)); b.close();"
+        "print('tqdm' in sys.modules, repr(b.stream.getvalue()))"
     )
-    assert bar.line(10, None, 0.0) == "enriching 10 rows (0 rows/s)"
-    bar.stream.close()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "''"]
 
 
 def test_cli_help_lists_examples() -> None:

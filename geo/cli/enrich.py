@@ -25,50 +25,60 @@ __all__ = ["ProgressBar", "enrich"]
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal stream, redrawn at most ten times a second.
+    """A one-line progress bar on a terminal stream: tqdm's, by the share of the input read.
+
+    The bar counts thousandths of the input (its bytes for CSV, its rows or files
+    otherwise), so that a file read in chunks fills it evenly; the rows read and the
+    rate follow it.  tqdm redraws it at most ten times a second.  Nothing is drawn,
+    and tqdm is not imported, when the stream is not a terminal.
 
     Parameters
     ----------
     stream : file
-        Where to draw (stderr).  Nothing is drawn when it is not a terminal.
+        Where to draw (stderr).
     label : str
         Text before the bar.
     """
 
-    WIDTH = 30
+    STEPS = 1000  # the bar's total: thousandths of the input
 
     def __init__(self, stream: TextIO, label: str) -> None:
         self.stream = stream
         self.label = label
         self.started = time.perf_counter()
-        self.drawn = 0.0
         self.enabled = bool(getattr(stream, "isatty", lambda: False)())
+        self.bar: Any = None
 
     def update(self, progress: Any) -> None:
-        """Redraw for a :class:`geo.points.Progress` (throttled)."""
-        now = time.perf_counter()
-        if not self.enabled or (now - self.drawn < 0.1 and progress.fraction != 1.0):
+        """Move the bar to a :class:`geo.points.Progress`."""
+        if not self.enabled:
             return
-        self.drawn = now
-        self.stream.write("\r" + self.line(progress.rows, progress.fraction, now - self.started))
-        self.stream.flush()
+        if self.bar is None:
+            from tqdm import tqdm  # only when a bar is drawn
 
-    def line(self, rows: int, fraction: float | None, seconds: float) -> str:
-        """The text of the bar: label, bar, percentage, rows and rate."""
+            self.bar = tqdm(
+                total=self.STEPS,
+                desc=self.label,
+                file=self.stream,
+                mininterval=0.1,
+                bar_format="{desc} |{bar:30}| {percentage:3.0f}%{postfix}",  # postfix: ", rows"
+                dynamic_ncols=True,
+            )
+        if progress.fraction is not None:
+            self.bar.update(max(0, round(progress.fraction * self.STEPS) - self.bar.n))
+        self.bar.set_postfix_str(self.rows(progress.rows, time.perf_counter() - self.started))
+
+    @staticmethod
+    def rows(rows: int, seconds: float) -> str:
+        """The rows read and their rate, as the bar writes them after it."""
         rate = rows / seconds if seconds > 0 else 0.0
-        if fraction is None:
-            bar, percent = "", ""
-        else:
-            filled = round(self.WIDTH * fraction)
-            bar = "[" + "#" * filled + "-" * (self.WIDTH - filled) + "] "
-            percent = f"{fraction:4.0%} "
-        return f"{self.label} {bar}{percent}{rows:,} rows ({rate:,.0f} rows/s)"
+        return f"{rows:,} rows ({rate:,.0f} rows/s)"
 
     def close(self) -> None:
         """End the line the bar was drawn on."""
-        if self.enabled and self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
 
 
 @click.command()
