@@ -113,7 +113,7 @@ def test_timeline_is_labelled_and_starts_with_every_place(page, maps, frames, la
     assert page.get_by_role("button", name=today).get_attribute("aria-pressed") == "true"
     assert page.get_by_role("group", name=t("timeline.title")).is_visible()
     n = unknown_openings(places)
-    assert n == 60  # a fact of the data
+    assert n > 0  # the note is written only when some opening is not known to the day
     assert page.locator(".atlas-timeline-note").text_content() == t(
         "timeline.note", n=n, first=1952
     )
