@@ -620,19 +620,10 @@ def _build_answer_grid(index: CountryIndex, cell_deg: float, tolerance_km: float
     # label first appears where the running maximum of the labels steps up
     labels, count = ndimage.label(~boundary)
     flat = labels.ravel()
-    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(flat), prepend=0) > 0)
-    if len(firsts) != count or not np.array_equal(flat[firsts], np.arange(1, count + 1)):
-        firsts = np.unique(flat, return_index=True)[1][1:]  # not in raster order: sort
-    rep_y, rep_x = np.divmod(firsts, nx)
-    pt_idx, rows = index._covering(
-        -180.0 + (rep_x + 0.5) * cell_deg, -90.0 + (rep_y + 0.5) * cell_deg
+    rep_y, rep_x = np.divmod(_one_cell_of_each_label(flat, count), nx)
+    per_label = _label_answers(
+        index, -180.0 + (rep_x + 0.5) * cell_deg, -90.0 + (rep_y + 0.5) * cell_deg, _SEA
     )
-    covers = np.bincount(pt_idx, minlength=count)
-    low = np.full(count, np.iinfo(np.int64).max)
-    high = np.full(count, -1)
-    np.minimum.at(low, pt_idx, rows)
-    np.maximum.at(high, pt_idx, rows)
-    per_label = np.where(covers == 0, _SEA, np.where(low == high, low, _EXACT))
     codes = np.where(flat == 0, _EXACT, per_label[flat - 1]).astype(np.int32).reshape(ny, nx)
 
     # cells within the tolerance of a boundary cell cannot be called at sea
@@ -726,24 +717,47 @@ def _fine_level(
     within_block[1] = ndimage.generate_binary_structure(2, 1)
     labels, count = ndimage.label(~crossed, structure=within_block)
     flat = labels.ravel()
-    # one cell of each label (numbered in raster order: where the running maximum steps up)
-    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(flat), prepend=0) > 0)
-    if len(firsts) != count or not np.array_equal(flat[firsts], np.arange(1, count + 1)):
-        firsts = np.unique(flat, return_index=True)[1][1:]  # not in raster order: sort
-    rep_block, rest = np.divmod(firsts, _FINE * _FINE)
+    rep_block, rest = np.divmod(_one_cell_of_each_label(flat, count), _FINE * _FINE)
     rep_y, rep_x = np.divmod(rest, _FINE)
     base_y, base_x = np.divmod(cells[rep_block], nx)
-    pt_idx, rows = index._covering(
+    per_label = _label_answers(
+        index,
         -180.0 + (base_x * _FINE + rep_x + 0.5) * fine_deg,
         -90.0 + (base_y * _FINE + rep_y + 0.5) * fine_deg,
+        _NEAR,
     )
+    return np.where(flat == 0, _EXACT, per_label[flat - 1]).astype(np.int32).reshape(crossed.shape)
+
+
+def _one_cell_of_each_label(flat: np.ndarray, count: int) -> np.ndarray:
+    """The index in ``flat`` of one cell of each label ``1..count`` (0 is no label).
+
+    ``ndimage.label`` numbers labels in raster order, so each first appears where the
+    running maximum steps up; else (never seen) the first cell of each, sorted.
+    """
+    firsts = np.flatnonzero(np.diff(np.maximum.accumulate(flat), prepend=0) > 0)
+    if len(firsts) != count or not np.array_equal(flat[firsts], np.arange(1, count + 1)):
+        firsts = np.unique(flat, return_index=True)[1][1:]
+    return firsts
+
+
+def _label_answers(
+    index: CountryIndex, lons: np.ndarray, lats: np.ndarray, outside: int
+) -> np.ndarray:
+    """Each label's answer, from one point of it (``lons``, ``lats``, one per label).
+
+    A region free of boundary lies in one polygon or in none: the row of the one
+    polygon covering its point, ``outside`` when none does, ``_EXACT`` when several
+    do (overlapping polygons: the exact rule decides).
+    """
+    count = len(lons)
+    pt_idx, rows = index._covering(lons, lats)
     covers = np.bincount(pt_idx, minlength=count)
     low = np.full(count, np.iinfo(np.int64).max)
     high = np.full(count, -1)
     np.minimum.at(low, pt_idx, rows)
     np.maximum.at(high, pt_idx, rows)
-    per_label = np.where(covers == 0, _NEAR, np.where(low == high, low, _EXACT))
-    return np.where(flat == 0, _EXACT, per_label[flat - 1]).astype(np.int32).reshape(crossed.shape)
+    return np.where(covers == 0, outside, np.where(low == high, low, _EXACT))
 
 
 #: How close (degrees) a boundary may come to a cell for the cell to count as crossed.
