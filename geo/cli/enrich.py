@@ -29,8 +29,8 @@ class ProgressBar:
 
     The bar counts thousandths of the input (its bytes for CSV, its rows or files
     otherwise), so that a file read in chunks fills it evenly; the rows read and the
-    rate follow it.  tqdm redraws it at most ten times a second.  Nothing is drawn,
-    and tqdm is not imported, when the stream is not a terminal.
+    rate follow it.  It is drawn once per update (a chunk of rows, or a file on Dask).
+    Nothing is drawn, and tqdm is not imported, when the stream is not a terminal.
 
     Parameters
     ----------
@@ -60,12 +60,12 @@ class ProgressBar:
                 total=self.STEPS,
                 desc=self.label,
                 file=self.stream,
-                mininterval=0.1,
                 bar_format="{desc} |{bar:30}| {percentage:3.0f}%{postfix}",  # postfix: ", rows"
                 dynamic_ncols=True,
             )
         if progress.fraction is not None:
-            self.bar.update(max(0, round(progress.fraction * self.STEPS) - self.bar.n))
+            self.bar.n = round(progress.fraction * self.STEPS)
+        # one redraw, with the bar moved and the rows after it
         self.bar.set_postfix_str(self.rows(progress.rows, time.perf_counter() - self.started))
 
     @staticmethod
